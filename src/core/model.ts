@@ -1,0 +1,372 @@
+/**
+ * The diagnosis data model: what a target is, what each probe observed, and the report the
+ * engine returns. Pure types (no I/O, no `vscode`) shared by the CLI, the extension and tests.
+ * The JSON shape of `Report` is a public contract (DESIGN.md "CLI contract"): change it only by
+ * bumping `SCHEMA_VERSION`.
+ */
+
+export const SCHEMA_VERSION = 1;
+
+export type Protocol = 'ssh' | 'rdp';
+export type Lang = 'en' | 'ko';
+
+/** Credentials for an optional login. Never serialised into a report or a log. */
+export interface Credentials {
+  /** Path to a private key file (OpenSSH or PEM). */
+  identityFile?: string;
+  /** The private key's contents, when already read (the extension reads it once). */
+  privateKey?: Buffer | string;
+  passphrase?: string;
+  password?: string;
+  /** Path of an ssh-agent socket (SSH_AUTH_SOCK) to try. */
+  agent?: string;
+}
+
+export interface Target {
+  /** Host name, IPv4 or IPv6 literal (no brackets). */
+  host: string;
+  port: number;
+  protocol: Protocol;
+  user?: string;
+  /** known_hosts file checked for the host key; undefined = ~/.ssh/known_hosts. */
+  knownHostsPath?: string;
+  /** Ports tried when the main port fails, to find a server that moved. */
+  altPorts: number[];
+  /** Upper bound of each probe, in milliseconds. */
+  timeoutMs: number;
+  /** Whether to send an ICMP echo at all. */
+  icmp: boolean;
+  /** Optional label (a saved instance's name). */
+  name?: string;
+  /** Tencent Cloud instance, when the cloud view is wanted. */
+  cloud?: { instanceId: string; region: string };
+}
+
+export const DEFAULT_ALT_PORTS: readonly number[] = [2222, 22222, 10022, 36000];
+export const DEFAULT_TIMEOUT_MS = 5000;
+export const DEFAULT_PORT: Record<Protocol, number> = { ssh: 22, rdp: 3389 };
+
+// ---------------------------------------------------------------------------------------------
+// Probe results. Every probe resolves with one of these (it never rejects, except with a
+// CancelledError when its AbortSignal fired for a reason other than a deadline).
+
+export interface DnsResult {
+  ok: boolean;
+  /** All addresses, in the resolver's order. */
+  addresses: Array<{ address: string; family: 4 | 6 }>;
+  /** true when the host was already an IP literal (no lookup was made). */
+  literal: boolean;
+  /** e.g. ENOTFOUND, EAI_AGAIN, ETIMEOUT. */
+  errorCode?: string;
+  durationMs: number;
+}
+
+export type IcmpOutcome = 'reply' | 'timeout' | 'unreachable' | 'prohibited' | 'unavailable' | 'error';
+export interface IcmpResult {
+  outcome: IcmpOutcome;
+  /** Which implementation ran: the raw-socket addon, the system `ping`, or none. */
+  method: 'raw-socket' | 'system-ping' | 'none';
+  address: string;
+  rttMs?: number;
+  /** Free text: the ICMP error, why raw sockets were unavailable, ping's stderr. */
+  detail?: string;
+  durationMs: number;
+}
+
+/**
+ * connected: SYN-ACK. refused: RST (or ICMP port-unreachable, which Linux maps to the same).
+ * timeout: no answer before the deadline. unreachable: EHOSTUNREACH/ENETUNREACH (ICMP host or
+ * network unreachable, or administratively prohibited). error: anything else (errorCode says).
+ */
+export type TcpOutcome = 'connected' | 'refused' | 'timeout' | 'unreachable' | 'error';
+export interface TcpResult {
+  outcome: TcpOutcome;
+  address: string;
+  port: number;
+  errorCode?: string;
+  /** The deadline that applied (may be shorter than the timeout when adapted to the RTT). */
+  deadlineMs: number;
+  /** Why the deadline was what it was, e.g. "adapted to ICMP RTT 0.1 ms". */
+  deadlineReason?: string;
+  durationMs: number;
+}
+
+export type BannerOutcome = 'ssh' | 'other' | 'timeout' | 'closed' | 'error';
+export interface BannerResult {
+  outcome: BannerOutcome;
+  /** The identification line (or the first bytes of another protocol), as received: hostile
+   *  input — renderers must escape it. Truncated to 255 characters, control chars kept. */
+  line?: string;
+  /** Lines the server sent before its SSH- line (RFC 4253 §4.2 allows them). */
+  preamble?: string[];
+  protoVersion?: string;
+  softwareVersion?: string;
+  errorCode?: string;
+  durationMs: number;
+}
+
+export interface NegotiatedAlgorithms {
+  kex: string;
+  serverHostKey: string;
+  cipher: string;
+  mac: string;
+  compress: string;
+}
+
+export type KnownHostsStatus = 'match' | 'mismatch' | 'unknown' | 'revoked' | 'unreadable';
+export interface HostKeyInfo {
+  type: string;
+  /** OpenSSH style, e.g. "SHA256:abc…" (base64 without padding). */
+  fingerprint: string;
+  status: KnownHostsStatus;
+  knownHostsPath: string;
+  /** Fingerprints and line numbers of the known_hosts entries for this host (any type). */
+  knownEntries: Array<{ line: number; type: string; fingerprint: string }>;
+}
+
+export type HandshakeOutcome = 'ok' | 'kex-failed' | 'hostkey-mismatch' | 'closed' | 'timeout' | 'error';
+export type LoginMethod = 'publickey' | 'agent' | 'password' | 'none';
+export type LoginOutcome = 'ok' | 'rejected' | 'method-unavailable' | 'not-attempted' | 'error';
+
+export interface SshResult {
+  handshake: HandshakeOutcome;
+  algorithms?: NegotiatedAlgorithms;
+  /** What the server offered, when a kex failed (from its KEXINIT). */
+  serverAlgorithms?: { kex?: string[]; serverHostKey?: string[]; cipher?: string[]; mac?: string[] };
+  hostKey?: HostKeyInfo;
+  /** Methods the server offers after `none` (e.g. ["publickey","password"]). */
+  authMethods?: string[];
+  login: {
+    outcome: LoginOutcome;
+    /** Methods tried, in order. */
+    tried: LoginMethod[];
+    /** The method that succeeded, if any. */
+    method?: LoginMethod;
+    /** Why no login was attempted (no credentials, unknown host key for a password…). */
+    reason?: string;
+  };
+  /** ssh2 error level and message when something failed. */
+  error?: { level?: string; code?: string; message: string };
+  durationMs: number;
+}
+
+export type RdpOutcome = 'rdp' | 'not-rdp' | 'timeout' | 'closed' | 'error';
+export interface RdpResult {
+  outcome: RdpOutcome;
+  /** Negotiated security protocol from RDP_NEG_RSP. */
+  selectedProtocol?: 'rdp' | 'tls' | 'hybrid' | 'rdstls' | 'hybrid-ex' | 'unknown';
+  /** RDP_NEG_FAILURE code name, e.g. SSL_REQUIRED_BY_SERVER. */
+  failure?: string;
+  /** Hex of the first bytes when the answer is not RDP (hostile input). */
+  firstBytes?: string;
+  durationMs: number;
+}
+
+export interface AltPortResult {
+  port: number;
+  tcp: TcpResult;
+  /** What answered, when the port was open. */
+  protocol?: 'ssh' | 'rdp' | 'other' | 'silent';
+  /** The SSH identification line (hostile input). */
+  banner?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cloud evidence (Tencent Cloud). Filled by src/cloud when the target names an instance.
+
+export type CloudErrorKind = 'auth' | 'unauthorized' | 'throttled' | 'not-found' | 'network' | 'other';
+export interface CloudError { kind: CloudErrorKind; code?: string; message: string; action?: string }
+
+export interface SecurityGroupRuleRef {
+  securityGroupId: string;
+  policyIndex: number;
+  action: 'ACCEPT' | 'DROP';
+  protocol: string;
+  port: string;
+  source: string;
+  description?: string;
+}
+
+export interface CloudEvidence {
+  instanceId: string;
+  region: string;
+  instance?: {
+    name?: string;
+    state: string;            // RUNNING, STOPPED, …
+    restrictState?: string;   // NORMAL, EXPIRED, PROTECTIVELY_ISOLATED
+    publicIps: string[];
+    privateIps: string[];
+    osName?: string;
+    securityGroupIds: string[];
+    vpcId?: string;
+    subnetId?: string;
+  };
+  /** Caller address used for evaluation; undefined means "any source". */
+  callerIp?: string;
+  securityGroups?: {
+    verdict: 'allow' | 'deny';
+    /** The rule that decided; undefined when no rule matched (implicit deny). */
+    decidingRule?: SecurityGroupRuleRef;
+    evaluatedFor: string;  // "203.0.113.5" or "any source"
+  };
+  networkAcl?: {
+    verdict: 'allow' | 'deny' | 'none';
+    aclId?: string;
+    decidingRule?: { direction: 'ingress' | 'egress'; index: number; action: string; protocol: string; port: string; cidr: string; description?: string };
+  };
+  guest?: {
+    agentOnline: boolean;
+    serviceActive?: boolean;
+    listeningPorts?: number[];
+    configPorts?: number[];
+    configTest?: { ok: boolean; output: string };
+    firewallBlocks?: boolean;
+    firewallDetail?: string;
+    hostKeyFingerprints?: Array<{ type: string; fingerprint: string }>;
+    error?: string;
+  };
+  errors: CloudError[];
+  durationMs: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Everything observed in one run: the classifier's only input.
+
+export interface Evidence {
+  target: Target;
+  dns?: DnsResult;
+  icmp?: IcmpResult;
+  tcp?: TcpResult;
+  banner?: BannerResult;
+  ssh?: SshResult;
+  rdp?: RdpResult;
+  altPorts?: AltPortResult[];
+  cloud?: CloudEvidence;
+  cancelled?: boolean;
+}
+
+export const VERDICT_CODES = [
+  'OK',
+  'DNS_FAILURE',
+  'HOST_UNREACHABLE',
+  'NO_RESPONSE',
+  'PORT_FILTERED',
+  'PORT_REJECTED',
+  'PORT_CLOSED',
+  'SERVICE_ON_OTHER_PORT',
+  'NOT_SSH',
+  'NOT_RDP',
+  'BANNER_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'KEX_FAILED',
+  'HOST_KEY_MISMATCH',
+  'AUTH_FAILED',
+  'AUTH_METHOD_UNAVAILABLE',
+  'INSTANCE_NOT_RUNNING',
+  'INSTANCE_ISOLATED',
+  'SECURITY_GROUP_BLOCKS',
+  'NETWORK_ACL_BLOCKS',
+  'SSHD_NOT_RUNNING',
+  'GUEST_FIREWALL_BLOCKS',
+] as const;
+export type VerdictCode = (typeof VERDICT_CODES)[number];
+
+export const FINDING_CODES = [
+  'ICMP_BLOCKED',
+  'ICMP_UNAVAILABLE',
+  'HOST_KEY_UNKNOWN',
+  'HOST_KEY_CONFIRMED_CHANGED',
+  'HOST_KEY_NOT_INSTANCE',
+  'LOGIN_NOT_ATTEMPTED',
+  'PASSWORD_NOT_SENT_UNKNOWN_HOST',
+  'LEGACY_ALGORITHMS',
+  'SLOW_BANNER',
+  'MULTIPLE_ADDRESSES',
+  'NO_PUBLIC_IP',
+  'CLOUD_API_ERROR',
+  'CALLER_IP_UNKNOWN',
+  'TAT_AGENT_OFFLINE',
+  'SSHD_CONFIG_INVALID',
+  'RDP_NLA_REQUIRED',
+  'CANCELLED',
+] as const;
+export type FindingCode = (typeof FINDING_CODES)[number];
+
+export interface Finding {
+  code: FindingCode;
+  /** Localised one-liner. */
+  message: string;
+}
+
+export interface RemediationStep {
+  text: string;
+  command?: string;
+  doc?: string;
+}
+
+export type CheckId =
+  | 'dns' | 'icmp' | 'tcp' | 'banner' | 'kex' | 'hostkey' | 'auth' | 'login' | 'rdp' | 'altports'
+  | 'cloud.instance' | 'cloud.securityGroups' | 'cloud.networkAcl' | 'cloud.guest';
+export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
+
+export interface Check {
+  id: CheckId;
+  status: CheckStatus;
+  durationMs: number;
+  /** Localised one-line summary; may quote remote strings (escape when rendering). */
+  summary: string;
+  evidence: Record<string, unknown>;
+}
+
+export interface Verdict {
+  code: VerdictCode;
+  title: string;
+  summary: string;
+  remediation: RemediationStep[];
+}
+
+/** Target as it appears in a report: no credentials. */
+export interface ReportTarget {
+  host: string;
+  port: number;
+  protocol: Protocol;
+  user?: string;
+  name?: string;
+  addresses: string[];
+  cloud?: { instanceId: string; region: string };
+}
+
+export interface Report {
+  schemaVersion: number;
+  target: ReportTarget;
+  verdict: Verdict;
+  findings: Finding[];
+  checks: Check[];
+  durationMs: number;
+  /** ISO time the run started. */
+  startedAt: string;
+  lang: Lang;
+  /** true when the run was cancelled before it finished (verdict reflects what was seen). */
+  cancelled?: boolean;
+}
+
+/** Thrown (only) when an AbortSignal fired because the user cancelled. */
+export class CancelledError extends Error {
+  constructor(message = 'cancelled') {
+    super(message);
+    this.name = 'CancelledError';
+  }
+}
+
+/** Abort reason used by the engine to end a probe early at an adapted deadline: the probe
+ *  then resolves as a timeout instead of rejecting. */
+export class DeadlineReached extends Error {
+  constructor(readonly deadlineMs: number, readonly reason: string) {
+    super(`deadline ${deadlineMs} ms (${reason})`);
+    this.name = 'DeadlineReached';
+  }
+}
+
+export function isCancelled(err: unknown): err is CancelledError {
+  return err instanceof CancelledError || (err instanceof Error && err.name === 'CancelledError');
+}

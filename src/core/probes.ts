@@ -1,0 +1,69 @@
+/**
+ * The probe set the engine runs. `src/probes` implements it with real I/O; the engine only
+ * sees this interface, so it stays pure and tests can observe the order of calls.
+ *
+ * Contract for every method:
+ * - resolve with a result object; never reject, except with `CancelledError` when `signal`
+ *   fired with any reason other than a `DeadlineReached`;
+ * - when `signal` fires with a `DeadlineReached` reason, stop at once and resolve as a
+ *   timeout (the engine uses this to end a probe early at a deadline adapted to the RTT);
+ * - never take longer than `timeoutMs` (plus a few ms of teardown);
+ * - never leave a socket, timer or child process behind.
+ */
+import type {
+  AltPortResult, BannerResult, CloudEvidence, Credentials, DnsResult, IcmpResult, Protocol,
+  RdpResult, SshResult, Target, TcpResult,
+} from './model';
+
+export interface ProbeOptions {
+  timeoutMs: number;
+  signal: AbortSignal;
+  /** Trace lines for the log (never secrets). */
+  log?: (line: string) => void;
+}
+
+/** An open TCP connection handed from `tcp()` to the protocol stage. Opaque to the engine. */
+export interface OpenConnection {
+  readonly address: string;
+  readonly port: number;
+  /** Destroy the socket; idempotent. */
+  close(): void;
+}
+
+export interface SshContext {
+  /** The name the user typed (known_hosts is looked up by it and by the address). */
+  host: string;
+  address: string;
+  port: number;
+  user: string;
+  credentials?: Credentials;
+  /** undefined = ~/.ssh/known_hosts */
+  knownHostsPath?: string;
+  /** The banner already read from this connection (its bytes are still readable). */
+  banner: BannerResult;
+}
+
+export interface Probes {
+  dns(host: string, o: ProbeOptions): Promise<DnsResult>;
+  icmp(address: string, o: ProbeOptions): Promise<IcmpResult>;
+  /** On `connected`, `connection` is set and the caller owns it (must close it). */
+  tcp(address: string, port: number, o: ProbeOptions): Promise<{ result: TcpResult; connection?: OpenConnection }>;
+  /** Reads the server's first line(s) without consuming them for the next stage. */
+  banner(conn: OpenConnection, o: ProbeOptions): Promise<BannerResult>;
+  /** Key exchange, host key check, auth methods and the optional login on `conn`. Closes it. */
+  ssh(conn: OpenConnection, ctx: SshContext, o: ProbeOptions): Promise<SshResult>;
+  /** X.224 Connection Request/Confirm on `conn`. Closes it. */
+  rdp(conn: OpenConnection, o: ProbeOptions): Promise<RdpResult>;
+  /** Connect to one alternative port and identify what answers (SSH banner / X.224). */
+  altPort(address: string, port: number, protocol: Protocol, o: ProbeOptions): Promise<AltPortResult>;
+}
+
+/** The cloud's view, when the target names a Tencent Cloud instance (src/cloud). */
+export interface CloudInspector {
+  inspect(target: Target, o: ProbeOptions & {
+    /** Port and protocol to evaluate security groups / ACLs for. */
+    port: number; protocol: Protocol;
+    /** Whether in-guest (TAT) checks may run: the user's explicit consent. */
+    guestChecks: boolean;
+  }): Promise<CloudEvidence>;
+}
