@@ -1,0 +1,80 @@
+/**
+ * How a probe reacts to its AbortSignal (src/core/probes.ts contract): a `DeadlineReached`
+ * reason ends the probe as a timeout; any other reason is a user cancel and rejects.
+ */
+import { CancelledError, DeadlineReached } from '../core/model';
+
+export function deadlineOf(signal: AbortSignal): DeadlineReached | undefined {
+  const r: unknown = signal.reason;
+  // Checked by name too: the engine may be bundled with its own copy of the class.
+  if (r instanceof DeadlineReached) return r;
+  if (r instanceof Error && r.name === 'DeadlineReached' && typeof (r as DeadlineReached).deadlineMs === 'number') {
+    return r as DeadlineReached;
+  }
+  return undefined;
+}
+
+export function isDeadline(signal: AbortSignal): boolean {
+  return signal.aborted && deadlineOf(signal) !== undefined;
+}
+
+/** The error a probe rejects with on a user cancel. */
+export function cancelledError(signal: AbortSignal): CancelledError {
+  const r: unknown = signal.reason;
+  if (r instanceof CancelledError) return r;
+  if (r instanceof Error && r.name === 'CancelledError') return r as CancelledError;
+  return new CancelledError();
+}
+
+/** Milliseconds since `start` (from `now()`), rounded to 0.01 ms. */
+export function since(start: number): number {
+  return Math.round((performance.now() - start) * 100) / 100;
+}
+
+export const now = (): number => performance.now();
+
+/**
+ * Runs `body` with a settle-once resolver, a timer at `timeoutMs` and the abort listener wired;
+ * `cleanup` runs exactly once whichever way it ends, so no socket, timer or listener survives.
+ */
+export function guarded<T>(
+  o: { timeoutMs: number; signal: AbortSignal },
+  handlers: {
+    onTimeout: () => T;
+    /** Called for a DeadlineReached abort; defaults to onTimeout. */
+    onDeadline?: (d: DeadlineReached) => T;
+    cleanup: () => void;
+  },
+  body: (settle: (v: T) => void, fail: (e: unknown) => void) => void,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let done = false;
+    const t: { timer?: NodeJS.Timeout } = {};
+    const finish = (): boolean => {
+      if (done) return false;
+      done = true;
+      if (t.timer) clearTimeout(t.timer);
+      o.signal.removeEventListener('abort', onAbort);
+      try { handlers.cleanup(); } catch { /* teardown must not mask the result */ }
+      return true;
+    };
+    const settle = (v: T): void => { if (finish()) resolve(v); };
+    const fail = (e: unknown): void => { if (finish()) reject(e); };
+    function onAbort(): void {
+      const d = deadlineOf(o.signal);
+      if (d) {
+        if (!done) settle(handlers.onDeadline ? handlers.onDeadline(d) : handlers.onTimeout());
+      } else {
+        fail(cancelledError(o.signal));
+      }
+    }
+    if (o.signal.aborted) { onAbort(); return; }
+    o.signal.addEventListener('abort', onAbort, { once: true });
+    t.timer = setTimeout(() => { if (!done) settle(handlers.onTimeout()); }, Math.max(0, o.timeoutMs));
+    try {
+      body(settle, fail);
+    } catch (e) {
+      fail(e);
+    }
+  });
+}

@@ -1,0 +1,193 @@
+/**
+ * One ICMP echo. Raw sockets (net-ping) give the exact ICMP type/code, but need root or
+ * CAP_NET_RAW and a native addon built for the running Node ABI (not Electron's), so the
+ * addon is loaded lazily and any failure falls back to the system `ping`, run with execFile
+ * and an argv array (never a shell) on an address checked with net.isIP.
+ *
+ * Environment: CVM_DOCTOR_ICMP=raw|system|off forces the raw-socket addon, the system ping,
+ * or no ICMP at all (outcome 'unavailable'); unset = raw sockets, then the system ping.
+ */
+import { execFile, type ChildProcess } from 'node:child_process';
+import * as net from 'node:net';
+import type { IcmpResult } from '../core/model';
+import type { ProbeOptions } from '../core/probes';
+import { guarded, now, since } from './abort';
+
+type Mode = 'auto' | 'raw' | 'system' | 'off';
+
+function modeFromEnv(): Mode {
+  const v = (process.env.CVM_DOCTOR_ICMP ?? '').toLowerCase();
+  return v === 'raw' || v === 'system' || v === 'off' ? v : 'auto';
+}
+
+// ICMPv4 destination-unreachable codes 9, 10, 13 and ICMPv6 code 1 are "administratively
+// prohibited": a firewall's reject, not a missing route.
+const PROHIBITED_V4 = new Set([9, 10, 13]);
+
+interface NetPingSession {
+  pingHost(target: string, cb: (err: Error | null, target: string, sent?: Date, rcvd?: Date) => void): unknown;
+  close(): void;
+  on(event: 'error', cb: (e: Error) => void): unknown;
+  reqs?: Record<string, { callback: unknown; code?: number; type?: number }>;
+}
+interface NetPing {
+  createSession(o: Record<string, unknown>): NetPingSession;
+  NetworkProtocol: { IPv4: number; IPv6: number };
+}
+
+let netPingCache: { mod?: NetPing; error?: string } | undefined;
+
+/** require() of a native addon can throw (missing build, other ABI): remember why. */
+function loadNetPing(): { mod?: NetPing; error?: string } {
+  if (!netPingCache) {
+    try {
+      netPingCache = { mod: require('net-ping') as NetPing };
+    } catch (e) {
+      netPingCache = { error: `net-ping not loadable: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
+    }
+  }
+  return netPingCache;
+}
+
+type IcmpPart = Omit<IcmpResult, 'durationMs' | 'address'>;
+
+function rawPing(address: string, family: 4 | 6, o: ProbeOptions, start: number): Promise<IcmpResult> | { unavailable: string } {
+  const loaded = loadNetPing();
+  if (!loaded.mod) return { unavailable: loaded.error ?? 'net-ping not loadable' };
+  let session: NetPingSession;
+  try {
+    session = loaded.mod.createSession({
+      networkProtocol: family === 6 ? loaded.mod.NetworkProtocol.IPv6 : loaded.mod.NetworkProtocol.IPv4,
+      retries: 0,
+      timeout: Math.max(1, o.timeoutMs),
+      packetSize: 16,
+    });
+  } catch (e) {
+    return { unavailable: `raw socket unavailable: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  const done = (p: IcmpPart): IcmpResult => ({ ...p, address, durationMs: since(start) });
+  return guarded<IcmpResult>(o, {
+    onTimeout: () => done({ outcome: 'timeout', method: 'raw-socket' }),
+    cleanup: () => { try { session.close(); } catch { /* already closed */ } },
+  }, (settle) => {
+    // The raw socket reports errors as events; unhandled, an 'error' event would crash the host.
+    session.on('error', (e) => settle(done({ outcome: 'error', method: 'raw-socket', detail: e.message })));
+    let sentAt = 0;
+    const sent: { req?: { code?: number; type?: number } } = {};
+    const cb = (err: Error | null): void => {
+      const rtt = Math.round((performance.now() - sentAt) * 1000) / 1000;
+      if (!err) { settle(done({ outcome: 'reply', method: 'raw-socket', rttMs: rtt })); return; }
+      if (err.name === 'RequestTimedOutError') { settle(done({ outcome: 'timeout', method: 'raw-socket' })); return; }
+      if (err.name === 'DestinationUnreachableError') {
+        // net-ping keeps the ICMP code only on its request record, which we captured below.
+        const code = sent.req?.code;
+        const prohibited = code !== undefined && (family === 4 ? PROHIBITED_V4.has(code) : code === 1);
+        settle(done({ outcome: prohibited ? 'prohibited' : 'unreachable', method: 'raw-socket', detail: `${err.message}${code !== undefined ? ` code ${code}` : ''}` }));
+        return;
+      }
+      settle(done({ outcome: 'error', method: 'raw-socket', detail: err.message }));
+    };
+    sentAt = performance.now();
+    session.pingHost(address, cb);
+    sent.req = Object.values(session.reqs ?? {}).find((r) => r.callback === cb);
+  });
+}
+
+/** Classifies iputils/BSD/Windows ping output. Exported for table tests of real outputs. */
+export function parsePingOutput(stdout: string, exitCode: number | null, platform: NodeJS.Platform): IcmpPart {
+  const rtt = /time[=<]\s*([\d.]+)\s*ms/i.exec(stdout);
+  if (platform === 'win32') {
+    // Windows text is localised: only the exit code and "TTL=" are reliable.
+    if (exitCode === 0 && /TTL=/i.test(stdout)) {
+      return { outcome: 'reply', method: 'system-ping', ...(rtt ? { rttMs: Number(rtt[1]) } : {}) };
+    }
+    return { outcome: 'timeout', method: 'system-ping', detail: lastLine(stdout) };
+  }
+  if (/Packet filtered|Host Prohibited|Net Prohibited|Communication prohibited|Administratively prohibited/i.test(stdout)) {
+    return { outcome: 'prohibited', method: 'system-ping', detail: lastMatch(stdout, /.*(filtered|prohibited).*/i) };
+  }
+  if (/Destination (Host|Net|Port|Protocol) Unreachable|Address unreachable|No route to host|Network is unreachable/i.test(stdout)) {
+    return { outcome: 'unreachable', method: 'system-ping', detail: lastMatch(stdout, /.*unreachable.*|.*No route to host.*/i) };
+  }
+  if (exitCode === 0 && rtt) return { outcome: 'reply', method: 'system-ping', rttMs: Number(rtt[1]) };
+  if (exitCode === 1) return { outcome: 'timeout', method: 'system-ping' };
+  return { outcome: 'error', method: 'system-ping', detail: lastLine(stdout) };
+}
+
+function lastLine(s: string): string | undefined {
+  const l = s.trim().split('\n').pop();
+  return l ? l.slice(0, 200) : undefined;
+}
+function lastMatch(s: string, re: RegExp): string | undefined {
+  const m = re.exec(s);
+  return m ? m[0].trim().slice(0, 200) : undefined;
+}
+
+export function pingArgv(address: string, family: 4 | 6, timeoutMs: number, platform: NodeJS.Platform): { file: string; args: string[] } {
+  if (platform === 'win32') {
+    return { file: 'ping', args: ['-n', '1', '-w', String(Math.max(1, Math.round(timeoutMs))), ...(family === 6 ? ['-6'] : []), address] };
+  }
+  if (platform === 'darwin') {
+    // macOS -W is milliseconds; IPv6 has its own binary.
+    return family === 6
+      ? { file: 'ping6', args: ['-n', '-c', '1', address] }
+      : { file: 'ping', args: ['-n', '-c', '1', '-W', String(Math.max(1, Math.round(timeoutMs))), address] };
+  }
+  // iputils: -W in seconds (fractions accepted since 2016); our own timer is the real bound.
+  const secs = Math.max(0.001, timeoutMs / 1000);
+  return { file: 'ping', args: ['-n', '-c', '1', '-W', secs.toFixed(3), ...(family === 6 ? ['-6'] : []), address] };
+}
+
+function systemPing(address: string, family: 4 | 6, o: ProbeOptions, start: number, why?: string): Promise<IcmpResult> {
+  let child: ChildProcess | undefined;
+  const withWhy = (p: IcmpPart): IcmpResult => ({
+    ...p, address, durationMs: since(start),
+    ...(why ? { detail: p.detail ? `${p.detail}; ${why}` : why } : {}),
+  });
+  return guarded<IcmpResult>(o, {
+    onTimeout: () => withWhy({ outcome: 'timeout', method: 'system-ping' }),
+    cleanup: () => { if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); },
+  }, (settle) => {
+    const { file, args } = pingArgv(address, family, o.timeoutMs, process.platform);
+    child = execFile(file, args, { timeout: 0, maxBuffer: 64 * 1024, windowsHide: true, env: { ...process.env, LC_ALL: 'C', LANG: 'C' } },
+      (err, stdout, stderr) => {
+        const e = err as (NodeJS.ErrnoException & { code?: number | string }) | null;
+        if (e && typeof e.code === 'string') {
+          // ENOENT/EACCES: no usable ping binary at all.
+          settle(withWhy({ outcome: 'unavailable', method: 'none', detail: `system ping: ${e.code}` }));
+          return;
+        }
+        const exitCode = e ? (typeof e.code === 'number' ? e.code : null) : 0;
+        const parsed = parsePingOutput(`${stdout}\n${stderr}`, exitCode, process.platform);
+        if (parsed.outcome === 'error' && stderr.trim()) parsed.detail = stderr.trim().slice(0, 200);
+        settle(withWhy(parsed));
+      });
+  });
+}
+
+/** Resolves at once, but still honours an abort that already happened. */
+function immediate(r: IcmpResult, o: ProbeOptions, start: number): Promise<IcmpResult> {
+  const fin = (): IcmpResult => ({ ...r, durationMs: since(start) });
+  return guarded<IcmpResult>(o, { onTimeout: fin, cleanup: () => undefined }, (settle) => settle(fin()));
+}
+
+function unavailable(address: string, detail: string, o: ProbeOptions, start: number): Promise<IcmpResult> {
+  return immediate({ outcome: 'unavailable', method: 'none', address, detail, durationMs: 0 }, o, start);
+}
+
+export function probeIcmp(address: string, o: ProbeOptions): Promise<IcmpResult> {
+  const start = now();
+  const family = net.isIP(address);
+  if (family !== 4 && family !== 6) {
+    return immediate({ outcome: 'error', method: 'none', address, detail: 'not an IP address', durationMs: 0 }, o, start);
+  }
+  const mode = modeFromEnv();
+  if (mode === 'off') return unavailable(address, 'disabled by CVM_DOCTOR_ICMP=off', o, start);
+  if (mode === 'system') return systemPing(address, family, o, start);
+  const raw = rawPing(address, family, o, start);
+  if (raw instanceof Promise) return raw;
+  o.log?.(`icmp: ${raw.unavailable}`);
+  if (mode === 'raw') return unavailable(address, raw.unavailable, o, start);
+  return systemPing(address, family, o, start, raw.unavailable);
+}
+

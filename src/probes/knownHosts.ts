@@ -1,0 +1,154 @@
+/**
+ * known_hosts lookup with OpenSSH's semantics (sshd(8) "SSH_KNOWN_HOSTS FILE FORMAT"): plain
+ * and hashed (`|1|salt|hmac`) host fields, `[host]:port` for non-22 ports, comma lists with
+ * `*`/`?` wildcards and `!` negation, `@revoked` and `@cert-authority` markers. As in OpenSSH,
+ * an entry of the same key type with a different key is a mismatch; entries of other types
+ * only leave the key unknown.
+ */
+import { createHash, createHmac } from 'node:crypto';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { HostKeyInfo, KnownHostsStatus } from '../core/model';
+
+export interface KnownHostsEntry {
+  line: number;
+  marker?: 'revoked' | 'cert-authority';
+  type: string;
+  key: Buffer;
+  fingerprint: string;
+}
+
+/** OpenSSH's "SHA256:<base64 without padding>" of a public key blob. */
+export function sha256Fingerprint(blob: Buffer): string {
+  return 'SHA256:' + createHash('sha256').update(blob).digest('base64').replace(/=+$/, '');
+}
+
+/** The key type named inside an SSH public key blob (its first string). */
+export function blobKeyType(blob: Buffer): string {
+  if (blob.length < 4) return 'unknown';
+  const n = blob.readUInt32BE(0);
+  if (n === 0 || n > 64 || 4 + n > blob.length) return 'unknown';
+  return blob.subarray(4, 4 + n).toString('latin1');
+}
+
+/** The name OpenSSH looks up: `host` on port 22, `[host]:port` otherwise. */
+export function hostKeyName(host: string, port: number): string {
+  return port === 22 ? host.toLowerCase() : `[${host.toLowerCase()}]:${port}`;
+}
+
+/** OpenSSH's match_pattern: `*` any run, `?` one character, everything else literal. */
+function matchGlob(name: string, pattern: string): boolean {
+  let re = '^';
+  for (const ch of pattern) {
+    if (ch === '*') re += '.*';
+    else if (ch === '?') re += '.';
+    else re += ch.replace(/[\\^$.|+()[\]{}]/g, '\\$&');
+  }
+  return new RegExp(re + '$', 's').test(name);
+}
+
+function matchHashed(name: string, field: string): boolean {
+  const parts = field.split('|');
+  // "|1|salt|hash" splits into ["", "1", salt, hash]
+  if (parts.length !== 4 || parts[1] !== '1') return false;
+  const salt = Buffer.from(parts[2], 'base64');
+  const want = Buffer.from(parts[3], 'base64');
+  const got = createHmac('sha1', salt).update(name).digest();
+  return got.length === want.length && got.equals(want);
+}
+
+/** Whether a host field (comma list, hashed or plain) matches any of `names`. */
+export function hostFieldMatches(field: string, names: string[]): boolean {
+  if (field.startsWith('|')) return names.some((n) => matchHashed(n, field));
+  let positive = false;
+  for (const raw of field.split(',')) {
+    const negated = raw.startsWith('!');
+    const pattern = (negated ? raw.slice(1) : raw).toLowerCase();
+    if (pattern.length === 0) continue;
+    if (names.some((n) => matchGlob(n, pattern))) {
+      // One negated match excludes the host whatever else matches (OpenSSH match_hostname).
+      if (negated) return false;
+      positive = true;
+    }
+  }
+  return positive;
+}
+
+/** Parses known_hosts text, keeping only entries whose host field matches one of `names`. */
+export function entriesFor(text: string, names: string[]): KnownHostsEntry[] {
+  const out: KnownHostsEntry[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (line.length === 0 || line.startsWith('#')) continue;
+    const fields = line.split(/\s+/);
+    let marker: KnownHostsEntry['marker'];
+    if (fields[0].startsWith('@')) {
+      const m = fields.shift();
+      if (m === '@revoked') marker = 'revoked';
+      else if (m === '@cert-authority') marker = 'cert-authority';
+      else continue; // unknown marker: OpenSSH skips the line
+    }
+    if (fields.length < 3) continue;
+    const [hostField, type, b64] = fields;
+    if (!hostFieldMatches(hostField, names)) continue;
+    const key = Buffer.from(b64, 'base64');
+    if (key.length === 0) continue;
+    out.push({ line: i + 1, marker, type, key, fingerprint: sha256Fingerprint(key) });
+  }
+  return out;
+}
+
+/** Decides the status of `blob` given the matching entries (OpenSSH check_host_in_hostfile). */
+export function statusFor(blob: Buffer, entries: KnownHostsEntry[]): KnownHostsStatus {
+  const type = blobKeyType(blob);
+  if (entries.some((e) => e.marker === 'revoked' && e.key.equals(blob))) return 'revoked';
+  const sameType = entries.filter((e) => e.marker === undefined && blobKeyType(e.key) === type);
+  if (sameType.some((e) => e.key.equals(blob))) return 'match';
+  return sameType.length > 0 ? 'mismatch' : 'unknown';
+}
+
+export function defaultKnownHostsPath(): string {
+  return path.join(os.homedir(), '.ssh', 'known_hosts');
+}
+
+export interface KnownHostsLookup {
+  path: string;
+  /** undefined when the file could not be read (other than missing). */
+  entries?: KnownHostsEntry[];
+  readError?: string;
+}
+
+/** Reads the file once, before the handshake, so the host key check is synchronous. */
+export async function loadKnownHosts(
+  file: string | undefined, host: string, address: string, port: number,
+): Promise<KnownHostsLookup> {
+  const p = file ?? defaultKnownHostsPath();
+  const names = [...new Set([hostKeyName(host, port), hostKeyName(address, port)])];
+  let text: string;
+  try {
+    const st = await fs.stat(p);
+    // Bounded: a known_hosts file is a few KB; refuse to slurp something absurd.
+    if (st.size > 16 * 1024 * 1024) return { path: p, readError: 'EFBIG' };
+    text = await fs.readFile(p, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { path: p, entries: [] };
+    return { path: p, readError: code ?? String(e) };
+  }
+  return { path: p, entries: entriesFor(text, names) };
+}
+
+export function hostKeyInfo(blob: Buffer, lookup: KnownHostsLookup): HostKeyInfo {
+  const entries = lookup.entries ?? [];
+  return {
+    type: blobKeyType(blob),
+    fingerprint: sha256Fingerprint(blob),
+    status: lookup.entries === undefined ? 'unreadable' : statusFor(blob, entries),
+    knownHostsPath: lookup.path,
+    knownEntries: entries
+      .filter((e) => e.marker !== 'cert-authority')
+      .map((e) => ({ line: e.line, type: e.type, fingerprint: e.fingerprint })),
+  };
+}
