@@ -1,0 +1,270 @@
+/**
+ * A local Tencent Cloud API endpoint on 127.0.0.1: the real wire protocol (POST / with a JSON
+ * body, X-TC-* headers), TC3-HMAC-SHA256 signatures verified the way the cloud does (canonical
+ * request, hashed payload, credential scope, derived key chain, 5-minute clock window), errors
+ * in the API's `{"Response":{"Error":…}}` shape, and the cvm / vpc / tat actions CVM Doctor
+ * uses, served from a mutable fixture. Used by unit, e2e and lab tests and the demo.
+ *
+ * The signing service is checked against the first dot-separated label of the Host header,
+ * the same rule by which the cloud ties `cvm.tencentcloudapi.com` to service `cvm`; requests
+ * are routed by X-TC-Action, and X-TC-Version must be the action's service version.
+ */
+import * as crypto from 'crypto';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+import { type FixtureFault, type TencentFixture, defaultTencentFixture } from './tencentEndpointFixture';
+import type { SgPolicy } from '../../src/cloud/securityGroupEval';
+
+export { defaultTencentFixture, guestOutput, REGION } from './tencentEndpointFixture';
+export type { TencentFixture } from './tencentEndpointFixture';
+
+export interface RecordedRequest { action: string; service: string; region?: string; params: Record<string, any>; errorCode?: string }
+
+export interface TencentEndpoint {
+  url: string;
+  secretId: string;
+  secretKey: string;
+  state: TencentFixture;
+  requests: RecordedRequest[];
+  /** Queue a fault: the next `times` requests (for `action`, or any) fail with `code`. */
+  fail(fault: FixtureFault): void;
+  close(): Promise<void>;
+}
+
+class ApiError extends Error {
+  constructor(readonly code: string, message: string) { super(message); }
+}
+
+const SERVICE_OF: Record<string, 'cvm' | 'vpc' | 'tat'> = {
+  DescribeInstances: 'cvm',
+  DescribeSecurityGroupPolicies: 'vpc', CreateSecurityGroupPolicies: 'vpc', DeleteSecurityGroupPolicies: 'vpc',
+  DescribeAddressTemplates: 'vpc', DescribeAddressTemplateGroups: 'vpc', DescribeServiceTemplates: 'vpc', DescribeServiceTemplateGroups: 'vpc',
+  DescribeSubnets: 'vpc', DescribeNetworkAcls: 'vpc',
+  DescribeAutomationAgentStatus: 'tat', RunCommand: 'tat', DescribeInvocationTasks: 'tat',
+};
+const VERSION: Record<string, string> = { cvm: '2017-03-12', vpc: '2017-03-12', tat: '2020-10-28' };
+
+const sha256hex = (s: string | Buffer) => crypto.createHash('sha256').update(s).digest('hex');
+const hmac = (key: string | Buffer, msg: string) => crypto.createHmac('sha256', key).update(msg).digest();
+
+function utcDate(ts: number): string {
+  return new Date(ts * 1000).toISOString().slice(0, 10);
+}
+
+/** Verifies the TC3-HMAC-SHA256 Authorization header; throws ApiError as the cloud would. */
+function verifySignature(req: http.IncomingMessage, body: Buffer, fx: TencentFixture): void {
+  const auth = String(req.headers.authorization ?? '');
+  const m = /^TC3-HMAC-SHA256 Credential=([^/]+)\/(\d{4}-\d{2}-\d{2})\/([^/]+)\/tc3_request, SignedHeaders=([a-z;-]+), Signature=([0-9a-f]{64})$/.exec(auth);
+  if (!m) throw new ApiError('AuthFailure.InvalidAuthorization', 'Authorization header is not a valid TC3-HMAC-SHA256 signature');
+  const [, secretId, date, service, signedHeaders, signature] = m;
+  const secretKey = fx.credentials[secretId];
+  if (secretKey === undefined) throw new ApiError('AuthFailure.SecretIdNotFound', 'The SecretId is not found, please ensure that your SecretId is correct.');
+  const ts = Number(req.headers['x-tc-timestamp']);
+  const now = Math.floor(Date.now() / 1000) + fx.clockOffsetSec;
+  if (!Number.isInteger(ts) || Math.abs(now - ts) > 300) {
+    throw new ApiError('AuthFailure.SignatureExpire', `Signature expired. Timestamp ${String(req.headers['x-tc-timestamp'])} is more than 5 minutes away from the server time ${now}.`);
+  }
+  const hostHeader = String(req.headers.host ?? '');
+  const hostname = hostHeader.startsWith('[') ? hostHeader.slice(0, hostHeader.indexOf(']') + 1) : hostHeader.replace(/:\d+$/, '');
+  const expectedService = hostHeader.split('.')[0];
+  if (service !== expectedService) throw new ApiError('AuthFailure.SignatureFailure', `The credential scope names service "${service}", but this host serves "${expectedService}".`);
+  if (date !== utcDate(ts)) throw new ApiError('AuthFailure.SignatureFailure', 'The credential scope date does not match X-TC-Timestamp.');
+  const names = signedHeaders.split(';');
+  if (!names.includes('host') || !names.includes('content-type')) throw new ApiError('AuthFailure.SignatureFailure', 'SignedHeaders must include content-type and host.');
+  const canonicalHeaders = names.map((n) => `${n}:${n === 'host' ? hostname : String(req.headers[n] ?? '').trim()}\n`).join('');
+  const canonicalRequest = ['POST', '/', '', canonicalHeaders, signedHeaders, sha256hex(body)].join('\n');
+  const stringToSign = ['TC3-HMAC-SHA256', String(ts), `${date}/${service}/tc3_request`, sha256hex(canonicalRequest)].join('\n');
+  const kSigning = hmac(hmac(hmac(`TC3${secretKey}`, date), service), 'tc3_request');
+  const expected = crypto.createHmac('sha256', kSigning).update(stringToSign).digest('hex');
+  if (!crypto.timingSafeEqual(Buffer.from(expected), Buffer.from(signature))) {
+    throw new ApiError('AuthFailure.SignatureFailure', 'The provided credentials could not be validated. Please check your signature is correct.');
+  }
+}
+
+const filterValues = (p: Record<string, any>, name: string): string[] | undefined =>
+  (p.Filters as Array<{ Name: string; Values: string[] }> | undefined)?.find((f) => f.Name === name)?.Values;
+
+function pageOf<T>(items: T[], p: Record<string, any>, maxLimit = 100): T[] {
+  const offset = Number(p.Offset ?? 0);
+  const limit = Number(p.Limit ?? 20);
+  if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) throw new ApiError('InvalidParameterValue.Limit', `Limit must be 1-${maxLimit}.`);
+  return items.slice(offset, offset + limit);
+}
+
+function withIndex(sgId: string, list: SgPolicy[]): SgPolicy[] {
+  return list.map((r, i) => ({ ...r, PolicyIndex: i, SecurityGroupId: r.SecurityGroupId ?? '', ModifyTime: '2025-01-01 00:00:00' }));
+}
+
+function group(fx: TencentFixture, id: unknown) {
+  const g = typeof id === 'string' ? fx.securityGroups[id] : undefined;
+  if (!g) throw new ApiError('ResourceNotFound', `The security group ${String(id)} does not exist.`);
+  return g;
+}
+
+function checkVersion(g: { version: number }, set: Record<string, any>): void {
+  if (set.Version !== undefined && String(set.Version) !== String(g.version)) {
+    throw new ApiError('UnsupportedOperation.VersionMismatch', `The security group policy version ${String(set.Version)} does not match the current version ${g.version}.`);
+  }
+}
+
+const sameRule = (a: SgPolicy, b: SgPolicy) =>
+  ['Protocol', 'Port', 'CidrBlock', 'Ipv6CidrBlock', 'Action'].every((k) => String((a as any)[k] ?? '').toUpperCase() === String((b as any)[k] ?? '').toUpperCase());
+
+let invocationSeq = 0;
+
+function handle(action: string, region: string | undefined, p: Record<string, any>, fx: TencentFixture, polls: Map<string, number>): Record<string, unknown> {
+  switch (action) {
+    case 'DescribeInstances': {
+      const ids = p.InstanceIds as string[] | undefined;
+      if (ids?.some((id) => !/^ins-[a-z0-9]+$/.test(id))) throw new ApiError('InvalidInstanceId.Malformed', `Malformed instance ID: ${ids.join(',')}`);
+      const inRegion = fx.instances.filter((i) => i.region === region && (!ids || ids.includes(i.InstanceId)));
+      return { TotalCount: inRegion.length, InstanceSet: pageOf(inRegion, p).map(({ region: _r, ...rest }) => rest) };
+    }
+    case 'DescribeSecurityGroupPolicies': {
+      const g = group(fx, p.SecurityGroupId);
+      return { SecurityGroupPolicySet: { Version: String(g.version), Ingress: withIndex(p.SecurityGroupId, g.ingress), Egress: withIndex(p.SecurityGroupId, g.egress) } };
+    }
+    case 'CreateSecurityGroupPolicies': {
+      const g = group(fx, p.SecurityGroupId);
+      const set = p.SecurityGroupPolicySet ?? {};
+      checkVersion(g, set);
+      const ingress = (set.Ingress ?? []) as SgPolicy[];
+      const egress = (set.Egress ?? []) as SgPolicy[];
+      if (ingress.length && egress.length) throw new ApiError('InvalidParameter', 'Ingress and Egress cannot be created in one request.');
+      if (!ingress.length && !egress.length) throw new ApiError('MissingParameter', 'SecurityGroupPolicySet.Ingress or Egress is required.');
+      for (const r of [...ingress, ...egress]) {
+        if (!r.Action || !['ACCEPT', 'DROP'].includes(r.Action)) throw new ApiError('InvalidParameterValue', `Action ${String(r.Action)} is invalid.`);
+      }
+      const list = ingress.length ? g.ingress : g.egress;
+      const rules = ingress.length ? ingress : egress;
+      const at = rules[0].PolicyIndex;
+      const pos = at === undefined || at < 0 || at > list.length ? list.length : at;
+      list.splice(pos, 0, ...rules.map(({ PolicyIndex: _i, ...r }) => r));
+      g.version++;
+      return {};
+    }
+    case 'DeleteSecurityGroupPolicies': {
+      const g = group(fx, p.SecurityGroupId);
+      const set = p.SecurityGroupPolicySet ?? {};
+      checkVersion(g, set);
+      const dir = set.Ingress?.length ? 'ingress' : 'egress';
+      const list = g[dir];
+      const targets = (set.Ingress?.length ? set.Ingress : set.Egress ?? []) as SgPolicy[];
+      if (!targets.length) throw new ApiError('MissingParameter', 'SecurityGroupPolicySet.Ingress or Egress is required.');
+      const indexes = targets.map((t) => t.PolicyIndex !== undefined ? t.PolicyIndex : list.findIndex((r) => sameRule(r, t)));
+      if (indexes.some((i) => i < 0 || i >= list.length)) throw new ApiError('ResourceNotFound', 'The security group policy does not exist.');
+      for (const i of [...new Set(indexes)].sort((a, b) => b - a)) list.splice(i, 1);
+      g.version++;
+      return {};
+    }
+    case 'DescribeAddressTemplates':
+    case 'DescribeAddressTemplateGroups':
+    case 'DescribeServiceTemplates':
+    case 'DescribeServiceTemplateGroups': {
+      const spec = {
+        DescribeAddressTemplates: ['address-template-id', fx.addressTemplates, 'AddressTemplateSet', (id: string, v: string[]) => ({ AddressTemplateId: id, AddressTemplateName: id, AddressSet: v, AddressExtraSet: v.map((a) => ({ Address: a })) })],
+        DescribeAddressTemplateGroups: ['address-template-group-id', fx.addressTemplateGroups, 'AddressTemplateGroupSet', (id: string, v: string[]) => ({ AddressTemplateGroupId: id, AddressTemplateGroupName: id, AddressTemplateIdSet: v })],
+        DescribeServiceTemplates: ['service-template-id', fx.serviceTemplates, 'ServiceTemplateSet', (id: string, v: string[]) => ({ ServiceTemplateId: id, ServiceTemplateName: id, ServiceSet: v, ServiceExtraSet: v.map((s) => ({ Service: s })) })],
+        DescribeServiceTemplateGroups: ['service-template-group-id', fx.serviceTemplateGroups, 'ServiceTemplateGroupSet', (id: string, v: string[]) => ({ ServiceTemplateGroupId: id, ServiceTemplateGroupName: id, ServiceTemplateIdSet: v })],
+      } as const;
+      const [filter, table, key, shape] = spec[action];
+      const ids = filterValues(p, filter);
+      const hits = Object.entries(table).filter(([id]) => !ids || ids.includes(id)).map(([id, v]) => shape(id, v));
+      return { TotalCount: hits.length, [key]: pageOf(hits, p, 1000) };
+    }
+    case 'DescribeSubnets': {
+      const ids = (p.SubnetIds as string[] | undefined) ?? filterValues(p, 'subnet-id') ?? Object.keys(fx.subnets);
+      const set = ids.filter((id) => fx.subnets[id]).map((id) => ({ SubnetId: id, VpcId: fx.subnets[id].vpcId, NetworkAclId: fx.subnets[id].networkAclId ?? '' }));
+      return { TotalCount: set.length, SubnetSet: set };
+    }
+    case 'DescribeNetworkAcls': {
+      const ids = (p.NetworkAclIds as string[] | undefined) ?? filterValues(p, 'network-acl-id') ?? Object.keys(fx.networkAcls);
+      const set = ids.filter((id) => fx.networkAcls[id]).map((id) => ({ NetworkAclId: id, NetworkAclName: id, IngressEntries: fx.networkAcls[id].ingress, EgressEntries: fx.networkAcls[id].egress }));
+      return { TotalCount: set.length, NetworkAclSet: set };
+    }
+    case 'DescribeAutomationAgentStatus': {
+      const ids = (p.InstanceIds as string[] | undefined) ?? [];
+      const set = ids.filter((id) => fx.guests[id] && fx.guests[id].agent !== 'none')
+        .map((id) => ({ InstanceId: id, Version: '1.1.9', LastHeartbeatTime: '2025-01-01T00:00:00Z', AgentStatus: fx.guests[id].agent === 'online' ? 'Online' : 'Offline', Environment: 'Linux', SupportFeatures: [] }));
+      return { TotalCount: set.length, AutomationAgentSet: set };
+    }
+    case 'RunCommand': {
+      const ids = p.InstanceIds as string[];
+      if (typeof p.Content !== 'string' || !p.Content || Buffer.from(p.Content, 'base64').toString('base64') !== p.Content) {
+        throw new ApiError('InvalidParameterValue.ContentInvalid', 'Content must be base64 encoded.');
+      }
+      for (const id of ids ?? []) {
+        const g = fx.guests[id];
+        if (!g || g.agent === 'none') throw new ApiError('InvalidParameterValue.InstanceIsNotRelatedToAgent', `Instance ${id} has no agent installed.`);
+      }
+      const invocationId = `inv-${(++invocationSeq).toString(36).padStart(8, '0')}`;
+      for (const id of ids) fx.commands.push({ instanceId: id, script: Buffer.from(p.Content, 'base64').toString('utf8'), invocationId });
+      return { CommandId: `cmd-${invocationId.slice(4)}`, InvocationId: invocationId };
+    }
+    case 'DescribeInvocationTasks': {
+      const inv = filterValues(p, 'invocation-id')?.[0];
+      const tasks = fx.commands.filter((c) => c.invocationId === inv).map((c, n) => {
+        const g = fx.guests[c.instanceId];
+        const seen = polls.get(`${inv}/${c.instanceId}`) ?? 0;
+        polls.set(`${inv}/${c.instanceId}`, seen + 1);
+        const status = g.agent === 'offline' ? 'DELIVER_FAILED' : seen < (g.pollsBeforeDone ?? 0) ? 'RUNNING' : g.finalStatus ?? ((g.exitCode ?? 0) === 0 ? 'SUCCESS' : 'FAILED');
+        const done = status !== 'RUNNING';
+        const output = done && g.agent === 'online' && p.HideOutput === false ? Buffer.from(g.output ?? '').toString('base64') : '';
+        return {
+          InvocationId: inv, InvocationTaskId: `${inv}-${n}`, InstanceId: c.instanceId, TaskStatus: status,
+          TaskResult: { ExitCode: done ? g.exitCode ?? 0 : 0, Output: output, Dropped: 0 },
+          ErrorInfo: status === 'DELIVER_FAILED' ? 'the agent is offline' : '',
+        };
+      });
+      return { TotalCount: tasks.length, InvocationTaskSet: tasks };
+    }
+    default:
+      throw new ApiError('InvalidAction', `The action ${action} is not supported here.`);
+  }
+}
+
+export async function startTencentEndpoint(fixture: TencentFixture = defaultTencentFixture()): Promise<TencentEndpoint> {
+  const requests: RecordedRequest[] = [];
+  const polls = new Map<string, number>();
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => { size += c.length; if (size <= 1 << 20) chunks.push(c); });
+    req.on('end', () => {
+      const requestId = crypto.randomUUID();
+      const action = String(req.headers['x-tc-action'] ?? '');
+      const region = req.headers['x-tc-region'] === undefined ? undefined : String(req.headers['x-tc-region']);
+      const rec: RecordedRequest = { action, service: SERVICE_OF[action] ?? '?', region, params: {} };
+      requests.push(rec);
+      let response: Record<string, unknown>;
+      try {
+        if (req.method !== 'POST' || req.url !== '/') throw new ApiError('InvalidParameter', 'Only POST / is supported.');
+        const body = Buffer.concat(chunks);
+        verifySignature(req, body, fixture);
+        try { rec.params = JSON.parse(body.toString('utf8') || '{}') as Record<string, any>; } catch { throw new ApiError('InvalidParameter', 'The body is not JSON.'); }
+        const service = SERVICE_OF[action];
+        if (!service) throw new ApiError('InvalidAction', `The action ${action} does not exist.`);
+        if (req.headers['x-tc-version'] !== VERSION[service]) throw new ApiError('NoSuchVersion', `Version ${String(req.headers['x-tc-version'])} is not supported for ${action}.`);
+        if (!region) throw new ApiError('MissingParameter', 'X-TC-Region is required.');
+        const fault = fixture.faults.find((f) => f.times > 0 && (!f.action || f.action === action));
+        if (fault) { fault.times--; throw new ApiError(fault.code, fault.message ?? `${fault.code} (injected)`); }
+        response = { ...handle(action, region, rec.params, fixture, polls), RequestId: requestId };
+      } catch (e) {
+        const err = e instanceof ApiError ? e : new ApiError('InternalError', (e as Error).message);
+        rec.errorCode = err.code;
+        response = { Error: { Code: err.code, Message: err.message }, RequestId: requestId };
+      }
+      const text = JSON.stringify({ Response: response });
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+      res.end(text);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const [secretId, secretKey] = Object.entries(fixture.credentials)[0];
+  return {
+    url: `http://127.0.0.1:${port}`, secretId, secretKey, state: fixture, requests,
+    fail: (f) => { fixture.faults.push(f); },
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}

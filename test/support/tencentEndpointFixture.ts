@@ -1,0 +1,178 @@
+/**
+ * The in-memory cloud served by the local Tencent Cloud endpoint: instances, security groups
+ * (with Version), templates, subnets + network ACLs, TAT agents and their command output, and
+ * injected faults. Everything is plain data in the API's own shapes, mutable by tests.
+ */
+import type { AclEntry } from '../../src/cloud/networkAclEval';
+import type { SgPolicy } from '../../src/cloud/securityGroupEval';
+import { MARK } from '../../src/cloud/guestScript';
+
+export interface FixtureInstance {
+  /** Not an API field: the region the instance lives in. */
+  region: string;
+  InstanceId: string;
+  InstanceName?: string;
+  InstanceState: string;
+  RestrictState?: string;
+  PublicIpAddresses?: string[] | null;
+  PrivateIpAddresses?: string[];
+  OsName?: string;
+  ImageId?: string;
+  SecurityGroupIds?: string[];
+  VirtualPrivateCloud?: { VpcId: string; SubnetId: string };
+  Placement?: { Zone: string };
+  DefaultLoginUser?: string;
+  DefaultLoginPort?: number;
+}
+
+export interface FixtureSecurityGroup { version: number; ingress: SgPolicy[]; egress: SgPolicy[] }
+
+export interface FixtureGuest {
+  /** online: commands run; offline: registered but not reachable; none: no agent installed. */
+  agent: 'online' | 'offline' | 'none';
+  /** What the script prints (sectioned output). */
+  output?: string;
+  exitCode?: number;
+  /** DescribeInvocationTasks answers RUNNING this many times before the final status. */
+  pollsBeforeDone?: number;
+  finalStatus?: string;
+}
+
+export interface FixtureFault {
+  /** Action to fail; undefined = any action. */
+  action?: string;
+  code: string;
+  message?: string;
+  /** How many more requests fail (decremented on each). */
+  times: number;
+}
+
+export interface TencentFixture {
+  /** Accepted credentials: SecretId → SecretKey. */
+  credentials: Record<string, string>;
+  instances: FixtureInstance[];
+  securityGroups: Record<string, FixtureSecurityGroup>;
+  addressTemplates: Record<string, string[]>;
+  addressTemplateGroups: Record<string, string[]>;
+  serviceTemplates: Record<string, string[]>;
+  serviceTemplateGroups: Record<string, string[]>;
+  subnets: Record<string, { vpcId: string; networkAclId?: string }>;
+  networkAcls: Record<string, { ingress: AclEntry[]; egress: AclEntry[] }>;
+  guests: Record<string, FixtureGuest>;
+  faults: FixtureFault[];
+  /** Seconds added to the endpoint's clock (to test SignatureExpire). */
+  clockOffsetSec: number;
+  /** Scripts received by RunCommand, decoded, by instance. */
+  commands: Array<{ instanceId: string; script: string; invocationId: string }>;
+}
+
+export interface GuestOutputSpec {
+  active?: boolean;
+  /** Ports sshd listens on. */
+  listen?: number[];
+  configPorts?: number[];
+  configTest?: { ok: boolean; output?: string };
+  iptables?: string[];
+  nft?: string[];
+  ufw?: string[];
+  hostKeys?: string[];
+}
+
+const sec = (name: string, lines: string[], rc = 0) => [`${MARK}:BEGIN ${name}`, ...lines, `${MARK}:END ${name} rc=${rc}`];
+
+/** Output in the format the real guest script prints (see src/cloud/guestScript.ts). */
+export function guestOutput(s: GuestOutputSpec = {}): string {
+  const active = s.active ?? true;
+  const listen = s.listen ?? (active ? [22] : []);
+  return [
+    ...sec('service', [`systemd ssh ${active ? 'active' : 'inactive'}`, `systemd sshd ${active ? 'active' : 'inactive'}`, `process sshd ${active ? 'running' : 'absent'}`]),
+    ...sec('listen', [
+      ...listen.flatMap((p) => [
+        `LISTEN 0      128          0.0.0.0:${p}      0.0.0.0:*    users:(("sshd",pid=612,fd=3))`,
+        `LISTEN 0      128             [::]:${p}         [::]:*    users:(("sshd",pid=612,fd=4))`]),
+      'LISTEN 0      4096   127.0.0.53%lo:53        0.0.0.0:*    users:(("systemd-resolve",pid=401,fd=14))',
+    ]),
+    ...sec('configtest', s.configTest?.ok === false ? [s.configTest.output ?? '/etc/ssh/sshd_config line 14: Bad configuration option: Prot'] : [], s.configTest?.ok === false ? 255 : 0),
+    ...sec('config', (s.configPorts ?? [22]).map((p) => `port ${p}`).concat(['listenaddress [::]:' + (s.configPorts?.[0] ?? 22), 'listenaddress 0.0.0.0:' + (s.configPorts?.[0] ?? 22)])),
+    ...sec('iptables', s.iptables ?? ['-P INPUT ACCEPT']),
+    ...sec('nft', s.nft ?? []),
+    ...sec('firewalld', []),
+    ...sec('ufw', s.ufw ?? ['Status: inactive']),
+    ...sec('hostkeys', s.hostKeys ?? [
+      '256 SHA256:h3X0XyDGpLm3r7Zy1sA2ZGqTn9jE6x5bqYw1WmO4wQk root@vm (ED25519)',
+      '3072 SHA256:Jx7Qm1uV1cZyWnqkq8bq0Zr3C1fWmGyS8p0Cw9Ff3sE root@vm (RSA)',
+      '256 SHA256:Vb0cXg3b2e6u5t2sPq8o9n1m0l9k8j7i6h5g4f3e2d1 root@vm (ECDSA)',
+    ]),
+  ].join('\n') + '\n';
+}
+
+export const REGION = 'ap-guangzhou';
+
+const vpc = (subnet: string) => ({ VpcId: 'vpc-main', SubnetId: subnet });
+
+function instance(id: string, over: Partial<FixtureInstance>): FixtureInstance {
+  return {
+    region: REGION, InstanceId: id, InstanceName: id.replace(/^ins-/, ''), InstanceState: 'RUNNING', RestrictState: 'NORMAL',
+    PublicIpAddresses: ['203.0.113.10'], PrivateIpAddresses: ['10.0.1.10'], OsName: 'Ubuntu Server 22.04 LTS 64bit',
+    ImageId: 'img-487zeit5', SecurityGroupIds: ['sg-open'], VirtualPrivateCloud: vpc('subnet-plain'),
+    Placement: { Zone: `${REGION}-3` }, ...over,
+  };
+}
+
+/** A small cloud with one instance per scenario the tests need. */
+export function defaultTencentFixture(): TencentFixture {
+  return {
+    credentials: { AKIDcvmdoctortest0000000000000000: 'testSecretKeyNotReal0000000000000' },
+    instances: [
+      instance('ins-ok', {}),
+      instance('ins-stopped', { InstanceState: 'STOPPED' }),
+      instance('ins-isolated', { RestrictState: 'PROTECTIVELY_ISOLATED' }),
+      instance('ins-noip', { PublicIpAddresses: null }),
+      instance('ins-sgdeny', { SecurityGroupIds: ['sg-web', 'sg-open'] }),
+      instance('ins-sgnone', { SecurityGroupIds: ['sg-web'] }),
+      instance('ins-tpl', { SecurityGroupIds: ['sg-tpl'] }),
+      instance('ins-acl', { VirtualPrivateCloud: vpc('subnet-locked') }),
+      instance('ins-sshdown', {}),
+      instance('ins-fw', {}),
+      instance('ins-agentoff', {}),
+      instance('ins-noagent', {}),
+      instance('ins-centos', { OsName: 'CentOS 7.9 64bit', PublicIpAddresses: ['203.0.113.11'] }),
+      instance('ins-win', { OsName: 'Windows Server 2022 DataCenter 64bit', SecurityGroupIds: ['sg-rdp'], PublicIpAddresses: ['203.0.113.12'] }),
+    ],
+    securityGroups: {
+      'sg-open': { version: 3, ingress: [
+        { Protocol: 'TCP', Port: '22', CidrBlock: '0.0.0.0/0', Action: 'ACCEPT', PolicyDescription: 'ssh' },
+        { Protocol: 'ICMP', Port: 'ALL', CidrBlock: '0.0.0.0/0', Action: 'ACCEPT' },
+      ], egress: [{ Protocol: 'ALL', Port: 'ALL', CidrBlock: '0.0.0.0/0', Action: 'ACCEPT' }] },
+      // Drops SSH before sg-open (evaluated after it) could accept it.
+      'sg-web': { version: 7, ingress: [
+        { Protocol: 'TCP', Port: '80,443', CidrBlock: '0.0.0.0/0', Action: 'ACCEPT', PolicyDescription: 'web' },
+        { Protocol: 'TCP', Port: '22', CidrBlock: '0.0.0.0/0', Action: 'DROP', PolicyDescription: 'no ssh from the Internet' },
+      ], egress: [] },
+      'sg-tpl': { version: 1, ingress: [
+        { AddressTemplate: { AddressGroupId: 'ipmg-office' }, ServiceTemplate: { ServiceGroupId: 'ppmg-admin' }, Action: 'ACCEPT', PolicyDescription: 'office admin' },
+      ], egress: [] },
+      'sg-rdp': { version: 1, ingress: [{ Protocol: 'TCP', Port: '3389', CidrBlock: '198.51.100.0/24', Action: 'ACCEPT' }], egress: [] },
+    },
+    addressTemplates: { 'ipm-hq': ['198.51.100.0/24'], 'ipm-vpn': ['203.0.113.100-203.0.113.120'] },
+    addressTemplateGroups: { 'ipmg-office': ['ipm-hq', 'ipm-vpn'] },
+    serviceTemplates: { 'ppm-ssh': ['tcp:22'], 'ppm-rdp': ['tcp:3389'] },
+    serviceTemplateGroups: { 'ppmg-admin': ['ppm-ssh', 'ppm-rdp'] },
+    subnets: { 'subnet-plain': { vpcId: 'vpc-main' }, 'subnet-locked': { vpcId: 'vpc-main', networkAclId: 'acl-locked' } },
+    networkAcls: {
+      'acl-locked': {
+        ingress: [{ Protocol: 'TCP', Port: '80,443', CidrBlock: '0.0.0.0/0', Action: 'ACCEPT' }, { Protocol: 'TCP', Port: '22', CidrBlock: '0.0.0.0/0', Action: 'DROP', Description: 'ssh closed' }],
+        egress: [{ Protocol: 'ALL', Port: 'ALL', CidrBlock: '0.0.0.0/0', Action: 'ACCEPT' }],
+      },
+    },
+    guests: {
+      'ins-ok': { agent: 'online', output: guestOutput(), pollsBeforeDone: 1 },
+      'ins-sshdown': { agent: 'online', output: guestOutput({ active: false, configTest: { ok: false } }), exitCode: 0 },
+      'ins-fw': { agent: 'online', output: guestOutput({ iptables: ['-P INPUT DROP', '-A INPUT -i lo -j ACCEPT', '-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT', '-A INPUT -p tcp -m tcp --dport 80 -j ACCEPT'] }) },
+      'ins-agentoff': { agent: 'offline' },
+    },
+    faults: [],
+    clockOffsetSec: 0,
+    commands: [],
+  };
+}
