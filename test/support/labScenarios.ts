@@ -1,0 +1,394 @@
+/**
+ * The lab's broken hosts: one scenario per way a login can fail, each with the host to build
+ * (real sshd / misbehaving server / nftables rules), the target to diagnose and the expected
+ * verdict plus the evidence that must back it. Shared by test/lab (assertions) and bench/
+ * (timings), so both always exercise the same hosts.
+ */
+import * as assert from 'assert/strict';
+import * as crypto from 'crypto';
+import * as net from 'net';
+import type { Check, Credentials, FindingCode, Report, Target, VerdictCode } from '../../src/core/model';
+import type { HostSpec, Lab, LabHost } from './lab';
+import { labTarget } from './labEngine';
+
+export interface ScenarioRun {
+  target: Target;
+  credentials?: Credentials;
+  /** Undo what run() set up (held connections); called after the diagnosis. */
+  cleanup?: () => void;
+}
+
+export interface Scenario {
+  id: string;
+  title: string;
+  host: HostSpec;
+  /** The target and credentials to diagnose against the built host. */
+  run(h: LabHost, lab: Lab): Promise<ScenarioRun> | ScenarioRun;
+  verdict: VerdictCode;
+  findings?: FindingCode[];
+  /** Evidence assertions beyond the verdict (throw on failure). */
+  verify?(r: Report, h: LabHost, lab: Lab): void;
+  /** Needs xrdp. */
+  rdp?: boolean;
+  /** Port the "manual flow" in the benchmark should try (default the target's). */
+  benchManual?: boolean;
+}
+
+// --- evidence helpers ------------------------------------------------------------------------
+
+export function check(r: Report, id: Check['id']): Check {
+  const c = r.checks.find((x) => x.id === id);
+  assert.ok(c, `no "${id}" check in report; checks: ${r.checks.map((x) => `${x.id}:${x.status}`).join(', ')}`);
+  return c;
+}
+
+/** A field of a check's evidence, looked up by name at any depth (the engine may nest). */
+export function evidenceField(c: Check, key: string): unknown {
+  const seen = new Set<unknown>();
+  const walk = (o: unknown, depth: number): unknown => {
+    if (!o || typeof o !== 'object' || seen.has(o) || depth > 6) return undefined;
+    seen.add(o);
+    if (Object.prototype.hasOwnProperty.call(o, key)) return (o as Record<string, unknown>)[key];
+    for (const v of Object.values(o as Record<string, unknown>)) {
+      const hit = walk(v, depth + 1);
+      if (hit !== undefined) return hit;
+    }
+    return undefined;
+  };
+  return walk(c.evidence, 0);
+}
+
+function expectOutcome(r: Report, id: Check['id'], outcome: string): void {
+  const c = check(r, id);
+  assert.equal(evidenceField(c, 'outcome'), outcome, `${id} outcome; check: ${JSON.stringify(c)}`);
+}
+
+function evidenceText(r: Report, id: Check['id']): string {
+  return JSON.stringify(check(r, id).evidence);
+}
+
+/** OpenSSH-style SHA256 fingerprint of a "type base64" public key. */
+export function fingerprint(pub: string): string {
+  const blob = Buffer.from(pub.split(' ')[1] ?? '', 'base64');
+  return `SHA256:${crypto.createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+}
+
+/** Open a TCP connection to a lab sshd and wait for its banner: it then counts as one
+ *  unauthenticated connection until LoginGraceTime. Bounded by a 3 s timeout. */
+export function holdSshConnection(address: string, port: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ host: address, port });
+    const timer = setTimeout(() => { s.destroy(); reject(new Error('no banner from sshd within 3 s')); }, 3000);
+    s.once('data', () => {
+      clearTimeout(timer);
+      s.on('error', () => undefined); // a later reset must not crash the run
+      resolve(s);
+    });
+    s.once('error', (e) => { clearTimeout(timer); reject(e); });
+  });
+}
+
+// --- nftables fragments (inet input chain, policy accept) ----------------------------------
+
+const DROP_PING = 'icmp type echo-request drop\nicmpv6 type echo-request drop';
+
+// --- scenarios -------------------------------------------------------------------------------
+
+export const SCENARIOS: Scenario[] = [
+  {
+    id: 'healthy',
+    title: 'healthy sshd',
+    host: { sshd: {} },
+    run: (h, lab) => ({ target: labTarget(h.ipv4, { knownHostsPath: lab.writeKnownHosts([h.knownHostsLine]) }) }),
+    verdict: 'OK',
+    benchManual: true,
+    verify(r, h) {
+      assert.match(String(evidenceField(check(r, 'banner'), 'line')), /^SSH-2\.0-OpenSSH_/);
+      assert.equal(evidenceField(check(r, 'hostkey'), 'fingerprint'), fingerprint(h.hostKeys[0]!));
+      assert.equal(evidenceField(check(r, 'hostkey'), 'status'), 'match');
+      expectOutcome(r, 'icmp', 'reply');
+      expectOutcome(r, 'tcp', 'connected');
+    },
+  },
+  {
+    id: 'icmp-blocked',
+    title: 'ICMP dropped, SSH fine',
+    host: { sshd: {}, nft: DROP_PING },
+    run: (h, lab) => ({ target: labTarget(h.ipv4, { knownHostsPath: lab.writeKnownHosts([h.knownHostsLine]) }) }),
+    verdict: 'OK',
+    findings: ['ICMP_BLOCKED'],
+    verify(r) {
+      expectOutcome(r, 'icmp', 'timeout');
+      expectOutcome(r, 'tcp', 'connected');
+    },
+  },
+  {
+    id: 'port-filtered',
+    title: 'port 22 dropped, ping works',
+    host: { sshd: {}, nft: 'tcp dport 22 drop' },
+    run: (h) => ({ target: labTarget(h.ipv4) }),
+    verdict: 'PORT_FILTERED',
+    benchManual: true,
+    verify(r) {
+      expectOutcome(r, 'icmp', 'reply');
+      expectOutcome(r, 'tcp', 'timeout');
+    },
+  },
+  {
+    id: 'port-closed',
+    title: 'nothing listening on 22 or alternative ports',
+    host: {},
+    run: (h) => ({ target: labTarget(h.ipv4) }),
+    verdict: 'PORT_CLOSED',
+    benchManual: true,
+    verify(r) {
+      expectOutcome(r, 'tcp', 'refused');
+      assert.doesNotMatch(evidenceText(r, 'altports'), /"protocol":"ssh"/);
+    },
+  },
+  {
+    id: 'port-rejected',
+    title: 'reject admin-prohibited on 22, ping works',
+    host: { sshd: {}, nft: 'tcp dport 22 reject with icmpx type admin-prohibited' },
+    run: (h) => ({ target: labTarget(h.ipv4) }),
+    verdict: 'PORT_REJECTED',
+    verify(r) {
+      expectOutcome(r, 'icmp', 'reply');
+      expectOutcome(r, 'tcp', 'unreachable');
+    },
+  },
+  {
+    id: 'other-port',
+    title: 'sshd on 2222 only',
+    host: { sshd: { ports: [2222] } },
+    run: (h) => ({ target: labTarget(h.ipv4) }),
+    verdict: 'SERVICE_ON_OTHER_PORT',
+    verify(r) {
+      expectOutcome(r, 'tcp', 'refused');
+      const alt = check(r, 'altports');
+      assert.match(JSON.stringify(alt.evidence), /2222/, `altports evidence: ${JSON.stringify(alt)}`);
+      assert.match(JSON.stringify(alt.evidence), /SSH-2\.0-OpenSSH/, `altports evidence: ${JSON.stringify(alt)}`);
+      assert.match(`${r.verdict.summary} ${JSON.stringify(r.verdict.remediation)}`, /2222/);
+    },
+  },
+  {
+    id: 'not-ssh',
+    title: 'SMTP-like greeting on 22',
+    host: { servers: [{ kind: 'greeting', port: 22 }] },
+    run: (h) => ({ target: labTarget(h.ipv4) }),
+    verdict: 'NOT_SSH',
+    verify(r) {
+      assert.match(evidenceText(r, 'banner'), /220 cvmd-lab\.invalid ESMTP/);
+    },
+  },
+  {
+    id: 'banner-timeout',
+    title: 'accepts and never speaks',
+    host: { servers: [{ kind: 'silent', port: 22 }] },
+    run: (h) => ({ target: labTarget(h.ipv4) }),
+    verdict: 'BANNER_TIMEOUT',
+    verify(r) {
+      expectOutcome(r, 'tcp', 'connected');
+      expectOutcome(r, 'banner', 'timeout');
+    },
+  },
+  {
+    id: 'connection-closed',
+    title: 'closes at once',
+    host: { servers: [{ kind: 'close', port: 22 }] },
+    run: (h) => ({ target: labTarget(h.ipv4) }),
+    verdict: 'CONNECTION_CLOSED',
+    verify(r) {
+      expectOutcome(r, 'tcp', 'connected');
+      expectOutcome(r, 'banner', 'closed');
+    },
+  },
+  {
+    id: 'maxstartups',
+    // A real sshd at its MaxStartups limit: one unauthenticated connection is held open, so
+    // sshd drops the probe's connection (OpenSSH 9.2 writes "Exceeded MaxStartups" first).
+    title: 'real sshd over MaxStartups',
+    host: { sshd: { extraConfig: ['MaxStartups 1', 'LoginGraceTime 30'] } },
+    async run(h, lab) {
+      const holder = await holdSshConnection(h.ipv4, 22);
+      return {
+        target: labTarget(h.ipv4, { knownHostsPath: lab.writeKnownHosts([h.knownHostsLine]) }),
+        cleanup: () => holder.destroy(),
+      };
+    },
+    verdict: 'CONNECTION_CLOSED',
+    verify(r) {
+      expectOutcome(r, 'tcp', 'connected');
+    },
+  },
+  {
+    id: 'no-response',
+    title: 'everything dropped incl. ping',
+    host: { sshd: {}, nft: 'meta nfproto ipv4 drop' },
+    run: (h) => ({ target: labTarget(h.ipv4) }),
+    verdict: 'NO_RESPONSE',
+    benchManual: true,
+    verify(r) {
+      expectOutcome(r, 'icmp', 'timeout');
+      expectOutcome(r, 'tcp', 'timeout');
+    },
+  },
+  {
+    id: 'host-unreachable',
+    title: 'host-unreachable for everything',
+    host: { sshd: {}, nft: 'meta nfproto ipv4 reject with icmp type host-unreachable' },
+    run: (h) => ({ target: labTarget(h.ipv4) }),
+    verdict: 'HOST_UNREACHABLE',
+    verify(r) {
+      expectOutcome(r, 'icmp', 'unreachable');
+      expectOutcome(r, 'tcp', 'unreachable');
+    },
+  },
+  {
+    id: 'ipv6',
+    title: 'IPv6 target (ULA)',
+    host: { sshd: {} },
+    run: (h, lab) => ({ target: labTarget(h.ipv6, { knownHostsPath: lab.writeKnownHosts([h.knownHostsLine]) }) }),
+    verdict: 'OK',
+    verify(r, h) {
+      assert.ok(r.target.addresses.includes(h.ipv6), `addresses ${JSON.stringify(r.target.addresses)}`);
+      assert.equal(evidenceField(check(r, 'tcp'), 'address'), h.ipv6);
+      assert.equal(evidenceField(check(r, 'hostkey'), 'status'), 'match');
+    },
+  },
+  {
+    id: 'auth-failed',
+    title: 'wrong password',
+    host: { sshd: {} },
+    run: (h, lab) => ({
+      target: labTarget(h.ipv4, { user: lab.user, knownHostsPath: lab.writeKnownHosts([h.knownHostsLine]) }),
+      credentials: { password: `${lab.password}-wrong` },
+    }),
+    verdict: 'AUTH_FAILED',
+    verify(r) {
+      assert.equal(evidenceField(check(r, 'login'), 'outcome'), 'rejected', JSON.stringify(check(r, 'login')));
+      assert.match(evidenceText(r, 'auth'), /password/);
+    },
+  },
+  {
+    id: 'password-ok',
+    title: 'password login works',
+    host: { sshd: {} },
+    run: (h, lab) => ({
+      target: labTarget(h.ipv4, { user: lab.user, knownHostsPath: lab.writeKnownHosts([h.knownHostsLine]) }),
+      credentials: { password: lab.password },
+    }),
+    verdict: 'OK',
+    verify(r) {
+      assert.equal(evidenceField(check(r, 'login'), 'outcome'), 'ok', JSON.stringify(check(r, 'login')));
+      assert.equal(evidenceField(check(r, 'login'), 'method'), 'password');
+    },
+  },
+  {
+    id: 'key-login',
+    title: 'key login works',
+    host: { sshd: {} },
+    run: (h, lab) => ({
+      target: labTarget(h.ipv4, { user: lab.user, knownHostsPath: lab.writeKnownHosts([h.knownHostsLine]) }),
+      credentials: { identityFile: lab.clientKeyPath },
+    }),
+    verdict: 'OK',
+    verify(r) {
+      assert.equal(evidenceField(check(r, 'login'), 'outcome'), 'ok', JSON.stringify(check(r, 'login')));
+      assert.equal(evidenceField(check(r, 'login'), 'method'), 'publickey');
+    },
+  },
+  {
+    id: 'host-key-mismatch',
+    title: 'known_hosts has another key of the same type',
+    host: { sshd: {} },
+    async run(h, lab) {
+      const other = await lab.foreignHostKey('ed25519');
+      return { target: labTarget(h.ipv4, { knownHostsPath: lab.writeKnownHosts([`${h.ipv4} ${other}`]) }) };
+    },
+    verdict: 'HOST_KEY_MISMATCH',
+    verify(r, h) {
+      const hk = check(r, 'hostkey');
+      assert.equal(evidenceField(hk, 'status'), 'mismatch');
+      assert.equal(evidenceField(hk, 'fingerprint'), fingerprint(h.hostKeys[0]!));
+      assert.ok(Array.isArray(evidenceField(hk, 'knownEntries')), JSON.stringify(hk));
+    },
+  },
+  {
+    id: 'host-key-unknown',
+    title: 'host not in known_hosts, password given',
+    host: { sshd: {} },
+    run: (h, lab) => ({
+      target: labTarget(h.ipv4, { user: lab.user, knownHostsPath: lab.writeKnownHosts([]) }),
+      credentials: { password: lab.password },
+    }),
+    verdict: 'OK',
+    findings: ['HOST_KEY_UNKNOWN', 'PASSWORD_NOT_SENT_UNKNOWN_HOST'],
+    verify(r) {
+      assert.equal(evidenceField(check(r, 'hostkey'), 'status'), 'unknown');
+    },
+  },
+  {
+    id: 'kex-failed',
+    // ssh2 1.17 implements no sntrup761 key exchange: no algorithm in common, whatever list
+    // the probe offers.
+    title: 'server offers only sntrup761x25519 kex',
+    host: { sshd: { extraConfig: ['KexAlgorithms sntrup761x25519-sha512@openssh.com'] } },
+    run: (h, lab) => ({ target: labTarget(h.ipv4, { knownHostsPath: lab.writeKnownHosts([h.knownHostsLine]) }) }),
+    verdict: 'KEX_FAILED',
+    verify(r) {
+      assert.match(evidenceText(r, 'kex'), /sntrup761x25519-sha512@openssh\.com/);
+    },
+  },
+  {
+    id: 'auth-method-unavailable',
+    title: 'password auth disabled, password given',
+    host: { sshd: { passwordAuthentication: false } },
+    run: (h, lab) => ({
+      target: labTarget(h.ipv4, { user: lab.user, knownHostsPath: lab.writeKnownHosts([h.knownHostsLine]) }),
+      credentials: { password: lab.password },
+    }),
+    verdict: 'AUTH_METHOD_UNAVAILABLE',
+    verify(r) {
+      const auth = evidenceText(r, 'auth');
+      assert.match(auth, /publickey/);
+      assert.doesNotMatch(auth, /"password"/);
+    },
+  },
+  {
+    id: 'rdp-ok',
+    title: 'xrdp on 3389',
+    host: { xrdp: { port: 3389 } },
+    run: (h) => ({ target: labTarget(h.ipv4, { port: 3389, protocol: 'rdp', altPorts: [] }) }),
+    verdict: 'OK',
+    rdp: true,
+    verify(r) {
+      expectOutcome(r, 'rdp', 'rdp');
+    },
+  },
+  {
+    id: 'not-rdp',
+    title: 'RDP target pointed at sshd',
+    host: { sshd: { ports: [3389] } },
+    run: (h) => ({ target: labTarget(h.ipv4, { port: 3389, protocol: 'rdp', altPorts: [] }) }),
+    verdict: 'NOT_RDP',
+    verify(r) {
+      expectOutcome(r, 'rdp', 'not-rdp');
+    },
+  },
+];
+
+/** Assert the verdict, the findings and the scenario's evidence; the message carries the report. */
+export function verifyScenario(s: Scenario, r: Report, h: LabHost, lab: Lab): void {
+  const brief = () => `\nreport: ${JSON.stringify({ verdict: r.verdict.code, findings: r.findings.map((f) => f.code), checks: r.checks }, null, 1)}\nhost log:\n${h.log()}`;
+  assert.equal(r.verdict.code, s.verdict, `verdict for ${s.id}${brief()}`);
+  for (const f of s.findings ?? []) {
+    assert.ok(r.findings.some((x) => x.code === f), `finding ${f} missing for ${s.id}${brief()}`);
+  }
+  try {
+    s.verify?.(r, h, lab);
+  } catch (e) {
+    (e as Error).message += brief();
+    throw e;
+  }
+}
