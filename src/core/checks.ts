@@ -1,0 +1,186 @@
+/**
+ * Turns each probe result into the `Check` a person reads (status, one-line summary,
+ * evidence). Pure; the engine emits these as each layer finishes.
+ */
+import type {
+  AltPortResult, BannerResult, Check, CheckId, CheckStatus, CloudEvidence, DnsResult, IcmpResult, Lang,
+  Protocol, RdpResult, SshResult, TcpResult,
+} from './model';
+import { msg } from './messages';
+import { formatMs, visible } from './text';
+
+function check(id: CheckId, status: CheckStatus, durationMs: number, summary: string, evidence: object): Check {
+  return { id, status, durationMs: Math.round(durationMs * 10) / 10, summary, evidence: { ...evidence } };
+}
+
+export function dnsCheck(r: DnsResult, host: string, lang: Lang): Check {
+  if (r.literal) return check('dns', 'skip', r.durationMs, msg(lang, 'dns.literal', { host }), r);
+  if (!r.ok) return check('dns', 'fail', r.durationMs, msg(lang, 'dns.fail', { host, code: r.errorCode ?? '?' }), r);
+  return check('dns', 'pass', r.durationMs, msg(lang, 'dns.ok', { host, addresses: r.addresses.map((a) => a.address).join(', ') }), r);
+}
+
+export function icmpCheck(r: IcmpResult, timeoutMs: number, lang: Lang): Check {
+  const base = { address: r.address, method: r.method, detail: r.detail ?? '' };
+  switch (r.outcome) {
+    case 'reply': return check('icmp', 'pass', r.durationMs, msg(lang, 'icmp.reply', { ...base, rtt: formatMs(r.rttMs ?? r.durationMs) }), r);
+    case 'timeout': return check('icmp', 'warn', r.durationMs, msg(lang, 'icmp.timeout', { ...base, deadline: formatMs(timeoutMs) }), r);
+    case 'unreachable': return check('icmp', 'fail', r.durationMs, msg(lang, 'icmp.unreachable', base), r);
+    case 'prohibited': return check('icmp', 'fail', r.durationMs, msg(lang, 'icmp.prohibited', base), r);
+    case 'unavailable': return check('icmp', 'skip', r.durationMs, msg(lang, 'icmp.unavailable', base), r);
+    default: return check('icmp', 'warn', r.durationMs, msg(lang, 'icmp.error', base), r);
+  }
+}
+
+export function icmpOffCheck(lang: Lang): Check {
+  return check('icmp', 'skip', 0, msg(lang, 'icmp.off'), { method: 'none' });
+}
+
+export function tcpCheck(r: TcpResult, lang: Lang): Check {
+  const args = { port: r.port, address: r.address, time: formatMs(r.durationMs), code: r.errorCode ?? r.outcome };
+  switch (r.outcome) {
+    case 'connected': return check('tcp', 'pass', r.durationMs, msg(lang, 'tcp.connected', args), r);
+    case 'refused': return check('tcp', 'fail', r.durationMs, msg(lang, 'tcp.refused', args), r);
+    case 'timeout': {
+      const adapted = r.deadlineReason ? msg(lang, 'tcp.adapted', { reason: r.deadlineReason }) : '';
+      return check('tcp', 'fail', r.durationMs, msg(lang, 'tcp.timeout', { ...args, deadline: formatMs(r.deadlineMs), adapted }), r);
+    }
+    case 'unreachable': return check('tcp', 'fail', r.durationMs, msg(lang, 'tcp.unreachable', args), r);
+    default: return check('tcp', 'fail', r.durationMs, msg(lang, 'tcp.error', args), r);
+  }
+}
+
+export function bannerCheck(r: BannerResult, timeoutMs: number, lang: Lang): Check {
+  const line = visible(r.line ?? '');
+  switch (r.outcome) {
+    case 'ssh': return check('banner', 'pass', r.durationMs, msg(lang, 'banner.ssh', { line }), r);
+    case 'other': return check('banner', 'fail', r.durationMs, msg(lang, 'banner.other', { line }), r);
+    case 'timeout': return check('banner', 'fail', r.durationMs, msg(lang, 'banner.timeout', { deadline: formatMs(timeoutMs) }), r);
+    case 'closed': return check('banner', 'fail', r.durationMs, msg(lang, 'banner.closed'), r);
+    default: return check('banner', 'fail', r.durationMs, msg(lang, 'banner.error', { code: r.errorCode ?? '?' }), r);
+  }
+}
+
+/** Key exchange, host key, auth methods and login: up to four checks from one SSH session. */
+export function sshChecks(r: SshResult, user: string, timeoutMs: number, credentialsGiven: boolean, lang: Lang): Check[] {
+  const out: Check[] = [];
+  const d = r.durationMs;
+  const detail = r.error?.message ?? r.handshake;
+  switch (r.handshake) {
+    case 'ok': {
+      const a = r.algorithms;
+      out.push(check('kex', 'pass', d, msg(lang, 'kex.ok', { kex: a?.kex ?? '?', hostKeyAlg: a?.serverHostKey ?? '?', cipher: a?.cipher ?? '?' }), { algorithms: a }));
+      break;
+    }
+    case 'hostkey-mismatch':
+      out.push(check('kex', 'fail', d, msg(lang, 'kex.rejectedKey'), { algorithms: r.algorithms, error: r.error }));
+      break;
+    case 'kex-failed':
+    case 'error':
+      out.push(check('kex', 'fail', d, msg(lang, 'kex.failed', { detail }), { serverAlgorithms: r.serverAlgorithms, error: r.error }));
+      break;
+    case 'closed':
+      out.push(check('kex', 'fail', d, msg(lang, 'kex.closed'), { error: r.error }));
+      break;
+    case 'timeout':
+      out.push(check('kex', 'fail', d, msg(lang, 'kex.timeout', { deadline: formatMs(timeoutMs) }), { error: r.error }));
+      break;
+  }
+  if (r.hostKey) {
+    const k = r.hostKey;
+    const args = { type: k.type, fingerprint: k.fingerprint, path: k.knownHostsPath, known: k.knownEntries.map((e) => e.fingerprint).join(', ') };
+    const status: CheckStatus = k.status === 'match' ? 'pass' : k.status === 'unknown' || k.status === 'unreadable' ? 'warn' : 'fail';
+    out.push(check('hostkey', status, 0, msg(lang, `hostkey.${k.status}`, args), k));
+  }
+  if (r.handshake !== 'ok') return out;
+  if (r.authMethods === undefined) out.push(check('auth', 'warn', 0, msg(lang, 'auth.unknown'), {}));
+  else if (r.authMethods.length === 0 && r.login.method === 'none') out.push(check('auth', 'warn', 0, msg(lang, 'auth.none', { user }), { methods: [] }));
+  else out.push(check('auth', 'pass', 0, msg(lang, 'auth.methods', { methods: r.authMethods.join(', ') || msg(lang, 'word.none') }), { methods: r.authMethods }));
+
+  const login = r.login;
+  const tried = login.tried.join(', ') || msg(lang, 'word.none');
+  const ev = { ...login, user };
+  switch (login.outcome) {
+    case 'ok': out.push(check('login', 'pass', 0, msg(lang, 'login.ok', { user, method: login.method ?? '?' }), ev)); break;
+    case 'rejected': out.push(check('login', 'fail', 0, msg(lang, 'login.rejected', { user, tried }), ev)); break;
+    case 'method-unavailable': out.push(check('login', 'fail', 0, msg(lang, 'login.unavailable', { tried }), ev)); break;
+    case 'error': out.push(check('login', 'fail', 0, msg(lang, 'login.error', { detail: login.reason ?? '' }), ev)); break;
+    default:
+      out.push(check('login', 'skip', 0, credentialsGiven ? msg(lang, 'login.unknownHost') : msg(lang, 'login.noCredentials'), ev));
+  }
+  return out;
+}
+
+export function rdpCheck(r: RdpResult, timeoutMs: number, lang: Lang): Check {
+  switch (r.outcome) {
+    case 'rdp':
+      return r.failure
+        ? check('rdp', 'warn', r.durationMs, msg(lang, 'rdp.failure', { failure: r.failure }), r)
+        : check('rdp', 'pass', r.durationMs, msg(lang, 'rdp.ok', { protocol: r.selectedProtocol ?? 'rdp' }), r);
+    case 'not-rdp': return check('rdp', 'fail', r.durationMs, msg(lang, 'rdp.notRdp', { bytes: r.firstBytes ?? '' }), r);
+    case 'timeout': return check('rdp', 'fail', r.durationMs, msg(lang, 'rdp.timeout', { deadline: formatMs(timeoutMs) }), r);
+    case 'closed': return check('rdp', 'fail', r.durationMs, msg(lang, 'rdp.closed'), r);
+    default: return check('rdp', 'fail', r.durationMs, msg(lang, 'rdp.error', { detail: r.outcome }), r);
+  }
+}
+
+export function altPortsCheck(results: AltPortResult[], protocol: Protocol, durationMs: number, lang: Lang): Check {
+  const proto = protocol.toUpperCase();
+  const found = results.find((r) => r.protocol === protocol);
+  const evidence = { ports: results.map((r) => ({ port: r.port, tcp: r.tcp.outcome, protocol: r.protocol, banner: r.banner })) };
+  if (found) return check('altports', 'warn', durationMs, msg(lang, 'alt.found', { proto, port: found.port }), evidence);
+  return check('altports', 'skip', durationMs, msg(lang, 'alt.none', { proto, ports: results.map((r) => r.port).join(', ') }), evidence);
+}
+
+/** The cloud checks, in the order a person reasons about them. */
+export function cloudChecks(c: CloudEvidence, port: number, protocol: Protocol, lang: Lang): Check[] {
+  const out: Check[] = [];
+  const unknown = msg(lang, 'word.unknown');
+  if (c.instance) {
+    const i = c.instance;
+    const running = i.state === 'RUNNING';
+    const restricted = !!i.restrictState && i.restrictState !== 'NORMAL';
+    out.push(check('cloud.instance', running && !restricted ? 'pass' : 'fail', c.durationMs, msg(lang, 'cloud.instance', {
+      instanceId: c.instanceId, name: i.name ?? '', state: i.state, restrictState: i.restrictState ?? 'NORMAL',
+      publicIps: i.publicIps.join(', ') || msg(lang, 'word.none'),
+    }), { instance: i, region: c.region }));
+  } else {
+    out.push(check('cloud.instance', 'warn', c.durationMs, msg(lang, 'cloud.instanceUnknown', { instanceId: c.instanceId }), { errors: c.errors }));
+  }
+  if (c.securityGroups) {
+    const sg = c.securityGroups;
+    const source = c.callerIp ?? msg(lang, 'word.anySource');
+    const r = sg.decidingRule;
+    const rule = r ? `${r.securityGroupId} #${r.policyIndex} ${r.action} ${r.protocol}:${r.port} ${r.source}${r.description ? ` "${r.description}"` : ''}` : '';
+    const summary = sg.verdict === 'allow'
+      ? msg(lang, 'cloud.sgAllow', { source, rule })
+      : r ? msg(lang, 'cloud.sgDeny', { source, rule }) : msg(lang, 'cloud.sgImplicit', { source, port });
+    out.push(check('cloud.securityGroups', sg.verdict === 'allow' ? 'pass' : 'fail', 0, summary, sg));
+  }
+  if (c.networkAcl) {
+    const a = c.networkAcl;
+    const r = a.decidingRule;
+    const rule = r ? `${r.direction} #${r.index} ${r.action} ${r.protocol}:${r.port} ${r.cidr}` : '';
+    const summary = a.verdict === 'none' ? msg(lang, 'cloud.aclNone')
+      : a.verdict === 'allow' ? msg(lang, 'cloud.aclAllow', { aclId: a.aclId ?? '' })
+        : msg(lang, 'cloud.aclDeny', { aclId: a.aclId ?? '', rule });
+    out.push(check('cloud.networkAcl', a.verdict === 'deny' ? 'fail' : a.verdict === 'allow' ? 'pass' : 'skip', 0, summary, a));
+  }
+  if (c.guest) {
+    const g = c.guest;
+    const service = protocol === 'rdp' ? 'TermService' : 'sshd';
+    let summary: string;
+    let status: CheckStatus;
+    if (!g.agentOnline) { summary = msg(lang, 'cloud.guestOffline'); status = 'skip'; }
+    else if (g.error) { summary = msg(lang, 'cloud.guestError', { detail: g.error }); status = 'warn'; }
+    else if (g.serviceActive === false) { summary = msg(lang, 'cloud.guestInactive', { service }); status = 'fail'; }
+    else {
+      summary = msg(lang, 'cloud.guestOk', {
+        service, ports: g.listeningPorts?.join(', ') || unknown,
+        firewall: g.firewallBlocks ? msg(lang, 'cloud.firewallBlocks') : msg(lang, 'cloud.firewallOpen'),
+      });
+      status = g.firewallBlocks || (g.listeningPorts && !g.listeningPorts.includes(port)) ? 'fail' : 'pass';
+    }
+    out.push(check('cloud.guest', status, 0, summary, g));
+  }
+  return out;
+}

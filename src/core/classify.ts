@@ -1,0 +1,117 @@
+/**
+ * Evidence → exactly one verdict (the most upstream failing layer) plus findings.
+ * The rules are an ordered table: the first rule whose predicate holds decides. Pure.
+ */
+import type { AltPortResult, Evidence, Finding, FindingCode, Lang, VerdictCode } from './model';
+import { msg, type MessageKey } from './messages';
+import { formatMs, type TemplateArgs } from './text';
+
+export interface ClassifyInput extends Evidence {
+  /** Whether the user gave credentials (a login was requested). */
+  credentialsGiven?: boolean;
+}
+
+interface Rule {
+  code: VerdictCode;
+  when: (e: ClassifyInput) => boolean;
+}
+
+const tcpFailed = (e: ClassifyInput) => !!e.tcp && e.tcp.outcome !== 'connected';
+const tcpSilent = (e: ClassifyInput) => e.tcp?.outcome === 'timeout';
+const tcpUnreachable = (e: ClassifyInput) => e.tcp?.outcome === 'unreachable' || e.tcp?.outcome === 'error';
+
+/** An alternative port where the wanted protocol answers. */
+export function movedService(e: Evidence): AltPortResult | undefined {
+  return e.altPorts?.find((a) => a.protocol === e.target.protocol);
+}
+
+/** Something on the host answered: ping, or any alternative port (open or reset). */
+function hostAnswers(e: Evidence): boolean {
+  return e.icmp?.outcome === 'reply'
+    || !!e.altPorts?.some((a) => a.tcp.outcome === 'connected' || a.tcp.outcome === 'refused');
+}
+
+const cloudState = (e: Evidence) => e.cloud?.instance;
+const guest = (e: Evidence) => (e.cloud?.guest?.agentOnline ? e.cloud.guest : undefined);
+
+export const RULES: readonly Rule[] = [
+  // An isolated instance is usually also shut down: isolation is the more specific cause.
+  { code: 'INSTANCE_ISOLATED', when: (e) => !!cloudState(e)?.restrictState && cloudState(e)!.restrictState !== 'NORMAL' },
+  { code: 'INSTANCE_NOT_RUNNING', when: (e) => !!cloudState(e) && cloudState(e)!.state !== 'RUNNING' },
+  { code: 'DNS_FAILURE', when: (e) => !!e.dns && !e.dns.ok },
+
+  // The port failed. Cloud records, when present, say why before the probe's guesses do.
+  { code: 'SECURITY_GROUP_BLOCKS', when: (e) => (tcpSilent(e) || tcpUnreachable(e)) && e.cloud?.securityGroups?.verdict === 'deny' },
+  { code: 'NETWORK_ACL_BLOCKS', when: (e) => (tcpSilent(e) || tcpUnreachable(e)) && e.cloud?.networkAcl?.verdict === 'deny' },
+  { code: 'SERVICE_ON_OTHER_PORT', when: (e) => tcpFailed(e) && !!movedService(e) },
+  { code: 'GUEST_FIREWALL_BLOCKS', when: (e) => (tcpSilent(e) || tcpUnreachable(e)) && guest(e)?.firewallBlocks === true },
+  { code: 'SSHD_NOT_RUNNING', when: (e) => e.tcp?.outcome === 'refused' && guest(e)?.serviceActive === false },
+  {
+    code: 'SERVICE_ON_OTHER_PORT',
+    when: (e) => e.tcp?.outcome === 'refused' && !!guest(e)?.listeningPorts?.length && !guest(e)!.listeningPorts!.includes(e.target.port),
+  },
+  { code: 'PORT_CLOSED', when: (e) => e.tcp?.outcome === 'refused' },
+  { code: 'PORT_REJECTED', when: (e) => tcpUnreachable(e) && hostAnswers(e) },
+  { code: 'HOST_UNREACHABLE', when: (e) => tcpUnreachable(e) },
+  { code: 'PORT_FILTERED', when: (e) => tcpSilent(e) && hostAnswers(e) },
+  { code: 'HOST_UNREACHABLE', when: (e) => tcpSilent(e) && (e.icmp?.outcome === 'unreachable' || e.icmp?.outcome === 'prohibited') },
+  { code: 'NO_RESPONSE', when: (e) => tcpSilent(e) },
+
+  // Connected: what answers?
+  { code: 'NOT_SSH', when: (e) => e.target.protocol === 'ssh' && e.banner?.outcome === 'other' },
+  { code: 'CONNECTION_CLOSED', when: (e) => e.target.protocol === 'ssh' && (e.banner?.outcome === 'closed' || e.banner?.outcome === 'error') },
+  { code: 'BANNER_TIMEOUT', when: (e) => e.target.protocol === 'ssh' && e.banner?.outcome === 'timeout' },
+  { code: 'NOT_RDP', when: (e) => e.target.protocol === 'rdp' && e.rdp?.outcome === 'not-rdp' },
+  { code: 'CONNECTION_CLOSED', when: (e) => e.target.protocol === 'rdp' && (e.rdp?.outcome === 'closed' || e.rdp?.outcome === 'error') },
+  { code: 'BANNER_TIMEOUT', when: (e) => e.target.protocol === 'rdp' && e.rdp?.outcome === 'timeout' },
+
+  // SSH session layers.
+  { code: 'HOST_KEY_MISMATCH', when: (e) => e.ssh?.handshake === 'hostkey-mismatch' },
+  { code: 'CONNECTION_CLOSED', when: (e) => e.ssh?.handshake === 'closed' },
+  { code: 'KEX_FAILED', when: (e) => e.ssh?.handshake === 'kex-failed' || e.ssh?.handshake === 'timeout' || e.ssh?.handshake === 'error' },
+  { code: 'AUTH_METHOD_UNAVAILABLE', when: (e) => e.ssh?.login.outcome === 'method-unavailable' },
+  { code: 'AUTH_FAILED', when: (e) => e.ssh?.login.outcome === 'rejected' || e.ssh?.login.outcome === 'error' },
+];
+
+export function classifyCode(e: ClassifyInput): VerdictCode {
+  for (const rule of RULES) if (rule.when(e)) return rule.code;
+  return 'OK';
+}
+
+const LEGACY = /(^|-)(sha1|group1|group14-sha1|dss)($|@|-)|^ssh-rsa$|cbc|arcfour|3des|hmac-md5/;
+
+export function findings(e: ClassifyInput, code: VerdictCode, lang: Lang): Finding[] {
+  const out: Finding[] = [];
+  const add = (c: FindingCode, args?: TemplateArgs) => out.push({ code: c, message: msg(lang, `finding.${c}` as MessageKey, args) });
+
+  if (e.dns && e.dns.ok && e.dns.addresses.length > 1) {
+    add('MULTIPLE_ADDRESSES', { host: e.target.host, count: e.dns.addresses.length, address: e.tcp?.address ?? e.dns.addresses[0].address });
+  }
+  if (e.icmp?.outcome === 'timeout' && (e.tcp?.outcome === 'connected' || e.tcp?.outcome === 'refused')) add('ICMP_BLOCKED');
+  if (e.icmp?.outcome === 'unavailable') add('ICMP_UNAVAILABLE', { detail: e.icmp.detail ?? '' });
+  if (e.banner?.outcome === 'ssh' && e.banner.durationMs > 1000) add('SLOW_BANNER', { time: formatMs(e.banner.durationMs) });
+  const ssh = e.ssh;
+  if (ssh?.hostKey?.status === 'unknown' && code !== 'HOST_KEY_MISMATCH') add('HOST_KEY_UNKNOWN', { fingerprint: ssh.hostKey.fingerprint });
+  if (ssh?.algorithms) {
+    const legacy = [ssh.algorithms.kex, ssh.algorithms.serverHostKey, ssh.algorithms.cipher, ssh.algorithms.mac].filter((a) => LEGACY.test(a));
+    if (legacy.length) add('LEGACY_ALGORITHMS', { algorithms: legacy.join(', ') });
+  }
+  if (ssh?.handshake === 'ok' && ssh.login.outcome === 'not-attempted') {
+    add(e.credentialsGiven ? 'PASSWORD_NOT_SENT_UNKNOWN_HOST' : 'LOGIN_NOT_ATTEMPTED');
+  }
+  if (e.rdp?.failure === 'HYBRID_REQUIRED_BY_SERVER' || e.rdp?.selectedProtocol === 'hybrid' || e.rdp?.selectedProtocol === 'hybrid-ex') add('RDP_NLA_REQUIRED');
+
+  const c = e.cloud;
+  if (c) {
+    if (c.instance && c.instance.publicIps.length === 0) add('NO_PUBLIC_IP');
+    for (const err of c.errors) add('CLOUD_API_ERROR', { action: err.action ?? err.code ?? err.kind, message: err.message });
+    if (c.securityGroups && !c.callerIp) add('CALLER_IP_UNKNOWN');
+    if (c.guest && !c.guest.agentOnline) add('TAT_AGENT_OFFLINE');
+    if (c.guest?.configTest && !c.guest.configTest.ok) add('SSHD_CONFIG_INVALID', { detail: c.guest.configTest.output.split('\n')[0] ?? '' });
+    if (code === 'HOST_KEY_MISMATCH' && ssh?.hostKey && c.guest?.hostKeyFingerprints?.length) {
+      const own = c.guest.hostKeyFingerprints.some((k) => k.fingerprint === ssh.hostKey!.fingerprint);
+      add(own ? 'HOST_KEY_CONFIRMED_CHANGED' : 'HOST_KEY_NOT_INSTANCE', { fingerprint: ssh.hostKey.fingerprint });
+    }
+  }
+  return out;
+}

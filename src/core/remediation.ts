@@ -1,0 +1,200 @@
+/**
+ * Ordered remediation steps for every verdict code, in English and Korean, per protocol.
+ * Commands are the same in both languages; `{…}` placeholders are filled from the diagnosis.
+ * Wrong advice is a bug: each command here was chosen to be safe to copy as shown.
+ */
+import type { Lang, Protocol, RemediationStep, VerdictCode } from './model';
+import { format, type Bilingual, type TemplateArgs } from './text';
+
+interface StepTemplate {
+  text: Bilingual;
+  command?: string;
+  doc?: Bilingual;
+}
+
+const DOC_SECURITY_GROUP: Bilingual = {
+  en: 'https://www.tencentcloud.com/document/product/215/35519',
+  ko: 'https://www.tencentcloud.com/ko/document/product/215/35519',
+};
+const DOC_SSH_KEYS: Bilingual = {
+  en: 'https://cloud.tencent.com/document/product/213/6092',
+  ko: 'https://cloud.tencent.com/document/product/213/6092',
+};
+const DOC_SSHD_CONFIG: Bilingual = { en: 'https://man.openbsd.org/sshd_config', ko: 'https://man.openbsd.org/sshd_config' };
+const DOC_SSH_KEYGEN: Bilingual = { en: 'https://man.openbsd.org/ssh-keygen', ko: 'https://man.openbsd.org/ssh-keygen' };
+const DOC_SSH_CLIENT: Bilingual = { en: 'https://man.openbsd.org/ssh', ko: 'https://man.openbsd.org/ssh' };
+
+const VNC: Bilingual = {
+  en: 'Log in through the console\'s VNC login (it does not use the network path that fails) and run:',
+  ko: '콘솔의 VNC 로그인(실패하는 네트워크 경로를 사용하지 않음)으로 접속해 다음을 실행하세요:',
+};
+const vnc = (en: string, ko: string): Bilingual => ({ en: `${VNC.en} ${en}`, ko: `${VNC.ko} ${ko}` });
+
+type Table = Record<VerdictCode, StepTemplate[]>;
+
+const SSH: Table = {
+  OK: [
+    { text: { en: 'Connect:', ko: '다음 명령으로 접속하세요:' }, command: 'ssh -p {port} {user}@{host}', doc: DOC_SSH_CLIENT },
+  ],
+  DNS_FAILURE: [
+    { text: { en: 'Check the name for typos and resolve it yourself:', ko: '이름에 오타가 없는지 확인하고 직접 조회해 보세요:' }, command: 'nslookup {host}' },
+    { text: { en: 'If the name lives in a private DNS zone (e.g. a VPC private domain), connect through the VPN or use the instance\'s public IP from the console.', ko: '사설 DNS 영역(예: VPC 프라이빗 도메인)의 이름이라면 VPN으로 접속하거나 콘솔에서 인스턴스의 공인 IP를 확인해 사용하세요.' } },
+    { text: { en: 'Diagnose the IP address directly to rule out DNS:', ko: 'DNS 문제를 배제하려면 IP 주소로 직접 진단하세요:' }, command: 'cvm-doctor diagnose <public-ip> --port {port}' },
+  ],
+  HOST_UNREACHABLE: [
+    { text: { en: 'In the console, check that the instance is running and that {address} is still its public IP (without an Elastic IP, the public IP can change after the instance is stopped and started).', ko: '콘솔에서 인스턴스가 실행 중인지, {address} 가 여전히 공인 IP인지 확인하세요(EIP가 없으면 중지 후 시작 시 공인 IP가 바뀔 수 있습니다).' } },
+    { text: { en: 'See where the route ends:', ko: '경로가 어디에서 끊기는지 확인하세요:' }, command: 'traceroute -n {address}' },
+    { text: { en: 'If you are on a VPN or a corporate network, try from another network (e.g. a mobile hotspot).', ko: 'VPN이나 사내망을 사용 중이라면 다른 네트워크(예: 모바일 핫스팟)에서 시도해 보세요.' } },
+  ],
+  NO_RESPONSE: [
+    { text: { en: 'In the console, check that the instance is running and that {address} is its public IP.', ko: '콘솔에서 인스턴스가 실행 중인지, {address} 가 공인 IP인지 확인하세요.' } },
+    { text: { en: 'Check that the security group allows TCP {port} (and ICMP, for ping) from your address.', ko: '보안 그룹이 내 주소에서 TCP {port} (ping을 쓰려면 ICMP도)를 허용하는지 확인하세요.' }, doc: DOC_SECURITY_GROUP },
+    { text: vnc('check sshd and what it listens on:', 'sshd 상태와 수신 대기 포트를 확인하세요:'), command: 'sudo systemctl status sshd; sudo ss -tlnp | grep sshd' },
+  ],
+  PORT_FILTERED: [
+    { text: { en: 'Security group: add one inbound rule allowing TCP {port} from your address only (put it above any rule that drops it).', ko: '보안 그룹: 내 주소에서만 TCP {port} 을(를) 허용하는 인바운드 규칙 하나를 추가하세요(차단 규칙보다 위에 두세요).' }, doc: DOC_SECURITY_GROUP },
+    { text: { en: 'Network ACL of the subnet (if bound): allow inbound TCP {port} and outbound TCP 1024-65535 for the return traffic.', ko: '서브넷의 네트워크 ACL(연결된 경우): 인바운드 TCP {port} 와 응답 트래픽용 아웃바운드 TCP 1024-65535를 허용하세요.' } },
+    { text: vnc('check the guest firewall for rules on the port:', '게스트 방화벽에 해당 포트 규칙이 있는지 확인하세요:'), command: 'sudo iptables -S INPUT; sudo nft list ruleset | grep -n "{port}"; sudo firewall-cmd --list-all; sudo ufw status verbose' },
+    { text: { en: 'Your own network may block outgoing port {port}: try from another network.', ko: '내 네트워크가 나가는 포트 {port} 을(를) 막고 있을 수 있습니다. 다른 네트워크에서 시도해 보세요.' } },
+  ],
+  PORT_REJECTED: [
+    { text: vnc('look for a reject rule on the port:', '해당 포트의 reject 규칙을 찾으세요:'), command: 'sudo iptables -S | grep -i reject; sudo nft list ruleset | grep -in reject' },
+    { text: { en: 'Allow the port in the guest firewall (firewalld or ufw, whichever is active):', ko: '게스트 방화벽(firewalld 또는 ufw 중 사용 중인 것)에서 포트를 허용하세요:' }, command: 'sudo firewall-cmd --permanent --add-port={port}/tcp && sudo firewall-cmd --reload' },
+    { text: { en: 'If no rule in the guest rejects it, a firewall on the path (corporate proxy/firewall) does: try from another network.', ko: '게스트에 거부 규칙이 없다면 경로상의 방화벽(사내 방화벽 등)이 거부하는 것입니다. 다른 네트워크에서 시도해 보세요.' } },
+  ],
+  PORT_CLOSED: [
+    { text: vnc('check whether sshd runs (the unit is "ssh" on Debian/Ubuntu):', 'sshd가 실행 중인지 확인하세요(Debian/Ubuntu에서는 유닛 이름이 "ssh"):'), command: 'sudo systemctl status sshd' },
+    { text: { en: 'See which address and port sshd listens on:', ko: 'sshd가 어떤 주소와 포트에서 수신 대기하는지 확인하세요:' }, command: 'sudo ss -tlnp | grep sshd' },
+    { text: { en: 'Check Port and ListenAddress in the configuration:', ko: '설정의 Port 와 ListenAddress 를 확인하세요:' }, command: 'grep -iE "^(Port|ListenAddress)" /etc/ssh/sshd_config /etc/ssh/sshd_config.d/*.conf', doc: DOC_SSHD_CONFIG },
+    { text: { en: 'Validate the configuration, then start sshd:', ko: '설정을 검증한 뒤 sshd를 시작하세요:' }, command: 'sudo sshd -t && sudo systemctl restart sshd' },
+  ],
+  SERVICE_ON_OTHER_PORT: [
+    { text: { en: 'Connect on the port where SSH answers:', ko: 'SSH가 응답하는 포트로 접속하세요:' }, command: 'ssh -p {altPort} {user}@{host}' },
+    { text: { en: 'Or move sshd back: set "Port {port}" in sshd_config (check sshd_config.d too), then validate and restart:', ko: '또는 sshd 포트를 되돌리세요: sshd_config(sshd_config.d 포함)에서 "Port {port}" 로 설정한 뒤 검증하고 재시작하세요:' }, command: 'grep -i "^Port" /etc/ssh/sshd_config /etc/ssh/sshd_config.d/*.conf; sudo sshd -t && sudo systemctl restart sshd', doc: DOC_SSHD_CONFIG },
+    { text: { en: 'Whichever port you use, the security group must allow it from your address.', ko: '어느 포트를 쓰든 보안 그룹이 내 주소에서 그 포트를 허용해야 합니다.' }, doc: DOC_SECURITY_GROUP },
+  ],
+  NOT_SSH: [
+    { text: { en: 'Check that {port} is the right port. Inside the instance, see which program owns it:', ko: '{port} 이(가) 올바른 포트인지 확인하세요. 인스턴스 안에서 어떤 프로그램이 포트를 쓰는지 보세요:' }, command: 'sudo ss -tlnp | grep ":{port} "' },
+    { text: { en: 'If a proxy or port forwarding sits in front, point it at sshd, or move the other service to another port.', ko: '앞단에 프록시나 포트 포워딩이 있다면 sshd로 향하게 하거나, 다른 서비스를 다른 포트로 옮기세요.' } },
+  ],
+  NOT_RDP: [], // filled below: the same steps as under RDP (an SSH target never yields it)
+  BANNER_TIMEOUT: [
+    { text: vnc('check the load and sshd\'s log (MaxStartups throttling shows there):', '부하와 sshd 로그(MaxStartups 제한 메시지가 남습니다)를 확인하세요:'), command: 'uptime; sudo journalctl -u sshd -n 50 --no-pager' },
+    { text: { en: 'If lookups of your address are slow, disable them: set "UseDNS no" in sshd_config and restart sshd.', ko: '접속 주소 조회가 느리다면 sshd_config에 "UseDNS no" 를 설정하고 sshd를 재시작하세요.' }, command: 'sudo sshd -t && sudo systemctl restart sshd', doc: DOC_SSHD_CONFIG },
+    { text: { en: 'A program that accepts and never answers (a tarpit) may own port {port}: check which one:', ko: '연결만 받고 응답하지 않는 프로그램(tarpit)이 포트 {port} 을(를) 쓰고 있을 수 있습니다. 확인하세요:' }, command: 'sudo ss -tlnp | grep ":{port} "' },
+  ],
+  CONNECTION_CLOSED: [
+    { text: vnc('check whether your address is banned (fail2ban, hosts.deny):', '내 주소가 차단되었는지(fail2ban, hosts.deny) 확인하세요:'), command: 'sudo fail2ban-client status sshd; grep -v "^#" /etc/hosts.deny' },
+    { text: { en: 'Read sshd\'s reason in its log (MaxStartups, missing host keys, bad configuration):', ko: 'sshd 로그에서 이유(MaxStartups, 호스트 키 없음, 잘못된 설정)를 확인하세요:' }, command: 'sudo journalctl -u sshd -n 50 --no-pager' },
+    { text: { en: 'If the host keys are missing, regenerate them and restart:', ko: '호스트 키가 없다면 다시 생성하고 재시작하세요:' }, command: 'sudo ssh-keygen -A && sudo sshd -t && sudo systemctl restart sshd' },
+  ],
+  KEX_FAILED: [
+    { text: { en: 'Compare what the server offers (see the key-exchange check) with what your client supports:', ko: '서버가 제시한 알고리즘(키 교환 검사 참고)과 클라이언트가 지원하는 알고리즘을 비교하세요:' }, command: 'ssh -Q kex; ssh -Q key' },
+    { text: { en: 'For a legacy server, enable an older algorithm for this connection only:', ko: '오래된 서버라면 이 연결에만 예전 알고리즘을 허용하세요:' }, command: 'ssh -o KexAlgorithms=+diffie-hellman-group14-sha1 -o HostKeyAlgorithms=+ssh-rsa -p {port} {user}@{host}', doc: DOC_SSH_CLIENT },
+    { text: { en: 'Better: update OpenSSH on the server, or list modern algorithms in its KexAlgorithms setting.', ko: '권장: 서버의 OpenSSH를 업데이트하거나 KexAlgorithms 설정에 최신 알고리즘을 추가하세요.' }, doc: DOC_SSHD_CONFIG },
+  ],
+  HOST_KEY_MISMATCH: [
+    { text: { en: 'Do not log in yet. Compare the fingerprint shown above with the instance\'s own key, read out of band (console VNC login, or the in-guest check):', ko: '아직 로그인하지 마세요. 위에 표시된 지문을 별도 경로(콘솔 VNC 로그인 또는 게스트 내부 검사)로 확인한 인스턴스 키와 비교하세요:' }, command: 'for f in /etc/ssh/ssh_host_*_key.pub; do ssh-keygen -lf "$f"; done', doc: DOC_SSH_KEYGEN },
+    { text: { en: 'Only if they match (the instance was reinstalled or its keys regenerated), forget the old key and reconnect:', ko: '지문이 일치할 때만(인스턴스 재설치 또는 키 재생성) 이전 키를 지우고 다시 접속하세요:' }, command: 'ssh-keygen -R {knownHostsName}' },
+    { text: { en: 'If they do not match, someone may be intercepting the connection: do not connect, and check your network.', ko: '일치하지 않는다면 누군가 연결을 가로채고 있을 수 있습니다. 접속하지 말고 네트워크를 점검하세요.' } },
+  ],
+  AUTH_FAILED: [
+    { text: { en: 'Check the user name: Ubuntu images log in as "ubuntu", most other Linux images as "root".', ko: '사용자 이름을 확인하세요: Ubuntu 이미지는 "ubuntu", 대부분의 다른 Linux 이미지는 "root" 입니다.' } },
+    { text: { en: 'With a key: check that this key pair is bound to the instance, and watch which keys are offered:', ko: '키를 쓰는 경우: 이 키 페어가 인스턴스에 연결되어 있는지 확인하고, 어떤 키가 제시되는지 보세요:' }, command: 'ssh -v -o IdentitiesOnly=yes -i <private-key-file> -p {port} {user}@{host}', doc: DOC_SSH_KEYS },
+    { text: vnc('check the permissions sshd insists on, and its log:', 'sshd가 요구하는 권한과 로그를 확인하세요:'), command: 'ls -ld ~{user}/.ssh ~{user}/.ssh/authorized_keys; sudo journalctl -u sshd -n 50 --no-pager' },
+    { text: { en: 'With a password: reset it in the console (the instance restarts), then try again.', ko: '비밀번호를 쓰는 경우: 콘솔에서 비밀번호를 재설정(인스턴스가 재시작됨)한 뒤 다시 시도하세요.' } },
+  ],
+  AUTH_METHOD_UNAVAILABLE: [
+    { text: { en: 'Log in with a method the server offers ({methods}); for "publickey", bind a key pair to the instance in the console.', ko: '서버가 허용하는 방식({methods})으로 로그인하세요. "publickey" 라면 콘솔에서 인스턴스에 키 페어를 연결하세요.' }, doc: DOC_SSH_KEYS },
+    { text: { en: 'To allow passwords (keys are safer): set "PasswordAuthentication yes" in sshd_config and in any sshd_config.d file that overrides it, then validate and restart:', ko: '비밀번호를 허용하려면(키가 더 안전합니다): sshd_config 와 이를 덮어쓰는 sshd_config.d 파일에 "PasswordAuthentication yes" 를 설정한 뒤 검증하고 재시작하세요:' }, command: 'sudo grep -ri "^PasswordAuthentication" /etc/ssh/sshd_config /etc/ssh/sshd_config.d/; sudo sshd -t && sudo systemctl restart sshd', doc: DOC_SSHD_CONFIG },
+  ],
+  INSTANCE_NOT_RUNNING: [
+    { text: { en: 'Start the instance in the console, or with the Tencent Cloud CLI:', ko: '콘솔에서 인스턴스를 시작하거나 Tencent Cloud CLI를 사용하세요:' }, command: 'tccli cvm StartInstances --region {region} --InstanceIds \'["{instanceId}"]\'' },
+    { text: { en: 'If it does not reach RUNNING, check the instance\'s status details and the account\'s billing in the console.', ko: 'RUNNING 상태가 되지 않으면 콘솔에서 인스턴스 상태 상세와 계정 결제 상태를 확인하세요.' } },
+  ],
+  INSTANCE_ISOLATED: [
+    { text: { en: 'An expired or overdue instance is isolated until it is renewed: check the billing center and renew it.', ko: '만료되었거나 연체된 인스턴스는 갱신될 때까지 격리됩니다. 결제 센터에서 확인하고 갱신하세요.' } },
+    { text: { en: 'If it was isolated for security reasons, read the security notice in the console and contact support.', ko: '보안상의 이유로 격리되었다면 콘솔의 보안 알림을 확인하고 고객 지원에 문의하세요.' } },
+  ],
+  SECURITY_GROUP_BLOCKS: [
+    { text: { en: 'Add one inbound rule: TCP {port} from {callerCidr} only, above any rule that drops it (CVM Doctor\'s "Open port for my IP" does exactly this, after showing you the rule).', ko: '인바운드 규칙 하나를 추가하세요: {callerCidr} 에서만 TCP {port} 허용, 차단 규칙보다 위에(CVM Doctor의 "내 IP에 포트 열기"가 규칙을 보여준 뒤 정확히 이것을 합니다).' }, doc: DOC_SECURITY_GROUP },
+    { text: { en: 'Or from the CLI (security group {securityGroupId}):', ko: '또는 CLI로(보안 그룹 {securityGroupId}):' }, command: 'tccli vpc CreateSecurityGroupPolicies --region {region} --SecurityGroupId {securityGroupId} --SecurityGroupPolicySet \'{"Ingress":[{"PolicyIndex":0,"Protocol":"TCP","Port":"{port}","CidrBlock":"{callerCidr}","Action":"ACCEPT","PolicyDescription":"CVM Doctor"}]}\'' },
+  ],
+  NETWORK_ACL_BLOCKS: [
+    { text: { en: 'Edit network ACL {aclId} of the instance\'s subnet: allow inbound TCP {port} from {callerCidr} and outbound TCP 1024-65535 for the return traffic, above the deny rules.', ko: '인스턴스 서브넷의 네트워크 ACL {aclId} 을(를) 수정하세요: {callerCidr} 에서 인바운드 TCP {port}, 응답용 아웃바운드 TCP 1024-65535를 거부 규칙보다 위에 허용하세요.' }, doc: DOC_SECURITY_GROUP },
+  ],
+  SSHD_NOT_RUNNING: [
+    { text: vnc('start sshd and enable it at boot (the unit is "ssh" on Debian/Ubuntu):', 'sshd를 시작하고 부팅 시 자동 시작하게 하세요(Debian/Ubuntu에서는 유닛 이름이 "ssh"):'), command: 'sudo systemctl enable --now sshd' },
+    { text: { en: 'If it does not start, validate the configuration and read the log:', ko: '시작되지 않으면 설정을 검증하고 로그를 확인하세요:' }, command: 'sudo sshd -t; sudo journalctl -u sshd -n 50 --no-pager' },
+  ],
+  GUEST_FIREWALL_BLOCKS: [
+    { text: vnc('list the firewall rules:', '방화벽 규칙을 확인하세요:'), command: 'sudo iptables -S INPUT; sudo nft list ruleset; sudo firewall-cmd --list-all; sudo ufw status verbose' },
+    { text: { en: 'Allow the port with the firewall that is active (firewalld shown; with ufw: sudo ufw allow {port}/tcp):', ko: '사용 중인 방화벽에서 포트를 허용하세요(firewalld 예시, ufw라면 sudo ufw allow {port}/tcp):' }, command: 'sudo firewall-cmd --permanent --add-port={port}/tcp && sudo firewall-cmd --reload' },
+  ],
+};
+
+/** RDP differs where the service, its configuration and its tools differ. */
+const RDP_OVERRIDES: Partial<Table> = {
+  OK: [{ text: { en: 'Connect with Remote Desktop:', ko: '원격 데스크톱으로 접속하세요:' }, command: 'mstsc /v:{host}:{port}' }],
+  NO_RESPONSE: [
+    { text: { en: 'In the console, check that the instance is running and that {address} is its public IP.', ko: '콘솔에서 인스턴스가 실행 중인지, {address} 가 공인 IP인지 확인하세요.' } },
+    { text: { en: 'Check that the security group allows TCP {port} (and ICMP, for ping) from your address.', ko: '보안 그룹이 내 주소에서 TCP {port} (ping을 쓰려면 ICMP도)를 허용하는지 확인하세요.' }, doc: DOC_SECURITY_GROUP },
+    { text: vnc('in PowerShell, check the Remote Desktop service:', 'PowerShell에서 원격 데스크톱 서비스를 확인하세요:'), command: 'Get-Service TermService; netstat -ano | findstr :{port}' },
+  ],
+  PORT_FILTERED: [
+    { text: { en: 'Security group: add one inbound rule allowing TCP {port} from your address only (put it above any rule that drops it).', ko: '보안 그룹: 내 주소에서만 TCP {port} 을(를) 허용하는 인바운드 규칙 하나를 추가하세요(차단 규칙보다 위에 두세요).' }, doc: DOC_SECURITY_GROUP },
+    { text: { en: 'Network ACL of the subnet (if bound): allow inbound TCP {port} and outbound TCP 1024-65535 for the return traffic.', ko: '서브넷의 네트워크 ACL(연결된 경우): 인바운드 TCP {port} 와 응답 트래픽용 아웃바운드 TCP 1024-65535를 허용하세요.' } },
+    { text: vnc('in PowerShell, check Windows Firewall for Remote Desktop:', 'PowerShell에서 Windows 방화벽의 원격 데스크톱 규칙을 확인하세요:'), command: 'Get-NetFirewallRule -DisplayGroup "Remote Desktop" | Format-Table DisplayName,Enabled,Action' },
+  ],
+  PORT_REJECTED: [
+    { text: vnc('in PowerShell, look for blocking rules on the port:', 'PowerShell에서 해당 포트를 막는 규칙을 찾으세요:'), command: 'Get-NetFirewallRule -Action Block -Enabled True | Get-NetFirewallPortFilter | Where-Object LocalPort -eq {port}' },
+    { text: { en: 'If no rule in the guest rejects it, a firewall on the path does: try from another network.', ko: '게스트에 거부 규칙이 없다면 경로상의 방화벽이 거부하는 것입니다. 다른 네트워크에서 시도해 보세요.' } },
+  ],
+  PORT_CLOSED: [
+    { text: vnc('in PowerShell, check that Remote Desktop is enabled and its service runs:', 'PowerShell에서 원격 데스크톱이 켜져 있고 서비스가 실행 중인지 확인하세요:'), command: 'Get-ItemProperty "HKLM:\\System\\CurrentControlSet\\Control\\Terminal Server" -Name fDenyTSConnections; Get-Service TermService' },
+    { text: { en: 'See which port Remote Desktop listens on:', ko: '원격 데스크톱이 어떤 포트에서 수신 대기하는지 확인하세요:' }, command: 'Get-ItemProperty "HKLM:\\System\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp" -Name PortNumber' },
+    { text: { en: 'Enable Remote Desktop and start the service:', ko: '원격 데스크톱을 켜고 서비스를 시작하세요:' }, command: 'Set-ItemProperty "HKLM:\\System\\CurrentControlSet\\Control\\Terminal Server" -Name fDenyTSConnections -Value 0; Start-Service TermService' },
+  ],
+  SERVICE_ON_OTHER_PORT: [
+    { text: { en: 'Connect on the port where RDP answers:', ko: 'RDP가 응답하는 포트로 접속하세요:' }, command: 'mstsc /v:{host}:{altPort}' },
+    { text: { en: 'Or move Remote Desktop back to {port} (then restart the service):', ko: '또는 원격 데스크톱 포트를 {port} 로 되돌리세요(그 후 서비스 재시작):' }, command: 'Set-ItemProperty "HKLM:\\System\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp" -Name PortNumber -Value {port}' },
+    { text: { en: 'Whichever port you use, the security group must allow it from your address.', ko: '어느 포트를 쓰든 보안 그룹이 내 주소에서 그 포트를 허용해야 합니다.' }, doc: DOC_SECURITY_GROUP },
+  ],
+  NOT_RDP: [
+    { text: { en: 'Check that {port} is the right port. Inside the instance, see which process owns it:', ko: '{port} 이(가) 올바른 포트인지 확인하세요. 인스턴스 안에서 어떤 프로세스가 포트를 쓰는지 보세요:' }, command: 'Get-NetTCPConnection -LocalPort {port} -State Listen | Select-Object OwningProcess' },
+    { text: { en: 'If a proxy or port forwarding sits in front, point it at Remote Desktop.', ko: '앞단에 프록시나 포트 포워딩이 있다면 원격 데스크톱으로 향하게 하세요.' } },
+  ],
+  BANNER_TIMEOUT: [
+    { text: vnc('check the load and the Remote Desktop service:', '부하와 원격 데스크톱 서비스를 확인하세요:'), command: 'Get-Service TermService; Get-Counter "\\Processor(_Total)\\% Processor Time"' },
+    { text: { en: 'Restart the Remote Desktop service:', ko: '원격 데스크톱 서비스를 재시작하세요:' }, command: 'Restart-Service TermService -Force' },
+  ],
+  CONNECTION_CLOSED: [
+    { text: vnc('read the Remote Desktop logs:', '원격 데스크톱 로그를 확인하세요:'), command: 'Get-WinEvent -LogName "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational" -MaxEvents 20' },
+    { text: { en: 'Restart the Remote Desktop service:', ko: '원격 데스크톱 서비스를 재시작하세요:' }, command: 'Restart-Service TermService -Force' },
+  ],
+  SSHD_NOT_RUNNING: [
+    { text: vnc('in PowerShell, start Remote Desktop Services:', 'PowerShell에서 원격 데스크톱 서비스를 시작하세요:'), command: 'Set-Service TermService -StartupType Automatic; Start-Service TermService' },
+  ],
+  GUEST_FIREWALL_BLOCKS: [
+    { text: vnc('in PowerShell, allow Remote Desktop through Windows Firewall:', 'PowerShell에서 Windows 방화벽에 원격 데스크톱을 허용하세요:'), command: 'Enable-NetFirewallRule -DisplayGroup "Remote Desktop"' },
+    { text: { en: 'For a non-default port, add a rule for it:', ko: '기본 포트가 아니라면 해당 포트 규칙을 추가하세요:' }, command: 'New-NetFirewallRule -DisplayName "RDP {port}" -Direction Inbound -Protocol TCP -LocalPort {port} -Action Allow' },
+  ],
+};
+
+SSH.NOT_RDP = RDP_OVERRIDES.NOT_RDP ?? [];
+
+/** The steps for `code` under `protocol`, localised and filled in. */
+export function remediationFor(code: VerdictCode, protocol: Protocol, lang: Lang, args: TemplateArgs): RemediationStep[] {
+  const steps = (protocol === 'rdp' ? RDP_OVERRIDES[code] : undefined) ?? SSH[code];
+  return steps.map((s) => {
+    const step: RemediationStep = { text: format(s.text[lang], args) };
+    if (s.command) step.command = format(s.command, args);
+    if (s.doc) step.doc = s.doc[lang];
+    return step;
+  });
+}
+
+/** For tests: every code has steps for both protocols (NOT_RDP only matters for RDP). */
+export function stepTemplates(code: VerdictCode, protocol: Protocol): ReadonlyArray<StepTemplate> {
+  return (protocol === 'rdp' ? RDP_OVERRIDES[code] : undefined) ?? SSH[code];
+}

@@ -1,0 +1,58 @@
+/**
+ * Markdown for "Copy report as Markdown" (issues, chat with support). The report never holds
+ * credentials; remote strings go in code spans so Markdown in a banner renders inert.
+ */
+import type { Report } from '../model';
+import { msg } from '../messages';
+import { formatMs, visible } from '../text';
+
+/** An inline code span that survives backticks inside the text. */
+function code(s: string): string {
+  const text = visible(s).replace(/\r?\n/g, ' ');
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((m) => m.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+function plain(s: string): string {
+  return visible(s).replace(/([\\`*_{}[\]<>()#+!|~])/g, '\\$1');
+}
+
+export function renderMarkdown(report: Report): string {
+  const lang = report.lang;
+  const t = report.target;
+  const v = report.verdict;
+  const out: string[] = [];
+  out.push(`## ${msg(lang, 'report.title')}: ${code(v.code)} ${plain(v.title)}`);
+  out.push('');
+  out.push(`**${msg(lang, 'report.target')}:** ${code(`${t.host}:${t.port}`)} (${t.protocol.toUpperCase()})${t.addresses.length ? ' → ' + t.addresses.map(code).join(', ') : ''}`);
+  out.push('');
+  out.push(plain(v.summary));
+  out.push('');
+  out.push(`### ${msg(lang, 'report.checks')}`);
+  out.push('');
+  out.push('| | | | |');
+  out.push('|---|---|---|---|');
+  for (const ch of report.checks) {
+    out.push(`| ${msg(lang, `check.${ch.id}`)} | ${msg(lang, `status.${ch.status}`)} | ${formatMs(ch.durationMs)} | ${plain(ch.summary)} |`);
+  }
+  if (report.findings.length) {
+    out.push('');
+    out.push(`### ${msg(lang, 'report.findings')}`);
+    out.push('');
+    for (const f of report.findings) out.push(`- ${code(f.code)} ${plain(f.message)}`);
+  }
+  if (v.remediation.length) {
+    out.push('');
+    out.push(`### ${msg(lang, 'report.remediation')}`);
+    out.push('');
+    v.remediation.forEach((s, i) => {
+      out.push(`${i + 1}. ${plain(s.text)}${s.doc ? ` ([${msg(lang, 'report.docs')}](${encodeURI(s.doc)}))` : ''}`);
+      if (s.command) out.push(`   ${code(s.command)}`);
+    });
+  }
+  out.push('');
+  out.push(`_${msg(lang, 'report.duration', { time: formatMs(report.durationMs) })} · ${report.startedAt}_`);
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,48 @@
+/** Terminal rendering of a report. Remote strings pass through `visible()` so a hostile
+ *  banner cannot send escape sequences to the user's terminal. */
+import type { CheckStatus, Report } from '../model';
+import { msg } from '../messages';
+import { formatMs, visible } from '../text';
+
+const ANSI = { red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
+const MARK: Record<CheckStatus, string> = { pass: '✓', fail: '✗', warn: '!', skip: '-' };
+const COLOUR: Record<CheckStatus, keyof typeof ANSI> = { pass: 'green', fail: 'red', warn: 'yellow', skip: 'dim' };
+
+export function renderText(report: Report, opts: { color?: boolean } = {}): string {
+  const c = (k: keyof typeof ANSI, s: string) => (opts.color ? ANSI[k] + s + ANSI.reset : s);
+  const lang = report.lang;
+  const t = report.target;
+  const v = report.verdict;
+  const ok = v.code === 'OK';
+  const lines: string[] = [];
+  const name = t.name ? `${visible(t.name)} — ` : '';
+  lines.push(c('bold', `CVM Doctor — ${name}${visible(t.host)}:${t.port} (${t.protocol.toUpperCase()})`));
+  lines.push('');
+  lines.push(c(ok ? 'green' : 'red', `${ok ? '✓' : '✗'} ${v.code}`) + '  ' + c('bold', visible(v.title)));
+  lines.push('  ' + visible(v.summary));
+  lines.push('');
+  lines.push(c('bold', msg(lang, 'report.checks')));
+  const width = Math.max(...report.checks.map((ch) => msg(lang, `check.${ch.id}`).length), 4);
+  for (const ch of report.checks) {
+    const label = msg(lang, `check.${ch.id}`).padEnd(width);
+    const time = formatMs(ch.durationMs).padStart(8);
+    lines.push(`  ${c(COLOUR[ch.status], MARK[ch.status])} ${label} ${c('dim', time)}  ${visible(ch.summary)}`);
+  }
+  if (report.findings.length) {
+    lines.push('');
+    lines.push(c('bold', msg(lang, 'report.findings')));
+    for (const f of report.findings) lines.push(`  • ${c('yellow', f.code)} ${visible(f.message)}`);
+  }
+  if (v.remediation.length) {
+    lines.push('');
+    lines.push(c('bold', msg(lang, 'report.remediation')));
+    v.remediation.forEach((s, i) => {
+      lines.push(`  ${i + 1}. ${visible(s.text)}`);
+      if (s.command) lines.push(`     ${c('bold', '$ ' + visible(s.command))}`);
+      if (s.doc) lines.push(`     ${c('dim', msg(lang, 'report.docs') + ': ' + s.doc)}`);
+    });
+  }
+  lines.push('');
+  lines.push(c('dim', msg(lang, 'report.duration', { time: formatMs(report.durationMs) })));
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,33 @@
+/** Small text helpers shared by the catalogues and renderers. Pure. */
+import type { Lang } from './model';
+
+export type Bilingual = Record<Lang, string>;
+export type TemplateArgs = Record<string, string | number | undefined>;
+
+/** Replaces `{name}` with args.name; a missing arg stays visible as `{name}` so gaps show in tests. */
+export function format(template: string, args: TemplateArgs = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const v = args[name];
+    return v === undefined ? whole : String(v);
+  });
+}
+
+/**
+ * Makes a remote string safe for a terminal or a single-line display: control characters
+ * (C0, DEL, C1 — an ANSI escape in a hostile banner would otherwise drive the terminal)
+ * become visible \xNN escapes.
+ */
+export function visible(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'));
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Milliseconds for display: "0.4 ms", "12 ms", "1.52 s". */
+export function formatMs(ms: number): string {
+  if (ms < 10) return `${Math.round(ms * 10) / 10} ms`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(2)} s`;
+}
