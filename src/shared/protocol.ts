@@ -1,0 +1,100 @@
+/**
+ * The report webview's typed message protocol, shared by the extension (src/vscode/report)
+ * and the webview script (src/webview). The webview sends `ready` once its listener is
+ * installed; the extension sends nothing before that. Types only (plus a guard), so this
+ * file bundles into both sides without pulling anything in.
+ */
+import type { Check, CheckId, Lang, Report } from '../core/model';
+
+/** Static labels of the report page, localised by the extension for the chosen language. */
+export interface ReportLabels {
+  heading: string;
+  running: string;
+  cancelled: string;
+  failed: string;
+  verdict: string;
+  checks: string;
+  remediation: string;
+  findings: string;
+  evidence: string;
+  copy: string;
+  copied: string;
+  rerun: string;
+  copyMarkdown: string;
+  saveHtml: string;
+  docs: string;
+  target: string;
+  duration: string;
+  waiting: string;
+  status: Record<Check['status'], string>;
+  checkNames: Partial<Record<CheckId, string>>;
+}
+
+export interface ReportTargetView {
+  /** Key of the panel: the saved instance id, or "adhoc:host:port:protocol". */
+  key: string;
+  name?: string;
+  host: string;
+  port: number;
+  protocol: 'ssh' | 'rdp';
+  user?: string;
+}
+
+export interface PanelState {
+  target: ReportTargetView;
+  lang: Lang;
+  labels: ReportLabels;
+  /** Checks seen so far in the current run (live), or the report's checks. */
+  checks: Check[];
+  running: boolean;
+  report?: Report;
+  /** A non-diagnostic failure (e.g. invalid input), already localised. */
+  error?: string;
+}
+
+/** What the webview keeps with `setState` so the serializer can restore it after reload. */
+export interface PersistedState {
+  version: 1;
+  target: ReportTargetView;
+  report?: Report;
+}
+
+export type ToWebview =
+  | { type: 'state'; state: PanelState }
+  | { type: 'check'; check: Check }
+  | { type: 'copied'; id: string };
+
+export type FromWebview =
+  | { type: 'ready' }
+  | { type: 'rerun' }
+  | { type: 'copyMarkdown' }
+  | { type: 'saveHtml' }
+  | { type: 'copyText'; text: string; id: string }
+  | { type: 'openLink'; url: string };
+
+/** Validates a message from the webview (it is a separate, less trusted context). */
+export function isFromWebview(m: unknown): m is FromWebview {
+  if (!m || typeof m !== 'object') return false;
+  const o = m as Record<string, unknown>;
+  switch (o.type) {
+    case 'ready':
+    case 'rerun':
+    case 'copyMarkdown':
+    case 'saveHtml':
+      return true;
+    case 'copyText':
+      return typeof o.text === 'string' && typeof o.id === 'string' && o.text.length < 100_000;
+    case 'openLink':
+      return typeof o.url === 'string' && o.url.length < 2048;
+    default:
+      return false;
+  }
+}
+
+export function isPersistedState(s: unknown): s is PersistedState {
+  if (!s || typeof s !== 'object') return false;
+  const o = s as Record<string, unknown>;
+  const t = o.target as Record<string, unknown> | undefined;
+  return o.version === 1 && !!t && typeof t.key === 'string' && typeof t.host === 'string'
+    && typeof t.port === 'number' && (t.protocol === 'ssh' || t.protocol === 'rdp');
+}

@@ -1,0 +1,200 @@
+/**
+ * Diagnose CVM: resolves what to diagnose (tree item, status bar, palette pick or an ad-hoc
+ * host), runs the engine under a cancellable progress notification that names each check as
+ * it finishes, and streams the checks into that target's report panel. Also answers the
+ * panel's messages (re-run, copy, save, links).
+ */
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import { isCancelled, type Check, type Report } from '../core/model';
+import { renderHtml } from '../core/render/html';
+import { renderMarkdown } from '../core/render/markdown';
+import { parseHost, parsePort } from '../core/validate';
+import type { FromWebview, PanelState, ReportTargetView } from '../shared/protocol';
+import { toAbortSignal } from './cancellation';
+import { buildTarget, gatherCredentials, runDiagnosis, type TargetSpec } from './engine';
+import { effectiveLang, type Localizer } from './i18n';
+import type { InstanceStore } from './instances/store';
+import type { Node } from './instances/tree';
+import { validateHost, validatePort } from './instances/wizard';
+import type { Logger } from './log';
+import type { ReachabilityService } from './reachability/service';
+import { reportLabels } from './report/labels';
+import { ReportPanel, type PanelHost } from './report/panel';
+import { readSettings } from './settings';
+
+export class DiagnoseController implements PanelHost {
+  constructor(
+    readonly extensionUri: vscode.Uri,
+    private readonly store: InstanceStore,
+    private readonly reach: ReachabilityService,
+    private readonly log: Logger,
+    private readonly loc: Localizer,
+  ) {}
+
+  private lang() {
+    return effectiveLang(readSettings().language);
+  }
+
+  stateFor(target: ReportTargetView, cur: { report?: Report; checks: Check[]; running: boolean; error?: string }): PanelState {
+    const lang = cur.report?.lang ?? this.lang();
+    // Static labels follow the report's language so one page never mixes two languages.
+    return { target, lang, labels: reportLabels(this.loc, lang), ...cur };
+  }
+
+  /** Command entry: `arg` is an instance id (status bar), a tree node, or nothing (palette). */
+  async command(arg?: string | Node): Promise<Report | undefined> {
+    let spec: TargetSpec | undefined;
+    if (typeof arg === 'string') spec = this.store.get(arg);
+    else if (arg && arg.kind === 'instance') spec = this.store.get(arg.instance.id) ?? arg.instance;
+    else spec = await this.pick();
+    if (!spec) return undefined;
+    return this.run(spec);
+  }
+
+  private async pick(): Promise<TargetSpec | undefined> {
+    type Item = vscode.QuickPickItem & { id?: string };
+    const items: Item[] = this.store.list().map((i) => ({
+      label: `$(vm) ${i.name}`,
+      description: `${i.user ? i.user + '@' : ''}${i.host}:${i.port} ${i.protocol.toUpperCase()}`,
+      detail: this.store.verdicts()[i.id]?.code,
+      id: i.id,
+    }));
+    items.push({ label: `$(edit) ${vscode.l10n.t('Enter a host…')}` });
+    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Diagnose CVM'), placeHolder: vscode.l10n.t('Choose an instance to diagnose'), matchOnDescription: true });
+    if (!picked) return undefined;
+    if (picked.id) return this.store.get(picked.id);
+    const host = await vscode.window.showInputBox({ title: vscode.l10n.t('Diagnose CVM'), prompt: vscode.l10n.t('Host name or IP address of the instance'), validateInput: validateHost, ignoreFocusOut: true });
+    if (host === undefined) return undefined;
+    const port = await vscode.window.showInputBox({ title: vscode.l10n.t('Diagnose CVM'), prompt: vscode.l10n.t('Port'), value: '22', validateInput: validatePort, ignoreFocusOut: true });
+    if (port === undefined) return undefined;
+    return { host: parseHost(host.trim()), port: parsePort(port.trim()), protocol: 'ssh' };
+  }
+
+  private viewFor(spec: TargetSpec): ReportTargetView {
+    return {
+      key: spec.id ?? `adhoc:${spec.host}:${spec.port}:${spec.protocol}`,
+      name: spec.name,
+      host: spec.host,
+      port: spec.port,
+      protocol: spec.protocol,
+      user: spec.user,
+    };
+  }
+
+  private specFor(view: ReportTargetView): TargetSpec {
+    if (!view.key.startsWith('adhoc:')) {
+      const inst = this.store.get(view.key);
+      if (inst) return inst;
+    }
+    return { host: view.host, port: view.port, protocol: view.protocol, user: view.user, name: view.name };
+  }
+
+  async run(spec: TargetSpec): Promise<Report | undefined> {
+    const view = this.viewFor(spec);
+    const panel = ReportPanel.createOrShow(this, view);
+    if (panel.isRunning) return undefined; // one run per panel; the panel shows its progress
+    const settings = readSettings();
+    const lang = effectiveLang(settings.language);
+    const target = buildTarget(spec, settings);
+    panel.startRun();
+    this.log.info('diagnose', `start ${target.protocol}://${target.host}:${target.port} lang=${lang} timeout=${target.timeoutMs}ms`);
+    const labels = reportLabels(this.loc, lang);
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Diagnosing {0}', spec.name ?? spec.host), cancellable: true },
+      async (progress, token) => {
+        const abort = toAbortSignal(token);
+        try {
+          const credentials = await gatherCredentials(spec, this.store, this.log);
+          const report = await runDiagnosis(target, {
+            lang,
+            credentials,
+            log: this.log,
+            signal: abort.signal,
+            onCheck: (c) => {
+              this.log.debug('diagnose', `check ${c.id} ${c.status} ${Math.round(c.durationMs)}ms: ${c.summary}`);
+              progress.report({ message: `${labels.checkNames[c.id] ?? c.id}: ${labels.status[c.status]}` });
+              panel.pushCheck(c);
+            },
+          });
+          panel.setReport(report);
+          this.log.info('diagnose', `verdict ${report.verdict.code} in ${Math.round(report.durationMs)}ms`);
+          if (spec.id && this.store.get(spec.id)) {
+            await this.store.setVerdict(spec.id, { code: report.verdict.code, title: report.verdict.title, at: report.startedAt });
+            this.reach.checkNow(spec.id);
+          }
+          return report;
+        } catch (e) {
+          if (isCancelled(e)) {
+            this.log.info('diagnose', 'cancelled by the user');
+            panel.setError(vscode.l10n.t('Diagnosis cancelled.'));
+            return undefined;
+          }
+          const msg = e instanceof Error ? e.message : String(e);
+          this.log.error('diagnose', msg);
+          panel.setError(vscode.l10n.t('The diagnosis could not run: {0}', msg));
+          return undefined;
+        } finally {
+          abort.dispose();
+        }
+      },
+    );
+  }
+
+  onMessage(panel: ReportPanel, m: FromWebview): void {
+    void this.handle(panel, m).catch((e: unknown) => this.log.error('panel', e instanceof Error ? e : String(e)));
+  }
+
+  private async handle(panel: ReportPanel, m: FromWebview): Promise<void> {
+    switch (m.type) {
+      case 'rerun':
+        await this.run(this.specFor(panel.target));
+        return;
+      case 'copyText':
+        await vscode.env.clipboard.writeText(m.text);
+        panel.notifyCopied(m.id);
+        return;
+      case 'copyMarkdown':
+        if (!panel.report) return;
+        await vscode.env.clipboard.writeText(renderMarkdown(panel.report));
+        void vscode.window.showInformationMessage(vscode.l10n.t('Report copied as Markdown.'));
+        return;
+      case 'saveHtml': {
+        if (!panel.report) return;
+        const name = `cvm-doctor-${panel.target.host.replace(/[^A-Za-z0-9.-]/g, '_')}.html`;
+        const uri = await vscode.window.showSaveDialog({ filters: { HTML: ['html'] }, defaultUri: vscode.Uri.file(name), title: vscode.l10n.t('Save HTML') });
+        if (!uri) return;
+        await fs.promises.writeFile(uri.fsPath, renderHtml(panel.report), 'utf8');
+        void vscode.window.showInformationMessage(vscode.l10n.t('Report saved to {0}.', uri.fsPath));
+        return;
+      }
+      case 'openLink': {
+        // Only web documentation links; the webview never navigates itself.
+        let u: vscode.Uri;
+        try {
+          u = vscode.Uri.parse(m.url, true);
+        } catch {
+          return;
+        }
+        if (u.scheme !== 'https') return;
+        await vscode.env.openExternal(u);
+        return;
+      }
+      case 'ready':
+        return;
+    }
+  }
+
+  /** The serializer: restore report panels after a reload. */
+  serializer(): vscode.WebviewPanelSerializer {
+    return {
+      deserializeWebviewPanel: async (panel, state) => {
+        ReportPanel.revive(this, panel, state);
+      },
+    };
+  }
+
+  refreshPanels(): void {
+    for (const p of ReportPanel.all()) p.refresh();
+  }
+}

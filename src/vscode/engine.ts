@@ -1,0 +1,78 @@
+/**
+ * The adapter's one door into the engine: builds a Target from a saved instance (or an ad-hoc
+ * host) and the settings, gathers credentials from SecretStorage, and runs `diagnose` with
+ * the probe set. Nothing here is VS Code UI; the caller owns progress and cancellation.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { diagnose } from '../core/diagnose';
+import type { Check, Credentials, Lang, Report, Target } from '../core/model';
+import { createProbes } from '../probes/index';
+import type { Instance } from './instances/instance';
+import type { InstanceStore } from './instances/store';
+import type { Logger } from './log';
+import type { Settings } from './settings';
+
+export type TargetSpec = Pick<Instance, 'host' | 'port' | 'protocol'> & Partial<Pick<Instance, 'id' | 'name' | 'user' | 'identityFile' | 'cloudInstanceId' | 'region'>>;
+
+export function buildTarget(spec: TargetSpec, s: Settings): Target {
+  const t: Target = {
+    host: spec.host,
+    port: spec.port,
+    protocol: spec.protocol,
+    user: spec.user,
+    knownHostsPath: s.knownHostsPath ? expandHome(s.knownHostsPath) : undefined,
+    altPorts: s.alternativePorts.filter((p) => p !== spec.port),
+    timeoutMs: s.probeTimeoutMs,
+    icmp: s.icmp,
+    name: spec.name,
+  };
+  if (spec.cloudInstanceId && spec.region) t.cloud = { instanceId: spec.cloudInstanceId, region: spec.region };
+  return t;
+}
+
+function expandHome(p: string): string {
+  return p === '~' ? os.homedir() : p.startsWith('~/') ? path.join(os.homedir(), p.slice(2)) : p;
+}
+
+/** Credentials for the optional login: only what the user saved; never logged. */
+export async function gatherCredentials(spec: TargetSpec, store: InstanceStore, log: Logger): Promise<Credentials | undefined> {
+  if (!spec.id || spec.protocol !== 'ssh') return undefined;
+  const creds: Credentials = {};
+  const password = await store.getSecret(spec.id, 'password');
+  if (password) {
+    log.addSecret(password);
+    creds.password = password;
+  }
+  if (spec.identityFile) {
+    const file = expandHome(spec.identityFile);
+    try {
+      creds.privateKey = await fs.promises.readFile(file);
+      creds.identityFile = file;
+      const passphrase = await store.getSecret(spec.id, 'passphrase');
+      if (passphrase) {
+        log.addSecret(passphrase);
+        creds.passphrase = passphrase;
+      }
+    } catch (e) {
+      log.warn('diagnose', `cannot read identity file ${file}: ${(e as Error).message}`);
+    }
+  }
+  if (process.env.SSH_AUTH_SOCK) creds.agent = process.env.SSH_AUTH_SOCK;
+  return creds.password || creds.privateKey || creds.agent ? creds : undefined;
+}
+
+export async function runDiagnosis(
+  target: Target,
+  o: { lang: Lang; credentials?: Credentials; log: Logger; onCheck: (c: Check) => void; signal: AbortSignal },
+): Promise<Report> {
+  const trace = (l: string) => o.log.trace('probe', l);
+  return diagnose(target, {
+    probes: createProbes({ log: trace }),
+    credentials: o.credentials,
+    lang: o.lang,
+    onCheck: o.onCheck,
+    log: trace,
+  }, o.signal);
+}

@@ -1,0 +1,58 @@
+/**
+ * Activation: builds the few long-lived objects (store, scheduler service, tree, status bar,
+ * diagnose controller) and registers everything into context.subscriptions. Activation does
+ * no I/O beyond reading globalState, so it cannot fail on a missing native module: probes
+ * load lazily when a diagnosis runs.
+ */
+import * as vscode from 'vscode';
+import { DiagnoseController } from './diagnose';
+import { Localizer } from './i18n';
+import { Commands, InstanceCommands } from './instances/commands';
+import { InstanceStore } from './instances/store';
+import { InstanceTreeProvider } from './instances/tree';
+import { Logger } from './log';
+import { ReachabilityService } from './reachability/service';
+import { VIEW_TYPE } from './report/panel';
+import { affects, Keys } from './settings';
+import { PinnedStatusBar } from './statusBar';
+
+export const TREE_VIEW_ID = 'cvmDoctor.instances';
+
+/** Returned from activate(): used by the integration tests (and nothing else). */
+export interface CvmDoctorApi {
+  store: InstanceStore;
+  reach: ReachabilityService;
+  controller: DiagnoseController;
+  activationMs: number;
+}
+
+export function activate(context: vscode.ExtensionContext): CvmDoctorApi {
+  const started = performance.now();
+  const log = new Logger('CVM Doctor');
+  const store = new InstanceStore(context.globalState, context.secrets);
+  const reach = new ReachabilityService(store, log);
+  const tree = new InstanceTreeProvider(store, (id) => reach.get(id));
+  const view = vscode.window.createTreeView(TREE_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false });
+  const status = new PinnedStatusBar(store, reach);
+  const loc = new Localizer(context.extensionPath);
+  const controller = new DiagnoseController(context.extensionUri, store, reach, log, loc);
+  const commands = new InstanceCommands(store, reach, log);
+
+  context.subscriptions.push(
+    log, store, reach, tree, view, status,
+    reach.onDidChange(() => tree.refresh()),
+    ...commands.register(),
+    vscode.commands.registerCommand(Commands.diagnose, (arg) => controller.command(arg)),
+    vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, controller.serializer()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (affects(e, Keys.language)) controller.refreshPanels();
+    }),
+  );
+  const activationMs = Math.round((performance.now() - started) * 10) / 10;
+  log.info('activate', `activated in ${activationMs} ms; ${store.list().length} saved instance(s)`);
+  return { store, reach, controller, activationMs };
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions.
+}

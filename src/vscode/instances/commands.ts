@@ -1,0 +1,207 @@
+/**
+ * Instance commands: add, import from ~/.ssh/config, edit, rename, duplicate, remove, copy
+ * the ssh command, open it in a terminal (argv only: shellPath 'ssh' + shellArgs), pin to the
+ * status bar, credentials (SecretStorage only), check now.
+ */
+import * as vscode from 'vscode';
+import type { Logger } from '../log';
+import type { ReachabilityService } from '../reachability/service';
+import { readSettings } from '../settings';
+import { sshArgs, sshCommandLine } from '../sshCommand';
+import { uniqueName, type Instance } from './instance';
+import { readSshConfigHosts } from './sshConfigImport';
+import type { InstanceStore } from './store';
+import type { Node } from './tree';
+import { instanceWizard } from './wizard';
+
+export const Commands = {
+  add: 'cvmDoctor.addInstance',
+  importSshConfig: 'cvmDoctor.importSshConfig',
+  diagnose: 'cvmDoctor.diagnose',
+  edit: 'cvmDoctor.editInstance',
+  rename: 'cvmDoctor.renameInstance',
+  duplicate: 'cvmDoctor.duplicateInstance',
+  remove: 'cvmDoctor.removeInstance',
+  copySsh: 'cvmDoctor.copySshCommand',
+  openTerminal: 'cvmDoctor.openInTerminal',
+  pin: 'cvmDoctor.pinInstance',
+  unpin: 'cvmDoctor.unpinInstance',
+  credentials: 'cvmDoctor.setCredentials',
+  checkNow: 'cvmDoctor.checkNow',
+  refresh: 'cvmDoctor.refresh',
+  showLog: 'cvmDoctor.showLog',
+} as const;
+
+export class InstanceCommands {
+  constructor(private readonly store: InstanceStore, private readonly reach: ReachabilityService, private readonly log: Logger) {}
+
+  register(): vscode.Disposable[] {
+    const r = (id: string, fn: (arg?: Node | string) => unknown) =>
+      vscode.commands.registerCommand(id, async (arg?: Node | string) => {
+        try {
+          return await fn(arg);
+        } catch (e) {
+          const msg = e instanceof Error ? e.message : String(e);
+          this.log.error('tree', `${id}: ${msg}`);
+          void vscode.window.showErrorMessage(msg);
+          return undefined;
+        }
+      });
+    return [
+      r(Commands.add, () => this.add()),
+      r(Commands.importSshConfig, () => this.importSshConfig()),
+      r(Commands.edit, (a) => this.withInstance(a, (i) => this.edit(i))),
+      r(Commands.rename, (a) => this.withInstance(a, (i) => this.rename(i))),
+      r(Commands.duplicate, (a) => this.withInstance(a, (i) => this.duplicate(i))),
+      r(Commands.remove, (a) => this.withInstance(a, (i) => this.remove(i))),
+      r(Commands.copySsh, (a) => this.withInstance(a, (i) => this.copySsh(i))),
+      r(Commands.openTerminal, (a) => this.withInstance(a, (i) => this.openTerminal(i))),
+      r(Commands.pin, (a) => this.withInstance(a, (i) => this.store.setPinned(i.id).then(() => this.reach.checkNow(i.id)))),
+      r(Commands.unpin, () => this.store.setPinned(undefined)),
+      r(Commands.credentials, (a) => this.withInstance(a, (i) => this.credentials(i))),
+      r(Commands.checkNow, (a) => this.withInstance(a, (i) => this.reach.checkNow(i.id))),
+      r(Commands.refresh, () => this.store.list().forEach((i) => this.reach.checkNow(i.id))),
+      r(Commands.showLog, () => this.log.channel.show(true)),
+    ];
+  }
+
+  /** Tree node, instance id, or (from the palette) a quick pick. */
+  private async withInstance<T>(arg: Node | string | undefined, fn: (i: Instance) => T | Promise<T>): Promise<T | undefined> {
+    let inst: Instance | undefined;
+    if (typeof arg === 'string') inst = this.store.get(arg);
+    else if (arg?.kind === 'instance') inst = this.store.get(arg.instance.id);
+    else {
+      const list = this.store.list();
+      if (list.length === 0) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('No saved instances yet. Add one first.'));
+        return undefined;
+      }
+      const picked = await vscode.window.showQuickPick(
+        list.map((i) => ({ label: i.name, description: `${i.host}:${i.port}`, id: i.id })),
+        { placeHolder: vscode.l10n.t('Choose an instance') },
+      );
+      inst = picked ? this.store.get(picked.id) : undefined;
+    }
+    return inst ? fn(inst) : undefined;
+  }
+
+  async add(): Promise<Instance | undefined> {
+    const data = await instanceWizard(undefined, this.store.list().map((i) => i.name));
+    if (!data) return undefined;
+    const inst = await this.store.add(data);
+    this.log.info('store', `added ${inst.name} (${inst.protocol} ${inst.host}:${inst.port})`);
+    return inst;
+  }
+
+  private async edit(i: Instance): Promise<void> {
+    const data = await instanceWizard(i, this.store.list().map((x) => x.name));
+    if (!data) return;
+    await this.store.update({ ...data, id: i.id });
+  }
+
+  private async rename(i: Instance): Promise<void> {
+    const others = this.store.list().filter((x) => x.id !== i.id).map((x) => x.name);
+    const name = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Rename Instance'),
+      value: i.name,
+      validateInput: (v) => (!v.trim() ? vscode.l10n.t('Enter a name.') : others.includes(v.trim()) ? vscode.l10n.t('An instance named "{0}" already exists.', v.trim()) : undefined),
+    });
+    if (name === undefined || name.trim() === i.name) return;
+    await this.store.update({ ...i, name: name.trim() });
+  }
+
+  private async duplicate(i: Instance): Promise<Instance> {
+    const { id: _id, ...data } = i;
+    return this.store.add({ ...data, name: uniqueName(i.name, this.store.list().map((x) => x.name), vscode.l10n.t('copy')) });
+  }
+
+  private async remove(i: Instance): Promise<void> {
+    const yes = vscode.l10n.t('Remove');
+    const answer = await vscode.window.showWarningMessage(
+      vscode.l10n.t('Remove "{0}"? Its saved password and passphrase are deleted too.', i.name),
+      { modal: true },
+      yes,
+    );
+    if (answer !== yes) return;
+    await this.store.remove(i.id);
+    this.log.info('store', `removed ${i.name}`);
+  }
+
+  private async copySsh(i: Instance): Promise<void> {
+    if (i.protocol !== 'ssh') {
+      void vscode.window.showInformationMessage(vscode.l10n.t('"{0}" is an RDP instance: use a Remote Desktop client.', i.name));
+      return;
+    }
+    await vscode.env.clipboard.writeText(sshCommandLine(i, readSettings().knownHostsPath));
+    void vscode.window.showInformationMessage(vscode.l10n.t('SSH command copied.'));
+  }
+
+  private openTerminal(i: Instance): vscode.Terminal | undefined {
+    if (i.protocol !== 'ssh') {
+      void vscode.window.showInformationMessage(vscode.l10n.t('"{0}" is an RDP instance: use a Remote Desktop client.', i.name));
+      return undefined;
+    }
+    // No shell: the terminal's process is ssh itself, with each option as its own argv entry.
+    const term = vscode.window.createTerminal({ name: `ssh ${i.name}`, shellPath: 'ssh', shellArgs: sshArgs(i, readSettings().knownHostsPath) });
+    term.show();
+    return term;
+  }
+
+  private async credentials(i: Instance): Promise<void> {
+    const items = [
+      { label: vscode.l10n.t('Set password…'), action: 'password' as const },
+      { label: vscode.l10n.t('Choose identity file…'), action: 'identity' as const },
+      { label: vscode.l10n.t('Set key passphrase…'), action: 'passphrase' as const },
+      { label: vscode.l10n.t('Forget saved password and passphrase'), action: 'forget' as const },
+    ];
+    const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Credentials for {0}', i.name), placeHolder: vscode.l10n.t('Stored in VS Code secret storage, never in settings') });
+    if (!pick) return;
+    if (pick.action === 'identity') {
+      const uris = await vscode.window.showOpenDialog({ canSelectMany: false, title: vscode.l10n.t('Choose identity file…') });
+      if (uris?.[0]) await this.store.update({ ...i, identityFile: uris[0].fsPath });
+      return;
+    }
+    if (pick.action === 'forget') {
+      await this.store.setSecret(i.id, 'password', undefined);
+      await this.store.setSecret(i.id, 'passphrase', undefined);
+      return;
+    }
+    const value = await vscode.window.showInputBox({
+      title: pick.label,
+      password: true,
+      ignoreFocusOut: true,
+      prompt: vscode.l10n.t('Leave empty to remove the saved value.'),
+    });
+    if (value === undefined) return;
+    this.log.addSecret(value);
+    await this.store.setSecret(i.id, pick.action, value || undefined);
+  }
+
+  private async importSshConfig(): Promise<Instance[]> {
+    const hosts = readSshConfigHosts();
+    if (hosts.length === 0) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('No hosts found in ~/.ssh/config.'));
+      return [];
+    }
+    const existing = this.store.list();
+    const picks = await vscode.window.showQuickPick(
+      hosts.map((h) => ({
+        label: h.alias,
+        description: `${h.user ? h.user + '@' : ''}${h.hostName}:${h.port}`,
+        picked: !existing.some((e) => e.host === h.hostName && e.port === h.port),
+        host: h,
+      })),
+      { canPickMany: true, title: vscode.l10n.t('Import from ~/.ssh/config'), placeHolder: vscode.l10n.t('Choose the hosts to import') },
+    );
+    if (!picks?.length) return [];
+    const added: Instance[] = [];
+    const names = existing.map((e) => e.name);
+    for (const p of picks) {
+      const name = uniqueName(p.host.alias, names);
+      names.push(name);
+      added.push(await this.store.add({ name, host: p.host.hostName, port: p.host.port, protocol: 'ssh', user: p.host.user, identityFile: p.host.identityFile }));
+    }
+    this.log.info('import', `imported ${added.length} host(s) from ssh config`);
+    return added;
+  }
+}

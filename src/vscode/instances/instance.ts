@@ -1,0 +1,66 @@
+/**
+ * A saved instance: what the tree shows and what a diagnosis targets. Plain data (persisted in
+ * globalState as JSON); no secrets here — passwords and passphrases live in SecretStorage under
+ * `secretKey(id, kind)`. No `vscode` import, so it is unit-testable.
+ */
+import type { Protocol } from '../../core/model';
+
+export interface Instance {
+  /** Stable id (random hex), independent of the user-visible name. */
+  id: string;
+  name: string;
+  host: string;
+  port: number;
+  protocol: Protocol;
+  user?: string;
+  identityFile?: string;
+  group?: string;
+  region?: string;
+  /** Tencent Cloud instance id (ins-xxxxxxxx). */
+  cloudInstanceId?: string;
+}
+
+export type SecretKind = 'password' | 'passphrase';
+
+export function secretKey(id: string, kind: SecretKind): string {
+  return `cvmDoctor.${kind}.${id}`;
+}
+
+const CLOUD_ID = /^ins-[a-z0-9]{8,}$/i;
+const REGION = /^[a-z]{2,}-[a-z0-9-]+$/i;
+
+export function isCloudInstanceId(v: string): boolean {
+  return CLOUD_ID.test(v);
+}
+export function isRegion(v: string): boolean {
+  return REGION.test(v);
+}
+
+/** Validates data read back from storage (it may have been written by an older version). */
+export function sanitizeInstance(v: unknown): Instance | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const o = v as Record<string, unknown>;
+  const str = (k: string) => (typeof o[k] === 'string' && (o[k] as string).length > 0 ? (o[k] as string) : undefined);
+  const id = str('id');
+  const name = str('name');
+  const host = str('host');
+  const port = typeof o.port === 'number' && Number.isInteger(o.port) && o.port > 0 && o.port < 65536 ? o.port : undefined;
+  const protocol = o.protocol === 'ssh' || o.protocol === 'rdp' ? o.protocol : undefined;
+  if (!id || !name || !host || !port || !protocol) return undefined;
+  const out: Instance = { id, name, host, port, protocol };
+  for (const k of ['user', 'identityFile', 'group', 'region', 'cloudInstanceId'] as const) {
+    const s = str(k);
+    if (s) out[k] = s;
+  }
+  return out;
+}
+
+/** A name not yet used, e.g. "web (copy)", "web (copy 2)". */
+export function uniqueName(base: string, taken: Iterable<string>, suffix = 'copy'): string {
+  const used = new Set(taken);
+  if (!used.has(base)) return base;
+  for (let i = 1; ; i++) {
+    const n = i === 1 ? `${base} (${suffix})` : `${base} (${suffix} ${i})`;
+    if (!used.has(n)) return n;
+  }
+}

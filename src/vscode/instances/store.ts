@@ -1,0 +1,95 @@
+/**
+ * Saved instances: plain data in globalState, secrets in SecretStorage (never in globalState,
+ * settings or logs). Fires `onDidChange` after every write so the tree, the scheduler and
+ * the status bar follow.
+ */
+import { randomBytes } from 'crypto';
+import * as vscode from 'vscode';
+import { sanitizeInstance, secretKey, type Instance, type SecretKind } from './instance';
+
+const INSTANCES_KEY = 'cvmDoctor.instances';
+const PINNED_KEY = 'cvmDoctor.pinned';
+const VERDICTS_KEY = 'cvmDoctor.lastVerdicts';
+
+export interface LastVerdict {
+  code: string;
+  title: string;
+  at: string;
+}
+
+export class InstanceStore implements vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.emitter.event;
+
+  constructor(private readonly state: vscode.Memento, private readonly secrets: vscode.SecretStorage) {}
+
+  list(): Instance[] {
+    const raw = this.state.get<unknown[]>(INSTANCES_KEY, []);
+    return (Array.isArray(raw) ? raw : []).map(sanitizeInstance).filter((i): i is Instance => !!i);
+  }
+
+  get(id: string): Instance | undefined {
+    return this.list().find((i) => i.id === id);
+  }
+
+  private async write(list: Instance[]): Promise<void> {
+    await this.state.update(INSTANCES_KEY, list);
+    this.emitter.fire();
+  }
+
+  async add(data: Omit<Instance, 'id'>): Promise<Instance> {
+    const inst: Instance = { ...data, id: randomBytes(8).toString('hex') };
+    await this.write([...this.list(), inst]);
+    return inst;
+  }
+
+  async update(inst: Instance): Promise<void> {
+    const list = this.list();
+    const i = list.findIndex((x) => x.id === inst.id);
+    if (i < 0) throw new Error(`unknown instance ${inst.id}`);
+    list[i] = inst;
+    await this.write(list);
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.write(this.list().filter((i) => i.id !== id));
+    await Promise.all((['password', 'passphrase'] as SecretKind[]).map((k) => this.secrets.delete(secretKey(id, k))));
+    if (this.pinned() === id) await this.setPinned(undefined);
+    const v = { ...this.verdicts() };
+    delete v[id];
+    await this.state.update(VERDICTS_KEY, v);
+  }
+
+  getSecret(id: string, kind: SecretKind): Thenable<string | undefined> {
+    return this.secrets.get(secretKey(id, kind));
+  }
+
+  async setSecret(id: string, kind: SecretKind, value: string | undefined): Promise<void> {
+    if (value) await this.secrets.store(secretKey(id, kind), value);
+    else await this.secrets.delete(secretKey(id, kind));
+  }
+
+  pinned(): string | undefined {
+    const p = this.state.get<string>(PINNED_KEY);
+    return p && this.get(p) ? p : undefined;
+  }
+
+  async setPinned(id: string | undefined): Promise<void> {
+    await this.state.update(PINNED_KEY, id);
+    this.emitter.fire();
+  }
+
+  verdicts(): Record<string, LastVerdict> {
+    const v = this.state.get<Record<string, LastVerdict>>(VERDICTS_KEY, {});
+    return v && typeof v === 'object' ? v : {};
+  }
+
+  async setVerdict(id: string, v: LastVerdict): Promise<void> {
+    await this.state.update(VERDICTS_KEY, { ...this.verdicts(), [id]: v });
+    this.emitter.fire();
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}

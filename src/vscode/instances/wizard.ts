@@ -1,0 +1,122 @@
+/**
+ * Guided multi-step input for adding or editing an instance. Each step validates with the
+ * engine's own parsers (src/core/validate.ts), so the extension and the CLI accept exactly
+ * the same hosts and ports. Escape at any step cancels the whole wizard.
+ */
+import * as vscode from 'vscode';
+import { DEFAULT_PORT, type Protocol } from '../../core/model';
+import { parseHost, parsePort } from '../../core/validate';
+import { isCloudInstanceId, isRegion, type Instance } from './instance';
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export function validateHost(v: string): string | undefined {
+  try {
+    parseHost(v.trim());
+    return undefined;
+  } catch (e) {
+    return vscode.l10n.t('Not a valid host name or IP address: {0}', errorText(e));
+  }
+}
+
+export function validatePort(v: string): string | undefined {
+  try {
+    parsePort(v.trim());
+    return undefined;
+  } catch {
+    return vscode.l10n.t('Enter a port between 1 and 65535.');
+  }
+}
+
+function validateUser(v: string): string | undefined {
+  const s = v.trim();
+  if (s === '') return undefined;
+  return /^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/.test(s) ? undefined : vscode.l10n.t('Enter a valid user name (letters, digits, ".", "_", "-").');
+}
+
+async function input(step: number, total: number, title: string, o: vscode.InputBoxOptions): Promise<string | undefined> {
+  return vscode.window.showInputBox({ ...o, title: `${title} (${step}/${total})`, ignoreFocusOut: true });
+}
+
+/** Runs the wizard; returns the instance data, or undefined when cancelled. */
+export async function instanceWizard(existing: Instance | undefined, takenNames: string[]): Promise<Omit<Instance, 'id'> | undefined> {
+  const title = existing ? vscode.l10n.t('Edit Instance') : vscode.l10n.t('Add Instance');
+  const total = 7;
+  const host = await input(1, total, title, {
+    prompt: vscode.l10n.t('Host name or IP address of the instance'),
+    placeHolder: '203.0.113.10',
+    value: existing?.host,
+    validateInput: validateHost,
+  });
+  if (host === undefined) return undefined;
+
+  const protoItems: Array<vscode.QuickPickItem & { value: Protocol }> = [
+    { label: 'SSH', description: vscode.l10n.t('Linux instances (port 22)'), value: 'ssh' },
+    { label: 'RDP', description: vscode.l10n.t('Windows instances (port 3389)'), value: 'rdp' },
+  ];
+  const proto = await vscode.window.showQuickPick(
+    existing?.protocol === 'rdp' ? [...protoItems].reverse() : protoItems,
+    { title: `${title} (2/${total})`, placeHolder: vscode.l10n.t('Protocol'), ignoreFocusOut: true },
+  );
+  if (!proto) return undefined;
+
+  const port = await input(3, total, title, {
+    prompt: vscode.l10n.t('Port'),
+    value: String(existing && existing.protocol === proto.value ? existing.port : DEFAULT_PORT[proto.value]),
+    validateInput: validatePort,
+  });
+  if (port === undefined) return undefined;
+
+  const user = await input(4, total, title, {
+    prompt: vscode.l10n.t('User name (optional)'),
+    placeHolder: proto.value === 'ssh' ? 'root' : 'Administrator',
+    value: existing?.user ?? '',
+    validateInput: validateUser,
+  });
+  if (user === undefined) return undefined;
+
+  const others = takenNames.filter((n) => n !== existing?.name);
+  const name = await input(5, total, title, {
+    prompt: vscode.l10n.t('Display name'),
+    value: existing?.name ?? host.trim(),
+    validateInput: (v) => (!v.trim() ? vscode.l10n.t('Enter a name.') : others.includes(v.trim()) ? vscode.l10n.t('An instance named "{0}" already exists.', v.trim()) : undefined),
+  });
+  if (name === undefined) return undefined;
+
+  const group = await input(6, total, title, {
+    prompt: vscode.l10n.t('Group (optional)'),
+    value: existing?.group ?? '',
+  });
+  if (group === undefined) return undefined;
+
+  const cloud = await input(7, total, title, {
+    prompt: vscode.l10n.t('Tencent Cloud instance ID and region (optional), e.g. "ins-abcd1234 ap-guangzhou"'),
+    value: existing?.cloudInstanceId ? `${existing.cloudInstanceId} ${existing.region ?? ''}`.trim() : '',
+    validateInput: (v) => {
+      const parts = v.trim().split(/\s+/).filter(Boolean);
+      if (parts.length === 0) return undefined;
+      if (!isCloudInstanceId(parts[0])) return vscode.l10n.t('An instance ID looks like "ins-abcd1234".');
+      if (parts.length !== 2 || !isRegion(parts[1])) return vscode.l10n.t('Add the region after the ID, e.g. "ap-guangzhou".');
+      return undefined;
+    },
+  });
+  if (cloud === undefined) return undefined;
+  const [cloudInstanceId, region] = cloud.trim().split(/\s+/).filter(Boolean);
+
+  const out: Omit<Instance, 'id'> = {
+    name: name.trim(),
+    host: parseHost(host.trim()),
+    port: parsePort(port.trim()),
+    protocol: proto.value,
+  };
+  if (user.trim()) out.user = user.trim();
+  if (group.trim()) out.group = group.trim();
+  if (cloudInstanceId) {
+    out.cloudInstanceId = cloudInstanceId;
+    out.region = region;
+  }
+  if (existing?.identityFile) out.identityFile = existing.identityFile;
+  return out;
+}

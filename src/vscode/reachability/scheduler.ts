@@ -1,0 +1,171 @@
+/**
+ * One scheduler feeds both the tree and the status bar: each watched target is checked on an
+ * interval, with exponential backoff while unreachable, no new checks while the window is
+ * unfocused, and never more than `maxConcurrent` checks (sockets) at once. No `vscode` import:
+ * unit-tested under plain mocha against real loopback sockets.
+ */
+import type { LightCheck, LightResult, LightTarget, ReachState } from './lightCheck';
+
+export interface ReachInfo {
+  state: ReachState;
+  latencyMs?: number;
+  detail?: string;
+  /** Epoch ms of the last completed check. */
+  checkedAt?: number;
+  /** Consecutive unreachable results (drives the backoff). */
+  failures: number;
+}
+
+export interface SchedulerOptions {
+  check: LightCheck;
+  intervalMs: number;
+  timeoutMs: number;
+  maxConcurrent: number;
+  /** Upper bound of the backoff delay. Default: 16 × interval. */
+  maxBackoffMs?: number;
+  onChange?: (id: string, info: ReachInfo) => void;
+}
+
+interface Entry {
+  id: string;
+  target: LightTarget;
+  info: ReachInfo;
+  dueAt: number;
+  running?: AbortController;
+}
+
+export class ReachabilityScheduler {
+  private readonly entries = new Map<string, Entry>();
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight = 0;
+  private focused = true;
+  private disposed = false;
+  /** Highest number of simultaneous checks seen (for tests and the benchmark). */
+  maxInFlight = 0;
+  checksStarted = 0;
+
+  constructor(private opts: SchedulerOptions) {}
+
+  /** Replace the watched set. Known ids keep their state; new ones are due now. */
+  setTargets(list: Array<{ id: string } & LightTarget>): void {
+    const keep = new Set(list.map((t) => t.id));
+    for (const [id, e] of this.entries) {
+      if (!keep.has(id)) {
+        e.running?.abort();
+        e.running = undefined;
+        this.entries.delete(id);
+      }
+    }
+    const now = Date.now();
+    for (const t of list) {
+      const target: LightTarget = { host: t.host, port: t.port, protocol: t.protocol };
+      const e = this.entries.get(t.id);
+      if (!e) {
+        this.entries.set(t.id, { id: t.id, target, info: { state: 'unknown', failures: 0 }, dueAt: now });
+      } else if (e.target.host !== target.host || e.target.port !== target.port || e.target.protocol !== target.protocol) {
+        e.running?.abort();
+        e.running = undefined;
+        e.target = target;
+        e.info = { state: 'unknown', failures: 0 };
+        e.dueAt = now;
+      }
+    }
+    this.pump();
+  }
+
+  get(id: string): ReachInfo | undefined {
+    return this.entries.get(id)?.info;
+  }
+
+  configure(o: Partial<Pick<SchedulerOptions, 'intervalMs' | 'timeoutMs' | 'maxConcurrent' | 'maxBackoffMs'>>): void {
+    this.opts = { ...this.opts, ...o };
+    this.pump();
+  }
+
+  /** Pause (false) or resume (true). Paused: running checks finish, no new ones start. */
+  setFocused(focused: boolean): void {
+    this.focused = focused;
+    if (focused) this.pump();
+    else this.clearTimer();
+  }
+
+  /** Make a target due now (e.g. after a diagnosis or a click). */
+  checkNow(id: string): void {
+    const e = this.entries.get(id);
+    if (!e) return;
+    e.dueAt = Date.now();
+    this.pump();
+  }
+
+  get running(): number {
+    return this.inFlight;
+  }
+
+  /** Delay after a result: the interval, doubled per consecutive failure, capped. */
+  static nextDelay(intervalMs: number, failures: number, maxBackoffMs: number): number {
+    if (failures <= 0) return intervalMs;
+    return Math.min(intervalMs * 2 ** Math.min(failures, 30), Math.max(maxBackoffMs, intervalMs));
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.clearTimer();
+    for (const e of this.entries.values()) {
+      e.running?.abort();
+      e.running = undefined;
+    }
+    this.entries.clear();
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private pump(): void {
+    if (this.disposed) return;
+    this.clearTimer();
+    if (!this.focused) return;
+    const now = Date.now();
+    const due = [...this.entries.values()]
+      .filter((e) => !e.running && e.dueAt <= now)
+      .sort((a, b) => a.dueAt - b.dueAt);
+    for (const e of due) {
+      if (this.inFlight >= Math.max(1, this.opts.maxConcurrent)) break;
+      this.start(e);
+    }
+    // Sleep until the next due entry (or until a running check frees a slot).
+    let next = Infinity;
+    for (const e of this.entries.values()) if (!e.running) next = Math.min(next, e.dueAt);
+    if (next !== Infinity && this.inFlight < this.opts.maxConcurrent) {
+      this.timer = setTimeout(() => this.pump(), Math.max(10, next - Date.now()));
+      this.timer.unref?.();
+    }
+  }
+
+  private start(e: Entry): void {
+    const ac = new AbortController();
+    e.running = ac;
+    this.inFlight++;
+    this.checksStarted++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    const previous = e.info;
+    e.info = { ...previous, state: previous.state === 'unknown' ? 'checking' : previous.state };
+    if (previous.state === 'unknown') this.opts.onChange?.(e.id, e.info);
+    this.opts
+      .check(e.target, this.opts.timeoutMs, ac.signal)
+      .catch((err: unknown): LightResult => ({ state: 'unreachable', detail: String(err) }))
+      .then((r) => {
+        this.inFlight--;
+        // Removed or retargeted meanwhile: the result is stale.
+        if (e.running !== ac || this.entries.get(e.id) !== e) return this.pump();
+        e.running = undefined;
+        const failures = r.state === 'unreachable' ? e.info.failures + 1 : 0;
+        e.info = { state: r.state, latencyMs: r.latencyMs, detail: r.detail, checkedAt: Date.now(), failures };
+        const maxBackoff = this.opts.maxBackoffMs ?? this.opts.intervalMs * 16;
+        e.dueAt = Date.now() + ReachabilityScheduler.nextDelay(this.opts.intervalMs, failures, maxBackoff);
+        if (!this.disposed) this.opts.onChange?.(e.id, e.info);
+        this.pump();
+      });
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Wires the one ReachabilityScheduler to VS Code: the watched set follows the store, the
+ * interval and concurrency follow settings, checks pause while the window is unfocused, and
+ * each result refreshes the tree and the status bar through `onDidChange`.
+ */
+import * as vscode from 'vscode';
+import type { InstanceStore } from '../instances/store';
+import type { Logger } from '../log';
+import { affects, Keys, readSettings } from '../settings';
+import { lightCheck, type LightCheck } from './lightCheck';
+import { ReachabilityScheduler, type ReachInfo } from './scheduler';
+
+export class ReachabilityService implements vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<string>();
+  readonly onDidChange = this.emitter.event;
+  private readonly scheduler: ReachabilityScheduler;
+  private readonly disposables: vscode.Disposable[] = [this.emitter];
+
+  constructor(private readonly store: InstanceStore, private readonly log: Logger, check: LightCheck = lightCheck) {
+    const s = readSettings();
+    this.scheduler = new ReachabilityScheduler({
+      check,
+      ...this.timing(s),
+      onChange: (id, info) => {
+        this.log.trace('reach', `${id}: ${info.state}${info.latencyMs !== undefined ? ` ${info.latencyMs} ms` : ''} ${info.detail ?? ''}`);
+        this.emitter.fire(id);
+      },
+    });
+    this.scheduler.setFocused(vscode.window.state.focused);
+    this.disposables.push(
+      store.onDidChange(() => this.sync()),
+      vscode.window.onDidChangeWindowState((w) => this.scheduler.setFocused(w.focused)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if ([Keys.pollIntervalSeconds, Keys.maxConcurrentChecks, Keys.probeTimeoutMs].some((k) => affects(e, k))) {
+          this.scheduler.configure(this.timing(readSettings()));
+          this.sync();
+        }
+      }),
+    );
+    this.sync();
+  }
+
+  private timing(s: ReturnType<typeof readSettings>) {
+    return {
+      // 0 disables polling; a day is "practically never" without special-casing the scheduler.
+      intervalMs: (s.pollIntervalSeconds || 86_400) * 1000,
+      timeoutMs: Math.min(s.probeTimeoutMs, 10_000),
+      maxConcurrent: s.maxConcurrentChecks,
+    };
+  }
+
+  private sync(): void {
+    const enabled = readSettings().pollIntervalSeconds > 0;
+    const pinned = this.store.pinned();
+    // Polling off: only the pinned instance is watched, so the status bar still means something.
+    const list = this.store.list().filter((i) => enabled || i.id === pinned);
+    this.scheduler.setTargets(list.map((i) => ({ id: i.id, host: i.host, port: i.port, protocol: i.protocol })));
+  }
+
+  get(id: string): ReachInfo | undefined {
+    return this.scheduler.get(id);
+  }
+
+  checkNow(id: string): void {
+    this.scheduler.checkNow(id);
+  }
+
+  dispose(): void {
+    this.scheduler.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * The report webview's HTML shell and its Content-Security-Policy. Everything dynamic is
+ * rendered by media/report.js from typed messages, so the shell has no inline script or
+ * style and no remote string ever reaches this HTML. No `vscode` import: unit-tested.
+ */
+import { randomBytes } from 'crypto';
+
+export function makeNonce(): string {
+  return randomBytes(18).toString('base64');
+}
+
+export function buildCsp(cspSource: string, nonce: string): string {
+  if (!/^[A-Za-z0-9+/=]{16,}$/.test(nonce)) throw new Error('bad nonce');
+  if (/[;\s'"]/.test(cspSource.replace(/ /g, ''))) throw new Error('bad cspSource');
+  return [
+    "default-src 'none'",
+    `img-src ${cspSource} data:`,
+    `style-src ${cspSource}`,
+    `font-src ${cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+const ATTR_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export function escapeAttr(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ATTR_ESCAPES[c]);
+}
+
+export function buildShellHtml(o: { cspSource: string; nonce: string; scriptUri: string; styleUri: string; lang: string; title: string }): string {
+  return `<!DOCTYPE html>
+<html lang="${escapeAttr(o.lang)}">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeAttr(buildCsp(o.cspSource, o.nonce))}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${escapeAttr(o.styleUri)}">
+<title>${escapeAttr(o.title)}</title>
+</head>
+<body>
+<main id="app" aria-live="polite"></main>
+<script nonce="${escapeAttr(o.nonce)}" src="${escapeAttr(o.scriptUri)}"></script>
+</body>
+</html>`;
+}

@@ -1,0 +1,56 @@
+/** Setting keys as constants (one place to rename), and typed readers with safe defaults. */
+import * as vscode from 'vscode';
+import { DEFAULT_ALT_PORTS, DEFAULT_TIMEOUT_MS, type Lang } from '../core/model';
+
+export const SECTION = 'cvmDoctor';
+export const Keys = {
+  probeTimeoutMs: 'probeTimeoutMs',
+  alternativePorts: 'alternativePorts',
+  pollIntervalSeconds: 'pollIntervalSeconds',
+  maxConcurrentChecks: 'maxConcurrentChecks',
+  icmp: 'icmp',
+  knownHostsPath: 'knownHostsPath',
+  language: 'language',
+  tencentEndpoint: 'tencent.endpoint',
+  tencentCallerIp: 'tencent.callerIp',
+  tencentCallerIpUrl: 'tencent.callerIpUrl',
+  tencentRegions: 'tencent.regions',
+} as const;
+
+export type LanguageSetting = 'auto' | Lang;
+
+export interface Settings {
+  probeTimeoutMs: number;
+  alternativePorts: number[];
+  pollIntervalSeconds: number;
+  maxConcurrentChecks: number;
+  icmp: boolean;
+  knownHostsPath?: string;
+  language: LanguageSetting;
+}
+
+function int(v: unknown, def: number, min: number, max: number): number {
+  return typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, Math.round(v))) : def;
+}
+
+export function readSettings(): Settings {
+  const c = vscode.workspace.getConfiguration(SECTION);
+  const alt = c.get<unknown>(Keys.alternativePorts);
+  const lang = c.get<string>(Keys.language);
+  const kh = c.get<string>(Keys.knownHostsPath);
+  return {
+    probeTimeoutMs: int(c.get(Keys.probeTimeoutMs), DEFAULT_TIMEOUT_MS, 200, 60_000),
+    alternativePorts: Array.isArray(alt)
+      ? alt.filter((p): p is number => Number.isInteger(p) && p > 0 && p < 65536)
+      : [...DEFAULT_ALT_PORTS],
+    pollIntervalSeconds: int(c.get(Keys.pollIntervalSeconds), 60, 0, 86_400),
+    maxConcurrentChecks: int(c.get(Keys.maxConcurrentChecks), 4, 1, 64),
+    icmp: c.get<boolean>(Keys.icmp) !== false,
+    knownHostsPath: kh && kh.trim() ? kh.trim() : undefined,
+    language: lang === 'en' || lang === 'ko' ? lang : 'auto',
+  };
+}
+
+export function affects(e: vscode.ConfigurationChangeEvent, key: string): boolean {
+  return e.affectsConfiguration(`${SECTION}.${key}`);
+}

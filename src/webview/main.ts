@@ -1,0 +1,165 @@
+/**
+ * The report webview (bundled to media/report.js). Renders PanelState messages with DOM
+ * APIs only: every string from the report — banners, summaries, evidence — goes through
+ * textContent, never innerHTML. Links and clipboard go through the extension.
+ */
+import type { Check, Report } from '../core/model';
+import type { FromWebview, PanelState, PersistedState, ReportLabels, ToWebview } from '../shared/protocol';
+
+interface VsCodeApi {
+  postMessage(m: FromWebview): void;
+  setState(s: PersistedState): void;
+  getState(): PersistedState | undefined;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const app = document.getElementById('app') as HTMLElement;
+let state: PanelState | undefined;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, opts: { cls?: string; text?: string; id?: string } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (opts.cls) e.className = opts.cls;
+  if (opts.id) e.id = opts.id;
+  if (opts.text !== undefined) e.textContent = opts.text;
+  for (const c of children) e.appendChild(c);
+  return e;
+}
+
+function button(label: string, action: () => void, cls = 'btn'): HTMLButtonElement {
+  const b = el('button', { cls, text: label });
+  b.type = 'button';
+  b.addEventListener('click', action);
+  return b;
+}
+
+function fmtMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+function checkName(l: ReportLabels, c: Check): string {
+  return l.checkNames[c.id] ?? c.id;
+}
+
+function renderChecks(l: ReportLabels, checks: Check[]): HTMLElement {
+  const list = el('ol', { cls: 'timeline', id: 'timeline' });
+  for (const c of checks) {
+    const li = el('li', { cls: `check status-${c.status}` });
+    li.dataset.check = c.id;
+    li.dataset.status = c.status;
+    const head = el('div', { cls: 'check-head' },
+      el('span', { cls: `badge badge-${c.status}`, text: l.status[c.status] }),
+      el('span', { cls: 'check-name', text: checkName(l, c) }),
+      el('span', { cls: 'check-time', text: fmtMs(c.durationMs) }));
+    li.appendChild(head);
+    li.appendChild(el('div', { cls: 'check-summary', text: c.summary }));
+    if (c.evidence && Object.keys(c.evidence).length > 0) {
+      const det = el('details', { cls: 'evidence' }, el('summary', { text: l.evidence }));
+      det.appendChild(el('pre', { text: JSON.stringify(c.evidence, null, 2) }));
+      li.appendChild(det);
+    }
+    list.appendChild(li);
+  }
+  return list;
+}
+
+function renderReport(l: ReportLabels, r: Report): HTMLElement {
+  const sec = el('section', { cls: `verdict verdict-${r.verdict.code === 'OK' ? 'ok' : 'problem'}`, id: 'verdict' });
+  const h = el('h1', { cls: 'verdict-heading' },
+    el('span', { cls: 'verdict-code', id: 'verdict-code', text: r.verdict.code }),
+    el('span', { cls: 'verdict-title', id: 'verdict-title', text: r.verdict.title }));
+  sec.appendChild(h);
+  sec.appendChild(el('p', { cls: 'verdict-summary', id: 'verdict-summary', text: r.verdict.summary }));
+  if (r.cancelled) sec.appendChild(el('p', { cls: 'note', text: l.cancelled }));
+  const frag = el('div');
+  frag.appendChild(sec);
+  if (r.verdict.remediation.length > 0) {
+    frag.appendChild(el('h2', { text: l.remediation }));
+    const ol = el('ol', { cls: 'remediation', id: 'remediation' });
+    r.verdict.remediation.forEach((step, i) => {
+      const li = el('li', { cls: 'step' }, el('div', { cls: 'step-text', text: step.text }));
+      if (step.command) {
+        const id = `cmd-${i}`;
+        const row = el('div', { cls: 'command' }, el('code', { text: step.command }));
+        const b = button(l.copy, () => vscode.postMessage({ type: 'copyText', text: step.command ?? '', id }), 'btn btn-small');
+        b.dataset.copyId = id;
+        row.appendChild(b);
+        li.appendChild(row);
+      }
+      if (step.doc) {
+        const doc = step.doc;
+        const a = el('a', { cls: 'doc-link', text: `${l.docs}: ${doc}` });
+        a.href = '#';
+        a.addEventListener('click', (ev) => {
+          ev.preventDefault();
+          vscode.postMessage({ type: 'openLink', url: doc });
+        });
+        li.appendChild(el('div', {}, a));
+      }
+      ol.appendChild(li);
+    });
+    frag.appendChild(ol);
+  }
+  if (r.findings.length > 0) {
+    frag.appendChild(el('h2', { text: l.findings }));
+    const ul = el('ul', { cls: 'findings', id: 'findings' });
+    for (const f of r.findings) {
+      ul.appendChild(el('li', {}, el('code', { text: f.code }), document.createTextNode(' ' + f.message)));
+    }
+    frag.appendChild(ul);
+  }
+  return frag;
+}
+
+function render(): void {
+  if (!state) return;
+  const l = state.labels;
+  document.documentElement.lang = state.lang;
+  app.replaceChildren();
+  const t = state.target;
+  const who = `${t.user ? t.user + '@' : ''}${t.host}:${t.port} (${t.protocol.toUpperCase()})`;
+  app.appendChild(el('header', { cls: 'top' },
+    el('div', { cls: 'heading', text: l.heading }),
+    el('div', { cls: 'target', id: 'target', text: t.name ? `${t.name} — ${who}` : who })));
+  const actions = el('div', { cls: 'actions' });
+  const rerun = button(l.rerun, () => vscode.postMessage({ type: 'rerun' }));
+  rerun.id = 'rerun';
+  rerun.disabled = state.running;
+  actions.appendChild(rerun);
+  if (state.report && !state.running) {
+    actions.appendChild(button(l.copyMarkdown, () => vscode.postMessage({ type: 'copyMarkdown' }), 'btn btn-secondary'));
+    actions.appendChild(button(l.saveHtml, () => vscode.postMessage({ type: 'saveHtml' }), 'btn btn-secondary'));
+  }
+  app.appendChild(actions);
+  if (state.error) app.appendChild(el('p', { cls: 'error', id: 'error', text: state.error }));
+  if (state.running) app.appendChild(el('p', { cls: 'running', id: 'running', text: l.running }));
+  if (state.report && !state.running) app.appendChild(renderReport(l, state.report));
+  app.appendChild(el('h2', { text: l.checks }));
+  const checks = state.running || !state.report ? state.checks : state.report.checks;
+  if (checks.length === 0) app.appendChild(el('p', { cls: 'note', text: l.waiting }));
+  else app.appendChild(renderChecks(l, checks));
+  if (state.report && !state.running) {
+    app.appendChild(el('p', { cls: 'meta', text: `${l.duration}: ${fmtMs(state.report.durationMs)} · ${state.report.startedAt}` }));
+  }
+  vscode.setState({ version: 1, target: state.target, report: state.running ? undefined : state.report });
+}
+
+window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
+  const m = ev.data;
+  if (!m || typeof m !== 'object') return;
+  if (m.type === 'state') {
+    state = m.state;
+    render();
+  } else if (m.type === 'check' && state) {
+    state.checks = [...state.checks.filter((c) => c.id !== m.check.id), m.check];
+    render();
+  } else if (m.type === 'copied' && state) {
+    const b = document.querySelector<HTMLButtonElement>(`button[data-copy-id="${CSS.escape(m.id)}"]`);
+    if (b) {
+      b.textContent = state.labels.copied;
+      setTimeout(() => { if (state) b.textContent = state.labels.copy; }, 1500);
+    }
+  }
+});
+
+vscode.postMessage({ type: 'ready' });
