@@ -227,7 +227,8 @@ export async function probeSsh(conn: OpenConnection, ctx: SshContext, o: ProbeOp
     const debug = (line: string): void => {
       for (const [re, field] of REMOTE_LISTS) {
         const m = re.exec(line);
-        if (m) serverAlgorithms[field] = m[1].split(',').filter(Boolean);
+        // Drop protocol markers (strict kex, ext-info): they are not algorithms anyone chooses.
+        if (m) serverAlgorithms[field] = m[1].split(',').filter((a) => a && !/^(kex-strict-|ext-info-)/.test(a));
       }
       if (trace) {
         let safe = line;
