@@ -2,7 +2,7 @@
  *  banner cannot send escape sequences to the user's terminal. */
 import type { CheckStatus, Report } from '../model';
 import { msg } from '../messages';
-import { formatMs, visible } from '../text';
+import { displayWidth, formatMs, padEndWidth, visible } from '../text';
 
 const ANSI = { red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
 const MARK: Record<CheckStatus, string> = { pass: '✓', fail: '✗', warn: '!', skip: '-' };
@@ -22,9 +22,9 @@ export function renderText(report: Report, opts: { color?: boolean } = {}): stri
   lines.push('  ' + visible(v.summary));
   lines.push('');
   lines.push(c('bold', msg(lang, 'report.checks')));
-  const width = Math.max(...report.checks.map((ch) => msg(lang, `check.${ch.id}`).length), 4);
+  const width = Math.max(...report.checks.map((ch) => displayWidth(msg(lang, `check.${ch.id}`))), 4);
   for (const ch of report.checks) {
-    const label = msg(lang, `check.${ch.id}`).padEnd(width);
+    const label = padEndWidth(msg(lang, `check.${ch.id}`), width);
     const time = formatMs(ch.durationMs).padStart(8);
     lines.push(`  ${c(COLOUR[ch.status], MARK[ch.status])} ${label} ${c('dim', time)}  ${visible(ch.summary)}`);
   }

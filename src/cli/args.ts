@@ -1,0 +1,193 @@
+/**
+ * `cvm-doctor` argument parsing (DESIGN.md "CLI contract"). Everything the user typed is
+ * validated here and turned into a Target; any problem is an InputError naming the flag.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { DEFAULT_PORT, DEFAULT_TIMEOUT_MS, type Credentials, type Lang, type Target } from '../core/model';
+import {
+  InputError, parseAltPorts, parseHost, parseInstanceId, parseProtocol, parsePort, parseRegion, parseTimeout, parseUser,
+} from '../core/validate';
+
+export const DEFAULT_RDP_ALT_PORTS = [3390, 3391, 13389, 33890];
+
+export interface DiagnoseCommand {
+  kind: 'diagnose';
+  target: Target;
+  credentials?: Credentials;
+  lang: Lang;
+  format: 'text' | 'json' | 'html';
+  guestChecks: boolean;
+  tencentProfile?: string;
+}
+export type Command = DiagnoseCommand | { kind: 'demo'; lang: Lang } | { kind: 'help' } | { kind: 'version' };
+
+const OPTIONS = {
+  port: { type: 'string', short: 'p' },
+  protocol: { type: 'string' },
+  user: { type: 'string', short: 'u' },
+  identity: { type: 'string', short: 'i' },
+  'passphrase-env': { type: 'string' },
+  'password-env': { type: 'string' },
+  agent: { type: 'boolean' },
+  'known-hosts': { type: 'string' },
+  timeout: { type: 'string' },
+  'alt-ports': { type: 'string' },
+  'no-icmp': { type: 'boolean' },
+  lang: { type: 'string' },
+  json: { type: 'boolean' },
+  html: { type: 'boolean' },
+  'tencent-instance': { type: 'string' },
+  region: { type: 'string' },
+  'tencent-profile': { type: 'string' },
+  'guest-checks': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+} as const;
+
+function readableFile(file: string, field: string): string {
+  const resolved = path.resolve(file.startsWith('~/') ? path.join(os.homedir(), file.slice(2)) : file);
+  try {
+    if (!fs.statSync(resolved).isFile()) throw new Error('not a file');
+    fs.accessSync(resolved, fs.constants.R_OK);
+  } catch {
+    throw new InputError(field, `cannot read file "${file}"`);
+  }
+  return resolved;
+}
+
+function envSecret(name: string, field: string, env: NodeJS.ProcessEnv): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new InputError(field, `"${name}" is not an environment variable name`);
+  const v = env[name];
+  if (!v) throw new InputError(field, `environment variable ${name} is not set or empty`);
+  return v;
+}
+
+export function parseLang(value: string | undefined, env: NodeJS.ProcessEnv): Lang {
+  if (value !== undefined) {
+    if (value === 'en' || value === 'ko') return value;
+    throw new InputError('--lang', `"${value}" is not a language (en or ko)`);
+  }
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return locale.toLowerCase().startsWith('ko') ? 'ko' : 'en';
+}
+
+export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: joinNegativeValues(argv), options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    // Node's message names the flag ("Unknown option '--x'", "Option '--port <value>' argument missing").
+    throw new InputError('usage', (e as Error).message.split(/\n|\. /)[0]);
+  }
+  const { values: v, positionals } = parsed;
+  if (v.version) return { kind: 'version' };
+  const [verb, ...rest] = positionals;
+  if (v.help || verb === undefined || verb === 'help') return { kind: 'help' };
+  const lang = parseLang(v.lang, env);
+  if (verb === 'demo') {
+    if (rest.length) throw new InputError('usage', `demo takes no arguments (got "${rest[0]}")`);
+    return { kind: 'demo', lang };
+  }
+  if (verb !== 'diagnose') throw new InputError('usage', `unknown command "${verb}" (expected diagnose or demo)`);
+  if (rest.length !== 1) throw new InputError('host', rest.length ? `expected one host, got ${rest.length}` : 'is required: cvm-doctor diagnose <host>');
+  if (v.json && v.html) throw new InputError('--json', 'cannot be combined with --html');
+
+  const protocol = v.protocol === undefined ? 'ssh' : parseProtocol(v.protocol, '--protocol');
+  const target: Target = {
+    host: parseHost(rest[0], 'host'),
+    port: v.port === undefined ? DEFAULT_PORT[protocol] : parsePort(v.port, '--port'),
+    protocol,
+    user: v.user === undefined ? (protocol === 'ssh' ? defaultUser() : undefined) : parseUser(v.user, '--user'),
+    altPorts: v['alt-ports'] === undefined ? (protocol === 'rdp' ? [...DEFAULT_RDP_ALT_PORTS] : parseAltPorts(undefined)) : parseAltPorts(v['alt-ports'], '--alt-ports'),
+    timeoutMs: v.timeout === undefined ? DEFAULT_TIMEOUT_MS : parseTimeout(v.timeout, '--timeout'),
+    icmp: !v['no-icmp'],
+  };
+  if (v['known-hosts'] !== undefined) target.knownHostsPath = readableFile(v['known-hosts'], '--known-hosts');
+
+  const credentials: Credentials = {};
+  if (v.identity !== undefined) {
+    const file = readableFile(v.identity, '--identity');
+    credentials.identityFile = file;
+    credentials.privateKey = fs.readFileSync(file);
+  }
+  if (v['passphrase-env'] !== undefined) credentials.passphrase = envSecret(v['passphrase-env'], '--passphrase-env', env);
+  if (v['password-env'] !== undefined) credentials.password = envSecret(v['password-env'], '--password-env', env);
+  if (v.agent) {
+    if (!env.SSH_AUTH_SOCK) throw new InputError('--agent', 'SSH_AUTH_SOCK is not set (no ssh-agent)');
+    credentials.agent = env.SSH_AUTH_SOCK;
+  }
+
+  if (v['tencent-instance'] !== undefined || v.region !== undefined) {
+    if (v['tencent-instance'] === undefined) throw new InputError('--tencent-instance', 'is required with --region');
+    if (v.region === undefined) throw new InputError('--region', 'is required with --tencent-instance');
+    target.cloud = { instanceId: parseInstanceId(v['tencent-instance'], '--tencent-instance'), region: parseRegion(v.region, '--region') };
+  }
+  const hasCredentials = Object.keys(credentials).length > 0;
+  return {
+    kind: 'diagnose',
+    target,
+    credentials: hasCredentials ? credentials : undefined,
+    lang,
+    format: v.json ? 'json' : v.html ? 'html' : 'text',
+    guestChecks: !!v['guest-checks'],
+    tencentProfile: v['tencent-profile'] === undefined ? undefined : readableFile(v['tencent-profile'], '--tencent-profile'),
+  };
+}
+
+/**
+ * parseArgs reads `--timeout -5` as an ambiguous flag; joining it to `--timeout=-5` lets the
+ * value's own validation say what is wrong with it.
+ */
+function joinNegativeValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith('--') ? argv[i].slice(2) : '';
+    const opt = (OPTIONS as Record<string, { type: string }>)[name];
+    if (opt?.type === 'string' && i + 1 < argv.length && /^-\d/.test(argv[i + 1])) {
+      out.push(`${argv[i]}=${argv[i + 1]}`);
+      i++;
+    } else {
+      out.push(argv[i]);
+    }
+  }
+  return out;
+}
+
+/** Like ssh: the local user's name. */
+function defaultUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'root';
+  }
+}
+
+export const USAGE = `Usage:
+  cvm-doctor diagnose <host> [options]    find why you cannot log in to <host>
+  cvm-doctor demo                         diagnose local demo targets (no cloud account, no root)
+
+Options:
+  -p, --port N               port (default 22 for ssh, 3389 for rdp)
+      --protocol ssh|rdp     protocol (default ssh)
+  -u, --user NAME            login name (default: your local user name)
+  -i, --identity FILE        private key to test a real login with
+      --passphrase-env VAR   environment variable holding the key's passphrase
+      --password-env VAR     environment variable holding the password
+      --agent                also try the keys in ssh-agent (SSH_AUTH_SOCK)
+      --known-hosts FILE     known_hosts to check the host key against (default ~/.ssh/known_hosts)
+      --timeout MS           bound of each probe in milliseconds (default 5000)
+      --alt-ports LIST       ports tried when the main port fails (default 2222,22222,10022,36000; "none")
+      --no-icmp              do not send a ping
+      --lang en|ko           language (default: from LANG)
+      --json | --html        machine-readable JSON, or a self-contained HTML report
+      --tencent-instance ID  also read Tencent Cloud's view of instance ID (needs --region and
+      --region REGION        TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY in the environment)
+      --tencent-profile FILE read the Tencent Cloud credentials from FILE instead
+      --guest-checks         allow read-only checks inside the instance (Tencent Automation Tools)
+
+Environment: TENCENTCLOUD_ENDPOINT (API domain or URL), CVM_DOCTOR_CALLER_IP, CVM_DOCTOR_CALLER_IP_URL.
+Exit status: 0 the verdict is OK, 1 a problem was diagnosed, 2 bad input or usage.
+`;

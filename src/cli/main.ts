@@ -1,0 +1,91 @@
+/**
+ * `cvm-doctor`: the engine in a terminal. Exit 0 when the verdict is OK, 1 when a problem was
+ * diagnosed, 2 for bad input (one line on stderr naming the field; never a stack trace).
+ */
+import { diagnose } from '../core/diagnose';
+import type { Lang, Report } from '../core/model';
+import { renderHtml } from '../core/render/html';
+import { renderJson } from '../core/render/json';
+import { renderText } from '../core/render/text';
+import { createProbes } from '../probes';
+import { parseCommand, USAGE, type DiagnoseCommand } from './args';
+import { startDemoLab } from './demoTargets';
+
+const VERSION = '0.1.0';
+
+function isInputError(e: unknown): e is Error & { field: string } {
+  return e instanceof Error && e.name === 'InputError';
+}
+
+async function runDiagnose(cmd: DiagnoseCommand, signal: AbortSignal): Promise<number> {
+  const log = process.env.CVM_DOCTOR_TRACE ? (l: string) => process.stderr.write(`trace: ${l}\n`) : undefined;
+  let cloud;
+  if (cmd.target.cloud) {
+    // Loaded only when asked for: the SDK is the heaviest part of the bundle.
+    const { createTencentInspector, loadTencentConfigFromEnv } = await import('../cloud/index');
+    cloud = createTencentInspector({ ...loadTencentConfigFromEnv(process.env, cmd.tencentProfile), log });
+  }
+  const report = await diagnose(cmd.target, {
+    probes: createProbes({ log }), cloud, credentials: cmd.credentials, lang: cmd.lang, guestChecks: cmd.guestChecks, log,
+  }, signal);
+  process.stdout.write(render(report, cmd.format));
+  return report.verdict.code === 'OK' ? 0 : 1;
+}
+
+function render(report: Report, format: DiagnoseCommand['format']): string {
+  if (format === 'json') return renderJson(report);
+  if (format === 'html') return renderHtml(report);
+  return renderText(report, { color: process.stdout.isTTY && !process.env.NO_COLOR });
+}
+
+async function runDemo(lang: Lang, signal: AbortSignal): Promise<number> {
+  const lab = await startDemoLab(1500);
+  try {
+    const probes = createProbes();
+    const reports = await Promise.all(lab.cases.map((c) => diagnose(c.target, { probes, credentials: c.credentials, lang }, signal)));
+    const color = process.stdout.isTTY && !process.env.NO_COLOR;
+    reports.forEach((r, i) => {
+      process.stdout.write(`\n━━ ${i + 1}/${reports.length}: ${lab.cases[i].label} ━━\n`);
+      process.stdout.write(renderText(r, { color }));
+    });
+    process.stdout.write('\nSummary\n');
+    reports.forEach((r, i) => process.stdout.write(`  ${r.verdict.code.padEnd(20)} ${String(r.durationMs).padStart(5)} ms  ${lab.cases[i].label}\n`));
+    return 0;
+  } finally {
+    await lab.close();
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const cmd = parseCommand(argv);
+    switch (cmd.kind) {
+      case 'help': process.stdout.write(USAGE); return 0;
+      case 'version': process.stdout.write(`cvm-doctor ${VERSION}\n`); return 0;
+      case 'demo': return await runDemo(cmd.lang, controller.signal);
+      default: return await runDiagnose(cmd, controller.signal);
+    }
+  } catch (e) {
+    if (isInputError(e)) {
+      process.stderr.write(`cvm-doctor: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof Error && e.name === 'CancelledError') {
+      process.stderr.write('cvm-doctor: cancelled\n');
+      return 130;
+    }
+    // An unexpected failure is our bug: say so in one line; the stack only on request.
+    process.stderr.write(`cvm-doctor: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (process.env.CVM_DOCTOR_TRACE && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    return 3;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+}
