@@ -129,7 +129,7 @@ export function defaultTencentFixture(): TencentFixture {
       instance('ins-isolated', { RestrictState: 'PROTECTIVELY_ISOLATED' }),
       instance('ins-noip', { PublicIpAddresses: null }),
       instance('ins-sgdeny', { SecurityGroupIds: ['sg-web', 'sg-open'] }),
-      instance('ins-sgnone', { SecurityGroupIds: ['sg-web'] }),
+      instance('ins-sgnone', { SecurityGroupIds: ['sg-webonly'] }),
       instance('ins-tpl', { SecurityGroupIds: ['sg-tpl'] }),
       instance('ins-acl', { VirtualPrivateCloud: vpc('subnet-locked') }),
       instance('ins-sshdown', {}),
@@ -149,6 +149,7 @@ export function defaultTencentFixture(): TencentFixture {
         { Protocol: 'TCP', Port: '80,443', CidrBlock: '0.0.0.0/0', Action: 'ACCEPT', PolicyDescription: 'web' },
         { Protocol: 'TCP', Port: '22', CidrBlock: '0.0.0.0/0', Action: 'DROP', PolicyDescription: 'no ssh from the Internet' },
       ], egress: [] },
+      'sg-webonly': { version: 2, ingress: [{ Protocol: 'TCP', Port: '80,443', CidrBlock: '0.0.0.0/0', Action: 'ACCEPT' }], egress: [] },
       'sg-tpl': { version: 1, ingress: [
         { AddressTemplate: { AddressGroupId: 'ipmg-office' }, ServiceTemplate: { ServiceGroupId: 'ppmg-admin' }, Action: 'ACCEPT', PolicyDescription: 'office admin' },
       ], egress: [] },

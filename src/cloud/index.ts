@@ -1,0 +1,12 @@
+/**
+ * Tencent Cloud side of the diagnosis (Node I/O, no `vscode`): the cloud's view of an instance,
+ * instance import, and the least-privilege security-group fix. The CLI and the extension use
+ * only what this file exports.
+ */
+export { type TencentConfig, InputError, loadTencentConfigFromEnv, readProfileFile, resolveEndpoint, DEFAULT_DOMAIN, KNOWN_DOMAINS } from './config';
+export { createTencentInspector } from './inspector';
+export { type CloudInstanceSummary, listInstances } from './instances';
+export { type OpenPortFix, type OpenPortRequest, type OpenPortRule, type OpenPortUndo, describeOpenPortFix, openPortForCaller, undoOpenPort } from './openPort';
+export { CloudApiError } from './api';
+export { evaluateSecurityGroups } from './securityGroupEval';
+export { evaluateNetworkAcl } from './networkAclEval';

@@ -1,0 +1,207 @@
+/**
+ * The cloud's view of one instance: state, security groups (evaluated for the caller), the
+ * subnet's network ACL, and — only with the user's consent — read-only in-guest checks over
+ * TAT. Each part fails on its own into `errors` (a CloudError with a clear message), so the
+ * probe-only diagnosis always completes; only a user cancel rejects.
+ */
+import * as net from 'net';
+import { CancelledError, type CloudEvidence, DeadlineReached, type Target } from '../core/model';
+import type { CloudInspector, ProbeOptions } from '../core/probes';
+import type { Protocol } from '../core/model';
+import { CloudApiError, TencentApi, abortableSleep, toCloudError } from './api';
+import { resolveCallerIp } from './callerIp';
+import type { TencentConfig } from './config';
+import { buildGuestScript, parseGuestOutput } from './guestScript';
+import { evaluateNetworkAcl } from './networkAclEval';
+import { type SgGroup, type SgPolicy, type SgTemplates, evaluateSecurityGroups } from './securityGroupEval';
+
+type InspectOptions = ProbeOptions & { port: number; protocol: Protocol; guestChecks: boolean };
+type Instance = NonNullable<CloudEvidence['instance']>;
+type Guest = NonNullable<CloudEvidence['guest']>;
+
+/** Bounds on loops that talk to the API. */
+const MAX_TEMPLATE_PAGES = 20;
+const MAX_POLLS = 30;
+const FILTER_VALUES = 5; // the API accepts at most 5 values per filter
+
+interface RawInstance {
+  InstanceId?: string; InstanceName?: string; InstanceState?: string; RestrictState?: string;
+  PublicIpAddresses?: string[] | null; PrivateIpAddresses?: string[] | null; OsName?: string;
+  SecurityGroupIds?: string[] | null; VirtualPrivateCloud?: { VpcId?: string; SubnetId?: string } | null;
+  Placement?: { Zone?: string }; DefaultLoginUser?: string; DefaultLoginPort?: number;
+}
+
+export async function describeInstance(api: TencentApi, region: string, instanceId: string, signal?: AbortSignal): Promise<RawInstance> {
+  const res = await api.call<{ InstanceSet?: RawInstance[] }>('cvm', region, 'DescribeInstances', { InstanceIds: [instanceId] }, signal);
+  const inst = res.InstanceSet?.find((i) => i.InstanceId === instanceId);
+  if (!inst) throw new CloudApiError('not-found', `instance ${instanceId} was not found in region ${region} — check the instance ID and region`, 'InvalidInstanceId.NotFound', 'DescribeInstances');
+  return inst;
+}
+
+function toInstance(i: RawInstance): Instance {
+  return {
+    ...(i.InstanceName ? { name: i.InstanceName } : {}),
+    state: i.InstanceState ?? 'UNKNOWN',
+    ...(i.RestrictState ? { restrictState: i.RestrictState } : {}),
+    publicIps: i.PublicIpAddresses ?? [],
+    privateIps: i.PrivateIpAddresses ?? [],
+    ...(i.OsName ? { osName: i.OsName } : {}),
+    securityGroupIds: i.SecurityGroupIds ?? [],
+    ...(i.VirtualPrivateCloud?.VpcId ? { vpcId: i.VirtualPrivateCloud.VpcId } : {}),
+    ...(i.VirtualPrivateCloud?.SubnetId ? { subnetId: i.VirtualPrivateCloud.SubnetId } : {}),
+  };
+}
+
+function chunks<T>(a: T[], n: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < a.length; i += n) out.push(a.slice(i, i + n));
+  return out;
+}
+
+/** Fetches one kind of template by id (paged, bounded). */
+async function fetchTemplates(api: TencentApi, region: string, action: string, filter: string, setKey: string,
+  idKey: string, valuesKey: string, ids: string[], signal?: AbortSignal): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const part of chunks([...new Set(ids)], FILTER_VALUES)) {
+    for (let page = 0; page < MAX_TEMPLATE_PAGES; page++) {
+      const res = await api.call<Record<string, unknown>>('vpc', region, action,
+        { Filters: [{ Name: filter, Values: part }], Offset: String(page * 100), Limit: '100' }, signal);
+      const set = (res[setKey] as Array<Record<string, unknown>> | undefined) ?? [];
+      for (const t of set) out[String(t[idKey])] = (t[valuesKey] as string[] | undefined) ?? [];
+      if (set.length < 100) break;
+    }
+  }
+  return out;
+}
+
+export async function readSecurityGroups(api: TencentApi, region: string, ids: string[], signal?: AbortSignal): Promise<{ groups: SgGroup[]; templates: SgTemplates }> {
+  const groups = await Promise.all(ids.map(async (id) => {
+    const res = await api.call<{ SecurityGroupPolicySet?: { Ingress?: SgPolicy[] } }>('vpc', region, 'DescribeSecurityGroupPolicies', { SecurityGroupId: id }, signal);
+    return { securityGroupId: id, ingress: res.SecurityGroupPolicySet?.Ingress ?? [] };
+  }));
+  const rules = groups.flatMap((g) => g.ingress);
+  const pick = (f: (p: SgPolicy) => string | undefined) => rules.map(f).filter((x): x is string => !!x);
+  const templates: SgTemplates = { addresses: {}, addressGroups: {}, services: {}, serviceGroups: {} };
+  const addrGroupIds = pick((p) => p.AddressTemplate?.AddressGroupId);
+  const svcGroupIds = pick((p) => p.ServiceTemplate?.ServiceGroupId);
+  if (addrGroupIds.length) templates.addressGroups = await fetchTemplates(api, region, 'DescribeAddressTemplateGroups', 'address-template-group-id', 'AddressTemplateGroupSet', 'AddressTemplateGroupId', 'AddressTemplateIdSet', addrGroupIds, signal);
+  if (svcGroupIds.length) templates.serviceGroups = await fetchTemplates(api, region, 'DescribeServiceTemplateGroups', 'service-template-group-id', 'ServiceTemplateGroupSet', 'ServiceTemplateGroupId', 'ServiceTemplateIdSet', svcGroupIds, signal);
+  const addrIds = [...pick((p) => p.AddressTemplate?.AddressId), ...Object.values(templates.addressGroups).flat()];
+  const svcIds = [...pick((p) => p.ServiceTemplate?.ServiceId), ...Object.values(templates.serviceGroups).flat()];
+  if (addrIds.length) templates.addresses = await fetchTemplates(api, region, 'DescribeAddressTemplates', 'address-template-id', 'AddressTemplateSet', 'AddressTemplateId', 'AddressSet', addrIds, signal);
+  if (svcIds.length) templates.services = await fetchTemplates(api, region, 'DescribeServiceTemplates', 'service-template-id', 'ServiceTemplateSet', 'ServiceTemplateId', 'ServiceSet', svcIds, signal);
+  return { groups, templates };
+}
+
+async function readNetworkAcl(api: TencentApi, region: string, subnetId: string, signal?: AbortSignal) {
+  const sub = await api.call<{ SubnetSet?: Array<{ SubnetId?: string; NetworkAclId?: string }> }>('vpc', region, 'DescribeSubnets', { SubnetIds: [subnetId] }, signal);
+  const aclId = sub.SubnetSet?.find((s) => s.SubnetId === subnetId)?.NetworkAclId;
+  if (!aclId) return undefined;
+  const res = await api.call<{ NetworkAclSet?: Array<{ NetworkAclId?: string; IngressEntries?: any[]; EgressEntries?: any[] }> }>('vpc', region, 'DescribeNetworkAcls', { NetworkAclIds: [aclId] }, signal);
+  const acl = res.NetworkAclSet?.find((a) => a.NetworkAclId === aclId);
+  if (!acl) throw new CloudApiError('not-found', `network ACL ${aclId} of subnet ${subnetId} was not found`, 'ResourceNotFound', 'DescribeNetworkAcls');
+  return { networkAclId: aclId, ingress: acl.IngressEntries ?? [], egress: acl.EgressEntries ?? [] };
+}
+
+const AGENT_ERRORS = /InstanceIsNotRelatedToAgent|AgentNotInstalled|AgentOffline|AgentStatusNotOnline|AgentUnsupportedCommandType/;
+const FINAL = new Set(['SUCCESS', 'FAILED', 'TIMEOUT', 'TASK_TIMEOUT', 'DELIVER_FAILED', 'START_FAILED', 'CANCELLED', 'TERMINATED']);
+
+async function guestChecks(api: TencentApi, cfg: TencentConfig, region: string, inst: RawInstance, port: number, signal?: AbortSignal): Promise<Guest> {
+  const id = inst.InstanceId as string;
+  const status = await api.call<{ AutomationAgentSet?: Array<{ InstanceId?: string; AgentStatus?: string; LastHeartbeatTime?: string }> }>(
+    'tat', region, 'DescribeAutomationAgentStatus', { InstanceIds: [id] }, signal);
+  const agent = status.AutomationAgentSet?.find((a) => a.InstanceId === id);
+  if (!agent) return { agentOnline: false, error: 'no TAT agent is registered for this instance' };
+  if (agent.AgentStatus !== 'Online') {
+    return { agentOnline: false, error: `the TAT agent is ${agent.AgentStatus ?? 'not online'}${agent.LastHeartbeatTime ? ` (last heartbeat ${agent.LastHeartbeatTime})` : ''}` };
+  }
+  if (/windows/i.test(inst.OsName ?? '')) return { agentOnline: true, error: 'in-guest checks cover Linux instances only' };
+  let invocationId: string | undefined;
+  try {
+    const run = await api.call<{ InvocationId?: string }>('tat', region, 'RunCommand', {
+      InstanceIds: [id], CommandType: 'SHELL', Username: 'root', Timeout: 60, SaveCommand: false,
+      CommandName: 'cvm-doctor-readonly-check', Description: 'CVM Doctor read-only SSH diagnosis (changes nothing)',
+      Content: Buffer.from(buildGuestScript(port), 'utf8').toString('base64'),
+    }, signal);
+    invocationId = run.InvocationId;
+  } catch (e) {
+    if (e instanceof CloudApiError && e.code && AGENT_ERRORS.test(e.code)) return { agentOnline: false, error: e.message };
+    throw e;
+  }
+  if (!invocationId) return { agentOnline: true, error: 'RunCommand returned no invocation ID' };
+  const base = cfg.pollIntervalMs ?? 1000;
+  for (let attempt = 0; attempt < MAX_POLLS; attempt++) {
+    await abortableSleep(base * Math.min(2 ** Math.floor(attempt / 3), 4), signal);
+    const res = await api.call<{ InvocationTaskSet?: Array<{ InstanceId?: string; TaskStatus?: string; ErrorInfo?: string; TaskResult?: { Output?: string; ExitCode?: number; Dropped?: number } }> }>(
+      'tat', region, 'DescribeInvocationTasks', { Filters: [{ Name: 'invocation-id', Values: [invocationId] }], HideOutput: false, Limit: 10 }, signal);
+    const task = res.InvocationTaskSet?.find((t) => t.InstanceId === id);
+    const st = task?.TaskStatus ?? '';
+    if (!FINAL.has(st)) continue;
+    if (st === 'DELIVER_FAILED' || st === 'TASK_TIMEOUT') {
+      return { agentOnline: false, error: `the command did not reach the agent (${st}${task?.ErrorInfo ? `: ${task.ErrorInfo}` : ''})` };
+    }
+    const output = Buffer.from(task?.TaskResult?.Output ?? '', 'base64').toString('utf8');
+    const parsed = parseGuestOutput(output, port);
+    const problems = st === 'SUCCESS' ? [] : [`the check ended with ${st}${task?.ErrorInfo ? `: ${task.ErrorInfo}` : ''}`];
+    if ((task?.TaskResult?.Dropped ?? 0) > 0) problems.push('part of the output was truncated by TAT');
+    return { agentOnline: true, ...parsed, ...(problems.length ? { error: problems.join('; ') } : {}) };
+  }
+  return { agentOnline: true, error: `no result from the in-guest check after ${MAX_POLLS} polls` };
+}
+
+/** A cancel by the user rejects; the engine's deadline (or any other failure) becomes an error entry. */
+function isUserCancel(e: unknown, signal: AbortSignal): boolean {
+  return e instanceof CancelledError && signal.aborted && !(signal.reason instanceof DeadlineReached);
+}
+
+export function createTencentInspector(cfg: TencentConfig): CloudInspector {
+  return {
+    async inspect(target: Target, o: InspectOptions): Promise<CloudEvidence> {
+      const started = Date.now();
+      const api = new TencentApi({ ...cfg, log: cfg.log ?? o.log });
+      const ev: CloudEvidence = { instanceId: target.cloud?.instanceId ?? '', region: target.cloud?.region ?? '', errors: [], durationMs: 0 };
+      const done = () => { ev.durationMs = Date.now() - started; return ev; };
+      const attempt = async <T>(action: string, f: () => Promise<T>): Promise<T | undefined> => {
+        try { return await f(); } catch (e) {
+          if (isUserCancel(e, o.signal)) throw e;
+          ev.errors.push(e instanceof CancelledError
+            ? { kind: 'network', action, message: `${action}: stopped at the diagnosis deadline` }
+            : toCloudError(e, action));
+          return undefined;
+        }
+      };
+      if (!target.cloud) {
+        ev.errors.push({ kind: 'other', message: 'the target names no Tencent Cloud instance' });
+        return done();
+      }
+      const { instanceId, region } = target.cloud;
+      const [caller, raw] = await Promise.all([
+        attempt('CallerIpDetection', () => resolveCallerIp(cfg, o.signal, Math.min(o.timeoutMs, 5000))),
+        attempt('DescribeInstances', () => describeInstance(api, region, instanceId, o.signal)),
+      ]);
+      if (caller?.ip) ev.callerIp = caller.ip;
+      if (caller?.error) ev.errors.push({ kind: 'network', action: 'CallerIpDetection', message: caller.error });
+      if (!raw) return done();
+      ev.instance = toInstance(raw);
+      const family = net.isIPv6(target.host) ? 6 : 4;
+
+      await Promise.all([
+        attempt('DescribeSecurityGroupPolicies', async () => {
+          const { groups, templates } = await readSecurityGroups(api, region, ev.instance?.securityGroupIds ?? [], o.signal);
+          const r = evaluateSecurityGroups(groups, templates, { protocol: 'TCP', port: o.port, callerIp: ev.callerIp, family });
+          ev.securityGroups = { verdict: r.verdict, evaluatedFor: r.evaluatedFor, ...(r.decidingRule ? { decidingRule: r.decidingRule } : {}) };
+          for (const n of r.notes) api.log(`security groups: ${n}`);
+        }),
+        ev.instance.subnetId ? attempt('DescribeNetworkAcls', async () => {
+          const acl = await readNetworkAcl(api, region, ev.instance?.subnetId as string, o.signal);
+          const { notes, ...r } = evaluateNetworkAcl(acl, { protocol: 'TCP', port: o.port, callerIp: ev.callerIp, family });
+          ev.networkAcl = r;
+          for (const n of notes) api.log(`network ACL: ${n}`);
+        }) : undefined,
+        // A stopped instance runs nothing: TAT is only asked when the instance is RUNNING.
+        o.guestChecks && ev.instance.state === 'RUNNING' ? attempt('RunCommand', async () => { ev.guest = await guestChecks(api, cfg, region, raw, o.port, o.signal); }) : undefined,
+      ]);
+      return done();
+    },
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * The least-privilege fix for SECURITY_GROUP_BLOCKS: ONE ingress rule accepting exactly the
+ * caller's address on the port, inserted first (PolicyIndex 0) with the group's current
+ * Version so a concurrent edit is never overwritten, and an undo record that removes exactly
+ * that rule later. Opening to everyone (0.0.0.0/0, ::/0) needs the user's explicit flag.
+ */
+import * as net from 'net';
+import { CloudApiError, TencentApi } from './api';
+import { InputError, type TencentConfig } from './config';
+
+export interface OpenPortRequest {
+  region: string;
+  securityGroupId: string;
+  port: number;
+  protocol: 'TCP';
+  /** The caller's address, or 0.0.0.0/0 / ::/0 together with allowAnySource. */
+  callerIp: string;
+  /** The user typed that the whole Internet may connect. */
+  allowAnySource?: boolean;
+}
+
+/** The rule exactly as it is sent to CreateSecurityGroupPolicies. */
+export interface OpenPortRule {
+  PolicyIndex: 0;
+  Protocol: 'TCP';
+  Port: string;
+  CidrBlock?: string;
+  Ipv6CidrBlock?: string;
+  Action: 'ACCEPT';
+  PolicyDescription: string;
+}
+
+export interface OpenPortFix {
+  region: string;
+  securityGroupId: string;
+  direction: 'ingress';
+  rule: OpenPortRule;
+  /** One line to show for confirmation. */
+  summary: string;
+}
+
+export interface OpenPortUndo {
+  region: string;
+  securityGroupId: string;
+  rule: Omit<OpenPortRule, 'PolicyIndex'>;
+  createdAt: string;
+}
+
+const MAX_ATTEMPTS = 3;
+const UNIVERSAL = new Set(['0.0.0.0/0', '::/0']);
+
+/** The single rule to confirm; throws InputError for a bad port, address or an unflagged 0.0.0.0/0. */
+export function describeOpenPortFix(req: OpenPortRequest, now: Date = new Date()): OpenPortFix {
+  if (!Number.isInteger(req.port) || req.port < 1 || req.port > 65535) throw new InputError('port', `${String(req.port)} is not a port number`);
+  if (req.protocol !== 'TCP') throw new InputError('protocol', 'only TCP is supported');
+  if (!/^sg-[a-z0-9]+$/.test(req.securityGroupId)) throw new InputError('securityGroupId', `"${req.securityGroupId}" is not a security group ID`);
+  const src = req.callerIp.trim();
+  let cidr: string;
+  if (UNIVERSAL.has(src)) {
+    if (!req.allowAnySource) throw new InputError('callerIp', `${src} would open port ${req.port} to the whole Internet; confirm that explicitly to allow it`);
+    cidr = src;
+  } else if (net.isIP(src)) {
+    cidr = `${src}/${net.isIPv6(src) ? 128 : 32}`;
+  } else {
+    throw new InputError('callerIp', `"${src}" is not an IP address`);
+  }
+  const v6 = cidr.includes(':');
+  const rule: OpenPortRule = {
+    PolicyIndex: 0, Protocol: 'TCP', Port: String(req.port),
+    ...(v6 ? { Ipv6CidrBlock: cidr } : { CidrBlock: cidr }),
+    Action: 'ACCEPT',
+    PolicyDescription: `CVM Doctor ${now.toISOString().slice(0, 10)}: tcp/${req.port} from ${cidr}`,
+  };
+  return {
+    region: req.region, securityGroupId: req.securityGroupId, direction: 'ingress', rule,
+    summary: `${req.securityGroupId} (${req.region}): insert first inbound rule ACCEPT TCP port ${req.port} from ${cidr}`,
+  };
+}
+
+interface PolicySet { Version?: string; Ingress?: Array<Record<string, unknown>> }
+
+async function readPolicies(api: TencentApi, region: string, sg: string, signal?: AbortSignal): Promise<PolicySet> {
+  const res = await api.call<{ SecurityGroupPolicySet?: PolicySet }>('vpc', region, 'DescribeSecurityGroupPolicies', { SecurityGroupId: sg }, signal);
+  return res.SecurityGroupPolicySet ?? {};
+}
+
+const isVersionConflict = (e: unknown) => e instanceof CloudApiError && /Version/i.test(e.code ?? '');
+
+export async function openPortForCaller(cfg: TencentConfig, req: OpenPortRequest, signal?: AbortSignal): Promise<OpenPortUndo> {
+  const fix = describeOpenPortFix(req);
+  const api = new TencentApi(cfg);
+  for (let attempt = 1; ; attempt++) {
+    const { Version } = await readPolicies(api, req.region, req.securityGroupId, signal);
+    try {
+      await api.call('vpc', req.region, 'CreateSecurityGroupPolicies', {
+        SecurityGroupId: req.securityGroupId,
+        SecurityGroupPolicySet: { ...(Version !== undefined ? { Version } : {}), Ingress: [fix.rule] },
+      }, signal);
+      const { PolicyIndex: _i, ...rule } = fix.rule;
+      api.log(`opened ${fix.summary}`);
+      return { region: req.region, securityGroupId: req.securityGroupId, rule, createdAt: new Date().toISOString() };
+    } catch (e) {
+      if (!isVersionConflict(e) || attempt >= MAX_ATTEMPTS) throw e;
+      api.log(`security group ${req.securityGroupId} changed meanwhile (version ${Version ?? '?'}); reading it again`);
+    }
+  }
+}
+
+const same = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+  ['Protocol', 'Port', 'CidrBlock', 'Ipv6CidrBlock', 'Action', 'PolicyDescription']
+    .every((k) => String(a[k] ?? '').toUpperCase() === String(b[k] ?? '').toUpperCase());
+
+/** Removes exactly the rule `undo` describes; `removed: false` when it is already gone. */
+export async function undoOpenPort(cfg: TencentConfig, undo: OpenPortUndo, signal?: AbortSignal): Promise<{ removed: boolean }> {
+  const api = new TencentApi(cfg);
+  for (let attempt = 1; ; attempt++) {
+    const set = await readPolicies(api, undo.region, undo.securityGroupId, signal);
+    // Indexes shift when others edit the group: find the rule by its fields and description.
+    const rule = (set.Ingress ?? []).find((r) => same(r, undo.rule as unknown as Record<string, unknown>));
+    if (!rule || typeof rule.PolicyIndex !== 'number') return { removed: false };
+    try {
+      await api.call('vpc', undo.region, 'DeleteSecurityGroupPolicies', {
+        SecurityGroupId: undo.securityGroupId,
+        SecurityGroupPolicySet: { ...(set.Version !== undefined ? { Version: set.Version } : {}), Ingress: [{ PolicyIndex: rule.PolicyIndex }] },
+      }, signal);
+      api.log(`removed the CVM Doctor rule from ${undo.securityGroupId}`);
+      return { removed: true };
+    } catch (e) {
+      if (!isVersionConflict(e) || attempt >= MAX_ATTEMPTS) throw e;
+    }
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * (unit) The Tencent inspector through the real SDK against the local TC3-verifying endpoint
+ * on 127.0.0.1: instance state, security groups, ACL, TAT guest checks, throttling, auth.
+ */
+import * as assert from 'assert';
+import { createTencentInspector, type TencentConfig } from '../../../src/cloud';
+import type { CloudEvidence, Target } from '../../../src/core/model';
+import { REGION, type TencentEndpoint, startTencentEndpoint } from '../../support/tencentEndpoint';
+
+const target = (instanceId: string, host = '203.0.113.10'): Target => ({
+  host, port: 22, protocol: 'ssh', altPorts: [], timeoutMs: 2000, icmp: false, cloud: { instanceId, region: REGION },
+});
+
+describe('(unit) Tencent inspector via the SDK and the local endpoint', () => {
+  let ep: TencentEndpoint;
+  let cfg: TencentConfig;
+  const logs: string[] = [];
+  beforeEach(async () => {
+    ep = await startTencentEndpoint();
+    logs.length = 0;
+    cfg = { secretId: ep.secretId, secretKey: ep.secretKey, endpoint: ep.url, callerIp: '203.0.113.5', retryBaseMs: 5, pollIntervalMs: 5, timeoutMs: 3000, log: (l) => logs.push(l) };
+  });
+  afterEach(async () => { await ep.close(); });
+
+  const inspect = (id: string, over: Partial<TencentConfig> = {}, guestChecks = false, port = 22): Promise<CloudEvidence> =>
+    createTencentInspector({ ...cfg, ...over }).inspect(target(id), { timeoutMs: 2000, signal: new AbortController().signal, port, protocol: 'ssh', guestChecks });
+
+  it('running instance: state, addresses, groups allow with the deciding rule, no ACL', async () => {
+    const ev = await inspect('ins-ok');
+    assert.deepStrictEqual(ev.errors, []);
+    assert.strictEqual(ev.instance?.state, 'RUNNING');
+    assert.strictEqual(ev.instance?.restrictState, 'NORMAL');
+    assert.deepStrictEqual(ev.instance?.publicIps, ['203.0.113.10']);
+    assert.deepStrictEqual(ev.instance?.securityGroupIds, ['sg-open']);
+    assert.strictEqual(ev.instance?.subnetId, 'subnet-plain');
+    assert.strictEqual(ev.callerIp, '203.0.113.5');
+    assert.strictEqual(ev.securityGroups?.verdict, 'allow');
+    assert.strictEqual(ev.securityGroups?.decidingRule?.securityGroupId, 'sg-open');
+    assert.strictEqual(ev.securityGroups?.decidingRule?.policyIndex, 0);
+    assert.strictEqual(ev.networkAcl?.verdict, 'none');
+    assert.strictEqual(ev.guest, undefined, 'no guest checks without consent');
+    assert.ok(!ep.requests.some((r) => r.service === 'tat'), 'TAT not called without consent');
+  });
+
+  it('stopped and isolated instances report their state', async () => {
+    assert.strictEqual((await inspect('ins-stopped')).instance?.state, 'STOPPED');
+    assert.strictEqual((await inspect('ins-isolated')).instance?.restrictState, 'PROTECTIVELY_ISOLATED');
+    assert.deepStrictEqual((await inspect('ins-noip')).instance?.publicIps, []);
+  });
+
+  it('a DROP in the first group decides before the second group accepts', async () => {
+    const ev = await inspect('ins-sgdeny');
+    assert.strictEqual(ev.securityGroups?.verdict, 'deny');
+    assert.deepStrictEqual(ev.securityGroups?.decidingRule, { securityGroupId: 'sg-web', policyIndex: 1, action: 'DROP', protocol: 'TCP', port: '22', source: '0.0.0.0/0', description: 'no ssh from the Internet' });
+  });
+
+  it('no matching rule = deny without a rule; templates are fetched and applied', async () => {
+    const none = await inspect('ins-sgnone');
+    assert.deepStrictEqual([none.securityGroups?.verdict, none.securityGroups?.decidingRule], ['deny', undefined]);
+    const out = await inspect('ins-tpl');
+    assert.strictEqual(out.securityGroups?.verdict, 'deny');
+    const inVpn = await inspect('ins-tpl', { callerIp: '203.0.113.110' });
+    assert.strictEqual(inVpn.securityGroups?.verdict, 'allow');
+    assert.strictEqual(inVpn.securityGroups?.decidingRule?.source, 'ipmg-office');
+    for (const a of ['DescribeAddressTemplateGroups', 'DescribeAddressTemplates', 'DescribeServiceTemplateGroups', 'DescribeServiceTemplates']) {
+      assert.ok(ep.requests.some((r) => r.action === a && !r.errorCode), `${a} called`);
+    }
+  });
+
+  it('unknown caller: evaluated for any source', async () => {
+    const ev = await inspect('ins-ok', { callerIp: undefined });
+    assert.strictEqual(ev.callerIp, undefined);
+    assert.strictEqual(ev.securityGroups?.evaluatedFor, 'any source');
+    assert.strictEqual(ev.securityGroups?.verdict, 'allow');
+  });
+
+  it('network ACL deny names the ACL and its entry', async () => {
+    const ev = await inspect('ins-acl');
+    assert.strictEqual(ev.securityGroups?.verdict, 'allow');
+    assert.strictEqual(ev.networkAcl?.verdict, 'deny');
+    assert.strictEqual(ev.networkAcl?.aclId, 'acl-locked');
+    assert.deepStrictEqual([ev.networkAcl?.decidingRule?.direction, ev.networkAcl?.decidingRule?.index, ev.networkAcl?.decidingRule?.description], ['ingress', 1, 'ssh closed']);
+  });
+
+  it('TAT success: the fixed script is sent base64, polled, and parsed', async () => {
+    const ev = await inspect('ins-ok', {}, true);
+    assert.deepStrictEqual(ev.errors, []);
+    assert.strictEqual(ev.guest?.agentOnline, true);
+    assert.strictEqual(ev.guest?.serviceActive, true);
+    assert.deepStrictEqual(ev.guest?.listeningPorts, [22]);
+    assert.deepStrictEqual(ev.guest?.configPorts, [22]);
+    assert.strictEqual(ev.guest?.configTest?.ok, true);
+    assert.strictEqual(ev.guest?.firewallBlocks, false);
+    assert.deepStrictEqual(ev.guest?.hostKeyFingerprints?.map((k) => k.type), ['ssh-ed25519', 'ssh-rsa', 'ecdsa-sha2-nistp256']);
+    assert.strictEqual(ev.guest?.hostKeyFingerprints?.[0].fingerprint, 'SHA256:h3X0XyDGpLm3r7Zy1sA2ZGqTn9jE6x5bqYw1WmO4wQk');
+    const cmd = ep.state.commands.find((c) => c.instanceId === 'ins-ok');
+    assert.match(cmd?.script ?? '', /^PORT=22$/m);
+    assert.ok(ep.requests.filter((r) => r.action === 'DescribeInvocationTasks').length >= 2, 'polled until done');
+  });
+
+  it('TAT: sshd inactive with a bad config, and a guest firewall that drops the port', async () => {
+    const down = await inspect('ins-sshdown', {}, true);
+    assert.strictEqual(down.guest?.serviceActive, false);
+    assert.strictEqual(down.guest?.configTest?.ok, false);
+    assert.match(down.guest?.configTest?.output ?? '', /Bad configuration option/);
+    const fw = await inspect('ins-fw', {}, true);
+    assert.strictEqual(fw.guest?.firewallBlocks, true);
+    assert.match(fw.guest?.firewallDetail ?? '', /INPUT policy DROP/);
+  });
+
+  it('TAT agent offline or missing: agentOnline=false, nothing run', async () => {
+    const off = await inspect('ins-agentoff', {}, true);
+    assert.strictEqual(off.guest?.agentOnline, false);
+    assert.match(off.guest?.error ?? '', /Offline/);
+    const none = await inspect('ins-noagent', {}, true);
+    assert.strictEqual(none.guest?.agentOnline, false);
+    assert.ok(!ep.requests.some((r) => r.action === 'RunCommand'));
+  });
+
+  it('RunCommand refused for a missing agent maps to agentOnline=false', async () => {
+    ep.state.guests['ins-noagent'] = { agent: 'online' };
+    ep.fail({ action: 'RunCommand', code: 'InvalidParameterValue.InstanceIsNotRelatedToAgent', times: 1 });
+    const ev = await inspect('ins-noagent', {}, true);
+    assert.strictEqual(ev.guest?.agentOnline, false);
+    assert.deepStrictEqual(ev.errors, []);
+  });
+
+  it('throttling: backs off and succeeds', async () => {
+    ep.fail({ action: 'DescribeInstances', code: 'RequestLimitExceeded', times: 2 });
+    const ev = await inspect('ins-ok');
+    assert.deepStrictEqual(ev.errors, []);
+    assert.strictEqual(ep.requests.filter((r) => r.action === 'DescribeInstances').length, 3);
+  });
+
+  it('throttling exhausted: a throttled CloudError, the rest still reported', async () => {
+    ep.fail({ action: 'DescribeSecurityGroupPolicies', code: 'RequestLimitExceeded', times: 100 });
+    const ev = await inspect('ins-ok', { maxRetries: 2 });
+    assert.strictEqual(ev.instance?.state, 'RUNNING');
+    assert.strictEqual(ev.securityGroups, undefined);
+    assert.deepStrictEqual(ev.errors.map((e) => [e.kind, e.code]), [['throttled', 'RequestLimitExceeded']]);
+    assert.strictEqual(ep.requests.filter((r) => r.action === 'DescribeSecurityGroupPolicies').length, 3);
+  });
+
+  it('wrong key: AuthFailure.SignatureFailure as a clear auth error, never the key', async () => {
+    const ev = await inspect('ins-ok', { secretKey: 'not-the-key-xyz' });
+    assert.strictEqual(ev.instance, undefined);
+    assert.strictEqual(ev.errors[0].kind, 'auth');
+    assert.strictEqual(ev.errors[0].code, 'AuthFailure.SignatureFailure');
+    assert.match(ev.errors[0].message, /SecretId and SecretKey/);
+    assert.ok(!JSON.stringify(ev).includes('not-the-key-xyz') && !logs.join('\n').includes('not-the-key-xyz'));
+    assert.ok(!logs.join('\n').includes(ep.secretKey));
+  });
+
+  it('unknown SecretId, unauthorized, not found, unreachable endpoint', async () => {
+    assert.strictEqual((await inspect('ins-ok', { secretId: 'AKIDnobody' })).errors[0].code, 'AuthFailure.SecretIdNotFound');
+    ep.fail({ action: 'DescribeSecurityGroupPolicies', code: 'UnauthorizedOperation', times: 1 });
+    const ev = await inspect('ins-ok');
+    assert.deepStrictEqual(ev.errors.map((e) => e.kind), ['unauthorized']);
+    assert.strictEqual(ev.networkAcl?.verdict, 'none', 'other parts still complete');
+    const nf = await inspect('ins-gone');
+    assert.deepStrictEqual([nf.errors[0].kind, nf.errors[0].code], ['not-found', 'InvalidInstanceId.NotFound']);
+    const url = ep.url;
+    await ep.close();
+    const down = await inspect('ins-ok', { endpoint: url });
+    assert.strictEqual(down.errors[0].kind, 'network');
+    ep = await startTencentEndpoint();
+  });
+
+  it('clock skew beyond 5 minutes: AuthFailure.SignatureExpire', async () => {
+    ep.state.clockOffsetSec = 600;
+    assert.strictEqual((await inspect('ins-ok')).errors[0].code, 'AuthFailure.SignatureExpire');
+  });
+
+  it('user cancel rejects with CancelledError', async () => {
+    const ac = new AbortController();
+    ep.state.guests['ins-ok'].pollsBeforeDone = 1000;
+    const p = createTencentInspector(cfg).inspect(target('ins-ok'), { timeoutMs: 2000, signal: ac.signal, port: 22, protocol: 'ssh', guestChecks: true });
+    setTimeout(() => ac.abort(), 100);
+    await assert.rejects(p, (e: Error) => e.name === 'CancelledError');
+  });
+});
