@@ -6,16 +6,13 @@
 import * as assert from 'assert/strict';
 import { createLab, Lab, LabHost, labUnavailableReason, xrdpUnavailableReason } from '../support/lab';
 import { Engine, LAB_TIMEOUT_MS, loadEngine } from '../support/labEngine';
-import { SCENARIOS, verifyScenario } from '../support/labScenarios';
-
-/** Hosts are built a few at a time: each costs a handful of `ip` calls and an sshd start. */
-const SETUP_CONCURRENCY = 6;
+import { buildScenarioHosts, SCENARIOS, verifyScenario } from '../support/labScenarios';
 
 describe('(lab) broken hosts diagnosed by the engine', function () {
   this.timeout(120_000);
   let lab: Lab | undefined;
   let engine: Engine;
-  const hosts = new Map<string, LabHost | Error>();
+  let hosts = new Map<string, LabHost | Error>();
 
   before(async function () {
     const engineOrReason = loadEngine();
@@ -26,13 +23,7 @@ describe('(lab) broken hosts diagnosed by the engine', function () {
     }
     engine = engineOrReason as Engine;
     lab = await createLab();
-    const queue = SCENARIOS.filter((s) => !(s.rdp && xrdpUnavailableReason()));
-    const workers = Array.from({ length: SETUP_CONCURRENCY }, async () => {
-      for (let s = queue.shift(); s; s = queue.shift()) {
-        hosts.set(s.id, await lab!.addHost({ label: s.id, ...s.host }).catch((e: Error) => e));
-      }
-    });
-    await Promise.all(workers);
+    hosts = await buildScenarioHosts(lab, SCENARIOS.filter((s) => !(s.rdp && xrdpUnavailableReason())));
   });
 
   after(async () => {

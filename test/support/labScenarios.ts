@@ -392,3 +392,16 @@ export function verifyScenario(s: Scenario, r: Report, h: LabHost, lab: Lab): vo
     throw e;
   }
 }
+
+/** Build one host per scenario, a few at a time (each is a handful of `ip` calls and a server
+ *  start). A host that fails to build is kept as its Error so only its own scenario fails. */
+export async function buildScenarioHosts(lab: Lab, scenarios: Scenario[], concurrency = 6): Promise<Map<string, LabHost | Error>> {
+  const hosts = new Map<string, LabHost | Error>();
+  const queue = [...scenarios];
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    for (let s = queue.shift(); s; s = queue.shift()) {
+      hosts.set(s.id, await lab.addHost({ label: s.id, ...s.host }).catch((e: Error) => e));
+    }
+  }));
+  return hosts;
+}

@@ -1,0 +1,54 @@
+/**
+ * `npm run bench` (node out/bench/run.js). Not a test: it prints timings and PASS/MISS against
+ * the performance targets. The lab section needs root; without it we say why and go on. Then,
+ * when out/bench/extension.js exists (written by the extension helper), its default export runs.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { labUnavailableReason } from '../test/support/lab';
+import { loadEngine } from '../test/support/labEngine';
+import { runLabBench } from './labBench';
+import { targetTable } from './table';
+
+const out = (s: string) => process.stdout.write(`${s}\n`);
+
+async function labSection(): Promise<void> {
+  out('== Lab benchmark (real hosts in network namespaces) ==');
+  const engine = loadEngine();
+  const reason = labUnavailableReason() ?? (typeof engine === 'string' ? engine : undefined);
+  if (reason || typeof engine === 'string') {
+    out(`lab benchmark skipped: ${reason}`);
+    return;
+  }
+  const t0 = performance.now();
+  const targets = await runLabBench(engine, out);
+  out('\nTargets');
+  out(targetTable(targets));
+  out(`\nlab benchmark: ${targets.filter((t) => t.pass).length}/${targets.length} targets met, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+async function extensionSection(): Promise<void> {
+  const file = path.join(__dirname, 'extension.js');
+  if (!fs.existsSync(file)) return;
+  out('\n== Extension benchmark ==');
+  const mod = require(file) as { default?: () => unknown } | (() => unknown);
+  const fn = typeof mod === 'function' ? mod : mod.default;
+  if (typeof fn !== 'function') {
+    out('out/bench/extension.js has no default export function');
+    return;
+  }
+  await fn();
+}
+
+async function main(): Promise<void> {
+  await labSection();
+  await extensionSection();
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`bench failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    process.exit(1);
+  },
+);
