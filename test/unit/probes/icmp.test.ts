@@ -1,0 +1,82 @@
+import * as assert from 'node:assert/strict';
+import { CancelledError } from '../../../src/core/model';
+import { parsePingOutput, pingArgv, probeIcmp } from '../../../src/probes/icmp';
+import { ipv6Available, opts } from './servers';
+
+function withEnv<T>(value: string | undefined, fn: () => Promise<T>): Promise<T> {
+  const old = process.env.CVM_DOCTOR_ICMP;
+  if (value === undefined) delete process.env.CVM_DOCTOR_ICMP; else process.env.CVM_DOCTOR_ICMP = value;
+  return fn().finally(() => { if (old === undefined) delete process.env.CVM_DOCTOR_ICMP; else process.env.CVM_DOCTOR_ICMP = old; });
+}
+
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+describe('probes/icmp (unit)', () => {
+  it('gets a reply from 127.0.0.1 through the system ping', async function () {
+    if (process.platform === 'win32') this.skip();
+    const r = await withEnv('system', () => probeIcmp('127.0.0.1', opts(2000)));
+    assert.equal(r.method, 'system-ping');
+    assert.equal(r.outcome, 'reply', JSON.stringify(r));
+    assert.ok(typeof r.rttMs === 'number' && r.rttMs >= 0 && r.rttMs < 100);
+  });
+
+  it('gets a reply from 127.0.0.1 through raw sockets when root', async function () {
+    if (!isRoot) { console.log('      (skipped: raw sockets need root)'); this.skip(); }
+    const r = await withEnv('raw', () => probeIcmp('127.0.0.1', opts(2000)));
+    assert.equal(r.method, 'raw-socket', JSON.stringify(r));
+    assert.equal(r.outcome, 'reply');
+    assert.ok(typeof r.rttMs === 'number' && r.rttMs > 0 && r.rttMs < 100);
+  });
+
+  it('pings ::1 (raw when root, else system)', async function () {
+    if (!(await ipv6Available())) { console.log('      (skipped: ::1 not available)'); this.skip(); }
+    const r = await withEnv(undefined, () => probeIcmp('::1', opts(2000)));
+    assert.equal(r.outcome, 'reply', JSON.stringify(r));
+    assert.equal(r.method, isRoot ? 'raw-socket' : 'system-ping');
+  });
+
+  it('is unavailable when switched off, and refuses a non-IP target', async () => {
+    const r = await withEnv('off', () => probeIcmp('127.0.0.1', opts(2000)));
+    assert.equal(r.outcome, 'unavailable');
+    assert.equal(r.method, 'none');
+    const bad = await probeIcmp('-c 9 127.0.0.1', opts(2000));
+    assert.equal(bad.outcome, 'error');
+    assert.equal(bad.method, 'none');
+  });
+
+  it('rejects with CancelledError when cancelled (system and raw)', async () => {
+    for (const mode of ['system', 'raw']) {
+      const ac = new AbortController();
+      ac.abort(new CancelledError());
+      await assert.rejects(withEnv(mode, () => probeIcmp('127.0.0.1', opts(2000, ac.signal))), CancelledError);
+    }
+  });
+
+  it('builds argv per platform, never a shell string', () => {
+    assert.deepEqual(pingArgv('10.0.0.1', 4, 1500, 'linux'), { file: 'ping', args: ['-n', '-c', '1', '-W', '1.500', '10.0.0.1'] });
+    assert.deepEqual(pingArgv('::1', 6, 1000, 'linux').args.slice(-2), ['-6', '::1']);
+    assert.deepEqual(pingArgv('10.0.0.1', 4, 1500, 'darwin').args, ['-n', '-c', '1', '-W', '1500', '10.0.0.1']);
+    assert.deepEqual(pingArgv('10.0.0.1', 4, 1500, 'win32').args, ['-n', '1', '-w', '1500', '10.0.0.1']);
+  });
+
+  // Outputs captured from iputils 20221126 and Windows 10.
+  const cases: Array<[string, string, number | null, NodeJS.Platform, string, number?]> = [
+    ['reply', 'PING 127.0.0.1 (127.0.0.1) 56(84) bytes of data.\n64 bytes from 127.0.0.1: icmp_seq=1 ttl=64 time=0.045 ms\n', 0, 'linux', 'reply', 0.045],
+    ['no answer', 'PING 10.9.9.9 (10.9.9.9) 56(84) bytes of data.\n\n--- 10.9.9.9 ping statistics ---\n1 packets transmitted, 0 received, 100% packet loss, time 0ms\n', 1, 'linux', 'timeout'],
+    ['host unreachable', 'PING 10.0.0.9 (10.0.0.9) 56(84) bytes of data.\nFrom 10.0.0.1 icmp_seq=1 Destination Host Unreachable\n', 1, 'linux', 'unreachable'],
+    ['net unreachable', 'From 10.0.0.1 icmp_seq=1 Destination Net Unreachable\n', 1, 'linux', 'unreachable'],
+    ['port unreachable', 'From 10.0.0.1 icmp_seq=1 Destination Port Unreachable\n', 1, 'linux', 'unreachable'],
+    ['filtered', 'From 10.0.0.1 icmp_seq=1 Packet filtered\n', 1, 'linux', 'prohibited'],
+    ['host prohibited', 'From 10.0.0.1 icmp_seq=1 Destination Host Prohibited\n', 1, 'linux', 'prohibited'],
+    ['windows reply', 'Reply from 10.0.0.1: bytes=32 time<1ms TTL=128\n', 0, 'win32', 'reply', 1],
+    ['windows localised timeout', 'Zeitüberschreitung der Anforderung.\n', 1, 'win32', 'timeout'],
+    ['bad usage', 'ping: invalid argument\n', 2, 'linux', 'error'],
+  ];
+  for (const [name, out, code, platform, outcome, rtt] of cases) {
+    it(`parses ping output: ${name}`, () => {
+      const p = parsePingOutput(out, code, platform);
+      assert.equal(p.outcome, outcome);
+      if (rtt !== undefined) assert.equal(p.rttMs, rtt);
+    });
+  }
+});
