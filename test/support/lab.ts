@@ -33,7 +33,7 @@ const LISTEN_WAIT_MS = 8_000;
 const SSHD = '/usr/sbin/sshd';
 const XRDP = '/usr/sbin/xrdp';
 
-const REQUIRED_TOOLS = ['/usr/sbin/ip', SSHD, '/usr/sbin/nft', '/usr/bin/ssh-keygen', '/usr/bin/ss', '/usr/sbin/chpasswd', '/usr/sbin/useradd'];
+const REQUIRED_TOOLS = ['/usr/sbin/ip', SSHD, '/usr/sbin/nft', '/usr/bin/ssh-keygen', '/usr/bin/ss', '/usr/sbin/chpasswd', '/usr/sbin/useradd', '/usr/sbin/sysctl', '/usr/bin/ping'];
 
 // ---------------------------------------------------------------------------------------------
 // Availability
@@ -51,7 +51,7 @@ function computeUnavailable(): string | undefined {
   if (process.platform !== 'linux') return `the lab needs Linux network namespaces (platform is ${process.platform})`;
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return 'the lab needs root (network namespaces, sshd, nftables)';
   const missing = REQUIRED_TOOLS.filter((t) => !isExecutable(t));
-  if (missing.length) return `missing tools: ${missing.join(', ')} (Debian: iproute2 openssh-server openssh-client nftables passwd)`;
+  if (missing.length) return `missing tools: ${missing.join(', ')} (Debian: iproute2 openssh-server openssh-client nftables passwd procps iputils-ping)`;
   try {
     execFileSync('ip', ['netns', 'list'], { timeout: CMD_TIMEOUT_MS, stdio: 'pipe' });
   } catch (e) {
