@@ -59,7 +59,7 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
     address,
     proto,
     user,
-    altPort: moved?.port,
+    altPort: moved?.port ?? cloud?.guest?.listeningPorts?.find((p) => p !== t.port) ?? '?',
     altPorts: t.altPorts.join(', ') || msg(lang, 'word.none'),
     portOutcome: e.tcp?.errorCode ?? e.tcp?.outcome,
     deadline: formatMs(deadline),

@@ -1,0 +1,73 @@
+import * as assert from 'assert';
+import { execFile } from 'child_process';
+import * as path from 'path';
+
+// The compiled CLI entry (tsc output), run as a user would: a separate process.
+const CLI = path.resolve(__dirname, '../../../src/cli/main.js');
+
+function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, LANG: 'C', ...env }, timeout: 30000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('(unit) cvm-doctor CLI', () => {
+  const BAD: Array<[string[], string]> = [
+    [['diagnose', 'a;rm -rf /'], 'host'],
+    [['diagnose', '$(id)'], 'host'],
+    [['diagnose', 'h', '--port', '0'], '--port'],
+    [['diagnose', 'h', '--port', '70000'], '--port'],
+    [['diagnose', 'h', '--port', 'ssh'], '--port'],
+    [['diagnose', 'h', '--timeout', '-5'], '--timeout'],
+    [['diagnose', 'h', '--identity', '/nonexistent/key'], '--identity'],
+    [['diagnose', 'h', '--known-hosts', '/nonexistent/kh'], '--known-hosts'],
+    [['diagnose', 'h', '--password-env', 'CVM_DOCTOR_TEST_UNSET'], '--password-env'],
+    [['diagnose', 'h', '--protocol', 'telnet'], '--protocol'],
+    [['diagnose', 'h', '--lang', 'fr'], '--lang'],
+    [['diagnose', 'h', '--alt-ports', '22,x'], '--alt-ports'],
+    [['diagnose', 'h', '--tencent-instance', 'ins-abc12345'], '--region'],
+    [['diagnose'], 'host'],
+    [['diagnose', 'h', '--bogus'], 'usage'],
+    [['frobnicate'], 'usage'],
+  ];
+  for (const [args, field] of BAD) {
+    it(`exit 2 naming ${field}: ${args.join(' ')}`, async () => {
+      const r = await run(args);
+      assert.strictEqual(r.code, 2, r.stderr);
+      const lines = r.stderr.trim().split('\n');
+      assert.strictEqual(lines.length, 1, `one line expected: ${r.stderr}`);
+      assert.ok(lines[0].startsWith(`cvm-doctor: ${field}`), lines[0]);
+      assert.doesNotMatch(r.stderr, /\bat .+:\d+:\d+/, 'stack trace shown');
+      assert.strictEqual(r.stdout, '');
+    });
+  }
+
+  it('exit 1 with JSON for a closed port on loopback', async () => {
+    const net = await import('net');
+    const s = net.createServer();
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+    const port = (s.address() as import('net').AddressInfo).port;
+    await new Promise<void>((r) => s.close(() => r()));
+    const r = await run(['diagnose', '127.0.0.1', '--port', String(port), '--alt-ports', 'none', '--timeout', '1000', '--json', '--no-icmp']);
+    assert.strictEqual(r.code, 1, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.strictEqual(j.verdict.code, 'PORT_CLOSED');
+    assert.strictEqual(j.schemaVersion, 1);
+  });
+
+  it('--help exits 0 with the usage', async () => {
+    const r = await run(['--help']);
+    assert.strictEqual(r.code, 0);
+    assert.match(r.stdout, /cvm-doctor diagnose <host>/);
+  });
+
+  it('demo diagnoses every local target', async () => {
+    const r = await run(['demo']);
+    assert.strictEqual(r.code, 0, r.stderr);
+    for (const code of ['OK', 'AUTH_FAILED', 'HOST_KEY_MISMATCH', 'PORT_CLOSED', 'SERVICE_ON_OTHER_PORT', 'BANNER_TIMEOUT', 'NOT_SSH', 'CONNECTION_CLOSED']) {
+      assert.match(r.stdout, new RegExp(`\\b${code}\\b`), code);
+    }
+  });
+});

@@ -1,0 +1,112 @@
+import * as assert from 'assert';
+import { classifyCode, findings, RULES } from '../../../src/core/classify';
+import { VERDICT_CODES, type VerdictCode } from '../../../src/core/model';
+import type { ClassifyInput } from '../../../src/core/classify';
+import { alt, banner, cloud, dnsFail, healthy, ping, ssh, target, tcp } from './evidence';
+
+const refused = { tcp: tcp('refused', 'ECONNREFUSED'), banner: undefined, ssh: undefined };
+const silent = { tcp: tcp('timeout'), banner: undefined, ssh: undefined };
+const unreachable = { tcp: tcp('unreachable', 'EHOSTUNREACH'), banner: undefined, ssh: undefined };
+
+// One row per situation: what was observed → the one verdict a person should read.
+const TABLE: Array<[string, ClassifyInput, VerdictCode]> = [
+  ['everything answers', healthy(), 'OK'],
+  ['login works', healthy({ ssh: ssh({ login: { outcome: 'ok', tried: ['publickey'], method: 'publickey' } }) }), 'OK'],
+  ['ping dropped, SSH fine', healthy({ icmp: ping('timeout') }), 'OK'],
+  ['name does not resolve', { target: target(), dns: dnsFail }, 'DNS_FAILURE'],
+  ['ping and port unreachable', healthy({ icmp: ping('unreachable'), ...unreachable, altPorts: [alt(2222, 'unreachable')] }), 'HOST_UNREACHABLE'],
+  ['ping unreachable, port silent', healthy({ icmp: ping('unreachable'), ...silent, altPorts: [alt(2222, 'timeout')] }), 'HOST_UNREACHABLE'],
+  ['nothing answers at all', healthy({ icmp: ping('timeout'), ...silent, altPorts: [alt(2222, 'timeout')] }), 'NO_RESPONSE'],
+  ['ping replies, port silent', healthy({ ...silent, altPorts: [alt(2222, 'timeout')] }), 'PORT_FILTERED'],
+  ['ping dropped, port silent, another port resets', healthy({ icmp: ping('timeout'), ...silent, altPorts: [alt(2222, 'refused')] }), 'PORT_FILTERED'],
+  ['ping replies, port prohibited', healthy({ ...unreachable, altPorts: [alt(2222, 'refused')] }), 'PORT_REJECTED'],
+  ['port resets, no alternative', healthy({ ...refused, altPorts: [alt(2222, 'refused')] }), 'PORT_CLOSED'],
+  ['port resets, SSH on 2222', healthy({ ...refused, altPorts: [alt(2222, 'connected', 'ssh')] }), 'SERVICE_ON_OTHER_PORT'],
+  ['port silent, SSH on 2222', healthy({ ...silent, altPorts: [alt(2222, 'connected', 'ssh')] }), 'SERVICE_ON_OTHER_PORT'],
+  ['port resets, another protocol on 2222', healthy({ ...refused, altPorts: [alt(2222, 'connected', 'other')] }), 'PORT_CLOSED'],
+  ['SMTP on 22', healthy({ banner: banner('other', '220 smtp'), ssh: undefined }), 'NOT_SSH'],
+  ['silent after connect', healthy({ banner: banner('timeout'), ssh: undefined }), 'BANNER_TIMEOUT'],
+  ['closed before banner', healthy({ banner: banner('closed'), ssh: undefined }), 'CONNECTION_CLOSED'],
+  ['reset while reading banner', healthy({ banner: banner('error'), ssh: undefined }), 'CONNECTION_CLOSED'],
+  ['closed during kex', healthy({ ssh: ssh({ handshake: 'closed' }) }), 'CONNECTION_CLOSED'],
+  ['no common kex', healthy({ ssh: ssh({ handshake: 'kex-failed', algorithms: undefined }) }), 'KEX_FAILED'],
+  ['kex never completes', healthy({ ssh: ssh({ handshake: 'timeout', algorithms: undefined }) }), 'KEX_FAILED'],
+  ['host key changed', healthy({ ssh: ssh({ handshake: 'hostkey-mismatch' }) }), 'HOST_KEY_MISMATCH'],
+  ['bad credentials', healthy({ ssh: ssh({ login: { outcome: 'rejected', tried: ['password'] } }) }), 'AUTH_FAILED'],
+  ['encrypted key without passphrase', healthy({ ssh: ssh({ login: { outcome: 'error', tried: ['publickey'], reason: 'encrypted key' } }) }), 'AUTH_FAILED'],
+  ['password disabled', healthy({ ssh: ssh({ authMethods: ['publickey'], login: { outcome: 'method-unavailable', tried: ['password'] } }) }), 'AUTH_METHOD_UNAVAILABLE'],
+  ['RDP answers', { target: target({ protocol: 'rdp', port: 3389 }), dns: undefined, tcp: tcp('connected'), rdp: { outcome: 'rdp', selectedProtocol: 'hybrid', durationMs: 3 } }, 'OK'],
+  ['RDP port speaks SSH', { target: target({ protocol: 'rdp', port: 3389 }), tcp: tcp('connected'), rdp: { outcome: 'not-rdp', firstBytes: '5353482d', durationMs: 3 } }, 'NOT_RDP'],
+  ['RDP silent', { target: target({ protocol: 'rdp', port: 3389 }), tcp: tcp('connected'), rdp: { outcome: 'timeout', durationMs: 2000 } }, 'BANNER_TIMEOUT'],
+  ['RDP closes after the request', { target: target({ protocol: 'rdp', port: 3389 }), tcp: tcp('connected'), rdp: { outcome: 'closed', durationMs: 3 } }, 'CONNECTION_CLOSED'],
+  ['RDP moved', { target: target({ protocol: 'rdp', port: 3389, altPorts: [3390] }), tcp: tcp('refused'), altPorts: [alt(3390, 'connected', 'rdp')] }, 'SERVICE_ON_OTHER_PORT'],
+  ['cloud: stopped', healthy({ icmp: ping('timeout'), ...silent, cloud: cloud({}, { state: 'STOPPED' }) }), 'INSTANCE_NOT_RUNNING'],
+  ['cloud: isolated and shut down', healthy({ ...silent, cloud: cloud({}, { state: 'SHUTDOWN', restrictState: 'PROTECTIVELY_ISOLATED' }) }), 'INSTANCE_ISOLATED'],
+  ['cloud: group denies', healthy({ ...silent, cloud: cloud({ securityGroups: { verdict: 'deny', evaluatedFor: '198.51.100.7' } }) }), 'SECURITY_GROUP_BLOCKS'],
+  ['cloud: group allows, ACL denies', healthy({ ...silent, cloud: cloud({ securityGroups: { verdict: 'allow', evaluatedFor: 'x' }, networkAcl: { verdict: 'deny', aclId: 'acl-1' } }) }), 'NETWORK_ACL_BLOCKS'],
+  ['cloud: guest firewall drops', healthy({ ...silent, cloud: cloud({ securityGroups: { verdict: 'allow', evaluatedFor: 'x' }, guest: { agentOnline: true, serviceActive: true, firewallBlocks: true } }) }), 'GUEST_FIREWALL_BLOCKS'],
+  ['cloud: sshd inactive', healthy({ ...refused, cloud: cloud({ guest: { agentOnline: true, serviceActive: false } }) }), 'SSHD_NOT_RUNNING'],
+  ['cloud: sshd listens elsewhere', healthy({ ...refused, cloud: cloud({ guest: { agentOnline: true, serviceActive: true, listeningPorts: [2200] } }) }), 'SERVICE_ON_OTHER_PORT'],
+  ['cloud: agent offline gives no guest verdict', healthy({ ...refused, cloud: cloud({ guest: { agentOnline: false, serviceActive: false } }) }), 'PORT_CLOSED'],
+  ['cloud: group denies but the port answers', healthy({ cloud: cloud({ securityGroups: { verdict: 'deny', evaluatedFor: 'x' } }) }), 'OK'],
+];
+
+describe('(unit) classify', () => {
+  for (const [name, evidence, expected] of TABLE) {
+    it(`${name} → ${expected}`, () => assert.strictEqual(classifyCode(evidence), expected));
+  }
+
+  it('every verdict code is produced by at least one row of the table', () => {
+    const produced = new Set(TABLE.map((r) => r[2]));
+    const missing = VERDICT_CODES.filter((c) => !produced.has(c));
+    assert.deepStrictEqual(missing, []);
+  });
+
+  it('every rule of the classifier is reachable from the table', () => {
+    const used = new Set<number>();
+    for (const [, e] of TABLE) {
+      const i = RULES.findIndex((r) => r.when(e));
+      if (i >= 0) used.add(i);
+    }
+    const unused = RULES.map((r, i) => (used.has(i) ? undefined : `${i}:${r.code}`)).filter(Boolean);
+    assert.deepStrictEqual(unused, []);
+  });
+
+  describe('findings', () => {
+    const codes = (e: ClassifyInput) => findings(e, classifyCode(e), 'en').map((f) => f.code);
+    it('ICMP blocked while the port answers', () => assert.ok(codes(healthy({ icmp: ping('timeout') })).includes('ICMP_BLOCKED')));
+    it('no ICMP_BLOCKED when ping replies', () => assert.ok(!codes(healthy()).includes('ICMP_BLOCKED')));
+    it('unknown host key is a finding, not a failure', () => {
+      const e = healthy({ ssh: ssh({ hostKey: { type: 'ssh-ed25519', fingerprint: 'SHA256:x', status: 'unknown', knownHostsPath: '/k', knownEntries: [] } }) });
+      assert.strictEqual(classifyCode(e), 'OK');
+      assert.ok(codes(e).includes('HOST_KEY_UNKNOWN'));
+    });
+    it('password withheld from an unknown host', () => {
+      const e = healthy({ credentialsGiven: true, ssh: ssh({ login: { outcome: 'not-attempted', tried: [] } }) });
+      assert.ok(codes(e).includes('PASSWORD_NOT_SENT_UNKNOWN_HOST'));
+      assert.ok(!codes(e).includes('LOGIN_NOT_ATTEMPTED'));
+    });
+    it('legacy algorithms are named', () => {
+      const e = healthy({ ssh: ssh({ algorithms: { kex: 'diffie-hellman-group14-sha1', serverHostKey: 'ssh-rsa', cipher: 'aes128-ctr', mac: 'hmac-sha2-256', compress: 'none' } }) });
+      const f = findings(e, 'OK', 'en').find((x) => x.code === 'LEGACY_ALGORITHMS');
+      assert.ok(f && f.message.includes('diffie-hellman-group14-sha1') && f.message.includes('ssh-rsa'));
+    });
+    it('modern algorithms are not called legacy', () => assert.ok(!codes(healthy()).includes('LEGACY_ALGORITHMS')));
+    it('host key mismatch confirmed or refuted by the instance itself', () => {
+      const mismatch = ssh({ handshake: 'hostkey-mismatch' });
+      const own = healthy({ ssh: mismatch, cloud: cloud({ guest: { agentOnline: true, hostKeyFingerprints: [{ type: 'ED25519', fingerprint: 'SHA256:new' }] } }) });
+      const foreign = healthy({ ssh: mismatch, cloud: cloud({ guest: { agentOnline: true, hostKeyFingerprints: [{ type: 'ED25519', fingerprint: 'SHA256:other' }] } }) });
+      assert.ok(codes(own).includes('HOST_KEY_CONFIRMED_CHANGED'));
+      assert.ok(codes(foreign).includes('HOST_KEY_NOT_INSTANCE'));
+    });
+    it('cloud findings: no public IP, API errors, unknown caller, agent offline', () => {
+      const e = healthy({ cloud: cloud({ securityGroups: { verdict: 'allow', evaluatedFor: 'any' }, guest: { agentOnline: false }, errors: [{ kind: 'throttled', code: 'RequestLimitExceeded', message: 'slow down', action: 'DescribeNetworkAcls' }] }, { publicIps: [] }) });
+      const c = codes(e);
+      for (const want of ['NO_PUBLIC_IP', 'CLOUD_API_ERROR', 'CALLER_IP_UNKNOWN', 'TAT_AGENT_OFFLINE'] as const) assert.ok(c.includes(want), want);
+    });
+    it('several addresses are mentioned', () => {
+      const e = healthy({ dns: { ok: true, literal: false, addresses: [{ address: '203.0.113.10', family: 4 }, { address: '2001:db8::1', family: 6 }], durationMs: 1 } });
+      assert.ok(codes(e).includes('MULTIPLE_ADDRESSES'));
+    });
+  });
+});

@@ -1,0 +1,81 @@
+import * as assert from 'assert';
+import { renderHtml } from '../../../src/core/render/html';
+import { renderJson } from '../../../src/core/render/json';
+import { renderMarkdown } from '../../../src/core/render/markdown';
+import { renderText } from '../../../src/core/render/text';
+import type { Report } from '../../../src/core/model';
+import { buildVerdict } from '../../../src/core/verdict';
+import { bannerCheck } from '../../../src/core/checks';
+import { healthy } from './evidence';
+
+// A server banner is hostile input: markup, script, an ANSI escape and Markdown tricks.
+const HOSTILE = 'SSH-2.0-<script>alert(1)</script><img src=x onerror=alert(2)>\x1b[2J\x1b]0;pwned\x07 `x` [a](javascript:b) "\'&';
+
+function report(lang: 'en' | 'ko' = 'en'): Report {
+  const e = healthy();
+  return {
+    schemaVersion: 1,
+    target: { host: 'cvm.example.com', port: 22, protocol: 'ssh', user: 'root', addresses: ['203.0.113.10'] },
+    verdict: buildVerdict('NOT_SSH', e, lang),
+    findings: [{ code: 'SLOW_BANNER', message: HOSTILE }],
+    checks: [bannerCheck({ outcome: 'other', line: HOSTILE, durationMs: 3 }, 2000, lang)],
+    durationMs: 42,
+    startedAt: '2026-11-26T00:00:00.000Z',
+    lang,
+  };
+}
+
+describe('(unit) renderers', () => {
+  it('HTML escapes every remote string and allows no script', () => {
+    const html = renderHtml(report());
+    assert.ok(!html.includes('<script'), 'raw <script> in output');
+    assert.ok(!html.includes('<img'), 'raw <img> in output');
+    assert.ok(html.includes('&#60;script&#62;alert(1)&#60;/script&#62;'), 'escaped banner missing');
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1] ?? '';
+    assert.match(csp, /default-src 'none'/);
+    assert.doesNotMatch(csp, /script-src|unsafe-inline/);
+    assert.match(csp, /style-src 'sha256-[A-Za-z0-9+/=]+'/);
+    assert.ok(html.includes('NOT_SSH'), 'verdict code shown');
+    assert.ok(!html.includes('\x1b'), 'escape character passed through');
+  });
+
+  it('HTML style hash matches the style block (the page renders styled)', () => {
+    const html = renderHtml(report());
+    const style = /<style>([\s\S]*?)<\/style>/.exec(html)![1];
+    const hash = require('crypto').createHash('sha256').update(style).digest('base64');
+    assert.ok(html.includes(`'sha256-${hash}'`));
+  });
+
+  it('text output cannot drive the terminal', () => {
+    const out = renderText(report(), { color: false });
+    assert.ok(!out.includes('\x1b'), 'ESC reached the terminal');
+    assert.ok(!out.includes('\x07'), 'BEL reached the terminal');
+    assert.ok(out.includes('\\x1b[2J'), 'escape shown visibly');
+    assert.ok(out.includes('NOT_SSH'));
+  });
+
+  it('text colour is only added on request', () => {
+    assert.ok(renderText(report(), { color: true }).includes('\x1b[31m'));
+  });
+
+  it('Markdown keeps the banner inert', () => {
+    const md = renderMarkdown(report());
+    assert.ok(!md.includes('[a](javascript:b)'), 'live link');
+    assert.ok(!md.includes('\x1b'));
+    assert.ok(md.includes('`NOT_SSH`'));
+  });
+
+  it('JSON has the DESIGN.md schema', () => {
+    const j = JSON.parse(renderJson(report()));
+    for (const k of ['schemaVersion', 'target', 'verdict', 'findings', 'checks', 'durationMs']) assert.ok(k in j, k);
+    for (const k of ['code', 'title', 'summary', 'remediation']) assert.ok(k in j.verdict, k);
+    for (const k of ['id', 'status', 'durationMs', 'summary', 'evidence']) assert.ok(k in j.checks[0], k);
+    assert.strictEqual(j.checks[0].evidence.line, HOSTILE, 'evidence is kept verbatim in JSON');
+  });
+
+  it('Korean report is Korean', () => {
+    const out = renderText(report('ko'), { color: false });
+    assert.match(out, /검사 항목/);
+    assert.match(out, /해결 방법/);
+  });
+});
