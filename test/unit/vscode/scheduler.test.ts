@@ -1,0 +1,155 @@
+// (unit) The reachability scheduler against real loopback sockets: states, the concurrency
+// bound, exponential backoff and the pause while unfocused.
+import * as assert from 'assert';
+import * as net from 'net';
+import { lightCheck, type LightCheck, type LightTarget } from '../../../src/vscode/reachability/lightCheck';
+import { ReachabilityScheduler, type ReachInfo } from '../../../src/vscode/reachability/scheduler';
+
+interface Server { port: number; close(): Promise<void>; maxOpen: number; accepted: number }
+
+/** A loopback TCP server: 'ssh' greets, 'silent' holds the socket open without a word. */
+async function server(kind: 'ssh' | 'silent'): Promise<Server> {
+  const sockets = new Set<net.Socket>();
+  const s: Server = { port: 0, maxOpen: 0, accepted: 0, close: async () => undefined };
+  const srv = net.createServer((sock) => {
+    sockets.add(sock);
+    s.accepted++;
+    s.maxOpen = Math.max(s.maxOpen, sockets.size);
+    sock.on('close', () => sockets.delete(sock));
+    sock.on('error', () => undefined);
+    if (kind === 'ssh') sock.write('SSH-2.0-OpenSSH_9.2p1 Test\r\n');
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  s.port = (srv.address() as net.AddressInfo).port;
+  s.close = () => new Promise<void>((r) => {
+    for (const x of sockets) x.destroy();
+    srv.close(() => r());
+  });
+  return s;
+}
+
+/** A loopback port with nothing listening (bound, then released). */
+async function closedPort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+function waitFor(pred: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  return new Promise((resolve, reject) => {
+    const tick = () => (pred() ? resolve() : Date.now() > end ? reject(new Error('timed out waiting')) : setTimeout(tick, 10));
+    tick();
+  });
+}
+
+describe('(unit) reachability scheduler', () => {
+  const toClose: Array<() => Promise<void> | void> = [];
+  afterEach(async () => {
+    while (toClose.length) await toClose.pop()?.();
+  });
+
+  it('lightCheck: SSH greeting → reachable, silent → degraded, closed → unreachable', async () => {
+    const ssh = await server('ssh');
+    const silent = await server('silent');
+    toClose.push(ssh.close, silent.close);
+    const port = await closedPort();
+    const sig = new AbortController().signal;
+    const a = await lightCheck({ host: '127.0.0.1', port: ssh.port, protocol: 'ssh' }, 1000, sig);
+    assert.strictEqual(a.state, 'reachable');
+    assert.match(a.detail, /^SSH-2\.0-OpenSSH_9\.2p1/);
+    assert.ok(typeof a.latencyMs === 'number' && a.latencyMs >= 0);
+    const t0 = Date.now();
+    const b = await lightCheck({ host: '127.0.0.1', port: silent.port, protocol: 'ssh' }, 300, sig);
+    assert.strictEqual(b.state, 'degraded');
+    assert.ok(Date.now() - t0 < 1000, 'bounded by the timeout');
+    const c = await lightCheck({ host: '127.0.0.1', port, protocol: 'ssh' }, 1000, sig);
+    assert.deepStrictEqual([c.state, c.detail], ['unreachable', 'ECONNREFUSED']);
+    // RDP: a completed connect is enough (RDP servers speak second).
+    const d = await lightCheck({ host: '127.0.0.1', port: silent.port, protocol: 'rdp' }, 1000, sig);
+    assert.strictEqual(d.state, 'reachable');
+  });
+
+  it('never opens more than maxConcurrent sockets, and checks every target', async () => {
+    const silent = await server('silent');
+    toClose.push(silent.close);
+    const changes: string[] = [];
+    // Counted independently of the scheduler's own bookkeeping: checks (= sockets) alive now.
+    let alive = 0;
+    let maxAlive = 0;
+    const check: LightCheck = async (t, ms, sig) => {
+      maxAlive = Math.max(maxAlive, ++alive);
+      try { return await lightCheck(t, ms, sig); } finally { alive--; }
+    };
+    const s = new ReachabilityScheduler({
+      check, intervalMs: 60_000, timeoutMs: 150, maxConcurrent: 3,
+      onChange: (id, info) => { if (info.state !== 'checking') changes.push(id); },
+    });
+    toClose.push(() => s.dispose());
+    s.setTargets(Array.from({ length: 20 }, (_, i) => ({ id: `i${i}`, host: '127.0.0.1', port: silent.port, protocol: 'ssh' as const })));
+    await waitFor(() => new Set(changes).size === 20, 5000);
+    assert.strictEqual(maxAlive, 3);
+    assert.strictEqual(s.maxInFlight, 3);
+    assert.strictEqual(silent.accepted, 20);
+    assert.strictEqual(s.get('i7')?.state, 'degraded');
+  });
+
+  it('backs off exponentially while unreachable and resets on success', async () => {
+    assert.deepStrictEqual([0, 1, 2, 3, 10].map((f) => ReachabilityScheduler.nextDelay(100, f, 1000)), [100, 200, 400, 800, 1000]);
+    const port = await closedPort();
+    const times: number[] = [];
+    const check: LightCheck = (t, ms, sig) => { times.push(Date.now()); return lightCheck(t, ms, sig); };
+    const s = new ReachabilityScheduler({ check, intervalMs: 40, timeoutMs: 500, maxConcurrent: 1, maxBackoffMs: 10_000 });
+    toClose.push(() => s.dispose());
+    s.setTargets([{ id: 'x', host: '127.0.0.1', port, protocol: 'ssh' }]);
+    await waitFor(() => times.length >= 4, 3000);
+    const gaps = times.slice(1).map((t, i) => t - times[i]);
+    // 80, 160, 320 ms (± timer slack): each gap at least ~1.6× the one before.
+    assert.ok(gaps[0] >= 70 && gaps[1] >= 1.6 * gaps[0] && gaps[2] >= 1.6 * gaps[1], `gaps ${gaps}`);
+    assert.strictEqual(s.get('x')?.failures, times.length);
+    // A listener appears on that port: one success resets the backoff.
+    const srv = net.createServer((sock) => sock.end('SSH-2.0-Up\r\n'));
+    await new Promise<void>((r) => srv.listen(port, '127.0.0.1', r));
+    toClose.push(() => new Promise<void>((r) => srv.close(() => r())));
+    s.checkNow('x');
+    await waitFor(() => s.get('x')?.state === 'reachable', 2000);
+    assert.strictEqual(s.get('x')?.failures, 0);
+  });
+
+  it('starts no check while unfocused and resumes when focused', async () => {
+    const ssh = await server('ssh');
+    toClose.push(ssh.close);
+    let started = 0;
+    const check: LightCheck = (t: LightTarget, ms, sig) => { started++; return lightCheck(t, ms, sig); };
+    const seen: ReachInfo[] = [];
+    const s = new ReachabilityScheduler({ check, intervalMs: 30, timeoutMs: 500, maxConcurrent: 2, onChange: (_id, i) => seen.push(i) });
+    toClose.push(() => s.dispose());
+    s.setFocused(false);
+    s.setTargets([{ id: 'a', host: '127.0.0.1', port: ssh.port, protocol: 'ssh' }]);
+    await new Promise((r) => setTimeout(r, 250));
+    assert.strictEqual(started, 0);
+    assert.strictEqual(ssh.accepted, 0);
+    s.setFocused(true);
+    await waitFor(() => s.get('a')?.state === 'reachable', 2000);
+    await waitFor(() => started >= 3, 2000); // the interval keeps running while focused
+    s.setFocused(false);
+    await new Promise((r) => setTimeout(r, 60)); // a check in flight may still finish
+    const frozen = started;
+    await new Promise((r) => setTimeout(r, 200));
+    assert.strictEqual(started, frozen);
+  });
+
+  it('dispose aborts running checks and drops removed targets', async () => {
+    const silent = await server('silent');
+    toClose.push(silent.close);
+    const s = new ReachabilityScheduler({ check: lightCheck, intervalMs: 1000, timeoutMs: 5000, maxConcurrent: 4 });
+    s.setTargets([{ id: 'a', host: '127.0.0.1', port: silent.port, protocol: 'ssh' }, { id: 'b', host: '127.0.0.1', port: silent.port, protocol: 'ssh' }]);
+    await waitFor(() => s.running === 2, 2000);
+    s.setTargets([{ id: 'a', host: '127.0.0.1', port: silent.port, protocol: 'ssh' }]);
+    assert.strictEqual(s.get('b'), undefined);
+    s.dispose();
+    await waitFor(() => s.running === 0, 1000);
+  });
+});
