@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# `npm run demo`: install, build, and diagnose the local demo targets (no root, no cloud).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-node.sh >&2
+node esbuild.js --production >/dev/null
+exec node dist/cli.js demo "$@"
