@@ -4,8 +4,10 @@
  * fail, a failing engine test says nothing about the engine.
  */
 import * as assert from 'assert/strict';
-import { execFile } from 'child_process';
+import { execFile, spawn } from 'child_process';
+import * as fs from 'fs';
 import * as net from 'net';
+import * as path from 'path';
 import { createLab, Lab, LabHost, labUnavailableReason } from '../support/lab';
 
 interface ConnectOutcome { outcome: 'connected' | 'timeout' | 'error'; code?: string; firstBytes?: string }
@@ -120,4 +122,38 @@ describe('(lab) fixture: hosts are broken as claimed', function () {
     const { stdout: ps } = await tool('ps', ['-eo', 'args']);
     assert.doesNotMatch(ps, new RegExp(`ip netns exec (${mine.join('|')})\b`), 'a lab process survived');
   });
+
+  it('a crashed run (SIGKILL) is swept by the next createLab: namespace, sshd and slot gone', async () => {
+    const labModule = path.join(__dirname, '..', 'support', 'lab.js');
+    const script = `require(${JSON.stringify(labModule)}).createLab().then((l) => l.addHost({ sshd: {} }))
+      .then((h) => { console.log(h.ns); setInterval(() => {}, 1000); })`;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const ns = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error('crashing run never built its host')); }, 15_000);
+      child.stdout.once('data', (d: Buffer) => { clearTimeout(timer); resolve(d.toString().trim()); });
+    });
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const pidsBefore = (await tool('ip', ['netns', 'pids', ns])).stdout.split(/\s+/).filter(Boolean);
+    assert.ok(pidsBefore.length > 0, 'the crashed run should have left its sshd behind (the case the sweep exists for)');
+    const next = await createLab();
+    await next.destroy();
+    assert.doesNotMatch((await tool('ip', ['netns', 'list'])).stdout, new RegExp(`^${ns}\\b`, 'm'));
+    const slotOwners = fs.readdirSync('/run/cvmd-lab').map((f) => fs.readFileSync(`/run/cvmd-lab/${f}`, 'utf8').trim());
+    assert.ok(!slotOwners.includes(String(child.pid)), 'the crashed run still holds an address slot');
+    // SIGKILLed processes are reaped by init asynchronously: allow a bounded moment.
+    const deadline = Date.now() + 2000;
+    while (Date.now() < deadline && pidsBefore.some((p) => pidAlive(Number(p)))) await new Promise((r) => setTimeout(r, 50));
+    for (const pid of pidsBefore) assert.equal(pidAlive(Number(pid)), false, `process ${pid} of the crashed run survived`);
+  });
 });
+
+/** Alive and not a zombie (a zombie holds nothing but its pid). */
+function pidAlive(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}

@@ -236,6 +236,20 @@ function sweepStale(): void {
     if (!m || pidAlive(Number(m[1]))) continue;
     destroyNamespaceSync(name!, Number(m[2]));
   }
+  // Slot claims and temp dirs of dead runs.
+  for (const f of safeReaddir(SLOT_DIR)) {
+    let owner = 0;
+    try { owner = Number(fs.readFileSync(path.join(SLOT_DIR, f), 'utf8')); } catch { continue; }
+    if (!pidAlive(owner)) fs.rmSync(path.join(SLOT_DIR, f), { force: true });
+  }
+  for (const d of safeReaddir(os.tmpdir())) {
+    const m = /^cvmd-lab-(\d+)-/.exec(d);
+    if (m && !pidAlive(Number(m[1]))) fs.rmSync(path.join(os.tmpdir(), d), { recursive: true, force: true });
+  }
+}
+
+function safeReaddir(dir: string): string[] {
+  try { return fs.readdirSync(dir); } catch { return []; }
 }
 
 function destroyNamespaceSync(ns: string, slot: number): void {
@@ -551,7 +565,7 @@ export async function createLab(): Promise<Lab> {
   installSafetyNet();
   sweepStale();
   const password = await ensureLabUser();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cvmd-lab-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cvmd-lab-${process.pid}-`));
   // sshd reads authorized_keys as the lab user: the path must be traversable by it.
   fs.chmodSync(dir, 0o755);
   const lab = new LabImpl(dir, password);
