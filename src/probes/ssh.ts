@@ -10,7 +10,7 @@ import type { Credentials, HandshakeOutcome, HostKeyInfo, LoginMethod, LoginOutc
 import type { OpenConnection, ProbeOptions, SshContext } from '../core/probes';
 import { cancelledError, guarded, isDeadline, now, since } from './abort';
 import { TcpConnection } from './connection';
-import { hostKeyInfo, loadKnownHosts } from './knownHosts';
+import { hostKeyInfo, loadKnownHosts, type KnownHostsLookup } from './knownHosts';
 
 const MAX_KEY_FILE = 1024 * 1024;
 /** Slack over ssh2's own readyTimeout, so its error (with its level) is what we report. */
@@ -69,7 +69,8 @@ export async function probeSsh(conn: OpenConnection, ctx: SshContext, o: ProbeOp
   if (!(conn instanceof TcpConnection)) throw new TypeError('ssh: not a connection from tcp()');
   const start = now();
   const notAttempted = { outcome: 'not-attempted' as LoginOutcome, tried: [] as LoginMethod[] };
-  let lookup, keyMat: KeyMaterial | undefined;
+  let lookup: KnownHostsLookup;
+  let keyMat: KeyMaterial | undefined;
   try {
     [lookup, keyMat] = await Promise.all([
       loadKnownHosts(ctx.knownHostsPath, ctx.host, ctx.address, ctx.port),
