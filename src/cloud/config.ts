@@ -8,6 +8,7 @@
  */
 import * as fs from 'fs';
 import * as net from 'net';
+import { InputError } from '../core/validate';
 
 export interface TencentConfig {
   secretId: string;
@@ -39,13 +40,9 @@ export type ResolvedEndpoint =
   | { kind: 'domain'; domain: string }
   | { kind: 'url'; protocol: 'http://' | 'https://'; host: string; loopback: boolean };
 
-/** A bad setting, named by its field (the CLI prints it on one line, exit 2). */
-export class InputError extends Error {
-  constructor(readonly field: string, message: string) {
-    super(`${field}: ${message}`);
-    this.name = 'InputError';
-  }
-}
+/** A bad setting is core's InputError (named by its field; the CLI prints it on one line,
+ *  exit 2): one class, so `instanceof InputError` holds wherever it was thrown. */
+export { InputError };
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);

@@ -10,7 +10,8 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { loadTencentConfigFromEnv, resolveEndpoint } from '../../../src/cloud';
+import { InputError as CloudInputError, loadTencentConfigFromEnv, resolveEndpoint } from '../../../src/cloud';
+import { InputError } from '../../../src/core/validate';
 import { resolveCallerIp } from '../../../src/cloud/callerIp';
 import { serviceEndpoint } from '../../../src/cloud/config';
 import { analyseIptables, analyseNft, analyseUfw, buildGuestScript, parseGuestOutput } from '../../../src/cloud/guestScript';
@@ -24,6 +25,18 @@ describe('(unit) Tencent settings', () => {
     assert.throws(() => resolveEndpoint('http://203.0.113.1:80'), /only to a loopback/);
     assert.throws(() => resolveEndpoint('https://x.example/path'), /scheme:\/\/host/);
     assert.throws(() => resolveEndpoint('not a domain'), /neither a domain/);
+  });
+
+  it('bad settings throw core\'s one InputError class: .field, and a message starting with it', () => {
+    assert.strictEqual(CloudInputError, InputError, 'src/cloud must not define a second InputError');
+    const cases: Array<[() => unknown, string]> = [
+      [() => resolveEndpoint('http://203.0.113.1:80', 'TENCENTCLOUD_ENDPOINT'), 'TENCENTCLOUD_ENDPOINT'],
+      [() => loadTencentConfigFromEnv({}), 'TENCENTCLOUD_SECRET_ID'],
+      [() => loadTencentConfigFromEnv({ TENCENTCLOUD_SECRET_ID: 'a', TENCENTCLOUD_SECRET_KEY: 'b', CVM_DOCTOR_CALLER_IP: 'me' }), 'CVM_DOCTOR_CALLER_IP'],
+    ];
+    for (const [f, field] of cases) {
+      assert.throws(f, (e: unknown) => e instanceof InputError && e.field === field && e.message.startsWith(`${field}: `) && e.name === 'InputError');
+    }
   });
 
   it('environment and profile files; errors name the missing field', () => {
