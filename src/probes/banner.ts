@@ -125,8 +125,9 @@ export function probeBanner(conn: OpenConnection, o: ProbeOptions): Promise<Bann
       return;
     }
     if (eof) {
-      if (lines.length > 0) other();
-      else finish({ outcome: 'closed', ...partial() });
+      // A text line and then FIN is a refusal such as sshd's "Exceeded MaxStartups": the
+      // server closed on us; its parting words are kept as the line.
+      finish({ outcome: 'closed', ...partial() });
       return;
     }
     if (lines.length > 0 && !graceTimer) {

@@ -97,6 +97,12 @@ describe('probes/banner (unit)', () => {
     assert.equal(b.outcome, 'closed');
   });
 
+  it('says closed, keeping the line, when sshd refuses with a message (MaxStartups)', async () => {
+    const { b } = await bannerOf((s) => s.end('Exceeded MaxStartups\r\n'));
+    assert.equal(b.outcome, 'closed');
+    assert.equal(b.line, 'Exceeded MaxStartups');
+  });
+
   it('says closed when the server resets the connection', async () => {
     const { b } = await bannerOf((s) => { setTimeout(() => s.resetAndDestroy(), 50); });
     assert.equal(b.outcome, 'closed');
