@@ -34,6 +34,12 @@ function hostAnswers(e: Evidence): boolean {
 const cloudState = (e: Evidence) => e.cloud?.instance;
 const guest = (e: Evidence) => (e.cloud?.guest?.agentOnline ? e.cloud.guest : undefined);
 
+/** Lines OpenSSH's sshd sends right before closing: MaxStartups and PerSourcePenalties. */
+const SSHD_REFUSALS = /^(Exceeded MaxStartups|Not allowed at this time)\b/;
+export function isSshdRefusal(line: string | undefined): boolean {
+  return !!line && SSHD_REFUSALS.test(line.trim());
+}
+
 export const RULES: readonly Rule[] = [
   // An isolated instance is usually also shut down: isolation is the more specific cause.
   { code: 'INSTANCE_ISOLATED', when: (e) => !!cloudState(e)?.restrictState && cloudState(e)!.restrictState !== 'NORMAL' },
@@ -57,7 +63,9 @@ export const RULES: readonly Rule[] = [
   { code: 'HOST_UNREACHABLE', when: (e) => tcpSilent(e) && (e.icmp?.outcome === 'unreachable' || e.icmp?.outcome === 'prohibited') },
   { code: 'NO_RESPONSE', when: (e) => tcpSilent(e) },
 
-  // Connected: what answers?
+  // Connected: what answers? OpenSSH says why before it hangs up on a throttled or
+  // penalised client; that is a closed connection, not another protocol.
+  { code: 'CONNECTION_CLOSED', when: (e) => e.target.protocol === 'ssh' && e.banner?.outcome === 'other' && isSshdRefusal(e.banner.line) },
   { code: 'NOT_SSH', when: (e) => e.target.protocol === 'ssh' && e.banner?.outcome === 'other' },
   { code: 'CONNECTION_CLOSED', when: (e) => e.target.protocol === 'ssh' && (e.banner?.outcome === 'closed' || e.banner?.outcome === 'error') },
   { code: 'BANNER_TIMEOUT', when: (e) => e.target.protocol === 'ssh' && e.banner?.outcome === 'timeout' },

@@ -1,5 +1,5 @@
 /** Builds the localised `Verdict` (title, summary, remediation) for a classified code. Pure. */
-import { movedService, type ClassifyInput } from './classify';
+import { isSshdRefusal, movedService, type ClassifyInput } from './classify';
 import { msg } from './messages';
 import type { Lang, Verdict, VerdictCode } from './model';
 import { remediationFor } from './remediation';
@@ -38,7 +38,8 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
   const detailFor: Partial<Record<VerdictCode, string | undefined>> = {
     DNS_FAILURE: e.dns?.errorCode,
     PORT_REJECTED: e.tcp?.errorCode,
-    CONNECTION_CLOSED: ssh?.error?.message ?? e.banner?.errorCode ?? e.rdp?.outcome ?? 'EOF',
+    CONNECTION_CLOSED: ssh?.error?.message ?? (isSshdRefusal(e.banner?.line) ? `"${visible(e.banner!.line!.trim())}"` : undefined)
+      ?? e.banner?.errorCode ?? e.rdp?.outcome ?? 'EOF',
     KEX_FAILED: ssh?.error?.message ?? ssh?.handshake,
     AUTH_FAILED: ssh?.login.outcome === 'error' && ssh.login.reason ? msg(lang, 'word.keyError', { detail: ssh.login.reason }) : '',
     GUEST_FIREWALL_BLOCKS: msg(lang, 'word.guestFirewall', { port: t.port, detail: cloud?.guest?.firewallDetail ? `: ${cloud.guest.firewallDetail}` : '' }),

@@ -26,6 +26,8 @@ const TABLE: Array<[string, ClassifyInput, VerdictCode]> = [
   ['port resets, another protocol on 2222', healthy({ ...refused, altPorts: [alt(2222, 'connected', 'other')] }), 'PORT_CLOSED'],
   ['SMTP on 22', healthy({ banner: banner('other', '220 smtp'), ssh: undefined }), 'NOT_SSH'],
   ['silent after connect', healthy({ banner: banner('timeout'), ssh: undefined }), 'BANNER_TIMEOUT'],
+  ['sshd over MaxStartups says so and hangs up', healthy({ banner: banner('other', 'Exceeded MaxStartups'), ssh: undefined }), 'CONNECTION_CLOSED'],
+  ['sshd penalty (OpenSSH 9.8+)', healthy({ banner: banner('other', 'Not allowed at this time'), ssh: undefined }), 'CONNECTION_CLOSED'],
   ['closed before banner', healthy({ banner: banner('closed'), ssh: undefined }), 'CONNECTION_CLOSED'],
   ['reset while reading banner', healthy({ banner: banner('error'), ssh: undefined }), 'CONNECTION_CLOSED'],
   ['closed during kex', healthy({ ssh: ssh({ handshake: 'closed' }) }), 'CONNECTION_CLOSED'],
