@@ -190,24 +190,49 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 // Slots: each host gets a /28 in 10.213.0.0/16 and a /64 in fd00:cd::/32, claimed by a pid file
 // so concurrent runs (a lab test and the e2e suite) never collide.
 
-function claimSlot(): number {
+/** Claims and reclaims run under one short-lived lock so two runs can never both take over
+ *  the same stale slot (check-then-remove is not atomic on its own). */
+function withSlotLock<T>(fn: () => T): T {
   fs.mkdirSync(SLOT_DIR, { recursive: true, mode: 0o700 });
-  for (let i = 0; i < MAX_SLOTS; i++) {
-    const f = path.join(SLOT_DIR, `slot-${i}`);
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        fs.writeFileSync(f, String(process.pid), { flag: 'wx' });
-        return i;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-        let owner = 0;
-        try { owner = Number(fs.readFileSync(f, 'utf8')); } catch { /* vanished: retry */ }
-        if (owner && pidAlive(owner)) break;
-        fs.rmSync(f, { force: true }); // stale claim of a dead run: retry once
-      }
+  const lock = path.join(SLOT_DIR, 'lock');
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      // Held for milliseconds: a lock this old belongs to a run that died while holding it.
+      try { if (Date.now() - fs.statSync(lock).mtimeMs > 5000) fs.rmdirSync(lock); } catch { /* released meanwhile */ }
+      if (Date.now() > deadline) throw new Error(`lab slot lock ${lock} busy for 10 s`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
     }
   }
-  throw new Error(`no free lab slot in ${SLOT_DIR}`);
+  try {
+    return fn();
+  } finally {
+    fs.rmdirSync(lock);
+  }
+}
+
+function claimSlot(): number {
+  return withSlotLock(() => {
+    for (let i = 0; i < MAX_SLOTS; i++) {
+      const f = path.join(SLOT_DIR, `slot-${i}`);
+      let owner = 0;
+      try {
+        owner = Number(fs.readFileSync(f, 'utf8'));
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      }
+      if (owner && pidAlive(owner)) continue;
+      // Free, or the claim of a dead run: remove what that run may have left on this slot.
+      if (owner) destroyNamespaceSync(`${NS_PREFIX}${owner}h${i}`, i, false);
+      fs.writeFileSync(f, String(process.pid));
+      return i;
+    }
+    throw new Error(`no free lab slot in ${SLOT_DIR}`);
+  });
 }
 
 function releaseSlot(slot: number): void {
@@ -234,14 +259,17 @@ function sweepStale(): void {
     const name = line.split(' ')[0];
     const m = /^cvmd(\d+)h(\d+)$/.exec(name ?? '');
     if (!m || pidAlive(Number(m[1]))) continue;
-    destroyNamespaceSync(name!, Number(m[2]));
+    // The slot may already belong to a live run that reclaimed it: leave the veth name alone.
+    destroyNamespaceSync(name!, Number(m[2]), false);
   }
   // Slot claims and temp dirs of dead runs.
-  for (const f of safeReaddir(SLOT_DIR)) {
-    let owner = 0;
-    try { owner = Number(fs.readFileSync(path.join(SLOT_DIR, f), 'utf8')); } catch { continue; }
-    if (!pidAlive(owner)) fs.rmSync(path.join(SLOT_DIR, f), { force: true });
-  }
+  withSlotLock(() => {
+    for (const f of safeReaddir(SLOT_DIR).filter((n) => n.startsWith('slot-'))) {
+      let owner = 0;
+      try { owner = Number(fs.readFileSync(path.join(SLOT_DIR, f), 'utf8')); } catch { continue; }
+      if (!pidAlive(owner)) fs.rmSync(path.join(SLOT_DIR, f), { force: true });
+    }
+  });
   for (const d of safeReaddir(os.tmpdir())) {
     const m = /^cvmd-lab-(\d+)-/.exec(d);
     if (m && !pidAlive(Number(m[1]))) fs.rmSync(path.join(os.tmpdir(), d), { recursive: true, force: true });
@@ -252,7 +280,9 @@ function safeReaddir(dir: string): string[] {
   try { return fs.readdirSync(dir); } catch { return []; }
 }
 
-function destroyNamespaceSync(ns: string, slot: number): void {
+/** `ownSlot`: this run holds the slot, so a veth with its name is ours to delete. (Deleting a
+ *  namespace removes both ends of its veth anyway; the explicit delete covers a slow kernel.) */
+function destroyNamespaceSync(ns: string, slot: number, ownSlot = true): void {
   // Kill everything still inside (sshd forks a child per connection: killing the listener is
   // not enough), then delete the namespace, then the root-side veth if the kernel kept it.
   for (let round = 0; round < 3; round++) {
@@ -264,7 +294,7 @@ function destroyNamespaceSync(ns: string, slot: number): void {
     execFileSync('sleep', ['0.05']);
   }
   runSync('ip', ['netns', 'del', ns]);
-  runSync('ip', ['link', 'del', `${VETH_PREFIX}${slot}`]);
+  if (ownSlot) runSync('ip', ['link', 'del', `${VETH_PREFIX}${slot}`]);
 }
 
 const liveLabs = new Set<LabImpl>();
@@ -376,10 +406,14 @@ class LabImpl implements Lab {
     const log = new RingLog();
     const nsExec = (argv: string[], timeoutMs?: number) => run('ip', ['netns', 'exec', ns, ...argv], { timeoutMs });
 
+    // A veth of an earlier lab in this process can outlive its namespace for a moment.
+    await run('ip', ['link', 'del', veth]).catch(() => undefined);
     await run('ip', ['netns', 'add', ns]);
     await run('ip', ['link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
     await run('ip', ['addr', 'add', `${a.rootIpv4}/28`, 'dev', veth]);
     await run('ip', ['-6', 'addr', 'add', `${a.rootIpv6}/64`, 'dev', veth, 'nodad']);
+    // The alias ties the root-side veth to its namespace in `ip link` output (teardown checks).
+    await run('ip', ['link', 'set', 'dev', veth, 'alias', ns]);
     await run('ip', ['link', 'set', veth, 'up']);
     await run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
     const ipv4All = [a.ipv4];
