@@ -35,6 +35,21 @@ interface NetPing {
   NetworkProtocol: { IPv4: number; IPv6: number };
 }
 
+// Every raw ICMP socket sees every echo reply on the host, and net-ping matches replies only
+// by the ICMP identifier (its sessionId, process.pid by default) and a sequence number that
+// starts at 1 in each session: concurrent sessions with the same identifier take each other's
+// replies. So each live session gets its own identifier.
+const liveIds = new Set<number>();
+let nextSessionId = 1 + Math.floor(Math.random() * 65533);
+function takeSessionId(): number | undefined {
+  for (let i = 0; i < 65534; i++) {
+    const id = nextSessionId;
+    nextSessionId = nextSessionId >= 65534 ? 1 : nextSessionId + 1;
+    if (!liveIds.has(id)) { liveIds.add(id); return id; }
+  }
+  return undefined;
+}
+
 let netPingCache: { mod?: NetPing; error?: string } | undefined;
 
 /** require() of a native addon can throw (missing build, other ABI): remember why. */
@@ -54,21 +69,28 @@ type IcmpPart = Omit<IcmpResult, 'durationMs' | 'address'>;
 function rawPing(address: string, family: 4 | 6, o: ProbeOptions, start: number): Promise<IcmpResult> | { unavailable: string } {
   const loaded = loadNetPing();
   if (!loaded.mod) return { unavailable: loaded.error ?? 'net-ping not loadable' };
+  const sessionId = takeSessionId();
+  if (sessionId === undefined) return { unavailable: 'too many concurrent ICMP sessions' };
   let session: NetPingSession;
   try {
     session = loaded.mod.createSession({
+      sessionId,
       networkProtocol: family === 6 ? loaded.mod.NetworkProtocol.IPv6 : loaded.mod.NetworkProtocol.IPv4,
       retries: 0,
       timeout: Math.max(1, o.timeoutMs),
       packetSize: 16,
     });
   } catch (e) {
+    liveIds.delete(sessionId);
     return { unavailable: `raw socket unavailable: ${e instanceof Error ? e.message : String(e)}` };
   }
   const done = (p: IcmpPart): IcmpResult => ({ ...p, address, durationMs: since(start) });
   return guarded<IcmpResult>(o, {
     onTimeout: () => done({ outcome: 'timeout', method: 'raw-socket' }),
-    cleanup: () => { try { session.close(); } catch { /* already closed */ } },
+    cleanup: () => {
+      try { session.close(); } catch { /* already closed */ }
+      liveIds.delete(sessionId);
+    },
   }, (settle) => {
     // The raw socket reports errors as events; unhandled, an 'error' event would crash the host.
     session.on('error', (e) => settle(done({ outcome: 'error', method: 'raw-socket', detail: e.message })));
