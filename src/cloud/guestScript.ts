@@ -170,15 +170,19 @@ export function analyseNft(lines: string[], port: number): FwDecision {
     const hook = /type filter hook input .*policy (\w+)/.exec(l);
     if (hook) { inInput = true; policy = hook[1]; continue; }
     if (!inInput || decided || l === '}' || !l) continue;
-    const verdict = /\b(accept|drop|reject|jump \S+|goto \S+)\s*(comment .*)?$/.exec(l)?.[1];
-    if (!verdict) continue;
-    if (/\biifname\b|\biif\b|\bsaddr\b|ct state (?!.*new)/.test(l)) continue;
-    if (/\b(udp|icmp|icmpv6)\b/.test(l) && !/\btcp\b/.test(l)) continue;
-    const dport = /dport\s+(\{[^}]*\}|\S+)/.exec(l)?.[1];
+    // The verdict ends the rule; `reject` may carry `with tcp reset` / `with icmp(x) type …`,
+    // whose words are not matches: only the text before the verdict is tested below.
+    const v = /\b(accept|drop|reject(?:\s+with\s+.*?)?|jump \S+|goto \S+)\s*(comment .*)?$/.exec(l);
+    if (!v) continue;
+    const verdict = v[1];
+    const match = l.slice(0, v.index);
+    if (/\biifname\b|\biif\b|\bsaddr\b|ct state (?!.*new)/.test(match)) continue;
+    if (/\b(udp|icmp|icmpv6)\b/.test(match) && !/\btcp\b/.test(match)) continue;
+    const dport = /dport\s+(\{[^}]*\}|\S+)/.exec(match)?.[1];
     if (dport && !portInSpec(dport.replace(/[{}\s]/g, ''), port)) continue;
-    if (!dport && /\b(tcp|th|meta|ip6?|ct)\b/.test(l) && !/^(tcp\s+)?(counter\s.*)?(accept|drop|reject)/.test(l)) continue;
+    if (!dport && /\b(tcp|th|meta|ip6?|ct)\b/.test(match) && !/^(tcp\s+)?(counter\s.*)?$/.test(match)) continue;
     decided = verdict === 'accept' ? { blocks: false, detail: `nft: ${l}` }
-      : verdict === 'drop' || verdict === 'reject' ? { blocks: true, detail: `nft: ${l}` }
+      : verdict === 'drop' || verdict.startsWith('reject') ? { blocks: true, detail: `nft: ${l}` }
         : { blocks: false, detail: `nft: input ${verdict} (not followed): ${l}` };
   }
   close();

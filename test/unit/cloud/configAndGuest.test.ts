@@ -105,6 +105,15 @@ describe('(unit) guest script and parser', () => {
     const nft = ['table inet filter {', '\tchain input {', '\t\ttype filter hook input priority filter; policy drop;', '\t\tct state established,related accept', '\t\ttcp dport { 80, 443 } accept', '\t}', '}'];
     assert.strictEqual(analyseNft(nft, 22)?.blocks, true);
     assert.strictEqual(analyseNft(nft.map((l) => l.replace('{ 80, 443 }', '{ 22, 443 }')), 22)?.blocks, false);
+    // `reject with …` as `nft list ruleset` prints it: the words after `with` are not matches
+    // (an ICMP reject type must not make a catch-all rule look ICMP-only).
+    const acceptChain = (rule: string) => ['table inet filter {', '\tchain input {', '\t\ttype filter hook input priority filter; policy accept;', `\t\t${rule}`, '\t}', '}'];
+    for (const rule of ['tcp dport 22 reject with tcp reset', 'tcp dport 22 reject with icmpx admin-prohibited', 'reject with icmp host-prohibited',
+      'tcp dport 22 counter packets 3 bytes 180 reject with tcp reset comment "no ssh"']) {
+      assert.deepStrictEqual(analyseNft(acceptChain(rule), 22), { blocks: true, detail: `nft: ${rule}` }, rule);
+    }
+    assert.strictEqual(analyseNft(acceptChain('tcp dport 80 reject with tcp reset'), 22), undefined);
+    assert.strictEqual(analyseNft(acceptChain('udp dport 22 reject with icmp port-unreachable'), 22), undefined);
     assert.strictEqual(analyseUfw(['Status: active', '', 'To                         Action      From', '--                         ------      ----', '22/tcp                     DENY        Anywhere'], 22)?.blocks, true);
     assert.strictEqual(analyseUfw(['Status: active', 'OpenSSH                    ALLOW       Anywhere'], 22)?.blocks, false);
     assert.strictEqual(analyseUfw(['Status: inactive'], 22), undefined);
