@@ -51,6 +51,12 @@ export const RULES: readonly Rule[] = [
   { code: 'NETWORK_ACL_BLOCKS', when: (e) => (tcpSilent(e) || tcpUnreachable(e)) && e.cloud?.networkAcl?.verdict === 'deny' },
   { code: 'SERVICE_ON_OTHER_PORT', when: (e) => tcpFailed(e) && !!movedService(e) },
   { code: 'GUEST_FIREWALL_BLOCKS', when: (e) => (tcpSilent(e) || tcpUnreachable(e)) && guest(e)?.firewallBlocks === true },
+  // A reset although the guest shows sshd listening on the port: nothing else can send it but
+  // the rule the guest reports (`reject with tcp reset`) — the port is not closed.
+  {
+    code: 'GUEST_FIREWALL_BLOCKS',
+    when: (e) => e.tcp?.outcome === 'refused' && guest(e)?.firewallBlocks === true && !!guest(e)?.listeningPorts?.includes(e.target.port),
+  },
   { code: 'SSHD_NOT_RUNNING', when: (e) => e.tcp?.outcome === 'refused' && guest(e)?.serviceActive === false },
   {
     code: 'SERVICE_ON_OTHER_PORT',

@@ -111,7 +111,7 @@ const M = {
   'word.sgRule': { en: 'rule {policyIndex} of {securityGroupId} ({action} {protocol}:{rulePort} from {ruleSource}) decides', ko: '{securityGroupId} 의 {policyIndex}번 규칙({ruleSource} 에서 {protocol}:{rulePort} {action})이 결정합니다' },
   'word.hostKeyConfirmed': { en: ' Confirmed inside the instance: this is its own new key.', ko: ' 인스턴스 내부에서 확인됨: 인스턴스의 새 키가 맞습니다.' },
   'word.hostKeyNotInstance': { en: ' Checked inside the instance: this is NOT its key — do not connect.', ko: ' 인스턴스 내부에서 확인됨: 인스턴스의 키가 아닙니다. 접속하지 마세요.' },
-  'word.guestFirewall': { en: 'the firewall drops TCP {port}{detail}', ko: '방화벽이 TCP {port} 을(를) 버립니다{detail}' },
+  'word.guestFirewall': { en: 'the firewall blocks TCP {port}{detail}', ko: '방화벽이 TCP {port} 을(를) 차단합니다{detail}' },
   'word.keyError': { en: ' ({detail})', ko: ' ({detail})' },
 
   'report.title': { en: 'CVM Doctor report', ko: 'CVM Doctor 진단 보고서' },

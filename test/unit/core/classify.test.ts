@@ -47,6 +47,8 @@ const TABLE: Array<[string, ClassifyInput, VerdictCode]> = [
   ['cloud: group denies', healthy({ ...silent, cloud: cloud({ securityGroups: { verdict: 'deny', evaluatedFor: '198.51.100.7' } }) }), 'SECURITY_GROUP_BLOCKS'],
   ['cloud: group allows, ACL denies', healthy({ ...silent, cloud: cloud({ securityGroups: { verdict: 'allow', evaluatedFor: 'x' }, networkAcl: { verdict: 'deny', aclId: 'acl-1' } }) }), 'NETWORK_ACL_BLOCKS'],
   ['cloud: guest firewall drops', healthy({ ...silent, cloud: cloud({ securityGroups: { verdict: 'allow', evaluatedFor: 'x' }, guest: { agentOnline: true, serviceActive: true, firewallBlocks: true } }) }), 'GUEST_FIREWALL_BLOCKS'],
+  ['cloud: port resets, sshd listens on it, guest firewall rejects', healthy({ ...refused, cloud: cloud({ guest: { agentOnline: true, serviceActive: true, listeningPorts: [22], firewallBlocks: true } }) }), 'GUEST_FIREWALL_BLOCKS'],
+  ['cloud: port resets, guest firewall "blocks" but sshd does not listen on the port', healthy({ ...refused, cloud: cloud({ guest: { agentOnline: true, serviceActive: true, listeningPorts: [], firewallBlocks: true } }) }), 'PORT_CLOSED'],
   ['cloud: sshd inactive', healthy({ ...refused, cloud: cloud({ guest: { agentOnline: true, serviceActive: false } }) }), 'SSHD_NOT_RUNNING'],
   ['cloud: sshd listens elsewhere', healthy({ ...refused, cloud: cloud({ guest: { agentOnline: true, serviceActive: true, listeningPorts: [2200] } }) }), 'SERVICE_ON_OTHER_PORT'],
   ['cloud: agent offline gives no guest verdict', healthy({ ...refused, cloud: cloud({ guest: { agentOnline: false, serviceActive: false } }) }), 'PORT_CLOSED'],
