@@ -32,6 +32,7 @@ function hostAnswers(e: Evidence): boolean {
 }
 
 const cloudState = (e: Evidence) => e.cloud?.instance;
+const protocolAnswered = (e: Evidence) => e.banner?.outcome === 'ssh' || e.rdp?.outcome === 'rdp';
 const guest = (e: Evidence) => (e.cloud?.guest?.agentOnline ? e.cloud.guest : undefined);
 
 /** Lines OpenSSH's sshd sends right before closing: MaxStartups and PerSourcePenalties. */
@@ -42,8 +43,10 @@ export function isSshdRefusal(line: string | undefined): boolean {
 
 export const RULES: readonly Rule[] = [
   // An isolated instance is usually also shut down: isolation is the more specific cause.
-  { code: 'INSTANCE_ISOLATED', when: (e) => !!cloudState(e)?.restrictState && cloudState(e)!.restrictState !== 'NORMAL' },
-  { code: 'INSTANCE_NOT_RUNNING', when: (e) => !!cloudState(e) && cloudState(e)!.state !== 'RUNNING' },
+  // When the protocol itself answered, something is serving this address: a stopped or
+  // isolated instance cannot be it, so the probe's view decides (with ADDRESS_NOT_INSTANCE).
+  { code: 'INSTANCE_ISOLATED', when: (e) => !protocolAnswered(e) && !!cloudState(e)?.restrictState && cloudState(e)!.restrictState !== 'NORMAL' },
+  { code: 'INSTANCE_NOT_RUNNING', when: (e) => !protocolAnswered(e) && !!cloudState(e) && cloudState(e)!.state !== 'RUNNING' },
   { code: 'DNS_FAILURE', when: (e) => !!e.dns && !e.dns.ok },
 
   // The port failed. Cloud records, when present, say why before the probe's guesses do.
@@ -118,6 +121,10 @@ export function findings(e: ClassifyInput, code: VerdictCode, lang: Lang): Findi
   const c = e.cloud;
   if (c) {
     if (c.instance && c.instance.publicIps.length === 0) add('NO_PUBLIC_IP');
+    const probed = e.tcp?.address;
+    if (c.instance && probed && ![...c.instance.publicIps, ...c.instance.privateIps].includes(probed)) {
+      add('ADDRESS_NOT_INSTANCE', { address: probed, instanceId: c.instanceId, ips: [...c.instance.publicIps, ...c.instance.privateIps].join(', ') || '-' });
+    }
     for (const err of c.errors) add('CLOUD_API_ERROR', { action: err.action ?? err.code ?? err.kind, message: err.message });
     if (c.securityGroups && !c.callerIp) add('CALLER_IP_UNKNOWN');
     if (c.guest && !c.guest.agentOnline) add('TAT_AGENT_OFFLINE');

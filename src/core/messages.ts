@@ -91,6 +91,7 @@ const M = {
   'finding.SLOW_BANNER': { en: 'The server took {time} to identify itself (usually under 100 ms): it may be overloaded or doing slow lookups.', ko: '서버가 식별 문자열을 보내는 데 {time} 이(가) 걸렸습니다(보통 100 ms 미만). 과부하이거나 느린 조회 중일 수 있습니다.' },
   'finding.MULTIPLE_ADDRESSES': { en: '{host} has {count} addresses; {address} was diagnosed.', ko: '{host} 에 주소가 {count}개 있으며 {address} 을(를) 진단했습니다.' },
   'finding.NO_PUBLIC_IP': { en: 'The instance has no public IP: it can only be reached from its VPC (or through a NAT/EIP).', ko: '인스턴스에 공인 IP가 없습니다. VPC 내부(또는 NAT/EIP)에서만 접근할 수 있습니다.' },
+  'finding.ADDRESS_NOT_INSTANCE': { en: '{address} is not an address of instance {instanceId} ({ips}): the cloud view may describe another machine than the one that answered.', ko: '{address} 은(는) 인스턴스 {instanceId} 의 주소({ips})가 아닙니다. 클라우드 정보가 실제로 응답한 장비와 다른 장비를 가리킬 수 있습니다.' },
   'finding.CLOUD_API_ERROR': { en: 'Tencent Cloud API {action} failed: {message}', ko: 'Tencent Cloud API {action} 호출 실패: {message}' },
   'finding.CALLER_IP_UNKNOWN': { en: 'Your public address is unknown, so the security groups were evaluated for any source (set it, or a detection URL, in the settings).', ko: '내 공인 주소를 알 수 없어 보안 그룹을 "모든 출발지" 기준으로 평가했습니다(설정에서 주소나 확인 URL을 지정하세요).' },
   'finding.TAT_AGENT_OFFLINE': { en: 'The Tencent Automation Tools agent on the instance is offline: in-guest checks could not run.', ko: '인스턴스의 Tencent Automation Tools 에이전트가 오프라인이라 게스트 내부 검사를 실행하지 못했습니다.' },

@@ -52,6 +52,7 @@ const TABLE: Array<[string, ClassifyInput, VerdictCode]> = [
   ['cloud: sshd inactive', healthy({ ...refused, cloud: cloud({ guest: { agentOnline: true, serviceActive: false } }) }), 'SSHD_NOT_RUNNING'],
   ['cloud: sshd listens elsewhere', healthy({ ...refused, cloud: cloud({ guest: { agentOnline: true, serviceActive: true, listeningPorts: [2200] } }) }), 'SERVICE_ON_OTHER_PORT'],
   ['cloud: agent offline gives no guest verdict', healthy({ ...refused, cloud: cloud({ guest: { agentOnline: false, serviceActive: false } }) }), 'PORT_CLOSED'],
+  ['cloud: stopped, yet SSH answers on the address (another machine)', healthy({ cloud: cloud({}, { state: 'STOPPED', publicIps: ['198.51.100.99'] }) }), 'OK'],
   ['cloud: group denies but the port answers', healthy({ cloud: cloud({ securityGroups: { verdict: 'deny', evaluatedFor: 'x' } }) }), 'OK'],
 ];
 
@@ -107,6 +108,11 @@ describe('(unit) classify', () => {
       const e = healthy({ cloud: cloud({ securityGroups: { verdict: 'allow', evaluatedFor: 'any' }, guest: { agentOnline: false }, errors: [{ kind: 'throttled', code: 'RequestLimitExceeded', message: 'slow down', action: 'DescribeNetworkAcls' }] }, { publicIps: [] }) });
       const c = codes(e);
       for (const want of ['NO_PUBLIC_IP', 'CLOUD_API_ERROR', 'CALLER_IP_UNKNOWN', 'TAT_AGENT_OFFLINE'] as const) assert.ok(c.includes(want), want);
+    });
+    it('an address that is not the instance\'s is named', () => {
+      const e = healthy({ cloud: cloud({}, { publicIps: ['198.51.100.99'], privateIps: [] }) });
+      assert.ok(codes(e).includes('ADDRESS_NOT_INSTANCE'));
+      assert.ok(!codes(healthy({ cloud: cloud() })).includes('ADDRESS_NOT_INSTANCE'));
     });
     it('several addresses are mentioned', () => {
       const e = healthy({ dns: { ok: true, literal: false, addresses: [{ address: '203.0.113.10', family: 4 }, { address: '2001:db8::1', family: 6 }], durationMs: 1 } });
