@@ -27,6 +27,9 @@ export interface DiagnoseDeps {
   guestChecks?: boolean;
 }
 
+/** How long the main port may stay silent before the other ports are tried alongside it. */
+export const EARLY_ALT_SCAN_MS = 1000;
+
 function hasCredentials(c?: Credentials): boolean {
   return !!c && !!(c.identityFile || c.privateKey || c.password || c.agent);
 }
@@ -135,8 +138,26 @@ async function probeNetwork(
       })
       : Promise.resolve(emit(icmpOffCheck(lang)));
     icmpRun.catch(() => undefined);
-    const tcp = await probes.tcp(address, target.port, opts(tcpDeadline.signal));
-    tcpDeadline.dispose();
+    const tcpRun = probes.tcp(address, target.port, opts(tcpDeadline.signal));
+    // A port still silent after the kernel's first SYN retransmission (1 s), with no echo
+    // reply either, is failing: look for the service on the other ports now, within the same
+    // timeout, so a host that drops everything costs one timeout rather than two.
+    let early: { run: Promise<AltPortResult[]>; stop: AbortController } | undefined;
+    const earlyMs = Math.min(EARLY_ALT_SCAN_MS, target.timeoutMs / 2);
+    const earlyTimer = target.altPorts.length ? setTimeout(() => {
+      if (e.icmp?.outcome === 'reply') return; // the RTT-adapted deadline ends the wait soon anyway
+      const stop = new AbortController();
+      const run = scanAltPorts(target, address, probes, undefined, AbortSignal.any([signal, stop.signal]), target.timeoutMs - earlyMs, deps.log);
+      run.catch(() => undefined);
+      early = { run, stop };
+    }, earlyMs) : undefined;
+    let tcp;
+    try {
+      tcp = await tcpRun;
+    } finally {
+      clearTimeout(earlyTimer);
+      tcpDeadline.dispose();
+    }
     e.tcp = tcp.result;
     emit(tcpCheck(tcp.result, lang));
     if (tcp.result.outcome === 'connected' || tcp.result.outcome === 'refused') icmpDeadline.adapt(tcp.result.durationMs, 'TCP');
@@ -160,16 +181,24 @@ async function probeNetwork(
           e.rdp = await probes.rdp(conn, opts());
           emit(rdpCheck(e.rdp, target.timeoutMs, lang));
         }
+      } else if (early) {
+        e.altPorts = await early.run;
+        emit(altPortsCheck(e.altPorts, target.protocol, target.timeoutMs - earlyMs, lang));
       } else if (target.altPorts.length) {
         // Wait for ping first: its RTT sets the alternative ports' deadline too.
         await icmpRun;
         throwIfCancelled(signal);
         const t0 = performance.now();
-        e.altPorts = await scanAltPorts(target, address, probes, e.icmp?.outcome === 'reply' ? e.icmp.rttMs : undefined, signal, opts);
+        e.altPorts = await scanAltPorts(target, address, probes, e.icmp?.outcome === 'reply' ? e.icmp.rttMs : undefined, signal, target.timeoutMs, deps.log);
         emit(altPortsCheck(e.altPorts, target.protocol, performance.now() - t0, lang));
       }
     } finally {
       conn?.close();
+      if (early && conn) {
+        // The main port answered after all: end the speculative scan and let it close its sockets.
+        early.stop.abort(new DeadlineReached(0, 'main port answered'));
+        await early.run.catch(() => undefined);
+      }
     }
     await icmpRun;
   } finally {
@@ -184,14 +213,14 @@ async function probeNetwork(
  */
 async function scanAltPorts(
   target: Target, address: string, probes: Probes, rttMs: number | undefined, signal: AbortSignal,
-  opts: (s?: AbortSignal) => ProbeOptions,
+  timeoutMs: number, log?: (line: string) => void,
 ): Promise<AltPortResult[]> {
   const ports = [...new Set(target.altPorts)].filter((p) => p !== target.port);
-  const deadline = new Deadline(signal, target.timeoutMs);
+  const deadline = new Deadline(signal, timeoutMs);
   if (rttMs !== undefined) deadline.adapt(rttMs, 'ICMP');
   try {
     return await Promise.all(ports.map(async (port) => {
-      const r = await probes.altPort(address, port, target.protocol, opts(deadline.signal));
+      const r = await probes.altPort(address, port, target.protocol, { timeoutMs, signal: deadline.signal, log });
       if (rttMs === undefined && (r.tcp.outcome === 'connected' || r.tcp.outcome === 'refused')) {
         rttMs = r.tcp.durationMs;
         deadline.adapt(rttMs, `port ${port}`);

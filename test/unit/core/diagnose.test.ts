@@ -48,7 +48,43 @@ function filteredHost(calls: string[]): Probes {
   };
 }
 
+/** A host that drops everything: every probe waits its whole timeout (or its deadline). */
+function blackHole(log: string[]): Probes {
+  const silentFor = (o: ProbeOptions) => new Promise<number>((resolve, reject) => {
+    const t = setTimeout(() => resolve(o.timeoutMs), o.timeoutMs);
+    o.signal.addEventListener('abort', () => {
+      clearTimeout(t);
+      if (o.signal.reason instanceof DeadlineReached) resolve(o.signal.reason.deadlineMs);
+      else reject(new CancelledError());
+    }, { once: true });
+  });
+  const base = filteredHost([]);
+  return {
+    ...base,
+    icmp: async (address, o) => { const d = await silentFor(o); return { outcome: 'timeout', method: 'raw-socket', address, durationMs: d }; },
+    tcp: async (address, port, o) => {
+      log.push(`tcp:${port} start`);
+      const d = await silentFor(o);
+      log.push(`tcp:${port} done`);
+      return { result: { outcome: 'timeout', address, port, deadlineMs: d, durationMs: d } };
+    },
+    altPort: async (address, port, _p, o) => {
+      log.push(`alt:${port} start timeout=${o.timeoutMs}`);
+      const d = await silentFor(o);
+      return { port, tcp: { outcome: 'timeout', address, port, deadlineMs: d, durationMs: d } };
+    },
+  };
+}
+
 describe('(unit) diagnose orchestration', () => {
+  it('a host that drops everything has its other ports tried within the same timeout', async () => {
+    const log: string[] = [];
+    const report = await diagnose({ ...baseTarget, timeoutMs: 400, altPorts: [2222] }, { probes: blackHole(log) });
+    assert.strictEqual(report.verdict.code, 'NO_RESPONSE');
+    // The scan starts while the main port is still waiting, and only gets what is left of the timeout.
+    assert.deepStrictEqual(log, ['tcp:22 start', 'alt:2222 start timeout=200', 'tcp:22 done']);
+  });
+
   it('a ping reply shortens the wait for a silent port to the RTT-derived deadline', async () => {
     const calls: string[] = [];
     const report = await diagnose({ ...baseTarget, altPorts: [2222] }, { probes: filteredHost(calls) });
