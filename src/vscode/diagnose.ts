@@ -64,9 +64,9 @@ export class DiagnoseController implements PanelHost {
     const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Diagnose CVM'), placeHolder: vscode.l10n.t('Choose an instance to diagnose'), matchOnDescription: true });
     if (!picked) return undefined;
     if (picked.id) return this.store.get(picked.id);
-    const host = await vscode.window.showInputBox({ title: vscode.l10n.t('Diagnose CVM'), prompt: vscode.l10n.t('Host name or IP address of the instance'), validateInput: validateHost, ignoreFocusOut: true });
+    const host = await vscode.window.showInputBox({ title: `${vscode.l10n.t('Diagnose CVM')} (1/2)`, prompt: vscode.l10n.t('Host name or IP address of the instance'), validateInput: validateHost, ignoreFocusOut: true });
     if (host === undefined) return undefined;
-    const port = await vscode.window.showInputBox({ title: vscode.l10n.t('Diagnose CVM'), prompt: vscode.l10n.t('Port'), value: '22', validateInput: validatePort, ignoreFocusOut: true });
+    const port = await vscode.window.showInputBox({ title: `${vscode.l10n.t('Diagnose CVM')} (2/2)`, prompt: vscode.l10n.t('Port'), value: '22', validateInput: validatePort, ignoreFocusOut: true });
     if (port === undefined) return undefined;
     return { host: parseHost(host.trim()), port: parsePort(port.trim()), protocol: 'ssh' };
   }

@@ -43,7 +43,12 @@ export class ReportPanel implements vscode.Disposable {
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(VIEW_TYPE, ReportPanel.titleFor(target), vscode.ViewColumn.Active, ReportPanel.options(host.extensionUri));
-    return new ReportPanel(host, panel, target);
+    try {
+      return new ReportPanel(host, panel, target);
+    } catch (e) {
+      panel.dispose(); // never leave an empty panel behind
+      throw e;
+    }
   }
 
   /** For the serializer: adopt a restored panel, or dispose it when its state is unusable. */
@@ -71,7 +76,6 @@ export class ReportPanel implements vscode.Disposable {
   }
 
   private constructor(private readonly host: PanelHost, readonly panel: vscode.WebviewPanel, public target: ReportTargetView) {
-    ReportPanel.panels.set(target.key, this);
     const webview = panel.webview;
     const media = vscode.Uri.joinPath(host.extensionUri, 'media');
     webview.html = buildShellHtml({
@@ -83,6 +87,7 @@ export class ReportPanel implements vscode.Disposable {
       title: ReportPanel.titleFor(target),
     });
     panel.iconPath = vscode.Uri.joinPath(media, 'activity.svg');
+    ReportPanel.panels.set(target.key, this);
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       webview.onDidReceiveMessage((m: unknown) => {

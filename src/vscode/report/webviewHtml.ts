@@ -11,7 +11,9 @@ export function makeNonce(): string {
 
 export function buildCsp(cspSource: string, nonce: string): string {
   if (!/^[A-Za-z0-9+/=]{16,}$/.test(nonce)) throw new Error('bad nonce');
-  if (/[;\s'"]/.test(cspSource.replace(/ /g, ''))) throw new Error('bad cspSource');
+  // cspSource is a source list chosen by the host (e.g. "'self' https://*.vscode-cdn.net" in
+  // web hosts): allow its quotes and spaces, refuse anything that could end the directive.
+  if (/[;,\r\n"]/.test(cspSource) || !cspSource.trim()) throw new Error('bad cspSource');
   return [
     "default-src 'none'",
     `img-src ${cspSource} data:`,

@@ -19,6 +19,9 @@ describe('(unit) webview CSP and shell', () => {
     assert.ok(!/unsafe-(inline|eval)/.test(csp));
     assert.throws(() => buildCsp(src, "x' 'unsafe-inline"));
     assert.throws(() => buildCsp("x; script-src *", n));
+    assert.throws(() => buildCsp('', n));
+    // Web hosts (code-server) pass a source list with quotes and spaces.
+    assert.ok(buildCsp("'self' https://*.vscode-cdn.net", n).includes("style-src 'self' https://*.vscode-cdn.net;"));
   });
 
   it('the shell has no inline script, no inline style and escapes its inputs', () => {

@@ -1,0 +1,223 @@
+// (e2e) The packaged VSIX in real VS Code (code-server + Debian chromium), used as a person
+// would: add an instance through the palette's input boxes, diagnose a REAL OpenSSH sshd,
+// read the verdict and remediation from the report webview, check the tree item and the
+// pinned status-bar item, switch the report language to Korean, and diagnose a closed port.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Browser, Frame, Page } from 'playwright-core';
+import { launchBrowser, openWorkbench, ROOT, screenshot, startCodeServer, type CodeServer } from './harness';
+import { startSshTarget, type SshTarget } from './sshd';
+
+const VSIX = process.env.CVM_VSIX ?? path.join(ROOT, 'cvm-doctor.vsix');
+
+async function palette(page: Page, command: string): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${command}`);
+  // Wait until the first row is exactly our command, then run it.
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: command }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/** Answers the current input box / quick pick (waiting for its title step) with `text`. */
+async function answer(page: Page, titleIncludes: string, text: string): Promise<void> {
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: titleIncludes }).waitFor();
+  const input = page.locator('.quick-input-widget input.input');
+  await input.fill(text);
+  await page.waitForTimeout(150); // let validation run
+  await page.keyboard.press('Enter');
+}
+
+/** The report webview's inner frame (VS Code nests webviews two iframes deep). */
+async function reportFrame(page: Page, ms = 30_000): Promise<Frame> {
+  const end = Date.now() + ms;
+  for (;;) {
+    for (const f of page.frames()) {
+      if (await f.$('#app').catch(() => null)) return f;
+    }
+    if (Date.now() > end) throw new Error('report webview not found');
+    await page.waitForTimeout(200);
+  }
+}
+
+/** Waits for a finished report in the frame whose target line contains `hostPort`. */
+async function waitVerdict(page: Page, hostPort: string, ms = 60_000): Promise<{ frame: Frame; code: string }> {
+  const end = Date.now() + ms;
+  for (;;) {
+    for (const f of page.frames()) {
+      const target = await f.$eval('#target', (e) => e.textContent ?? '').catch(() => '');
+      if (!target.includes(hostPort)) continue;
+      const code = await f.$eval('#verdict-code', (e) => e.textContent ?? '').catch(() => '');
+      const running = await f.$('#running').catch(() => null);
+      if (code && !running) return { frame: f, code };
+    }
+    if (Date.now() > end) throw new Error(`no verdict for ${hostPort} within ${ms} ms`);
+    await page.waitForTimeout(250);
+  }
+}
+
+/** Edits the user settings as a person would: Open User Settings (JSON), replace, save. */
+async function setUserSetting(page: Page, cs: CodeServer, key: string, value: unknown): Promise<void> {
+  const settings = { ...JSON.parse(fs.readFileSync(cs.settingsFile, 'utf8')), [key]: value };
+  await palette(page, 'Preferences: Open User Settings (JSON)');
+  // Newer workbenches open settings.json in a floating editor: find it by its text.
+  const editor = page.locator('.monaco-editor .view-lines', { hasText: 'cvmDoctor.knownHostsPath' }).first();
+  await editor.waitFor();
+  await editor.click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(JSON.stringify(settings, null, 2));
+  await page.keyboard.press('ControlOrMeta+S');
+  const end = Date.now() + 15_000;
+  while (JSON.parse(fs.readFileSync(cs.settingsFile, 'utf8'))[key] !== value) {
+    if (Date.now() > end) throw new Error(`settings.json not saved with ${key}`);
+    await page.waitForTimeout(200);
+  }
+  await page.keyboard.press('Escape'); // a floating editor closes on Escape
+  const tab = page.locator('.tab', { hasText: 'settings.json' });
+  if (await tab.count()) await tab.locator('.codicon-close').first().click(); // a tabbed one
+  await page.waitForTimeout(500);
+}
+
+async function text(frame: Frame, sel: string): Promise<string> {
+  return frame.$eval(sel, (e) => (e as HTMLElement).innerText);
+}
+
+describe('(e2e) CVM Doctor in real VS Code', function () {
+  this.timeout(240_000);
+  let ssh: SshTarget;
+  let cs: CodeServer;
+  let browser: Browser;
+  let page: Page;
+  const name = 'e2e-web';
+
+  before(async function () {
+    this.timeout(180_000);
+    assert.ok(fs.existsSync(VSIX), `VSIX missing: ${VSIX} (npm run package)`);
+    ssh = await startSshTarget();
+    cs = await startCodeServer({
+      vsix: VSIX,
+      settings: {
+        'cvmDoctor.knownHostsPath': ssh.knownHostsPath,
+        'cvmDoctor.pollIntervalSeconds': 3,
+        'cvmDoctor.probeTimeoutMs': 2000,
+        // Loopback fallback: other suites may listen on loopback's usual alternative ports.
+        ...(ssh.kind === 'loopback' ? { 'cvmDoctor.alternativePorts': [] } : {}),
+      },
+    });
+    browser = await launchBrowser();
+    page = await openWorkbench(browser, `${cs.url}/?folder=${encodeURIComponent(cs.workspace)}`);
+  });
+
+  after(async function () {
+    this.timeout(30_000);
+    if (page) await screenshot(page, 'e2e-final');
+    await browser?.close().catch(() => undefined);
+    if (this.currentTest?.state === 'failed' && cs) fs.writeFileSync(path.join(ROOT, 'test-results', 'code-server.log'), cs.log());
+    await cs?.stop();
+    await ssh?.stop();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) await screenshot(page, `e2e-failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
+  });
+
+  it('shows the CVM Doctor view with its welcome buttons', async () => {
+    await page.locator('.activitybar [aria-label^="CVM Doctor"]').first().click({ timeout: 40_000 });
+    const welcome = page.locator('.welcome-view-content', { hasText: 'No saved instances yet' });
+    await welcome.waitFor();
+    assert.ok(await welcome.locator('a, .monaco-button', { hasText: 'Add Instance' }).count() >= 1);
+  });
+
+  it('adds an instance through the guided input boxes', async () => {
+    await palette(page, 'CVM Doctor: Add Instance');
+    await answer(page, '(1/7)', ssh.host);
+    await answer(page, '(2/7)', 'SSH');
+    await answer(page, '(3/7)', String(ssh.port));
+    await answer(page, '(4/7)', 'root');
+    await answer(page, '(5/7)', name);
+    await answer(page, '(6/7)', '');
+    await answer(page, '(7/7)', '');
+    const row = page.locator('.monaco-list-row', { hasText: name });
+    await row.waitFor();
+    assert.match(await row.innerText(), new RegExp(`root@${ssh.host.replace(/\./g, '\\.')}:${ssh.port}`));
+  });
+
+  it('watches reachability: the tree icon turns green with the real sshd', async () => {
+    const row = page.locator('.monaco-list-row', { hasText: name });
+    await row.locator('.codicon-pass-filled').waitFor({ timeout: 20_000 });
+    assert.match((await row.getAttribute('aria-label')) ?? '', /Reachable \(/);
+    await screenshot(page, 'e2e-tree');
+  });
+
+  it('diagnoses the real sshd from the palette: OK with timeline and findings', async () => {
+    await palette(page, 'CVM Doctor: Diagnose CVM');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+    await page.keyboard.type(name);
+    await page.keyboard.press('Enter');
+    const { frame, code } = await waitVerdict(page, `${ssh.host}:${ssh.port}`);
+    assert.strictEqual(code, 'OK');
+    const checks = await frame.$$eval('#timeline li', (lis) => lis.map((li) => `${(li as HTMLElement).dataset.check}:${(li as HTMLElement).dataset.status}`));
+    for (const id of ['dns', 'tcp', 'banner', 'kex']) assert.ok(checks.some((c) => c.startsWith(`${id}:`)), `timeline has ${id}: ${checks}`);
+    assert.ok(checks.includes('tcp:pass') && checks.includes('banner:pass'), checks.join());
+    assert.match(await text(frame, '#timeline'), /OpenSSH/);
+    assert.match(await text(frame, '#findings'), /HOST_KEY_UNKNOWN/);
+    await screenshot(page, 'e2e-report-ok');
+  });
+
+  it('pins the instance: the status bar shows it with its latency, and the tooltip has the verdict', async () => {
+    await palette(page, 'CVM Doctor: Pin to Status Bar');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const item = page.locator('.statusbar-item', { hasText: name });
+    await item.waitFor();
+    await item.locator('.codicon-pass-filled').waitFor({ timeout: 20_000 });
+    assert.match(await item.innerText(), new RegExp(`${name} \\d+ ms`));
+    await page.locator('.activitybar [aria-label^="CVM Doctor"]').first().hover(); // move away first
+    await item.hover();
+    const hover = page.locator('.monaco-hover, .workbench-hover', { hasText: 'Last verdict: OK' });
+    await hover.first().waitFor({ timeout: 10_000 });
+    await screenshot(page, 'e2e-statusbar');
+    // The tree shows the verdict code too.
+    assert.match(await page.locator('.monaco-list-row[role="treeitem"]', { hasText: name }).innerText(), /OK/);
+  });
+
+  it('switches cvmDoctor.language to ko and re-runs: the report is Korean', async () => {
+    await setUserSetting(page, cs, 'cvmDoctor.language', 'ko');
+    let { frame } = await waitVerdict(page, `${ssh.host}:${ssh.port}`);
+    // The shown report keeps its language (one page never mixes two); Re-run makes a Korean one.
+    await frame.click('#rerun');
+    await page.waitForTimeout(300);
+    const end2 = Date.now() + 60_000;
+    for (;;) {
+      ({ frame } = await waitVerdict(page, `${ssh.host}:${ssh.port}`));
+      const title = await text(frame, '#verdict-title');
+      if (/[\uac00-\ud7a3]/.test(title)) break;
+      if (Date.now() > end2) assert.fail(`report not Korean: ${title}`);
+      await page.waitForTimeout(300);
+    }
+    assert.strictEqual(await text(frame, '#verdict-code'), 'OK');
+    assert.match(await text(frame, '#rerun'), /다시 실행/);
+    assert.match(await text(frame, 'body'), /검사/);
+    await screenshot(page, 'e2e-report-ko');
+  });
+
+  it('diagnoses a closed port on the same host: PORT_CLOSED with remediation', async () => {
+    await setUserSetting(page, cs, 'cvmDoctor.language', 'en');
+    await palette(page, 'CVM Doctor: Diagnose CVM');
+    await page.keyboard.type('Enter a host');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Enter a host' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await answer(page, 'Diagnose CVM (1/2)', ssh.host);
+    await answer(page, 'Diagnose CVM (2/2)', String(ssh.closedPort));
+    const { frame, code } = await waitVerdict(page, `${ssh.host}:${ssh.closedPort}`);
+    assert.strictEqual(code, 'PORT_CLOSED');
+    const steps = await frame.$$eval('#remediation li', (lis) => lis.map((l) => (l as HTMLElement).innerText));
+    assert.ok(steps.length >= 1, 'remediation steps listed');
+    assert.ok(await frame.$('#timeline li[data-check="tcp"][data-status="fail"]'), 'tcp check failed');
+    await screenshot(page, 'e2e-report-closed');
+  });
+});

@@ -1,0 +1,143 @@
+/**
+ * Real VS Code for tests: code-server (installed by scripts/setup-code-server.sh into
+ * .code-server/) started on 127.0.0.1 with its own user-data and extensions dirs, and Debian
+ * chromium driven by playwright-core. Every process is spawned with argv only, in its own
+ * process group, and killed (whole group) by `stop()`; every wait is bounded.
+ */
+import { ChildProcess, execFile, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const ROOT = path.resolve(__dirname, '../../..');
+export const RESULTS = path.join(ROOT, 'test-results');
+
+export function codeServerEnv(): { node24: string; codeServer: string } {
+  const envFile = path.join(ROOT, '.code-server', 'env');
+  const kv = Object.fromEntries(fs.readFileSync(envFile, 'utf8').trim().split('\n').map((l) => l.split('=', 2) as [string, string]));
+  if (!kv.NODE24 || !kv.CODE_SERVER) throw new Error(`${envFile} incomplete: run scripts/setup-code-server.sh`);
+  return { node24: kv.NODE24, codeServer: kv.CODE_SERVER };
+}
+
+export async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { env, timeout: timeoutMs, maxBuffer: 8 << 20 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${path.basename(cmd)} ${args.join(' ')}: ${err.message}\n${stderr}`)) : resolve(stdout));
+  });
+}
+
+function killGroup(p: ChildProcess | undefined): Promise<void> {
+  if (!p || p.exitCode !== null || p.signalCode !== null || !p.pid) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = setTimeout(() => {
+      try { process.kill(-p.pid!, 'SIGKILL'); } catch { /* gone */ }
+      resolve();
+    }, 3000);
+    p.once('exit', () => { clearTimeout(done); resolve(); });
+    try { process.kill(-p.pid!, 'SIGTERM'); } catch { clearTimeout(done); resolve(); }
+  });
+}
+
+export interface CodeServer {
+  url: string;
+  port: number;
+  userDataDir: string;
+  extensionsDir: string;
+  workspace: string;
+  settingsFile: string;
+  log(): string;
+  stop(): Promise<void>;
+}
+
+export async function startCodeServer(o: { vsix?: string; settings?: Record<string, unknown>; smokeTestDriver?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<CodeServer> {
+  const { node24, codeServer } = codeServerEnv();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cvmd-cs-'));
+  const userDataDir = path.join(tmp, 'user');
+  const extensionsDir = path.join(tmp, 'ext');
+  const workspace = path.join(tmp, 'ws');
+  for (const d of [userDataDir, extensionsDir, workspace, path.join(userDataDir, 'User')]) fs.mkdirSync(d, { recursive: true });
+  const settingsFile = path.join(userDataDir, 'User', 'settings.json');
+  fs.writeFileSync(settingsFile, JSON.stringify({
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'security.workspace.trust.enabled': false,
+    'telemetry.telemetryLevel': 'off',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    // The e2e edits settings.json by typing: no auto-inserted brackets, quotes or indentation.
+    'editor.autoClosingBrackets': 'never',
+    'editor.autoClosingQuotes': 'never',
+    'editor.autoSurround': 'never',
+    'editor.autoIndent': 'none',
+    'editor.formatOnType': false,
+    'editor.acceptSuggestionOnEnter': 'off',
+    ...o.settings,
+  }, null, 2));
+  const env = { ...process.env, ...o.env, PATH: `${path.dirname(node24)}:${process.env.PATH}` };
+  if (o.vsix) {
+    await run(codeServer, ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', o.vsix], env, 120_000);
+  }
+  const port = await freePort();
+  const args = ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
+    '--disable-workspace-trust', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
+  if (o.smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
+  args.push(workspace);
+  const child = spawn(codeServer, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const keep = (d: Buffer) => { out = (out + d.toString()).slice(-20_000); };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`code-server exited ${child.exitCode}\n${out}`);
+    try {
+      const r = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
+      if (r.ok) break;
+    } catch { /* not yet */ }
+    if (Date.now() > deadline) {
+      await killGroup(child);
+      throw new Error(`code-server did not answer within 60 s\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    url, port, userDataDir, extensionsDir, workspace, settingsFile,
+    log: () => out,
+    stop: async () => {
+      await killGroup(child);
+      fs.rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'],
+    timeout: 30_000,
+  });
+}
+
+export async function openWorkbench(browser: Browser, url: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.setDefaultTimeout(20_000);
+  await page.goto(url, { timeout: 60_000 });
+  await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+  return page;
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(RESULTS, { recursive: true });
+  await page.screenshot({ path: path.join(RESULTS, `${name}.png`) }).catch(() => undefined);
+}
