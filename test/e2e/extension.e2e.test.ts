@@ -31,18 +31,6 @@ async function answer(page: Page, titleIncludes: string, text: string): Promise<
   await page.keyboard.press('Enter');
 }
 
-/** The report webview's inner frame (VS Code nests webviews two iframes deep). */
-async function reportFrame(page: Page, ms = 30_000): Promise<Frame> {
-  const end = Date.now() + ms;
-  for (;;) {
-    for (const f of page.frames()) {
-      if (await f.$('#app').catch(() => null)) return f;
-    }
-    if (Date.now() > end) throw new Error('report webview not found');
-    await page.waitForTimeout(200);
-  }
-}
-
 /** Waits for a finished report in the frame whose target line contains `hostPort`. */
 async function waitVerdict(page: Page, hostPort: string, ms = 60_000): Promise<{ frame: Frame; code: string }> {
   const end = Date.now() + ms;
@@ -155,8 +143,8 @@ describe('(e2e) CVM Doctor in real VS Code', function () {
 
   it('diagnoses the real sshd from the palette: OK with timeline and findings', async () => {
     await palette(page, 'CVM Doctor: Diagnose CVM');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
     await page.keyboard.type(name);
+    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first().waitFor();
     await page.keyboard.press('Enter');
     const { frame, code } = await waitVerdict(page, `${ssh.host}:${ssh.port}`);
     assert.strictEqual(code, 'OK');
@@ -209,7 +197,8 @@ describe('(e2e) CVM Doctor in real VS Code', function () {
     await setUserSetting(page, cs, 'cvmDoctor.language', 'en');
     await palette(page, 'CVM Doctor: Diagnose CVM');
     await page.keyboard.type('Enter a host');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Enter a host' }).first().waitFor();
+    // Enter only once the filter has made "Enter a host…" the focused (first) row.
+    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Enter a host' }).first().waitFor();
     await page.keyboard.press('Enter');
     await answer(page, 'Diagnose CVM (1/2)', ssh.host);
     await answer(page, 'Diagnose CVM (2/2)', String(ssh.closedPort));

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The VS Code tests in REAL VS Code: installs code-server + Node 24 (cached in .code-server/),
+# builds and packages the VSIX, then runs (e2e) the user journey and the (integration) suites
+# inside code-server's extension host. Bounded, idempotent; the harness kills code-server,
+# chromium and sshd (whole process groups) and removes its temp dirs; exits non-zero on failure.
+# Debian packages needed: chromium libkrb5-dev openssh-server openssh-client (lab: iproute2 nftables).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+command -v /usr/bin/chromium >/dev/null || { echo "test-vscode: /usr/bin/chromium missing (apt-get install chromium)"; exit 1; }
+timeout 1500 bash scripts/setup-code-server.sh
+[ -d node_modules/playwright-core ] || timeout 600 npm ci --no-audit --no-fund
+timeout 300 npx tsc -p .
+timeout 300 npm run --silent package >/dev/null
+mkdir -p test-results
+TALLY="${CVM_TEST_TALLY:-$(mktemp)}"
+export CVM_TEST_TALLY="$TALLY"
+: >"$TALLY.vscode"
+rc=0
+CVM_TEST_TALLY="$TALLY.vscode" timeout 900 npx mocha --reporter out/test/support/countingReporter.js --timeout 240000 --exit \
+  out/test/e2e/extension.e2e.test.js out/test/e2e/integration.e2e.test.js || rc=$?
+cat "$TALLY.vscode" >>"$TALLY" 2>/dev/null || true
+node -e '
+const lines = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").filter(Boolean).map(JSON.parse);
+const t = lines.reduce((a, l) => ({ passed: a.passed + l.passed, failed: a.failed + l.failed, skipped: a.skipped + l.skipped }), { passed: 0, failed: 0, skipped: 0 });
+console.log(`test-vscode: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped (screenshots in test-results/)`);
+' "$TALLY.vscode" || true
+rm -f "$TALLY.vscode"
+exit $rc
