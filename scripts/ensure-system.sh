@@ -4,7 +4,8 @@
 # when everything is there. Not root: says what is missing and carries on (lab tests skip).
 set -euo pipefail
 
-PACKAGES=(openssh-server openssh-client nftables iproute2 iputils-ping nmap xrdp chromium libkrb5-dev procps)
+# fonts-nanum: Korean glyphs in the VS Code screenshots (test-results/).
+PACKAGES=(openssh-server openssh-client nftables iproute2 iputils-ping nmap xrdp chromium libkrb5-dev procps passwd fonts-nanum)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -28,6 +28,9 @@ if [ ! -x "$CS_BIN" ]; then
   for p in chromium; do command -v "$p" >/dev/null || echo "[setup] warning: Debian package '$p' missing"; done
   echo "[setup] installing code-server@$CS_VERSION (takes a few minutes the first time)"
   # code-server's postinstall builds native modules against the running Node: Node 24 first.
+  # It reads the Node version from $npm_config_user_agent, which an outer `npm test` (Node 20)
+  # exports and the inner npm would take as configuration: drop it so npm sets its own.
+  env -u npm_config_user_agent \
   PATH="$NODE24_BIN_DIR:$PATH" npm_config_nodedir="$(dirname "$NODE24_BIN_DIR")" \
     npm_config_update_notifier=false \
     timeout 1200 npm install --no-audit --no-fund --prefix "$CS_PREFIX" "code-server@$CS_VERSION" >"$CS_DIR/install.log" 2>&1 \

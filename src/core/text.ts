@@ -27,6 +27,7 @@ export function escapeHtml(s: string): string {
 
 /** Milliseconds for display: "0.4 ms", "12 ms", "1.52 s". */
 export function formatMs(ms: number): string {
+  if (ms > 0 && ms < 1) return `${Math.max(0.01, Math.round(ms * 100) / 100)} ms`;
   if (ms < 10) return `${Math.round(ms * 10) / 10} ms`;
   if (ms < 1000) return `${Math.round(ms)} ms`;
   return `${(ms / 1000).toFixed(2)} s`;
