@@ -26,6 +26,13 @@ export interface ReportLabels {
   target: string;
   duration: string;
   waiting: string;
+  /** The Cloud section (checks cloud.*) and its actions. */
+  cloud: string;
+  decidingRule: string;
+  implicitDeny: string;
+  instanceState: string;
+  openPort: string;
+  undoOpenPort: string;
   status: Record<Check['status'], string>;
   checkNames: Partial<Record<CheckId, string>>;
 }
@@ -50,6 +57,10 @@ export interface PanelState {
   report?: Report;
   /** A non-diagnostic failure (e.g. invalid input), already localised. */
   error?: string;
+  /** A one-line note from the extension (e.g. after a rule was added), already localised. */
+  note?: string;
+  /** Cloud actions the extension can take for this saved instance. */
+  cloudActions?: { openPort: boolean; undo: boolean };
 }
 
 /** What the webview keeps with `setState` so the serializer can restore it after reload. */
@@ -70,7 +81,11 @@ export type FromWebview =
   | { type: 'copyMarkdown' }
   | { type: 'saveHtml' }
   | { type: 'copyText'; text: string; id: string }
-  | { type: 'openLink'; url: string };
+  | { type: 'openLink'; url: string }
+  /** "Open port for my IP": the extension builds, confirms and applies the rule. */
+  | { type: 'openPort' }
+  /** "Remove the rule CVM Doctor added". */
+  | { type: 'undoOpenPort' };
 
 /** Validates a message from the webview (it is a separate, less trusted context). */
 export function isFromWebview(m: unknown): m is FromWebview {
@@ -81,6 +96,8 @@ export function isFromWebview(m: unknown): m is FromWebview {
     case 'rerun':
     case 'copyMarkdown':
     case 'saveHtml':
+    case 'openPort':
+    case 'undoOpenPort':
       return true;
     case 'copyText':
       return typeof o.text === 'string' && typeof o.id === 'string' && o.text.length < 100_000;

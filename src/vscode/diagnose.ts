@@ -1,8 +1,9 @@
 /**
  * Diagnose CVM: resolves what to diagnose (tree item, status bar, palette pick or an ad-hoc
  * host), runs the engine under a cancellable progress notification that names each check as
- * it finishes, and streams the checks into that target's report panel. Also answers the
- * panel's messages (re-run, copy, save, links).
+ * it finishes, and streams the checks into that target's report panel. A saved Tencent Cloud
+ * instance also gets the cloud's view (with the user's consent for in-guest checks). Also
+ * answers the panel's messages (re-run, copy, save, links, open port for my IP and its undo).
  */
 import * as fs from 'fs';
 import * as vscode from 'vscode';
@@ -12,6 +13,7 @@ import { renderMarkdown } from '../core/render/markdown';
 import { parseHost, parsePort } from '../core/validate';
 import type { FromWebview, PanelState, ReportTargetView } from '../shared/protocol';
 import { toAbortSignal } from './cancellation';
+import type { TencentCloud } from './cloud/tencent';
 import { buildTarget, gatherCredentials, runDiagnosis, type TargetSpec } from './engine';
 import { effectiveLang, type Localizer } from './i18n';
 import type { InstanceStore } from './instances/store';
@@ -30,16 +32,21 @@ export class DiagnoseController implements PanelHost {
     private readonly reach: ReachabilityService,
     private readonly log: Logger,
     private readonly loc: Localizer,
+    private readonly tencent: TencentCloud,
   ) {}
 
   private lang() {
     return effectiveLang(readSettings().language);
   }
 
-  stateFor(target: ReportTargetView, cur: { report?: Report; checks: Check[]; running: boolean; error?: string }): PanelState {
+  stateFor(target: ReportTargetView, cur: { report?: Report; checks: Check[]; running: boolean; error?: string; note?: string }): PanelState {
     const lang = cur.report?.lang ?? this.lang();
     // Static labels follow the report's language so one page never mixes two languages.
-    return { target, lang, labels: reportLabels(this.loc, lang), ...cur };
+    const cloudActions = target.key.startsWith('adhoc:') ? undefined : {
+      openPort: !cur.running && this.tencent.canOpenPort(cur.report, target.key),
+      undo: this.tencent.undos(target.key).length > 0,
+    };
+    return { target, lang, labels: reportLabels(this.loc, lang), ...cur, ...(cloudActions ? { cloudActions } : {}) };
   }
 
   /** Command entry: `arg` is an instance id (status bar), a tree node, or nothing (palette). */
@@ -97,13 +104,17 @@ export class DiagnoseController implements PanelHost {
     const settings = readSettings();
     const lang = effectiveLang(settings.language);
     const target = buildTarget(spec, settings);
+    // Asked before the run starts: the consent modal must not race the progress notification.
+    const cloud = target.cloud ? await this.tencent.forDiagnosis(spec) : undefined;
+    if (panel.isRunning) return undefined;
     panel.startRun();
-    this.log.info('diagnose', `start ${target.protocol}://${target.host}:${target.port} lang=${lang} timeout=${target.timeoutMs}ms`);
+    this.log.info('diagnose', `start ${target.protocol}://${target.host}:${target.port} lang=${lang} timeout=${target.timeoutMs}ms${cloud ? ` cloud=${target.cloud?.instanceId} guest=${cloud.guestChecks}` : ''}`);
     const labels = reportLabels(this.loc, lang);
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Diagnosing {0}', spec.name ?? spec.host), cancellable: true },
       async (progress, token) => {
         const abort = toAbortSignal(token);
+        if (cloud) progress.report({ message: vscode.l10n.t('Probing the network and reading the Tencent Cloud view…') });
         try {
           const credentials = await gatherCredentials(spec, this.store, this.log);
           const report = await runDiagnosis(target, {
@@ -111,6 +122,8 @@ export class DiagnoseController implements PanelHost {
             credentials,
             log: this.log,
             signal: abort.signal,
+            cloud: cloud?.cloud,
+            guestChecks: cloud?.guestChecks,
             onCheck: (c) => {
               this.log.debug('diagnose', `check ${c.id} ${c.status} ${Math.round(c.durationMs)}ms: ${c.summary}`);
               progress.report({ message: `${labels.checkNames[c.id] ?? c.id}: ${labels.status[c.status]}` });
@@ -178,6 +191,21 @@ export class DiagnoseController implements PanelHost {
         }
         if (u.scheme !== 'https') return;
         await vscode.env.openExternal(u);
+        return;
+      }
+      case 'openPort':
+      case 'undoOpenPort': {
+        const id = panel.target.key;
+        const done = m.type === 'openPort'
+          ? !!panel.report && await this.tencent.openPort(id, panel.report)
+          : await this.tencent.undo(id);
+        if (!done) return;
+        const text = m.type === 'openPort'
+          ? vscode.l10n.t('The rule was added. Re-run the diagnosis to see the effect.')
+          : vscode.l10n.t('The rule CVM Doctor added was removed. Re-run the diagnosis to see the effect.');
+        panel.setNote(text);
+        const rerun = vscode.l10n.t('Re-run');
+        if (await vscode.window.showInformationMessage(text, rerun) === rerun) await this.run(this.specFor(panel.target));
         return;
       }
       case 'ready':

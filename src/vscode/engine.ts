@@ -1,13 +1,14 @@
 /**
  * The adapter's one door into the engine: builds a Target from a saved instance (or an ad-hoc
  * host) and the settings, gathers credentials from SecretStorage, and runs `diagnose` with
- * the probe set. Nothing here is VS Code UI; the caller owns progress and cancellation.
+ * the probe set (and the cloud inspector, when the caller has one). Nothing here is VS Code UI; the caller owns progress and cancellation.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { diagnose } from '../core/diagnose';
 import type { Check, Credentials, Lang, Report, Target } from '../core/model';
+import type { CloudInspector } from '../core/probes';
 import { createProbes } from '../probes/index';
 import type { Instance } from './instances/instance';
 import type { InstanceStore } from './instances/store';
@@ -65,7 +66,7 @@ export async function gatherCredentials(spec: TargetSpec, store: InstanceStore, 
 
 export async function runDiagnosis(
   target: Target,
-  o: { lang: Lang; credentials?: Credentials; log: Logger; onCheck: (c: Check) => void; signal: AbortSignal },
+  o: { lang: Lang; credentials?: Credentials; log: Logger; onCheck: (c: Check) => void; signal: AbortSignal; cloud?: CloudInspector; guestChecks?: boolean },
 ): Promise<Report> {
   const trace = (l: string) => o.log.trace('probe', l);
   return diagnose(target, {
@@ -74,5 +75,7 @@ export async function runDiagnosis(
     lang: o.lang,
     onCheck: o.onCheck,
     log: trace,
+    cloud: o.cloud,
+    guestChecks: o.guestChecks,
   }, o.signal);
 }

@@ -5,6 +5,7 @@
  * load lazily when a diagnosis runs.
  */
 import * as vscode from 'vscode';
+import { TencentCloud } from './cloud/tencent';
 import { DiagnoseController } from './diagnose';
 import { Localizer } from './i18n';
 import { Commands, InstanceCommands } from './instances/commands';
@@ -23,6 +24,9 @@ export interface CvmDoctorApi {
   store: InstanceStore;
   reach: ReachabilityService;
   controller: DiagnoseController;
+  tencent: TencentCloud;
+  /** The extension's globalState, so tests can prove what is (not) stored there. */
+  globalState: vscode.Memento;
   activationMs: number;
 }
 
@@ -35,13 +39,17 @@ export function activate(context: vscode.ExtensionContext): CvmDoctorApi {
   const view = vscode.window.createTreeView(TREE_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false });
   const status = new PinnedStatusBar(store, reach);
   const loc = new Localizer(context.extensionPath);
-  const controller = new DiagnoseController(context.extensionUri, store, reach, log, loc);
+  const tencent = new TencentCloud(context.globalState, context.secrets, store, log);
+  const controller = new DiagnoseController(context.extensionUri, store, reach, log, loc, tencent);
   const commands = new InstanceCommands(store, reach, log);
 
   context.subscriptions.push(
     log, store, reach, tree, view, status,
     reach.onDidChange(() => tree.refresh()),
+    tencent,
     ...commands.register(),
+    ...tencent.register(),
+    tencent.onDidChange(() => controller.refreshPanels()),
     vscode.commands.registerCommand(Commands.diagnose, (arg) => controller.command(arg)),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, controller.serializer()),
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -50,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): CvmDoctorApi {
   );
   const activationMs = Math.round((performance.now() - started) * 10) / 10;
   log.info('activate', `activated in ${activationMs} ms; ${store.list().length} saved instance(s)`);
-  return { store, reach, controller, activationMs };
+  return { store, reach, controller, tencent, globalState: context.globalState, activationMs };
 }
 
 export function deactivate(): void {

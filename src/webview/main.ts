@@ -41,8 +41,8 @@ function checkName(l: ReportLabels, c: Check): string {
   return l.checkNames[c.id] ?? c.id;
 }
 
-function renderChecks(l: ReportLabels, checks: Check[]): HTMLElement {
-  const list = el('ol', { cls: 'timeline', id: 'timeline' });
+function renderChecks(l: ReportLabels, checks: Check[], id = 'timeline'): HTMLElement {
+  const list = el('ol', { cls: 'timeline', id });
   for (const c of checks) {
     const li = el('li', { cls: `check status-${c.status}` });
     li.dataset.check = c.id;
@@ -111,6 +111,55 @@ function renderReport(l: ReportLabels, r: Report): HTMLElement {
   return frag;
 }
 
+const isCloud = (c: Check) => c.id.startsWith('cloud.');
+
+function str(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : '';
+}
+
+/** The cloud's view as its own section: instance state, the deciding security-group rule,
+ *  then every cloud.* check (network ACL, in-guest results), and the fix buttons. */
+function renderCloud(l: ReportLabels, checks: Check[], actions: PanelState['cloudActions'], running: boolean): HTMLElement | undefined {
+  const cloud = checks.filter(isCloud);
+  const canOpen = !!actions?.openPort && !running;
+  const canUndo = !!actions?.undo;
+  if (cloud.length === 0 && !canUndo) return undefined;
+  const sec = el('section', { cls: 'cloud', id: 'cloud' }, el('h2', { text: l.cloud }));
+  const inst = cloud.find((c) => c.id === 'cloud.instance')?.evidence.instance as Record<string, unknown> | undefined;
+  if (inst) {
+    const restrict = str(inst.restrictState);
+    sec.appendChild(el('p', { cls: 'cloud-line' }, el('span', { cls: 'cloud-label', text: `${l.instanceState}: ` }),
+      el('code', { id: 'cloud-instance-state', text: restrict && restrict !== 'NORMAL' ? `${str(inst.state)} / ${restrict}` : str(inst.state) })));
+  }
+  const sg = cloud.find((c) => c.id === 'cloud.securityGroups')?.evidence;
+  if (sg) {
+    const r = sg.decidingRule as Record<string, unknown> | undefined;
+    const rule = r
+      ? `${str(r.securityGroupId)} #${str(r.policyIndex)} ${str(r.action)} ${str(r.protocol)}:${str(r.port)} ${str(r.source)}${r.description ? ` "${str(r.description)}"` : ''}`
+      : sg.verdict === 'deny' ? l.implicitDeny : '';
+    if (rule) {
+      sec.appendChild(el('p', { cls: 'cloud-line' }, el('span', { cls: 'cloud-label', text: `${l.decidingRule}: ` }),
+        el('code', { id: 'cloud-deciding-rule', cls: sg.verdict === 'deny' ? 'rule-deny' : 'rule-allow', text: rule })));
+    }
+  }
+  if (canOpen || canUndo) {
+    const row = el('div', { cls: 'actions cloud-actions' });
+    if (canOpen) {
+      const b = button(l.openPort, () => vscode.postMessage({ type: 'openPort' }));
+      b.id = 'open-port';
+      row.appendChild(b);
+    }
+    if (canUndo) {
+      const b = button(l.undoOpenPort, () => vscode.postMessage({ type: 'undoOpenPort' }), 'btn btn-secondary');
+      b.id = 'undo-open-port';
+      row.appendChild(b);
+    }
+    sec.appendChild(row);
+  }
+  if (cloud.length) sec.appendChild(renderChecks(l, cloud, 'cloud-checks'));
+  return sec;
+}
+
 function render(): void {
   if (!state) return;
   const l = state.labels;
@@ -132,10 +181,14 @@ function render(): void {
   }
   app.appendChild(actions);
   if (state.error) app.appendChild(el('p', { cls: 'error', id: 'error', text: state.error }));
+  if (state.note) app.appendChild(el('p', { cls: 'note', id: 'note', text: state.note }));
   if (state.running) app.appendChild(el('p', { cls: 'running', id: 'running', text: l.running }));
   if (state.report && !state.running) app.appendChild(renderReport(l, state.report));
+  const all = state.running || !state.report ? state.checks : state.report.checks;
+  const cloud = renderCloud(l, all, state.cloudActions, state.running);
+  if (cloud) app.appendChild(cloud);
   app.appendChild(el('h2', { text: l.checks }));
-  const checks = state.running || !state.report ? state.checks : state.report.checks;
+  const checks = all.filter((c) => !isCloud(c));
   if (checks.length === 0) app.appendChild(el('p', { cls: 'note', text: l.waiting }));
   else app.appendChild(renderChecks(l, checks));
   if (state.report && !state.running) {

@@ -5,74 +5,10 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openWorkbench, ROOT, screenshot, startCodeServer, type CodeServer } from './harness';
 import { startSshTarget, type SshTarget } from './sshd';
-
-const VSIX = process.env.CVM_VSIX ?? path.join(ROOT, 'cvm-doctor.vsix');
-
-async function palette(page: Page, command: string): Promise<void> {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${command}`);
-  // Wait until the first row is exactly our command, then run it.
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: command }).first().waitFor();
-  await page.keyboard.press('Enter');
-}
-
-/** Answers the current input box / quick pick (waiting for its title step) with `text`. */
-async function answer(page: Page, titleIncludes: string, text: string): Promise<void> {
-  await page.locator('.quick-input-widget .quick-input-title', { hasText: titleIncludes }).waitFor();
-  const input = page.locator('.quick-input-widget input.input');
-  await input.fill(text);
-  await page.waitForTimeout(150); // let validation run
-  await page.keyboard.press('Enter');
-}
-
-/** Waits for a finished report in the frame whose target line contains `hostPort`. */
-async function waitVerdict(page: Page, hostPort: string, ms = 60_000): Promise<{ frame: Frame; code: string }> {
-  const end = Date.now() + ms;
-  for (;;) {
-    for (const f of page.frames()) {
-      const target = await f.$eval('#target', (e) => e.textContent ?? '').catch(() => '');
-      if (!target.includes(hostPort)) continue;
-      const code = await f.$eval('#verdict-code', (e) => e.textContent ?? '').catch(() => '');
-      const running = await f.$('#running').catch(() => null);
-      if (code && !running) return { frame: f, code };
-    }
-    if (Date.now() > end) throw new Error(`no verdict for ${hostPort} within ${ms} ms`);
-    await page.waitForTimeout(250);
-  }
-}
-
-/** Edits the user settings as a person would: Open User Settings (JSON), replace, save. */
-async function setUserSetting(page: Page, cs: CodeServer, key: string, value: unknown): Promise<void> {
-  const settings = { ...JSON.parse(fs.readFileSync(cs.settingsFile, 'utf8')), [key]: value };
-  await palette(page, 'Preferences: Open User Settings (JSON)');
-  // Newer workbenches open settings.json in a floating editor: find it by its text.
-  const editor = page.locator('.monaco-editor .view-lines', { hasText: 'cvmDoctor.knownHostsPath' }).first();
-  await editor.waitFor();
-  await editor.click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(JSON.stringify(settings, null, 2));
-  await page.keyboard.press('ControlOrMeta+S');
-  const end = Date.now() + 15_000;
-  while (JSON.parse(fs.readFileSync(cs.settingsFile, 'utf8'))[key] !== value) {
-    if (Date.now() > end) throw new Error(`settings.json not saved with ${key}`);
-    await page.waitForTimeout(200);
-  }
-  await page.keyboard.press('Escape'); // a floating editor closes on Escape
-  const tab = page.locator('.tab', { hasText: 'settings.json' });
-  if (await tab.count()) await tab.locator('.codicon-close').first().click(); // a tabbed one
-  await page.waitForTimeout(500);
-}
-
-async function text(frame: Frame, sel: string): Promise<string> {
-  return frame.$eval(sel, (e) => (e as HTMLElement).innerText);
-}
+import { answer, choose, palette, setUserSetting, text, VSIX, waitVerdict } from './ui';
 
 describe('(e2e) CVM Doctor in real VS Code', function () {
   this.timeout(240_000);
@@ -143,9 +79,7 @@ describe('(e2e) CVM Doctor in real VS Code', function () {
 
   it('diagnoses the real sshd from the palette: OK with timeline and findings', async () => {
     await palette(page, 'CVM Doctor: Diagnose CVM');
-    await page.keyboard.type(name);
-    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first().waitFor();
-    await page.keyboard.press('Enter');
+    await choose(page, 'Diagnose CVM', name);
     const { frame, code } = await waitVerdict(page, `${ssh.host}:${ssh.port}`);
     assert.strictEqual(code, 'OK');
     const checks = await frame.$$eval('#timeline li', (lis) => lis.map((li) => `${(li as HTMLElement).dataset.check}:${(li as HTMLElement).dataset.status}`));
@@ -196,10 +130,7 @@ describe('(e2e) CVM Doctor in real VS Code', function () {
   it('diagnoses a closed port on the same host: PORT_CLOSED with remediation', async () => {
     await setUserSetting(page, cs, 'cvmDoctor.language', 'en');
     await palette(page, 'CVM Doctor: Diagnose CVM');
-    await page.keyboard.type('Enter a host');
-    // Enter only once the filter has made "Enter a host…" the focused (first) row.
-    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Enter a host' }).first().waitFor();
-    await page.keyboard.press('Enter');
+    await choose(page, 'Diagnose CVM', 'Enter a host');
     await answer(page, 'Diagnose CVM (1/2)', ssh.host);
     await answer(page, 'Diagnose CVM (2/2)', String(ssh.closedPort));
     const { frame, code } = await waitVerdict(page, `${ssh.host}:${ssh.closedPort}`);

@@ -96,7 +96,9 @@ export class InstanceCommands {
   private async edit(i: Instance): Promise<void> {
     const data = await instanceWizard(i, this.store.list().map((x) => x.name));
     if (!data) return;
-    await this.store.update({ ...data, id: i.id });
+    // What the last cloud import set stays the base of the next re-sync: a field the user
+    // just changed differs from it and is kept; the others keep following the cloud.
+    await this.store.update({ ...data, id: i.id, ...(i.imported ? { imported: i.imported } : {}), ...(i.cloudState ? { cloudState: i.cloudState } : {}) });
   }
 
   private async rename(i: Instance): Promise<void> {

@@ -18,6 +18,19 @@ export interface Instance {
   region?: string;
   /** Tencent Cloud instance id (ins-xxxxxxxx). */
   cloudInstanceId?: string;
+  /** The instance state the cloud reported at the last import (RUNNING, STOPPED, …). */
+  cloudState?: string;
+  /** What the last import from Tencent Cloud set: a re-import updates a field only while it
+   *  still holds this value, so the user's own edits survive a re-sync. */
+  imported?: ImportedFields;
+}
+
+export interface ImportedFields {
+  name: string;
+  host: string;
+  port: number;
+  protocol: Protocol;
+  user?: string;
 }
 
 export type SecretKind = 'password' | 'passphrase';
@@ -48,11 +61,20 @@ export function sanitizeInstance(v: unknown): Instance | undefined {
   const protocol = o.protocol === 'ssh' || o.protocol === 'rdp' ? o.protocol : undefined;
   if (!id || !name || !host || !port || !protocol) return undefined;
   const out: Instance = { id, name, host, port, protocol };
-  for (const k of ['user', 'identityFile', 'group', 'region', 'cloudInstanceId'] as const) {
+  for (const k of ['user', 'identityFile', 'group', 'region', 'cloudInstanceId', 'cloudState'] as const) {
     const s = str(k);
     if (s) out[k] = s;
   }
+  const imp = sanitizeImported(o.imported);
+  if (imp) out.imported = imp;
   return out;
+}
+
+function sanitizeImported(v: unknown): ImportedFields | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const o = v as Record<string, unknown>;
+  if (typeof o.name !== 'string' || typeof o.host !== 'string' || typeof o.port !== 'number' || (o.protocol !== 'ssh' && o.protocol !== 'rdp')) return undefined;
+  return { name: o.name, host: o.host, port: o.port, protocol: o.protocol, ...(typeof o.user === 'string' ? { user: o.user } : {}) };
 }
 
 /** A name not yet used, e.g. "web (copy)", "web (copy 2)". */

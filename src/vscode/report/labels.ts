@@ -24,6 +24,12 @@ export function reportLabels(loc: Localizer, lang: Lang): ReportLabels {
     target: t('Target'),
     duration: t('Duration'),
     waiting: t('No checks finished yet.'),
+    cloud: t('Cloud (Tencent Cloud)'),
+    decidingRule: t('Deciding rule'),
+    implicitDeny: t('No rule accepts this port for this source (implicit deny)'),
+    instanceState: t('Instance state'),
+    openPort: t('Open port for my IP'),
+    undoOpenPort: t('Remove the rule CVM Doctor added'),
     status: { pass: t('pass'), fail: t('fail'), warn: t('warn'), skip: t('skip') },
     checkNames: {
       dns: t('DNS'),

@@ -13,7 +13,7 @@ export const VIEW_TYPE = 'cvmDoctor.report';
 export interface PanelHost {
   extensionUri: vscode.Uri;
   /** Builds the full state (labels in the current report language). */
-  stateFor(target: ReportTargetView, current: { report?: Report; checks: Check[]; running: boolean; error?: string }): PanelState;
+  stateFor(target: ReportTargetView, current: { report?: Report; checks: Check[]; running: boolean; error?: string; note?: string }): PanelState;
   onMessage(panel: ReportPanel, m: FromWebview): void;
 }
 
@@ -26,6 +26,7 @@ export class ReportPanel implements vscode.Disposable {
   private checks: Check[] = [];
   private running = false;
   private error?: string;
+  private note?: string;
 
   static get(key: string): ReportPanel | undefined {
     return ReportPanel.panels.get(key);
@@ -108,7 +109,7 @@ export class ReportPanel implements vscode.Disposable {
   }
 
   private state(): PanelState {
-    return this.host.stateFor(this.target, { report: this.report, checks: this.checks, running: this.running, error: this.error });
+    return this.host.stateFor(this.target, { report: this.report, checks: this.checks, running: this.running, error: this.error, note: this.note });
   }
 
   private post(m: ToWebview): void {
@@ -129,6 +130,13 @@ export class ReportPanel implements vscode.Disposable {
     this.running = true;
     this.checks = [];
     this.error = undefined;
+    this.note = undefined;
+    this.refresh();
+  }
+
+  /** A one-line note above the report (e.g. "the rule was added; re-run"). */
+  setNote(text: string): void {
+    this.note = text;
     this.refresh();
   }
 

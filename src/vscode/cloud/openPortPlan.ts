@@ -1,0 +1,101 @@
+/**
+ * The "Open port for my IP" fix, from a finished report: which security group gets the rule
+ * (the group whose rule denied, else the instance's first group — evaluation runs group by
+ * group, first match wins, so index 0 there is the first rule to match), for which port and
+ * caller address; the check of an address the user types (never a silent 0.0.0.0/0); and the
+ * undo records kept per instance. No `vscode` import: unit-tested.
+ */
+import * as net from 'net';
+import type { OpenPortRequest, OpenPortUndo } from '../../cloud/openPort';
+import type { Report, SecurityGroupRuleRef, VerdictCode } from '../../core/model';
+
+/** Verdicts under which a denying security group is the reason the port gets no answer. */
+const FIXABLE: readonly VerdictCode[] = ['SECURITY_GROUP_BLOCKS', 'PORT_FILTERED', 'NO_RESPONSE'];
+const SG_ID = /^sg-[a-z0-9]+$/;
+
+export interface OpenPortCandidate {
+  instanceId: string;
+  region: string;
+  securityGroupId: string;
+  port: number;
+  /** The address the groups were evaluated for, when it was an address (not "any source"). */
+  callerIp?: string;
+  /** The rule that denied, when one did (undefined: nothing matched, implicit deny). */
+  decidingRule?: SecurityGroupRuleRef;
+}
+
+function evidenceOf(r: Report, id: string): Record<string, unknown> | undefined {
+  const c = r.checks.find((x) => x.id === id);
+  return c && c.evidence && typeof c.evidence === 'object' ? c.evidence : undefined;
+}
+
+/** The fix this report supports, or undefined when opening a port would not help. */
+export function openPortCandidate(r: Report): OpenPortCandidate | undefined {
+  if (!r.target.cloud) return undefined;
+  if (!FIXABLE.includes(r.verdict.code)) return undefined;
+  const sg = evidenceOf(r, 'cloud.securityGroups');
+  if (!sg || sg.verdict !== 'deny') return undefined;
+  const rule = sg.decidingRule as SecurityGroupRuleRef | undefined;
+  const inst = evidenceOf(r, 'cloud.instance')?.instance as { securityGroupIds?: unknown } | undefined;
+  const groups = Array.isArray(inst?.securityGroupIds) ? inst.securityGroupIds.filter((g): g is string => typeof g === 'string') : [];
+  const securityGroupId = rule && typeof rule.securityGroupId === 'string' ? rule.securityGroupId : groups[0];
+  if (!securityGroupId || !SG_ID.test(securityGroupId)) return undefined;
+  const evaluatedFor = typeof sg.evaluatedFor === 'string' ? sg.evaluatedFor : '';
+  return {
+    instanceId: r.target.cloud.instanceId,
+    region: r.target.cloud.region,
+    securityGroupId,
+    port: r.target.port,
+    ...(net.isIP(evaluatedFor) ? { callerIp: evaluatedFor } : {}),
+    ...(rule ? { decidingRule: rule } : {}),
+  };
+}
+
+const ANY = new Set(['0.0.0.0/0', '::/0']);
+const UNSPECIFIED = new Set(['0.0.0.0', '::']);
+
+export type CallerIpInput = { ok: true; ip: string; anySource: boolean } | { ok: false; reason: 'empty' | 'invalid' | 'unspecified' };
+
+/** What the user typed as their address: one IP, or — only when typed — 0.0.0.0/0 or ::/0. */
+export function parseCallerIpInput(text: string): CallerIpInput {
+  const s = text.trim();
+  if (!s) return { ok: false, reason: 'empty' };
+  if (ANY.has(s)) return { ok: true, ip: s, anySource: true };
+  if (UNSPECIFIED.has(s)) return { ok: false, reason: 'unspecified' };
+  if (!net.isIP(s)) return { ok: false, reason: 'invalid' };
+  return { ok: true, ip: s, anySource: false };
+}
+
+export function openPortRequest(c: OpenPortCandidate, callerIp: string, allowAnySource = false): OpenPortRequest {
+  return {
+    region: c.region, securityGroupId: c.securityGroupId, port: c.port, protocol: 'TCP', callerIp,
+    ...(allowAnySource ? { allowAnySource: true } : {}),
+  };
+}
+
+/** One rule CVM Doctor added, kept (in globalState) until it is removed again. */
+export interface StoredUndo {
+  instanceId: string;
+  instanceName: string;
+  undo: OpenPortUndo;
+}
+
+/** Validates what was read back from globalState. */
+export function sanitizeUndos(v: unknown): StoredUndo[] {
+  if (!Array.isArray(v)) return [];
+  return v.filter((x): x is StoredUndo => {
+    if (!x || typeof x !== 'object') return false;
+    const o = x as Record<string, unknown>;
+    const u = o.undo as Record<string, unknown> | undefined;
+    const rule = u?.rule as Record<string, unknown> | undefined;
+    return typeof o.instanceId === 'string' && typeof o.instanceName === 'string' && !!u && typeof u.region === 'string'
+      && typeof u.securityGroupId === 'string' && SG_ID.test(u.securityGroupId) && !!rule
+      && rule.Action === 'ACCEPT' && typeof rule.Port === 'string' && typeof rule.PolicyDescription === 'string'
+      && rule.PolicyDescription.startsWith('CVM Doctor');
+  });
+}
+
+/** A short text of the rule, e.g. "sg-abc (ap-guangzhou): ACCEPT TCP 22 from 203.0.113.5/32". */
+export function describeUndo(u: OpenPortUndo): string {
+  return `${u.securityGroupId} (${u.region}): ${u.rule.Action} ${u.rule.Protocol} ${u.rule.Port} from ${u.rule.CidrBlock ?? u.rule.Ipv6CidrBlock ?? '?'}`;
+}
