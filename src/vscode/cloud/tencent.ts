@@ -7,10 +7,9 @@
  */
 import * as net from 'net';
 import * as vscode from 'vscode';
-import {
-  CloudApiError, InputError, createTencentInspector, describeOpenPortFix, listInstances, openPortForCaller, resolveEndpoint, undoOpenPort,
-  type CloudInstanceSummary, type TencentConfig,
-} from '../../cloud';
+import type { CloudInstanceSummary, TencentConfig } from '../../cloud';
+import { resolveEndpoint } from '../../cloud/config';
+import { InputError } from '../../core/validate';
 import { isCancelled, type Report } from '../../core/model';
 import type { CloudInspector } from '../../core/probes';
 import { toAbortSignal } from '../cancellation';
@@ -21,6 +20,12 @@ import { Keys, SECTION } from '../settings';
 import { planImport } from './importPlan';
 import { describeUndo, openPortCandidate, openPortRequest, parseCallerIpInput, sanitizeUndos, type StoredUndo } from './openPortPlan';
 import { COMMON_REGIONS, parseRegions } from './regions';
+
+/**
+ * The Tencent Cloud SDK is the heaviest part of the bundle: it is loaded the first time a
+ * cloud feature runs, never at activation (most sessions never touch the cloud).
+ */
+const loadCloud = () => import('../../cloud');
 
 export const TencentCommands = {
   setCredentials: 'cvmDoctor.setTencentCredentials',
@@ -228,12 +233,12 @@ export class TencentCloud implements vscode.Disposable {
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Listing Tencent Cloud instances in {0}…', regions.join(', ')), cancellable: true },
         async (_p, token) => {
           const abort = toAbortSignal(token);
-          try { return await listInstances(cfg, regions, abort.signal); } finally { abort.dispose(); }
+          try { return await (await loadCloud()).listInstances(cfg, regions, abort.signal); } finally { abort.dispose(); }
         },
       );
     } catch (e) {
       if (isCancelled(e)) return undefined;
-      const text = e instanceof CloudApiError ? e.message : message(e);
+      const text = e instanceof Error && e.name === 'CloudApiError' ? e.message : message(e);
       this.log.error('import', `Tencent Cloud import: ${text}`);
       void vscode.window.showErrorMessage(vscode.l10n.t('Import from Tencent Cloud failed: {0}', text));
       return undefined;
@@ -322,7 +327,7 @@ export class TencentCloud implements vscode.Disposable {
     if (!s) return undefined;
     const guestChecks = spec.id ? await this.guestConsent({ id: spec.id, name: spec.name ?? spec.cloudInstanceId }) : false;
     this.log.info('cloud', `${spec.cloudInstanceId} (${spec.region}): cloud view on, in-guest checks ${guestChecks ? 'allowed' : 'not allowed'}`);
-    return { cloud: createTencentInspector({ ...s, ...creds }), guestChecks };
+    return { cloud: (await loadCloud()).createTencentInspector({ ...s, ...creds }), guestChecks };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -382,7 +387,7 @@ export class TencentCloud implements vscode.Disposable {
     caller ??= await this.askCallerIp(c.port);
     if (!caller) return false;
     const req = openPortRequest(c, caller.ip, caller.anySource);
-    const fix = describeOpenPortFix(req);
+    const fix = (await loadCloud()).describeOpenPortFix(req);
     const r = fix.rule;
     const add: vscode.MessageItem = { title: vscode.l10n.t('Add Rule') };
     const a = await vscode.window.showWarningMessage(
@@ -404,7 +409,7 @@ export class TencentCloud implements vscode.Disposable {
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Adding the rule to {0}…', fix.securityGroupId), cancellable: true },
         async (_p, token) => {
           const abort = toAbortSignal(token);
-          try { return await openPortForCaller(cfg, req, abort.signal); } finally { abort.dispose(); }
+          try { return await (await loadCloud()).openPortForCaller(cfg, req, abort.signal); } finally { abort.dispose(); }
         },
       );
       await this.writeUndos([...this.undos(), { instanceId, instanceName: inst.name, undo }]);
@@ -432,7 +437,7 @@ export class TencentCloud implements vscode.Disposable {
           const abort = toAbortSignal(token);
           try {
             for (const u of mine) {
-              const r = await undoOpenPort(cfg, u.undo, abort.signal);
+              const r = await (await loadCloud()).undoOpenPort(cfg, u.undo, abort.signal);
               if (r.removed) removed++;
               this.log.info('cloud', `${r.removed ? 'removed' : 'already gone'}: ${describeUndo(u.undo)}`);
               // Gone either way: drop the record at once so a failure later keeps only the rest.
