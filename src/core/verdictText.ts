@@ -135,8 +135,8 @@ export const VERDICT_TEXT: Record<VerdictCode, { title: Bilingual; summary: Bili
   SECURITY_GROUP_BLOCKS: {
     title: { en: 'A security group blocks port {port}', ko: '보안 그룹이 포트 {port} 을(를) 차단합니다' },
     summary: {
-      en: 'For {source}, the instance\'s security groups {ruleNote}.',
-      ko: '{source} 기준으로 인스턴스의 보안 그룹에서 {ruleNote}.',
+      en: 'For {source}, {ruleNote}.',
+      ko: '{source} 기준으로 {ruleNote}.',
     },
   },
   NETWORK_ACL_BLOCKS: {
