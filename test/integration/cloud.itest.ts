@@ -4,21 +4,14 @@
 // losing the user's edits, errors never escape as exceptions, and a diagnosis of a cloud
 // instance includes the cloud's view (with in-guest checks once the user said "always").
 import * as assert from 'assert';
-import * as net from 'net';
 import * as vscode from 'vscode';
 import type { ImportResult } from '../../src/vscode/cloud/tencent';
 import type { CvmDoctorApi } from '../../src/vscode/extension';
 import { REGION, startTencentEndpoint, type TencentEndpoint } from '../support/tencentEndpoint';
+import { closedPort } from '../support/ports';
 
 const CONSENT_KEY = 'cvmDoctor.tencent.guestConsent';
 
-async function closedPort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 describe('(integration) Tencent Cloud in the extension host', () => {
   let api: CvmDoctorApi;

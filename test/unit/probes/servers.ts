@@ -39,14 +39,7 @@ export async function rawServer(onConn: (s: net.Socket) => void, host = '127.0.0
   };
 }
 
-/** A port on which nothing listens (bound, then released). */
-export async function closedPort(host = '127.0.0.1'): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((res) => s.listen(0, host, () => res()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((res) => s.close(() => res()));
-  return port;
-}
+export { closedPort } from '../../support/ports';
 
 export interface SshServerOptions {
   host?: string;

@@ -4,6 +4,7 @@ import * as assert from 'assert';
 import * as net from 'net';
 import { lightCheck, type LightCheck, type LightTarget } from '../../../src/vscode/reachability/lightCheck';
 import { ReachabilityScheduler, type ReachInfo } from '../../../src/vscode/reachability/scheduler';
+import { closedPort } from '../../support/ports';
 
 interface Server { port: number; close(): Promise<void>; maxOpen: number; accepted: number }
 
@@ -28,14 +29,6 @@ async function server(kind: 'ssh' | 'silent'): Promise<Server> {
   return s;
 }
 
-/** A loopback port with nothing listening (bound, then released). */
-async function closedPort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 function waitFor(pred: () => boolean, ms: number): Promise<void> {
   const end = Date.now() + ms;
