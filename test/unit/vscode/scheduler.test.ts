@@ -97,7 +97,8 @@ describe('(unit) reachability scheduler', () => {
     const s = new ReachabilityScheduler({ check, intervalMs: 40, timeoutMs: 500, maxConcurrent: 1, maxBackoffMs: 10_000 });
     toClose.push(() => s.dispose());
     s.setTargets([{ id: 'x', host: '127.0.0.1', port, protocol: 'ssh' }]);
-    await waitFor(() => times.length >= 4, 3000);
+    // Wait for the 4th result, not the 4th start: a failure is counted when its check ends.
+    await waitFor(() => (s.get('x')?.failures ?? 0) >= 4, 3000);
     const gaps = times.slice(1).map((t, i) => t - times[i]);
     // 80, 160, 320 ms (± timer slack): each gap at least ~1.6× the one before.
     assert.ok(gaps[0] >= 70 && gaps[1] >= 1.6 * gaps[0] && gaps[2] >= 1.6 * gaps[1], `gaps ${gaps}`);
