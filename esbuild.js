@@ -66,6 +66,11 @@ async function main() {
     await ctx.dispose();
   }
   if (fs.existsSync('dist/cli.js')) fs.chmodSync('dist/cli.js', 0o755);
+  // A production build has no source maps: drop stale ones from an earlier development build
+  // so they cannot end up in the VSIX.
+  if (production) {
+    for (const t of builds) fs.rmSync(`${t.outfile}.map`, { force: true });
+  }
 }
 
 main().catch((e) => {

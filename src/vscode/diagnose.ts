@@ -7,7 +7,7 @@
  */
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import { isCancelled, type Check, type Report } from '../core/model';
+import { DEFAULT_PORT, isCancelled, type Check, type Report } from '../core/model';
 import { renderHtml } from '../core/render/html';
 import { renderMarkdown } from '../core/render/markdown';
 import { parseHost, parsePort } from '../core/validate';
@@ -18,7 +18,7 @@ import { buildTarget, gatherCredentials, runDiagnosis, type TargetSpec } from '.
 import { effectiveLang, type Localizer } from './i18n';
 import type { InstanceStore } from './instances/store';
 import type { Node } from './instances/tree';
-import { validateHost, validatePort } from './instances/wizard';
+import { pickProtocol, validateHost, validatePort } from './instances/wizard';
 import type { Logger } from './log';
 import type { ReachabilityService } from './reachability/service';
 import { reportLabels } from './report/labels';
@@ -71,11 +71,13 @@ export class DiagnoseController implements PanelHost {
     const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Diagnose CVM'), placeHolder: vscode.l10n.t('Choose an instance to diagnose'), matchOnDescription: true });
     if (!picked) return undefined;
     if (picked.id) return this.store.get(picked.id);
-    const host = await vscode.window.showInputBox({ title: `${vscode.l10n.t('Diagnose CVM')} (1/2)`, prompt: vscode.l10n.t('Host name or IP address of the instance'), validateInput: validateHost, ignoreFocusOut: true });
+    const host = await vscode.window.showInputBox({ title: `${vscode.l10n.t('Diagnose CVM')} (1/3)`, prompt: vscode.l10n.t('Host name or IP address of the instance'), validateInput: validateHost, ignoreFocusOut: true });
     if (host === undefined) return undefined;
-    const port = await vscode.window.showInputBox({ title: `${vscode.l10n.t('Diagnose CVM')} (2/2)`, prompt: vscode.l10n.t('Port'), value: '22', validateInput: validatePort, ignoreFocusOut: true });
+    const proto = await pickProtocol(`${vscode.l10n.t('Diagnose CVM')} (2/3)`);
+    if (!proto) return undefined;
+    const port = await vscode.window.showInputBox({ title: `${vscode.l10n.t('Diagnose CVM')} (3/3)`, prompt: vscode.l10n.t('Port'), value: String(DEFAULT_PORT[proto.value]), validateInput: validatePort, ignoreFocusOut: true });
     if (port === undefined) return undefined;
-    return { host: parseHost(host.trim()), port: parsePort(port.trim()), protocol: 'ssh' };
+    return { host: parseHost(host.trim()), port: parsePort(port.trim()), protocol: proto.value };
   }
 
   private viewFor(spec: TargetSpec): ReportTargetView {

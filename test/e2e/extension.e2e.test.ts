@@ -131,8 +131,9 @@ describe('(e2e) CVM Doctor in real VS Code', function () {
     await setUserSetting(page, cs, 'cvmDoctor.language', 'en');
     await palette(page, 'CVM Doctor: Diagnose CVM');
     await choose(page, 'Diagnose CVM', 'Enter a host');
-    await answer(page, 'Diagnose CVM (1/2)', ssh.host);
-    await answer(page, 'Diagnose CVM (2/2)', String(ssh.closedPort));
+    await answer(page, 'Diagnose CVM (1/3)', ssh.host);
+    await choose(page, 'Diagnose CVM (2/3)', 'SSH');
+    await answer(page, 'Diagnose CVM (3/3)', String(ssh.closedPort));
     const { frame, code } = await waitVerdict(page, `${ssh.host}:${ssh.closedPort}`);
     assert.strictEqual(code, 'PORT_CLOSED');
     const steps = await frame.$$eval('#remediation li', (lis) => lis.map((l) => (l as HTMLElement).innerText));

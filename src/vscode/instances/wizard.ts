@@ -52,14 +52,7 @@ export async function instanceWizard(existing: Instance | undefined, takenNames:
   });
   if (host === undefined) return undefined;
 
-  const protoItems: Array<vscode.QuickPickItem & { value: Protocol }> = [
-    { label: 'SSH', description: vscode.l10n.t('Linux instances (port 22)'), value: 'ssh' },
-    { label: 'RDP', description: vscode.l10n.t('Windows instances (port 3389)'), value: 'rdp' },
-  ];
-  const proto = await vscode.window.showQuickPick(
-    existing?.protocol === 'rdp' ? [...protoItems].reverse() : protoItems,
-    { title: `${title} (2/${total})`, placeHolder: vscode.l10n.t('Protocol'), ignoreFocusOut: true },
-  );
+  const proto = await pickProtocol(`${title} (2/${total})`, existing?.protocol);
   if (!proto) return undefined;
 
   const port = await input(3, total, title, {
@@ -119,4 +112,13 @@ export async function instanceWizard(existing: Instance | undefined, takenNames:
   }
   if (existing?.identityFile) out.identityFile = existing.identityFile;
   return out;
+}
+
+/** SSH or RDP, the current choice first. Shared by the instance wizard and ad-hoc Diagnose. */
+export async function pickProtocol(title: string, current?: Protocol): Promise<{ value: Protocol } | undefined> {
+  const items: Array<vscode.QuickPickItem & { value: Protocol }> = [
+    { label: 'SSH', description: vscode.l10n.t('Linux instances (port 22)'), value: 'ssh' },
+    { label: 'RDP', description: vscode.l10n.t('Windows instances (port 3389)'), value: 'rdp' },
+  ];
+  return vscode.window.showQuickPick(current === 'rdp' ? [...items].reverse() : items, { title, placeHolder: vscode.l10n.t('Protocol'), ignoreFocusOut: true });
 }
