@@ -6,8 +6,7 @@
  */
 import * as net from 'net';
 import { CancelledError, type CloudEvidence, DeadlineReached, type Target } from '../core/model';
-import type { CloudInspector, ProbeOptions } from '../core/probes';
-import type { Protocol } from '../core/model';
+import type { CloudInspector } from '../core/probes';
 import { CloudApiError, TencentApi, abortableSleep, toCloudError } from './api';
 import { resolveCallerIp } from './callerIp';
 import type { TencentConfig } from './config';
@@ -15,7 +14,7 @@ import { buildGuestScript, parseGuestOutput } from './guestScript';
 import { evaluateNetworkAcl } from './networkAclEval';
 import { type SgGroup, type SgPolicy, type SgTemplates, evaluateSecurityGroups } from './securityGroupEval';
 
-type InspectOptions = ProbeOptions & { port: number; protocol: Protocol; guestChecks: boolean };
+type InspectOptions = Parameters<CloudInspector['inspect']>[1];
 type Instance = NonNullable<CloudEvidence['instance']>;
 type Guest = NonNullable<CloudEvidence['guest']>;
 
@@ -183,7 +182,7 @@ export function createTencentInspector(cfg: TencentConfig): CloudInspector {
       if (caller?.error) ev.errors.push({ kind: 'network', action: 'CallerIpDetection', message: caller.error });
       if (!raw) return done();
       ev.instance = toInstance(raw);
-      const family = net.isIPv6(target.host) ? 6 : 4;
+      const family = net.isIPv6(o.address ?? target.host) ? 6 : 4;
 
       await Promise.all([
         attempt('DescribeSecurityGroupPolicies', async () => {

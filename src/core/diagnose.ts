@@ -77,14 +77,19 @@ export async function diagnose(target: Target, deps: DiagnoseDeps, signal: Abort
   const e: ClassifyInput = { target, credentialsGiven: hasCredentials(deps.credentials) };
 
   throwIfCancelled(signal);
-  // The cloud's view needs nothing from the probes: it runs alongside them.
+  e.dns = await probes.dns(target.host, opts());
+  emit(dnsCheck(e.dns, target.host, lang));
+  const address = e.dns.ok ? e.dns.addresses[0]?.address : undefined;
+
+  // The cloud's view needs only the address (its family picks the rules evaluated for an
+  // unknown caller): it runs alongside the probes, even when the name did not resolve.
   const cloudRun: Promise<CloudEvidence> | undefined = deps.cloud && target.cloud
-    ? deps.cloud.inspect(target, { ...opts(), port: target.port, protocol: target.protocol, guestChecks: !!deps.guestChecks })
+    ? deps.cloud.inspect(target, { ...opts(), port: target.port, protocol: target.protocol, guestChecks: !!deps.guestChecks, address })
     : undefined;
   // Keep a rejected cloud run from surfacing as unhandled while the probes still run.
   cloudRun?.catch(() => undefined);
 
-  await probeNetwork(target, e, probes, deps, signal, opts, emit);
+  if (address) await probeNetwork(target, address, e, probes, deps, signal, opts, emit);
 
   if (cloudRun) {
     e.cloud = await cloudRun;
@@ -113,16 +118,13 @@ export async function diagnose(target: Target, deps: DiagnoseDeps, signal: Abort
   };
 }
 
+/** Everything after DNS: ICMP ‖ TCP, then the protocol stage or the other ports. */
 async function probeNetwork(
-  target: Target, e: ClassifyInput, probes: Probes, deps: DiagnoseDeps, signal: AbortSignal,
+  target: Target, address: string, e: ClassifyInput, probes: Probes, deps: DiagnoseDeps, signal: AbortSignal,
   opts: (s?: AbortSignal) => ProbeOptions, emit: (c: Check) => void,
 ): Promise<void> {
   const lang = deps.lang ?? 'en';
-  e.dns = await probes.dns(target.host, opts());
-  emit(dnsCheck(e.dns, target.host, lang));
-  if (!e.dns.ok || e.dns.addresses.length === 0) return;
   throwIfCancelled(signal);
-  const address = e.dns.addresses[0].address;
 
   // ICMP and TCP together. Whichever answers first measures the round trip and shortens the
   // other's wait: an echo reply ends the wait for a silent port early, and a port that

@@ -65,5 +65,8 @@ export interface CloudInspector {
     port: number; protocol: Protocol;
     /** Whether in-guest (TAT) checks may run: the user's explicit consent. */
     guestChecks: boolean;
+    /** The address the probes connect to (from DNS), when it resolved: its IP family is the
+     *  one evaluated when the caller's own address is unknown. */
+    address?: string;
   }): Promise<CloudEvidence>;
 }

@@ -74,6 +74,15 @@ describe('(unit) Tencent inspector via the SDK and the local endpoint', () => {
     assert.strictEqual(ev.securityGroups?.verdict, 'allow');
   });
 
+  it('unknown caller: the family of the address the probes use picks the rules (IPv4-only group, IPv6 address)', async () => {
+    const insp = createTencentInspector({ ...cfg, callerIp: undefined });
+    const o = { timeoutMs: 2000, signal: new AbortController().signal, port: 22, protocol: 'ssh' as const, guestChecks: false };
+    const v4 = await insp.inspect(target('ins-ok', 'cvm.example.com'), { ...o, address: '203.0.113.10' });
+    const v6 = await insp.inspect(target('ins-ok', 'cvm.example.com'), { ...o, address: '2001:db8::10' });
+    assert.strictEqual(v4.securityGroups?.verdict, 'allow');
+    assert.strictEqual(v6.securityGroups?.verdict, 'deny', 'sg-open accepts 0.0.0.0/0 only: nothing accepts ::/0');
+  });
+
   it('network ACL deny names the ACL and its entry', async () => {
     const ev = await inspect('ins-acl');
     assert.strictEqual(ev.securityGroups?.verdict, 'allow');

@@ -95,6 +95,23 @@ describe('(unit) diagnose orchestration', () => {
     assert.deepStrictEqual(calls, ['dns', 'icmp', 'tcp:22', 'alt:2222']);
   });
 
+  it('the cloud view learns the resolved address, and runs even when the name does not resolve', async () => {
+    const seen: Array<string | undefined> = [];
+    const cloud = {
+      inspect: async (t: Target, o: { address?: string }) => {
+        seen.push(o.address);
+        return { instanceId: t.cloud!.instanceId, region: t.cloud!.region, errors: [], durationMs: 0 };
+      },
+    };
+    const probes = filteredHost([]);
+    const target = { ...baseTarget, cloud: { instanceId: 'ins-abc12345', region: 'ap-seoul' } };
+    await diagnose(target, { probes, cloud });
+    const unresolved: Probes = { ...probes, dns: async () => ({ ok: false, literal: false, addresses: [], errorCode: 'ENOTFOUND', durationMs: 1 }) };
+    const r = await diagnose({ ...target, host: 'nowhere.invalid' }, { probes: unresolved, cloud });
+    assert.strictEqual(r.verdict.code, 'DNS_FAILURE');
+    assert.deepStrictEqual(seen, ['192.0.2.1', undefined]);
+  });
+
   it('cancellation rejects with CancelledError and stops every probe', async () => {
     const controller = new AbortController();
     const run = diagnose({ ...baseTarget, icmp: false }, { probes: filteredHost([]) }, controller.signal);
