@@ -118,7 +118,9 @@ export class DiagnoseController implements PanelHost {
         const abort = toAbortSignal(token);
         if (cloud) progress.report({ message: vscode.l10n.t('Probing the network and reading the Tencent Cloud view…') });
         try {
-          const credentials = await gatherCredentials(spec, this.store, this.log);
+          const credentials = await gatherCredentials(spec, this.store, this.log, (file, reason) => {
+            void vscode.window.showWarningMessage(vscode.l10n.t('Identity file of "{0}" cannot be read ({1}): {2}. The key login is not tested.', spec.name ?? spec.host, reason, file));
+          });
           const report = await runDiagnosis(target, {
             lang,
             credentials,

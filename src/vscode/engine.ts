@@ -38,7 +38,10 @@ function expandHome(p: string): string {
 }
 
 /** Credentials for the optional login: only what the user saved; never logged. */
-export async function gatherCredentials(spec: TargetSpec, store: InstanceStore, log: Logger): Promise<Credentials | undefined> {
+/** `onUnreadableKey` tells the user (not only the log) that the saved key file cannot be read. */
+export async function gatherCredentials(
+  spec: TargetSpec, store: InstanceStore, log: Logger, onUnreadableKey?: (file: string, reason: string) => void,
+): Promise<Credentials | undefined> {
   if (!spec.id || spec.protocol !== 'ssh') return undefined;
   const creds: Credentials = {};
   const password = await store.getSecret(spec.id, 'password');
@@ -58,6 +61,7 @@ export async function gatherCredentials(spec: TargetSpec, store: InstanceStore, 
       }
     } catch (e) {
       log.warn('diagnose', `cannot read identity file ${file}: ${(e as Error).message}`);
+      onUnreadableKey?.(file, (e as NodeJS.ErrnoException).code ?? (e as Error).message);
     }
   }
   if (process.env.SSH_AUTH_SOCK) creds.agent = process.env.SSH_AUTH_SOCK;
