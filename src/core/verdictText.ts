@@ -9,7 +9,7 @@ export const VERDICT_TEXT: Record<VerdictCode, { title: Bilingual; summary: Bili
   OK: {
     title: { en: 'Reachable: the {proto} handshake completes', ko: '접속 가능: {proto} 핸드셰이크가 완료됩니다' },
     summary: {
-      en: '{host}:{port} answers as a {proto} server{loginNote}.',
+      en: '{host}:{port} answers as an {proto} server{loginNote}.',
       ko: '{host}:{port} 이(가) {proto} 서버로 응답합니다{loginNote}.',
     },
   },
