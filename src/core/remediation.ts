@@ -32,6 +32,13 @@ const vnc = (en: string, ko: string): Bilingual => ({ en: `${VNC.en} ${en}`, ko:
 
 type Table = Record<VerdictCode, StepTemplate[]>;
 
+// Steps that read the same for SSH and RDP.
+const RUNNING_AND_IP: StepTemplate = { text: { en: 'In the console, check that the instance is running and that {address} is its public IP.', ko: '콘솔에서 인스턴스가 실행 중인지, {address} 가 공인 IP인지 확인하세요.' } };
+const SG_ALLOWS_PORT_AND_ICMP: StepTemplate = { text: { en: 'Check that the security group allows TCP {port} (and ICMP, for ping) from your address.', ko: '보안 그룹이 내 주소에서 TCP {port} (ping을 쓰려면 ICMP도)를 허용하는지 확인하세요.' }, doc: DOC_SECURITY_GROUP };
+const SG_ADD_RULE: StepTemplate = { text: { en: 'Security group: add one inbound rule allowing TCP {port} from your address only (put it above any rule that drops it).', ko: '보안 그룹: 내 주소에서만 TCP {port} 을(를) 허용하는 인바운드 규칙 하나를 추가하세요(차단 규칙보다 위에 두세요).' }, doc: DOC_SECURITY_GROUP };
+const ACL_ALLOW_PORT: StepTemplate = { text: { en: 'Network ACL of the subnet (if bound): allow inbound TCP {port} and outbound TCP 1024-65535 for the return traffic.', ko: '서브넷의 네트워크 ACL(연결된 경우): 인바운드 TCP {port} 와 응답 트래픽용 아웃바운드 TCP 1024-65535를 허용하세요.' } };
+const SG_ALLOWS_WHICHEVER_PORT: StepTemplate = { text: { en: 'Whichever port you use, the security group must allow it from your address.', ko: '어느 포트를 쓰든 보안 그룹이 내 주소에서 그 포트를 허용해야 합니다.' }, doc: DOC_SECURITY_GROUP };
+
 const SSH: Table = {
   OK: [
     { text: { en: 'Connect:', ko: '다음 명령으로 접속하세요:' }, command: 'ssh -p {port} {user}@{host}', doc: DOC_SSH_CLIENT },
@@ -47,13 +54,13 @@ const SSH: Table = {
     { text: { en: 'If you are on a VPN or a corporate network, try from another network (e.g. a mobile hotspot).', ko: 'VPN이나 사내망을 사용 중이라면 다른 네트워크(예: 모바일 핫스팟)에서 시도해 보세요.' } },
   ],
   NO_RESPONSE: [
-    { text: { en: 'In the console, check that the instance is running and that {address} is its public IP.', ko: '콘솔에서 인스턴스가 실행 중인지, {address} 가 공인 IP인지 확인하세요.' } },
-    { text: { en: 'Check that the security group allows TCP {port} (and ICMP, for ping) from your address.', ko: '보안 그룹이 내 주소에서 TCP {port} (ping을 쓰려면 ICMP도)를 허용하는지 확인하세요.' }, doc: DOC_SECURITY_GROUP },
+    RUNNING_AND_IP,
+    SG_ALLOWS_PORT_AND_ICMP,
     { text: vnc('check sshd and what it listens on:', 'sshd 상태와 수신 대기 포트를 확인하세요:'), command: 'sudo systemctl status sshd; sudo ss -tlnp | grep sshd' },
   ],
   PORT_FILTERED: [
-    { text: { en: 'Security group: add one inbound rule allowing TCP {port} from your address only (put it above any rule that drops it).', ko: '보안 그룹: 내 주소에서만 TCP {port} 을(를) 허용하는 인바운드 규칙 하나를 추가하세요(차단 규칙보다 위에 두세요).' }, doc: DOC_SECURITY_GROUP },
-    { text: { en: 'Network ACL of the subnet (if bound): allow inbound TCP {port} and outbound TCP 1024-65535 for the return traffic.', ko: '서브넷의 네트워크 ACL(연결된 경우): 인바운드 TCP {port} 와 응답 트래픽용 아웃바운드 TCP 1024-65535를 허용하세요.' } },
+    SG_ADD_RULE,
+    ACL_ALLOW_PORT,
     { text: vnc('check the guest firewall for rules on the port:', '게스트 방화벽에 해당 포트 규칙이 있는지 확인하세요:'), command: 'sudo iptables -S INPUT; sudo nft list ruleset | grep -n "{port}"; sudo firewall-cmd --list-all; sudo ufw status verbose' },
     { text: { en: 'Your own network may block outgoing port {port}: try from another network.', ko: '내 네트워크가 나가는 포트 {port} 을(를) 막고 있을 수 있습니다. 다른 네트워크에서 시도해 보세요.' } },
   ],
@@ -71,7 +78,7 @@ const SSH: Table = {
   SERVICE_ON_OTHER_PORT: [
     { text: { en: 'Connect on the port where SSH answers:', ko: 'SSH가 응답하는 포트로 접속하세요:' }, command: 'ssh -p {altPort} {user}@{host}' },
     { text: { en: 'Or move sshd back: set "Port {port}" in sshd_config (check sshd_config.d too), then validate and restart:', ko: '또는 sshd 포트를 되돌리세요: sshd_config(sshd_config.d 포함)에서 "Port {port}" 로 설정한 뒤 검증하고 재시작하세요:' }, command: 'grep -i "^Port" /etc/ssh/sshd_config /etc/ssh/sshd_config.d/*.conf; sudo sshd -t && sudo systemctl restart sshd', doc: DOC_SSHD_CONFIG },
-    { text: { en: 'Whichever port you use, the security group must allow it from your address.', ko: '어느 포트를 쓰든 보안 그룹이 내 주소에서 그 포트를 허용해야 합니다.' }, doc: DOC_SECURITY_GROUP },
+    SG_ALLOWS_WHICHEVER_PORT,
   ],
   NOT_SSH: [
     { text: { en: 'Check that {port} is the right port. Inside the instance, see which program owns it:', ko: '{port} 이(가) 올바른 포트인지 확인하세요. 인스턴스 안에서 어떤 프로그램이 포트를 쓰는지 보세요:' }, command: 'sudo ss -tlnp | grep ":{port} "' },
@@ -137,13 +144,13 @@ const SSH: Table = {
 const RDP_OVERRIDES: Partial<Table> = {
   OK: [{ text: { en: 'Connect with Remote Desktop:', ko: '원격 데스크톱으로 접속하세요:' }, command: 'mstsc /v:{host}:{port}' }],
   NO_RESPONSE: [
-    { text: { en: 'In the console, check that the instance is running and that {address} is its public IP.', ko: '콘솔에서 인스턴스가 실행 중인지, {address} 가 공인 IP인지 확인하세요.' } },
-    { text: { en: 'Check that the security group allows TCP {port} (and ICMP, for ping) from your address.', ko: '보안 그룹이 내 주소에서 TCP {port} (ping을 쓰려면 ICMP도)를 허용하는지 확인하세요.' }, doc: DOC_SECURITY_GROUP },
+    RUNNING_AND_IP,
+    SG_ALLOWS_PORT_AND_ICMP,
     { text: vnc('in PowerShell, check the Remote Desktop service:', 'PowerShell에서 원격 데스크톱 서비스를 확인하세요:'), command: 'Get-Service TermService; netstat -ano | findstr :{port}' },
   ],
   PORT_FILTERED: [
-    { text: { en: 'Security group: add one inbound rule allowing TCP {port} from your address only (put it above any rule that drops it).', ko: '보안 그룹: 내 주소에서만 TCP {port} 을(를) 허용하는 인바운드 규칙 하나를 추가하세요(차단 규칙보다 위에 두세요).' }, doc: DOC_SECURITY_GROUP },
-    { text: { en: 'Network ACL of the subnet (if bound): allow inbound TCP {port} and outbound TCP 1024-65535 for the return traffic.', ko: '서브넷의 네트워크 ACL(연결된 경우): 인바운드 TCP {port} 와 응답 트래픽용 아웃바운드 TCP 1024-65535를 허용하세요.' } },
+    SG_ADD_RULE,
+    ACL_ALLOW_PORT,
     { text: vnc('in PowerShell, check Windows Firewall for Remote Desktop:', 'PowerShell에서 Windows 방화벽의 원격 데스크톱 규칙을 확인하세요:'), command: 'Get-NetFirewallRule -DisplayGroup "Remote Desktop" | Format-Table DisplayName,Enabled,Action' },
   ],
   PORT_REJECTED: [
@@ -158,7 +165,7 @@ const RDP_OVERRIDES: Partial<Table> = {
   SERVICE_ON_OTHER_PORT: [
     { text: { en: 'Connect on the port where RDP answers:', ko: 'RDP가 응답하는 포트로 접속하세요:' }, command: 'mstsc /v:{host}:{altPort}' },
     { text: { en: 'Or move Remote Desktop back to {port} (then restart the service):', ko: '또는 원격 데스크톱 포트를 {port} 로 되돌리세요(그 후 서비스 재시작):' }, command: 'Set-ItemProperty "HKLM:\\System\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp" -Name PortNumber -Value {port}' },
-    { text: { en: 'Whichever port you use, the security group must allow it from your address.', ko: '어느 포트를 쓰든 보안 그룹이 내 주소에서 그 포트를 허용해야 합니다.' }, doc: DOC_SECURITY_GROUP },
+    SG_ALLOWS_WHICHEVER_PORT,
   ],
   NOT_RDP: [
     { text: { en: 'Check that {port} is the right port. Inside the instance, see which process owns it:', ko: '{port} 이(가) 올바른 포트인지 확인하세요. 인스턴스 안에서 어떤 프로세스가 포트를 쓰는지 보세요:' }, command: 'Get-NetTCPConnection -LocalPort {port} -State Listen | Select-Object OwningProcess' },
