@@ -25,8 +25,8 @@ const DOC_SSH_KEYGEN: Bilingual = { en: 'https://man.openbsd.org/ssh-keygen', ko
 const DOC_SSH_CLIENT: Bilingual = { en: 'https://man.openbsd.org/ssh', ko: 'https://man.openbsd.org/ssh' };
 
 const VNC: Bilingual = {
-  en: 'Log in through the console\'s VNC login (it does not use the network path that fails) and run:',
-  ko: '콘솔의 VNC 로그인(실패하는 네트워크 경로를 사용하지 않음)으로 접속해 다음을 실행하세요:',
+  en: 'Through the console\'s VNC login (it does not use the network path that fails),',
+  ko: '콘솔의 VNC 로그인(실패하는 네트워크 경로를 거치지 않음)으로 접속해서',
 };
 const vnc = (en: string, ko: string): Bilingual => ({ en: `${VNC.en} ${en}`, ko: `${VNC.ko} ${ko}` });
 
