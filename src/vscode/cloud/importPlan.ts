@@ -44,8 +44,8 @@ export function planImport(existing: readonly Instance[], picked: readonly Cloud
       continue;
     }
     const cloud: ImportedFields = { name: s.name || s.instanceId, host: addr.host, port: s.port, protocol: s.protocol, ...(s.user ? { user: s.user } : {}) };
-    const match = existing.find((e) => e.cloudInstanceId === s.instanceId);
-    if (!match) {
+    const matches = existing.filter((e) => e.cloudInstanceId === s.instanceId);
+    if (matches.length === 0) {
       const name = uniqueName(cloud.name, names);
       names.add(name);
       const fields: ImportedFields = { ...cloud, name };
@@ -60,35 +60,38 @@ export function planImport(existing: readonly Instance[], picked: readonly Cloud
       if (addr.private) plan.privateOnly.push(name);
       continue;
     }
-    // Re-sync. An instance the user saved by hand (no `imported` base) keeps every field.
-    const merged: Instance = { ...match, region: s.region, cloudState: s.state };
-    const base = match.imported;
-    const nextBase: ImportedFields = { ...cloud };
-    if (base) {
-      for (const k of FIELDS) {
-        if (match[k] !== base[k]) continue; // edited by the user: theirs wins
-        if (k === 'name') {
-          names.delete(match.name);
-          const name = uniqueName(cloud.name, names);
-          names.add(name);
-          merged.name = name;
-          nextBase.name = name;
-        } else if (k === 'user') {
-          if (cloud.user) merged.user = cloud.user;
-          else delete merged.user;
-        } else if (k === 'port') {
-          merged.port = cloud.port;
-        } else if (k === 'protocol') {
-          merged.protocol = cloud.protocol;
-        } else {
-          merged.host = cloud.host;
+    // Re-sync every saved instance of this ID (a duplicated one is a variant of the same VM).
+    for (const match of matches) {
+      // Re-sync. An instance the user saved by hand (no `imported` base) keeps every field.
+      const merged: Instance = { ...match, region: s.region, cloudState: s.state };
+      const base = match.imported;
+      const nextBase: ImportedFields = { ...cloud };
+      if (base) {
+        for (const k of FIELDS) {
+          if (match[k] !== base[k]) continue; // edited by the user: theirs wins
+          if (k === 'name') {
+            names.delete(match.name);
+            const name = uniqueName(cloud.name, names);
+            names.add(name);
+            merged.name = name;
+            nextBase.name = name;
+          } else if (k === 'user') {
+            if (cloud.user) merged.user = cloud.user;
+            else delete merged.user;
+          } else if (k === 'port') {
+            merged.port = cloud.port;
+          } else if (k === 'protocol') {
+            merged.protocol = cloud.protocol;
+          } else {
+            merged.host = cloud.host;
+          }
         }
       }
+      merged.imported = nextBase;
+      if (merged.host === addr.host && addr.private) plan.privateOnly.push(merged.name);
+      if (JSON.stringify(merged) === JSON.stringify(match)) plan.unchanged++;
+      else plan.update.push(merged);
     }
-    merged.imported = nextBase;
-    if (merged.host === addr.host && addr.private) plan.privateOnly.push(merged.name);
-    if (JSON.stringify(merged) === JSON.stringify(match)) plan.unchanged++;
-    else plan.update.push(merged);
   }
   return plan;
 }

@@ -43,6 +43,17 @@ describe('(unit) Tencent Cloud import plan', () => {
     assert.deepStrictEqual(plan.add.map((a) => [a.name, a.imported?.name]), [['web (copy)', 'web (copy)'], ['web (copy 2)', 'web (copy 2)']]);
   });
 
+  it('re-sync updates every saved instance of the same cloud ID (a duplicated variant too)', () => {
+    let list = apply([], planImport([], [summary()]));
+    // The user duplicated it to keep a second login (another user) for the same VM.
+    list = [...list, { ...list[0], id: 'dup', name: `${list[0].name} (2)`, user: 'deploy' }];
+    const plan = planImport(list, [summary({ publicIps: ['198.51.100.77'] })]);
+    assert.strictEqual(plan.update.length, 2);
+    list = apply(list, plan);
+    assert.deepStrictEqual(list.map((i) => i.host), ['198.51.100.77', '198.51.100.77']);
+    assert.deepStrictEqual(list.map((i) => i.user), [list[0].user, 'deploy'], 'the variant keeps its own user');
+  });
+
   it('re-sync: cloud-derived fields follow the cloud, the user\'s edits to name/user/port survive', () => {
     let list = apply([], planImport([], [summary()]));
     const id = list[0].id;
