@@ -4,8 +4,8 @@
  * answers (ICMP replies, SYN-ACKs) can never be credited to another.
  */
 import * as assert from 'assert/strict';
-import { createLab, Lab, LabHost, labUnavailableReason } from '../support/lab';
-import { Engine, LAB_TIMEOUT_MS, labTarget, loadEngine } from '../support/labEngine';
+import { createLab, Lab, LabHost } from '../support/lab';
+import { Engine, LAB_TIMEOUT_MS, labTarget, labEngineOrSkip } from '../support/labEngine';
 import { check, evidenceField } from '../support/labScenarios';
 
 const ADDRESSES = 6; // per host
@@ -17,13 +17,7 @@ describe('(lab) concurrent diagnoses stay independent', function () {
   let healthy: LabHost, dropped: LabHost;
 
   before(async function () {
-    const e = loadEngine();
-    const reason = labUnavailableReason() ?? (typeof e === 'string' ? e : undefined);
-    if (reason) {
-      console.log(`    SKIPPED lab concurrency: ${reason}`);
-      this.skip();
-    }
-    engine = e as Engine;
+    engine = labEngineOrSkip(this, 'lab concurrency');
     lab = await createLab();
     [healthy, dropped] = await Promise.all([
       lab.addHost({ label: 'conc-ok', sshd: {}, extraAddresses: ADDRESSES - 1 }),

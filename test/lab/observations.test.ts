@@ -6,8 +6,8 @@
  * engine sees silence (BANNER_TIMEOUT) unless it sends something and recognises HTTP (NOT_SSH).
  */
 import * as assert from 'assert/strict';
-import { createLab, Lab, LabHost, labUnavailableReason } from '../support/lab';
-import { Engine, labTarget, loadEngine } from '../support/labEngine';
+import { createLab, Lab, LabHost } from '../support/lab';
+import { Engine, labTarget, labEngineOrSkip } from '../support/labEngine';
 import { check, evidenceField } from '../support/labScenarios';
 
 describe('(lab) open cases, recorded', function () {
@@ -17,13 +17,7 @@ describe('(lab) open cases, recorded', function () {
   let http: LabHost;
 
   before(async function () {
-    const e = loadEngine();
-    const reason = labUnavailableReason() ?? (typeof e === 'string' ? e : undefined);
-    if (reason) {
-      console.log(`    SKIPPED lab observations: ${reason}`);
-      this.skip();
-    }
-    engine = e as Engine;
+    engine = labEngineOrSkip(this, 'lab observations');
     lab = await createLab();
     http = await lab.addHost({ label: 'http', servers: [{ kind: 'http', port: 22 }] });
   });

@@ -4,8 +4,8 @@
  * Skipped (never passed) with a printed reason when not root or a tool is missing.
  */
 import * as assert from 'assert/strict';
-import { createLab, Lab, LabHost, labUnavailableReason, xrdpUnavailableReason } from '../support/lab';
-import { Engine, LAB_TIMEOUT_MS, loadEngine } from '../support/labEngine';
+import { createLab, Lab, LabHost, xrdpUnavailableReason } from '../support/lab';
+import { Engine, LAB_TIMEOUT_MS, labEngineOrSkip } from '../support/labEngine';
 import { buildScenarioHosts, SCENARIOS, verifyScenario } from '../support/labScenarios';
 
 describe('(lab) broken hosts diagnosed by the engine', function () {
@@ -15,13 +15,7 @@ describe('(lab) broken hosts diagnosed by the engine', function () {
   let hosts = new Map<string, LabHost | Error>();
 
   before(async function () {
-    const engineOrReason = loadEngine();
-    const reason = labUnavailableReason() ?? (typeof engineOrReason === 'string' ? engineOrReason : undefined);
-    if (reason) {
-      console.log(`    SKIPPED lab tests: ${reason}`);
-      this.skip();
-    }
-    engine = engineOrReason as Engine;
+    engine = labEngineOrSkip(this, 'lab tests');
     lab = await createLab();
     hosts = await buildScenarioHosts(lab, SCENARIOS.filter((s) => !(s.rdp && xrdpUnavailableReason())));
   });

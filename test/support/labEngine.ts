@@ -9,6 +9,7 @@ import * as path from 'path';
 import type { Check, Credentials, Lang, Report, Target } from '../../src/core/model';
 import { DEFAULT_ALT_PORTS } from '../../src/core/model';
 import type { Probes } from '../../src/core/probes';
+import { labUnavailableReason } from './lab';
 
 export interface DiagnoseDeps {
   probes: Probes;
@@ -73,4 +74,18 @@ export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutM
         resolve({ code, stdout, stderr, durationMs: Date.now() - t0 });
       });
   });
+}
+
+/**
+ * For a lab suite's before(): the engine, or — when the lab (root, ip netns, sshd, nft) or the
+ * compiled engine is missing — a printed reason and a skip, never a pass.
+ */
+export function labEngineOrSkip(ctx: Mocha.Context, suite: string): Engine {
+  const e = loadEngine();
+  const reason = labUnavailableReason() ?? (typeof e === 'string' ? e : undefined);
+  if (reason) {
+    console.log(`    SKIPPED ${suite}: ${reason}`);
+    ctx.skip();
+  }
+  return e as Engine;
 }
