@@ -54,7 +54,7 @@ describe('(e2e) Tencent Cloud: import, cloud verdict, open port for my IP, undo'
     // Only this instance in the region: nothing imported may point at an address outside the lab.
     fx.instances = [{
       region: REGION, InstanceId: INSTANCE_ID, InstanceName: NAME, InstanceState: 'RUNNING', RestrictState: 'NORMAL',
-      PublicIpAddresses: [target.host], PrivateIpAddresses: ['10.0.1.30'], OsName: 'Debian 12 64bit',
+      PublicIpAddresses: [target.host], PrivateIpAddresses: ['127.0.1.30'], OsName: 'Debian 12 64bit',
       SecurityGroupIds: [GUARD, 'sg-e2eopen'], VirtualPrivateCloud: { VpcId: 'vpc-e2e', SubnetId: 'subnet-e2e' },
       DefaultLoginUser: 'root', DefaultLoginPort: target.port,
     }];

@@ -25,15 +25,18 @@ describe('(integration) Tencent Cloud in the extension host', () => {
     api = (await ext.activate()) as CvmDoctorApi;
     ep = await startTencentEndpoint();
     await cfg().update('tencent.endpoint', ep.url, vscode.ConfigurationTarget.Global);
-    await cfg().update('tencent.callerIp', '203.0.113.5', vscode.ConfigurationTarget.Global);
+    await cfg().update('tencent.callerIp', '127.0.0.5', vscode.ConfigurationTarget.Global);
     await cfg().update('alternativePorts', [], vscode.ConfigurationTarget.Global);
+    // These tests check what the import saves: no reachability checks of the imported
+    // instances while they run (only the pinned one would be watched).
+    await cfg().update('pollIntervalSeconds', 0, vscode.ConfigurationTarget.Global);
   });
 
   after(async () => {
     for (const i of api.store.list().filter((x) => x.cloudInstanceId)) await api.store.remove(i.id);
     await api.tencent.clearCredentials();
     await api.globalState.update(CONSENT_KEY, undefined);
-    for (const k of ['tencent.endpoint', 'tencent.callerIp']) await cfg().update(k, undefined, vscode.ConfigurationTarget.Global);
+    for (const k of ['tencent.endpoint', 'tencent.callerIp', 'pollIntervalSeconds', 'alternativePorts']) await cfg().update(k, undefined, vscode.ConfigurationTarget.Global);
     await ep?.close();
   });
 
@@ -54,7 +57,8 @@ describe('(integration) Tencent Cloud in the extension host', () => {
 
   it('a bad endpoint setting stops before any request (the warning names the setting)', async () => {
     await api.tencent.setCredentials(ep.secretId, ep.secretKey);
-    await cfg().update('tencent.endpoint', 'http://192.0.2.1:9', vscode.ConfigurationTarget.Global);
+    // Plain http to a host that is not loopback; the name is never resolved (the audit would see it).
+    await cfg().update('tencent.endpoint', 'http://tencent-endpoint.invalid:9', vscode.ConfigurationTarget.Global);
     const n = ep.requests.length;
     assert.strictEqual(await importCmd({ regions: [REGION] }), undefined);
     assert.strictEqual(ep.requests.length, n, 'no request sent anywhere');
@@ -65,18 +69,18 @@ describe('(integration) Tencent Cloud in the extension host', () => {
     await api.tencent.setCredentials(ep.secretId, ep.secretKey);
     const r = await importCmd({ regions: [REGION], instanceIds: ['ins-ok', 'ins-noip'] });
     assert.deepStrictEqual(r?.added.map((i) => [i.name, i.host, i.port, i.user, i.group, i.region, i.cloudInstanceId, i.cloudState]).sort(), [
-      ['noip', '10.0.1.10', 22, 'ubuntu', `Tencent Cloud/${REGION}`, REGION, 'ins-noip', 'RUNNING'],
-      ['ok', '203.0.113.10', 22, 'ubuntu', `Tencent Cloud/${REGION}`, REGION, 'ins-ok', 'RUNNING'],
+      ['noip', '127.0.1.10', 22, 'ubuntu', `Tencent Cloud/${REGION}`, REGION, 'ins-noip', 'RUNNING'],
+      ['ok', '127.0.0.10', 22, 'ubuntu', `Tencent Cloud/${REGION}`, REGION, 'ins-ok', 'RUNNING'],
     ]);
     const ok = api.store.list().find((i) => i.cloudInstanceId === 'ins-ok')!;
     await api.store.update({ ...ok, name: 'my-ok', user: 'deploy', port: 2022 });
     const fx = ep.state.instances.find((i) => i.InstanceId === 'ins-ok')!;
-    fx.PublicIpAddresses = ['198.51.100.23'];
+    fx.PublicIpAddresses = ['127.0.0.23'];
     fx.InstanceState = 'STOPPED';
     const again = await importCmd({ regions: [REGION], instanceIds: ['ins-ok', 'ins-noip'] });
     assert.deepStrictEqual([again?.added.length, again?.updated.length, again?.unchanged], [0, 1, 1]);
     const got = api.store.get(ok.id)!;
-    assert.deepStrictEqual([got.name, got.user, got.port, got.host, got.cloudState], ['my-ok', 'deploy', 2022, '198.51.100.23', 'STOPPED']);
+    assert.deepStrictEqual([got.name, got.user, got.port, got.host, got.cloudState], ['my-ok', 'deploy', 2022, '127.0.0.23', 'STOPPED']);
     assert.strictEqual(api.store.list().filter((i) => i.cloudInstanceId === 'ins-ok').length, 1, 'no duplicate');
   });
 

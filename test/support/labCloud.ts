@@ -81,7 +81,7 @@ export async function labGuest(h: LabHost, lab: Lab, o: { port?: number; sshdPor
 export function labInstance(id: string, h: LabHost, over: Partial<FixtureInstance> = {}): FixtureInstance {
   return {
     region: REGION, InstanceId: id, InstanceName: id.replace(/^ins-/, ''), InstanceState: 'RUNNING', RestrictState: 'NORMAL',
-    PublicIpAddresses: [h.ipv4], PrivateIpAddresses: ['10.0.1.20'], OsName: 'Debian 12 64bit', ImageId: 'img-lab',
+    PublicIpAddresses: [h.ipv4], PrivateIpAddresses: ['127.0.1.20'], OsName: 'Debian 12 64bit', ImageId: 'img-lab',
     SecurityGroupIds: ['sg-labopen'], VirtualPrivateCloud: { VpcId: 'vpc-lab', SubnetId: 'subnet-labopen' },
     Placement: { Zone: `${REGION}-3` }, ...over,
   };

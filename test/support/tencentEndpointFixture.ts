@@ -2,6 +2,11 @@
  * The in-memory cloud served by the local Tencent Cloud endpoint: instances, security groups
  * (with Version), templates, subnets + network ACLs, TAT agents and their command output, and
  * injected faults. Everything is plain data in the API's own shapes, mutable by tests.
+ *
+ * Instance addresses are loopback (127.0.0.0/8): an imported instance is dialled at once by
+ * the extension's reachability checks and by any diagnosis, and a test must never send a
+ * packet off the machine (test/unit/fixtureAddresses.test.ts checks every fixture file).
+ * Rule data (CIDRs, ranges) may use documentation prefixes: nothing ever connects to them.
  */
 import type { AclEntry } from '../../src/cloud/networkAclEval';
 import type { SgPolicy } from '../../src/cloud/securityGroupEval';
@@ -113,7 +118,7 @@ const vpc = (subnet: string) => ({ VpcId: 'vpc-main', SubnetId: subnet });
 function instance(id: string, over: Partial<FixtureInstance>): FixtureInstance {
   return {
     region: REGION, InstanceId: id, InstanceName: id.replace(/^ins-/, ''), InstanceState: 'RUNNING', RestrictState: 'NORMAL',
-    PublicIpAddresses: ['203.0.113.10'], PrivateIpAddresses: ['10.0.1.10'], OsName: 'Ubuntu Server 22.04 LTS 64bit',
+    PublicIpAddresses: ['127.0.0.10'], PrivateIpAddresses: ['127.0.1.10'], OsName: 'Ubuntu Server 22.04 LTS 64bit',
     ImageId: 'img-487zeit5', SecurityGroupIds: ['sg-open'], VirtualPrivateCloud: vpc('subnet-plain'),
     Placement: { Zone: `${REGION}-3` }, ...over,
   };
@@ -136,8 +141,8 @@ export function defaultTencentFixture(): TencentFixture {
       instance('ins-fw', {}),
       instance('ins-agentoff', {}),
       instance('ins-noagent', {}),
-      instance('ins-centos', { OsName: 'CentOS 7.9 64bit', PublicIpAddresses: ['203.0.113.11'] }),
-      instance('ins-win', { OsName: 'Windows Server 2022 DataCenter 64bit', SecurityGroupIds: ['sg-rdp'], PublicIpAddresses: ['203.0.113.12'] }),
+      instance('ins-centos', { OsName: 'CentOS 7.9 64bit', PublicIpAddresses: ['127.0.0.11'] }),
+      instance('ins-win', { OsName: 'Windows Server 2022 DataCenter 64bit', SecurityGroupIds: ['sg-rdp'], PublicIpAddresses: ['127.0.0.12'] }),
     ],
     securityGroups: {
       'sg-open': { version: 3, ingress: [

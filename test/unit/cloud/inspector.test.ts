@@ -30,7 +30,7 @@ describe('(unit) Tencent inspector via the SDK and the local endpoint', () => {
     assert.deepStrictEqual(ev.errors, []);
     assert.strictEqual(ev.instance?.state, 'RUNNING');
     assert.strictEqual(ev.instance?.restrictState, 'NORMAL');
-    assert.deepStrictEqual(ev.instance?.publicIps, ['203.0.113.10']);
+    assert.deepStrictEqual(ev.instance?.publicIps, ['127.0.0.10']);
     assert.deepStrictEqual(ev.instance?.securityGroupIds, ['sg-open']);
     assert.strictEqual(ev.instance?.subnetId, 'subnet-plain');
     assert.strictEqual(ev.callerIp, '203.0.113.5');

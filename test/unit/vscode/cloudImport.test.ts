@@ -113,7 +113,7 @@ describe('(unit) Tencent Cloud import plan', () => {
       let list = apply([], planImport([], first));
       assert.strictEqual(list.length, ep.state.instances.filter((i) => i.region === REGION).length);
       const noip = list.find((i) => i.cloudInstanceId === 'ins-noip')!;
-      assert.strictEqual(noip.host, '10.0.1.10');
+      assert.strictEqual(noip.host, '127.0.1.10'); // the private address (the fixture's are loopback)
       const win = list.find((i) => i.cloudInstanceId === 'ins-win')!;
       assert.deepStrictEqual([win.protocol, win.port, win.user], ['rdp', 3389, 'Administrator']);
       list = list.map((i) => (i.cloudInstanceId === 'ins-ok' ? { ...i, name: 'mine', port: 2022 } : i));
