@@ -20,6 +20,9 @@ import * as os from 'os';
 import * as path from 'path';
 
 export const LAB_USER = 'cvmdlab';
+/** The only networks lab hosts are given addresses in (see the slots below); with loopback,
+ *  the only addresses a test may send packets to (test/unit/fixtureAddresses.test.ts). */
+export const LAB_NETWORKS = [{ address: '10.213.0.0', prefix: 16, family: 'ipv4' }, { address: 'fd00:cd::', prefix: 32, family: 'ipv6' }] as const;
 const NS_PREFIX = 'cvmd';
 const VETH_PREFIX = 'cvmdv';
 /** Slot ownership files: one per /28 block, holding the owner's pid (shared by concurrent runs). */
