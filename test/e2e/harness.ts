@@ -67,8 +67,21 @@ export async function startCodeServer(o: { vsix?: string; settings?: Record<stri
     'workbench.tips.enabled': false,
     'security.workspace.trust.enabled': false,
     'telemetry.telemetryLevel': 'off',
+    // Nothing may leave the machine (the egress audit fails the run): no update checks,
+    // recommendations, experiments, gallery or other online lookups.
     'extensions.autoCheckUpdates': false,
     'extensions.autoUpdate': false,
+    'extensions.ignoreRecommendations': true,
+    'workbench.enableExperiments': false,
+    'workbench.settings.enableNaturalLanguageSearch': false,
+    'workbench.cloudChanges.autoResume': 'off',
+    'workbench.cloudChanges.continueOn': 'off',
+    'update.mode': 'none',
+    'npm.fetchOnlinePackageInfo': false,
+    'json.schemaDownload.enable': false,
+    'typescript.surveys.enabled': false,
+    'chat.disableAIFeatures': true,
+    'git.autofetch': false,
     // The e2e edits settings.json by typing: no auto-inserted brackets, quotes or indentation.
     'editor.autoClosingBrackets': 'never',
     'editor.autoClosingQuotes': 'never',
@@ -78,13 +91,15 @@ export async function startCodeServer(o: { vsix?: string; settings?: Record<stri
     'editor.acceptSuggestionOnEnter': 'off',
     ...o.settings,
   }, null, 2));
-  const env = { ...process.env, ...o.env, PATH: `${path.dirname(node24)}:${process.env.PATH}` };
+  // EXTENSIONS_GALLERY={} leaves code-server without an extension gallery (its default is
+  // open-vsx.org), so the workbench never queries one.
+  const env = { ...process.env, ...o.env, EXTENSIONS_GALLERY: '{}', PATH: `${path.dirname(node24)}:${process.env.PATH}` };
   if (o.vsix) {
     await run(codeServer, ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', o.vsix], env, 120_000);
   }
   const port = await freePort();
   const args = ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
+    '--disable-workspace-trust', '--disable-getting-started-override', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
   if (o.smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
   args.push(workspace);
   const child = spawn(codeServer, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -116,10 +131,26 @@ export async function startCodeServer(o: { vsix?: string; settings?: Record<stri
   };
 }
 
+/**
+ * Chromium that can reach loopback only: every other name resolves to NOTFOUND, anything
+ * non-local would go to a proxy on a closed loopback port, and the background services that
+ * phone home (updates, sync, safe browsing, translate, autofill, metrics…) are off.
+ */
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--no-default-browser-check',
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
+  '--proxy-server=http://127.0.0.1:9', '--proxy-bypass-list=localhost;127.0.0.1',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic',
+  '--disable-domain-reliability', '--disable-client-side-phishing-detection', '--disable-breakpad',
+  '--disable-default-apps', '--disable-extensions', '--no-pings', '--metrics-recording-only', '--dns-prefetch-disable',
+  '--safebrowsing-disable-auto-update',
+  '--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication,NetworkTimeServiceQuerying,CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions,PrivacySandboxSettings4',
+];
+
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [...CHROMIUM_ARGS],
     timeout: 30_000,
   });
 }
