@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-node.sh >&2
 node esbuild.js --production >/dev/null
 npx tsc -p . >/dev/null
-exec node out/bench/run.js "$@"
+# Inside the egress audit: it prints what tried to leave the machine, which must be nothing.
+exec bash scripts/egress-audit.sh --name bench -- node out/bench/run.js "$@"

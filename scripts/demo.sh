@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-node.sh >&2
 node esbuild.js --production >/dev/null
-exec node dist/cli.js demo "$@"
+# As root, inside the egress audit, which proves the demo sent nothing beyond loopback.
+exec bash scripts/egress-audit.sh --name demo -- node dist/cli.js demo "$@"

@@ -4,8 +4,9 @@
 # when everything is there. Not root: says what is missing and carries on (lab tests skip).
 set -euo pipefail
 
-# fonts-nanum: Korean glyphs in the VS Code screenshots (test-results/).
-PACKAGES=(openssh-server openssh-client nftables iproute2 iputils-ping nmap xrdp chromium libkrb5-dev procps passwd fonts-nanum)
+# fonts-nanum: Korean glyphs in the VS Code screenshots (test-results/). tcpdump: the egress
+# audit (scripts/egress-audit.sh) records what tries to leave the machine.
+PACKAGES=(openssh-server openssh-client nftables iproute2 iputils-ping nmap xrdp chromium libkrb5-dev procps passwd fonts-nanum tcpdump)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

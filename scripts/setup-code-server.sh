@@ -2,7 +2,7 @@
 # Installs what the VS Code tests need into .code-server/ (gitignored), idempotently:
 # Node 24 (from the npm package node@24, which ships the binary) and code-server, which
 # requires Node 24 at install time. Debian packages (chromium, libkrb5-dev) are installed by
-# the lead's scripts/test.sh; this script only checks for them.
+# scripts/ensure-system.sh; this script only checks for them.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 CS_DIR="$ROOT/.code-server"

@@ -20,10 +20,6 @@ rc=0
 CVM_TEST_TALLY="$TALLY.vscode" timeout 900 npx mocha --reporter out/test/support/countingReporter.js --timeout 240000 --exit \
   out/test/e2e/extension.e2e.test.js out/test/e2e/cloud.e2e.test.js out/test/e2e/integration.e2e.test.js || rc=$?
 cat "$TALLY.vscode" >>"$TALLY" 2>/dev/null || true
-node -e '
-const lines = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").filter(Boolean).map(JSON.parse);
-const t = lines.reduce((a, l) => ({ passed: a.passed + l.passed, failed: a.failed + l.failed, skipped: a.skipped + l.skipped }), { passed: 0, failed: 0, skipped: 0 });
-console.log(`test-vscode: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped (screenshots in test-results/)`);
-' "$TALLY.vscode" || true
+node scripts/tally.js "$TALLY.vscode" "test-vscode (screenshots in test-results/)" || true
 rm -f "$TALLY.vscode"
 exit $rc

@@ -1,6 +1,6 @@
 /**
  * Mocha's spec reporter, plus a tally appended to $CVM_TEST_TALLY (one JSON line per run) so
- * scripts/test.sh can print one "N passed, N failed, N skipped" line for all suites.
+ * scripts/tally.js can print one "N passed, N failed, N skipped" line for all suites.
  */
 import * as fs from 'fs';
 import Mocha = require('mocha');
