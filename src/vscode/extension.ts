@@ -19,7 +19,11 @@ import { PinnedStatusBar } from './statusBar';
 
 export const TREE_VIEW_ID = 'cvmDoctor.instances';
 
-/** Returned from activate(): used by the integration tests (and nothing else). */
+/**
+ * Returned from activate() only to the integration tests (ExtensionMode.Test): it reaches the
+ * store's secrets and the Tencent Cloud credentials, so any other extension calling
+ * `getExtension(…).exports` in a normal window gets nothing.
+ */
 export interface CvmDoctorApi {
   store: InstanceStore;
   reach: ReachabilityService;
@@ -30,7 +34,7 @@ export interface CvmDoctorApi {
   activationMs: number;
 }
 
-export function activate(context: vscode.ExtensionContext): CvmDoctorApi {
+export function activate(context: vscode.ExtensionContext): CvmDoctorApi | undefined {
   const started = performance.now();
   const log = new Logger('CVM Doctor');
   const store = new InstanceStore(context.globalState, context.secrets);
@@ -58,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): CvmDoctorApi {
   );
   const activationMs = Math.round((performance.now() - started) * 10) / 10;
   log.info('activate', `activated in ${activationMs} ms; ${store.list().length} saved instance(s)`);
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   return { store, reach, controller, tencent, globalState: context.globalState, activationMs };
 }
 

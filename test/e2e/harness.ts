@@ -167,3 +167,28 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(RESULTS, { recursive: true });
   await page.screenshot({ path: path.join(RESULTS, `${name}.png`) }).catch(() => undefined);
 }
+
+/**
+ * Runs a test entry (a module exporting `run()`) inside code-server's real extension host
+ * through the smoke-test driver (`cs` must be started with `smokeTestDriver: true`):
+ * `devPath` is loaded as the extension under development, `testsPath` is its test entry.
+ * Resolves with the exit code the workbench reports, or -1 when none came in time.
+ */
+export async function runInExtensionHost(browser: Browser, cs: CodeServer, devPath: string, testsPath: string, timeoutMs = 150_000): Promise<{ code: number; logs: string[] }> {
+  const page = await browser.newPage();
+  const logs: string[] = [];
+  const exit = new Promise<number>((resolve) => {
+    void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
+    void page.exposeFunction('codeAutomationLog', (_type: string, args: unknown[]) => { logs.push(args.map(String).join(' ')); });
+  });
+  const host = `127.0.0.1:${cs.port}`;
+  const payload = JSON.stringify([
+    ['extensionDevelopmentPath', `vscode-remote://${host}${devPath}`],
+    ['extensionTestsPath', `vscode-remote://${host}${testsPath}`],
+  ]);
+  await page.goto(`${cs.url}/?folder=${encodeURIComponent(cs.workspace)}&payload=${encodeURIComponent(payload)}`, { timeout: 60_000 });
+  let timer: NodeJS.Timeout | undefined;
+  const code = await Promise.race([exit, new Promise<number>((r) => { timer = setTimeout(() => r(-1), timeoutMs); })]);
+  clearTimeout(timer);
+  return { code, logs };
+}

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, ROOT, startCodeServer, type CodeServer } from './harness';
+import { launchBrowser, ROOT, runInExtensionHost, startCodeServer, type CodeServer } from './harness';
 
 describe('(e2e) integration suites inside the extension host', function () {
   this.timeout(180_000);
@@ -21,23 +21,14 @@ describe('(e2e) integration suites inside the extension host', function () {
     const result = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cvmd-it-')), 'result.json');
     cs = await startCodeServer({ smokeTestDriver: true, env: { CVM_INTEGRATION_RESULT: result } });
     browser = await launchBrowser();
-    const page = await browser.newPage();
-    const logs: string[] = [];
-    const exit = new Promise<number>((resolve) => {
-      void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
-      void page.exposeFunction('codeAutomationLog', (_type: string, args: unknown[]) => { logs.push(args.map(String).join(' ')); });
-    });
-    const host = `127.0.0.1:${cs.port}`;
-    const payload = JSON.stringify([
-      ['extensionDevelopmentPath', `vscode-remote://${host}${ROOT}`],
-      ['extensionTestsPath', `vscode-remote://${host}${path.join(ROOT, 'out/test/integration/index.js')}`],
-    ]);
-    await page.goto(`${cs.url}/?folder=${encodeURIComponent(cs.workspace)}&payload=${encodeURIComponent(payload)}`, { timeout: 60_000 });
-    const code = await Promise.race([exit, new Promise<number>((r) => setTimeout(() => r(-1), 150_000))]);
+    const { code, logs } = await runInExtensionHost(browser, cs, ROOT, path.join(ROOT, 'out/test/integration/index.js'));
     if (code !== 0) console.log(logs.slice(-40).join('\n'));
     assert.strictEqual(code, 0, `extension host tests exited ${code}`);
-    const r = JSON.parse(fs.readFileSync(result, 'utf8')) as { failures: number; passes: number };
-    console.log(`      extension host: ${r.passes} passed, ${r.failures} failed`);
-    assert.deepStrictEqual(r, { failures: 0, passes: 8 });
+    const r = JSON.parse(fs.readFileSync(result, 'utf8')) as { failures: number; passes: number; pending: number; total: number };
+    console.log(`      extension host: ${r.passes} passed, ${r.failures} failed, ${r.pending} skipped of ${r.total}`);
+    // The suites' own counts join the run's tally; this test stands for "every one of them passed".
+    if (process.env.CVM_TEST_TALLY) fs.appendFileSync(process.env.CVM_TEST_TALLY, JSON.stringify({ suite: 'extension host', passed: r.passes, failed: r.failures, skipped: r.pending }) + '\n');
+    assert.ok(r.total > 0, 'the extension host found no (integration) test');
+    assert.deepStrictEqual([r.failures, r.pending, r.passes], [0, 0, r.total]);
   });
 });

@@ -10,7 +10,7 @@ export function run(): Promise<void> {
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const out = process.env.CVM_INTEGRATION_RESULT;
-      if (out) fs.writeFileSync(out, JSON.stringify({ failures, passes: runner.stats?.passes ?? 0 }));
+      if (out) fs.writeFileSync(out, JSON.stringify({ failures, passes: runner.stats?.passes ?? 0, pending: runner.stats?.pending ?? 0, total: runner.total }));
       if (failures > 0) reject(new Error(`${failures} integration test(s) failed`));
       else resolve();
     });
