@@ -1,5 +1,7 @@
 // Bundles the CLI, the extension host code and the report webview script.
 // Type checking is separate (`npm run typecheck`); esbuild only strips types.
+// `--watch` (npm run watch) rebuilds on change and runs `tsc --noEmit --watch` beside it.
+const { spawn } = require('child_process');
 const esbuild = require('esbuild');
 const fs = require('fs');
 const path = require('path');
@@ -40,7 +42,9 @@ const targets = [
 ];
 
 async function main() {
-  const builds = targets.filter((t) => fs.existsSync(path.join(__dirname, t.entryPoints[0])));
+  const missing = targets.filter((t) => !fs.existsSync(path.join(__dirname, t.entryPoints[0])));
+  if (missing.length) throw new Error(`entry point missing: ${missing.map((t) => t.entryPoints[0]).join(', ')}`);
+  const builds = targets;
   const contexts = await Promise.all(
     builds.map((t) =>
       esbuild.context({
@@ -56,6 +60,11 @@ async function main() {
   );
   if (watch) {
     await Promise.all(contexts.map((c) => c.watch()));
+    // Type errors in the same terminal: esbuild only strips types.
+    const tsc = spawn(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', '.', '--noEmit', '--watch', '--preserveWatchOutput'], { cwd: __dirname, stdio: 'inherit' });
+    const stop = () => { tsc.kill(); process.exit(0); };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
     return;
   }
   for (const ctx of contexts) {

@@ -10,8 +10,8 @@ import { renderText } from '../core/render/text';
 import { createProbes } from '../probes';
 import { parseCommand, USAGE, type DiagnoseCommand } from './args';
 import { startDemoLab } from './demoTargets';
-
-const VERSION = '0.1.0';
+// The manifest's version: esbuild inlines only this field into dist/cli.js.
+import { version as VERSION } from '../../package.json';
 
 function isInputError(e: unknown): e is Error & { field: string } {
   return e instanceof Error && e.name === 'InputError';

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { execFile } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 
 // The compiled CLI entry (tsc output), run as a user would: a separate process.
@@ -14,6 +15,12 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: numbe
 }
 
 describe('(unit) cvm-doctor CLI', () => {
+  it('--version prints the manifest\'s version', async () => {
+    const { version } = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../../package.json'), 'utf8')) as { version: string };
+    const r = await run(['--version']);
+    assert.deepStrictEqual([r.code, r.stdout], [0, `cvm-doctor ${version}\n`]);
+  });
+
   const BAD: Array<[string[], string]> = [
     [['diagnose', 'a;rm -rf /'], 'host'],
     [['diagnose', '$(id)'], 'host'],
