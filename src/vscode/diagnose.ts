@@ -17,7 +17,7 @@ import type { TencentCloud } from './cloud/tencent';
 import { buildTarget, gatherCredentials, runDiagnosis, type TargetSpec } from './engine';
 import { effectiveLang, type Localizer } from './i18n';
 import type { InstanceStore } from './instances/store';
-import type { Node } from './instances/tree';
+import type { TreeNode } from './instances/tree';
 import { pickProtocol, validateHost, validatePort } from './instances/wizard';
 import type { Logger } from './log';
 import type { ReachabilityService } from './reachability/service';
@@ -50,7 +50,7 @@ export class DiagnoseController implements PanelHost {
   }
 
   /** Command entry: `arg` is an instance id (status bar), a tree node, or nothing (palette). */
-  async command(arg?: string | Node): Promise<Report | undefined> {
+  async command(arg?: string | TreeNode): Promise<Report | undefined> {
     let spec: TargetSpec | undefined;
     if (typeof arg === 'string') spec = this.store.get(arg);
     else if (arg && arg.kind === 'instance') spec = this.store.get(arg.instance.id) ?? arg.instance;

@@ -27,6 +27,8 @@ export const TREE_VIEW_ID = 'cvmDoctor.instances';
 export interface CvmDoctorApi {
   store: InstanceStore;
   reach: ReachabilityService;
+  /** The Instances view's data provider: what VS Code renders, read back by the tests. */
+  tree: InstanceTreeProvider;
   controller: DiagnoseController;
   tencent: TencentCloud;
   /** The extension's globalState, so tests can prove what is (not) stored there. */
@@ -49,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): CvmDoctorApi | undef
 
   context.subscriptions.push(
     log, store, reach, tree, view, status,
-    reach.onDidChange(() => tree.refresh()),
+    reach.onDidChange((id) => tree.refreshInstance(id)),
     tencent,
     ...commands.register(),
     ...tencent.register(),
@@ -63,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): CvmDoctorApi | undef
   const activationMs = Math.round((performance.now() - started) * 10) / 10;
   log.info('activate', `activated in ${activationMs} ms; ${store.list().length} saved instance(s)`);
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
-  return { store, reach, controller, tencent, globalState: context.globalState, activationMs };
+  return { store, reach, tree, controller, tencent, globalState: context.globalState, activationMs };
 }
 
 export function deactivate(): void {

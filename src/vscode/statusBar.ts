@@ -4,8 +4,8 @@
  */
 import * as vscode from 'vscode';
 import type { InstanceStore } from './instances/store';
+import { instanceAccessibilityLabel, instanceTooltip, REACH_CODICON } from './reachability/presentation';
 import type { ReachabilityService } from './reachability/service';
-import { reachText } from './instances/tree';
 
 export const STATUS_ITEM_ID = 'cvmDoctor.pinned';
 
@@ -29,37 +29,15 @@ export class PinnedStatusBar implements vscode.Disposable {
     }
     const info = this.reach.get(inst.id);
     const verdict = this.store.verdicts()[inst.id];
-    let icon = '$(vm)';
-    let text = inst.name;
-    this.item.backgroundColor = undefined;
-    switch (info?.state) {
-      case 'reachable':
-        icon = '$(pass-filled)';
-        text = `${inst.name} ${Math.round(info.latencyMs ?? 0)} ms`;
-        break;
-      case 'degraded':
-        icon = '$(warning)';
-        this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
-        break;
-      case 'unreachable':
-        icon = '$(error)';
-        this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
-        break;
-      case 'checking':
-        icon = '$(sync~spin)';
-        break;
-    }
-    this.item.text = `${icon} ${text}`;
-    const md = new vscode.MarkdownString(undefined, false);
-    md.isTrusted = false;
-    md.appendMarkdown('**').appendText(inst.name).appendMarkdown('**\n\n');
-    md.appendText(`${inst.host}:${inst.port} (${inst.protocol.toUpperCase()})\n\n`);
-    md.appendText(vscode.l10n.t('Reachability: {0}', reachText(info)) + '\n\n');
-    if (info?.checkedAt) md.appendText(vscode.l10n.t('Last check: {0}', new Date(info.checkedAt).toLocaleTimeString()) + '\n\n');
-    if (verdict) md.appendText(vscode.l10n.t('Last verdict: {0} — {1}', verdict.code, verdict.title) + '\n\n');
-    md.appendText(vscode.l10n.t('Click to diagnose.'));
-    this.item.tooltip = md;
-    this.item.accessibilityInformation = { label: `${inst.name}, ${reachText(info)}` };
+    const state = info?.state ?? 'unknown';
+    // The status bar spins its own sync icon: a loading spinner reads as "VS Code is busy".
+    const icon = state === 'checking' ? 'sync~spin' : REACH_CODICON[state];
+    const text = state === 'reachable' ? `${inst.name} ${Math.round(info?.latencyMs ?? 0)} ms` : inst.name;
+    this.item.backgroundColor = state === 'degraded' ? new vscode.ThemeColor('statusBarItem.warningBackground')
+      : state === 'unreachable' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    this.item.text = `$(${icon}) ${text}`;
+    this.item.tooltip = instanceTooltip(inst, info, verdict, vscode.l10n.t('Click to diagnose.'));
+    this.item.accessibilityInformation = { label: instanceAccessibilityLabel(inst, info, verdict) };
     this.item.command = { command: 'cvmDoctor.diagnose', title: vscode.l10n.t('Diagnose'), arguments: [inst.id] };
     this.item.show();
   }

@@ -3,6 +3,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { CvmDoctorApi } from '../../src/vscode/extension';
+import type { TreeNode } from '../../src/vscode/instances/tree';
 
 describe('(integration) CVM Doctor extension host', () => {
   let api: CvmDoctorApi;
@@ -26,11 +27,29 @@ describe('(integration) CVM Doctor extension host', () => {
     await api.store.update({ ...b, name: 'it-b2' });
     assert.strictEqual(api.store.get(b.id)?.name, 'it-b2');
     await vscode.commands.executeCommand('cvmDoctor.instances.focus');
-    const names = api.store.list().map((i) => i.name).sort();
-    assert.ok(names.includes('it-a') && names.includes('it-b2'));
+    // Read the tree as VS Code renders it: the group row, its instance, the ungrouped one.
+    const label = (n: TreeNode) => String(api.tree.getTreeItem(n).label);
+    const roots = api.tree.getChildren();
+    const g1 = roots.find((n) => n.kind === 'group' && n.name === 'g1');
+    assert.ok(g1, `group g1 in ${roots.map(label).join(', ')}`);
+    assert.ok(api.tree.getChildren(g1).map(label).includes('it-a'));
+    const bRow = roots.find((n) => n.kind === 'instance' && n.instance.id === b.id);
+    assert.ok(bRow, 'it-b2 at the top level (no group)');
+    const item = api.tree.getTreeItem(bRow);
+    assert.deepStrictEqual([item.label, item.description, item.contextValue], ['it-b2', '127.0.0.2:3389', 'instance']);
+    // A reachability change re-renders only that row: the event names its node.
+    const fired: unknown[] = [];
+    const sub = api.tree.onDidChangeTreeData((n) => fired.push(n));
+    try {
+      api.tree.refreshInstance(b.id);
+      assert.deepStrictEqual(fired, [bRow]);
+    } finally {
+      sub.dispose();
+    }
     await api.store.remove(a.id);
     await api.store.remove(b.id);
     assert.strictEqual(api.store.get(a.id), undefined);
+    assert.ok(!api.tree.getChildren().some((n) => n.kind === 'instance' && n.instance.id === b.id), 'removed from the tree');
   });
 
   it('keeps secrets in SecretStorage, never in globalState or settings', async () => {

@@ -11,7 +11,7 @@ import { sshArgs, sshCommandLine } from '../sshCommand';
 import { uniqueName, type Instance } from './instance';
 import { readSshConfigHosts } from './sshConfigImport';
 import type { InstanceStore } from './store';
-import type { Node } from './tree';
+import type { TreeNode } from './tree';
 import { instanceWizard } from './wizard';
 
 export const Commands = {
@@ -36,8 +36,8 @@ export class InstanceCommands {
   constructor(private readonly store: InstanceStore, private readonly reach: ReachabilityService, private readonly log: Logger) {}
 
   register(): vscode.Disposable[] {
-    const r = (id: string, fn: (arg?: Node | string) => unknown) =>
-      vscode.commands.registerCommand(id, async (arg?: Node | string) => {
+    const r = (id: string, fn: (arg?: TreeNode | string) => unknown) =>
+      vscode.commands.registerCommand(id, async (arg?: TreeNode | string) => {
         try {
           return await fn(arg);
         } catch (e) {
@@ -66,7 +66,7 @@ export class InstanceCommands {
   }
 
   /** Tree node, instance id, or (from the palette) a quick pick. */
-  private async withInstance<T>(arg: Node | string | undefined, fn: (i: Instance) => T | Promise<T>): Promise<T | undefined> {
+  private async withInstance<T>(arg: TreeNode | string | undefined, fn: (i: Instance) => T | Promise<T>): Promise<T | undefined> {
     let inst: Instance | undefined;
     if (typeof arg === 'string') inst = this.store.get(arg);
     else if (arg?.kind === 'instance') inst = this.store.get(arg.instance.id);

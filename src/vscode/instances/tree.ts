@@ -1,39 +1,36 @@
 /**
  * The "Instances" tree: saved instances (grouped when any has a group), each with an icon for
- * its live reachability and a tooltip with the last verdict code. Refreshes on store and
- * scheduler changes; never blanks on error (a warning node is shown instead).
+ * its live reachability and a tooltip with the last verdict code. A reachability change
+ * refreshes only that instance's row; a store change refreshes the tree. Never blanks on
+ * error (a warning node is shown instead).
  */
 import * as vscode from 'vscode';
+import { instanceAccessibilityLabel, instanceTooltip, REACH_CODICON } from '../reachability/presentation';
 import type { ReachInfo } from '../reachability/scheduler';
 import type { Instance } from './instance';
 import type { InstanceStore } from './store';
 
-export type Node = { kind: 'group'; name: string } | { kind: 'instance'; instance: Instance } | { kind: 'error'; message: string };
+export type InstanceNode = { kind: 'instance'; instance: Instance };
+export type TreeNode = { kind: 'group'; name: string } | InstanceNode | { kind: 'error'; message: string };
+
+const REACH_COLOR: Partial<Record<NonNullable<ReachInfo['state']>, string>> = {
+  reachable: 'testing.iconPassed',
+  degraded: 'editorWarning.foreground',
+  unreachable: 'testing.iconFailed',
+};
 
 export function reachIcon(info: ReachInfo | undefined): vscode.ThemeIcon {
-  switch (info?.state) {
-    case 'reachable': return new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'));
-    case 'degraded': return new vscode.ThemeIcon('warning', new vscode.ThemeColor('editorWarning.foreground'));
-    case 'unreachable': return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
-    case 'checking': return new vscode.ThemeIcon('loading~spin');
-    default: return new vscode.ThemeIcon('vm');
-  }
+  const state = info?.state ?? 'unknown';
+  const color = REACH_COLOR[state];
+  return new vscode.ThemeIcon(REACH_CODICON[state], color ? new vscode.ThemeColor(color) : undefined);
 }
 
-export function reachText(info: ReachInfo | undefined): string {
-  switch (info?.state) {
-    case 'reachable': return vscode.l10n.t('Reachable ({0} ms)', info.latencyMs ?? 0);
-    case 'degraded': return vscode.l10n.t('Port open, no answer ({0})', info.detail ?? '');
-    case 'unreachable': return vscode.l10n.t('Unreachable ({0})', info.detail ?? '');
-    case 'checking': return vscode.l10n.t('Checking…');
-    default: return vscode.l10n.t('Not checked yet');
-  }
-}
-
-export class InstanceTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<Node | undefined | void>();
+export class InstanceTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<TreeNode | undefined | void>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [this.emitter];
+  /** One node object per instance id: VS Code finds the row to refresh by the element. */
+  private readonly nodes = new Map<string, InstanceNode>();
 
   constructor(private readonly store: InstanceStore, private readonly reach: (id: string) => ReachInfo | undefined) {
     this.disposables.push(store.onDidChange(() => this.refresh()));
@@ -43,25 +40,44 @@ export class InstanceTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     this.emitter.fire();
   }
 
-  getChildren(node?: Node): Node[] {
+  /** Re-render one instance's row (its reachability changed); unknown ids are ignored. */
+  refreshInstance(id: string): void {
+    const node = this.nodes.get(id);
+    if (node) this.emitter.fire(node);
+  }
+
+  private node(instance: Instance): InstanceNode {
+    const n = this.nodes.get(instance.id);
+    if (n) {
+      n.instance = instance;
+      return n;
+    }
+    const fresh: InstanceNode = { kind: 'instance', instance };
+    this.nodes.set(instance.id, fresh);
+    return fresh;
+  }
+
+  getChildren(node?: TreeNode): TreeNode[] {
     try {
       const list = this.store.list().sort((a, b) => a.name.localeCompare(b.name));
+      const ids = new Set(list.map((i) => i.id));
+      for (const id of this.nodes.keys()) if (!ids.has(id)) this.nodes.delete(id);
       if (!node) {
         const groups = [...new Set(list.map((i) => i.group).filter((g): g is string => !!g))].sort();
-        if (groups.length === 0) return list.map((instance) => ({ kind: 'instance', instance }));
+        if (groups.length === 0) return list.map((i) => this.node(i));
         return [
-          ...groups.map((name): Node => ({ kind: 'group', name })),
-          ...list.filter((i) => !i.group).map((instance): Node => ({ kind: 'instance', instance })),
+          ...groups.map((name): TreeNode => ({ kind: 'group', name })),
+          ...list.filter((i) => !i.group).map((i) => this.node(i)),
         ];
       }
-      if (node.kind === 'group') return list.filter((i) => i.group === node.name).map((instance) => ({ kind: 'instance', instance }));
+      if (node.kind === 'group') return list.filter((i) => i.group === node.name).map((i) => this.node(i));
       return [];
     } catch (e) {
       return [{ kind: 'error', message: e instanceof Error ? e.message : String(e) }];
     }
   }
 
-  getTreeItem(node: Node): vscode.TreeItem {
+  getTreeItem(node: TreeNode): vscode.TreeItem {
     if (node.kind === 'group') {
       const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Expanded);
       item.id = `group:${node.name}`;
@@ -83,19 +99,8 @@ export class InstanceTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     item.description = `${i.user ? i.user + '@' : ''}${i.host}:${i.port}${verdict ? ' · ' + verdict.code : ''}`;
     item.iconPath = reachIcon(info);
     item.contextValue = pinned ? 'instance.pinned' : 'instance';
-    const md = new vscode.MarkdownString(undefined, false);
-    md.isTrusted = false;
-    md.supportHtml = false;
-    md.appendMarkdown('**').appendText(i.name).appendMarkdown('**\n\n');
-    md.appendText(`${i.protocol.toUpperCase()} ${i.user ? i.user + '@' : ''}${i.host}:${i.port}\n\n`);
-    if (i.group) md.appendText(vscode.l10n.t('Group: {0}', i.group) + '\n\n');
-    if (i.region) md.appendText(vscode.l10n.t('Region: {0}', i.region) + '\n\n');
-    if (i.cloudInstanceId) md.appendText(vscode.l10n.t('Cloud instance: {0}', i.cloudInstanceId) + '\n\n');
-    md.appendText(vscode.l10n.t('Reachability: {0}', reachText(info)) + '\n\n');
-    if (info?.checkedAt) md.appendText(vscode.l10n.t('Last check: {0}', new Date(info.checkedAt).toLocaleTimeString()) + '\n\n');
-    md.appendText(verdict ? vscode.l10n.t('Last verdict: {0} — {1}', verdict.code, verdict.title) : vscode.l10n.t('Not diagnosed yet'));
-    item.tooltip = md;
-    item.accessibilityInformation = { label: `${i.name}, ${reachText(info)}${verdict ? ', ' + verdict.code : ''}` };
+    item.tooltip = instanceTooltip(i, info, verdict);
+    item.accessibilityInformation = { label: instanceAccessibilityLabel(i, info, verdict) };
     return item;
   }
 

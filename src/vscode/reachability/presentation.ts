@@ -1,0 +1,51 @@
+/**
+ * How an instance's live reachability reads, in one place for the tree and the status bar:
+ * the state's icon and sentence, and the tooltip (what, where, reachability, last check,
+ * last verdict). Remote strings go in as text, never as Markdown.
+ */
+import * as vscode from 'vscode';
+import type { Instance } from '../instances/instance';
+import type { LastVerdict } from '../instances/store';
+import type { ReachState } from './lightCheck';
+import type { ReachInfo } from './scheduler';
+
+/** Codicon id per state; the tree and the status bar colour them differently. */
+export const REACH_CODICON: Record<ReachState, string> = {
+  reachable: 'pass-filled',
+  degraded: 'warning',
+  unreachable: 'error',
+  checking: 'loading~spin',
+  unknown: 'vm',
+};
+
+export function reachText(info: ReachInfo | undefined): string {
+  switch (info?.state) {
+    case 'reachable': return vscode.l10n.t('Reachable ({0} ms)', info.latencyMs ?? 0);
+    case 'degraded': return vscode.l10n.t('Port open, no answer ({0})', info.detail ?? '');
+    case 'unreachable': return vscode.l10n.t('Unreachable ({0})', info.detail ?? '');
+    case 'checking': return vscode.l10n.t('Checking…');
+    default: return vscode.l10n.t('Not checked yet');
+  }
+}
+
+/** The hover for an instance: the same facts wherever it is shown; `footer` adds a hint. */
+export function instanceTooltip(i: Instance, info: ReachInfo | undefined, verdict: LastVerdict | undefined, footer?: string): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, false);
+  md.isTrusted = false;
+  md.supportHtml = false;
+  md.appendMarkdown('**').appendText(i.name).appendMarkdown('**\n\n');
+  md.appendText(`${i.protocol.toUpperCase()} ${i.user ? i.user + '@' : ''}${i.host}:${i.port}\n\n`);
+  if (i.group) md.appendText(vscode.l10n.t('Group: {0}', i.group) + '\n\n');
+  if (i.region) md.appendText(vscode.l10n.t('Region: {0}', i.region) + '\n\n');
+  if (i.cloudInstanceId) md.appendText(vscode.l10n.t('Cloud instance: {0}', i.cloudInstanceId) + '\n\n');
+  md.appendText(vscode.l10n.t('Reachability: {0}', reachText(info)) + '\n\n');
+  if (info?.checkedAt) md.appendText(vscode.l10n.t('Last check: {0}', new Date(info.checkedAt).toLocaleTimeString()) + '\n\n');
+  md.appendText(verdict ? vscode.l10n.t('Last verdict: {0} — {1}', verdict.code, verdict.title) : vscode.l10n.t('Not diagnosed yet'));
+  if (footer) md.appendText('\n\n' + footer);
+  return md;
+}
+
+/** Screen-reader label: name, reachability and the last verdict code. */
+export function instanceAccessibilityLabel(i: Instance, info: ReachInfo | undefined, verdict: LastVerdict | undefined): string {
+  return `${i.name}, ${reachText(info)}${verdict ? ', ' + verdict.code : ''}`;
+}
