@@ -16,8 +16,27 @@ export interface ReachInfo {
   failures: number;
 }
 
+/** Time as the scheduler sees it: the real clock by default, a virtual one in tests. */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    t.unref?.(); // a pending check must not keep the extension host (or a test) alive
+    return t;
+  },
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
 export interface SchedulerOptions {
   check: LightCheck;
+  /** Default: the real clock. */
+  clock?: Clock;
   intervalMs: number;
   timeoutMs: number;
   maxConcurrent: number;
@@ -36,7 +55,7 @@ interface Entry {
 
 export class ReachabilityScheduler {
   private readonly entries = new Map<string, Entry>();
-  private timer: NodeJS.Timeout | undefined;
+  private timer: unknown;
   private inFlight = 0;
   private focused = true;
   private disposed = false;
@@ -44,7 +63,11 @@ export class ReachabilityScheduler {
   maxInFlight = 0;
   checksStarted = 0;
 
-  constructor(private opts: SchedulerOptions) {}
+  private readonly clock: Clock;
+
+  constructor(private opts: SchedulerOptions) {
+    this.clock = opts.clock ?? realClock;
+  }
 
   /** Replace the watched set. Known ids keep their state; new ones are due now. */
   setTargets(list: Array<{ id: string } & LightTarget>): void {
@@ -56,7 +79,7 @@ export class ReachabilityScheduler {
         this.entries.delete(id);
       }
     }
-    const now = Date.now();
+    const now = this.clock.now();
     for (const t of list) {
       const target: LightTarget = { host: t.host, port: t.port, protocol: t.protocol };
       const e = this.entries.get(t.id);
@@ -93,7 +116,7 @@ export class ReachabilityScheduler {
   checkNow(id: string): void {
     const e = this.entries.get(id);
     if (!e) return;
-    e.dueAt = Date.now();
+    e.dueAt = this.clock.now();
     this.pump();
   }
 
@@ -118,7 +141,7 @@ export class ReachabilityScheduler {
   }
 
   private clearTimer(): void {
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
   }
 
@@ -126,7 +149,7 @@ export class ReachabilityScheduler {
     if (this.disposed) return;
     this.clearTimer();
     if (!this.focused) return;
-    const now = Date.now();
+    const now = this.clock.now();
     const due = [...this.entries.values()]
       .filter((e) => !e.running && e.dueAt <= now)
       .sort((a, b) => a.dueAt - b.dueAt);
@@ -138,8 +161,7 @@ export class ReachabilityScheduler {
     let next = Infinity;
     for (const e of this.entries.values()) if (!e.running) next = Math.min(next, e.dueAt);
     if (next !== Infinity && this.inFlight < this.opts.maxConcurrent) {
-      this.timer = setTimeout(() => this.pump(), Math.max(10, next - Date.now()));
-      this.timer.unref?.();
+      this.timer = this.clock.setTimeout(() => this.pump(), Math.max(10, next - this.clock.now()));
     }
   }
 
@@ -161,9 +183,9 @@ export class ReachabilityScheduler {
         if (e.running !== ac || this.entries.get(e.id) !== e) return this.pump();
         e.running = undefined;
         const failures = r.state === 'unreachable' ? e.info.failures + 1 : 0;
-        e.info = { state: r.state, latencyMs: r.latencyMs, detail: r.detail, checkedAt: Date.now(), failures };
+        e.info = { state: r.state, latencyMs: r.latencyMs, detail: r.detail, checkedAt: this.clock.now(), failures };
         const maxBackoff = this.opts.maxBackoffMs ?? this.opts.intervalMs * 16;
-        e.dueAt = Date.now() + ReachabilityScheduler.nextDelay(this.opts.intervalMs, failures, maxBackoff);
+        e.dueAt = this.clock.now() + ReachabilityScheduler.nextDelay(this.opts.intervalMs, failures, maxBackoff);
         if (!this.disposed) this.opts.onChange?.(e.id, e.info);
         this.pump();
       });

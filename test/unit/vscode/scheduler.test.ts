@@ -2,8 +2,9 @@
 // bound, exponential backoff and the pause while unfocused.
 import * as assert from 'assert';
 import * as net from 'net';
-import { lightCheck, type LightCheck, type LightTarget } from '../../../src/vscode/reachability/lightCheck';
-import { ReachabilityScheduler, type ReachInfo } from '../../../src/vscode/reachability/scheduler';
+import { lightCheck, type LightCheck } from '../../../src/vscode/reachability/lightCheck';
+import { ReachabilityScheduler } from '../../../src/vscode/reachability/scheduler';
+import { FakeClock, settle } from '../../support/fakeClock';
 import { closedPort } from '../../support/ports';
 
 interface Server { port: number; close(): Promise<void>; maxOpen: number; accepted: number }
@@ -89,50 +90,55 @@ describe('(unit) reachability scheduler', () => {
     assert.strictEqual(s.get('i7')?.state, 'degraded');
   });
 
-  it('backs off exponentially while unreachable and resets on success', async () => {
-    assert.deepStrictEqual([0, 1, 2, 3, 10].map((f) => ReachabilityScheduler.nextDelay(100, f, 1000)), [100, 200, 400, 800, 1000]);
-    const port = await closedPort();
+  /** A check that opens no socket: answers from `up`, and records when (virtual time) it ran. */
+  function scripted(clock: FakeClock, up: () => boolean) {
     const times: number[] = [];
-    const check: LightCheck = (t, ms, sig) => { times.push(Date.now()); return lightCheck(t, ms, sig); };
-    const s = new ReachabilityScheduler({ check, intervalMs: 40, timeoutMs: 500, maxConcurrent: 1, maxBackoffMs: 10_000 });
+    const check: LightCheck = async () => {
+      times.push(clock.now());
+      return up() ? { state: 'reachable', latencyMs: 1, detail: 'SSH-2.0-Test' } : { state: 'unreachable', detail: 'ECONNREFUSED' };
+    };
+    return { times, check };
+  }
+
+  it('backs off exponentially while unreachable and resets on success (virtual clock)', async () => {
+    assert.deepStrictEqual([0, 1, 2, 3, 10].map((f) => ReachabilityScheduler.nextDelay(100, f, 1000)), [100, 200, 400, 800, 1000]);
+    const clock = new FakeClock();
+    let up = false;
+    const { times, check } = scripted(clock, () => up);
+    const s = new ReachabilityScheduler({ check, clock, intervalMs: 40, timeoutMs: 500, maxConcurrent: 1, maxBackoffMs: 10_000 });
     toClose.push(() => s.dispose());
-    s.setTargets([{ id: 'x', host: '127.0.0.1', port, protocol: 'ssh' }]);
-    // Wait for the 4th result, not the 4th start: a failure is counted when its check ends.
-    await waitFor(() => (s.get('x')?.failures ?? 0) >= 4, 3000);
-    const gaps = times.slice(1).map((t, i) => t - times[i]);
-    // 80, 160, 320 ms (± timer slack): each gap at least ~1.6× the one before.
-    assert.ok(gaps[0] >= 70 && gaps[1] >= 1.6 * gaps[0] && gaps[2] >= 1.6 * gaps[1], `gaps ${gaps}`);
-    assert.strictEqual(s.get('x')?.failures, times.length);
-    // A listener appears on that port: one success resets the backoff.
-    const srv = net.createServer((sock) => sock.end('SSH-2.0-Up\r\n'));
-    await new Promise<void>((r) => srv.listen(port, '127.0.0.1', r));
-    toClose.push(() => new Promise<void>((r) => srv.close(() => r())));
+    s.setTargets([{ id: 'x', host: '127.0.0.1', port: 1, protocol: 'ssh' }]);
+    await clock.advance(600);
+    // Due at once, then 80, 160, 320 ms after each failure: the interval doubled per failure.
+    assert.deepStrictEqual(times, [0, 80, 240, 560]);
+    assert.strictEqual(s.get('x')?.failures, 4);
+    // The service comes back: one success resets the backoff to the plain interval.
+    up = true;
     s.checkNow('x');
-    await waitFor(() => s.get('x')?.state === 'reachable', 2000);
-    assert.strictEqual(s.get('x')?.failures, 0);
+    await settle();
+    assert.deepStrictEqual([s.get('x')?.state, s.get('x')?.failures, times.at(-1)], ['reachable', 0, 600]);
+    await clock.advance(40);
+    assert.deepStrictEqual(times.slice(-2), [600, 640]);
   });
 
-  it('starts no check while unfocused and resumes when focused', async () => {
-    const ssh = await server('ssh');
-    toClose.push(ssh.close);
-    let started = 0;
-    const check: LightCheck = (t: LightTarget, ms, sig) => { started++; return lightCheck(t, ms, sig); };
-    const seen: ReachInfo[] = [];
-    const s = new ReachabilityScheduler({ check, intervalMs: 30, timeoutMs: 500, maxConcurrent: 2, onChange: (_id, i) => seen.push(i) });
+  it('starts no check while unfocused and resumes when focused (virtual clock)', async () => {
+    const clock = new FakeClock();
+    const { times, check } = scripted(clock, () => true);
+    const s = new ReachabilityScheduler({ check, clock, intervalMs: 30, timeoutMs: 500, maxConcurrent: 2 });
     toClose.push(() => s.dispose());
     s.setFocused(false);
-    s.setTargets([{ id: 'a', host: '127.0.0.1', port: ssh.port, protocol: 'ssh' }]);
-    await new Promise((r) => setTimeout(r, 250));
-    assert.strictEqual(started, 0);
-    assert.strictEqual(ssh.accepted, 0);
+    // New targets (an import) while unfocused: nothing runs, and no timer is even armed.
+    s.setTargets([{ id: 'a', host: '127.0.0.1', port: 1, protocol: 'ssh' }, { id: 'b', host: '127.0.0.1', port: 2, protocol: 'ssh' }]);
+    await clock.advance(10_000);
+    assert.deepStrictEqual([times.length, clock.pending, s.get('a')?.state], [0, 0, 'unknown']);
     s.setFocused(true);
-    await waitFor(() => s.get('a')?.state === 'reachable', 2000);
-    await waitFor(() => started >= 3, 2000); // the interval keeps running while focused
+    await settle();
+    assert.deepStrictEqual([times.length, s.get('a')?.state, s.get('b')?.state], [2, 'reachable', 'reachable']);
+    await clock.advance(60); // the interval keeps running while focused: two more rounds
+    assert.strictEqual(times.length, 6);
     s.setFocused(false);
-    await new Promise((r) => setTimeout(r, 60)); // a check in flight may still finish
-    const frozen = started;
-    await new Promise((r) => setTimeout(r, 200));
-    assert.strictEqual(started, frozen);
+    await clock.advance(10_000);
+    assert.strictEqual(times.length, 6);
   });
 
   it('dispose aborts running checks and drops removed targets', async () => {
