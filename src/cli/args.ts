@@ -11,7 +11,6 @@ import {
   InputError, parseAltPorts, parseHost, parseInstanceId, parseProtocol, parsePort, parseRegion, parseTimeout, parseUser,
 } from '../core/validate';
 
-export const DEFAULT_RDP_ALT_PORTS = [3390, 3391, 13389, 33890];
 
 export interface DiagnoseCommand {
   kind: 'diagnose';
@@ -101,7 +100,7 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = process.en
     port: v.port === undefined ? DEFAULT_PORT[protocol] : parsePort(v.port, '--port'),
     protocol,
     user: v.user === undefined ? (protocol === 'ssh' ? defaultUser() : undefined) : parseUser(v.user, '--user'),
-    altPorts: v['alt-ports'] === undefined ? (protocol === 'rdp' ? [...DEFAULT_RDP_ALT_PORTS] : parseAltPorts(undefined)) : parseAltPorts(v['alt-ports'], '--alt-ports'),
+    altPorts: parseAltPorts(v['alt-ports'], '--alt-ports', protocol),
     timeoutMs: v.timeout === undefined ? DEFAULT_TIMEOUT_MS : parseTimeout(v.timeout, '--timeout'),
     icmp: !v['no-icmp'],
   };

@@ -42,7 +42,13 @@ export interface Target {
   cloud?: { instanceId: string; region: string };
 }
 
-export const DEFAULT_ALT_PORTS: readonly number[] = [2222, 22222, 10022, 36000];
+/** Where an SSH or RDP server is often moved to: tried when the main port fails. The
+ *  manifest's defaults for cvmDoctor.alternativePorts / rdpAlternativePorts repeat these
+ *  (a manifest is static JSON); a unit test keeps them equal. */
+export const DEFAULT_ALT_PORTS: Readonly<Record<Protocol, readonly number[]>> = {
+  ssh: [2222, 22222, 10022, 36000],
+  rdp: [3390, 3391, 13389, 33890],
+};
 export const DEFAULT_TIMEOUT_MS = 5000;
 export const DEFAULT_PORT: Record<Protocol, number> = { ssh: 22, rdp: 3389 };
 

@@ -79,9 +79,10 @@ export function parseTimeout(value: unknown, field = 'timeout'): number {
 }
 
 /** "2222,22222" → [2222, 22222]; "" or "none" → []. At most 16 ports (it is not a port scanner). */
-export function parseAltPorts(value: unknown, field = 'alt-ports'): number[] {
+/** A list of alternative ports (array or "a,b,c"; "none" or "" = none); undefined → the protocol's defaults. */
+export function parseAltPorts(value: unknown, field = 'alt-ports', protocol: Protocol = 'ssh'): number[] {
   if (Array.isArray(value)) return dedupe(value.map((v) => parsePort(v, field)), field);
-  if (value === undefined) return [...DEFAULT_ALT_PORTS];
+  if (value === undefined) return [...DEFAULT_ALT_PORTS[protocol]];
   if (typeof value !== 'string') throw new InputError(field, 'must be a comma-separated list of ports');
   const v = value.trim();
   if (v === '' || v.toLowerCase() === 'none') return [];

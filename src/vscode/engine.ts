@@ -24,7 +24,7 @@ export function buildTarget(spec: TargetSpec, s: Settings): Target {
     protocol: spec.protocol,
     user: spec.user,
     knownHostsPath: s.knownHostsPath ? expandHome(s.knownHostsPath) : undefined,
-    altPorts: s.alternativePorts.filter((p) => p !== spec.port),
+    altPorts: s.alternativePorts[spec.protocol].filter((p) => p !== spec.port),
     timeoutMs: s.probeTimeoutMs,
     icmp: s.icmp,
     name: spec.name,

@@ -1,11 +1,13 @@
 /** Setting keys as constants (one place to rename), and typed readers with safe defaults. */
 import * as vscode from 'vscode';
-import { DEFAULT_ALT_PORTS, DEFAULT_TIMEOUT_MS, type Lang } from '../core/model';
+import { DEFAULT_ALT_PORTS, DEFAULT_TIMEOUT_MS, type Lang, type Protocol } from '../core/model';
+import { parseAltPorts } from '../core/validate';
 
 export const SECTION = 'cvmDoctor';
 export const Keys = {
   probeTimeoutMs: 'probeTimeoutMs',
   alternativePorts: 'alternativePorts',
+  rdpAlternativePorts: 'rdpAlternativePorts',
   pollIntervalSeconds: 'pollIntervalSeconds',
   maxConcurrentChecks: 'maxConcurrentChecks',
   icmp: 'icmp',
@@ -21,7 +23,8 @@ export type LanguageSetting = 'auto' | Lang;
 
 export interface Settings {
   probeTimeoutMs: number;
-  alternativePorts: number[];
+  /** Alternative ports per protocol (cvmDoctor.alternativePorts for SSH, rdpAlternativePorts for RDP). */
+  alternativePorts: Record<Protocol, number[]>;
   pollIntervalSeconds: number;
   maxConcurrentChecks: number;
   icmp: boolean;
@@ -33,16 +36,22 @@ function int(v: unknown, def: number, min: number, max: number): number {
   return typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, Math.round(v))) : def;
 }
 
+/** A setting's port list through core's validator; a list it refuses falls back to the defaults. */
+function altPorts(v: unknown, protocol: Protocol): number[] {
+  try {
+    return parseAltPorts(v, 'alternativePorts', protocol);
+  } catch {
+    return [...DEFAULT_ALT_PORTS[protocol]];
+  }
+}
+
 export function readSettings(): Settings {
   const c = vscode.workspace.getConfiguration(SECTION);
-  const alt = c.get<unknown>(Keys.alternativePorts);
   const lang = c.get<string>(Keys.language);
   const kh = c.get<string>(Keys.knownHostsPath);
   return {
     probeTimeoutMs: int(c.get(Keys.probeTimeoutMs), DEFAULT_TIMEOUT_MS, 200, 60_000),
-    alternativePorts: Array.isArray(alt)
-      ? alt.filter((p): p is number => Number.isInteger(p) && p > 0 && p < 65536)
-      : [...DEFAULT_ALT_PORTS],
+    alternativePorts: { ssh: altPorts(c.get(Keys.alternativePorts), 'ssh'), rdp: altPorts(c.get(Keys.rdpAlternativePorts), 'rdp') },
     pollIntervalSeconds: int(c.get(Keys.pollIntervalSeconds), 60, 0, 86_400),
     maxConcurrentChecks: int(c.get(Keys.maxConcurrentChecks), 4, 1, 64),
     icmp: c.get<boolean>(Keys.icmp) !== false,

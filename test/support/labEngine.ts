@@ -51,7 +51,7 @@ export function labTarget(host: string, over: Partial<Target> = {}): Target {
     host,
     port: 22,
     protocol: 'ssh',
-    altPorts: [...DEFAULT_ALT_PORTS],
+    altPorts: [...DEFAULT_ALT_PORTS.ssh],
     timeoutMs: LAB_TIMEOUT_MS,
     icmp: true,
     ...over,

@@ -33,6 +33,7 @@ describe('(unit) input validation', () => {
     assert.deepStrictEqual(parseAltPorts('2222, 22222,2222'), [2222, 22222]);
     assert.deepStrictEqual(parseAltPorts('none'), []);
     assert.deepStrictEqual(parseAltPorts(undefined), [2222, 22222, 10022, 36000]);
+    assert.deepStrictEqual(parseAltPorts(undefined, 'alt-ports', 'rdp'), [3390, 3391, 13389, 33890]);
     rejects(() => parseAltPorts('22,x'), 'alt-ports');
     rejects(() => parseAltPorts(Array.from({ length: 17 }, (_, i) => String(1000 + i)).join(',')), 'alt-ports');
   });
