@@ -100,9 +100,22 @@ export function parseProtocol(value: unknown, field = 'protocol'): Protocol {
   throw new InputError(field, `"${printable(String(value ?? ''))}" is not a protocol (ssh or rdp)`);
 }
 
+// The one pattern for each kind of identifier, shared by the CLI, the extension's input boxes,
+// its stored data and the settings readers.
+const USER = /^[A-Za-z0-9._][A-Za-z0-9._@-]{0,63}$/;
+const INSTANCE_ID = /^ins-[a-z0-9]{6,16}$/;
+const REGION = /^[a-z]{2,4}(-[a-z0-9]+){1,3}$/;
+
+/** A login name OpenSSH accepts without quoting surprises (never starting with "-"). */
+export const isUserName = (v: unknown): v is string => typeof v === 'string' && USER.test(v);
+/** A Tencent Cloud CVM instance ID: ins-xxxxxxxx. */
+export const isInstanceId = (v: unknown): v is string => typeof v === 'string' && INSTANCE_ID.test(v);
+/** A Tencent Cloud region ID: ap-guangzhou, na-siliconvalley, ap-shanghai-fsi. */
+export const isRegion = (v: unknown): v is string => typeof v === 'string' && REGION.test(v);
+
 /** A login name: what OpenSSH accepts without quoting surprises. */
 export function parseUser(value: unknown, field = 'user'): string {
-  if (typeof value !== 'string' || !/^[A-Za-z0-9._][A-Za-z0-9._@-]{0,63}$/.test(value)) {
+  if (!isUserName(value)) {
     throw new InputError(field, `"${printable(String(value ?? ''))}" is not a valid user name`);
   }
   return value;
@@ -110,12 +123,12 @@ export function parseUser(value: unknown, field = 'user'): string {
 
 /** Tencent Cloud instance IDs look like ins-xxxxxxxx; regions like ap-guangzhou. */
 export function parseInstanceId(value: unknown, field = 'tencent-instance'): string {
-  if (typeof value !== 'string' || !/^ins-[a-z0-9]{6,16}$/.test(value)) throw new InputError(field, `"${printable(String(value ?? ''))}" is not an instance ID (ins-xxxxxxxx)`);
+  if (!isInstanceId(value)) throw new InputError(field, `"${printable(String(value ?? ''))}" is not an instance ID (ins-xxxxxxxx)`);
   return value;
 }
 
 export function parseRegion(value: unknown, field = 'region'): string {
-  if (typeof value !== 'string' || !/^[a-z]{2,4}(-[a-z0-9]+){1,3}$/.test(value)) throw new InputError(field, `"${printable(String(value ?? ''))}" is not a region (e.g. ap-guangzhou)`);
+  if (!isRegion(value)) throw new InputError(field, `"${printable(String(value ?? ''))}" is not a region (e.g. ap-guangzhou)`);
   return value;
 }
 

@@ -2,7 +2,7 @@
  * Tencent Cloud regions offered when importing instances, and the check of the
  * `cvmDoctor.tencent.regions` setting. No `vscode` import: unit-tested.
  */
-import { isRegion } from '../instances/instance';
+import { isRegion } from '../../core/validate';
 
 /** Common public regions (the API's region IDs), most used first. */
 export const COMMON_REGIONS: readonly string[] = [

@@ -39,16 +39,6 @@ export function secretKey(id: string, kind: SecretKind): string {
   return `cvmDoctor.${kind}.${id}`;
 }
 
-const CLOUD_ID = /^ins-[a-z0-9]{8,}$/i;
-const REGION = /^[a-z]{2,}-[a-z0-9-]+$/i;
-
-export function isCloudInstanceId(v: string): boolean {
-  return CLOUD_ID.test(v);
-}
-export function isRegion(v: string): boolean {
-  return REGION.test(v);
-}
-
 /** Validates data read back from storage (it may have been written by an older version). */
 export function sanitizeInstance(v: unknown): Instance | undefined {
   if (!v || typeof v !== 'object') return undefined;

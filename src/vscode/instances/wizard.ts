@@ -5,20 +5,23 @@
  */
 import * as vscode from 'vscode';
 import { DEFAULT_PORT, type Protocol } from '../../core/model';
-import { parseHost, parsePort } from '../../core/validate';
-import { isCloudInstanceId, isRegion, type Instance } from './instance';
+import { isInstanceId, isRegion, isUserName, parseHost, parsePort } from '../../core/validate';
+import type { Instance } from './instance';
 
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
+/** Core's parsers decide; the message is ours, in the UI's language (core's is English). */
 export function validateHost(v: string): string | undefined {
   try {
     parseHost(v.trim());
     return undefined;
-  } catch (e) {
-    return vscode.l10n.t('Not a valid host name or IP address: {0}', errorText(e));
+  } catch {
+    return vscode.l10n.t('Not a valid host name or IP address: {0}', printable(v.trim()));
   }
+}
+
+/** The typed value echoed back: control characters visible, long input cut. */
+function printable(s: string): string {
+  const v = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  return v.length > 60 ? v.slice(0, 57) + '…' : v;
 }
 
 export function validatePort(v: string): string | undefined {
@@ -33,7 +36,7 @@ export function validatePort(v: string): string | undefined {
 function validateUser(v: string): string | undefined {
   const s = v.trim();
   if (s === '') return undefined;
-  return /^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/.test(s) ? undefined : vscode.l10n.t('Enter a valid user name (letters, digits, ".", "_", "-").');
+  return isUserName(s) ? undefined : vscode.l10n.t('Enter a valid user name (letters, digits, ".", "_", "-", "@"; not starting with "-").');
 }
 
 async function input(step: number, total: number, title: string, o: vscode.InputBoxOptions): Promise<string | undefined> {
@@ -88,15 +91,15 @@ export async function instanceWizard(existing: Instance | undefined, takenNames:
     prompt: vscode.l10n.t('Tencent Cloud instance ID and region (optional), e.g. "ins-abcd1234 ap-guangzhou"'),
     value: existing?.cloudInstanceId ? `${existing.cloudInstanceId} ${existing.region ?? ''}`.trim() : '',
     validateInput: (v) => {
-      const parts = v.trim().split(/\s+/).filter(Boolean);
+      const parts = v.trim().toLowerCase().split(/\s+/).filter(Boolean);
       if (parts.length === 0) return undefined;
-      if (!isCloudInstanceId(parts[0])) return vscode.l10n.t('An instance ID looks like "ins-abcd1234".');
+      if (!isInstanceId(parts[0])) return vscode.l10n.t('An instance ID looks like "ins-abcd1234".');
       if (parts.length !== 2 || !isRegion(parts[1])) return vscode.l10n.t('Add the region after the ID, e.g. "ap-guangzhou".');
       return undefined;
     },
   });
   if (cloud === undefined) return undefined;
-  const [cloudInstanceId, region] = cloud.trim().split(/\s+/).filter(Boolean);
+  const [cloudInstanceId, region] = cloud.trim().toLowerCase().split(/\s+/).filter(Boolean);
 
   const out: Omit<Instance, 'id'> = {
     name: name.trim(),
