@@ -5,32 +5,7 @@
 import * as assert from 'assert/strict';
 import { createLab, Lab, LabHost, labUnavailableReason } from '../support/lab';
 import { cliUnavailableReason, LAB_TIMEOUT_MS, runCli } from '../support/labEngine';
-
-const CHECK_STATUSES = ['pass', 'fail', 'warn', 'skip'];
-
-/** The JSON contract: key names and types, not values. */
-function assertReportSchema(o: any): void {
-  assert.equal(typeof o.schemaVersion, 'number');
-  assert.equal(typeof o.target, 'object');
-  assert.equal(typeof o.target.host, 'string');
-  assert.equal(typeof o.target.port, 'number');
-  assert.ok(['ssh', 'rdp'].includes(o.target.protocol));
-  assert.equal(typeof o.verdict, 'object');
-  for (const k of ['code', 'title', 'summary']) assert.equal(typeof o.verdict[k], 'string', `verdict.${k}`);
-  assert.ok(Array.isArray(o.verdict.remediation));
-  for (const step of o.verdict.remediation) assert.equal(typeof step.text, 'string');
-  assert.ok(Array.isArray(o.findings));
-  for (const f of o.findings) assert.equal(typeof f.code, 'string');
-  assert.ok(Array.isArray(o.checks) && o.checks.length > 0);
-  for (const c of o.checks) {
-    assert.equal(typeof c.id, 'string');
-    assert.ok(CHECK_STATUSES.includes(c.status), `check status ${c.status}`);
-    assert.equal(typeof c.durationMs, 'number');
-    assert.equal(typeof c.summary, 'string');
-    assert.equal(typeof c.evidence, 'object');
-  }
-  assert.equal(typeof o.durationMs, 'number');
-}
+import { assertReportSchema } from '../support/reportSchema';
 
 describe('(lab) CLI against lab hosts', function () {
   this.timeout(60_000);

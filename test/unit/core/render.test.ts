@@ -3,7 +3,11 @@ import { renderHtml } from '../../../src/core/render/html';
 import { renderJson } from '../../../src/core/render/json';
 import { renderMarkdown } from '../../../src/core/render/markdown';
 import { renderText } from '../../../src/core/render/text';
-import type { Report } from '../../../src/core/model';
+import { diagnose } from '../../../src/core/diagnose';
+import type { Report, Target } from '../../../src/core/model';
+import { createProbes } from '../../../src/probes/index';
+import { assertReportSchema } from '../../support/reportSchema';
+import { closedPort, sshServer } from '../probes/servers';
 import { buildVerdict } from '../../../src/core/verdict';
 import { bannerCheck } from '../../../src/core/checks';
 import { healthy } from './evidence';
@@ -65,11 +69,27 @@ describe('(unit) renderers', () => {
     assert.ok(md.includes('`NOT_SSH`'));
   });
 
-  it('JSON has the DESIGN.md schema', () => {
+  it('JSON of a real diagnosis (loopback sshd, then a closed port) matches the DESIGN.md schema', async function () {
+    this.timeout(10_000);
+    const srv = await sshServer();
+    try {
+      for (const port of [srv.port, await closedPort()]) {
+        const target: Target = { host: '127.0.0.1', port, protocol: 'ssh', user: 'u', altPorts: [], timeoutMs: 2000, icmp: false, knownHostsPath: '/nonexistent/known_hosts' };
+        const r = await diagnose(target, { probes: createProbes() });
+        assertReportSchema(JSON.parse(renderJson(r)), `report for port ${port}`);
+      }
+    } finally {
+      await srv.close();
+    }
+    // The schema is not a formality: a report missing a contract field fails it.
+    const broken = JSON.parse(renderJson(report())) as Record<string, unknown>;
+    delete broken.checks;
+    assert.throws(() => assertReportSchema(broken), /checks/);
+  });
+
+  it('JSON keeps evidence', () => {
     const j = JSON.parse(renderJson(report()));
-    for (const k of ['schemaVersion', 'target', 'verdict', 'findings', 'checks', 'durationMs']) assert.ok(k in j, k);
-    for (const k of ['code', 'title', 'summary', 'remediation']) assert.ok(k in j.verdict, k);
-    for (const k of ['id', 'status', 'durationMs', 'summary', 'evidence']) assert.ok(k in j.checks[0], k);
+    assertReportSchema(j);
     assert.strictEqual(j.checks[0].evidence.line, HOSTILE, 'evidence is kept verbatim in JSON');
   });
 
