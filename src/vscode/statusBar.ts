@@ -4,19 +4,21 @@
  */
 import * as vscode from 'vscode';
 import type { InstanceStore } from './instances/store';
+import { Disposable } from './lifecycle';
 import { instanceAccessibilityLabel, instanceTooltip, REACH_CODICON } from './reachability/presentation';
 import type { ReachabilityService } from './reachability/service';
 
 export const STATUS_ITEM_ID = 'cvmDoctor.pinned';
 
-export class PinnedStatusBar implements vscode.Disposable {
+export class PinnedStatusBar extends Disposable {
   private readonly item: vscode.StatusBarItem;
-  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly store: InstanceStore, private readonly reach: ReachabilityService) {
-    this.item = vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Left, 50);
+    super();
+    this.item = this._register(vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Left, 50));
     this.item.name = vscode.l10n.t('CVM Doctor: pinned instance');
-    this.disposables.push(this.item, store.onDidChange(() => this.update()), reach.onDidChange(() => this.update()));
+    this._register(store.onDidChange(() => this.update()));
+    this._register(reach.onDidChange(() => this.update()));
     this.update();
   }
 
@@ -40,9 +42,5 @@ export class PinnedStatusBar implements vscode.Disposable {
     this.item.accessibilityInformation = { label: instanceAccessibilityLabel(inst, info, verdict) };
     this.item.command = { command: 'cvmDoctor.diagnose', title: vscode.l10n.t('Diagnose'), arguments: [inst.id] };
     this.item.show();
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
   }
 }

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
+import { Disposable } from '../lifecycle';
 import { sanitizeInstance, secretKey, type Instance, type SecretKind } from './instance';
 
 const INSTANCES_KEY = 'cvmDoctor.instances';
@@ -17,11 +18,13 @@ export interface LastVerdict {
   at: string;
 }
 
-export class InstanceStore implements vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<void>();
+export class InstanceStore extends Disposable {
+  private readonly emitter = this._register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.emitter.event;
 
-  constructor(private readonly state: vscode.Memento, private readonly secrets: vscode.SecretStorage) {}
+  constructor(private readonly state: vscode.Memento, private readonly secrets: vscode.SecretStorage) {
+    super();
+  }
 
   list(): Instance[] {
     const raw = this.state.get<unknown[]>(INSTANCES_KEY, []);
@@ -87,9 +90,5 @@ export class InstanceStore implements vscode.Disposable {
   async setVerdict(id: string, v: LastVerdict): Promise<void> {
     await this.state.update(VERDICTS_KEY, { ...this.verdicts(), [id]: v });
     this.emitter.fire();
-  }
-
-  dispose(): void {
-    this.emitter.dispose();
   }
 }

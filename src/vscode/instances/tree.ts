@@ -5,6 +5,7 @@
  * error (a warning node is shown instead).
  */
 import * as vscode from 'vscode';
+import { Disposable } from '../lifecycle';
 import { instanceAccessibilityLabel, instanceTooltip, REACH_CODICON } from '../reachability/presentation';
 import type { ReachInfo } from '../reachability/scheduler';
 import type { Instance } from './instance';
@@ -25,15 +26,15 @@ export function reachIcon(info: ReachInfo | undefined): vscode.ThemeIcon {
   return new vscode.ThemeIcon(REACH_CODICON[state], color ? new vscode.ThemeColor(color) : undefined);
 }
 
-export class InstanceTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<TreeNode | undefined | void>();
+export class InstanceTreeProvider extends Disposable implements vscode.TreeDataProvider<TreeNode> {
+  private readonly emitter = this._register(new vscode.EventEmitter<TreeNode | undefined | void>());
   readonly onDidChangeTreeData = this.emitter.event;
-  private readonly disposables: vscode.Disposable[] = [this.emitter];
   /** One node object per instance id: VS Code finds the row to refresh by the element. */
   private readonly nodes = new Map<string, InstanceNode>();
 
   constructor(private readonly store: InstanceStore, private readonly reach: (id: string) => ReachInfo | undefined) {
-    this.disposables.push(store.onDidChange(() => this.refresh()));
+    super();
+    this._register(store.onDidChange(() => this.refresh()));
   }
 
   refresh(): void {
@@ -102,9 +103,5 @@ export class InstanceTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     item.tooltip = instanceTooltip(i, info, verdict);
     item.accessibilityInformation = { label: instanceAccessibilityLabel(i, info, verdict) };
     return item;
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
   }
 }

@@ -5,18 +5,19 @@
  */
 import * as vscode from 'vscode';
 import type { InstanceStore } from '../instances/store';
+import { Disposable } from '../lifecycle';
 import type { Logger } from '../log';
 import { affects, Keys, readSettings } from '../settings';
 import { lightCheck, type LightCheck } from './lightCheck';
 import { ReachabilityScheduler, type ReachInfo } from './scheduler';
 
-export class ReachabilityService implements vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<string>();
+export class ReachabilityService extends Disposable {
+  private readonly emitter = this._register(new vscode.EventEmitter<string>());
   readonly onDidChange = this.emitter.event;
   private readonly scheduler: ReachabilityScheduler;
-  private readonly disposables: vscode.Disposable[] = [this.emitter];
 
   constructor(private readonly store: InstanceStore, private readonly log: Logger, check: LightCheck = lightCheck) {
+    super();
     const s = readSettings();
     this.scheduler = new ReachabilityScheduler({
       check,
@@ -27,16 +28,15 @@ export class ReachabilityService implements vscode.Disposable {
       },
     });
     this.scheduler.setFocused(vscode.window.state.focused);
-    this.disposables.push(
-      store.onDidChange(() => this.sync()),
-      vscode.window.onDidChangeWindowState((w) => this.scheduler.setFocused(w.focused)),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if ([Keys.pollIntervalSeconds, Keys.maxConcurrentChecks, Keys.probeTimeoutMs].some((k) => affects(e, k))) {
-          this.scheduler.configure(this.timing(readSettings()));
-          this.sync();
-        }
-      }),
-    );
+    this._register({ dispose: () => this.scheduler.dispose() });
+    this._register(store.onDidChange(() => this.sync()));
+    this._register(vscode.window.onDidChangeWindowState((w) => this.scheduler.setFocused(w.focused)));
+    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
+      if ([Keys.pollIntervalSeconds, Keys.maxConcurrentChecks, Keys.probeTimeoutMs].some((k) => affects(e, k))) {
+        this.scheduler.configure(this.timing(readSettings()));
+        this.sync();
+      }
+    }));
     this.sync();
   }
 
@@ -63,10 +63,5 @@ export class ReachabilityService implements vscode.Disposable {
 
   checkNow(id: string): void {
     this.scheduler.checkNow(id);
-  }
-
-  dispose(): void {
-    this.scheduler.dispose();
-    for (const d of this.disposables) d.dispose();
   }
 }

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { Check, Report } from '../../core/model';
 import { isFromWebview, isPersistedState, type FromWebview, type PanelState, type PersistedState, type ReportTargetView, type ToWebview } from '../../shared/protocol';
+import { Disposable } from '../lifecycle';
 import { buildShellHtml, makeNonce } from './webviewHtml';
 
 export const VIEW_TYPE = 'cvmDoctor.report';
@@ -17,9 +18,8 @@ export interface PanelHost {
   onMessage(panel: ReportPanel, m: FromWebview): void;
 }
 
-export class ReportPanel implements vscode.Disposable {
+export class ReportPanel extends Disposable {
   private static readonly panels = new Map<string, ReportPanel>();
-  private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
   private pending: ToWebview[] = [];
   report?: Report;
@@ -77,6 +77,7 @@ export class ReportPanel implements vscode.Disposable {
   }
 
   private constructor(private readonly host: PanelHost, readonly panel: vscode.WebviewPanel, public target: ReportTargetView) {
+    super();
     const webview = panel.webview;
     const media = vscode.Uri.joinPath(host.extensionUri, 'media');
     webview.html = buildShellHtml({
@@ -89,8 +90,8 @@ export class ReportPanel implements vscode.Disposable {
     });
     panel.iconPath = vscode.Uri.joinPath(media, 'activity.svg');
     ReportPanel.panels.set(target.key, this);
-    this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
+    this._register(panel.onDidDispose(() => this.dispose()));
+    this._register(
       webview.onDidReceiveMessage((m: unknown) => {
         if (!isFromWebview(m)) return;
         if (m.type === 'ready') {
@@ -102,10 +103,10 @@ export class ReportPanel implements vscode.Disposable {
         }
         this.host.onMessage(this, m);
       }),
-      panel.onDidChangeViewState(() => {
-        if (!panel.visible) this.ready = false;
-      }),
     );
+    this._register(panel.onDidChangeViewState(() => {
+      if (!panel.visible) this.ready = false;
+    }));
   }
 
   private state(): PanelState {
@@ -171,9 +172,10 @@ export class ReportPanel implements vscode.Disposable {
     return { version: 1, target: this.target, report: this.report };
   }
 
-  dispose(): void {
+  override dispose(): void {
+    if (this.isDisposed) return;
     if (ReportPanel.panels.get(this.target.key) === this) ReportPanel.panels.delete(this.target.key);
-    while (this.disposables.length) this.disposables.pop()?.dispose();
+    super.dispose();
     this.panel.dispose();
   }
 }
