@@ -12,12 +12,12 @@ import { renderHtml } from '../core/render/html';
 import { renderMarkdown } from '../core/render/markdown';
 import { parseHost, parsePort } from '../core/validate';
 import type { FromWebview, PanelState, ReportTargetView } from '../shared/protocol';
-import { toAbortSignal } from './cancellation';
+import { withCancellableProgress } from './cancellation';
 import type { TencentCloud } from './cloud/tencent';
 import { buildTarget, gatherCredentials, runDiagnosis, type TargetSpec } from './engine';
 import { effectiveLang, type Localizer } from './i18n';
 import type { InstanceStore } from './instances/store';
-import type { TreeNode } from './instances/tree';
+import { instanceFromArg } from './instances/resolve';
 import { pickProtocol, validateHost, validatePort } from './instances/wizard';
 import type { Logger } from './log';
 import type { ReachabilityService } from './reachability/service';
@@ -50,11 +50,8 @@ export class DiagnoseController implements PanelHost {
   }
 
   /** Command entry: `arg` is an instance id (status bar), a tree node, or nothing (palette). */
-  async command(arg?: string | TreeNode): Promise<Report | undefined> {
-    let spec: TargetSpec | undefined;
-    if (typeof arg === 'string') spec = this.store.get(arg);
-    else if (arg && arg.kind === 'instance') spec = this.store.get(arg.instance.id) ?? arg.instance;
-    else spec = await this.pick();
+  async command(arg?: unknown): Promise<Report | undefined> {
+    const spec: TargetSpec | undefined = arg === undefined || arg === null ? await this.pick() : instanceFromArg(arg, this.store);
     if (!spec) return undefined;
     return this.run(spec);
   }
@@ -112,10 +109,8 @@ export class DiagnoseController implements PanelHost {
     panel.startRun();
     this.log.info('diagnose', `start ${target.protocol}://${target.host}:${target.port} lang=${lang} timeout=${target.timeoutMs}ms${cloud ? ` cloud=${target.cloud?.instanceId} guest=${cloud.guestChecks}` : ''}`);
     const labels = reportLabels(this.loc, lang);
-    return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Diagnosing {0}', spec.name ?? spec.host), cancellable: true },
-      async (progress, token) => {
-        const abort = toAbortSignal(token);
+    return withCancellableProgress(vscode.l10n.t('Diagnosing {0}', spec.name ?? spec.host),
+      async (progress, signal) => {
         if (cloud) progress.report({ message: vscode.l10n.t('Probing the network and reading the Tencent Cloud view…') });
         try {
           const credentials = await gatherCredentials(spec, this.store, this.log, (file, reason) => {
@@ -125,7 +120,7 @@ export class DiagnoseController implements PanelHost {
             lang,
             credentials,
             log: this.log,
-            signal: abort.signal,
+            signal,
             cloud: cloud?.cloud,
             guestChecks: cloud?.guestChecks,
             onCheck: (c) => {
@@ -151,8 +146,6 @@ export class DiagnoseController implements PanelHost {
           this.log.error('diagnose', msg);
           panel.setError(vscode.l10n.t('The diagnosis could not run: {0}', msg));
           return undefined;
-        } finally {
-          abort.dispose();
         }
       },
     );

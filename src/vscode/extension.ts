@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { TencentCloud } from './cloud/tencent';
+import { registerCommand } from './commandRegistry';
 import { DiagnoseController } from './diagnose';
 import { Localizer } from './i18n';
 import { Commands, InstanceCommands } from './instances/commands';
@@ -56,7 +57,7 @@ export function activate(context: vscode.ExtensionContext): CvmDoctorApi | undef
     ...commands.register(),
     ...tencent.register(),
     tencent.onDidChange(() => controller.refreshPanels()),
-    vscode.commands.registerCommand(Commands.diagnose, (arg) => controller.command(arg)),
+    registerCommand(Commands.diagnose, log, (arg) => controller.command(arg)),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, controller.serializer()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affects(e, Keys.language)) controller.refreshPanels();

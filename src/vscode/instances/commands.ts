@@ -9,9 +9,10 @@ import type { ReachabilityService } from '../reachability/service';
 import { readSettings } from '../settings';
 import { sshArgs, sshCommandLine } from '../sshCommand';
 import { uniqueName, type Instance } from './instance';
+import { registerCommand } from '../commandRegistry';
+import { resolveInstance } from './resolve';
 import { readSshConfigHosts } from './sshConfigImport';
 import type { InstanceStore } from './store';
-import type { TreeNode } from './tree';
 import { instanceWizard } from './wizard';
 
 export const Commands = {
@@ -36,17 +37,7 @@ export class InstanceCommands {
   constructor(private readonly store: InstanceStore, private readonly reach: ReachabilityService, private readonly log: Logger) {}
 
   register(): vscode.Disposable[] {
-    const r = (id: string, fn: (arg?: TreeNode | string) => unknown) =>
-      vscode.commands.registerCommand(id, async (arg?: TreeNode | string) => {
-        try {
-          return await fn(arg);
-        } catch (e) {
-          const msg = e instanceof Error ? e.message : String(e);
-          this.log.error('tree', `${id}: ${msg}`);
-          void vscode.window.showErrorMessage(msg);
-          return undefined;
-        }
-      });
+    const r = (id: string, fn: (arg?: unknown) => unknown) => registerCommand(id, this.log, (arg) => fn(arg));
     return [
       r(Commands.add, () => this.add()),
       r(Commands.importSshConfig, () => this.importSshConfig()),
@@ -66,22 +57,8 @@ export class InstanceCommands {
   }
 
   /** Tree node, instance id, or (from the palette) a quick pick. */
-  private async withInstance<T>(arg: TreeNode | string | undefined, fn: (i: Instance) => T | Promise<T>): Promise<T | undefined> {
-    let inst: Instance | undefined;
-    if (typeof arg === 'string') inst = this.store.get(arg);
-    else if (arg?.kind === 'instance') inst = this.store.get(arg.instance.id);
-    else {
-      const list = this.store.list();
-      if (list.length === 0) {
-        void vscode.window.showInformationMessage(vscode.l10n.t('No saved instances yet. Add one first.'));
-        return undefined;
-      }
-      const picked = await vscode.window.showQuickPick(
-        list.map((i) => ({ label: i.name, description: `${i.host}:${i.port}`, id: i.id })),
-        { placeHolder: vscode.l10n.t('Choose an instance') },
-      );
-      inst = picked ? this.store.get(picked.id) : undefined;
-    }
+  private async withInstance<T>(arg: unknown, fn: (i: Instance) => T | Promise<T>): Promise<T | undefined> {
+    const inst = await resolveInstance(arg, this.store);
     return inst ? fn(inst) : undefined;
   }
 
