@@ -10,7 +10,7 @@ import { diagnose } from '../core/diagnose';
 import type { Check, Credentials, Lang, Report, Target } from '../core/model';
 import type { CloudInspector } from '../core/probes';
 import { createProbes } from '../probes/index';
-import type { Instance } from './instances/instance';
+import type { Instance } from '../core/savedInstance';
 import type { InstanceStore } from './instances/store';
 import type { Logger } from './log';
 import type { Settings } from './settings';

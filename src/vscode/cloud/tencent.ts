@@ -13,13 +13,13 @@ import { InputError, isRegion } from '../../core/validate';
 import { isCancelled, type Report } from '../../core/model';
 import type { CloudInspector } from '../../core/probes';
 import { toAbortSignal } from '../cancellation';
-import type { Instance } from '../instances/instance';
+import type { Instance } from '../../core/savedInstance';
 import type { InstanceStore } from '../instances/store';
 import type { Logger } from '../log';
 import { Keys, SECTION } from '../settings';
-import { planImport } from './importPlan';
+import { planImport } from '../../cloud/importPlan';
 import { describeUndo, openPortCandidate, openPortRequest, parseCallerIpInput, sanitizeUndos, type StoredUndo } from './openPortPlan';
-import { COMMON_REGIONS, parseRegions } from './regions';
+import { COMMON_REGIONS, parseRegions } from '../../cloud/regions';
 
 /**
  * The Tencent Cloud SDK is the heaviest part of the bundle: it is loaded the first time a

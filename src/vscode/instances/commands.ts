@@ -7,11 +7,11 @@ import * as vscode from 'vscode';
 import type { Logger } from '../log';
 import type { ReachabilityService } from '../reachability/service';
 import { readSettings } from '../settings';
-import { sshArgs, sshCommandLine } from '../sshCommand';
-import { uniqueName, type Instance } from './instance';
+import { sshArgs, sshCommandLine } from '../../core/sshCommand';
+import { uniqueName, type Instance } from '../../core/savedInstance';
 import { registerCommand } from '../commandRegistry';
 import { resolveInstance } from './resolve';
-import { readSshConfigHosts } from './sshConfigImport';
+import { readSshConfigHosts } from '../../probes/sshConfigImport';
 import type { InstanceStore } from './store';
 import { instanceWizard } from './wizard';
 

@@ -4,7 +4,7 @@
  * One resolver for every command that acts on a saved instance.
  */
 import * as vscode from 'vscode';
-import type { Instance } from './instance';
+import type { Instance } from '../../core/savedInstance';
 import type { InstanceStore } from './store';
 
 export function instanceFromArg(arg: unknown, store: InstanceStore): Instance | undefined {

@@ -6,7 +6,7 @@
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { Disposable } from '../lifecycle';
-import { sanitizeInstance, secretKey, type Instance, type SecretKind } from './instance';
+import { sanitizeInstance, secretKey, type Instance, type SecretKind } from '../../core/savedInstance';
 
 const INSTANCES_KEY = 'cvmDoctor.instances';
 const PINNED_KEY = 'cvmDoctor.pinned';

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { Disposable } from '../lifecycle';
 import { instanceAccessibilityLabel, instanceTooltip, REACH_CODICON } from '../reachability/presentation';
 import type { ReachInfo } from '../reachability/scheduler';
-import type { Instance } from './instance';
+import type { Instance } from '../../core/savedInstance';
 import type { InstanceStore } from './store';
 
 export type InstanceNode = { kind: 'instance'; instance: Instance };

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { DEFAULT_PORT, type Protocol } from '../../core/model';
 import { isInstanceId, isRegion, isUserName, parseHost, parsePort } from '../../core/validate';
-import type { Instance } from './instance';
+import type { Instance } from '../../core/savedInstance';
 
 /** Core's parsers decide; the message is ours, in the UI's language (core's is English). */
 export function validateHost(v: string): string | undefined {

@@ -4,7 +4,7 @@
  * last verdict). Remote strings go in as text, never as Markdown.
  */
 import * as vscode from 'vscode';
-import type { Instance } from '../instances/instance';
+import type { Instance } from '../../core/savedInstance';
 import type { LastVerdict } from '../instances/store';
 import type { ReachState } from './lightCheck';
 import type { ReachInfo } from './scheduler';

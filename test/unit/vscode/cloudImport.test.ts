@@ -2,9 +2,9 @@
 // region setting's check, and a whole import through the SDK against the local endpoint.
 import * as assert from 'assert';
 import { listInstances, type CloudInstanceSummary } from '../../../src/cloud';
-import { planImport, GROUP_PREFIX } from '../../../src/vscode/cloud/importPlan';
-import { COMMON_REGIONS, parseRegions } from '../../../src/vscode/cloud/regions';
-import { sanitizeInstance, type Instance } from '../../../src/vscode/instances/instance';
+import { planImport, GROUP_PREFIX } from '../../../src/cloud/importPlan';
+import { COMMON_REGIONS, parseRegions } from '../../../src/cloud/regions';
+import { sanitizeInstance, type Instance } from '../../../src/core/savedInstance';
 import { REGION, startTencentEndpoint } from '../../support/tencentEndpoint';
 
 const summary = (over: Partial<CloudInstanceSummary> = {}): CloudInstanceSummary => ({

@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { readSshConfigHosts } from '../../../src/vscode/instances/sshConfigImport';
+import { readSshConfigHosts } from '../../../src/probes/sshConfigImport';
 
 describe('(unit) ssh_config import', () => {
   let home: string;

@@ -1,6 +1,6 @@
 // (unit) The ssh argv builder: options as separate argv entries, hostile values refused.
 import * as assert from 'assert';
-import { shellQuote, sshArgs, sshCommandLine } from '../../../src/vscode/sshCommand';
+import { shellQuote, sshArgs, sshCommandLine } from '../../../src/core/sshCommand';
 
 describe('(unit) ssh command builder', () => {
   const cases: Array<[string, Parameters<typeof sshArgs>[0], string | undefined, string[]]> = [

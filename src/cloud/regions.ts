@@ -1,8 +1,8 @@
 /**
  * Tencent Cloud regions offered when importing instances, and the check of the
- * `cvmDoctor.tencent.regions` setting. No `vscode` import: unit-tested.
+ * `cvmDoctor.tencent.regions` setting (or a CLI's region list).
  */
-import { isRegion } from '../../core/validate';
+import { isRegion } from '../core/validate';
 
 /** Common public regions (the API's region IDs), most used first. */
 export const COMMON_REGIONS: readonly string[] = [

@@ -4,10 +4,10 @@
  * "Tencent Cloud/<region>". An instance already saved with the same instance ID is re-synced:
  * each field the last import set (`Instance.imported`) is updated only while it still holds
  * that value, so the user's edits to name, user, port or host survive; the cloud state and
- * region always follow the cloud. No `vscode` import: unit-tested.
+ * region always follow the cloud. Pure.
  */
-import type { CloudInstanceSummary } from '../../cloud/instances';
-import { uniqueName, type ImportedFields, type Instance } from '../instances/instance';
+import type { CloudInstanceSummary } from './instances';
+import { uniqueName, type ImportedFields, type Instance } from '../core/savedInstance';
 
 export const GROUP_PREFIX = 'Tencent Cloud/';
 

@@ -1,9 +1,9 @@
 /**
  * Builds the `ssh` invocation for a saved instance as an argv array (for a terminal's
  * shellPath/shellArgs — never through a shell) and, separately, a quoted copy-paste string.
- * No `vscode` import: unit-tested.
+ * Pure: the extension's "Copy ssh command" / "Open in terminal" and the CLI share it.
  */
-import type { Instance } from './instances/instance';
+import type { Instance } from './savedInstance';
 
 /** argv for `ssh` (without the program name). Options first; `--` is not used because
  *  OpenSSH treats the first non-option as the destination anyway, and a destination starting

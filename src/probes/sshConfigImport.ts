@@ -3,7 +3,8 @@
  * *parsed* (ssh-config's `compute()` would run `Match exec` commands through a shell), Match
  * blocks are never evaluated, and `Include` is expanded here (globs, relative to ~/.ssh).
  * Wildcard Host patterns are not importable hosts but still supply defaults, first value
- * wins as in ssh(1). No `vscode` import.
+ * wins as in ssh(1). Used by the extension's import and by any CLI command that reads the
+ * user's hosts.
  */
 import * as fs from 'fs';
 import * as os from 'os';

@@ -1,9 +1,9 @@
 /**
  * A saved instance: what the tree shows and what a diagnosis targets. Plain data (persisted in
  * globalState as JSON); no secrets here — passwords and passphrases live in SecretStorage under
- * `secretKey(id, kind)`. No `vscode` import, so it is unit-testable.
+ * `secretKey(id, kind)`. Pure, so the import plans (src/cloud) and any adapter can use it.
  */
-import type { Protocol } from '../../core/model';
+import type { Protocol } from './model';
 
 export interface Instance {
   /** Stable id (random hex), independent of the user-visible name. */
