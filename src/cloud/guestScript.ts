@@ -4,7 +4,9 @@
  * be an integer 1-65535 before it is written in. Its output is sectioned with marker lines so
  * the parser never guesses where one command's output ends. Pure.
  */
+import { parseOsRelease } from '../core/guestOs';
 import type { CloudEvidence } from '../core/model';
+import { parseIp, parseRange, rangeContains } from './ipMatch';
 
 export const MARK = '@@CVMDOCTOR';
 
@@ -20,15 +22,25 @@ end() { echo "${MARK}:END $1 rc=$2"; }
 SSHD=$(command -v sshd 2>/dev/null || echo /usr/sbin/sshd)
 
 sec service
-if has systemctl; then for u in ssh sshd; do echo "systemd $u $(systemctl is-active "$u" 2>/dev/null)"; done; fi
+if has systemctl; then
+  for u in ssh sshd ssh.socket; do echo "systemd $u $(systemctl is-active "$u" 2>/dev/null)"; done
+  systemctl show -p Listen ssh.socket 2>/dev/null | sed -n 's/^Listen=/socket-listen /p'
+fi
 if has pgrep; then if pgrep -x sshd >/dev/null 2>&1; then echo "process sshd running"; else echo "process sshd absent"; fi; fi
 end service 0
+
+sec osrelease
+if [ -r /etc/os-release ]; then head -c 4000 /etc/os-release; elif [ -r /usr/lib/os-release ]; then head -c 4000 /usr/lib/os-release; fi
+echo
+end osrelease 0
 
 sec listen
 if has ss; then ss -Htlnp 2>&1; else netstat -tlnp 2>&1 | tail -n +3; fi
 end listen $?
 
 sec configtest
+# On Debian/Ubuntu a stopped ssh has no /run/sshd: sshd -t then fails on that alone (its last
+# check). Nothing is created here; the parser reads that message as "stopped, config valid".
 "$SSHD" -t 2>&1
 end configtest $?
 
@@ -44,7 +56,9 @@ end iptables $?
 
 sec nft
 if has nft; then nft list ruleset 2>&1 | head -c 8000; fi
-end nft $?
+rc=$?
+echo
+end nft $rc
 
 sec firewalld
 if has firewall-cmd && firewall-cmd --state >/dev/null 2>&1; then
@@ -70,7 +84,12 @@ export function parseSections(output: string): Map<string, Section> {
   let current: { name: string; lines: string[] } | undefined;
   for (const raw of output.split(/\r?\n/)) {
     const begin = raw.startsWith(`${MARK}:BEGIN `) ? raw.slice(MARK.length + 7).trim() : undefined;
-    if (begin !== undefined) { current = { name: begin, lines: [] }; continue; }
+    if (begin !== undefined) {
+      // A section whose END never came (its output was cut mid-line) still counts.
+      if (current) out.set(current.name, { lines: current.lines });
+      current = { name: begin, lines: [] };
+      continue;
+    }
     const end = raw.startsWith(`${MARK}:END `) ? /^(\S+) rc=(\d+)/.exec(raw.slice(MARK.length + 5)) : undefined;
     if (end && current && end[1] === current.name) {
       out.set(current.name, { lines: current.lines, rc: Number(end[2]) });
@@ -92,19 +111,22 @@ function portOf(addr: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-function parseListen(lines: string[]): { sshd: number[]; all: Array<{ port: number; process: string }> } {
+function parseListen(lines: string[], socketPorts: number[]): { sshd: number[]; all: Array<{ port: number; process: string }> } {
   const all: Array<{ port: number; process: string }> = [];
   for (const l of lines) {
     const cols = l.trim().split(/\s+/);
     // ss -H: State Recv-Q Send-Q Local Peer Process; netstat: Proto Recv-Q Send-Q Local Foreign State PID/Prog
     const port = cols.length >= 4 ? portOf(cols[3]) : undefined;
     if (port === undefined) continue;
-    const proc = /users:\(\("([^"]+)"/.exec(l)?.[1] ?? /\d+\/(\S+)\s*$/.exec(l)?.[1] ?? '';
-    all.push({ port, process: proc });
+    // ss lists every process holding the socket: ("sshd",…),("systemd",pid=1,…).
+    const procs = [...l.matchAll(/\("([^"]+)",pid=/g)].map((x) => x[1]);
+    const netstat = /\d+\/(\S+)\s*$/.exec(l)?.[1];
+    for (const proc of procs.length ? procs : [netstat ?? '']) all.push({ port, process: proc });
   }
   const uniq = (a: number[]) => [...new Set(a)].sort((x, y) => x - y);
-  // sshd itself, or systemd holding the socket for it (Ubuntu's ssh.socket activation).
-  return { sshd: uniq(all.filter((p) => /^sshd?$|^sshd:/.test(p.process) || p.process === 'systemd').map((p) => p.port)), all };
+  // sshd itself, or systemd holding the port for ssh.socket (Ubuntu 22.10+ socket activation);
+  // systemd holds sockets for other units too, so only the ports ssh.socket lists count.
+  return { sshd: uniq(all.filter((p) => /^sshd?$|^sshd:/.test(p.process) || (p.process === 'systemd' && socketPorts.includes(p.port))).map((p) => p.port)), all };
 }
 
 function parseConfigPorts(lines: string[]): number[] {
@@ -127,42 +149,61 @@ function portInSpec(spec: string, port: number): boolean {
   });
 }
 
-type FwDecision = { blocks: boolean; detail: string } | undefined;
+/** A firewall's answer for the port. `onlyFrom`: it accepts the port only from these sources
+ *  and blocks the rest, so whether it blocks depends on the caller's address. */
+type FwDecision = { blocks: boolean; detail: string; onlyFrom?: string[] } | undefined;
+
+/** A blocking decision, unless earlier rules accepted the port from some sources only. */
+function blocking(detail: string, onlyFrom: string[], label: string, port: number): NonNullable<FwDecision> {
+  return onlyFrom.length
+    ? { blocks: false, onlyFrom, detail: `${label}: tcp/${port} is accepted only from ${onlyFrom.join(', ')} (${detail} for the rest)` }
+    : { blocks: true, detail: `${label}: ${detail}` };
+}
 
 /** iptables -S INPUT: first rule that can match a new TCP SYN to the port decides, else the policy. */
 export function analyseIptables(lines: string[], port: number): FwDecision {
   const policy = lines.map((l) => /^-P INPUT (\S+)/.exec(l)?.[1]).find(Boolean);
   if (!policy) return undefined;
+  const onlyFrom: string[] = [];
   for (const l of lines) {
     if (!l.startsWith('-A INPUT')) continue;
     const target = /\s-j (\S+)/.exec(l)?.[1];
     if (!target) continue;
-    // Rules for loopback, other sources, established traffic or other protocols don't decide.
-    if (/\s-i lo\b|\s-s \S|--(ct)?state (?!.*NEW)|--ctstate (?!.*NEW)/.test(l)) continue;
+    // Rules for loopback, established traffic or other protocols don't decide.
+    if (/\s-i lo\b|--(ct)?state (?!.*NEW)|--ctstate (?!.*NEW)/.test(l)) continue;
     const proto = /\s-p (\S+)/.exec(l)?.[1];
     if (proto && proto !== 'tcp' && proto !== 'all') continue;
     const dport = /--dports? (\S+)/.exec(l)?.[1];
     if (dport && !portInSpec(dport, port)) continue;
+    // A rule for some sources decides only for them: an ACCEPT narrows who gets in.
+    const src = /\s-s (\S+)/.exec(l)?.[1];
+    if (src) {
+      if (target === 'ACCEPT' && !/!\s+-s\s/.test(l)) onlyFrom.push(src);
+      continue;
+    }
     if (target === 'ACCEPT') return { blocks: false, detail: `iptables: ${l}` };
-    if (target === 'DROP' || target === 'REJECT') return { blocks: true, detail: `iptables: ${l}` };
+    if (target === 'DROP' || target === 'REJECT') return blocking(l, onlyFrom, 'iptables', port);
     return { blocks: false, detail: `iptables: INPUT jumps to ${target} (not followed): ${l}` };
   }
   return policy === 'DROP' || policy === 'REJECT'
-    ? { blocks: true, detail: `iptables: INPUT policy ${policy} and no rule accepts tcp/${port}` }
+    ? blocking(`INPUT policy ${policy} and no rule accepts tcp/${port}`, onlyFrom, 'iptables', port)
     : { blocks: false, detail: `iptables: INPUT policy ${policy}` };
 }
+
+const NFT_SADDR = /\b(?:ip6?\s+)?saddr\s+(!=\s*)?(\{[^}]*\}|\S+)\s*/;
 
 /** nft list ruleset: chains hooked on input; a rule for the port (or without matches) decides. */
 export function analyseNft(lines: string[], port: number): FwDecision {
   let inInput = false;
   let policy: string | undefined;
   let decided: FwDecision;
+  let onlyFrom: string[] = [];
   const results: FwDecision[] = [];
   const close = () => {
     if (inInput) results.push(decided ?? (policy === 'drop'
-      ? { blocks: true, detail: `nft: input chain policy drop and no rule accepts tcp/${port}` }
+      ? blocking(`input chain policy drop and no rule accepts tcp/${port}`, onlyFrom, 'nft', port)
       : undefined));
-    inInput = false; policy = undefined; decided = undefined;
+    inInput = false; policy = undefined; decided = undefined; onlyFrom = [];
   };
   for (const raw of lines) {
     const l = raw.trim();
@@ -175,18 +216,24 @@ export function analyseNft(lines: string[], port: number): FwDecision {
     const v = /\b(accept|drop|reject(?:\s+with\s+.*?)?|jump \S+|goto \S+)\s*(comment .*)?$/.exec(l);
     if (!v) continue;
     const verdict = v[1];
-    const match = l.slice(0, v.index);
-    if (/\biifname\b|\biif\b|\bsaddr\b|ct state (?!.*new)/.test(match)) continue;
+    const full = l.slice(0, v.index);
+    const saddr = NFT_SADDR.exec(full);
+    const match = saddr ? full.replace(NFT_SADDR, '') : full;
+    if (/\biifname\b|\biif\b|ct state (?!.*new)/.test(match)) continue;
     if (/\b(udp|icmp|icmpv6)\b/.test(match) && !/\btcp\b/.test(match)) continue;
     const dport = /dport\s+(\{[^}]*\}|\S+)/.exec(match)?.[1];
     if (dport && !portInSpec(dport.replace(/[{}\s]/g, ''), port)) continue;
     if (!dport && /\b(tcp|th|meta|ip6?|ct)\b/.test(match) && !/^(tcp\s+)?(counter\s.*)?$/.test(match)) continue;
+    if (saddr) {
+      if (verdict === 'accept' && !saddr[1]) onlyFrom.push(...saddr[2].replace(/[{}]/g, '').split(',').map((x) => x.trim()).filter(Boolean));
+      continue;
+    }
     decided = verdict === 'accept' ? { blocks: false, detail: `nft: ${l}` }
-      : verdict === 'drop' || verdict.startsWith('reject') ? { blocks: true, detail: `nft: ${l}` }
+      : verdict === 'drop' || verdict.startsWith('reject') ? blocking(l, onlyFrom, 'nft', port)
         : { blocks: false, detail: `nft: input ${verdict} (not followed): ${l}` };
   }
   close();
-  return results.find((r) => r?.blocks) ?? results.find(Boolean);
+  return results.find((r) => r?.blocks) ?? results.find((r) => r?.onlyFrom) ?? results.find(Boolean);
 }
 
 export function analyseFirewalld(lines: string[], port: number): FwDecision {
@@ -200,14 +247,34 @@ export function analyseFirewalld(lines: string[], port: number): FwDecision {
 
 export function analyseUfw(lines: string[], port: number): FwDecision {
   if (!lines.some((l) => /^Status: active/.test(l))) return undefined;
+  const onlyFrom: string[] = [];
   for (const l of lines) {
     const m = /^(\S+?)(?:\/(tcp|udp))?\s+(?:\(v6\)\s+)?(ALLOW|DENY|REJECT|LIMIT)(?: IN)?\s+(\S+)/.exec(l.trim());
     if (!m || m[2] === 'udp') continue;
     const matches = /^[\d,:]+$/.test(m[1]) ? portInSpec(m[1], port) : port === 22 && m[1] === 'OpenSSH';
-    if (!matches || m[4] !== 'Anywhere') continue;
-    return m[3] === 'ALLOW' || m[3] === 'LIMIT' ? { blocks: false, detail: `ufw: ${l.trim()}` } : { blocks: true, detail: `ufw: ${l.trim()}` };
+    if (!matches) continue;
+    const allows = m[3] === 'ALLOW' || m[3] === 'LIMIT';
+    // "22/tcp ALLOW 203.0.113.0/24": that source only, not everyone.
+    if (m[4] !== 'Anywhere') {
+      if (allows) onlyFrom.push(m[4]);
+      continue;
+    }
+    return allows ? { blocks: false, detail: `ufw: ${l.trim()}` } : blocking(l.trim(), onlyFrom, 'ufw', port);
   }
-  return { blocks: true, detail: `ufw is active and no rule allows ${port}/tcp (default deny incoming)` };
+  return blocking(`ufw is active and no rule allows ${port}/tcp from everyone (default deny incoming)`, onlyFrom, 'ufw', port);
+}
+
+/** Whether the caller's address is among a firewall's sources; undefined when one is unreadable. */
+function callerAmong(callerIp: string, sources: string[]): boolean | undefined {
+  const ip = parseIp(callerIp);
+  if (!ip) return undefined;
+  let unknown = false;
+  for (const src of sources) {
+    const r = parseRange(src);
+    if (!r) unknown = true;
+    else if (rangeContains(r, ip)) return true;
+  }
+  return unknown ? undefined : false;
 }
 
 const KEY_TYPES: Record<string, string> = { ED25519: 'ssh-ed25519', RSA: 'ssh-rsa', DSA: 'ssh-dss' };
@@ -224,17 +291,43 @@ function parseHostKeys(lines: string[]): Array<{ type: string; fingerprint: stri
   return out;
 }
 
-/** Turns the script's output into the guest evidence. */
-export function parseGuestOutput(output: string, port: number): Omit<Guest, 'agentOnline'> {
+/** "[::]:22 (Stream)", "0.0.0.0:22 (Stream)", "22 (Stream)" → 22 (systemctl show -p Listen). */
+function socketListenPort(l: string): number | undefined {
+  const m = /(?:^|:)(\d{1,5})(?:\s+\(\w+\))?$/.exec(l.trim());
+  return m ? Number(m[1]) : undefined;
+}
+
+/** sshd -t's last check: on Debian/Ubuntu it fails only because ssh is stopped. */
+const PRIVSEP_DIR_MISSING = /^(?:sshd: )?Missing privilege separation directory: \S+$/;
+
+/**
+ * Turns the script's output into the guest evidence. `callerIp` (the address the cloud view
+ * evaluates, when known) decides a firewall that accepts the port from some sources only.
+ */
+export function parseGuestOutput(output: string, port: number, callerIp?: string): Omit<Guest, 'agentOnline'> {
   const s = parseSections(output);
   const lines = (name: string) => s.get(name)?.lines ?? [];
   const guest: Omit<Guest, 'agentOnline'> = {};
   const svc = lines('service');
-  if (svc.length) guest.serviceActive = svc.some((l) => /^systemd \S+ active$/.test(l) || l === 'process sshd running');
-  const listen = parseListen(lines('listen'));
+  // Socket activation (Ubuntu 22.10+): ssh.socket listening counts as a running service even
+  // while ssh.service itself is idle (inactive).
+  const socketPorts = svc.filter((l) => l.startsWith('socket-listen ')).map((l) => socketListenPort(l.slice(14))).filter((p): p is number => p !== undefined);
+  const socketActive = svc.includes('systemd ssh.socket active');
+  if (svc.some((l) => l.startsWith('systemd ssh.socket '))) guest.sshSocket = { active: socketActive, ports: [...new Set(socketPorts)].sort((a, b) => a - b) };
+  if (svc.length) {
+    guest.serviceActive = svc.some((l) => /^systemd sshd? active$/.test(l) || l === 'process sshd running') || (socketActive && socketPorts.length > 0);
+  }
+  const os = parseOsRelease(lines('osrelease'));
+  if (os) guest.os = os;
+  const listen = parseListen(lines('listen'), socketActive ? socketPorts : []);
   if (s.has('listen')) guest.listeningPorts = listen.sshd;
   const ct = s.get('configtest');
-  if (ct && ct.rc !== undefined) guest.configTest = { ok: ct.rc === 0, output: ct.lines.join('\n').slice(0, 2000) };
+  if (ct && ct.rc !== undefined) {
+    const last = ct.lines.map((l) => l.trim()).filter(Boolean).pop() ?? '';
+    // Every other check of `sshd -t` (syntax, host keys, certificates) comes before this one.
+    const stopped = ct.rc !== 0 && PRIVSEP_DIR_MISSING.test(last);
+    guest.configTest = { ok: ct.rc === 0 || stopped, output: ct.lines.join('\n').slice(0, 2000), ...(stopped ? { stopped: true } : {}) };
+  }
   if (s.has('config')) {
     const ports = parseConfigPorts(lines('config'));
     // sshd's default when no Port line is present.
@@ -245,9 +338,19 @@ export function parseGuestOutput(output: string, port: number): Omit<Guest, 'age
     analyseFirewalld(lines('firewalld'), port), analyseUfw(lines('ufw'), port),
   ].filter((d): d is NonNullable<FwDecision> => !!d);
   if (['iptables', 'nft', 'firewalld', 'ufw'].some((n) => s.has(n))) {
-    guest.firewallBlocks = decisions.some((d) => d.blocks);
-    const shown = guest.firewallBlocks ? decisions.filter((d) => d.blocks) : decisions;
-    guest.firewallDetail = shown.map((d) => d.detail).join('; ') || 'no firewall rules found for the port';
+    // A firewall that accepts the port from some sources only blocks this caller when its
+    // address is known and outside them; otherwise it is reported, not concluded.
+    const limited = decisions.filter((d) => d.onlyFrom?.length);
+    const outside = callerIp ? limited.filter((d) => callerAmong(callerIp, d.onlyFrom!) === false) : [];
+    const blockers = [...decisions.filter((d) => d.blocks), ...outside];
+    guest.firewallBlocks = blockers.length > 0;
+    if (guest.firewallBlocks) {
+      guest.firewallDetail = blockers.map((d) => (d.blocks ? d.detail : `${d.detail}; ${callerIp} is not among them`)).join('; ');
+    } else {
+      guest.firewallDetail = decisions.map((d) => d.detail).join('; ') || 'no firewall rules found for the port';
+      const only = [...new Set(limited.flatMap((d) => d.onlyFrom!))];
+      if (only.length && !callerIp) guest.firewallAllowsOnly = only;
+    }
   }
   if (s.has('hostkeys')) guest.hostKeyFingerprints = parseHostKeys(lines('hostkeys'));
   return guest;

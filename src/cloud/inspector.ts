@@ -105,7 +105,7 @@ async function readNetworkAcl(api: TencentApi, region: string, subnetId: string,
 const AGENT_ERRORS = /InstanceIsNotRelatedToAgent|AgentNotInstalled|AgentOffline|AgentStatusNotOnline|AgentUnsupportedCommandType/;
 const FINAL = new Set(['SUCCESS', 'FAILED', 'TIMEOUT', 'TASK_TIMEOUT', 'DELIVER_FAILED', 'START_FAILED', 'CANCELLED', 'TERMINATED']);
 
-async function guestChecks(api: TencentApi, cfg: TencentConfig, region: string, inst: RawInstance, port: number, signal?: AbortSignal): Promise<Guest> {
+async function guestChecks(api: TencentApi, cfg: TencentConfig, region: string, inst: RawInstance, port: number, callerIp: string | undefined, signal?: AbortSignal): Promise<Guest> {
   const id = inst.InstanceId as string;
   const status = await api.call<{ AutomationAgentSet?: Array<{ InstanceId?: string; AgentStatus?: string; LastHeartbeatTime?: string }> }>(
     'tat', region, 'DescribeAutomationAgentStatus', { InstanceIds: [id] }, signal);
@@ -140,7 +140,7 @@ async function guestChecks(api: TencentApi, cfg: TencentConfig, region: string, 
       return { agentOnline: false, error: `the command did not reach the agent (${st}${task?.ErrorInfo ? `: ${task.ErrorInfo}` : ''})` };
     }
     const output = Buffer.from(task?.TaskResult?.Output ?? '', 'base64').toString('utf8');
-    const parsed = parseGuestOutput(output, port);
+    const parsed = parseGuestOutput(output, port, callerIp);
     const problems = st === 'SUCCESS' ? [] : [`the check ended with ${st}${task?.ErrorInfo ? `: ${task.ErrorInfo}` : ''}`];
     if ((task?.TaskResult?.Dropped ?? 0) > 0) problems.push('part of the output was truncated by TAT');
     return { agentOnline: true, ...parsed, ...(problems.length ? { error: problems.join('; ') } : {}) };
@@ -198,7 +198,7 @@ export function createTencentInspector(cfg: TencentConfig): CloudInspector {
           for (const n of notes) api.log(`network ACL: ${n}`);
         }) : undefined,
         // A stopped instance runs nothing: TAT is only asked when the instance is RUNNING.
-        o.guestChecks && ev.instance.state === 'RUNNING' ? attempt('RunCommand', async () => { ev.guest = await guestChecks(api, cfg, region, raw, o.port, o.signal); }) : undefined,
+        o.guestChecks && ev.instance.state === 'RUNNING' ? attempt('RunCommand', async () => { ev.guest = await guestChecks(api, cfg, region, raw, o.port, ev.callerIp, o.signal); }) : undefined,
       ]);
       return done();
     },

@@ -172,11 +172,15 @@ export function cloudChecks(c: CloudEvidence, port: number, protocol: Protocol, 
     let status: CheckStatus;
     if (!g.agentOnline) { summary = msg(lang, 'cloud.guestOffline'); status = 'skip'; }
     else if (g.error) { summary = msg(lang, 'cloud.guestError', { detail: g.error }); status = 'warn'; }
-    else if (g.serviceActive === false) { summary = msg(lang, 'cloud.guestInactive', { service }); status = 'fail'; }
-    else {
+    else if (g.serviceActive === false) {
+      summary = msg(lang, 'cloud.guestInactive', { service });
+      if (g.configTest?.stopped) summary += `; ${msg(lang, 'cloud.configStopped', { detail: g.configTest.output.trim().split('\n').pop() ?? '' })}`;
+      status = 'fail';
+    } else {
       summary = msg(lang, 'cloud.guestOk', {
         service, ports: g.listeningPorts?.join(', ') || unknown,
-        firewall: g.firewallBlocks ? msg(lang, 'cloud.firewallBlocks') : msg(lang, 'cloud.firewallOpen'),
+        firewall: g.firewallBlocks ? msg(lang, 'cloud.firewallBlocks')
+          : g.firewallAllowsOnly?.length ? msg(lang, 'cloud.firewallLimited', { sources: g.firewallAllowsOnly.join(', ') }) : msg(lang, 'cloud.firewallOpen'),
       });
       status = g.firewallBlocks || (g.listeningPorts && !g.listeningPorts.includes(port)) ? 'fail' : 'pass';
     }

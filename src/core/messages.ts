@@ -79,6 +79,8 @@ const M = {
   'cloud.guestError': { en: 'In-guest checks failed: {detail}', ko: '게스트 내부 검사 실패: {detail}' },
   'cloud.firewallBlocks': { en: 'blocks the port', ko: '포트를 차단함' },
   'cloud.firewallOpen': { en: 'does not block the port', ko: '포트를 차단하지 않음' },
+  'cloud.firewallLimited': { en: 'accepts the port only from {sources}', ko: '{sources} 에서만 포트를 허용함' },
+  'cloud.configStopped': { en: 'sshd -t: the configuration is valid; ssh is stopped ({detail})', ko: 'sshd -t: 설정은 올바르며 ssh가 중지되어 있습니다({detail})' },
 
   'finding.ICMP_BLOCKED': { en: 'Ping gets no answer although the host answers on TCP: ICMP is filtered (common and harmless; TCP was used as the signal).', ko: '호스트가 TCP에는 응답하지만 ping에는 응답하지 않습니다. ICMP가 차단되어 있습니다(흔하며 문제 없음, TCP를 기준으로 판단했습니다).' },
   'finding.ICMP_UNAVAILABLE': { en: 'Ping could not be sent from this machine ({detail}); the diagnosis relies on TCP.', ko: '이 컴퓨터에서 ping을 보낼 수 없어({detail}) TCP만으로 진단했습니다.' },
@@ -88,7 +90,7 @@ const M = {
   'finding.LOGIN_NOT_ATTEMPTED': { en: 'No credentials were given, so the login itself was not tested.', ko: '자격 증명이 없어 로그인 자체는 테스트하지 않았습니다.' },
   'finding.PASSWORD_NOT_SENT_UNKNOWN_HOST': { en: 'The password was not sent because the host key is not verified yet (add the verified key to known_hosts first).', ko: '호스트 키가 아직 확인되지 않아 비밀번호를 보내지 않았습니다(먼저 확인된 키를 known_hosts에 추가하세요).' },
   'finding.LEGACY_ALGORITHMS': { en: 'The connection uses a legacy algorithm ({algorithms}); newer clients may refuse it.', ko: '연결에 오래된 알고리즘({algorithms})이 사용됩니다. 최신 클라이언트는 거부할 수 있습니다.' },
-  'finding.SLOW_BANNER': { en: 'The server took {time} to identify itself (usually under 100 ms): it may be overloaded or doing slow lookups.', ko: '서버가 식별 문자열을 보내는 데 {time} 이(가) 걸렸습니다(보통 100 ms 미만). 과부하이거나 느린 조회 중일 수 있습니다.' },
+  'finding.SLOW_BANNER': { en: 'The server took {time} to identify itself (usually under 100 ms): it, or a proxy in front of it, may be overloaded.', ko: '서버가 식별 문자열을 보내는 데 {time} 이(가) 걸렸습니다(보통 100 ms 미만). 서버나 앞단의 프록시가 과부하 상태일 수 있습니다.' },
   'finding.MULTIPLE_ADDRESSES': { en: '{host} has {count} addresses; {address} was diagnosed.', ko: '{host} 에 주소가 {count}개 있으며 {address} 을(를) 진단했습니다.' },
   'finding.NO_PUBLIC_IP': { en: 'The instance has no public IP: it can only be reached from its VPC (or through a NAT/EIP).', ko: '인스턴스에 공인 IP가 없습니다. VPC 내부(또는 NAT/EIP)에서만 접근할 수 있습니다.' },
   'finding.ADDRESS_NOT_INSTANCE': { en: '{address} is not an address of instance {instanceId} ({ips}): the cloud view may describe another machine than the one that answered.', ko: '{address} 은(는) 인스턴스 {instanceId} 의 주소({ips})가 아닙니다. 클라우드 정보가 실제로 응답한 장비와 다른 장비를 가리킬 수 있습니다.' },

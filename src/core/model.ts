@@ -225,9 +225,18 @@ export interface CloudEvidence {
     serviceActive?: boolean;
     listeningPorts?: number[];
     configPorts?: number[];
-    configTest?: { ok: boolean; output: string };
+    /** `sshd -t`. `stopped`: its only complaint was the missing privilege-separation
+     *  directory (/run/sshd exists only while ssh runs on Debian/Ubuntu): every check before
+     *  that one passed, so the configuration is valid and the service is stopped. */
+    configTest?: { ok: boolean; output: string; stopped?: boolean };
+    /** /etc/os-release of the guest. */
+    os?: { id?: string; idLike?: string[]; versionId?: string; prettyName?: string };
+    /** systemd's ssh.socket (socket activation): whether it is active and the ports it holds. */
+    sshSocket?: { active: boolean; ports: number[] };
     firewallBlocks?: boolean;
     firewallDetail?: string;
+    /** The firewall accepts the port only from these sources (and drops or rejects the rest). */
+    firewallAllowsOnly?: string[];
     hostKeyFingerprints?: Array<{ type: string; fingerprint: string }>;
     error?: string;
   };

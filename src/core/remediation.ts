@@ -2,14 +2,96 @@
  * Ordered remediation steps for every verdict code, in English and Korean, per protocol.
  * Commands are the same in both languages; `{…}` placeholders are filled from the diagnosis.
  * Wrong advice is a bug: each command here was chosen to be safe to copy as shown.
+ *
+ * A command that runs on the guest is written per OS variant (guestOs.ts): the guest's OS
+ * picks one; when it is unknown every variant is shown, each step labelled with the systems
+ * it is for. `{unit}` and `{sshdT}` in such a command are the variant's service unit and its
+ * safe `sshd -t` (Debian/Ubuntu need /run/sshd first: it exists only while ssh runs).
  */
+import { UNKNOWN_OS, type GuestOs, type OsVariant } from './guestOs';
 import type { Lang, Protocol, RemediationStep, VerdictCode } from './model';
 import { format, type Bilingual, type TemplateArgs } from './text';
 
+/** Keys of a per-OS command or text: a variant, a family of them, or every Linux variant. */
+type OsKey = OsVariant | 'deb' | 'rpm' | 'linux';
+/** A command on the guest, per OS. A variant with no entry (itself, its family, `linux`) gets no step. */
+type OsCommand = Partial<Record<OsKey, string>>;
+
 interface StepTemplate {
   text: Bilingual;
-  command?: string;
+  command?: string | OsCommand;
+  /** The step's text for variants whose step reads differently. */
+  osText?: Partial<Record<OsKey, Bilingual>>;
   doc?: Bilingual;
+  /** Only when this holds for the diagnosis (e.g. a port other than 22). */
+  when?: (a: TemplateArgs) => boolean;
+  /** Only for these systems (a step without a command that concerns some of them). */
+  only?: OsKey[];
+}
+
+const FAMILY: Record<OsVariant, OsKey[]> = {
+  debian: ['debian', 'deb', 'linux'],
+  ubuntuSocket: ['ubuntuSocket', 'deb', 'linux'],
+  rhel: ['rhel', 'rpm', 'linux'],
+  suse: ['suse', 'rpm', 'linux'],
+  windows: ['windows'],
+};
+const pick = <T>(m: Partial<Record<OsKey, T>> | undefined, v: OsVariant): T | undefined =>
+  m ? FAMILY[v].map((k) => m[k]).find((x) => x !== undefined) : undefined;
+
+const SSHD_T_DEB = 'sudo mkdir -p /run/sshd && sudo sshd -t';
+const VARIANT_ARGS: Record<OsVariant, TemplateArgs> = {
+  debian: { unit: 'ssh', sshdT: SSHD_T_DEB },
+  ubuntuSocket: { unit: 'ssh', sshdT: SSHD_T_DEB },
+  rhel: { unit: 'sshd', sshdT: 'sudo sshd -t' },
+  suse: { unit: 'sshd', sshdT: 'sudo sshd -t' },
+  windows: {},
+};
+
+const LABEL: Record<OsVariant, Bilingual> = {
+  debian: { en: 'Debian/Ubuntu', ko: 'Debian/Ubuntu' },
+  ubuntuSocket: { en: 'Ubuntu 22.10+ (ssh.socket)', ko: 'Ubuntu 22.10+ (ssh.socket)' },
+  rhel: { en: 'CentOS/Rocky/AlmaLinux/TencentOS', ko: 'CentOS/Rocky/AlmaLinux/TencentOS' },
+  suse: { en: 'openSUSE/SLES', ko: 'openSUSE/SLES' },
+  windows: { en: 'Windows Server (PowerShell)', ko: 'Windows Server (PowerShell)' },
+};
+const LINUX: OsVariant[] = ['debian', 'ubuntuSocket', 'rhel', 'suse'];
+
+/** The label of a group of variants that share one step; `split` = the other groups' variants. */
+function label(group: OsVariant[], split: OsVariant[], lang: Lang): string {
+  if (LINUX.every((v) => group.includes(v))) return group.includes('windows') ? `Linux, ${LABEL.windows[lang]}` : 'Linux';
+  const parts: string[] = [];
+  for (const v of group) {
+    if (v === 'ubuntuSocket' && group.includes('debian')) continue; // "Debian/Ubuntu" covers both
+    // Beside a separate ssh.socket step, the plain one is for systems without the socket.
+    parts.push(v === 'debian' && split.includes('ubuntuSocket') ? `${LABEL.debian[lang]} (ssh.service)` : LABEL[v][lang]);
+  }
+  return parts.join(', ');
+}
+
+/** One template → its steps: one, or one per group of OS variants that read the same. */
+function expand(s: StepTemplate, os: GuestOs, lang: Lang, args: TemplateArgs): RemediationStep[] {
+  if (s.when && !s.when(args)) return [];
+  const doc = s.doc ? { doc: s.doc[lang] } : {};
+  if (typeof s.command !== 'object' && !s.osText && !s.only) {
+    return [{ text: format(s.text[lang], args), ...(s.command ? { command: format(s.command, args) } : {}), ...doc }];
+  }
+  const groups: Array<{ variants: OsVariant[]; text: string; command?: string }> = [];
+  for (const v of os.variants) {
+    if (s.only && !FAMILY[v].some((k) => s.only!.includes(k))) continue;
+    const raw = typeof s.command === 'object' ? pick(s.command, v) : s.command;
+    if (typeof s.command === 'object' && raw === undefined) continue;
+    const text = format((pick(s.osText, v) ?? s.text)[lang], args);
+    const command = raw === undefined ? undefined : format(format(raw, VARIANT_ARGS[v]), args);
+    const same = groups.find((g) => g.text === text && g.command === command);
+    if (same) same.variants.push(v);
+    else groups.push({ variants: [v], text, command });
+  }
+  return groups.map((g) => ({
+    text: `[${label(g.variants, groups.filter((o) => o !== g).flatMap((o) => o.variants), lang)}] ${g.text}`,
+    ...(g.command ? { command: g.command } : {}),
+    ...doc,
+  }));
 }
 
 const DOC_SECURITY_GROUP: Bilingual = {
@@ -39,6 +121,58 @@ const SG_ADD_RULE: StepTemplate = { text: { en: 'Security group: add one inbound
 const ACL_ALLOW_PORT: StepTemplate = { text: { en: 'Network ACL of the subnet (if bound): allow inbound TCP {port} and outbound TCP 1024-65535 for the return traffic.', ko: '서브넷의 네트워크 ACL(연결된 경우): 인바운드 TCP {port} 와 응답 트래픽용 아웃바운드 TCP 1024-65535를 허용하세요.' } };
 const SG_ALLOWS_WHICHEVER_PORT: StepTemplate = { text: { en: 'Whichever port you use, the security group must allow it from your address.', ko: '어느 포트를 쓰든 보안 그룹이 내 주소에서 그 포트를 허용해야 합니다.' }, doc: DOC_SECURITY_GROUP };
 
+// Commands on the guest, per OS. Windows Server's OpenSSH lives in System32\OpenSSH, its
+// configuration in ProgramData\ssh, its log in the OpenSSH/Operational event log.
+const WIN_SSHD = '& "$env:WINDIR\\System32\\OpenSSH\\sshd.exe"';
+const WIN_CONFIG = '"$env:ProgramData\\ssh\\sshd_config"';
+const WIN_LOG = 'Get-WinEvent -LogName OpenSSH/Operational -MaxEvents 20';
+const WIN_VALIDATE_RESTART = `${WIN_SSHD} -t; if ($LASTEXITCODE -eq 0) { Restart-Service sshd }`;
+const WIN_PORT_RULES = 'Get-NetFirewallPortFilter -Protocol TCP | Where-Object LocalPort -eq {port} | Get-NetFirewallRule | Format-Table DisplayName,Enabled,Direction,Action';
+const JOURNAL = 'sudo journalctl -u {unit} -n 50 --no-pager';
+const GREP_PORTS = 'grep -iE "^(Port|ListenAddress)" /etc/ssh/sshd_config /etc/ssh/sshd_config.d/*.conf';
+const GREP_PORT = 'grep -i "^Port" /etc/ssh/sshd_config /etc/ssh/sshd_config.d/*.conf';
+/** On Ubuntu 22.10+ ssh.socket holds the port: after a Port change it is reloaded and restarted. */
+const SOCKET_RESTART = '{sshdT} && sudo systemctl daemon-reload && sudo systemctl restart ssh.socket';
+
+const SSHD_STATUS: OsCommand = {
+  linux: 'sudo systemctl status --no-pager {unit}; sudo ss -tlnp | grep \'"sshd\'',
+  ubuntuSocket: 'sudo systemctl status --no-pager ssh.socket ssh; sudo ss -tlnp | grep -E \'"(sshd|systemd)"\'',
+  windows: 'Get-Service sshd; Get-NetTCPConnection -State Listen | Where-Object OwningProcess -in (Get-Process sshd).Id',
+};
+const CONFIG_PORTS: OsCommand = {
+  linux: GREP_PORTS,
+  ubuntuSocket: `${GREP_PORTS}; systemctl cat ssh.socket | grep -i ListenStream`,
+  windows: `Select-String -Path ${WIN_CONFIG} -Pattern '^(Port|ListenAddress)'`,
+};
+/** Validate, then restart after a change that is not the port. */
+const VALIDATE_RESTART: OsCommand = { linux: '{sshdT} && sudo systemctl restart {unit}', windows: WIN_VALIDATE_RESTART };
+/** Validate, then (re)start listening: on Ubuntu 22.10+ that is ssh.socket's job. */
+const VALIDATE_LISTEN: OsCommand = { ...VALIDATE_RESTART, ubuntuSocket: SOCKET_RESTART };
+const SSHD_LOG: OsCommand = { linux: JOURNAL, ubuntuSocket: 'sudo journalctl -u ssh.socket -u ssh -n 50 --no-pager', windows: WIN_LOG };
+const FW_RULES: OsCommand = {
+  deb: 'sudo ufw status verbose; sudo iptables -S INPUT; sudo nft list ruleset',
+  rpm: 'sudo firewall-cmd --list-all; sudo iptables -S INPUT; sudo nft list ruleset',
+  windows: WIN_PORT_RULES,
+};
+/** Reject rules in any chain, and fail2ban, whose default ban rejects (ICMP port-unreachable). */
+const REJECT_RULES: OsCommand = {
+  deb: 'sudo ufw status verbose; sudo iptables -S | grep -i reject; sudo nft list ruleset | grep -in reject; sudo fail2ban-client status sshd',
+  rpm: 'sudo firewall-cmd --list-all; sudo iptables -S | grep -i reject; sudo nft list ruleset | grep -in reject; sudo fail2ban-client status sshd',
+};
+const FW_ALLOW: OsCommand = {
+  deb: 'sudo ufw allow {port}/tcp',
+  rpm: 'sudo firewall-cmd --permanent --add-port={port}/tcp && sudo firewall-cmd --reload',
+  windows: 'New-NetFirewallRule -DisplayName "OpenSSH {port}" -Direction Inbound -Protocol TCP -LocalPort {port} -Action Allow',
+};
+const PORT_OWNER: OsCommand = { linux: 'sudo ss -tlnp | grep ":{port} "', windows: 'Get-Process -Id (Get-NetTCPConnection -LocalPort {port} -State Listen).OwningProcess' };
+const notPort22 = (a: TemplateArgs) => String(a.port) !== '22';
+/** RHEL-family SELinux lets sshd bind only ports labelled ssh_port_t (22 is). */
+const SELINUX_PORT: StepTemplate = {
+  text: { en: 'SELinux lets sshd listen only on ports labelled for it: label port {port}, or sshd cannot bind it ("Permission denied" in its log):', ko: 'SELinux는 sshd에 지정된 포트에서만 수신 대기를 허용합니다. 포트 {port} 에 레이블을 붙이세요(그렇지 않으면 로그에 "Permission denied" 와 함께 바인드에 실패합니다):' },
+  command: { rhel: 'sudo semanage port -a -t ssh_port_t -p tcp {port}' },
+  when: notPort22,
+};
+
 const SSH: Table = {
   OK: [
     { text: { en: 'Connect:', ko: '다음 명령으로 접속하세요:' }, command: 'ssh -p {port} {user}@{host}', doc: DOC_SSH_CLIENT },
@@ -56,44 +190,54 @@ const SSH: Table = {
   NO_RESPONSE: [
     RUNNING_AND_IP,
     SG_ALLOWS_PORT_AND_ICMP,
-    { text: vnc('check sshd and what it listens on:', 'sshd 상태와 수신 대기 포트를 확인하세요:'), command: 'sudo systemctl status sshd; sudo ss -tlnp | grep sshd' },
+    { text: vnc('check sshd and what it listens on:', 'sshd 상태와 수신 대기 포트를 확인하세요:'), command: SSHD_STATUS },
   ],
   PORT_FILTERED: [
     SG_ADD_RULE,
     ACL_ALLOW_PORT,
-    { text: vnc('check the guest firewall for rules on the port:', '게스트 방화벽에 해당 포트 규칙이 있는지 확인하세요:'), command: 'sudo iptables -S INPUT; sudo nft list ruleset | grep -n "{port}"; sudo firewall-cmd --list-all; sudo ufw status verbose' },
+    { text: vnc('check the guest firewall for rules on the port:', '게스트 방화벽에 해당 포트 규칙이 있는지 확인하세요:'), command: { deb: 'sudo ufw status verbose; sudo iptables -S INPUT; sudo nft list ruleset | grep -n "{port}"', rpm: 'sudo firewall-cmd --list-all; sudo iptables -S INPUT; sudo nft list ruleset | grep -n "{port}"', windows: WIN_PORT_RULES } },
     { text: { en: 'Your own network may block outgoing port {port}: try from another network.', ko: '내 네트워크가 나가는 포트 {port} 을(를) 막고 있을 수 있습니다. 다른 네트워크에서 시도해 보세요.' } },
   ],
   PORT_REJECTED: [
-    { text: vnc('look for a reject rule on the port:', '해당 포트의 reject 규칙을 찾으세요:'), command: 'sudo iptables -S | grep -i reject; sudo nft list ruleset | grep -in reject' },
-    { text: { en: 'Allow the port in the guest firewall (firewalld or ufw, whichever is active):', ko: '게스트 방화벽(firewalld 또는 ufw 중 사용 중인 것)에서 포트를 허용하세요:' }, command: 'sudo firewall-cmd --permanent --add-port={port}/tcp && sudo firewall-cmd --reload' },
+    { text: vnc('look for a reject rule on the port (firewalld rejects every port it does not allow):', '해당 포트의 reject 규칙을 찾으세요(firewalld는 허용하지 않은 모든 포트를 거부합니다):'), command: { ...REJECT_RULES, windows: 'Get-NetFirewallRule -Action Block -Enabled True | Get-NetFirewallPortFilter | Where-Object LocalPort -eq {port}' } },
+    { text: { en: 'Allow the port in the firewall that rejects it (a plain iptables or nft rule: delete that rule instead):', ko: '포트를 거부하는 방화벽에서 허용하세요(iptables나 nft 규칙을 직접 쓴 경우에는 그 규칙을 지우세요):' }, command: FW_ALLOW },
     { text: { en: 'If no rule in the guest rejects it, a firewall on the path (corporate proxy/firewall) does: try from another network.', ko: '게스트에 거부 규칙이 없다면 경로상의 방화벽(사내 방화벽 등)이 거부하는 것입니다. 다른 네트워크에서 시도해 보세요.' } },
   ],
   PORT_CLOSED: [
-    { text: vnc('check whether sshd runs (the unit is "ssh" on Debian/Ubuntu):', 'sshd가 실행 중인지 확인하세요(Debian/Ubuntu에서는 유닛 이름이 "ssh"):'), command: 'sudo systemctl status sshd' },
-    { text: { en: 'See which address and port sshd listens on:', ko: 'sshd가 어떤 주소와 포트에서 수신 대기하는지 확인하세요:' }, command: 'sudo ss -tlnp | grep sshd' },
-    { text: { en: 'Check Port and ListenAddress in the configuration:', ko: '설정의 Port 와 ListenAddress 를 확인하세요:' }, command: 'grep -iE "^(Port|ListenAddress)" /etc/ssh/sshd_config /etc/ssh/sshd_config.d/*.conf', doc: DOC_SSHD_CONFIG },
-    { text: { en: 'Validate the configuration, then start sshd:', ko: '설정을 검증한 뒤 sshd를 시작하세요:' }, command: 'sudo sshd -t && sudo systemctl restart sshd' },
+    { text: { en: 'From outside, a guest firewall rule that rejects the port (iptables/nft "reject", ufw "reject", a fail2ban ban) looks exactly like a closed port: if sshd turns out to be running, check the firewall as shown below.', ko: '밖에서 보면 포트를 거부하는 게스트 방화벽 규칙(iptables/nft "reject", ufw "reject", fail2ban 차단)은 닫힌 포트와 똑같이 보입니다. sshd가 실행 중이라면 아래와 같이 방화벽을 확인하세요.' }, only: ['linux'] },
+    { text: vnc('check whether sshd runs and which address and port it listens on:', 'sshd가 실행 중인지, 어떤 주소와 포트에서 수신 대기하는지 확인하세요:'), command: SSHD_STATUS },
+    { text: { en: 'Check Port and ListenAddress in the configuration:', ko: '설정의 Port 와 ListenAddress 를 확인하세요:' }, command: CONFIG_PORTS, doc: DOC_SSHD_CONFIG },
+    { text: { en: 'If sshd listens on port {port}, look for the rule that rejects it, and whether fail2ban banned your address:', ko: 'sshd가 포트 {port} 에서 수신 대기 중이라면 이를 거부하는 규칙과 fail2ban이 내 주소를 차단했는지 확인하세요:' }, command: REJECT_RULES },
+    { text: { en: 'Validate the configuration, then start sshd:', ko: '설정을 검증한 뒤 sshd를 시작하세요:' }, command: VALIDATE_LISTEN },
   ],
   SERVICE_ON_OTHER_PORT: [
     { text: { en: 'Connect on the port where SSH answers:', ko: 'SSH가 응답하는 포트로 접속하세요:' }, command: 'ssh -p {altPort} {user}@{host}' },
-    { text: { en: 'Or move sshd back: set "Port {port}" in sshd_config (check sshd_config.d too), then validate and restart:', ko: '또는 sshd 포트를 되돌리세요: sshd_config(sshd_config.d 포함)에서 "Port {port}" 로 설정한 뒤 검증하고 재시작하세요:' }, command: 'grep -i "^Port" /etc/ssh/sshd_config /etc/ssh/sshd_config.d/*.conf; sudo sshd -t && sudo systemctl restart sshd', doc: DOC_SSHD_CONFIG },
+    {
+      text: { en: 'Or move sshd back: set "Port {port}" in sshd_config (check sshd_config.d too), then validate and restart:', ko: '또는 sshd 포트를 되돌리세요: sshd_config(sshd_config.d 포함)에서 "Port {port}" 로 설정한 뒤 검증하고 재시작하세요:' },
+      osText: { ubuntuSocket: { en: 'Or move sshd back: ssh.socket holds the port. Set "Port {port}" in sshd_config (check sshd_config.d too), then validate and reload: from Ubuntu 23.10 on, daemon-reload carries the Port into ssh.socket (on 22.10, 23.04 and Debian set ListenStream with "sudo systemctl edit ssh.socket" instead):', ko: '또는 sshd 포트를 되돌리세요: 포트는 ssh.socket 이 잡고 있습니다. sshd_config(sshd_config.d 포함)에서 "Port {port}" 로 설정한 뒤 검증하고 다시 읽게 하세요. Ubuntu 23.10부터는 daemon-reload 가 Port 를 ssh.socket 에 반영합니다(22.10, 23.04와 Debian에서는 대신 "sudo systemctl edit ssh.socket" 으로 ListenStream 을 설정하세요):' } },
+      command: { linux: `${GREP_PORT}; {sshdT} && sudo systemctl restart {unit}`, ubuntuSocket: `${GREP_PORT}; ${SOCKET_RESTART}`, windows: `Select-String -Path ${WIN_CONFIG} -Pattern '^Port'; ${WIN_VALIDATE_RESTART}` },
+      doc: DOC_SSHD_CONFIG,
+    },
+    SELINUX_PORT,
     SG_ALLOWS_WHICHEVER_PORT,
   ],
   NOT_SSH: [
-    { text: { en: 'Check that {port} is the right port. Inside the instance, see which program owns it:', ko: '{port} 이(가) 올바른 포트인지 확인하세요. 인스턴스 안에서 어떤 프로그램이 포트를 쓰는지 보세요:' }, command: 'sudo ss -tlnp | grep ":{port} "' },
+    { text: { en: 'Check that {port} is the right port. Inside the instance, see which program owns it:', ko: '{port} 이(가) 올바른 포트인지 확인하세요. 인스턴스 안에서 어떤 프로그램이 포트를 쓰는지 보세요:' }, command: PORT_OWNER },
     { text: { en: 'If a proxy or port forwarding sits in front, point it at sshd, or move the other service to another port.', ko: '앞단에 프록시나 포트 포워딩이 있다면 sshd로 향하게 하거나, 다른 서비스를 다른 포트로 옮기세요.' } },
   ],
   NOT_RDP: [], // filled below: the same steps as under RDP (an SSH target never yields it)
   BANNER_TIMEOUT: [
-    { text: vnc('check the load and sshd\'s log (MaxStartups throttling shows there):', '부하와 sshd 로그(MaxStartups 제한 메시지가 남습니다)를 확인하세요:'), command: 'uptime; sudo journalctl -u sshd -n 50 --no-pager' },
-    { text: { en: 'If lookups of your address are slow, disable them: set "UseDNS no" in sshd_config and restart sshd.', ko: '접속 주소 조회가 느리다면 sshd_config에 "UseDNS no" 를 설정하고 sshd를 재시작하세요.' }, command: 'sudo sshd -t && sudo systemctl restart sshd', doc: DOC_SSHD_CONFIG },
-    { text: { en: 'A program that accepts and never answers (a tarpit) may own port {port}: check which one:', ko: '연결만 받고 응답하지 않는 프로그램(tarpit)이 포트 {port} 을(를) 쓰고 있을 수 있습니다. 확인하세요:' }, command: 'sudo ss -tlnp | grep ":{port} "' },
+    // sshd sends its identification before any lookup or authentication: silence here means
+    // it is not being served at all (a stuck or overloaded sshd, a full accept queue), or that
+    // something else holds the connection (a tarpit, a proxy or load balancer forwarding nowhere).
+    { text: vnc('check the load, memory and sshd\'s log:', '부하, 메모리, sshd 로그를 확인하세요:'), command: { linux: `uptime; free -m; ${JOURNAL}`, ubuntuSocket: 'uptime; free -m; sudo journalctl -u ssh.socket -u ssh -n 50 --no-pager', windows: `Get-Counter '\\Processor(_Total)\\% Processor Time'; ${WIN_LOG}` } },
+    { text: { en: 'See which program owns port {port}: a tarpit or a proxy accepts and never answers. For sshd, a Recv-Q that stays at its Send-Q means the accept queue is full (a connection flood, or sshd stuck): restart it.', ko: '포트 {port} 을(를) 어떤 프로그램이 쓰는지 확인하세요. tarpit이나 프록시는 연결만 받고 응답하지 않습니다. sshd라면 Recv-Q가 Send-Q에 머무는 것은 수락 대기열이 가득 찼다는 뜻입니다(접속 폭주 또는 sshd 멈춤). 재시작하세요.' }, command: PORT_OWNER },
+    { text: { en: 'If a load balancer, NAT port forwarding or a proxy sits in front of the instance, check that it forwards to sshd and that its backend is healthy.', ko: '인스턴스 앞에 로드 밸런서, NAT 포트 포워딩, 프록시가 있다면 sshd로 전달하는지, 백엔드가 정상인지 확인하세요.' } },
   ],
   CONNECTION_CLOSED: [
-    { text: vnc('check whether your address is banned (fail2ban, hosts.deny):', '내 주소가 차단되었는지(fail2ban, hosts.deny) 확인하세요:'), command: 'sudo fail2ban-client status sshd; grep -v "^#" /etc/hosts.deny' },
-    { text: { en: 'Read sshd\'s reason in its log (MaxStartups, missing host keys, bad configuration):', ko: 'sshd 로그에서 이유(MaxStartups, 호스트 키 없음, 잘못된 설정)를 확인하세요:' }, command: 'sudo journalctl -u sshd -n 50 --no-pager' },
-    { text: { en: 'If the host keys are missing, regenerate them and restart:', ko: '호스트 키가 없다면 다시 생성하고 재시작하세요:' }, command: 'sudo ssh-keygen -A && sudo sshd -t && sudo systemctl restart sshd' },
+    { text: vnc('check whether your address is banned (fail2ban, hosts.deny):', '내 주소가 차단되었는지(fail2ban, hosts.deny) 확인하세요:'), command: { linux: 'sudo fail2ban-client status sshd; grep -v "^#" /etc/hosts.deny' } },
+    { text: { en: 'Read sshd\'s reason in its log (MaxStartups, missing host keys, bad configuration):', ko: 'sshd 로그에서 이유(MaxStartups, 호스트 키 없음, 잘못된 설정)를 확인하세요:' }, command: SSHD_LOG },
+    { text: { en: 'If the host keys are missing, regenerate them and restart:', ko: '호스트 키가 없다면 다시 생성하고 재시작하세요:' }, command: { linux: 'sudo ssh-keygen -A && {sshdT} && sudo systemctl restart {unit}' } },
   ],
   KEX_FAILED: [
     { text: { en: 'Compare what the server offers (see the key-exchange check) with what your client supports:', ko: '서버가 제시한 알고리즘(키 교환 검사 참고)과 클라이언트가 지원하는 알고리즘을 비교하세요:' }, command: 'ssh -Q kex; ssh -Q key' },
@@ -101,19 +245,23 @@ const SSH: Table = {
     { text: { en: 'Better: update OpenSSH on the server, or list modern algorithms in its KexAlgorithms setting.', ko: '권장: 서버의 OpenSSH를 업데이트하거나 KexAlgorithms 설정에 최신 알고리즘을 추가하세요.' }, doc: DOC_SSHD_CONFIG },
   ],
   HOST_KEY_MISMATCH: [
-    { text: { en: 'Do not log in yet. Compare the fingerprint shown above with the instance\'s own key, read out of band (console VNC login, or the in-guest check):', ko: '아직 로그인하지 마세요. 위에 표시된 지문을 별도 경로(콘솔 VNC 로그인 또는 게스트 내부 검사)로 확인한 인스턴스 키와 비교하세요:' }, command: 'for f in /etc/ssh/ssh_host_*_key.pub; do ssh-keygen -lf "$f"; done', doc: DOC_SSH_KEYGEN },
+    { text: { en: 'Do not log in yet. Compare the fingerprint shown above with the instance\'s own key, read out of band (console VNC login, or the in-guest check):', ko: '아직 로그인하지 마세요. 위에 표시된 지문을 별도 경로(콘솔 VNC 로그인 또는 게스트 내부 검사)로 확인한 인스턴스 키와 비교하세요:' }, command: { linux: 'for f in /etc/ssh/ssh_host_*_key.pub; do ssh-keygen -lf "$f"; done', windows: 'Get-ChildItem "$env:ProgramData\\ssh\\ssh_host_*_key.pub" | ForEach-Object { ssh-keygen -lf $_.FullName }' }, doc: DOC_SSH_KEYGEN },
     { text: { en: 'Only if they match (the instance was reinstalled or its keys regenerated), forget the old key and reconnect:', ko: '지문이 일치할 때만(인스턴스 재설치 또는 키 재생성) 이전 키를 지우고 다시 접속하세요:' }, command: 'ssh-keygen -R {knownHostsName}' },
     { text: { en: 'If they do not match, someone may be intercepting the connection: do not connect, and check your network.', ko: '일치하지 않는다면 누군가 연결을 가로채고 있을 수 있습니다. 접속하지 말고 네트워크를 점검하세요.' } },
   ],
   AUTH_FAILED: [
     { text: { en: 'Check the user name: Ubuntu images log in as "ubuntu", most other Linux images as "root".', ko: '사용자 이름을 확인하세요: Ubuntu 이미지는 "ubuntu", 대부분의 다른 Linux 이미지는 "root" 입니다.' } },
     { text: { en: 'With a key: check that this key pair is bound to the instance, and watch which keys are offered:', ko: '키를 쓰는 경우: 이 키 페어가 인스턴스에 연결되어 있는지 확인하고, 어떤 키가 제시되는지 보세요:' }, command: 'ssh -v -o IdentitiesOnly=yes -i <private-key-file> -p {port} {user}@{host}', doc: DOC_SSH_KEYS },
-    { text: vnc('check the permissions sshd insists on, and its log:', 'sshd가 요구하는 권한과 로그를 확인하세요:'), command: 'ls -ld ~{user}/.ssh ~{user}/.ssh/authorized_keys; sudo journalctl -u sshd -n 50 --no-pager' },
+    {
+      text: vnc('check the permissions sshd insists on, and its log:', 'sshd가 요구하는 권한과 로그를 확인하세요:'),
+      osText: { windows: vnc('check the key file sshd reads (for an administrator it is C:\\ProgramData\\ssh\\administrators_authorized_keys, which only Administrators and SYSTEM may access), and its log:', 'sshd가 읽는 키 파일(관리자 계정은 C:\\ProgramData\\ssh\\administrators_authorized_keys 이며 Administrators와 SYSTEM만 접근할 수 있어야 함)과 로그를 확인하세요:') },
+      command: { linux: `ls -ld ~{user}/.ssh ~{user}/.ssh/authorized_keys; ${JOURNAL}`, windows: `icacls "$env:ProgramData\\ssh\\administrators_authorized_keys"; ${WIN_LOG}` },
+    },
     { text: { en: 'With a password: reset it in the console (the instance restarts), then try again.', ko: '비밀번호를 쓰는 경우: 콘솔에서 비밀번호를 재설정(인스턴스가 재시작됨)한 뒤 다시 시도하세요.' } },
   ],
   AUTH_METHOD_UNAVAILABLE: [
     { text: { en: 'Log in with a method the server offers ({methods}); for "publickey", bind a key pair to the instance in the console.', ko: '서버가 허용하는 방식({methods})으로 로그인하세요. "publickey" 라면 콘솔에서 인스턴스에 키 페어를 연결하세요.' }, doc: DOC_SSH_KEYS },
-    { text: { en: 'To allow passwords (keys are safer): set "PasswordAuthentication yes" in sshd_config and in any sshd_config.d file that overrides it, then validate and restart:', ko: '비밀번호를 허용하려면(키가 더 안전합니다): sshd_config 와 이를 덮어쓰는 sshd_config.d 파일에 "PasswordAuthentication yes" 를 설정한 뒤 검증하고 재시작하세요:' }, command: 'sudo grep -ri "^PasswordAuthentication" /etc/ssh/sshd_config /etc/ssh/sshd_config.d/; sudo sshd -t && sudo systemctl restart sshd', doc: DOC_SSHD_CONFIG },
+    { text: { en: 'To allow passwords (keys are safer): set "PasswordAuthentication yes" in sshd_config and in any sshd_config.d file that overrides it, then validate and restart:', ko: '비밀번호를 허용하려면(키가 더 안전합니다): sshd_config 와 이를 덮어쓰는 sshd_config.d 파일에 "PasswordAuthentication yes" 를 설정한 뒤 검증하고 재시작하세요:' }, command: { linux: 'sudo grep -ri "^PasswordAuthentication" /etc/ssh/sshd_config /etc/ssh/sshd_config.d/; {sshdT} && sudo systemctl restart {unit}', windows: `Select-String -Path ${WIN_CONFIG} -Pattern '^PasswordAuthentication'; ${WIN_VALIDATE_RESTART}` }, doc: DOC_SSHD_CONFIG },
   ],
   INSTANCE_NOT_RUNNING: [
     { text: { en: 'Start the instance in the console, or with the Tencent Cloud CLI:', ko: '콘솔에서 인스턴스를 시작하거나 Tencent Cloud CLI를 사용하세요:' }, command: 'tccli cvm StartInstances --region {region} --InstanceIds \'["{instanceId}"]\'' },
@@ -125,18 +273,20 @@ const SSH: Table = {
   ],
   SECURITY_GROUP_BLOCKS: [
     { text: { en: 'Add one inbound rule: TCP {port} from {callerCidr} only, above any rule that drops it (CVM Doctor\'s "Open port for my IP" does exactly this, after showing you the rule).', ko: '인바운드 규칙 하나를 추가하세요: {callerCidr} 에서만 TCP {port} 허용, 차단 규칙보다 위에(CVM Doctor의 "내 IP에 포트 열기"가 규칙을 보여준 뒤 정확히 이것을 합니다).' }, doc: DOC_SECURITY_GROUP },
-    { text: { en: 'Or from the CLI (security group {securityGroupId}):', ko: '또는 CLI로(보안 그룹 {securityGroupId}):' }, command: 'tccli vpc CreateSecurityGroupPolicies --region {region} --SecurityGroupId {securityGroupId} --SecurityGroupPolicySet \'{"Ingress":[{"PolicyIndex":0,"Protocol":"TCP","Port":"{port}","CidrBlock":"{callerCidr}","Action":"ACCEPT","PolicyDescription":"CVM Doctor"}]}\'' },
+    { text: { en: 'Or from the CLI (security group {securityGroupId}):', ko: '또는 CLI로(보안 그룹 {securityGroupId}):' }, command: 'tccli vpc CreateSecurityGroupPolicies --region {region} --SecurityGroupId {securityGroupId} --SecurityGroupPolicySet \'{"Ingress":[{"PolicyIndex":0,"Protocol":"TCP","Port":"{port}","{cidrField}":"{callerCidr}","Action":"ACCEPT","PolicyDescription":"CVM Doctor"}]}\'' },
   ],
   NETWORK_ACL_BLOCKS: [
     { text: { en: 'Edit network ACL {aclId} of the instance\'s subnet: allow inbound TCP {port} from {callerCidr} and outbound TCP 1024-65535 for the return traffic, above the deny rules.', ko: '인스턴스 서브넷의 네트워크 ACL {aclId} 을(를) 수정하세요: {callerCidr} 에서 인바운드 TCP {port}, 응답용 아웃바운드 TCP 1024-65535를 거부 규칙보다 위에 허용하세요.' }, doc: DOC_SECURITY_GROUP },
   ],
   SSHD_NOT_RUNNING: [
-    { text: vnc('start sshd and enable it at boot (the unit is "ssh" on Debian/Ubuntu):', 'sshd를 시작하고 부팅 시 자동 시작하게 하세요(Debian/Ubuntu에서는 유닛 이름이 "ssh"):'), command: 'sudo systemctl enable --now sshd' },
-    { text: { en: 'If it does not start, validate the configuration and read the log:', ko: '시작되지 않으면 설정을 검증하고 로그를 확인하세요:' }, command: 'sudo sshd -t; sudo journalctl -u sshd -n 50 --no-pager' },
+    { text: vnc('start sshd and enable it at boot:', 'sshd를 시작하고 부팅 시 자동 시작하게 하세요:'), command: { linux: 'sudo systemctl enable --now {unit}', ubuntuSocket: 'sudo systemctl enable --now ssh.socket', windows: 'Set-Service sshd -StartupType Automatic; Start-Service sshd' } },
+    { text: { en: 'If it does not start, validate the configuration and read the log:', ko: '시작되지 않으면 설정을 검증하고 로그를 확인하세요:' }, command: { linux: `{sshdT}; ${JOURNAL}`, ubuntuSocket: '{sshdT}; sudo journalctl -u ssh.socket -u ssh -n 50 --no-pager', windows: `${WIN_SSHD} -t; ${WIN_LOG}` } },
+    SELINUX_PORT,
+    { text: { en: 'If the SSH server is not installed at all, install it:', ko: 'SSH 서버가 아예 설치되어 있지 않다면 설치하세요:' }, command: { deb: 'sudo apt-get install openssh-server', rhel: 'sudo yum install openssh-server', suse: 'sudo zypper install openssh', windows: 'Add-WindowsCapability -Online -Name OpenSSH.Server~~~~0.0.1.0' } },
   ],
   GUEST_FIREWALL_BLOCKS: [
-    { text: vnc('list the firewall rules:', '방화벽 규칙을 확인하세요:'), command: 'sudo iptables -S INPUT; sudo nft list ruleset; sudo firewall-cmd --list-all; sudo ufw status verbose' },
-    { text: { en: 'Allow the port with the firewall that is active (firewalld shown; with ufw: sudo ufw allow {port}/tcp):', ko: '사용 중인 방화벽에서 포트를 허용하세요(firewalld 예시, ufw라면 sudo ufw allow {port}/tcp):' }, command: 'sudo firewall-cmd --permanent --add-port={port}/tcp && sudo firewall-cmd --reload' },
+    { text: vnc('list the firewall rules:', '방화벽 규칙을 확인하세요:'), command: FW_RULES },
+    { text: { en: 'Allow the port in the firewall that blocks it, named above (a plain iptables or nft rule: delete that rule instead):', ko: '위에 표시된, 포트를 차단하는 방화벽에서 허용하세요(iptables나 nft 규칙을 직접 쓴 경우에는 그 규칙을 지우세요):' }, command: FW_ALLOW },
   ],
 };
 
@@ -190,15 +340,10 @@ const RDP_OVERRIDES: Partial<Table> = {
 
 SSH.NOT_RDP = RDP_OVERRIDES.NOT_RDP ?? [];
 
-/** The steps for `code` under `protocol`, localised and filled in. */
-export function remediationFor(code: VerdictCode, protocol: Protocol, lang: Lang, args: TemplateArgs): RemediationStep[] {
+/** The steps for `code` under `protocol`, localised and filled in, for the guest's OS. */
+export function remediationFor(code: VerdictCode, protocol: Protocol, lang: Lang, args: TemplateArgs, os: GuestOs = UNKNOWN_OS): RemediationStep[] {
   const steps = (protocol === 'rdp' ? RDP_OVERRIDES[code] : undefined) ?? SSH[code];
-  return steps.map((s) => {
-    const step: RemediationStep = { text: format(s.text[lang], args) };
-    if (s.command) step.command = format(s.command, args);
-    if (s.doc) step.doc = s.doc[lang];
-    return step;
-  });
+  return steps.flatMap((s) => expand(s, os, lang, args));
 }
 
 /** For tests: every code has steps for both protocols (NOT_RDP only matters for RDP). */

@@ -1,5 +1,6 @@
 /** Builds the localised `Verdict` (title, summary, remediation) for a classified code. Pure. */
 import { isSshdRefusal, movedService, type ClassifyInput } from './classify';
+import { guestOs } from './guestOs';
 import { msg } from './messages';
 import type { Lang, Verdict, VerdictCode } from './model';
 import { remediationFor } from './remediation';
@@ -17,7 +18,10 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
   const cloud = e.cloud;
   const rule = cloud?.securityGroups?.decidingRule;
   const callerIp = cloud?.callerIp;
-  const callerCidr = callerIp ? (callerIp.includes(':') ? `${callerIp}/128` : `${callerIp}/32`) : '<your-public-ip>/32';
+  // The rule is for the family of the address probed (the inspector keeps only a caller of
+  // that family); an IPv6 source belongs in Ipv6CidrBlock, never in CidrBlock.
+  const v6 = callerIp ? callerIp.includes(':') : address.includes(':');
+  const callerCidr = callerIp ? `${callerIp}/${v6 ? 128 : 32}` : v6 ? '<your-public-ipv6>/128' : '<your-public-ip>/32';
   const hostAnswer = e.icmp?.outcome === 'reply'
     ? msg(lang, 'word.hostAnswersPing')
     : msg(lang, 'word.hostAnswersPort', { port: e.altPorts?.find((a) => a.tcp.outcome === 'connected' || a.tcp.outcome === 'refused')?.port ?? '?' });
@@ -83,6 +87,7 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
     restrictState: cloud?.instance?.restrictState,
     source: callerIp ?? msg(lang, 'word.anySource'),
     callerCidr,
+    cidrField: v6 ? 'Ipv6CidrBlock' : 'CidrBlock',
     securityGroupId: rule?.securityGroupId ?? cloud?.instance?.securityGroupIds[0] ?? '<sg-id>',
     ruleNote,
     aclId: cloud?.networkAcl?.aclId,
@@ -97,6 +102,6 @@ export function buildVerdict(code: VerdictCode, e: ClassifyInput, lang: Lang): V
     code,
     title: format(text.title[lang], args),
     summary: format(text.summary[lang], args),
-    remediation: remediationFor(code, e.target.protocol, lang, args),
+    remediation: remediationFor(code, e.target.protocol, lang, args, guestOs(e)),
   };
 }

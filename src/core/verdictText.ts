@@ -49,10 +49,10 @@ export const VERDICT_TEXT: Record<VerdictCode, { title: Bilingual; summary: Bili
     },
   },
   PORT_CLOSED: {
-    title: { en: 'Nothing listens on port {port}', ko: '포트 {port} 에서 수신 대기 중인 서비스가 없습니다' },
+    title: { en: 'Port {port} refuses connections', ko: '포트 {port} 이(가) 연결을 거부합니다' },
     summary: {
-      en: 'The host answered port {port} with a TCP reset (connection refused), and no {proto} server was found on the alternative ports ({altPorts}).',
-      ko: '호스트가 포트 {port} 에 TCP 리셋(연결 거부)으로 응답했고, 대체 포트({altPorts})에서도 {proto} 서버를 찾지 못했습니다.',
+      en: 'The host answered port {port} with a TCP reset (connection refused), and no {proto} server was found on the alternative ports ({altPorts}): nothing listens on the port, or a firewall rule rejects the connection — from outside the two look the same.',
+      ko: '호스트가 포트 {port} 에 TCP 리셋(연결 거부)으로 응답했고, 대체 포트({altPorts})에서도 {proto} 서버를 찾지 못했습니다. 포트에서 수신 대기 중인 서비스가 없거나 방화벽 규칙이 연결을 거부하고 있습니다. 밖에서는 둘을 구별할 수 없습니다.',
     },
   },
   SERVICE_ON_OTHER_PORT: {

@@ -75,6 +75,13 @@ export interface GuestOutputSpec {
   active?: boolean;
   /** Ports sshd listens on. */
   listen?: number[];
+  /** Who holds the listening sockets: sshd (default), or systemd for ssh.socket while
+   *  ssh.service is idle (Ubuntu 22.10+ socket activation), or both. */
+  listenBy?: 'sshd' | 'systemd' | 'both';
+  /** systemd's ssh.socket state and the ports it lists (`systemctl show -p Listen`). */
+  socket?: { active: boolean; ports?: number[] };
+  /** /etc/os-release lines. */
+  osRelease?: string[];
   configPorts?: number[];
   configTest?: { ok: boolean; output?: string };
   iptables?: string[];
@@ -90,11 +97,17 @@ export function guestOutput(s: GuestOutputSpec = {}): string {
   const active = s.active ?? true;
   const listen = s.listen ?? (active ? [22] : []);
   return [
-    ...sec('service', [`systemd ssh ${active ? 'active' : 'inactive'}`, `systemd sshd ${active ? 'active' : 'inactive'}`, `process sshd ${active ? 'running' : 'absent'}`]),
+    ...sec('service', [
+      `systemd ssh ${active ? 'active' : 'inactive'}`, `systemd sshd ${active ? 'active' : 'inactive'}`,
+      ...(s.socket ? [`systemd ssh.socket ${s.socket.active ? 'active' : 'inactive'}`, ...(s.socket.ports ?? []).map((p) => `socket-listen [::]:${p} (Stream)`)] : []),
+      `process sshd ${active ? 'running' : 'absent'}`,
+    ]),
+    ...sec('osrelease', s.osRelease ?? []),
     ...sec('listen', [
-      ...listen.flatMap((p) => [
-        `LISTEN 0      128          0.0.0.0:${p}      0.0.0.0:*    users:(("sshd",pid=612,fd=3))`,
-        `LISTEN 0      128             [::]:${p}         [::]:*    users:(("sshd",pid=612,fd=4))`]),
+      ...listen.flatMap((p) => {
+        const users = s.listenBy === 'systemd' ? '("systemd",pid=1,fd=52)' : s.listenBy === 'both' ? '("sshd",pid=612,fd=3),("systemd",pid=1,fd=52)' : '("sshd",pid=612,fd=3)';
+        return [`LISTEN 0      128          0.0.0.0:${p}      0.0.0.0:*    users:(${users})`, `LISTEN 0      128             [::]:${p}         [::]:*    users:(${users})`];
+      }),
       'LISTEN 0      4096   127.0.0.53%lo:53        0.0.0.0:*    users:(("systemd-resolve",pid=401,fd=14))',
     ]),
     ...sec('configtest', s.configTest?.ok === false ? [s.configTest.output ?? '/etc/ssh/sshd_config line 14: Bad configuration option: Prot'] : [], s.configTest?.ok === false ? 255 : 0),

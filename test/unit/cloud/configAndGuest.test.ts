@@ -14,7 +14,9 @@ import { InputError as CloudInputError, loadTencentConfigFromEnv, resolveEndpoin
 import { InputError } from '../../../src/core/validate';
 import { resolveCallerIp } from '../../../src/cloud/callerIp';
 import { serviceEndpoint } from '../../../src/cloud/config';
-import { analyseIptables, analyseNft, analyseUfw, buildGuestScript, parseGuestOutput } from '../../../src/cloud/guestScript';
+import { analyseIptables, analyseNft, analyseUfw, buildGuestScript, MARK, parseGuestOutput } from '../../../src/cloud/guestScript';
+import { classifyCode, findings } from '../../../src/core/classify';
+import { cloud, healthy, tcp } from '../core/evidence';
 import { guestOutput } from '../../support/tencentEndpoint';
 
 describe('(unit) Tencent settings', () => {
@@ -85,7 +87,7 @@ describe('(unit) guest script and parser', () => {
     execFileSync('/bin/sh', ['-n', '-c', script]);
     const out = execFileSync('/bin/sh', ['-c', script], { encoding: 'utf8', timeout: 10000 });
     const g = parseGuestOutput(out, 22);
-    for (const s of ['service', 'listen', 'configtest', 'config', 'iptables', 'nft', 'firewalld', 'ufw', 'hostkeys']) {
+    for (const s of ['service', 'osrelease', 'listen', 'configtest', 'config', 'iptables', 'nft', 'firewalld', 'ufw', 'hostkeys']) {
       assert.ok(out.includes(`@@CVMDOCTOR:END ${s} rc=`), `section ${s}`);
     }
     assert.strictEqual(typeof g.serviceActive, 'boolean');
@@ -117,5 +119,71 @@ describe('(unit) guest script and parser', () => {
     assert.strictEqual(analyseUfw(['Status: active', '', 'To                         Action      From', '--                         ------      ----', '22/tcp                     DENY        Anywhere'], 22)?.blocks, true);
     assert.strictEqual(analyseUfw(['Status: active', 'OpenSSH                    ALLOW       Anywhere'], 22)?.blocks, false);
     assert.strictEqual(analyseUfw(['Status: inactive'], 22), undefined);
+  });
+});
+
+describe('(unit) guest parser: socket activation, a stopped Debian ssh, the OS, source-limited firewalls', () => {
+  const sec = (name: string, lines: string[], rc = 0) => [`${MARK}:BEGIN ${name}`, ...lines, `${MARK}:END ${name} rc=${rc}`].join('\n');
+
+  it('Ubuntu 22.10+ idle: ssh.service inactive, ssh.socket active and listening (held by systemd) → running, listening on 22', () => {
+    const g = parseGuestOutput(guestOutput({ active: false, listen: [22], listenBy: 'systemd', socket: { active: true, ports: [22] } }), 22);
+    assert.deepStrictEqual([g.serviceActive, g.listeningPorts, g.sshSocket], [true, [22], { active: true, ports: [22] }]);
+    // Not SSHD_NOT_RUNNING when the port resets: the socket is there.
+    assert.notStrictEqual(classifyCode(healthy({ tcp: tcp('refused', 'ECONNREFUSED'), banner: undefined, ssh: undefined, cloud: cloud({ guest: { agentOnline: true, ...g } }) })), 'SSHD_NOT_RUNNING');
+  });
+
+  it('a port systemd holds for another unit is not sshd\'s; ssh.socket inactive lists nothing', () => {
+    const other = parseGuestOutput(guestOutput({ active: false, listen: [2222], listenBy: 'systemd', socket: { active: false } }), 22);
+    assert.deepStrictEqual([other.serviceActive, other.listeningPorts, other.sshSocket], [false, [], { active: false, ports: [] }]);
+    const both = parseGuestOutput(guestOutput({ active: true, listen: [22], listenBy: 'both', socket: { active: true, ports: [22] } }), 22);
+    assert.deepStrictEqual(both.listeningPorts, [22]);
+    // Active socket, but the port systemd holds is another one: only the socket's ports count.
+    const mixed = parseGuestOutput(guestOutput({ active: false, listen: [8080], listenBy: 'systemd', socket: { active: true, ports: [22] } }), 22);
+    assert.deepStrictEqual(mixed.listeningPorts, []);
+  });
+
+  it('sshd -t failing only on the missing /run/sshd (a stopped Debian ssh) is "stopped", not an invalid configuration', () => {
+    const out = [sec('service', ['systemd ssh inactive', 'systemd sshd inactive', 'process sshd absent']), sec('configtest', ['Missing privilege separation directory: /run/sshd'], 255)].join('\n');
+    const g = parseGuestOutput(out, 22);
+    assert.deepStrictEqual([g.serviceActive, g.configTest?.ok, g.configTest?.stopped], [false, true, true]);
+    const e = healthy({ tcp: tcp('refused', 'ECONNREFUSED'), banner: undefined, ssh: undefined, cloud: cloud({ guest: { agentOnline: true, ...g } }) });
+    assert.strictEqual(classifyCode(e), 'SSHD_NOT_RUNNING');
+    assert.ok(!findings(e, 'SSHD_NOT_RUNNING', 'en').some((f) => f.code === 'SSHD_CONFIG_INVALID'));
+    // A real configuration error (sshd stops at it, before the directory check) stays one.
+    const bad = parseGuestOutput(sec('configtest', ['/etc/ssh/sshd_config: line 3: Bad configuration option: Prot', '/etc/ssh/sshd_config: terminating, 1 bad configuration options'], 255), 22);
+    assert.deepStrictEqual([bad.configTest?.ok, bad.configTest?.stopped], [false, undefined]);
+    const warnThenDir = parseGuestOutput(sec('configtest', ['Unable to load host key: /etc/ssh/ssh_host_dsa_key', 'Missing privilege separation directory: /run/sshd'], 255), 22);
+    assert.strictEqual(warnThenDir.configTest?.ok, true, 'a warning before the last check is not fatal');
+  });
+
+  it('reads /etc/os-release', () => {
+    const g = parseGuestOutput(guestOutput({ osRelease: ['PRETTY_NAME="Ubuntu 24.04.1 LTS"', 'VERSION_ID="24.04"', 'ID=ubuntu', 'ID_LIKE=debian'] }), 22);
+    assert.deepStrictEqual(g.os, { id: 'ubuntu', idLike: ['debian'], versionId: '24.04', prettyName: 'Ubuntu 24.04.1 LTS' });
+  });
+
+  it('a section whose END line was cut off still counts', () => {
+    const out = `${MARK}:BEGIN nft\ntable inet f {\n\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n${MARK}:BEGIN firewalld\n${MARK}:END firewalld rc=0\n`;
+    assert.strictEqual(parseGuestOutput(out, 22).firewallBlocks, true);
+  });
+
+  it('ufw, iptables and nft rules limited to a CIDR do not block everyone: the caller\'s address decides', () => {
+    const ufw = ['Status: active', '', 'To                         Action      From', '--                         ------      ----', '22/tcp                     ALLOW       203.0.113.0/24', '22/tcp (v6)                ALLOW       2001:db8::/32'];
+    assert.deepStrictEqual(analyseUfw(ufw, 22), { blocks: false, onlyFrom: ['203.0.113.0/24', '2001:db8::/32'], detail: 'ufw: tcp/22 is accepted only from 203.0.113.0/24, 2001:db8::/32 (ufw is active and no rule allows 22/tcp from everyone (default deny incoming) for the rest)' });
+    const ipt = ['-P INPUT DROP', '-A INPUT -s 198.51.100.0/24 -p tcp -m tcp --dport 22 -j ACCEPT'];
+    assert.deepStrictEqual(analyseIptables(ipt, 22)?.onlyFrom, ['198.51.100.0/24']);
+    assert.strictEqual(analyseIptables(ipt, 22)?.blocks, false);
+    assert.strictEqual(analyseIptables(['-P INPUT DROP', '-A INPUT -s 198.51.100.0/24 -p tcp --dport 80 -j ACCEPT'], 22)?.blocks, true, 'another port: still blocks everyone');
+    const nft = ['table inet filter {', '\tchain input {', '\t\ttype filter hook input priority filter; policy drop;', '\t\tip saddr { 198.51.100.0/24, 203.0.113.7 } tcp dport 22 accept', '\t}', '}'];
+    assert.deepStrictEqual(analyseNft(nft, 22)?.onlyFrom, ['198.51.100.0/24', '203.0.113.7']);
+    assert.strictEqual(analyseNft(nft.map((l) => l.replace('saddr {', 'saddr != {')), 22)?.blocks, true, 'a negated source accepts no listed one');
+
+    const out = guestOutput({ ufw });
+    const unknown = parseGuestOutput(out, 22);
+    assert.deepStrictEqual([unknown.firewallBlocks, unknown.firewallAllowsOnly], [false, ['203.0.113.0/24', '2001:db8::/32']]);
+    const inside = parseGuestOutput(out, 22, '203.0.113.9');
+    assert.deepStrictEqual([inside.firewallBlocks, inside.firewallAllowsOnly], [false, undefined]);
+    const outside = parseGuestOutput(out, 22, '198.51.100.7');
+    assert.strictEqual(outside.firewallBlocks, true);
+    assert.match(outside.firewallDetail ?? '', /accepted only from 203\.0\.113\.0\/24.*198\.51\.100\.7 is not among them/);
   });
 });
