@@ -116,7 +116,8 @@ export function findings(e: ClassifyInput, code: VerdictCode, lang: Lang): Findi
   if (ssh?.handshake === 'ok' && ssh.login.outcome === 'not-attempted') {
     add(e.credentialsGiven ? 'PASSWORD_NOT_SENT_UNKNOWN_HOST' : 'LOGIN_NOT_ATTEMPTED');
   }
-  if (e.rdp?.failure === 'HYBRID_REQUIRED_BY_SERVER' || e.rdp?.selectedProtocol === 'hybrid' || e.rdp?.selectedProtocol === 'hybrid-ex') add('RDP_NLA_REQUIRED');
+  // Selecting HYBRID is a preference; only this negotiation failure says NLA is required.
+  if (e.rdp?.failure === 'HYBRID_REQUIRED_BY_SERVER') add('RDP_NLA_REQUIRED');
 
   const c = e.cloud;
   if (c) {

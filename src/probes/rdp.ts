@@ -2,6 +2,11 @@
  * RDP stage: an X.224 Connection Request carrying RDP_NEG_REQ ([MS-RDPBCGR] 2.2.1.1), then the
  * Connection Confirm parsed for RDP_NEG_RSP / RDP_NEG_FAILURE (2.2.1.2). The answer is read
  * from a bounded buffer: a TPKT announces its length, and we never wait for more than that.
+ *
+ * The request offers TLS only, not CredSSP: a server that merely supports Network Level
+ * Authentication then selects TLS, and only one that requires it answers with the failure
+ * HYBRID_REQUIRED_BY_SERVER (3.3.5.3.1). Offering CredSSP as mstsc does would make both kinds
+ * of server select HYBRID, and the requirement could not be told apart from the preference.
  */
 import type { RdpResult } from '../core/model';
 import type { OpenConnection, ProbeOptions } from '../core/probes';
@@ -9,13 +14,11 @@ import { guarded, now, since } from './abort';
 import { TcpConnection } from './connection';
 
 const PROTOCOL_SSL = 0x1;
-const PROTOCOL_HYBRID = 0x2;
-const PROTOCOL_HYBRID_EX = 0x8;
 /** A Connection Confirm with negotiation is 19 bytes; anything far larger is not one. */
 const MAX_TPKT = 512;
 
 export function connectionRequest(): Buffer {
-  const requested = PROTOCOL_SSL | PROTOCOL_HYBRID | PROTOCOL_HYBRID_EX;
+  const requested = PROTOCOL_SSL;
   const negReq = Buffer.from([0x01, 0x00, 0x08, 0x00, 0, 0, 0, 0]);
   negReq.writeUInt32LE(requested, 4);
   // X.224 CR TPDU: LI, CR|CDT=0xE0, DST-REF, SRC-REF, class 0, then the negotiation request.

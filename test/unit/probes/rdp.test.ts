@@ -44,12 +44,12 @@ async function rdpAgainst(onConn: (s: net.Socket) => void, timeoutMs = 1000, sig
 }
 
 describe('probes/rdp (unit)', () => {
-  it('sends a Connection Request asking for TLS, CredSSP and CredSSP-EX', () => {
+  it('sends a Connection Request offering TLS only, so that only a server requiring NLA answers HYBRID_REQUIRED_BY_SERVER', () => {
     const cr = connectionRequest();
-    // TPKT | X.224 CR (LI 14, CR, refs, class 0) | RDP_NEG_REQ (type 1, len 8, 0x0b)
-    assert.equal(cr.toString('hex'), '03000013' + '0ee00000000000' + '01000800' + '0b000000');
+    // TPKT | X.224 CR (LI 14, CR, refs, class 0) | RDP_NEG_REQ (type 1, len 8, PROTOCOL_SSL)
+    assert.equal(cr.toString('hex'), '03000013' + '0ee00000000000' + '01000800' + '01000000');
     assert.equal(cr.length, 19);
-    assert.equal(cr.readUInt32LE(15), 0x0b);
+    assert.equal(cr.readUInt32LE(15), 0x01);
   });
 
   it('reads the selected protocol from RDP_NEG_RSP', async () => {
