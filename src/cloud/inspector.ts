@@ -25,7 +25,7 @@ const FILTER_VALUES = 5; // the API accepts at most 5 values per filter
 
 interface RawInstance {
   InstanceId?: string; InstanceName?: string; InstanceState?: string; RestrictState?: string;
-  PublicIpAddresses?: string[] | null; PrivateIpAddresses?: string[] | null; OsName?: string;
+  PublicIpAddresses?: string[] | null; PrivateIpAddresses?: string[] | null; IPv6Addresses?: string[] | null; OsName?: string;
   SecurityGroupIds?: string[] | null; VirtualPrivateCloud?: { VpcId?: string; SubnetId?: string } | null;
   Placement?: { Zone?: string }; DefaultLoginUser?: string; DefaultLoginPort?: number;
 }
@@ -44,6 +44,7 @@ function toInstance(i: RawInstance): Instance {
     ...(i.RestrictState ? { restrictState: i.RestrictState } : {}),
     publicIps: i.PublicIpAddresses ?? [],
     privateIps: i.PrivateIpAddresses ?? [],
+    ...(i.IPv6Addresses?.length ? { ipv6Ips: i.IPv6Addresses } : {}),
     ...(i.OsName ? { osName: i.OsName } : {}),
     securityGroupIds: i.SecurityGroupIds ?? [],
     ...(i.VirtualPrivateCloud?.VpcId ? { vpcId: i.VirtualPrivateCloud.VpcId } : {}),
@@ -178,17 +179,23 @@ export function createTencentInspector(cfg: TencentConfig): CloudInspector {
         attempt('CallerIpDetection', () => resolveCallerIp(cfg, o.signal, Math.min(o.timeoutMs, 5000))),
         attempt('DescribeInstances', () => describeInstance(api, region, instanceId, o.signal)),
       ]);
-      if (caller?.ip) ev.callerIp = caller.ip;
       if (caller?.error) ev.errors.push({ kind: 'network', action: 'CallerIpDetection', message: caller.error });
+      // The probe's packets leave with an address of the probed address's family: a caller
+      // address of the other family says nothing about them (and a rule for it would not help).
+      const family = net.isIPv6(o.address ?? target.host) ? 6 : 4;
+      if (caller?.ip && (net.isIPv6(caller.ip) ? 6 : 4) === family) ev.callerIp = caller.ip;
+      else if (caller?.ip) ev.callerIpOtherFamily = caller.ip;
       if (!raw) return done();
       ev.instance = toInstance(raw);
-      const family = net.isIPv6(o.address ?? target.host) ? 6 : 4;
 
       await Promise.all([
         attempt('DescribeSecurityGroupPolicies', async () => {
           const { groups, templates } = await readSecurityGroups(api, region, ev.instance?.securityGroupIds ?? [], o.signal);
           const r = evaluateSecurityGroups(groups, templates, { protocol: 'TCP', port: o.port, callerIp: ev.callerIp, family });
-          ev.securityGroups = { verdict: r.verdict, evaluatedFor: r.evaluatedFor, ...(r.decidingRule ? { decidingRule: r.decidingRule } : {}) };
+          ev.securityGroups = {
+            verdict: r.verdict, evaluatedFor: r.evaluatedFor,
+            ...(r.decidingRule ? { decidingRule: r.decidingRule } : {}), ...(r.exceptFor ? { exceptFor: r.exceptFor } : {}),
+          };
           for (const n of r.notes) api.log(`security groups: ${n}`);
         }),
         ev.instance.subnetId ? attempt('DescribeNetworkAcls', async () => {

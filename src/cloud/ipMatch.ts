@@ -4,61 +4,15 @@
  * evaluators stay table-testable without sockets.
  */
 
-export type Family = 4 | 6;
+import { type Family, type IpValue, parseIp } from '../core/ip';
 
-export interface IpValue { family: Family; value: bigint }
+export { type Family, type IpValue, parseIp };
 
 /** Inclusive address range of one family. */
 export interface IpRange { family: Family; first: bigint; last: bigint }
 
 const V4_BITS = 32n;
 const V6_BITS = 128n;
-
-function parseV4(s: string): bigint | undefined {
-  const parts = s.split('.');
-  if (parts.length !== 4) return undefined;
-  let v = 0n;
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p)) return undefined;
-    const n = Number(p);
-    if (n > 255) return undefined;
-    v = (v << 8n) | BigInt(n);
-  }
-  return v;
-}
-
-function parseV6(s: string): bigint | undefined {
-  if (!/^[0-9a-fA-F:.]+$/.test(s)) return undefined;
-  let text = s;
-  // An embedded IPv4 tail (::ffff:1.2.3.4) becomes two hextets.
-  const lastColon = text.lastIndexOf(':');
-  if (text.includes('.')) {
-    const v4 = parseV4(text.slice(lastColon + 1));
-    if (v4 === undefined) return undefined;
-    text = `${text.slice(0, lastColon + 1)}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
-  }
-  const halves = text.split('::');
-  if (halves.length > 2) return undefined;
-  const head = halves[0] ? halves[0].split(':') : [];
-  const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
-  const missing = 8 - head.length - tail.length;
-  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
-  const groups = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail];
-  let v = 0n;
-  for (const g of groups) {
-    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
-    v = (v << 16n) | BigInt(parseInt(g, 16));
-  }
-  return v;
-}
-
-export function parseIp(s: string): IpValue | undefined {
-  const t = s.trim();
-  const v4 = parseV4(t);
-  if (v4 !== undefined) return { family: 4, value: v4 };
-  const v6 = t.includes(':') ? parseV6(t) : undefined;
-  return v6 === undefined ? undefined : { family: 6, value: v6 };
-}
 
 /** "10.0.0.0/8", "2001:db8::/32", "1.2.3.4", "1.2.3.4-1.2.3.9"; undefined when malformed. */
 export function parseRange(spec: string): IpRange | undefined {
@@ -95,4 +49,76 @@ export function rangeContains(r: IpRange, ip: IpValue): boolean {
 export function isUniversal(r: IpRange): boolean {
   const bits = r.family === 4 ? V4_BITS : V6_BITS;
   return r.first === 0n && r.last === (1n << bits) - 1n;
+}
+
+/** The parts of `ranges` outside every range of `cut` (ranges of other families pass untouched). */
+export function subtractRanges(ranges: IpRange[], cut: IpRange[]): IpRange[] {
+  let cur = ranges;
+  for (const c of cut) {
+    const next: IpRange[] = [];
+    for (const r of cur) {
+      if (r.family !== c.family || c.last < r.first || c.first > r.last) { next.push(r); continue; }
+      if (r.first < c.first) next.push({ family: r.family, first: r.first, last: c.first - 1n });
+      if (r.last > c.last) next.push({ family: r.family, first: c.last + 1n, last: r.last });
+    }
+    cur = next;
+  }
+  return cur;
+}
+
+function formatIp(family: Family, v: bigint): string {
+  if (family === 4) return [24n, 16n, 8n, 0n].map((s) => String((v >> s) & 255n)).join('.');
+  const groups = Array.from({ length: 8 }, (_, i) => Number((v >> BigInt(112 - 16 * i)) & 0xffffn));
+  // RFC 5952: the longest run (≥ 2) of zero groups becomes "::".
+  let best = -1, bestLen = 1;
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) { best = i; bestLen = j - i; }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (best < 0) return hex.join(':');
+  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+}
+
+/** A range as a person writes it: "198.51.100.0/24", "203.0.113.7", else "first-last". */
+export function formatRange(r: IpRange): string {
+  const bits = r.family === 4 ? V4_BITS : V6_BITS;
+  const size = r.last - r.first + 1n;
+  const host = (size & (size - 1n)) === 0n ? BigInt(size.toString(2).length - 1) : -1n;
+  if (host >= 0n && (r.first & (size - 1n)) === 0n) {
+    const prefix = bits - host;
+    return prefix === bits ? formatIp(r.family, r.first) : `${formatIp(r.family, r.first)}/${prefix}`;
+  }
+  return `${formatIp(r.family, r.first)}-${formatIp(r.family, r.last)}`;
+}
+
+/** One rule of a first-match list, as the any-source evaluation sees it. */
+export interface SourceRule<T> { ranges: IpRange[]; accept: boolean; rule: T }
+
+/**
+ * First match wins, for a caller whose address is unknown: the first rule covering the whole
+ * address space of `family` decides for everyone else (none: the implicit deny), and the
+ * narrower rules before it decide for their own sources. `exceptFor` is the exact set of
+ * addresses whose outcome is the opposite of `accept` (a rule hidden by earlier ones counts
+ * for nothing), so "denied unless your address is in exceptFor" is true for every caller.
+ */
+export function anySourceDecision<T>(rules: Iterable<SourceRule<T>>, family: Family): { accept: boolean; rule?: T; exceptFor: IpRange[] } {
+  const seen: IpRange[] = [];
+  const effective: Array<{ accept: boolean; ranges: IpRange[] }> = [];
+  const finish = (accept: boolean, rule?: T) => ({
+    accept, ...(rule !== undefined ? { rule } : {}),
+    exceptFor: effective.filter((x) => x.accept !== accept).flatMap((x) => x.ranges),
+  });
+  for (const r of rules) {
+    const own = r.ranges.filter((x) => x.family === family);
+    if (!own.length) continue;
+    if (own.some(isUniversal)) return finish(r.accept, r.rule);
+    const rest = subtractRanges(own, seen);
+    if (rest.length) effective.push({ accept: r.accept, ranges: rest });
+    seen.push(...own);
+  }
+  return finish(false);
 }

@@ -7,6 +7,7 @@
 import * as net from 'net';
 import { CloudApiError, TencentApi } from './api';
 import { InputError, type TencentConfig } from './config';
+import { parseRange } from './ipMatch';
 
 export interface OpenPortRequest {
   region: string;
@@ -17,6 +18,9 @@ export interface OpenPortRequest {
   callerIp: string;
   /** The user typed that the whole Internet may connect. */
   allowAnySource?: boolean;
+  /** Family of the address the port was probed on: a caller of the other family is refused
+   *  (its rule would never match the connections that fail). */
+  family?: 4 | 6;
 }
 
 /** The rule exactly as it is sent to CreateSecurityGroupPolicies. */
@@ -60,7 +64,11 @@ export function describeOpenPortFix(req: OpenPortRequest, now: Date = new Date()
     if (!req.allowAnySource) throw new InputError('callerIp', `${src} would open port ${req.port} to the whole Internet; confirm that explicitly to allow it`);
     cidr = src;
   } else if (net.isIP(src)) {
-    cidr = `${src}/${net.isIPv6(src) ? 128 : 32}`;
+    const fam = net.isIPv6(src) ? 6 : 4;
+    if (req.family !== undefined && fam !== req.family) {
+      throw new InputError('callerIp', `${src} is an IPv${fam} address, but port ${req.port} was reached over IPv${req.family}: a rule for it would not let those connections in; give your IPv${req.family} address`);
+    }
+    cidr = `${src}/${fam === 6 ? 128 : 32}`;
   } else {
     throw new InputError('callerIp', `"${src}" is not an IP address`);
   }
@@ -106,9 +114,20 @@ export async function openPortForCaller(cfg: TencentConfig, req: OpenPortRequest
   }
 }
 
+/** Two sources name the same addresses: the API may answer 203.0.113.5 for 203.0.113.5/32, or
+ *  another spelling of an IPv6 block. Empty and absent are the same (no source of that kind). */
+function sameSource(a: unknown, b: unknown): boolean {
+  const x = String(a ?? '').trim();
+  const y = String(b ?? '').trim();
+  if (!x || !y) return !x && !y;
+  const rx = parseRange(x);
+  const ry = parseRange(y);
+  return rx && ry ? rx.family === ry.family && rx.first === ry.first && rx.last === ry.last : x.toUpperCase() === y.toUpperCase();
+}
+
 const same = (a: Record<string, unknown>, b: Record<string, unknown>) =>
-  ['Protocol', 'Port', 'CidrBlock', 'Ipv6CidrBlock', 'Action', 'PolicyDescription']
-    .every((k) => String(a[k] ?? '').toUpperCase() === String(b[k] ?? '').toUpperCase());
+  ['Protocol', 'Port', 'Action', 'PolicyDescription'].every((k) => String(a[k] ?? '').trim().toUpperCase() === String(b[k] ?? '').trim().toUpperCase())
+  && sameSource(a.CidrBlock, b.CidrBlock) && sameSource(a.Ipv6CidrBlock, b.Ipv6CidrBlock);
 
 /** Removes exactly the rule `undo` describes; `removed: false` when it is already gone. */
 export async function undoOpenPort(cfg: TencentConfig, undo: OpenPortUndo, signal?: AbortSignal): Promise<{ removed: boolean }> {

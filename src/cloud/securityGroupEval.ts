@@ -4,13 +4,18 @@
  * order; no match anywhere = deny. Pure (inputs are the API's shapes, already fetched), so it
  * is table-tested without a network.
  *
- * When the caller's address is unknown we evaluate for "any source": only a rule whose source
- * is the whole address space (0.0.0.0/0 or ::/0, directly or through an address template)
- * decides; narrower rules are skipped because they may or may not apply to the caller, and
- * each skipped one is reported in `notes` so the user sees the uncertainty.
+ * When the caller's address is unknown we evaluate for "any source": the first rule whose
+ * source is the whole address space (0.0.0.0/0 or ::/0, directly or through an address
+ * template) decides for everyone, except the sources of narrower rules before it, which are
+ * returned in `exceptFor` ("blocks unless your address is in 198.51.100.0/24"). A caller of
+ * the other address family than the one probed cannot be the source of the probe's packets:
+ * it is set aside and the evaluation is for any source of the probed family.
+ *
+ * Tencent Cloud reads a source of 0.0.0.0/n as 0.0.0.0/0, and the API returns an absent
+ * template as `{ServiceId: ""}`; both are read as the console shows them.
  */
 import type { SecurityGroupRuleRef } from '../core/model';
-import { type Family, type IpRange, type IpValue, isUniversal, parseIp, parseRange, rangeContains } from './ipMatch';
+import { type Family, type IpRange, type IpValue, anySourceDecision, formatRange, parseIp, parseRange, rangeContains } from './ipMatch';
 import { type TrafficProtocol, serviceEntryMatches, serviceMatches } from './ruleMatch';
 
 /** The subset of the API's SecurityGroupPolicy the evaluation reads. */
@@ -53,9 +58,14 @@ export interface SgEvaluation {
   verdict: 'allow' | 'deny';
   decidingRule?: SecurityGroupRuleRef;
   evaluatedFor: string;
+  /** For any source: the sources whose outcome is the opposite of `verdict` (absent: none). */
+  exceptFor?: string[];
   /** Rules that could not be evaluated, or were skipped for "any source". */
   notes: string[];
 }
+
+/** Shown `exceptFor` entries at most (the rest are counted). */
+const MAX_EXCEPT = 8;
 
 /** The source of a rule as the user would recognise it in the console. */
 export function ruleSource(p: SgPolicy): string {
@@ -67,8 +77,12 @@ export function ruleSource(p: SgPolicy): string {
   return '';
 }
 
+/** The API answers `ServiceTemplate: {ServiceId: "", ServiceGroupId: ""}` for a rule without one. */
+const serviceTemplateOf = (p: SgPolicy) => p.ServiceTemplate?.ServiceId || p.ServiceTemplate?.ServiceGroupId || undefined;
+const hasAddressTemplate = (p: SgPolicy) => !!(p.AddressTemplate?.AddressId || p.AddressTemplate?.AddressGroupId);
+
 function rulePort(p: SgPolicy): string {
-  return p.ServiceTemplate?.ServiceId ?? p.ServiceTemplate?.ServiceGroupId ?? (p.Port || 'ALL');
+  return serviceTemplateOf(p) ?? (p.Port || 'ALL');
 }
 
 function toRef(groupId: string, p: SgPolicy, position: number): SecurityGroupRuleRef {
@@ -76,7 +90,7 @@ function toRef(groupId: string, p: SgPolicy, position: number): SecurityGroupRul
     securityGroupId: groupId,
     policyIndex: p.PolicyIndex ?? position,
     action: (p.Action ?? '').toUpperCase() === 'ACCEPT' ? 'ACCEPT' : 'DROP',
-    protocol: p.ServiceTemplate ? 'template' : (p.Protocol || 'ALL').toUpperCase(),
+    protocol: serviceTemplateOf(p) ? 'template' : (p.Protocol || 'ALL').toUpperCase(),
     port: rulePort(p),
     source: ruleSource(p),
     ...(p.PolicyDescription ? { description: p.PolicyDescription } : {}),
@@ -105,7 +119,8 @@ function sourceRanges(p: SgPolicy, t: SgTemplates): IpRange[] | undefined {
   }
   const ranges: IpRange[] = [];
   for (const s of specs) {
-    const r = parseRange(s);
+    // Tencent Cloud treats 0.0.0.0/n (any n) as 0.0.0.0/0.
+    const r = parseRange(/^\s*0\.0\.0\.0\/\d{1,2}\s*$/.test(s) ? '0.0.0.0/0' : s);
     if (!r) return undefined;
     ranges.push(r);
   }
@@ -145,12 +160,16 @@ function describe(groupId: string, p: SgPolicy, position: number): string {
 }
 
 export function evaluateSecurityGroups(groups: SgGroup[], templates: SgTemplates, req: SgRequest): SgEvaluation {
-  const caller: IpValue | undefined = req.callerIp === undefined ? undefined : parseIp(req.callerIp);
+  const parsed: IpValue | undefined = req.callerIp === undefined ? undefined : parseIp(req.callerIp);
   const notes: string[] = [];
-  if (req.callerIp !== undefined && !caller) notes.push(`caller address "${req.callerIp}" is not an IP address; evaluated for any source`);
+  if (req.callerIp !== undefined && !parsed) notes.push(`caller address "${req.callerIp}" is not an IP address; evaluated for any source`);
+  // The probe's packets have the probed address's family: a caller of the other family is not their source.
+  const caller = parsed && req.family !== undefined && parsed.family !== req.family ? undefined : parsed;
+  if (parsed && !caller) notes.push(`caller address ${req.callerIp} is IPv${parsed.family} but the probed address is IPv${req.family}; evaluated for any IPv${req.family} source`);
   const family: Family = caller?.family ?? req.family ?? 4;
   const evaluatedFor = caller ? req.callerIp as string : 'any source';
 
+  const candidates: Array<{ ranges: IpRange[]; accept: boolean; rule: SecurityGroupRuleRef }> = [];
   for (const g of groups) {
     const ordered = g.ingress
       .map((p, position) => ({ p, position }))
@@ -159,24 +178,32 @@ export function evaluateSecurityGroups(groups: SgGroup[], templates: SgTemplates
       const svc = serviceOf(p, templates, req);
       if (svc === false) continue;
       if (svc === undefined) { notes.push(`cannot read the service of rule ${describe(g.securityGroupId, p, position)}; skipped`); continue; }
-      if (p.SecurityGroupId && !p.CidrBlock && !p.Ipv6CidrBlock && !p.AddressTemplate) {
+      if (p.SecurityGroupId && !p.CidrBlock && !p.Ipv6CidrBlock && !hasAddressTemplate(p)) {
         // Source = members of another group: private addresses, never an Internet caller.
         continue;
       }
       const ranges = sourceRanges(p, templates);
       if (!ranges) { notes.push(`cannot read the source of rule ${describe(g.securityGroupId, p, position)}; skipped`); continue; }
-      const matches = caller
-        ? ranges.some((r) => rangeContains(r, caller))
-        : ranges.some((r) => r.family === family && isUniversal(r));
-      if (!matches) {
-        if (!caller && ranges.some((r) => r.family === family)) {
-          notes.push(`rule ${describe(g.securityGroupId, p, position)} applies to some sources only`);
-        }
+      const ref = toRef(g.securityGroupId, p, position);
+      if (caller) {
+        if (ranges.some((r) => rangeContains(r, caller))) return { verdict: ref.action === 'ACCEPT' ? 'allow' : 'deny', decidingRule: ref, evaluatedFor, notes };
         continue;
       }
-      const ref = toRef(g.securityGroupId, p, position);
-      return { verdict: ref.action === 'ACCEPT' ? 'allow' : 'deny', decidingRule: ref, evaluatedFor, notes };
+      candidates.push({ ranges, accept: ref.action === 'ACCEPT', rule: ref });
     }
   }
-  return { verdict: 'deny', evaluatedFor, notes };
+  if (caller) return { verdict: 'deny', evaluatedFor, notes };
+
+  const d = anySourceDecision(candidates, family);
+  for (const c of candidates) {
+    if (c.rule === d.rule) break;
+    if (c.ranges.some((r) => r.family === family)) notes.push(`rule ${c.rule.securityGroupId} #${c.rule.policyIndex} ${c.rule.action} from ${c.rule.source} applies to some sources only`);
+  }
+  const except = d.exceptFor.map(formatRange);
+  const exceptFor = except.length > MAX_EXCEPT ? [...except.slice(0, MAX_EXCEPT), `… (${except.length - MAX_EXCEPT} more)`] : except;
+  return {
+    verdict: d.accept ? 'allow' : 'deny', evaluatedFor, notes,
+    ...(d.rule ? { decidingRule: d.rule } : {}),
+    ...(exceptFor.length ? { exceptFor } : {}),
+  };
 }

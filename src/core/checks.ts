@@ -151,10 +151,13 @@ export function cloudChecks(c: CloudEvidence, port: number, protocol: Protocol, 
     const source = c.callerIp ?? msg(lang, 'word.anySource');
     const r = sg.decidingRule;
     const rule = r ? `${r.securityGroupId} #${r.policyIndex} ${r.action} ${r.protocol}:${r.port} ${r.source}${r.description ? ` "${r.description}"` : ''}` : '';
+    const sources = sg.exceptFor?.join(', ');
     const summary = sg.verdict === 'allow'
-      ? msg(lang, 'cloud.sgAllow', { source, rule })
-      : r ? msg(lang, 'cloud.sgDeny', { source, rule }) : msg(lang, 'cloud.sgImplicit', { source, port });
-    out.push(check('cloud.securityGroups', sg.verdict === 'allow' ? 'pass' : 'fail', 0, summary, sg));
+      ? (sources ? msg(lang, 'cloud.sgExcept', { source, port, sources, rule }) : msg(lang, 'cloud.sgAllow', { source, rule }))
+      : sources ? msg(lang, 'cloud.sgUnless', { source, port, sources })
+        : r ? msg(lang, 'cloud.sgDeny', { source, rule }) : msg(lang, 'cloud.sgImplicit', { source, port });
+    // For any source with exceptions the groups may or may not let this caller in: a warning.
+    out.push(check('cloud.securityGroups', sources ? 'warn' : sg.verdict === 'allow' ? 'pass' : 'fail', 0, summary, sg));
   }
   if (c.networkAcl) {
     const a = c.networkAcl;

@@ -3,6 +3,7 @@
  * The rules are an ordered table: the first rule whose predicate holds decides. Pure.
  */
 import type { AltPortResult, Evidence, Finding, FindingCode, Lang, VerdictCode } from './model';
+import { sameIp } from './ip';
 import { msg, type MessageKey } from './messages';
 import { formatMs, type TemplateArgs } from './text';
 
@@ -32,6 +33,9 @@ function hostAnswers(e: Evidence): boolean {
 }
 
 const cloudState = (e: Evidence) => e.cloud?.instance;
+/** A cloud record that denies everyone: with the caller unknown, a list of sources that may
+ *  still be accepted (`exceptFor`) makes it a finding, not the verdict. */
+const cloudDenies = (r: { verdict: string; exceptFor?: string[] } | undefined) => r?.verdict === 'deny' && !r.exceptFor?.length;
 const protocolAnswered = (e: Evidence) => e.banner?.outcome === 'ssh' || e.rdp?.outcome === 'rdp';
 const guest = (e: Evidence) => (e.cloud?.guest?.agentOnline ? e.cloud.guest : undefined);
 
@@ -49,10 +53,12 @@ export const RULES: readonly Rule[] = [
   { code: 'INSTANCE_NOT_RUNNING', when: (e) => !protocolAnswered(e) && !!cloudState(e) && cloudState(e)!.state !== 'RUNNING' },
   { code: 'DNS_FAILURE', when: (e) => !!e.dns && !e.dns.ok },
 
-  // The port failed. Cloud records, when present, say why before the probe's guesses do.
-  { code: 'SECURITY_GROUP_BLOCKS', when: (e) => (tcpSilent(e) || tcpUnreachable(e)) && e.cloud?.securityGroups?.verdict === 'deny' },
-  { code: 'NETWORK_ACL_BLOCKS', when: (e) => (tcpSilent(e) || tcpUnreachable(e)) && e.cloud?.networkAcl?.verdict === 'deny' },
+  // The port failed. A server answering on another port is seen, not inferred: it works now.
   { code: 'SERVICE_ON_OTHER_PORT', when: (e) => tcpFailed(e) && !!movedService(e) },
+  // Cloud records, when present, say why before the probe's guesses do. Security groups and
+  // ACLs drop silently: they explain a silent port, never a reset or an ICMP error.
+  { code: 'SECURITY_GROUP_BLOCKS', when: (e) => tcpSilent(e) && cloudDenies(e.cloud?.securityGroups) },
+  { code: 'NETWORK_ACL_BLOCKS', when: (e) => tcpSilent(e) && cloudDenies(e.cloud?.networkAcl) },
   { code: 'GUEST_FIREWALL_BLOCKS', when: (e) => (tcpSilent(e) || tcpUnreachable(e)) && guest(e)?.firewallBlocks === true },
   // A reset although the guest shows sshd listening on the port: nothing else can send it but
   // the rule the guest reports (`reject with tcp reset`) — the port is not closed.
@@ -123,11 +129,27 @@ export function findings(e: ClassifyInput, code: VerdictCode, lang: Lang): Findi
   if (c) {
     if (c.instance && c.instance.publicIps.length === 0) add('NO_PUBLIC_IP');
     const probed = e.tcp?.address;
-    if (c.instance && probed && ![...c.instance.publicIps, ...c.instance.privateIps].includes(probed)) {
-      add('ADDRESS_NOT_INSTANCE', { address: probed, instanceId: c.instanceId, ips: [...c.instance.publicIps, ...c.instance.privateIps].join(', ') || '-' });
+    const own = c.instance ? [...c.instance.publicIps, ...c.instance.privateIps, ...(c.instance.ipv6Ips ?? [])] : [];
+    if (c.instance && probed && !own.some((ip) => ip === probed || sameIp(ip, probed))) {
+      add('ADDRESS_NOT_INSTANCE', { address: probed, instanceId: c.instanceId, ips: own.join(', ') || '-' });
     }
     for (const err of c.errors) add('CLOUD_API_ERROR', { action: err.action ?? err.code ?? err.kind, message: err.message });
-    if (c.securityGroups && !c.callerIp) add('CALLER_IP_UNKNOWN');
+    if (c.securityGroups && !c.callerIp) {
+      if (c.callerIpOtherFamily) {
+        out.push({ code: 'CALLER_IP_UNKNOWN', message: msg(lang, 'finding.CALLER_IP_OTHER_FAMILY', { ip: c.callerIpOtherFamily, address: probed ?? e.target.host, family: probed?.includes(':') ? 6 : 4 }) });
+      } else add('CALLER_IP_UNKNOWN');
+    }
+    // With the caller unknown, a cloud record may hold for some sources only. It matters only
+    // when the port did not answer (an answer shows the caller got through).
+    const portFailed = !!e.tcp && e.tcp.outcome !== 'connected';
+    const sg = c.securityGroups;
+    if (portFailed && sg?.exceptFor?.length && code !== 'SECURITY_GROUP_BLOCKS') {
+      out.push({ code: 'SECURITY_GROUP_MAY_BLOCK', message: msg(lang, sg.verdict === 'deny' ? 'finding.SECURITY_GROUP_MAY_BLOCK' : 'finding.SECURITY_GROUP_MAY_BLOCK_SOME', { port: e.target.port, sources: sg.exceptFor.join(', ') }) });
+    }
+    const acl = c.networkAcl;
+    if (portFailed && acl?.exceptFor?.length && acl.verdict !== 'none' && code !== 'NETWORK_ACL_BLOCKS') {
+      out.push({ code: 'NETWORK_ACL_MAY_BLOCK', message: msg(lang, acl.verdict === 'deny' ? 'finding.NETWORK_ACL_MAY_BLOCK' : 'finding.NETWORK_ACL_MAY_BLOCK_SOME', { aclId: acl.aclId ?? '', sources: acl.exceptFor.join(', ') }) });
+    }
     if (c.guest && !c.guest.agentOnline) add('TAT_AGENT_OFFLINE');
     if (c.guest?.configTest && !c.guest.configTest.ok) add('SSHD_CONFIG_INVALID', { detail: c.guest.configTest.output.split('\n')[0] ?? '' });
     if (code === 'HOST_KEY_MISMATCH' && ssh?.hostKey && c.guest?.hostKeyFingerprints?.length) {

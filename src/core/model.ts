@@ -202,6 +202,8 @@ export interface CloudEvidence {
     restrictState?: string;   // NORMAL, EXPIRED, PROTECTIVELY_ISOLATED
     publicIps: string[];
     privateIps: string[];
+    /** The instance's IPv6 addresses (IPv6Addresses). */
+    ipv6Ips?: string[];
     osName?: string;
     securityGroupIds: string[];
     vpcId?: string;
@@ -209,16 +211,24 @@ export interface CloudEvidence {
   };
   /** Caller address used for evaluation; undefined means "any source". */
   callerIp?: string;
+  /** The caller's configured or detected address when it was set aside because its family
+   *  differs from the probed address's (an IPv6 caller cannot be the source of IPv4 packets). */
+  callerIpOtherFamily?: string;
   securityGroups?: {
     verdict: 'allow' | 'deny';
     /** The rule that decided; undefined when no rule matched (implicit deny). */
     decidingRule?: SecurityGroupRuleRef;
     evaluatedFor: string;  // "203.0.113.5" or "any source"
+    /** With the caller unknown: the sources for which the outcome is the opposite of
+     *  `verdict` ("blocks unless your address is in …"). Absent when it holds for everyone. */
+    exceptFor?: string[];
   };
   networkAcl?: {
     verdict: 'allow' | 'deny' | 'none';
     aclId?: string;
     decidingRule?: { direction: 'ingress' | 'egress'; index: number; action: string; protocol: string; port: string; cidr: string; description?: string };
+    /** As for securityGroups: the sources for which the outcome may differ. */
+    exceptFor?: string[];
   };
   guest?: {
     agentOnline: boolean;
@@ -301,6 +311,8 @@ export const FINDING_CODES = [
   'ADDRESS_NOT_INSTANCE',
   'CLOUD_API_ERROR',
   'CALLER_IP_UNKNOWN',
+  'SECURITY_GROUP_MAY_BLOCK',
+  'NETWORK_ACL_MAY_BLOCK',
   'TAT_AGENT_OFFLINE',
   'SSHD_CONFIG_INVALID',
   'RDP_NLA_REQUIRED',

@@ -91,8 +91,16 @@ function pageOf<T>(items: T[], p: Record<string, any>, maxLimit = 100): T[] {
   return items.slice(offset, offset + limit);
 }
 
+/** Rules as DescribeSecurityGroupPolicies answers them: every field present, an absent source
+ *  or template as an empty string or an object of empty strings (`ServiceTemplate:
+ *  {ServiceId:"", ServiceGroupId:""}`), as the real API does. */
 function withIndex(sgId: string, list: SgPolicy[]): SgPolicy[] {
-  return list.map((r, i) => ({ ...r, PolicyIndex: i, SecurityGroupId: r.SecurityGroupId ?? '', ModifyTime: '2025-01-01 00:00:00' }));
+  return list.map((r, i) => ({
+    Protocol: '', Port: '', CidrBlock: '', Ipv6CidrBlock: '', PolicyDescription: '', ...r,
+    ServiceTemplate: { ServiceId: '', ServiceGroupId: '', ...r.ServiceTemplate },
+    AddressTemplate: { AddressId: '', AddressGroupId: '', ...r.AddressTemplate },
+    PolicyIndex: i, SecurityGroupId: r.SecurityGroupId ?? '', ModifyTime: '2025-01-01 00:00:00',
+  }));
 }
 
 function group(fx: TencentFixture, id: unknown) {
@@ -109,6 +117,27 @@ function checkVersion(g: { version: number }, set: Record<string, any>): void {
 
 const sameRule = (a: SgPolicy, b: SgPolicy) =>
   ['Protocol', 'Port', 'CidrBlock', 'Ipv6CidrBlock', 'Action'].every((k) => String((a as any)[k] ?? '').toUpperCase() === String((b as any)[k] ?? '').toUpperCase());
+
+/** A host source with or without its /32 (or /128), IPv6 written out in full and upper case: another spelling of the same source. */
+function storedSources(r: SgPolicy, style: 'prefixed' | 'bare'): Partial<SgPolicy> {
+  const spell = (c: string | undefined, v6: boolean): string | undefined => {
+    if (!c) return c;
+    const [addr, len] = c.split('/');
+    const host = len === undefined || len === (v6 ? '128' : '32');
+    const a = v6 ? expandV6(addr) : addr;
+    if (!host) return `${a}/${len}`;
+    return style === 'bare' ? a : `${a}/${v6 ? 128 : 32}`;
+  };
+  return { CidrBlock: spell(r.CidrBlock, false), Ipv6CidrBlock: spell(r.Ipv6CidrBlock, true) };
+}
+
+function expandV6(a: string): string {
+  const [head, tail = ''] = a.split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = a.includes('::') ? [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t] : h;
+  return groups.map((g) => g.toUpperCase()).join(':');
+}
 
 let invocationSeq = 0;
 
@@ -139,7 +168,7 @@ function handle(action: string, region: string | undefined, p: Record<string, an
       const rules = ingress.length ? ingress : egress;
       const at = rules[0].PolicyIndex;
       const pos = at === undefined || at < 0 || at > list.length ? list.length : at;
-      list.splice(pos, 0, ...rules.map(({ PolicyIndex: _i, ...r }) => r));
+      list.splice(pos, 0, ...rules.map(({ PolicyIndex: _i, ...r }) => (fx.storedCidr ? { ...r, ...storedSources(r, fx.storedCidr) } : r)));
       g.version++;
       return {};
     }

@@ -21,6 +21,7 @@ export interface FixtureInstance {
   RestrictState?: string;
   PublicIpAddresses?: string[] | null;
   PrivateIpAddresses?: string[];
+  IPv6Addresses?: string[];
   OsName?: string;
   ImageId?: string;
   SecurityGroupIds?: string[];
@@ -67,6 +68,9 @@ export interface TencentFixture {
   faults: FixtureFault[];
   /** Seconds added to the endpoint's clock (to test SignatureExpire). */
   clockOffsetSec: number;
+  /** CreateSecurityGroupPolicies stores each source in another spelling of the same block
+   *  (with or without the host prefix, IPv6 written out), as the API may normalise it. */
+  storedCidr?: 'prefixed' | 'bare';
   /** Scripts received by RunCommand, decoded, by instance. */
   commands: Array<{ instanceId: string; script: string; invocationId: string }>;
 }

@@ -6,10 +6,12 @@
  * undo records kept per instance. No `vscode` import: unit-tested.
  */
 import * as net from 'net';
+import { parseIp, parseRange, rangeContains } from '../../cloud/ipMatch';
 import type { OpenPortRequest, OpenPortUndo } from '../../cloud/openPort';
 import type { Report, SecurityGroupRuleRef, VerdictCode } from '../../core/model';
 
-/** Verdicts under which a denying security group is the reason the port gets no answer. */
+/** Verdicts under which a denying security group is the reason the port gets no answer (a
+ *  server found on another port is SERVICE_ON_OTHER_PORT: opening this one would not help). */
 const FIXABLE: readonly VerdictCode[] = ['SECURITY_GROUP_BLOCKS', 'PORT_FILTERED', 'NO_RESPONSE'];
 const SG_ID = /^sg-[a-z0-9]+$/;
 
@@ -22,6 +24,17 @@ export interface OpenPortCandidate {
   callerIp?: string;
   /** The rule that denied, when one did (undefined: nothing matched, implicit deny). */
   decidingRule?: SecurityGroupRuleRef;
+  /** Family of the address the port was probed on: the rule must be for a caller of it. */
+  family: 4 | 6;
+  /** With the caller unknown: the sources the groups accept already (a caller among them is
+   *  not blocked by the groups, and a rule for it would change nothing). */
+  acceptedSources?: string[];
+}
+
+/** The address the report's TCP check probed (else the first resolved one). */
+function probedAddress(r: Report): string | undefined {
+  const a = evidenceOf(r, 'tcp')?.address;
+  return typeof a === 'string' && net.isIP(a) ? a : r.target.addresses.find((x) => net.isIP(x));
 }
 
 function evidenceOf(r: Report, id: string): Record<string, unknown> | undefined {
@@ -41,34 +54,50 @@ export function openPortCandidate(r: Report): OpenPortCandidate | undefined {
   const securityGroupId = rule && typeof rule.securityGroupId === 'string' ? rule.securityGroupId : groups[0];
   if (!securityGroupId || !SG_ID.test(securityGroupId)) return undefined;
   const evaluatedFor = typeof sg.evaluatedFor === 'string' ? sg.evaluatedFor : '';
+  const probed = probedAddress(r);
+  const family: 4 | 6 = probed && net.isIPv6(probed) ? 6 : 4;
+  const except = Array.isArray(sg.exceptFor) ? sg.exceptFor.filter((x): x is string => typeof x === 'string') : [];
   return {
     instanceId: r.target.cloud.instanceId,
     region: r.target.cloud.region,
     securityGroupId,
     port: r.target.port,
-    ...(net.isIP(evaluatedFor) ? { callerIp: evaluatedFor } : {}),
+    family,
+    ...(net.isIP(evaluatedFor) === family ? { callerIp: evaluatedFor } : {}),
     ...(rule ? { decidingRule: rule } : {}),
+    ...(except.length ? { acceptedSources: except } : {}),
   };
+}
+
+/** The candidate's groups accept `ip` already (one of the sources the evaluation named). */
+export function alreadyAccepted(c: OpenPortCandidate, ip: string): boolean {
+  const v = parseIp(ip);
+  return !!v && !!c.acceptedSources?.some((s) => {
+    const range = parseRange(s);
+    return !!range && rangeContains(range, v);
+  });
 }
 
 const ANY = new Set(['0.0.0.0/0', '::/0']);
 const UNSPECIFIED = new Set(['0.0.0.0', '::']);
 
-export type CallerIpInput = { ok: true; ip: string; anySource: boolean } | { ok: false; reason: 'empty' | 'invalid' | 'unspecified' };
+export type CallerIpInput = { ok: true; ip: string; anySource: boolean } | { ok: false; reason: 'empty' | 'invalid' | 'unspecified' | 'family' };
 
-/** What the user typed as their address: one IP, or — only when typed — 0.0.0.0/0 or ::/0. */
-export function parseCallerIpInput(text: string): CallerIpInput {
+/** What the user typed as their address: one IP of the probed family, or — only when typed —
+ *  0.0.0.0/0 or ::/0 (of that family too). */
+export function parseCallerIpInput(text: string, family?: 4 | 6): CallerIpInput {
   const s = text.trim();
   if (!s) return { ok: false, reason: 'empty' };
-  if (ANY.has(s)) return { ok: true, ip: s, anySource: true };
+  if (ANY.has(s)) return family && (s === '::/0' ? 6 : 4) !== family ? { ok: false, reason: 'family' } : { ok: true, ip: s, anySource: true };
   if (UNSPECIFIED.has(s)) return { ok: false, reason: 'unspecified' };
   if (!net.isIP(s)) return { ok: false, reason: 'invalid' };
+  if (family && net.isIP(s) !== family) return { ok: false, reason: 'family' };
   return { ok: true, ip: s, anySource: false };
 }
 
 export function openPortRequest(c: OpenPortCandidate, callerIp: string, allowAnySource = false): OpenPortRequest {
   return {
-    region: c.region, securityGroupId: c.securityGroupId, port: c.port, protocol: 'TCP', callerIp,
+    region: c.region, securityGroupId: c.securityGroupId, port: c.port, protocol: 'TCP', callerIp, family: c.family,
     ...(allowAnySource ? { allowAnySource: true } : {}),
   };
 }

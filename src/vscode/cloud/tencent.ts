@@ -18,7 +18,7 @@ import type { InstanceStore } from '../instances/store';
 import type { Logger } from '../log';
 import { Keys, SECTION } from '../settings';
 import { planImport } from '../../cloud/importPlan';
-import { describeUndo, openPortCandidate, openPortRequest, parseCallerIpInput, sanitizeUndos, type StoredUndo } from './openPortPlan';
+import { alreadyAccepted, describeUndo, openPortCandidate, openPortRequest, parseCallerIpInput, sanitizeUndos, type StoredUndo } from './openPortPlan';
 import { COMMON_REGIONS, parseRegions } from '../../cloud/regions';
 
 /**
@@ -349,20 +349,21 @@ export class TencentCloud implements vscode.Disposable {
   }
 
   /** Asks for the caller's address, never offering a default; 0.0.0.0/0 only when typed. */
-  private async askCallerIp(port: number): Promise<{ ip: string; anySource: boolean } | undefined> {
+  private async askCallerIp(port: number, family: 4 | 6): Promise<{ ip: string; anySource: boolean } | undefined> {
     const typed = await vscode.window.showInputBox({
       title: vscode.l10n.t('Open port for my IP'),
       prompt: vscode.l10n.t('Your public IP address as the cloud sees it (CVM Doctor could not tell it). Set {0} to skip this question.', `${SECTION}.${Keys.tencentCallerIp}`),
-      placeHolder: '203.0.113.5',
+      placeHolder: family === 6 ? '2001:db8::5' : '203.0.113.5',
       ignoreFocusOut: true,
       validateInput: (v) => {
-        const r = parseCallerIpInput(v);
+        const r = parseCallerIpInput(v, family);
         if (r.ok) return undefined;
+        if (r.reason === 'family') return vscode.l10n.t('The instance was reached over IPv{0}: type your public IPv{0} address.', family);
         return r.reason === 'unspecified' ? vscode.l10n.t('That is not a usable address; type your public IP address.') : vscode.l10n.t('Type one IP address, e.g. 203.0.113.5.');
       },
     });
     if (typed === undefined) return undefined;
-    const r = parseCallerIpInput(typed);
+    const r = parseCallerIpInput(typed, family);
     if (!r.ok) return undefined;
     if (r.anySource) {
       const yes: vscode.MessageItem = { title: vscode.l10n.t('Open to the whole Internet') };
@@ -383,9 +384,15 @@ export class TencentCloud implements vscode.Disposable {
     if (!inst || !c) return false;
     const cfg = await this.config(true);
     if (!cfg) return false;
-    let caller = cfg.callerIp ? { ip: cfg.callerIp, anySource: false } : c.callerIp ? { ip: c.callerIp, anySource: false } : undefined;
-    caller ??= await this.askCallerIp(c.port);
+    // Only an address of the family the port was probed over: a rule for the other would not help.
+    const configured = cfg.callerIp && parseCallerIpInput(cfg.callerIp, c.family).ok ? cfg.callerIp : undefined;
+    let caller = configured ? { ip: configured, anySource: false } : c.callerIp ? { ip: c.callerIp, anySource: false } : undefined;
+    caller ??= await this.askCallerIp(c.port, c.family);
     if (!caller) return false;
+    if (!caller.anySource && alreadyAccepted(c, caller.ip)) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('The security groups already accept {0} on port {1}: another rule would change nothing. Re-run the diagnosis with your address set ({2}) to see what blocks it.', caller.ip, c.port, `${SECTION}.${Keys.tencentCallerIp}`));
+      return false;
+    }
     const req = openPortRequest(c, caller.ip, caller.anySource);
     const fix = (await loadCloud()).describeOpenPortFix(req);
     const r = fix.rule;

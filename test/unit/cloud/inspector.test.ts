@@ -5,7 +5,7 @@
 import * as assert from 'assert';
 import { createTencentInspector, type TencentConfig } from '../../../src/cloud';
 import type { CloudEvidence, Target } from '../../../src/core/model';
-import { REGION, type TencentEndpoint, startTencentEndpoint } from '../../support/tencentEndpoint';
+import { guestOutput, REGION, type TencentEndpoint, startTencentEndpoint } from '../../support/tencentEndpoint';
 
 const target = (instanceId: string, host = '203.0.113.10'): Target => ({
   host, port: 22, protocol: 'ssh', altPorts: [], timeoutMs: 2000, icmp: false, cloud: { instanceId, region: REGION },
@@ -81,6 +81,36 @@ describe('(unit) Tencent inspector via the SDK and the local endpoint', () => {
     const v6 = await insp.inspect(target('ins-ok', 'cvm.example.com'), { ...o, address: '2001:db8::10' });
     assert.strictEqual(v4.securityGroups?.verdict, 'allow');
     assert.strictEqual(v6.securityGroups?.verdict, 'deny', 'sg-open accepts 0.0.0.0/0 only: nothing accepts ::/0');
+  });
+
+  it('unknown caller, address templates of an office: denied unless the caller is in them', async () => {
+    const ev = await inspect('ins-tpl', { callerIp: undefined });
+    assert.deepStrictEqual([ev.securityGroups?.verdict, ev.securityGroups?.decidingRule, ev.securityGroups?.exceptFor], ['deny', undefined, ['198.51.100.0/24', '203.0.113.100-203.0.113.120']]);
+  });
+
+  it('a caller address of the other family is set aside: the groups are evaluated for any source of the probed family', async () => {
+    const ev = await inspect('ins-sgnone', { callerIp: '2001:db8::5' });
+    assert.deepStrictEqual([ev.callerIp, ev.callerIpOtherFamily, ev.securityGroups?.evaluatedFor], [undefined, '2001:db8::5', 'any source']);
+    const v6 = await createTencentInspector({ ...cfg, callerIp: '2001:db8::5' }).inspect(target('ins-ok', 'cvm.example.com'),
+      { timeoutMs: 2000, signal: new AbortController().signal, port: 22, protocol: 'ssh', guestChecks: false, address: '2001:db8::10' });
+    assert.deepStrictEqual([v6.callerIp, v6.callerIpOtherFamily, v6.securityGroups?.evaluatedFor], ['2001:db8::5', undefined, '2001:db8::5']);
+  });
+
+  it('the instance\'s IPv6 addresses are read', async () => {
+    ep.state.instances.find((i) => i.InstanceId === 'ins-ok')!.IPv6Addresses = ['2001:db8::10'];
+    assert.deepStrictEqual((await inspect('ins-ok')).instance?.ipv6Ips, ['2001:db8::10']);
+    assert.strictEqual((await inspect('ins-stopped')).instance?.ipv6Ips, undefined);
+  });
+
+  it('TAT: a guest firewall that accepts SSH from one range only blocks a caller outside it, not everyone', async () => {
+    ep.state.guests['ins-fw'] = { agent: 'online', output: guestOutput({ ufw: ['Status: active', '22/tcp                     ALLOW       198.51.100.0/24'] }) };
+    const outside = await inspect('ins-fw', {}, true);
+    assert.strictEqual(outside.guest?.firewallBlocks, true);
+    assert.match(outside.guest?.firewallDetail ?? '', /203\.0\.113\.5 is not among them/);
+    const inside = await inspect('ins-fw', { callerIp: '198.51.100.9' }, true);
+    assert.strictEqual(inside.guest?.firewallBlocks, false);
+    const unknown = await inspect('ins-fw', { callerIp: undefined }, true);
+    assert.deepStrictEqual([unknown.guest?.firewallBlocks, unknown.guest?.firewallAllowsOnly], [false, ['198.51.100.0/24']]);
   });
 
   it('network ACL deny names the ACL and its entry', async () => {

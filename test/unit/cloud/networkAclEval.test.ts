@@ -50,3 +50,27 @@ describe('(unit) network ACL evaluation', () => {
     assert.strictEqual(evaluateNetworkAcl(acl, req('203.0.113.5')).verdict, 'allow');
   });
 });
+
+describe('(unit) network ACL for an unknown caller', () => {
+  const any = { protocol: 'TCP' as const, port: 22, family: 4 as const };
+  it('an office /24 inbound entry + the fixed deny: deny unless the caller is in 198.51.100.0/24', () => {
+    const r = evaluateNetworkAcl({ networkAclId: 'acl-1', ingress: [e('ACCEPT', 'TCP', '22', '198.51.100.0/24')], egress: allOut }, any);
+    assert.deepStrictEqual([r.verdict, r.decidingRule?.index, r.exceptFor], ['deny', 1, ['198.51.100.0/24']]);
+  });
+  it('a universal inbound ACCEPT after a narrower DROP: allow except that source', () => {
+    const r = evaluateNetworkAcl({ networkAclId: 'acl-1', ingress: [e('DROP', 'TCP', '22', '203.0.113.0/24'), e('ACCEPT', 'ALL', 'ALL', '0.0.0.0/0')], egress: allOut }, any);
+    assert.deepStrictEqual([r.verdict, r.exceptFor], ['allow', ['203.0.113.0/24']]);
+  });
+  it('return traffic allowed only to the office: deny unless the caller is there', () => {
+    const r = evaluateNetworkAcl({ networkAclId: 'acl-1', ingress: [e('ACCEPT', 'ALL', 'ALL', '0.0.0.0/0')], egress: [e('ACCEPT', 'TCP', '1024-65535', '198.51.100.0/24')] }, any);
+    assert.deepStrictEqual([r.verdict, r.decidingRule?.direction, r.exceptFor], ['deny', 'egress', ['198.51.100.0/24']]);
+  });
+  it('an IPv6 caller is set aside for an IPv4 address', () => {
+    const r = evaluateNetworkAcl({ networkAclId: 'acl-1', ingress: [e('ACCEPT', 'TCP', '22', '0.0.0.0/0')], egress: allOut }, { ...any, callerIp: '2001:db8::5' });
+    assert.strictEqual(r.verdict, 'allow');
+  });
+  it('nothing for the port at all: a deny for everyone', () => {
+    const r = evaluateNetworkAcl({ networkAclId: 'acl-1', ingress: [e('ACCEPT', 'TCP', '80', '0.0.0.0/0')], egress: allOut }, any);
+    assert.deepStrictEqual([r.verdict, r.exceptFor], ['deny', undefined]);
+  });
+});

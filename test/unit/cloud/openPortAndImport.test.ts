@@ -70,6 +70,33 @@ describe('(unit) Tencent import and open-port fix', () => {
     assert.deepStrictEqual(await undoOpenPort(cfg, undo), { removed: false });
   });
 
+  it('the undo finds its rule when the API stored the source in another spelling (203.0.113.5/32 ↔ 203.0.113.5, IPv6 written out)', async () => {
+    for (const [style, callerIp, field, stored] of [
+      ['bare', '203.0.113.5', 'CidrBlock', '203.0.113.5'],
+      ['bare', '2001:db8::5', 'Ipv6CidrBlock', '2001:DB8:0:0:0:0:0:5'],
+      ['prefixed', '2001:db8::5', 'Ipv6CidrBlock', '2001:DB8:0:0:0:0:0:5/128'],
+    ] as const) {
+      ep.state.storedCidr = style;
+      const g = ep.state.securityGroups['sg-web'];
+      const before = JSON.stringify(g.ingress);
+      const undo = await openPortForCaller(cfg, { region: REGION, securityGroupId: 'sg-web', port: 22, protocol: 'TCP', callerIp });
+      assert.strictEqual(g.ingress[0][field], stored, 'the fixture stored another spelling');
+      assert.notStrictEqual(undo.rule[field], stored);
+      assert.deepStrictEqual(await undoOpenPort(cfg, undo), { removed: true }, `${style} ${callerIp}`);
+      assert.strictEqual(JSON.stringify(g.ingress), before);
+    }
+    // A rule for another address is not ours, however it is spelled.
+    ep.state.storedCidr = 'bare';
+    const undo = await openPortForCaller(cfg, { region: REGION, securityGroupId: 'sg-web', port: 22, protocol: 'TCP', callerIp: '203.0.113.5' });
+    assert.deepStrictEqual(await undoOpenPort(cfg, { ...undo, rule: { ...undo.rule, CidrBlock: '203.0.113.6/32' } }), { removed: false });
+  });
+
+  it('refuses a rule for a caller of the other family than the probed address (it would not help)', () => {
+    assert.throws(() => describeOpenPortFix({ region: REGION, securityGroupId: 'sg-web', port: 22, protocol: 'TCP', callerIp: '2001:db8::5', family: 4 }), /IPv6 address, but port 22 was reached over IPv4/);
+    assert.throws(() => describeOpenPortFix({ region: REGION, securityGroupId: 'sg-web', port: 22, protocol: 'TCP', callerIp: '203.0.113.5', family: 6 }), /callerIp/);
+    assert.strictEqual(describeOpenPortFix({ region: REGION, securityGroupId: 'sg-web', port: 22, protocol: 'TCP', callerIp: '2001:db8::5', family: 6 }).rule.Ipv6CidrBlock, '2001:db8::5/128');
+  });
+
   it('a stale Version is re-read and retried; repeated conflicts give up', async () => {
     ep.fail({ action: 'CreateSecurityGroupPolicies', code: 'UnsupportedOperation.VersionMismatch', times: 1 });
     await openPortForCaller(cfg, { region: REGION, securityGroupId: 'sg-open', port: 22, protocol: 'TCP', callerIp: '203.0.113.5' });

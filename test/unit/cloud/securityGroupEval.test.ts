@@ -81,3 +81,65 @@ describe('(unit) security group evaluation', () => {
     assert.deepStrictEqual(res.decidingRule, { securityGroupId: 'sg-a', policyIndex: 4, action: 'DROP', protocol: 'TCP', port: '22,3389', source: '0.0.0.0/0', description: 'block admin' });
   });
 });
+
+describe('(unit) security groups for an unknown caller, the probed family, and the API\'s shapes', () => {
+  const any = (family?: 4 | 6): SgRequest => ({ protocol: 'TCP', port: 22, family });
+  const office = rule(0, 'ACCEPT', 'TCP', '22', { CidrBlock: '198.51.100.0/24', PolicyDescription: 'office' });
+
+  it('an office /24 ACCEPT + the implicit deny: "blocks unless your address is in 198.51.100.0/24", not a flat deny', () => {
+    const res = evaluateSecurityGroups([g('sg-a', office)], EMPTY_TEMPLATES, any(4));
+    assert.deepStrictEqual([res.verdict, res.decidingRule, res.exceptFor], ['deny', undefined, ['198.51.100.0/24']]);
+  });
+
+  it('the exceptions are exact: an ACCEPT hidden behind an earlier DROP accepts no one (then the deny is for everyone)', () => {
+    const hidden = evaluateSecurityGroups([g('sg-a', rule(0, 'DROP', 'TCP', '22', { CidrBlock: '198.51.0.0/16' }), rule(1, 'ACCEPT', 'TCP', '22', { CidrBlock: '198.51.100.0/24' }))], EMPTY_TEMPLATES, any(4));
+    assert.deepStrictEqual([hidden.verdict, hidden.exceptFor], ['deny', undefined]);
+    const partly = evaluateSecurityGroups([g('sg-a', rule(0, 'DROP', 'TCP', '22', { CidrBlock: '198.51.100.128/25' }), rule(1, 'ACCEPT', 'TCP', '22', { CidrBlock: '198.51.100.0/24' }))], EMPTY_TEMPLATES, any(4));
+    assert.deepStrictEqual(partly.exceptFor, ['198.51.100.0/25']);
+    const range = evaluateSecurityGroups([g('sg-a', rule(0, 'ACCEPT', 'TCP', '22', { AddressTemplate: { AddressId: 'ipm-range' } }))], templates, any(4));
+    assert.deepStrictEqual(range.exceptFor, ['203.0.113.10-203.0.113.20']);
+  });
+
+  it('a universal rule decides for everyone outside the narrower rules before it', () => {
+    const res = evaluateSecurityGroups([g('sg-a', rule(0, 'DROP', 'TCP', '22', { CidrBlock: '203.0.113.7' }), office, rule(2, 'ACCEPT', 'ALL', 'ALL', { CidrBlock: '0.0.0.0/0' }))], EMPTY_TEMPLATES, any(4));
+    assert.deepStrictEqual([res.verdict, res.decidingRule?.policyIndex, res.exceptFor], ['allow', 2, ['203.0.113.7']]);
+    const drop = evaluateSecurityGroups([g('sg-a', office), g('sg-b', rule(0, 'DROP', 'ALL', 'ALL', { CidrBlock: '0.0.0.0/0' }))], EMPTY_TEMPLATES, any(4));
+    assert.deepStrictEqual([drop.verdict, drop.decidingRule?.securityGroupId, drop.exceptFor], ['deny', 'sg-b', ['198.51.100.0/24']]);
+  });
+
+  it('no rule of the probed family could accept anyone: a deny for everyone (no exceptions)', () => {
+    const res = evaluateSecurityGroups([g('sg-a', rule(0, 'ACCEPT', 'TCP', '22', { Ipv6CidrBlock: '2001:db8::/32' }), rule(1, 'ACCEPT', 'TCP', '80', { CidrBlock: '0.0.0.0/0' }))], EMPTY_TEMPLATES, any(4));
+    assert.deepStrictEqual([res.verdict, res.exceptFor], ['deny', undefined]);
+    const v6 = evaluateSecurityGroups([g('sg-a', rule(0, 'ACCEPT', 'TCP', '22', { Ipv6CidrBlock: '2001:db8::/32' }))], EMPTY_TEMPLATES, any(6));
+    assert.deepStrictEqual([v6.verdict, v6.exceptFor], ['deny', ['2001:db8::/32']]);
+  });
+
+  it('an IPv6 caller against an IPv4 address is set aside: evaluated for any IPv4 source', () => {
+    const groups = [g('sg-a', rule(0, 'ACCEPT', 'TCP', '22', { CidrBlock: '0.0.0.0/0' }))];
+    const res = evaluateSecurityGroups(groups, EMPTY_TEMPLATES, { protocol: 'TCP', port: 22, callerIp: '2001:db8::5', family: 4 });
+    assert.deepStrictEqual([res.verdict, res.evaluatedFor, res.decidingRule?.policyIndex], ['allow', 'any source', 0]);
+    assert.match(res.notes.join('\n'), /2001:db8::5 is IPv6 but the probed address is IPv4/);
+    // Without the probed family, the caller's own family is used (as before).
+    assert.strictEqual(evaluateSecurityGroups(groups, EMPTY_TEMPLATES, ssh('2001:db8::5')).verdict, 'deny');
+  });
+
+  it('Tencent reads 0.0.0.0/n as 0.0.0.0/0', () => {
+    for (const cidr of ['0.0.0.0/8', '0.0.0.0/24', '0.0.0.0/32']) {
+      const known = evaluateSecurityGroups([g('sg-a', rule(0, 'ACCEPT', 'TCP', '22', { CidrBlock: cidr }))], EMPTY_TEMPLATES, ssh('203.0.113.5'));
+      assert.strictEqual(known.verdict, 'allow', cidr);
+      const unknown = evaluateSecurityGroups([g('sg-a', rule(0, 'DROP', 'TCP', '22', { CidrBlock: cidr }), rule(1, 'ACCEPT', 'TCP', '22', { CidrBlock: '198.51.100.0/24' }))], EMPTY_TEMPLATES, any(4));
+      assert.deepStrictEqual([unknown.verdict, unknown.decidingRule?.policyIndex, unknown.exceptFor], ['deny', 0, undefined], cidr);
+    }
+  });
+
+  it('the API\'s empty template shape is not a template: the rule reads "TCP:22 from 0.0.0.0/0"', () => {
+    const apiShape: SgPolicy = {
+      PolicyIndex: 0, Protocol: 'TCP', Port: '22', CidrBlock: '0.0.0.0/0', Ipv6CidrBlock: '', SecurityGroupId: '',
+      ServiceTemplate: { ServiceId: '', ServiceGroupId: '' }, AddressTemplate: { AddressId: '', AddressGroupId: '' }, Action: 'DROP', PolicyDescription: '',
+    };
+    const res = evaluateSecurityGroups([g('sg-a', apiShape)], EMPTY_TEMPLATES, ssh('203.0.113.5'));
+    assert.deepStrictEqual(res.decidingRule, { securityGroupId: 'sg-a', policyIndex: 0, action: 'DROP', protocol: 'TCP', port: '22', source: '0.0.0.0/0' });
+    const tpl = evaluateSecurityGroups([g('sg-a', { ...apiShape, Protocol: '', Port: '', ServiceTemplate: { ServiceId: 'ppm-ssh', ServiceGroupId: '' } })], templates, ssh('203.0.113.5'));
+    assert.deepStrictEqual([tpl.decidingRule?.protocol, tpl.decidingRule?.port], ['template', 'ppm-ssh']);
+  });
+});

@@ -54,6 +54,19 @@ const TABLE: Array<[string, ClassifyInput, VerdictCode]> = [
   ['cloud: agent offline gives no guest verdict', healthy({ ...refused, cloud: cloud({ guest: { agentOnline: false, serviceActive: false } }) }), 'PORT_CLOSED'],
   ['cloud: stopped, yet SSH answers on the address (another machine)', healthy({ cloud: cloud({}, { state: 'STOPPED', publicIps: ['198.51.100.99'] }) }), 'OK'],
   ['cloud: group denies but the port answers', healthy({ cloud: cloud({ securityGroups: { verdict: 'deny', evaluatedFor: 'x' } }) }), 'OK'],
+  // Issue 7 item 9: SSH answering on another port is seen and works now; a group deny for 22 does not outrank it.
+  ['cloud: group denies 22, SSH answers on 2222', healthy({ ...silent, altPorts: [alt(2222, 'connected', 'ssh')], cloud: cloud({ securityGroups: { verdict: 'deny', evaluatedFor: '198.51.100.7' } }) }), 'SERVICE_ON_OTHER_PORT'],
+  ['cloud: ACL denies 22, SSH answers on 2222', healthy({ ...silent, altPorts: [alt(2222, 'connected', 'ssh')], cloud: cloud({ securityGroups: { verdict: 'allow', evaluatedFor: 'x' }, networkAcl: { verdict: 'deny', aclId: 'acl-1' } }) }), 'SERVICE_ON_OTHER_PORT'],
+  // Groups and ACLs drop silently: they do not explain an ICMP error or another failure.
+  ['cloud: group denies, but the port got ICMP prohibited', healthy({ ...unreachable, altPorts: [alt(2222, 'refused')], cloud: cloud({ securityGroups: { verdict: 'deny', evaluatedFor: '198.51.100.7' } }) }), 'PORT_REJECTED'],
+  ['cloud: group denies, port and ping unreachable', healthy({ icmp: ping('unreachable'), ...unreachable, altPorts: [alt(2222, 'unreachable')], cloud: cloud({ securityGroups: { verdict: 'deny', evaluatedFor: '198.51.100.7' } }) }), 'HOST_UNREACHABLE'],
+  ['cloud: ACL denies, but the port got ICMP prohibited', healthy({ ...unreachable, altPorts: [alt(2222, 'refused')], cloud: cloud({ securityGroups: { verdict: 'allow', evaluatedFor: 'x' }, networkAcl: { verdict: 'deny', aclId: 'acl-1' } }) }), 'PORT_REJECTED'],
+  // Issue 7 item 8: with the caller unknown, "denied unless your address is in …" is a finding.
+  ['cloud: caller unknown, group accepts an office /24 only', healthy({ ...silent, altPorts: [alt(2222, 'timeout')], cloud: cloud({ securityGroups: { verdict: 'deny', evaluatedFor: 'any source', exceptFor: ['198.51.100.0/24'] } }) }), 'PORT_FILTERED'],
+  ['cloud: caller unknown, no group rule accepts anyone', healthy({ ...silent, altPorts: [alt(2222, 'timeout')], cloud: cloud({ securityGroups: { verdict: 'deny', evaluatedFor: 'any source' } }) }), 'SECURITY_GROUP_BLOCKS'],
+  ['cloud: caller unknown, ACL accepts an office /24 only', healthy({ ...silent, altPorts: [alt(2222, 'timeout')], cloud: cloud({ securityGroups: { verdict: 'allow', evaluatedFor: 'any source' }, networkAcl: { verdict: 'deny', aclId: 'acl-1', exceptFor: ['198.51.100.0/24'] } }) }), 'PORT_FILTERED'],
+  // Issue 7 item 6: a reject rule with sshd running reads as a closed port from outside.
+  ['guest reject rule, no cloud view', healthy({ ...refused, altPorts: [alt(2222, 'refused')] }), 'PORT_CLOSED'],
 ];
 
 describe('(unit) classify', () => {
@@ -113,6 +126,35 @@ describe('(unit) classify', () => {
       const e = healthy({ cloud: cloud({}, { publicIps: ['198.51.100.99'], privateIps: [] }) });
       assert.ok(codes(e).includes('ADDRESS_NOT_INSTANCE'));
       assert.ok(!codes(healthy({ cloud: cloud() })).includes('ADDRESS_NOT_INSTANCE'));
+    });
+    it('the instance\'s IPv6 addresses are its own, in any spelling', () => {
+      const v6 = (address: string, ipv6Ips?: string[]) => codes(healthy({ tcp: { ...tcp('connected'), address }, cloud: cloud({}, { ipv6Ips }) }));
+      assert.ok(!v6('2001:db8::10', ['2001:DB8:0:0::10']).includes('ADDRESS_NOT_INSTANCE'));
+      assert.ok(v6('2001:db8::11', ['2001:db8::10']).includes('ADDRESS_NOT_INSTANCE'));
+      assert.ok(v6('2001:db8::10').includes('ADDRESS_NOT_INSTANCE'));
+    });
+    it('RDP_NLA_REQUIRED only when the server refuses without CredSSP, not when it selects it', () => {
+      const rdp = (r: NonNullable<ClassifyInput['rdp']>) => codes({ target: target({ protocol: 'rdp', port: 3389 }), tcp: tcp('connected'), rdp: r });
+      assert.ok(rdp({ outcome: 'rdp', failure: 'HYBRID_REQUIRED_BY_SERVER', durationMs: 3 }).includes('RDP_NLA_REQUIRED'));
+      for (const p of ['hybrid', 'hybrid-ex', 'tls'] as const) assert.ok(!rdp({ outcome: 'rdp', selectedProtocol: p, durationMs: 3 }).includes('RDP_NLA_REQUIRED'), p);
+      assert.ok(!rdp({ outcome: 'rdp', failure: 'SSL_NOT_ALLOWED_BY_SERVER', durationMs: 3 }).includes('RDP_NLA_REQUIRED'));
+    });
+    it('caller unknown: "the groups drop TCP 22 unless your address is in …" as a finding, only when the port failed', () => {
+      const sg = { verdict: 'deny' as const, evaluatedFor: 'any source', exceptFor: ['198.51.100.0/24', '203.0.113.7'] };
+      const e = healthy({ ...silent, altPorts: [alt(2222, 'timeout')], cloud: cloud({ securityGroups: sg }) });
+      const f = findings(e, classifyCode(e), 'en').find((x) => x.code === 'SECURITY_GROUP_MAY_BLOCK');
+      assert.strictEqual(f?.message, 'Your address is unknown: the security groups drop TCP 22 unless your address is in 198.51.100.0/24, 203.0.113.7.');
+      assert.match(findings(e, classifyCode(e), 'ko').find((x) => x.code === 'SECURITY_GROUP_MAY_BLOCK')!.message, /198\.51\.100\.0\/24, 203\.0\.113\.7 에 속하지 않으면 TCP 22/);
+      assert.ok(!codes(healthy({ cloud: cloud({ securityGroups: sg }) })).includes('SECURITY_GROUP_MAY_BLOCK'), 'the port answered: the caller got through');
+      const allowSome = healthy({ ...silent, altPorts: [alt(2222, 'timeout')], cloud: cloud({ securityGroups: { verdict: 'allow', evaluatedFor: 'any source', exceptFor: ['203.0.113.7'] } }) });
+      assert.match(findings(allowSome, classifyCode(allowSome), 'en').find((x) => x.code === 'SECURITY_GROUP_MAY_BLOCK')!.message, /accept TCP 22, except from 203\.0\.113\.7/);
+      const acl = healthy({ ...silent, altPorts: [alt(2222, 'timeout')], cloud: cloud({ networkAcl: { verdict: 'deny', aclId: 'acl-1', exceptFor: ['198.51.100.0/24'] } }) });
+      assert.ok(codes(acl).includes('NETWORK_ACL_MAY_BLOCK'));
+    });
+    it('a caller address of the other family is named, not used', () => {
+      const e = healthy({ ...silent, altPorts: [alt(2222, 'timeout')], cloud: cloud({ callerIpOtherFamily: '2001:db8::5', securityGroups: { verdict: 'deny', evaluatedFor: 'any source' } }) });
+      const f = findings(e, classifyCode(e), 'en').find((x) => x.code === 'CALLER_IP_UNKNOWN');
+      assert.match(f?.message ?? '', /2001:db8::5 is not of the family the probe used \(IPv4 to 203\.0\.113\.10\)/);
     });
     it('several addresses are mentioned', () => {
       const e = healthy({ dns: { ok: true, literal: false, addresses: [{ address: '203.0.113.10', family: 4 }, { address: '2001:db8::1', family: 6 }], durationMs: 1 } });

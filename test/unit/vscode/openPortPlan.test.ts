@@ -5,7 +5,7 @@ import * as assert from 'assert';
 import { createTencentInspector, describeOpenPortFix, openPortForCaller, undoOpenPort, type TencentConfig } from '../../../src/cloud';
 import { cloudChecks } from '../../../src/core/checks';
 import { SCHEMA_VERSION, type CloudEvidence, type Report, type Target, type VerdictCode } from '../../../src/core/model';
-import { describeUndo, openPortCandidate, openPortRequest, parseCallerIpInput, sanitizeUndos } from '../../../src/vscode/cloud/openPortPlan';
+import { alreadyAccepted, describeUndo, openPortCandidate, openPortRequest, parseCallerIpInput, sanitizeUndos } from '../../../src/vscode/cloud/openPortPlan';
 import { REGION, type TencentEndpoint, startTencentEndpoint } from '../../support/tencentEndpoint';
 
 const target = (instanceId: string): Target => ({
@@ -35,13 +35,13 @@ describe('(unit) open port for my IP: plan', () => {
   it('a DROP decides: the fix goes first into that group, for the evaluated caller address', async () => {
     const c = openPortCandidate(report(await inspect('ins-sgdeny'), 'SECURITY_GROUP_BLOCKS'));
     assert.deepStrictEqual(c && { ...c, decidingRule: c.decidingRule?.action }, {
-      instanceId: 'ins-sgdeny', region: REGION, securityGroupId: 'sg-web', port: 22, callerIp: '203.0.113.5', decidingRule: 'DROP',
+      instanceId: 'ins-sgdeny', region: REGION, securityGroupId: 'sg-web', port: 22, family: 4, callerIp: '203.0.113.5', decidingRule: 'DROP',
     });
   });
 
   it('implicit deny: the instance\'s first group; unknown caller: no address (the user is asked)', async () => {
     const c = openPortCandidate(report(await inspect('ins-sgnone', { callerIp: undefined }), 'SECURITY_GROUP_BLOCKS'));
-    assert.deepStrictEqual(c, { instanceId: 'ins-sgnone', region: REGION, securityGroupId: 'sg-webonly', port: 22 });
+    assert.deepStrictEqual(c, { instanceId: 'ins-sgnone', region: REGION, securityGroupId: 'sg-webonly', port: 22, family: 4 });
   });
 
   it('no fix when the groups allow, the verdict is not a blocked port, or there is no cloud instance', async () => {
@@ -86,6 +86,31 @@ describe('(unit) open port for my IP: plan', () => {
     assert.deepStrictEqual(await undoOpenPort(cfg, stored[0].undo), { removed: true });
     assert.strictEqual(JSON.stringify(ep.state.securityGroups['sg-web'].ingress), before);
     assert.strictEqual((await inspect('ins-sgdeny')).securityGroups?.verdict, 'deny');
+  });
+
+  it('SSH answering on another port: the verdict is SERVICE_ON_OTHER_PORT and no fix is offered', async () => {
+    assert.strictEqual(openPortCandidate(report(await inspect('ins-sgdeny'), 'SERVICE_ON_OTHER_PORT')), undefined);
+  });
+
+  it('an IPv4 address probed: an IPv6 caller is not used for the rule, and typing one is refused', async () => {
+    const ev = await inspect('ins-sgdeny', { callerIp: '2001:db8::5' });
+    assert.strictEqual(ev.callerIpOtherFamily, '2001:db8::5');
+    const c = openPortCandidate(report(ev, 'SECURITY_GROUP_BLOCKS'))!;
+    assert.deepStrictEqual([c.family, c.callerIp], [4, undefined]);
+    assert.deepStrictEqual(parseCallerIpInput('2001:db8::5', 4), { ok: false, reason: 'family' });
+    assert.deepStrictEqual(parseCallerIpInput('::/0', 4), { ok: false, reason: 'family' });
+    assert.deepStrictEqual(parseCallerIpInput('203.0.113.5', 4), { ok: true, ip: '203.0.113.5', anySource: false });
+    assert.throws(() => describeOpenPortFix(openPortRequest(c, '2001:db8::5')), /reached over IPv4/);
+  });
+
+  it('caller unknown, the groups accept an office range: no rule is added for an address inside it', async () => {
+    ep.state.securityGroups['sg-webonly'].ingress.push({ Protocol: 'TCP', Port: '22', CidrBlock: '198.51.100.0/24', Action: 'ACCEPT' });
+    const ev = await inspect('ins-sgnone', { callerIp: undefined });
+    assert.deepStrictEqual(ev.securityGroups?.exceptFor, ['198.51.100.0/24']);
+    const c = openPortCandidate(report(ev, 'PORT_FILTERED'))!;
+    assert.deepStrictEqual(c.acceptedSources, ['198.51.100.0/24']);
+    assert.strictEqual(alreadyAccepted(c, '198.51.100.7'), true);
+    assert.strictEqual(alreadyAccepted(c, '203.0.113.5'), false);
   });
 
   it('undo records from storage are validated: only CVM Doctor ACCEPT rules in sg-… groups', () => {
