@@ -93,6 +93,17 @@ describe('(unit) renderers', () => {
     assert.strictEqual(j.checks[0].evidence.line, HOSTILE, 'evidence is kept verbatim in JSON');
   });
 
+  it('JSON carries no raw DEL or C1 control character (U+009B is a one-character CSI), yet parses back to the same strings', () => {
+    const c1 = 'SSH-2.0-x\u009b2J\u009d0;pwned\u0007\u007f\u0085end';
+    const r = report();
+    r.checks = [bannerCheck({ outcome: 'other', line: c1, durationMs: 3 }, 2000, 'en')];
+    const out = renderJson(r);
+    assert.doesNotMatch(out, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/, 'a raw control character in the JSON text');
+    assert.ok(out.includes('\\u009b2J'), 'CSI written as an escape');
+    assert.strictEqual(JSON.parse(out).checks[0].evidence.line, c1);
+    assert.ok(!renderText(r, { color: false }).includes('\u009b'), 'the text renderer shows it visibly too');
+  });
+
   it('Korean report is Korean', () => {
     const out = renderText(report('ko'), { color: false });
     assert.match(out, /검사 항목/);
