@@ -1,6 +1,8 @@
 /**
  * `cvm-doctor`: the engine in a terminal. Exit 0 when the verdict is OK, 1 when a problem was
- * diagnosed, 2 for bad input (one line on stderr naming the field; never a stack trace).
+ * diagnosed, 2 when there is no verdict: bad input (one line on stderr naming the field), a
+ * cancel (Ctrl-C, SIGTERM, SIGHUP) or an internal error (one line; the stack only with
+ * CVM_DOCTOR_TRACE). No other exit code, and never a stack trace by default.
  */
 import { diagnose } from '../core/diagnose';
 import type { Lang, Report } from '../core/model';
@@ -56,10 +58,26 @@ async function runDemo(lang: Lang, signal: AbortSignal): Promise<number> {
   }
 }
 
+/** Exit codes: the only three (DESIGN.md "CLI contract"). */
+export const EXIT = { ok: 0, problem: 1, noVerdict: 2 } as const;
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+function internalError(e: unknown): void {
+  // An unexpected failure is our bug: say so in one line; the stack only on request.
+  process.stderr.write(`cvm-doctor: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+  if (process.env.CVM_DOCTOR_TRACE && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+}
+
 export async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
+  // The first signal cancels the run (its probes end, the report is not printed); a second
+  // one while it winds down ends the process at once.
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(EXIT.noVerdict);
+    controller.abort();
+  };
+  for (const sig of SIGNALS) process.on(sig, onSignal);
   try {
     const cmd = parseCommand(argv);
     switch (cmd.kind) {
@@ -71,21 +89,25 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (isInputError(e)) {
       process.stderr.write(`cvm-doctor: ${e.message}\n`);
-      return 2;
+      return EXIT.noVerdict;
     }
     if (e instanceof Error && e.name === 'CancelledError') {
-      process.stderr.write('cvm-doctor: cancelled\n');
-      return 130;
+      process.stderr.write('cvm-doctor: cancelled (no verdict)\n');
+      return EXIT.noVerdict;
     }
-    // An unexpected failure is our bug: say so in one line; the stack only on request.
-    process.stderr.write(`cvm-doctor: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-    if (process.env.CVM_DOCTOR_TRACE && e instanceof Error) process.stderr.write(`${e.stack}\n`);
-    return 3;
+    internalError(e);
+    return EXIT.noVerdict;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    for (const sig of SIGNALS) process.removeListener(sig, onSignal);
   }
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+  // Whatever escapes (an error thrown in a socket callback) is still one line and exit 2.
+  const fatal = (e: unknown) => { internalError(e); process.exit(EXIT.noVerdict); };
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
+  // Output piped into a reader that closed early (`| head`): stop writing, keep the exit code.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code !== 'EPIPE') fatal(e); });
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, fatal);
 }

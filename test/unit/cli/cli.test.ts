@@ -65,6 +65,46 @@ describe('(unit) cvm-doctor CLI', () => {
     assert.strictEqual(j.verdict.code, 'PORT_CLOSED');
   });
 
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    it(`${sig} during a diagnosis: exit 2 (no verdict), one line, no stack trace`, async function () {
+      this.timeout(20000);
+      const net = await import('net');
+      // Accepts and never speaks: the banner wait runs until the signal comes.
+      const held: import('net').Socket[] = [];
+      const s = net.createServer((c) => { held.push(c); c.on('error', () => undefined); });
+      await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+      const port = (s.address() as import('net').AddressInfo).port;
+      try {
+        const { spawn } = await import('child_process');
+        const child = spawn(process.execPath, [CLI, 'diagnose', '127.0.0.1', '--port', String(port), '--alt-ports', 'none', '--timeout', '8000', '--no-icmp', '--json'],
+          { env: { PATH: process.env.PATH ?? '', LANG: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d: Buffer) => { stdout += d; });
+        child.stderr.on('data', (d: Buffer) => { stderr += d; });
+        // Signal once the connection is held (the CLI is inside the diagnosis), bounded.
+        for (let i = 0; i < 100 && !held.length; i++) await new Promise((r) => setTimeout(r, 50));
+        assert.ok(held.length, 'the CLI never connected');
+        child.kill(sig);
+        const [code, signal] = await new Promise<[number | null, string | null]>((r) => child.on('exit', (c, g) => r([c, g])));
+        assert.deepStrictEqual([code, signal], [2, null], stderr);
+        assert.deepStrictEqual(stderr.trim().split('\n'), ['cvm-doctor: cancelled (no verdict)']);
+        assert.strictEqual(stdout, '');
+      } finally {
+        for (const c of held) c.destroy();
+        s.close();
+      }
+    });
+  }
+
+  it('the CLI source returns no exit code but 0, 1 and 2', async () => {
+    const fs = await import('fs');
+    const src = fs.readFileSync(path.resolve(__dirname, '../../../../src/cli/main.ts'), 'utf8');
+    const codes = [...src.matchAll(/\b(?:return|process\.exit\(|exitCode = )\s*(\d+)/g)].map((m) => Number(m[1]));
+    assert.deepStrictEqual(codes.filter((c) => c > 2), []);
+    assert.match(src, /noVerdict: 2/);
+  });
+
   it('--help exits 0 with the usage', async () => {
     const r = await run(['--help']);
     assert.strictEqual(r.code, 0);
