@@ -239,7 +239,9 @@ function ssh2Phase(conn: TcpConnection, ctx: SshContext, o: ProbeOptions, p: Pre
   if (agentKeys && agentKeys.keys.length > 0) plan.push('agent');
   if (creds?.password !== undefined) plan.push('password');
   // An empty agent is no credential (the extension passes SSH_AUTH_SOCK whenever it is set).
-  const wanted = plan.length > 0 || keyMat?.error !== undefined || agentKeys?.error !== undefined;
+  // An agent that cannot be reached is reported as not tested (the extension passes
+  // SSH_AUTH_SOCK whenever it is set, and a stale one is common): never as rejected.
+  const wanted = plan.length > 0 || keyMat?.error !== undefined;
   const planned = [...plan];
 
   const result = (handshake: HandshakeOutcome, login: SshResult['login'], extra: Partial<SshResult> = {}): { result: SshResult; kexinit?: ServerKexinit } => ({
@@ -263,6 +265,7 @@ function ssh2Phase(conn: TcpConnection, ctx: SshContext, o: ProbeOptions, p: Pre
     ...(keyMat?.error ? { keyError: keyMat.error, ...(keyMat.kind ? { keyErrorKind: keyMat.kind } : {}) } : {}),
     ...(agentKeys ? { agentKeys: { offered: agentKeys.keys.length, available: agentKeys.available } } : {}),
     ...(prompts.length ? { prompts: [...prompts] } : {}),
+    ...(agentKeys?.error ? { notTested: `the ssh-agent keys (${agentKeys.error})` } : {}),
   });
 
   /** The login verdict once nothing more will be tried. */
@@ -270,14 +273,13 @@ function ssh2Phase(conn: TcpConnection, ctx: SshContext, o: ProbeOptions, p: Pre
     const offered = authMethods ?? [];
     const withheld = passwordWithheld ? 'password not sent: the host key is not confirmed by known_hosts' : undefined;
     const facts = loginFacts();
-    if (!wanted) return { outcome: 'not-attempted', tried: [], reason: 'no credentials given' };
+    if (!wanted) return { outcome: 'not-attempted', tried: [], reason: 'no credentials given', ...(agentKeys?.error ? { notTested: `the ssh-agent keys (${agentKeys.error})` } : {}) };
     if (tried.length > 0) {
       const why = [keyMat?.error, agentKeys?.error, withheld].filter(Boolean).join('; ');
       return { outcome: 'rejected', tried: [...tried], ...(why ? { reason: why } : {}), ...facts };
     }
     if (withheld) return { outcome: 'not-attempted', tried: [], reason: withheld, ...facts };
     if (keyMat?.error) return { outcome: 'key-unusable', tried: [], reason: keyMat.error, ...facts };
-    if (planned.length === 0 && agentKeys?.error) return { outcome: 'error', tried: [], reason: agentKeys.error, ...facts };
     return {
       outcome: 'method-unavailable', tried: [], ...facts,
       reason: `server offers ${offered.length ? offered.join(', ') : 'no methods'}; credentials given: ${planned.join(', ') || 'an empty ssh-agent'}`,
@@ -494,6 +496,7 @@ async function finishWithOpenSsh(
   // A key OpenSSH can use unattended: an unencrypted identity file, or agent keys.
   const identityFiles = keyMat?.key && creds?.identityFile && !keyMat.encrypted ? [creds.identityFile] : [];
   if (keyMat?.key && keyMat.encrypted) untestable.push(`the key ${creds?.identityFile ?? ''}, because it is encrypted and OpenSSH takes no passphrase unattended`);
+  if (agentKeys?.error) untestable.push(`the ssh-agent keys (${agentKeys.error})`);
   if (untestable.length) facts.notTested = untestable.join('; ');
   const agentPub = agentKeys?.keys.map((k) => `${k.type} ${k.getPublicSSH().toString('base64')}`) ?? [];
   const tried: LoginMethod[] = [];
@@ -511,11 +514,11 @@ async function finishWithOpenSsh(
     if (login.timedOut) return done({ ...common, stall: 'auth', login: { outcome: 'timeout', tried, reason: 'the server stopped answering during authentication', ...facts } });
     if (!login.denied) return done({ ...common, login: { outcome: 'error', tried, reason: `OpenSSH: ${login.lastError ?? login.outcome}`, ...facts } });
   }
-  const reason = [keyMat?.error, agentKeys?.error, untestable.length ? `not tested: ${untestable.join('; ')}` : undefined,
+  const reason = [keyMat?.error, untestable.length ? `not tested: ${untestable.join('; ')}` : undefined,
     passwordWithheld ? 'password not sent: the host key is not confirmed by known_hosts' : undefined].filter(Boolean).join('; ');
   if (tried.length > 0) return done({ ...common, login: { outcome: 'rejected', tried, ...(reason ? { reason } : {}), ...facts } });
-  const wanted = wantsPassword || !!keyMat || agentPub.length > 0 || !!agentKeys?.error;
-  if (!wanted) return done({ ...common, login: noLogin('no credentials given') });
+  const wanted = wantsPassword || !!keyMat || agentPub.length > 0;
+  if (!wanted) return done({ ...common, login: { ...noLogin('no credentials given'), ...(facts.notTested ? { notTested: facts.notTested } : {}) } });
   if (passwordWithheld || untestable.length) return done({ ...common, login: { outcome: 'not-attempted', tried: [], reason, ...facts } });
   if (keyMat?.error) return done({ ...common, login: { outcome: 'key-unusable', tried: [], reason: keyMat.error, ...facts } });
   return done({

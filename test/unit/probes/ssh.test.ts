@@ -414,6 +414,13 @@ describe('probes/ssh (unit)', () => {
       }
     });
 
+    it('an ssh-agent that cannot be reached is "not tested", never "rejected"', async () => {
+      const r = await runSsh(srv, { credentials: { agent: path.join(dir, 'no-agent.sock') } });
+      assert.equal(r.login.outcome, 'not-attempted');
+      assert.match(r.login.notTested ?? '', /ssh-agent/);
+      assert.deepEqual(srv.attempts.map((a) => a.method), ['none']);
+    });
+
     it(`offers the identity first and at most ${MAX_AGENT_KEYS} other agent keys (MaxAuthTries, fail2ban)`, async function () {
       const sock = path.join(dir, 'agent.sock');
       let agent;
