@@ -193,6 +193,7 @@ Options:
       --tencent-profile FILE read the Tencent Cloud credentials from FILE instead
       --guest-checks         allow read-only checks inside the instance (Tencent Automation Tools)
 
-Environment: TENCENTCLOUD_ENDPOINT (API domain or URL), CVM_DOCTOR_CALLER_IP, CVM_DOCTOR_CALLER_IP_URL.
+Environment: TENCENTCLOUD_ENDPOINT (API domain or URL), CVM_DOCTOR_CALLER_IP, CVM_DOCTOR_CALLER_IP_URL,
+CVM_DOCTOR_OPENSSH (off, or the ssh to ask when CVM Doctor's own SSH library cannot negotiate).
 Exit status: 0 the verdict is OK, 1 a problem was diagnosed, 2 bad input or usage.
 `;
