@@ -135,7 +135,7 @@ const M = {
   'word.stall.banner': { en: 'no {proto} answer arrived', ko: '{proto} 응답이 오지 않았습니다' },
   'word.stall.kexinit': { en: 'after identifying itself ({software}) the server sent no key-exchange offer (KEXINIT)', ko: '서버가 식별 문자열({software})을 보낸 뒤 키 교환 제안(KEXINIT)을 보내지 않았습니다' },
   'word.stall.kex': { en: 'the server ({software}) did not answer the key exchange (a path that drops large packets — an MTU black hole — or a tarpit looks like this)', ko: '서버({software})가 키 교환에 응답하지 않았습니다(큰 패킷을 버리는 경로, 즉 MTU 블랙홀이나 tarpit이 이렇게 보입니다)' },
-  'word.stall.auth': { en: 'the server stopped answering during authentication{passwordNote}', ko: '인증 중에 서버가 응답을 멈췄습니다{passwordNote}' },
+  'word.stall.auth': { en: 'the server did not answer during authentication{passwordNote}', ko: '인증 중에 서버가 응답하지 않았습니다{passwordNote}' },
   'word.stall.passwordSent': { en: ' (the password was sent: whether it is right is unknown)', ko: '(비밀번호는 보냈지만 맞는지는 알 수 없습니다)' },
   'word.category.kex': { en: 'key exchange', ko: '키 교환' },
   'word.category.serverHostKey': { en: 'host key algorithm', ko: '호스트 키 알고리즘' },

@@ -197,6 +197,15 @@ export async function probeSsh(conn: OpenConnection, ctx: SshContext, o: ProbeOp
       return { ...viaOpenSsh, serverAlgorithms: result.serverAlgorithms, negotiation: result.negotiation, durationMs: since(start) };
     }
   }
+  if (result.handshake === 'kex-failed' && !kexinit) {
+    // ssh2 disagreed but the server's offer could not be read here: let OpenSSH try rather
+    // than blame the server for what may be ssh2's gap.
+    const info = await opensshInfo();
+    if (info.ok) {
+      const viaOpenSsh = await finishWithOpenSsh(ctx, o, { lookup, keyMat, agentKeys, defaults: info.info.defaults.serverHostKey });
+      if (viaOpenSsh.handshake !== 'kex-failed') return { ...viaOpenSsh, durationMs: since(start) };
+    }
+  }
   return { ...result, durationMs: since(start) };
 }
 
