@@ -144,6 +144,7 @@ const M = {
   'word.kex.lists': { en: 'the server offers only {offers}, and neither CVM Doctor\'s SSH library nor {openssh} (default settings) accepts that', ko: '서버는 {offers} 만 제시하며, CVM Doctor의 SSH 라이브러리와 {openssh}(기본 설정) 모두 이를 받아들이지 않습니다' },
   'word.kex.noOpenssh': { en: 'the server offers only {offers}; CVM Doctor\'s SSH library does not accept that, and no OpenSSH client could be asked here ({reason})', ko: '서버는 {offers} 만 제시합니다. CVM Doctor의 SSH 라이브러리는 이를 받아들이지 않고, 이 컴퓨터에서는 OpenSSH 클라이언트를 확인할 수 없었습니다({reason})' },
   'word.hostKeyState.unknown': { en: 'is not in {path}', ko: '{path} 에 없습니다' },
+  'word.hostKeyState.addFailed': { en: 'is not in {path}, and accept-new could not write it there ({code})', ko: '{path} 에 없으며 accept-new 로도 기록하지 못했습니다({code})' },
   'word.hostKeyState.unreadable': { en: 'could not be checked because {path} could not be read ({code})', ko: '{path} 을(를) 읽을 수 없어({code}) 확인하지 못했습니다' },
   'word.hostKeyConfirmedFirst': { en: ' Checked inside the instance: this is its own key, so it is safe to accept.', ko: ' 인스턴스 내부에서 확인됨: 인스턴스 자신의 키이므로 수락해도 안전합니다.' },
   'word.keyProblem.unreadable': { en: 'the file cannot be read', ko: '파일을 읽을 수 없습니다' },

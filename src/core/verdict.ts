@@ -87,7 +87,9 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
     acceptCommand: acceptCommand(t, user),
     hostKeyState: ssh?.hostKey?.status === 'unreadable'
       ? msg(lang, 'word.hostKeyState.unreadable', { path: ssh.hostKey.knownHostsPath, code: ssh.hostKey.readError ?? '?' })
-      : msg(lang, 'word.hostKeyState.unknown', { path: ssh?.hostKey?.knownHostsPath ?? '~/.ssh/known_hosts' }),
+      : msg(lang, ssh?.hostKey?.addError ? 'word.hostKeyState.addFailed' : 'word.hostKeyState.unknown', {
+        path: ssh?.hostKey?.knownHostsPath ?? '~/.ssh/known_hosts', code: ssh?.hostKey?.addError,
+      }),
     instanceRef: t.cloud?.instanceId ?? cloud?.instanceId ?? '<instance-id>',
     regionRef: t.cloud?.region ?? cloud?.region ?? '<region>',
     identity: e.identityFile ? shellQuote(e.identityFile) : '<private-key-file>',

@@ -169,7 +169,7 @@ export async function probeSsh(conn: OpenConnection, ctx: SshContext, o: ProbeOp
       loadKnownHosts(ctx.knownHostsPath, ctx.host, ctx.address, ctx.port, fileBound),
       loadKey(creds, fileBound),
     ]);
-    if (creds?.agent) agentKeys = await loadAgentKeys(creds.agent, keyMat?.key, { timeoutMs: Math.max(1, o.timeoutMs - (now() - start)), signal: o.signal });
+    if (creds?.agent) agentKeys = await loadAgentKeys(creds.agent, keyMat?.key, fileBound);
   } catch (e) {
     conn.close();
     throw e;

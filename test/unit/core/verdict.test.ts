@@ -103,6 +103,11 @@ describe('(unit) verdict text and remediation', () => {
       });
     }
 
+    it('HOST_KEY_UNKNOWN when accept-new could not write the key says so', () => {
+      const e = healthy({ credentialsGiven: true, ssh: ssh({ hostKey: { ...unknownKey, addError: 'EACCES' }, login: { outcome: 'not-attempted', tried: [], passwordWithheld: true } }) });
+      assert.match(buildVerdict('HOST_KEY_UNKNOWN', e, 'en').summary, /accept-new could not write it there \(EACCES\)/);
+    });
+
     it('HOST_KEY_UNKNOWN for an unreadable known_hosts says it could not be read', () => {
       const e = healthy({ credentialsGiven: true, ssh: ssh({ hostKey: { ...unknownKey, status: 'unreadable', readError: 'ETIMEDOUT' }, login: { outcome: 'not-attempted', tried: [], passwordWithheld: true } }) });
       assert.match(buildVerdict('HOST_KEY_UNKNOWN', e, 'en').summary, /could not be read \(ETIMEDOUT\)/);
