@@ -32,6 +32,7 @@ const OPTIONS = {
   'password-env': { type: 'string' },
   agent: { type: 'boolean' },
   'known-hosts': { type: 'string' },
+  'accept-new': { type: 'boolean' },
   timeout: { type: 'string' },
   'alt-ports': { type: 'string' },
   'no-icmp': { type: 'boolean' },
@@ -46,8 +47,12 @@ const OPTIONS = {
   version: { type: 'boolean', short: 'V' },
 } as const;
 
+function resolvePath(file: string): string {
+  return path.resolve(file.startsWith('~/') ? path.join(os.homedir(), file.slice(2)) : file);
+}
+
 function readableFile(file: string, field: string): string {
-  const resolved = path.resolve(file.startsWith('~/') ? path.join(os.homedir(), file.slice(2)) : file);
+  const resolved = resolvePath(file);
   try {
     if (!fs.statSync(resolved).isFile()) throw new Error('not a file');
     fs.accessSync(resolved, fs.constants.R_OK);
@@ -104,14 +109,13 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = process.en
     timeoutMs: v.timeout === undefined ? DEFAULT_TIMEOUT_MS : parseTimeout(v.timeout, '--timeout'),
     icmp: !v['no-icmp'],
   };
-  if (v['known-hosts'] !== undefined) target.knownHostsPath = readableFile(v['known-hosts'], '--known-hosts');
+  // The user's own files are checked (and read) later with a time bound: a hung network
+  // home must not hang the run (main.ts checkInputFiles, probes/files.ts).
+  if (v['known-hosts'] !== undefined) target.knownHostsPath = resolvePath(v['known-hosts']);
+  if (v['accept-new']) target.acceptNewHostKey = true;
 
   const credentials: Credentials = {};
-  if (v.identity !== undefined) {
-    const file = readableFile(v.identity, '--identity');
-    credentials.identityFile = file;
-    credentials.privateKey = fs.readFileSync(file);
-  }
+  if (v.identity !== undefined) credentials.identityFile = resolvePath(v.identity);
   if (v['passphrase-env'] !== undefined) credentials.passphrase = envSecret(v['passphrase-env'], '--passphrase-env', env);
   if (v['password-env'] !== undefined) credentials.password = envSecret(v['password-env'], '--password-env', env);
   if (v.agent) {
@@ -177,6 +181,8 @@ Options:
       --password-env VAR     environment variable holding the password
       --agent                also try the keys in ssh-agent (SSH_AUTH_SOCK)
       --known-hosts FILE     known_hosts to check the host key against (default ~/.ssh/known_hosts)
+      --accept-new           record an unknown host key in known_hosts and test the login (OpenSSH's
+                             StrictHostKeyChecking=accept-new; a changed key is never accepted)
       --timeout MS           bound of each probe in milliseconds (default 5000)
       --alt-ports LIST       ports tried when the main port fails (default 2222,22222,10022,36000; "none")
       --no-icmp              do not send a ping
@@ -187,6 +193,7 @@ Options:
       --tencent-profile FILE read the Tencent Cloud credentials from FILE instead
       --guest-checks         allow read-only checks inside the instance (Tencent Automation Tools)
 
-Environment: TENCENTCLOUD_ENDPOINT (API domain or URL), CVM_DOCTOR_CALLER_IP, CVM_DOCTOR_CALLER_IP_URL.
+Environment: TENCENTCLOUD_ENDPOINT (API domain or URL), CVM_DOCTOR_CALLER_IP, CVM_DOCTOR_CALLER_IP_URL,
+CVM_DOCTOR_OPENSSH (off, or the ssh to ask when CVM Doctor's own SSH library cannot negotiate).
 Exit status: 0 the verdict is OK, 1 a problem was diagnosed, 2 bad input or usage.
 `;

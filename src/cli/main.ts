@@ -9,7 +9,9 @@ import type { Lang, Report } from '../core/model';
 import { renderHtml } from '../core/render/html';
 import { renderJson } from '../core/render/json';
 import { renderText } from '../core/render/text';
+import { InputError } from '../core/validate';
 import { createProbes } from '../probes';
+import { checkReadable } from '../probes/files';
 import { parseCommand, USAGE, type DiagnoseCommand } from './args';
 import { startDemoLab } from './demoTargets';
 // The manifest's version: esbuild inlines only this field into dist/cli.js.
@@ -19,7 +21,22 @@ function isInputError(e: unknown): e is Error & { field: string } {
   return e instanceof Error && e.name === 'InputError';
 }
 
+/** The files the user named must be readable, checked within the probe timeout. A missing
+ *  known_hosts is fine with --accept-new (it is created, as OpenSSH does). */
+async function checkInputFiles(cmd: DiagnoseCommand, signal: AbortSignal): Promise<void> {
+  const bound = { timeoutMs: cmd.target.timeoutMs, signal };
+  const check = async (file: string | undefined, field: string, missingOk: boolean) => {
+    if (file === undefined) return;
+    const r = await checkReadable(file, bound);
+    if (r.ok || (missingOk && r.code === 'ENOENT')) return;
+    throw new InputError(field, `cannot read file "${file}"${r.code === 'ETIMEDOUT' ? ` (no answer within ${cmd.target.timeoutMs} ms)` : ''}`);
+  };
+  await check(cmd.credentials?.identityFile, '--identity', false);
+  await check(cmd.target.knownHostsPath, '--known-hosts', !!cmd.target.acceptNewHostKey);
+}
+
 async function runDiagnose(cmd: DiagnoseCommand, signal: AbortSignal): Promise<number> {
+  await checkInputFiles(cmd, signal);
   const log = process.env.CVM_DOCTOR_TRACE ? (l: string) => process.stderr.write(`trace: ${l}\n`) : undefined;
   let cloud;
   if (cmd.target.cloud) {

@@ -8,6 +8,7 @@ import type {
 } from './model';
 import { msg } from './messages';
 import { formatMs, visible } from './text';
+import { kexDetail } from './verdict';
 
 function check(id: CheckId, status: CheckStatus, durationMs: number, summary: string, evidence: object): Check {
   return { id, status, durationMs: Math.round(durationMs * 10) / 10, summary, evidence: { ...evidence } };
@@ -68,7 +69,10 @@ export function sshChecks(r: SshResult, user: string, timeoutMs: number, credent
   switch (r.handshake) {
     case 'ok': {
       const a = r.algorithms;
-      out.push(check('kex', 'pass', d, msg(lang, 'kex.ok', { kex: a?.kex ?? '?', hostKeyAlg: a?.serverHostKey ?? '?', cipher: a?.cipher ?? '?' }), { algorithms: a }));
+      const args = { kex: a?.kex ?? '?', hostKeyAlg: a?.serverHostKey ?? '?', cipher: a?.cipher ?? '?', openssh: r.negotiation?.openssh?.version ?? 'OpenSSH' };
+      out.push(r.client === 'openssh'
+        ? check('kex', 'pass', d, msg(lang, 'kex.openssh', args), { client: r.client, algorithms: a, serverAlgorithms: r.serverAlgorithms, negotiation: r.negotiation })
+        : check('kex', 'pass', d, msg(lang, 'kex.ok', args), { algorithms: a, ...(r.negotiation ? { negotiation: r.negotiation } : {}) }));
       break;
     }
     case 'hostkey-mismatch':
@@ -76,20 +80,22 @@ export function sshChecks(r: SshResult, user: string, timeoutMs: number, credent
       break;
     case 'kex-failed':
     case 'error':
-      out.push(check('kex', 'fail', d, msg(lang, 'kex.failed', { detail }), { serverAlgorithms: r.serverAlgorithms, error: r.error }));
+      out.push(check('kex', 'fail', d, msg(lang, 'kex.failed', { detail: kexDetail(r, lang) ?? detail }), { serverAlgorithms: r.serverAlgorithms, negotiation: r.negotiation, error: r.error }));
       break;
     case 'closed':
       out.push(check('kex', 'fail', d, msg(lang, 'kex.closed'), { error: r.error }));
       break;
-    case 'timeout':
-      out.push(check('kex', 'fail', d, msg(lang, 'kex.timeout', { deadline: formatMs(timeoutMs) }), { error: r.error }));
+    case 'timeout': {
+      const key = r.stall === 'kexinit' ? 'kex.stalledKexinit' : r.stall === 'kex' ? 'kex.stalledReply' : 'kex.timeout';
+      out.push(check('kex', 'fail', d, msg(lang, key, { deadline: formatMs(timeoutMs) }), { stall: r.stall, serverAlgorithms: r.serverAlgorithms, error: r.error }));
       break;
+    }
   }
   if (r.hostKey) {
     const k = r.hostKey;
     const args = { type: k.type, fingerprint: k.fingerprint, path: k.knownHostsPath, known: k.knownEntries.map((e) => e.fingerprint).join(', ') };
     const status: CheckStatus = k.status === 'match' ? 'pass' : k.status === 'unknown' || k.status === 'unreadable' ? 'warn' : 'fail';
-    out.push(check('hostkey', status, 0, msg(lang, `hostkey.${k.status}`, args), k));
+    out.push(check('hostkey', status, 0, msg(lang, k.added ? 'hostkey.added' : `hostkey.${k.status}`, args), k));
   }
   if (r.handshake !== 'ok') return out;
   if (r.authMethods === undefined) out.push(check('auth', 'warn', 0, msg(lang, 'auth.unknown'), {}));
@@ -104,8 +110,12 @@ export function sshChecks(r: SshResult, user: string, timeoutMs: number, credent
     case 'rejected': out.push(check('login', 'fail', 0, msg(lang, 'login.rejected', { user, tried }), ev)); break;
     case 'method-unavailable': out.push(check('login', 'fail', 0, msg(lang, 'login.unavailable', { tried }), ev)); break;
     case 'error': out.push(check('login', 'fail', 0, msg(lang, 'login.error', { detail: login.reason ?? '' }), ev)); break;
+    case 'timeout': out.push(check('login', 'fail', 0, msg(lang, 'login.timeout', { tried }), ev)); break;
+    case 'key-unusable': out.push(check('login', 'fail', 0, msg(lang, 'login.keyUnusable', { detail: login.keyError ?? login.reason ?? '' }), ev)); break;
     default:
-      out.push(check('login', 'skip', 0, credentialsGiven ? msg(lang, 'login.unknownHost') : msg(lang, 'login.noCredentials'), ev));
+      if (login.passwordWithheld) out.push(check('login', 'skip', 0, msg(lang, 'login.unknownHost'), ev));
+      else if (login.notTested) out.push(check('login', 'warn', 0, msg(lang, 'login.untested', { detail: login.notTested }), ev));
+      else out.push(check('login', 'skip', 0, msg(lang, 'login.noCredentials'), ev));
   }
   return out;
 }

@@ -2,6 +2,7 @@
  * Evidence → exactly one verdict (the most upstream failing layer) plus findings.
  * The rules are an ordered table: the first rule whose predicate holds decides. Pure.
  */
+import { isLegacyAlgorithm, opensshEnableOptions } from './algorithms';
 import type { AltPortResult, Evidence, Finding, FindingCode, Lang, VerdictCode } from './model';
 import { sameIp } from './ip';
 import { msg, type MessageKey } from './messages';
@@ -10,6 +11,8 @@ import { formatMs, type TemplateArgs } from './text';
 export interface ClassifyInput extends Evidence {
   /** Whether the user gave credentials (a login was requested). */
   credentialsGiven?: boolean;
+  /** The identity file given, if any (a path, not a secret: remediation names it). */
+  identityFile?: string;
 }
 
 interface Rule {
@@ -91,7 +94,16 @@ export const RULES: readonly Rule[] = [
   // SSH session layers.
   { code: 'HOST_KEY_MISMATCH', when: (e) => e.ssh?.handshake === 'hostkey-mismatch' },
   { code: 'CONNECTION_CLOSED', when: (e) => e.ssh?.handshake === 'closed' },
-  { code: 'KEX_FAILED', when: (e) => e.ssh?.handshake === 'kex-failed' || e.ssh?.handshake === 'timeout' || e.ssh?.handshake === 'error' },
+  // A key exchange that never completes is a stall (a tarpit, a path that drops large
+  // packets), not a disagreement about algorithms.
+  { code: 'BANNER_TIMEOUT', when: (e) => e.ssh?.handshake === 'timeout' },
+  // The probe reports kex-failed only when no client on this machine can agree (ssh2 nor
+  // the system OpenSSH); otherwise OpenSSH finished the diagnosis and the handshake is ok.
+  { code: 'KEX_FAILED', when: (e) => e.ssh?.handshake === 'kex-failed' || e.ssh?.handshake === 'error' },
+  // The login asked for was not tested: the password was withheld from an unverified host.
+  { code: 'HOST_KEY_UNKNOWN', when: (e) => e.ssh?.handshake === 'ok' && !!e.ssh.login.passwordWithheld && e.ssh.login.outcome !== 'ok' },
+  { code: 'BANNER_TIMEOUT', when: (e) => e.ssh?.handshake === 'ok' && e.ssh.login.outcome === 'timeout' },
+  { code: 'KEY_FORMAT_UNSUPPORTED', when: (e) => !!e.ssh?.login.keyError && e.ssh.login.outcome !== 'ok' },
   { code: 'AUTH_METHOD_UNAVAILABLE', when: (e) => e.ssh?.login.outcome === 'method-unavailable' },
   { code: 'AUTH_FAILED', when: (e) => e.ssh?.login.outcome === 'rejected' || e.ssh?.login.outcome === 'error' },
 ];
@@ -100,8 +112,6 @@ export function classifyCode(e: ClassifyInput): VerdictCode {
   for (const rule of RULES) if (rule.when(e)) return rule.code;
   return 'OK';
 }
-
-const LEGACY = /(^|-)(sha1|group1|group14-sha1|dss)($|@|-)|^ssh-rsa$|cbc|arcfour|3des|hmac-md5/;
 
 export function findings(e: ClassifyInput, code: VerdictCode, lang: Lang): Finding[] {
   const out: Finding[] = [];
@@ -114,13 +124,24 @@ export function findings(e: ClassifyInput, code: VerdictCode, lang: Lang): Findi
   if (e.icmp?.outcome === 'unavailable') add('ICMP_UNAVAILABLE', { detail: e.icmp.detail ?? '' });
   if (e.banner?.outcome === 'ssh' && e.banner.durationMs > 1000) add('SLOW_BANNER', { time: formatMs(e.banner.durationMs) });
   const ssh = e.ssh;
-  if (ssh?.hostKey?.status === 'unknown' && code !== 'HOST_KEY_MISMATCH') add('HOST_KEY_UNKNOWN', { fingerprint: ssh.hostKey.fingerprint });
+  if (ssh?.client === 'openssh') add('DIAGNOSED_WITH_OPENSSH', { openssh: ssh.negotiation?.openssh?.version ?? 'OpenSSH' });
+  if (ssh?.hostKey?.added) add('HOST_KEY_ADDED', { fingerprint: ssh.hostKey.fingerprint, path: ssh.hostKey.knownHostsPath });
+  else if (ssh?.hostKey?.status === 'unknown' && code !== 'HOST_KEY_MISMATCH' && code !== 'HOST_KEY_UNKNOWN') add('HOST_KEY_UNKNOWN', { fingerprint: ssh.hostKey.fingerprint });
   if (ssh?.algorithms) {
-    const legacy = [ssh.algorithms.kex, ssh.algorithms.serverHostKey, ssh.algorithms.cipher, ssh.algorithms.mac].filter((a) => LEGACY.test(a));
-    if (legacy.length) add('LEGACY_ALGORITHMS', { algorithms: legacy.join(', ') });
+    const legacy = [ssh.algorithms.kex, ssh.algorithms.serverHostKey, ssh.algorithms.cipher, ssh.algorithms.mac].filter((a) => a && isLegacyAlgorithm(a));
+    const refuses = ssh.negotiation?.openssh;
+    const opensshNote = refuses && refuses.missing.length > 0
+      ? msg(lang, 'word.opensshRefuses', { openssh: refuses.version, options: opensshEnableOptions(refuses.enable) || '-o …' })
+      : '';
+    if (legacy.length) add('LEGACY_ALGORITHMS', { algorithms: legacy.join(', '), opensshNote });
   }
-  if (ssh?.handshake === 'ok' && ssh.login.outcome === 'not-attempted') {
-    add(e.credentialsGiven ? 'PASSWORD_NOT_SENT_UNKNOWN_HOST' : 'LOGIN_NOT_ATTEMPTED');
+  if (ssh?.handshake === 'ok') {
+    const login = ssh.login;
+    if (login.outcome === 'not-attempted' && !login.passwordWithheld && !login.notTested) add('LOGIN_NOT_ATTEMPTED');
+    if (login.passwordWithheld && code !== 'HOST_KEY_UNKNOWN') add('PASSWORD_NOT_SENT_UNKNOWN_HOST');
+    if (login.notTested) add('LOGIN_NOT_TESTED', { detail: login.notTested });
+    if (login.keyError && code !== 'KEY_FORMAT_UNSUPPORTED') add('KEY_NOT_USABLE', { detail: login.keyError });
+    if (login.agentKeys && login.agentKeys.available > login.agentKeys.offered) add('AGENT_KEYS_LIMITED', login.agentKeys);
   }
   // Selecting HYBRID is a preference; only this negotiation failure says NLA is required.
   if (e.rdp?.failure === 'HYBRID_REQUIRED_BY_SERVER') add('RDP_NLA_REQUIRED');
@@ -155,6 +176,10 @@ export function findings(e: ClassifyInput, code: VerdictCode, lang: Lang): Findi
     if (code === 'HOST_KEY_MISMATCH' && ssh?.hostKey && c.guest?.hostKeyFingerprints?.length) {
       const own = c.guest.hostKeyFingerprints.some((k) => k.fingerprint === ssh.hostKey!.fingerprint);
       add(own ? 'HOST_KEY_CONFIRMED_CHANGED' : 'HOST_KEY_NOT_INSTANCE', { fingerprint: ssh.hostKey.fingerprint });
+    } else if (ssh?.hostKey?.status === 'unknown' && c.guest?.hostKeyFingerprints?.length) {
+      // The out-of-band check for a first connection: is the key the instance's own?
+      const own = c.guest.hostKeyFingerprints.some((k) => k.fingerprint === ssh.hostKey!.fingerprint);
+      add(own ? 'HOST_KEY_CONFIRMED' : 'HOST_KEY_NOT_INSTANCE', { fingerprint: ssh.hostKey.fingerprint });
     }
   }
   return out;

@@ -74,7 +74,7 @@ export async function diagnose(target: Target, deps: DiagnoseDeps, signal: Abort
     deps.onCheck?.(c);
   };
   const opts = (s: AbortSignal = signal): ProbeOptions => ({ timeoutMs: target.timeoutMs, signal: s, log: deps.log });
-  const e: ClassifyInput = { target, credentialsGiven: hasCredentials(deps.credentials) };
+  const e: ClassifyInput = { target, credentialsGiven: hasCredentials(deps.credentials), identityFile: deps.credentials?.identityFile };
 
   throwIfCancelled(signal);
   e.dns = await probes.dns(target.host, opts());
@@ -175,7 +175,7 @@ async function probeNetwork(
             const user = target.user ?? 'root';
             e.ssh = await probes.ssh(conn, {
               host: target.host, address, port: target.port, user,
-              credentials: deps.credentials, knownHostsPath: target.knownHostsPath, banner: e.banner,
+              credentials: deps.credentials, knownHostsPath: target.knownHostsPath, acceptNew: target.acceptNewHostKey, banner: e.banner,
             }, opts());
             for (const c of sshChecks(e.ssh, user, target.timeoutMs, !!e.credentialsGiven, lang)) emit(c);
           }

@@ -30,6 +30,9 @@ export interface Target {
   user?: string;
   /** known_hosts file checked for the host key; undefined = ~/.ssh/known_hosts. */
   knownHostsPath?: string;
+  /** OpenSSH's StrictHostKeyChecking=accept-new: an unknown host key is written to the
+   *  known_hosts file and the login goes on; a changed or revoked key never is. */
+  acceptNewHostKey?: boolean;
   /** Ports tried when the main port fails, to find a server that moved. */
   altPorts: number[];
   /** Upper bound of each probe, in milliseconds. */
@@ -128,17 +131,61 @@ export interface HostKeyInfo {
   knownHostsPath: string;
   /** Fingerprints and line numbers of the known_hosts entries for this host (any type). */
   knownEntries: Array<{ line: number; type: string; fingerprint: string }>;
+  /** Why the file could not be read (status `unreadable`), e.g. EACCES, ETIMEDOUT. */
+  readError?: string;
+  /** The unknown key was written to `knownHostsPath` (accept-new); status stays `unknown`. */
+  added?: boolean;
+  /** Why accept-new could not write it. */
+  addError?: string;
+}
+
+/** The algorithm categories a key exchange must agree on (RFC 4253 §7.1). */
+export type AlgorithmCategory = 'kex' | 'serverHostKey' | 'cipher' | 'mac';
+
+/** What the server's KEXINIT offers (client-to-server lists; markers such as
+ *  `ext-info-s` and `kex-strict-s-v00@openssh.com` removed). Hostile input: escape to show. */
+export interface ServerAlgorithms { kex: string[]; serverHostKey: string[]; cipher: string[]; mac: string[] }
+
+/** Whether each client on this machine can agree with the server, as it is configured by default. */
+export interface NegotiationEvidence {
+  /** CVM Doctor's own SSH library: the categories with nothing in common (empty = it agrees). */
+  ssh2: { missing: AlgorithmCategory[] };
+  /** The system OpenSSH client with its default settings (`ssh -G`), when it is installed. */
+  openssh?: {
+    version: string;
+    missing: AlgorithmCategory[];
+    /** Per missing category, an algorithm the server offers that this OpenSSH supports
+     *  (`ssh -Q`) but does not enable by default: what `-o X=+alg` would add. */
+    enable: Partial<Record<AlgorithmCategory, string>>;
+    /** Enabling those makes OpenSSH agree on every category. */
+    enableSuffices: boolean;
+  };
+  /** Why OpenSSH could not be asked (not installed, timed out). */
+  opensshUnavailable?: string;
+  /** Every algorithm the server offers in the categories no client agrees on is legacy. */
+  legacyOnly: boolean;
 }
 
 export type HandshakeOutcome = 'ok' | 'kex-failed' | 'hostkey-mismatch' | 'closed' | 'timeout' | 'error';
-export type LoginMethod = 'publickey' | 'agent' | 'password' | 'none';
-export type LoginOutcome = 'ok' | 'rejected' | 'method-unavailable' | 'not-attempted' | 'error';
+export type LoginMethod = 'publickey' | 'agent' | 'password' | 'keyboard-interactive' | 'none';
+/** `timeout`: the server stopped answering during authentication. `key-unusable`: the
+ *  identity file is not a usable private key and nothing else was tried. */
+export type KeyErrorKind = 'unreadable' | 'not-a-key' | 'public-key' | 'encrypted' | 'bad-passphrase';
+export type LoginOutcome = 'ok' | 'rejected' | 'method-unavailable' | 'not-attempted' | 'timeout' | 'key-unusable' | 'error';
 
 export interface SshResult {
   handshake: HandshakeOutcome;
+  /** Which client completed the handshake: ssh2, or the system OpenSSH when ssh2 cannot
+   *  negotiate with this server but OpenSSH can. */
+  client?: 'ssh2' | 'openssh';
   algorithms?: NegotiatedAlgorithms;
-  /** What the server offered, when a kex failed (from its KEXINIT). */
-  serverAlgorithms?: { kex?: string[]; serverHostKey?: string[]; cipher?: string[]; mac?: string[] };
+  /** What the server offered in its KEXINIT, when it was read. */
+  serverAlgorithms?: ServerAlgorithms;
+  /** Which clients here can agree with the server; set when ssh2 could not. */
+  negotiation?: NegotiationEvidence;
+  /** Where a `timeout` happened: before the server's KEXINIT, during the key exchange after
+   *  it, or (handshake `ok`) during authentication. */
+  stall?: 'kexinit' | 'kex' | 'auth';
   hostKey?: HostKeyInfo;
   /** Methods the server offers after `none` (e.g. ["publickey","password"]). */
   authMethods?: string[];
@@ -146,10 +193,24 @@ export interface SshResult {
     outcome: LoginOutcome;
     /** Methods tried, in order. */
     tried: LoginMethod[];
+    /** Methods the credentials allowed, in the order they would be tried. */
+    planned?: LoginMethod[];
     /** The method that succeeded, if any. */
     method?: LoginMethod;
     /** Why no login was attempted (no credentials, unknown host key for a password…). */
     reason?: string;
+    /** A password was given but not sent: the host key is not confirmed by known_hosts. */
+    passwordWithheld?: boolean;
+    /** Why the identity file could not be used (not a key, encrypted, unreadable). */
+    keyError?: string;
+    keyErrorKind?: KeyErrorKind;
+    /** Credentials given that no client here could test (e.g. a password when only OpenSSH,
+     *  which takes none in batch mode, can negotiate with the server). */
+    notTested?: string;
+    /** ssh-agent keys offered out of those it holds (offers are bounded: MaxAuthTries). */
+    agentKeys?: { offered: number; available: number };
+    /** Keyboard-interactive prompts the server sent (hostile text). */
+    prompts?: string[];
   };
   /** ssh2 error level and message when something failed. */
   error?: { level?: string; code?: string; message: string };
@@ -287,6 +348,8 @@ export const VERDICT_CODES = [
   'HOST_KEY_MISMATCH',
   'AUTH_FAILED',
   'AUTH_METHOD_UNAVAILABLE',
+  'HOST_KEY_UNKNOWN',
+  'KEY_FORMAT_UNSUPPORTED',
   'INSTANCE_NOT_RUNNING',
   'INSTANCE_ISOLATED',
   'SECURITY_GROUP_BLOCKS',
@@ -300,10 +363,16 @@ export const FINDING_CODES = [
   'ICMP_BLOCKED',
   'ICMP_UNAVAILABLE',
   'HOST_KEY_UNKNOWN',
+  'HOST_KEY_ADDED',
+  'HOST_KEY_CONFIRMED',
   'HOST_KEY_CONFIRMED_CHANGED',
   'HOST_KEY_NOT_INSTANCE',
   'LOGIN_NOT_ATTEMPTED',
   'PASSWORD_NOT_SENT_UNKNOWN_HOST',
+  'LOGIN_NOT_TESTED',
+  'KEY_NOT_USABLE',
+  'AGENT_KEYS_LIMITED',
+  'DIAGNOSED_WITH_OPENSSH',
   'LEGACY_ALGORITHMS',
   'SLOW_BANNER',
   'MULTIPLE_ADDRESSES',

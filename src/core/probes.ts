@@ -39,6 +39,8 @@ export interface SshContext {
   credentials?: Credentials;
   /** undefined = ~/.ssh/known_hosts */
   knownHostsPath?: string;
+  /** accept-new: write an unknown host key to the known_hosts file, then go on as if known. */
+  acceptNew?: boolean;
   /** The banner already read from this connection (its bytes are still readable). */
   banner: BannerResult;
 }

@@ -27,6 +27,9 @@ interface StepTemplate {
   when?: (a: TemplateArgs) => boolean;
   /** Only for these systems (a step without a command that concerns some of them). */
   only?: OsKey[];
+  /** Only when this placeholder has a value in the diagnosis (advice that applies to one
+   *  variant of the verdict, e.g. the legacy-algorithm options). */
+  ifArg?: string;
 }
 
 const FAMILY: Record<OsVariant, OsKey[]> = {
@@ -72,6 +75,7 @@ function label(group: OsVariant[], split: OsVariant[], lang: Lang): string {
 /** One template → its steps: one, or one per group of OS variants that read the same. */
 function expand(s: StepTemplate, os: GuestOs, lang: Lang, args: TemplateArgs): RemediationStep[] {
   if (s.when && !s.when(args)) return [];
+  if (s.ifArg !== undefined && (args[s.ifArg] === undefined || args[s.ifArg] === '')) return [];
   const doc = s.doc ? { doc: s.doc[lang] } : {};
   if (typeof s.command !== 'object' && !s.osText && !s.only) {
     return [{ text: format(s.text[lang], args), ...(s.command ? { command: format(s.command, args) } : {}), ...doc }];
@@ -227,6 +231,7 @@ const SSH: Table = {
   ],
   NOT_RDP: [], // filled below: the same steps as under RDP (an SSH target never yields it)
   BANNER_TIMEOUT: [
+    { ifArg: 'kexStall', text: { en: 'A key exchange that stalls after the server\'s first packets often means a path that drops large packets (an MTU black hole: VPNs, tunnels, PPPoE). Look for the path MTU, and try a lower MTU on your side:', ko: '서버의 첫 패킷 이후 키 교환이 멈춘다면 큰 패킷을 버리는 경로(MTU 블랙홀: VPN, 터널, PPPoE)인 경우가 많습니다. 경로 MTU를 확인하고 내 쪽에서 더 낮은 MTU를 시도해 보세요:' }, command: 'tracepath -n {address}' },
     // sshd sends its identification before any lookup or authentication: silence here means
     // it is not being served at all (a stuck or overloaded sshd, a full accept queue), or that
     // something else holds the connection (a tarpit, a proxy or load balancer forwarding nowhere).
@@ -240,13 +245,14 @@ const SSH: Table = {
     { text: { en: 'If the host keys are missing, regenerate them and restart:', ko: '호스트 키가 없다면 다시 생성하고 재시작하세요:' }, command: { linux: 'sudo ssh-keygen -A && {sshdT} && sudo systemctl restart {unit}' } },
   ],
   KEX_FAILED: [
-    { text: { en: 'Compare what the server offers (see the key-exchange check) with what your client supports:', ko: '서버가 제시한 알고리즘(키 교환 검사 참고)과 클라이언트가 지원하는 알고리즘을 비교하세요:' }, command: 'ssh -Q kex; ssh -Q key' },
-    { text: { en: 'For a legacy server, enable an older algorithm for this connection only:', ko: '오래된 서버라면 이 연결에만 예전 알고리즘을 허용하세요:' }, command: 'ssh -o KexAlgorithms=+diffie-hellman-group14-sha1 -o HostKeyAlgorithms=+ssh-rsa -p {port} {user}@{host}', doc: DOC_SSH_CLIENT },
-    { text: { en: 'Better: update OpenSSH on the server, or list modern algorithms in its KexAlgorithms setting.', ko: '권장: 서버의 OpenSSH를 업데이트하거나 KexAlgorithms 설정에 최신 알고리즘을 추가하세요.' }, doc: DOC_SSHD_CONFIG },
+    { text: { en: 'Compare what the server offers (see the key-exchange check) with what your client supports:', ko: '서버가 제시한 알고리즘(키 교환 검사 참고)과 클라이언트가 지원하는 알고리즘을 비교하세요:' }, command: 'ssh -Q kex; ssh -Q HostKeyAlgorithms; ssh -Q cipher; ssh -Q mac' },
+    { ifArg: 'legacyOptions', text: { en: 'The server offers only legacy algorithms: as a stopgap, enable the ones it needs for this connection only (never in your global configuration):', ko: '서버가 오래된 알고리즘만 제시합니다. 임시 방편으로 필요한 알고리즘을 이 연결에만 허용하세요(전역 설정에는 넣지 마세요):' }, command: 'ssh {legacyOptions} -p {port} {user}@{host}', doc: DOC_SSH_CLIENT },
+    { ifArg: 'legacyOnly', text: { en: 'Better: update OpenSSH on the server, or list modern algorithms in its KexAlgorithms, HostKeyAlgorithms, Ciphers and MACs settings.', ko: '권장: 서버의 OpenSSH를 업데이트하거나 KexAlgorithms, HostKeyAlgorithms, Ciphers, MACs 설정에 최신 알고리즘을 추가하세요.' }, doc: DOC_SSHD_CONFIG },
+    { ifArg: 'clientUpgrade', text: { en: 'The server requires algorithms no client here supports ({clientUpgrade}): install or update an OpenSSH client (sntrup761x25519-sha512 needs OpenSSH 9.0 or later, mlkem768x25519-sha256 needs 9.9 or later), or have the server also offer a widely supported one such as curve25519-sha256. Do not weaken anything: these are not legacy algorithms.', ko: '서버가 이 컴퓨터의 어떤 클라이언트도 지원하지 않는 알고리즘({clientUpgrade})을 요구합니다. OpenSSH 클라이언트를 설치하거나 업데이트하세요(sntrup761x25519-sha512 는 OpenSSH 9.0 이상, mlkem768x25519-sha256 은 9.9 이상 필요). 또는 서버가 curve25519-sha256 처럼 널리 지원되는 알고리즘도 제시하도록 하세요. 오래된 알고리즘 문제가 아니므로 보안 설정을 낮추지 마세요.' }, doc: DOC_SSH_CLIENT },
   ],
   HOST_KEY_MISMATCH: [
     { text: { en: 'Do not log in yet. Compare the fingerprint shown above with the instance\'s own key, read out of band (console VNC login, or the in-guest check):', ko: '아직 로그인하지 마세요. 위에 표시된 지문을 별도 경로(콘솔 VNC 로그인 또는 게스트 내부 검사)로 확인한 인스턴스 키와 비교하세요:' }, command: { linux: 'for f in /etc/ssh/ssh_host_*_key.pub; do ssh-keygen -lf "$f"; done', windows: 'Get-ChildItem "$env:ProgramData\\ssh\\ssh_host_*_key.pub" | ForEach-Object { ssh-keygen -lf $_.FullName }' }, doc: DOC_SSH_KEYGEN },
-    { text: { en: 'Only if they match (the instance was reinstalled or its keys regenerated), forget the old key and reconnect:', ko: '지문이 일치할 때만(인스턴스 재설치 또는 키 재생성) 이전 키를 지우고 다시 접속하세요:' }, command: 'ssh-keygen -R {knownHostsName}' },
+    { text: { en: 'Only if they match (the instance was reinstalled or its keys regenerated), forget the old entries — under the name and under the address, since a recycled cloud IP leaves its own line — and reconnect:', ko: '지문이 일치할 때만(인스턴스 재설치 또는 키 재생성) 이전 항목을 이름과 주소 모두에서 지우고(재사용된 클라우드 IP는 주소 항목이 따로 남습니다) 다시 접속하세요:' }, command: '{forgetCommand}' },
     { text: { en: 'If they do not match, someone may be intercepting the connection: do not connect, and check your network.', ko: '일치하지 않는다면 누군가 연결을 가로채고 있을 수 있습니다. 접속하지 말고 네트워크를 점검하세요.' } },
   ],
   AUTH_FAILED: [
@@ -261,7 +267,19 @@ const SSH: Table = {
   ],
   AUTH_METHOD_UNAVAILABLE: [
     { text: { en: 'Log in with a method the server offers ({methods}); for "publickey", bind a key pair to the instance in the console.', ko: '서버가 허용하는 방식({methods})으로 로그인하세요. "publickey" 라면 콘솔에서 인스턴스에 키 페어를 연결하세요.' }, doc: DOC_SSH_KEYS },
-    { text: { en: 'To allow passwords (keys are safer): set "PasswordAuthentication yes" in sshd_config and in any sshd_config.d file that overrides it, then validate and restart:', ko: '비밀번호를 허용하려면(키가 더 안전합니다): sshd_config 와 이를 덮어쓰는 sshd_config.d 파일에 "PasswordAuthentication yes" 를 설정한 뒤 검증하고 재시작하세요:' }, command: { linux: 'sudo grep -ri "^PasswordAuthentication" /etc/ssh/sshd_config /etc/ssh/sshd_config.d/; {sshdT} && sudo systemctl restart {unit}', windows: `Select-String -Path ${WIN_CONFIG} -Pattern '^PasswordAuthentication'; ${WIN_VALIDATE_RESTART}` }, doc: DOC_SSHD_CONFIG },
+    { ifArg: 'enablePassword', text: { en: 'To allow passwords (keys are safer): set "PasswordAuthentication yes" in sshd_config and in any sshd_config.d file that overrides it, then validate and restart:', ko: '비밀번호를 허용하려면(키가 더 안전합니다): sshd_config 와 이를 덮어쓰는 sshd_config.d 파일에 "PasswordAuthentication yes" 를 설정한 뒤 검증하고 재시작하세요:' }, command: { linux: 'sudo grep -ri "^PasswordAuthentication" /etc/ssh/sshd_config /etc/ssh/sshd_config.d/; {sshdT} && sudo systemctl restart {unit}', windows: `Select-String -Path ${WIN_CONFIG} -Pattern '^PasswordAuthentication'; ${WIN_VALIDATE_RESTART}` }, doc: DOC_SSHD_CONFIG },
+  ],
+  HOST_KEY_UNKNOWN: [
+    { text: { en: 'Verify the key out of band before you trust it: through the console\'s VNC login, list the instance\'s own host keys and compare them with {fingerprint} ({keyType}):', ko: '신뢰하기 전에 별도 경로로 키를 확인하세요: 콘솔의 VNC 로그인으로 인스턴스 자신의 호스트 키 목록을 보고 {fingerprint} ({keyType}) 와 비교하세요:' }, command: { linux: 'for f in /etc/ssh/ssh_host_*_key.pub; do ssh-keygen -lf "$f"; done', windows: 'Get-ChildItem "$env:ProgramData\\ssh\\ssh_host_*_key.pub" | ForEach-Object { ssh-keygen -lf $_.FullName }' }, doc: DOC_SSH_KEYGEN },
+    { text: { en: 'With a Tencent Cloud account, CVM Doctor compares them for you (a read-only check inside the instance through Tencent Automation Tools):', ko: 'Tencent Cloud 계정이 있다면 CVM Doctor가 대신 비교합니다(Tencent Automation Tools를 통한 인스턴스 내부 읽기 전용 검사):' }, command: 'cvm-doctor diagnose {host} --port {port} --tencent-instance {instanceRef} --region {regionRef} --guest-checks' },
+    { text: { en: 'If they match, accept the key and test the login: add --accept-new to the cvm-doctor command, or let OpenSSH record it (accept-new writes an unknown key to known_hosts and never accepts a changed one):', ko: '일치하면 키를 수락하고 로그인을 테스트하세요: cvm-doctor 명령에 --accept-new 를 추가하거나 OpenSSH가 기록하게 하세요(accept-new 는 알 수 없는 키만 known_hosts 에 기록하고 바뀐 키는 절대 수락하지 않습니다):' }, command: '{acceptCommand}', doc: DOC_SSH_CLIENT },
+    { text: { en: 'If they do not match, something else answers in the instance\'s place: do not log in.', ko: '일치하지 않으면 다른 무언가가 인스턴스 대신 응답하고 있습니다. 로그인하지 마세요.' } },
+  ],
+  KEY_FORMAT_UNSUPPORTED: [
+    { text: { en: 'Check that the file is the private key (not the .pub file) and that SSH can read it: this prints its public key, or says what is wrong:', ko: '파일이 (.pub 파일이 아닌) 개인 키이고 SSH가 읽을 수 있는지 확인하세요. 정상이면 공개 키가 출력되고, 아니면 문제가 표시됩니다:' }, command: 'ssh-keygen -y -f {identity}', doc: DOC_SSH_KEYGEN },
+    { ifArg: 'keyEncrypted', text: { en: 'The key is encrypted: give its passphrase (cvm-doctor --passphrase-env VAR; in VS Code, save it with the instance).', ko: '키가 암호화되어 있습니다. 암호 문구를 지정하세요(cvm-doctor --passphrase-env VAR, VS Code에서는 인스턴스에 저장).' } },
+    { text: { en: 'A key exported from PuTTY (.ppk) converts to OpenSSH format with puttygen:', ko: 'PuTTY에서 내보낸 키(.ppk)는 puttygen으로 OpenSSH 형식으로 변환하세요:' }, command: 'puttygen <key.ppk> -O private-openssh -o <key>' },
+    { text: { en: 'If the private key is lost, bind a new key pair to the instance in the console (the instance restarts).', ko: '개인 키를 잃어버렸다면 콘솔에서 인스턴스에 새 키 페어를 연결하세요(인스턴스가 재시작됩니다).' }, doc: DOC_SSH_KEYS },
   ],
   INSTANCE_NOT_RUNNING: [
     { text: { en: 'Start the instance in the console, or with the Tencent Cloud CLI:', ko: '콘솔에서 인스턴스를 시작하거나 Tencent Cloud CLI를 사용하세요:' }, command: 'tccli cvm StartInstances --region {region} --InstanceIds \'["{instanceId}"]\'' },

@@ -32,3 +32,8 @@ export function shellQuote(arg: string): string {
 export function sshCommandLine(i: Pick<Instance, 'host' | 'port' | 'user' | 'identityFile'>, knownHostsPath?: string): string {
   return ['ssh', ...sshArgs(i, knownHostsPath)].map(shellQuote).join(' ');
 }
+
+/** The name OpenSSH gives a host in known_hosts: `host` on port 22, `[host]:port` otherwise. */
+export function hostKeyName(host: string, port: number): string {
+  return port === 22 ? host.toLowerCase() : `[${host.toLowerCase()}]:${port}`;
+}

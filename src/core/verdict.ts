@@ -1,9 +1,11 @@
 /** Builds the localised `Verdict` (title, summary, remediation) for a classified code. Pure. */
+import { opensshEnableOptions, isLegacyAlgorithm } from './algorithms';
 import { isSshdRefusal, movedService, type ClassifyInput } from './classify';
 import { guestOs } from './guestOs';
-import { msg } from './messages';
-import type { Lang, Verdict, VerdictCode } from './model';
+import { msg, type MessageKey } from './messages';
+import type { Lang, SshResult, Target, Verdict, VerdictCode } from './model';
 import { remediationFor } from './remediation';
+import { hostKeyName, shellQuote } from './sshCommand';
 import { format, formatMs, visible, type TemplateArgs } from './text';
 import { VERDICT_TEXT } from './verdictText';
 
@@ -28,12 +30,17 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
 
   let loginNote = '';
   if (ssh?.login.outcome === 'ok') loginNote = msg(lang, 'word.login.ok', { user });
-  else if (t.protocol === 'ssh' && !e.credentialsGiven) loginNote = msg(lang, 'word.login.untested');
+  else if (ssh?.login.notTested) loginNote = msg(lang, 'word.login.notTested', { detail: ssh.login.notTested });
+  else if (t.protocol === 'ssh' && (!e.credentialsGiven || (ssh?.login.outcome === 'not-attempted' && !ssh.login.passwordWithheld))) {
+    loginNote = msg(lang, 'word.login.untested');
+  }
 
   let confirmNote = '';
   const gfp = cloud?.guest?.hostKeyFingerprints;
   if (code === 'HOST_KEY_MISMATCH' && ssh?.hostKey && gfp?.length) {
     confirmNote = gfp.some((k) => k.fingerprint === ssh.hostKey!.fingerprint) ? msg(lang, 'word.hostKeyConfirmed') : msg(lang, 'word.hostKeyNotInstance');
+  } else if (code === 'HOST_KEY_UNKNOWN' && ssh?.hostKey && gfp?.length) {
+    confirmNote = gfp.some((k) => k.fingerprint === ssh.hostKey!.fingerprint) ? msg(lang, 'word.hostKeyConfirmedFirst') : msg(lang, 'word.hostKeyNotInstance');
   }
 
   let when = '';
@@ -44,7 +51,8 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
     PORT_REJECTED: e.tcp?.errorCode,
     CONNECTION_CLOSED: ssh?.error?.message ?? (isSshdRefusal(e.banner?.line) ? `"${visible(e.banner!.line!.trim())}"` : undefined)
       ?? e.banner?.errorCode ?? e.rdp?.outcome ?? 'EOF',
-    KEX_FAILED: ssh?.error?.message ?? ssh?.handshake,
+    KEX_FAILED: kexDetail(ssh, lang) ?? ssh?.error?.message ?? ssh?.handshake,
+    KEY_FORMAT_UNSUPPORTED: ssh?.login.keyError,
     AUTH_FAILED: ssh?.login.outcome === 'error' && ssh.login.reason ? msg(lang, 'word.keyError', { detail: ssh.login.reason }) : '',
     GUEST_FIREWALL_BLOCKS: msg(lang, 'word.guestFirewall', { port: t.port, detail: cloud?.guest?.firewallDetail ? `: ${cloud.guest.firewallDetail}` : '' }),
   };
@@ -78,8 +86,24 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
     fingerprint: ssh?.hostKey?.fingerprint,
     knownFingerprint: ssh?.hostKey?.knownEntries.map((k) => k.fingerprint).join(', ') || msg(lang, 'word.unknown'),
     knownHostsPath: ssh?.hostKey?.knownHostsPath ?? '~/.ssh/known_hosts',
-    knownHostsName: t.port === 22 ? t.host : `'[${t.host}]:${t.port}'`,
-    tried: ssh?.login.tried.join(', ') || msg(lang, 'word.none'),
+    knownHostsName: shellQuote(hostKeyName(t.host, t.port)),
+    forgetCommand: forgetCommand(t, address),
+    acceptCommand: acceptCommand(t, user),
+    hostKeyState: ssh?.hostKey?.status === 'unreadable'
+      ? msg(lang, 'word.hostKeyState.unreadable', { path: ssh.hostKey.knownHostsPath, code: ssh.hostKey.readError ?? '?' })
+      : msg(lang, ssh?.hostKey?.addError ? 'word.hostKeyState.addFailed' : 'word.hostKeyState.unknown', {
+        path: ssh?.hostKey?.knownHostsPath ?? '~/.ssh/known_hosts', code: ssh?.hostKey?.addError,
+      }),
+    instanceRef: t.cloud?.instanceId ?? cloud?.instanceId ?? '<instance-id>',
+    regionRef: t.cloud?.region ?? cloud?.region ?? '<region>',
+    identity: e.identityFile ? shellQuote(e.identityFile) : '<private-key-file>',
+    keyProblem: ssh?.login.keyErrorKind ? msg(lang, `word.keyProblem.${ssh.login.keyErrorKind}` as MessageKey) : (ssh?.login.keyError ?? ''),
+    keyEncrypted: ssh?.login.keyErrorKind === 'encrypted' || ssh?.login.keyErrorKind === 'bad-passphrase' ? 'yes' : '',
+    enablePassword: ssh?.login.outcome === 'method-unavailable' && ssh.login.planned?.includes('password')
+      && !ssh.authMethods?.some((m) => m === 'password' || m === 'keyboard-interactive') ? 'yes' : '',
+    ...stallArgs(e, lang),
+    ...kexAdvice(ssh),
+    tried: (code === 'AUTH_METHOD_UNAVAILABLE' ? ssh?.login.planned?.join(', ') : undefined) || ssh?.login.tried.join(', ') || msg(lang, 'word.none'),
     methods: ssh?.authMethods?.join(', ') || msg(lang, 'word.none'),
     instanceId: t.cloud?.instanceId ?? cloud?.instanceId,
     region: t.cloud?.region ?? cloud?.region,
@@ -92,6 +116,77 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
     ruleNote,
     aclId: cloud?.networkAcl?.aclId,
     service: t.protocol === 'rdp' ? 'TermService' : 'sshd',
+  };
+}
+
+/** `ssh-keygen -R` for every name the old key may sit under: the name typed and the address
+ *  (a recycled cloud IP leaves a line of its own), in the known_hosts file that was read. */
+function forgetCommand(t: Target, address: string): string {
+  const file = t.knownHostsPath ? ` -f ${shellQuote(t.knownHostsPath)}` : '';
+  const names = [...new Set([hostKeyName(t.host, t.port), hostKeyName(address, t.port)])];
+  return names.map((n) => `ssh-keygen${file} -R ${shellQuote(n)}`).join('; ');
+}
+
+/** OpenSSH's accept-new for the same known_hosts file the diagnosis read. */
+function acceptCommand(t: Target, user: string): string {
+  const file = t.knownHostsPath ? ` -o ${shellQuote(`UserKnownHostsFile=${t.knownHostsPath}`)}` : '';
+  return `ssh -o StrictHostKeyChecking=accept-new${file} -p ${t.port} ${shellQuote(user)}@${t.host}`;
+}
+
+/** Where the server went silent: before its banner, in the key exchange or in authentication. */
+function stallArgs(e: ClassifyInput, lang: Lang): TemplateArgs {
+  const ssh = e.ssh;
+  const proto = e.target.protocol.toUpperCase();
+  const software = visible(e.banner?.softwareVersion ?? e.banner?.line ?? '?');
+  if (ssh?.handshake === 'timeout') {
+    return {
+      silence: msg(lang, 'word.silence.kex'),
+      stallDetail: msg(lang, ssh.stall === 'kexinit' ? 'word.stall.kexinit' : 'word.stall.kex', { software }),
+      kexStall: 'yes',
+    };
+  }
+  if (ssh?.handshake === 'ok' && ssh.login.outcome === 'timeout') {
+    const sent = ssh.login.tried.some((m) => m === 'password' || m === 'keyboard-interactive');
+    return {
+      silence: msg(lang, 'word.silence.auth'),
+      stallDetail: msg(lang, 'word.stall.auth', { passwordNote: sent ? msg(lang, 'word.stall.passwordSent') : '' }),
+      kexStall: '',
+    };
+  }
+  return { silence: msg(lang, 'word.silence.banner'), stallDetail: msg(lang, 'word.stall.banner', { proto }), kexStall: '' };
+}
+
+/** The categories no client here agrees on (OpenSSH's, when it is installed). */
+function failingCategories(ssh: SshResult): NonNullable<SshResult['negotiation']>['ssh2']['missing'] {
+  const n = ssh.negotiation!;
+  return n.openssh ? n.openssh.missing : n.ssh2.missing;
+}
+
+/** What the server offers where nobody agrees, and who was asked. Undefined without a KEXINIT. */
+export function kexDetail(ssh: SshResult | undefined, lang: Lang): string | undefined {
+  const n = ssh?.negotiation;
+  const sa = ssh?.serverAlgorithms;
+  if (!ssh || !n || !sa) return undefined;
+  const failing = failingCategories(ssh);
+  if (failing.length === 0) return undefined;
+  const offers = failing.map((c) => `${msg(lang, `word.category.${c}` as MessageKey)} ${visible(sa[c].join(', ') || msg(lang, 'word.none'))}`).join('; ');
+  return n.openssh
+    ? msg(lang, 'word.kex.lists', { offers, openssh: n.openssh.version })
+    : msg(lang, 'word.kex.noOpenssh', { offers, reason: n.opensshUnavailable ?? '?' });
+}
+
+/** Which KEX_FAILED advice applies: the legacy options only for a server that offers nothing
+ *  else; otherwise the client is what lacks support, and nothing should be weakened. */
+function kexAdvice(ssh: SshResult | undefined): TemplateArgs {
+  const n = ssh?.negotiation;
+  if (!ssh || !n || !ssh.serverAlgorithms) return { legacyOptions: '', legacyOnly: '', clientUpgrade: '' };
+  const sa = ssh.serverAlgorithms;
+  const failing = failingCategories(ssh);
+  const modern = [...new Set(failing.flatMap((c) => sa[c]).filter((a) => !isLegacyAlgorithm(a)))];
+  return {
+    legacyOptions: n.legacyOnly && n.openssh?.enableSuffices ? opensshEnableOptions(n.openssh.enable) : '',
+    legacyOnly: n.legacyOnly ? 'yes' : '',
+    clientUpgrade: !n.legacyOnly && modern.length ? visible(modern.join(', ')) : '',
   };
 }
 

@@ -77,10 +77,10 @@ export const VERDICT_TEXT: Record<VerdictCode, { title: Bilingual; summary: Bili
     },
   },
   BANNER_TIMEOUT: {
-    title: { en: 'The server accepts the connection but never speaks', ko: '서버가 연결은 받지만 응답하지 않습니다' },
+    title: { en: 'The server accepts the connection but {silence}', ko: '서버가 연결은 받지만 {silence}' },
     summary: {
-      en: 'TCP port {port} is open, but no {proto} answer arrived within {deadline}.',
-      ko: 'TCP 포트 {port} 은(는) 열려 있지만 {deadline} 안에 {proto} 응답이 오지 않았습니다.',
+      en: 'TCP port {port} is open, but {stallDetail} within {deadline}.',
+      ko: 'TCP 포트 {port} 은(는) 열려 있지만 {deadline} 안에 {stallDetail}.',
     },
   },
   CONNECTION_CLOSED: {
@@ -93,8 +93,8 @@ export const VERDICT_TEXT: Record<VerdictCode, { title: Bilingual; summary: Bili
   KEX_FAILED: {
     title: { en: 'Key exchange failed', ko: '키 교환(Key exchange)에 실패했습니다' },
     summary: {
-      en: 'The SSH server answered ({software}), but the key exchange did not complete: {detail}.',
-      ko: 'SSH 서버는 응답했지만({software}) 키 교환이 완료되지 않았습니다: {detail}.',
+      en: 'The SSH server answered ({software}), but no SSH client on this machine can agree with it: {detail}.',
+      ko: 'SSH 서버는 응답했지만({software}) 이 컴퓨터의 어떤 SSH 클라이언트도 서버와 알고리즘을 맞출 수 없습니다: {detail}.',
     },
   },
   HOST_KEY_MISMATCH: {
@@ -116,6 +116,20 @@ export const VERDICT_TEXT: Record<VerdictCode, { title: Bilingual; summary: Bili
     summary: {
       en: 'You have {tried}, but the server only offers: {methods}.',
       ko: '사용하려는 방식은 {tried} 이지만 서버는 {methods} 만 허용합니다.',
+    },
+  },
+  HOST_KEY_UNKNOWN: {
+    title: { en: 'The host key is not verified: the login was not tested', ko: '호스트 키가 확인되지 않아 로그인을 테스트하지 않았습니다' },
+    summary: {
+      en: 'The server presented {keyType} key {fingerprint}, which {hostKeyState}. A password is never sent to an unverified host, so the login you asked for was not tested.{confirmNote}',
+      ko: '서버가 {keyType} 키 {fingerprint} 을(를) 제시했지만 이 키는 {hostKeyState}. 확인되지 않은 호스트에는 비밀번호를 보내지 않으므로 요청한 로그인은 테스트하지 않았습니다.{confirmNote}',
+    },
+  },
+  KEY_FORMAT_UNSUPPORTED: {
+    title: { en: 'The private key cannot be used', ko: '개인 키를 사용할 수 없습니다' },
+    summary: {
+      en: '{identity}: {keyProblem}. The key login was not tried, so the server has not seen it ({detail}).',
+      ko: '{identity}: {keyProblem}. 이 키로는 로그인을 시도하지 않았으므로 서버는 이 키를 받지 않았습니다({detail}).',
     },
   },
   INSTANCE_NOT_RUNNING: {

@@ -2,6 +2,7 @@
  * The real probe set (Node I/O): what the engine runs against a live host.
  * Environment: CVM_DOCTOR_ICMP=raw|system|off picks the ICMP method (see icmp.ts);
  * CVM_DOCTOR_TRACE=1 forwards ssh2's protocol trace to the log (never secrets).
+ * CVM_DOCTOR_OPENSSH=off|PATH turns off the OpenSSH second opinion or picks its `ssh` (openssh.ts).
  */
 import type { ProbeOptions, Probes } from '../core/probes';
 import { probeAltPort } from './altPort';

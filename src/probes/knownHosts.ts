@@ -6,10 +6,11 @@
  * only leave the key unknown.
  */
 import { createHash, createHmac } from 'node:crypto';
-import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { HostKeyInfo, KnownHostsStatus } from '../core/model';
+import { hostKeyName } from '../core/sshCommand';
+import { readFileBounded } from './files';
 
 export interface KnownHostsEntry {
   line: number;
@@ -32,10 +33,8 @@ export function blobKeyType(blob: Buffer): string {
   return blob.subarray(4, 4 + n).toString('latin1');
 }
 
-/** The name OpenSSH looks up: `host` on port 22, `[host]:port` otherwise. */
-export function hostKeyName(host: string, port: number): string {
-  return port === 22 ? host.toLowerCase() : `[${host.toLowerCase()}]:${port}`;
-}
+/** The name OpenSSH looks up: `host` on port 22, `[host]:port` otherwise (one home: core). */
+export { hostKeyName };
 
 /** OpenSSH's match_pattern: `*` any run, `?` one character, everything else literal. */
 function matchGlob(name: string, pattern: string): boolean {
@@ -120,24 +119,44 @@ export interface KnownHostsLookup {
   readError?: string;
 }
 
-/** Reads the file once, before the handshake, so the host key check is synchronous. */
+/** A known_hosts file is a few KB; refuse to slurp something absurd. */
+const MAX_KNOWN_HOSTS = 16 * 1024 * 1024;
+
+/** Reads the file once, before the handshake, so the host key check is synchronous. Bounded
+ *  by `timeoutMs` and `signal` (a hung network home yields `readError: 'ETIMEDOUT'`). */
 export async function loadKnownHosts(
   file: string | undefined, host: string, address: string, port: number,
+  o: { timeoutMs: number; signal?: AbortSignal } = { timeoutMs: 5000 },
 ): Promise<KnownHostsLookup> {
   const p = file ?? defaultKnownHostsPath();
   const names = [...new Set([hostKeyName(host, port), hostKeyName(address, port)])];
-  let text: string;
-  try {
-    const st = await fs.stat(p);
-    // Bounded: a known_hosts file is a few KB; refuse to slurp something absurd.
-    if (st.size > 16 * 1024 * 1024) return { path: p, readError: 'EFBIG' };
-    text = await fs.readFile(p, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { path: p, entries: [] };
-    return { path: p, readError: code ?? String(e) };
-  }
-  return { path: p, entries: entriesFor(text, names) };
+  const r = await readFileBounded(p, { maxBytes: MAX_KNOWN_HOSTS, ...o });
+  if (!r.ok) return r.code === 'ENOENT' ? { path: p, entries: [] } : { path: p, readError: r.code };
+  return { path: p, entries: entriesFor(r.value.toString('utf8'), names) };
+}
+
+/** Host key algorithms that sign with a key of each type (certificates aside). */
+const ALGORITHMS_OF_TYPE: Record<string, string[]> = {
+  'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
+};
+
+/**
+ * `defaults` reordered so the algorithms for key types known_hosts already holds for this host
+ * come first (OpenSSH's order_hostkeyalgs): a server with several host keys then presents the
+ * one that can be checked, instead of an unknown type that would read as "not in known_hosts".
+ */
+export function preferKnownHostKeyTypes(defaults: readonly string[], lookup: KnownHostsLookup): string[] {
+  const types = new Set((lookup.entries ?? []).filter((e) => e.marker === undefined).map((e) => e.type));
+  if (types.size === 0) return [...defaults];
+  const known = new Set<string>();
+  for (const t of types) for (const a of ALGORITHMS_OF_TYPE[t] ?? [t]) known.add(a);
+  const first = defaults.filter((a) => known.has(a) || known.has(a.replace(/-cert-v01@openssh\.com$/, '')));
+  return [...first, ...defaults.filter((a) => !first.includes(a))];
+}
+
+/** The line OpenSSH writes for a newly accepted key: `host type base64` (`[host]:port` off 22). */
+export function knownHostsLineFor(host: string, port: number, blob: Buffer): string {
+  return `${hostKeyName(host, port)} ${blobKeyType(blob)} ${blob.toString('base64')}`;
 }
 
 export function hostKeyInfo(blob: Buffer, lookup: KnownHostsLookup): HostKeyInfo {
@@ -147,6 +166,7 @@ export function hostKeyInfo(blob: Buffer, lookup: KnownHostsLookup): HostKeyInfo
     fingerprint: sha256Fingerprint(blob),
     status: lookup.entries === undefined ? 'unreadable' : statusFor(blob, entries),
     knownHostsPath: lookup.path,
+    ...(lookup.readError ? { readError: lookup.readError } : {}),
     knownEntries: entries
       .filter((e) => e.marker !== 'cert-authority')
       .map((e) => ({ line: e.line, type: e.type, fingerprint: e.fingerprint })),

@@ -1,137 +1,305 @@
 /**
  * SSH stage on the connection the banner stage peeked at: key exchange, host key against
  * known_hosts, the offered auth methods (learned with `none`), and an optional login.
- * A password is only ever sent to a host whose key matches known_hosts; keys and agents may
- * be tried on an unknown host because no secret leaves the machine.
+ * A password is only ever sent to a host whose key matches known_hosts (or was just accepted
+ * with accept-new); keys and agents may be tried on an unknown host because no secret leaves
+ * the machine.
+ *
+ * The server's KEXINIT is read from the connection itself (kexinit.ts). When ssh2 cannot
+ * agree with the server but the system OpenSSH can (post-quantum-only key exchanges), the
+ * diagnosis is finished with OpenSSH (openssh.ts) and the result says so: the server is
+ * never blamed for a gap of our own library.
  */
-import * as fs from 'node:fs/promises';
-import { Client, utils, type AuthenticationType, type NextAuthHandler, type ParsedKey } from 'ssh2';
-import type { Credentials, HandshakeOutcome, HostKeyInfo, LoginMethod, LoginOutcome, NegotiatedAlgorithms, SshResult } from '../core/model';
+import {
+  BaseAgent, Client, createAgent, utils,
+  type AuthenticationType, type NextAuthHandler, type ParsedKey, type Prompt,
+} from 'ssh2';
+import { analyseNegotiation, isLegacyAlgorithm, type AlgorithmLists } from '../core/algorithms';
+import type {
+  Credentials, HandshakeOutcome, HostKeyInfo, KeyErrorKind, LoginMethod, LoginOutcome, NegotiatedAlgorithms, SshResult,
+} from '../core/model';
 import type { OpenConnection, ProbeOptions, SshContext } from '../core/probes';
 import { cancelledError, guarded, isDeadline, now, since } from './abort';
 import { TcpConnection } from './connection';
-import { hostKeyInfo, loadKnownHosts, type KnownHostsLookup } from './knownHosts';
+import { appendKnownHostsLine, readFileBounded } from './files';
+import { KexinitTap, type ServerKexinit } from './kexinit';
+import {
+  blobKeyType, hostKeyInfo, hostKeyName, knownHostsLineFor, loadKnownHosts, preferKnownHostKeyTypes, sha256Fingerprint,
+  type KnownHostsLookup,
+} from './knownHosts';
+import { opensshInfo, runOpenSsh, type OpenSshRun } from './openssh';
 
 const MAX_KEY_FILE = 1024 * 1024;
 /** Slack over ssh2's own readyTimeout, so its error (with its level) is what we report. */
 const GUARD_SLACK_MS = 50;
+/**
+ * ssh-agent keys offered besides the configured identity. sshd closes the connection after
+ * MaxAuthTries (default 6) failures and fail2ban counts each one: OpenSSH offers every agent
+ * key, which locks out users with many keys. Identity first, then at most this many.
+ */
+export const MAX_AGENT_KEYS = 3;
+/** Keyboard-interactive rounds answered before giving up (a server that keeps asking). */
+const MAX_KBD_ROUNDS = 3;
 
-interface KeyMaterial { key?: ParsedKey; error?: string }
+/** ssh2's own default lists: what it offers (the probe passes no other). */
+const SSH2 = require('ssh2/lib/protocol/constants') as {
+  DEFAULT_KEX: string[]; DEFAULT_SERVER_HOST_KEY: string[]; DEFAULT_CIPHER: string[]; DEFAULT_MAC: string[];
+};
 
-async function loadKey(c: Credentials | undefined): Promise<KeyMaterial | undefined> {
+interface KeyMaterial {
+  key?: ParsedKey;
+  /** The file needed a passphrase (OpenSSH in batch mode cannot use it). */
+  encrypted?: boolean;
+  error?: string;
+  kind?: KeyErrorKind;
+}
+
+async function loadKey(c: Credentials | undefined, o: { timeoutMs: number; signal: AbortSignal }): Promise<KeyMaterial | undefined> {
   if (!c || (c.privateKey === undefined && c.identityFile === undefined)) return undefined;
   let data: Buffer | string;
+  const name = c.identityFile ?? 'the private key';
   if (c.privateKey !== undefined) {
     data = c.privateKey;
   } else {
-    try {
-      const st = await fs.stat(c.identityFile as string);
-      if (st.size > MAX_KEY_FILE) return { error: `identity file ${c.identityFile} is too large to be a key` };
-      data = await fs.readFile(c.identityFile as string);
-    } catch (e) {
-      return { error: `cannot read identity file ${c.identityFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
+    const r = await readFileBounded(c.identityFile as string, { maxBytes: MAX_KEY_FILE, ...o });
+    if (!r.ok) {
+      const why = r.code === 'EFBIG' ? 'it is too large to be a key' : r.code === 'ETIMEDOUT' ? `reading it timed out after ${o.timeoutMs} ms` : r.code;
+      return { error: `cannot read ${name}: ${why}`, kind: 'unreadable' };
     }
+    data = r.value;
   }
-  let parsed: ParsedKey | Error;
-  try {
-    parsed = utils.parseKey(data, c.passphrase) as ParsedKey | Error;
-  } catch (e) {
-    parsed = e instanceof Error ? e : new Error(String(e));
-  }
-  if (Array.isArray(parsed)) parsed = parsed[0] as ParsedKey;
+  const parse = (passphrase?: string): ParsedKey | Error => {
+    try {
+      const p = utils.parseKey(data, passphrase) as ParsedKey | ParsedKey[] | Error;
+      return Array.isArray(p) ? p[0] as ParsedKey : p;
+    } catch (e) {
+      return e instanceof Error ? e : new Error(String(e));
+    }
+  };
+  const isEncryptedError = (e: Error) => /encrypted|passphrase|decrypt|bad decrypt/i.test(e.message);
+  const parsed = parse(c.passphrase);
   if (parsed instanceof Error) {
-    const encrypted = /encrypted|passphrase|decrypt|bad decrypt/i.test(parsed.message);
-    return {
-      error: encrypted
-        ? (c.passphrase ? 'the private key could not be decrypted with the given passphrase'
-          : 'the private key is encrypted and no passphrase was given')
-        : `the private key could not be parsed: ${parsed.message}`,
-    };
+    if (isEncryptedError(parsed)) {
+      return c.passphrase
+        ? { encrypted: true, kind: 'bad-passphrase', error: `${name} could not be decrypted with the given passphrase` }
+        : { encrypted: true, kind: 'encrypted', error: `${name} is encrypted and no passphrase was given` };
+    }
+    return { kind: 'not-a-key', error: `${name} is not a private key SSH can read (OpenSSH, PEM or PuTTY format): ${parsed.message}` };
   }
-  if (!parsed.isPrivateKey()) return { error: 'the identity is a public key, not a private key' };
-  return { key: parsed };
+  if (!parsed.isPrivateKey()) return { kind: 'public-key', error: `${name} is a public key, not a private key` };
+  const encrypted = c.passphrase !== undefined && parse(undefined) instanceof Error;
+  return { key: parsed, encrypted };
 }
 
-/** Lines of ssh2's debug output that carry what the server offered in its KEXINIT. */
-const REMOTE_LISTS: Array<[RegExp, 'kex' | 'serverHostKey' | 'cipher' | 'mac']> = [
-  [/^Handshake: \(remote\) KEX method: (.*)$/, 'kex'],
-  [/^Handshake: \(remote\) Host key format: (.*)$/, 'serverHostKey'],
-  [/^Handshake: \(remote\) C->S cipher: (.*)$/, 'cipher'],
-  [/^Handshake: \(remote\) C->S MAC: (.*)$/, 'mac'],
-];
+interface AgentKeys { socket: string; keys: ParsedKey[]; available: number; error?: string }
+
+/** The agent's keys, minus the identity itself, bounded to MAX_AGENT_KEYS. */
+async function loadAgentKeys(socket: string, identity: ParsedKey | undefined, o: { timeoutMs: number; signal: AbortSignal }): Promise<AgentKeys> {
+  let agent: BaseAgent;
+  try {
+    agent = createAgent(socket);
+  } catch (e) {
+    return { socket, keys: [], available: 0, error: (e as Error).message };
+  }
+  const listed = await new Promise<ParsedKey[] | string>((resolve) => {
+    const timer = setTimeout(() => resolve(`ssh-agent did not answer within ${o.timeoutMs} ms`), o.timeoutMs);
+    const onAbort = () => { clearTimeout(timer); resolve('cancelled'); };
+    o.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      agent.getIdentities((err, keys) => {
+        clearTimeout(timer);
+        o.signal.removeEventListener('abort', onAbort);
+        resolve(err ? `ssh-agent: ${err.message}` : (keys ?? []).filter((k): k is ParsedKey => typeof k === 'object' && !Buffer.isBuffer(k)));
+      });
+    } catch (e) {
+      clearTimeout(timer);
+      resolve(`ssh-agent: ${(e as Error).message}`);
+    }
+  });
+  if (o.signal.aborted && !isDeadline(o.signal)) throw cancelledError(o.signal);
+  if (typeof listed === 'string') return { socket, keys: [], available: 0, error: listed };
+  const own = identity?.getPublicSSH();
+  const others = listed.filter((k) => !own || !k.getPublicSSH().equals(own));
+  return { socket, keys: others.slice(0, MAX_AGENT_KEYS), available: others.length };
+}
+
+/** Offers only the chosen keys of a real agent; signing goes to the agent. */
+class BoundedAgent extends BaseAgent<ParsedKey> {
+  constructor(private readonly inner: BaseAgent, private readonly keys: ParsedKey[]) { super(); }
+  getIdentities(cb: (err: Error | undefined, keys?: ParsedKey[]) => void): void { cb(undefined, this.keys); }
+  sign(pubKey: ParsedKey, data: Buffer, options: unknown, cb?: unknown): void {
+    (this.inner.sign as (...a: unknown[]) => void)(pubKey, data, options, cb);
+  }
+}
+
+/** A keyboard-interactive prompt that asks for the account's password (not a one-time code). */
+export function isPasswordPrompt(p: Prompt): boolean {
+  return !p.echo && /pass(word|phrase)?\b|password|암호|비밀번호/i.test(p.prompt) && !/(code|token|otp|verification|one[- ]time)/i.test(p.prompt);
+}
+
+/** The bound on reading the user's known_hosts and key files within a probe of `timeoutMs`. */
+export function fileTimeoutMs(timeoutMs: number): number {
+  return Math.min(2000, Math.max(100, Math.round(timeoutMs / 2)));
+}
 
 function traceEnabled(): boolean {
   const v = process.env.CVM_DOCTOR_TRACE;
   return v !== undefined && v !== '' && v !== '0';
 }
 
+function ssh2Lists(hostKeyOrder: string[]): AlgorithmLists {
+  return { kex: SSH2.DEFAULT_KEX, serverHostKey: hostKeyOrder, cipher: SSH2.DEFAULT_CIPHER, mac: SSH2.DEFAULT_MAC };
+}
+
+function serverLists(k: ServerKexinit): SshResult['serverAlgorithms'] {
+  return { kex: k.kex, serverHostKey: k.serverHostKey, cipher: k.cipher, mac: k.mac };
+}
+
 export async function probeSsh(conn: OpenConnection, ctx: SshContext, o: ProbeOptions): Promise<SshResult> {
   if (!(conn instanceof TcpConnection)) throw new TypeError('ssh: not a connection from tcp()');
   const start = now();
-  const notAttempted = { outcome: 'not-attempted' as LoginOutcome, tried: [] as LoginMethod[] };
+  const creds = ctx.credentials;
   let lookup: KnownHostsLookup;
   let keyMat: KeyMaterial | undefined;
+  let agentKeys: AgentKeys | undefined;
+  // A local file reads in microseconds: a hung network home must not eat the probe's budget.
+  const fileBound = { timeoutMs: fileTimeoutMs(o.timeoutMs), signal: o.signal };
   try {
     [lookup, keyMat] = await Promise.all([
-      loadKnownHosts(ctx.knownHostsPath, ctx.host, ctx.address, ctx.port),
-      loadKey(ctx.credentials),
+      loadKnownHosts(ctx.knownHostsPath, ctx.host, ctx.address, ctx.port, fileBound),
+      loadKey(creds, fileBound),
     ]);
+    if (creds?.agent) agentKeys = await loadAgentKeys(creds.agent, keyMat?.key, fileBound);
   } catch (e) {
     conn.close();
     throw e;
   }
   if (o.signal.aborted && !isDeadline(o.signal)) { conn.close(); throw cancelledError(o.signal); }
 
+  const hostKeyOrder = preferKnownHostKeyTypes(SSH2.DEFAULT_SERVER_HOST_KEY, lookup);
+  const first = await ssh2Phase(conn, ctx, o, { start, lookup, keyMat, agentKeys, hostKeyOrder });
+  const { result, kexinit } = first;
+  if (kexinit) result.serverAlgorithms = serverLists(kexinit);
+
+  const negotiatedLegacy = result.algorithms && [result.algorithms.kex, result.algorithms.serverHostKey, result.algorithms.cipher, result.algorithms.mac].some(isLegacyAlgorithm);
+  if (kexinit && (result.handshake === 'kex-failed' || negotiatedLegacy)) {
+    // Which client here can agree? Asked only when ssh2 could not, or agreed on a legacy
+    // algorithm that the user's own OpenSSH may refuse.
+    const info = await opensshInfo();
+    result.negotiation = analyseNegotiation({
+      server: serverLists(kexinit) as NonNullable<SshResult['serverAlgorithms']>,
+      ssh2: ssh2Lists(hostKeyOrder),
+      ...(info.ok ? { openssh: info.info } : { opensshUnavailable: info.reason }),
+    });
+    const openssh = result.negotiation.openssh;
+    if (result.handshake === 'kex-failed' && info.ok && openssh && openssh.missing.length === 0) {
+      const viaOpenSsh = await finishWithOpenSsh(ctx, o, { lookup, keyMat, agentKeys, defaults: info.info.defaults.serverHostKey });
+      return { ...viaOpenSsh, serverAlgorithms: result.serverAlgorithms, negotiation: result.negotiation, durationMs: since(start) };
+    }
+  }
+  if (result.handshake === 'kex-failed' && !kexinit) {
+    // ssh2 disagreed but the server's offer could not be read here: let OpenSSH try rather
+    // than blame the server for what may be ssh2's gap.
+    const info = await opensshInfo();
+    if (info.ok) {
+      const viaOpenSsh = await finishWithOpenSsh(ctx, o, { lookup, keyMat, agentKeys, defaults: info.info.defaults.serverHostKey });
+      if (viaOpenSsh.handshake !== 'kex-failed') return { ...viaOpenSsh, durationMs: since(start) };
+    }
+  }
+  return { ...result, durationMs: since(start) };
+}
+
+interface Prepared {
+  start: number;
+  lookup: KnownHostsLookup;
+  keyMat?: KeyMaterial;
+  agentKeys?: AgentKeys;
+  hostKeyOrder: string[];
+}
+
+/** Whether a password may be sent: the key is confirmed by known_hosts, or was just accepted. */
+function passwordAllowed(k: HostKeyInfo | undefined): boolean {
+  return !!k && (k.status === 'match' || (k.status === 'unknown' && k.added === true));
+}
+
+function ssh2Phase(conn: TcpConnection, ctx: SshContext, o: ProbeOptions, p: Prepared): Promise<{ result: SshResult; kexinit?: ServerKexinit }> {
+  const { start, lookup, keyMat, agentKeys } = p;
   const creds = ctx.credentials;
   const secrets = [creds?.password, creds?.passphrase].filter((s): s is string => typeof s === 'string' && s.length > 0);
   const trace = traceEnabled() && o.log ? o.log : undefined;
   const client = new Client();
   const socket = conn.socket;
+  const tap = new KexinitTap();
 
   let handshakeOk = false;
   let algorithms: NegotiatedAlgorithms | undefined;
-  const serverAlgorithms: NonNullable<SshResult['serverAlgorithms']> = {};
   let hostKey: HostKeyInfo | undefined;
   let authMethods: string[] | undefined;
   const tried: LoginMethod[] = [];
-  let current: LoginMethod | 'none' | undefined;
+  const prompts: string[] = [];
+  let current: LoginMethod | undefined;
   let passwordWithheld = false;
+  let kbdRounds = 0;
   const remaining = Math.max(1, o.timeoutMs - (now() - start));
 
-  // The plan: what the user's credentials allow, in OpenSSH's order.
+  // The plan: what the user's credentials allow, in OpenSSH's order (identity, agent, password).
   const plan: LoginMethod[] = [];
   if (keyMat?.key) plan.push('publickey');
-  if (creds?.agent) plan.push('agent');
+  if (agentKeys && agentKeys.keys.length > 0) plan.push('agent');
   if (creds?.password !== undefined) plan.push('password');
+  // An empty agent is no credential (the extension passes SSH_AUTH_SOCK whenever it is set).
+  // An agent that cannot be reached is reported as not tested (the extension passes
+  // SSH_AUTH_SOCK whenever it is set, and a stale one is common): never as rejected.
   const wanted = plan.length > 0 || keyMat?.error !== undefined;
+  const planned = [...plan];
 
-  const result = (handshake: HandshakeOutcome, login: SshResult['login'], error?: SshResult['error']): SshResult => ({
-    handshake,
-    ...(algorithms ? { algorithms } : {}),
-    ...(Object.keys(serverAlgorithms).length > 0 && handshake === 'kex-failed' ? { serverAlgorithms } : {}),
-    ...(hostKey ? { hostKey } : {}),
-    ...(authMethods ? { authMethods } : {}),
-    login,
-    ...(error ? { error } : {}),
-    durationMs: since(start),
+  const result = (handshake: HandshakeOutcome, login: SshResult['login'], extra: Partial<SshResult> = {}): { result: SshResult; kexinit?: ServerKexinit } => ({
+    result: {
+      handshake,
+      client: 'ssh2',
+      ...(algorithms ? { algorithms } : {}),
+      ...(hostKey ? { hostKey } : {}),
+      ...(authMethods ? { authMethods } : {}),
+      login,
+      ...extra,
+      durationMs: since(start),
+    },
+    ...(tap.kexinit ? { kexinit: tap.kexinit } : {}),
+  });
+
+  /** Facts about the credentials that every login result carries. */
+  const loginFacts = (): Partial<SshResult['login']> => ({
+    ...(planned.length ? { planned: [...planned] } : {}),
+    ...(passwordWithheld ? { passwordWithheld: true } : {}),
+    ...(keyMat?.error ? { keyError: keyMat.error, ...(keyMat.kind ? { keyErrorKind: keyMat.kind } : {}) } : {}),
+    ...(agentKeys ? { agentKeys: { offered: agentKeys.keys.length, available: agentKeys.available } } : {}),
+    ...(prompts.length ? { prompts: [...prompts] } : {}),
+    ...(agentKeys?.error ? { notTested: `the ssh-agent keys (${agentKeys.error})` } : {}),
   });
 
   /** The login verdict once nothing more will be tried. */
   const loginEnd = (): SshResult['login'] => {
     const offered = authMethods ?? [];
     const withheld = passwordWithheld ? 'password not sent: the host key is not confirmed by known_hosts' : undefined;
-    if (!wanted) return { ...notAttempted, reason: 'no credentials given' };
+    const facts = loginFacts();
+    if (!wanted) return { outcome: 'not-attempted', tried: [], reason: 'no credentials given', ...(agentKeys?.error ? { notTested: `the ssh-agent keys (${agentKeys.error})` } : {}) };
     if (tried.length > 0) {
-      const why = [keyMat?.error, withheld].filter(Boolean).join('; ');
-      return { outcome: 'rejected', tried: [...tried], ...(why ? { reason: why } : {}) };
+      const why = [keyMat?.error, agentKeys?.error, withheld].filter(Boolean).join('; ');
+      return { outcome: 'rejected', tried: [...tried], ...(why ? { reason: why } : {}), ...facts };
     }
-    if (withheld) return { outcome: 'not-attempted', tried: [], reason: withheld };
-    if (keyMat?.error) return { outcome: 'error', tried: [], reason: keyMat.error };
+    if (withheld) return { outcome: 'not-attempted', tried: [], reason: withheld, ...facts };
+    if (keyMat?.error) return { outcome: 'key-unusable', tried: [], reason: keyMat.error, ...facts };
     return {
-      outcome: 'method-unavailable', tried: [],
-      reason: `server offers ${offered.length ? offered.join(', ') : 'no methods'}; credentials given: ${plan.join(', ')}`,
+      outcome: 'method-unavailable', tried: [], ...facts,
+      reason: `server offers ${offered.length ? offered.join(', ') : 'no methods'}; credentials given: ${planned.join(', ') || 'an empty ssh-agent'}`,
     };
   };
+
+  const stalled = (): 'kexinit' | 'kex' => (tap.kexinit ? 'kex' : 'kexinit');
+  const authStalled = (why: string) => result('ok', {
+    outcome: 'timeout', tried: [...tried], ...loginFacts(),
+    reason: `${why}${tried.includes('password') || tried.includes('keyboard-interactive') ? ' (the password was sent: whether it is right is unknown)' : ''}`,
+  }, { stall: 'auth' });
 
   const errorOf = (err: Error & { level?: string; code?: unknown }): SshResult['error'] => ({
     ...(err.level ? { level: err.level } : {}),
@@ -139,27 +307,46 @@ export async function probeSsh(conn: OpenConnection, ctx: SshContext, o: ProbeOp
     message: err.message,
   });
 
-  return guarded<SshResult>({ timeoutMs: remaining + GUARD_SLACK_MS, signal: o.signal }, {
+  return guarded<{ result: SshResult; kexinit?: ServerKexinit }>({ timeoutMs: remaining + GUARD_SLACK_MS, signal: o.signal }, {
     onTimeout: () => (handshakeOk
-      ? result('ok', { outcome: 'error', tried: [...tried], reason: 'timed out during authentication' })
-      : result('timeout', { ...notAttempted, reason: 'handshake did not complete' }, { level: 'client-timeout', message: 'Timed out while waiting for handshake' })),
+      ? authStalled('the server stopped answering during authentication')
+      : result('timeout', { outcome: 'not-attempted', tried: [], reason: 'handshake did not complete' },
+        { stall: stalled(), error: { level: 'client-timeout', message: 'Timed out while waiting for handshake' } })),
     onDeadline: (d) => (handshakeOk
-      ? result('ok', { outcome: 'error', tried: [...tried], reason: `stopped at ${d.message}` })
-      : result('timeout', { ...notAttempted, reason: `stopped at ${d.message}` })),
+      ? authStalled(`stopped at ${d.message}`)
+      : result('timeout', { outcome: 'not-attempted', tried: [], reason: `stopped at ${d.message}` }, { stall: stalled() })),
     cleanup: () => {
+      socket.removeListener('data', tap.onData);
       try { client.end(); } catch { /* already closed */ }
       conn.close();
     },
   }, (settle) => {
     if (conn.lastError || conn.ended || socket.destroyed) {
-      settle(result('closed', { ...notAttempted, reason: 'connection closed before the handshake' },
-        { code: conn.lastError?.code, message: conn.lastError?.message ?? 'connection closed before the handshake' }));
+      settle(result('closed', { outcome: 'not-attempted', tried: [], reason: 'connection closed before the handshake' },
+        { error: { code: conn.lastError?.code, message: conn.lastError?.message ?? 'connection closed before the handshake' } }));
       return;
     }
 
-    const hostVerifier = (key: Buffer): boolean => {
-      hostKey = hostKeyInfo(key, lookup);
-      return hostKey.status !== 'mismatch' && hostKey.status !== 'revoked';
+    const hostVerifier = (key: Buffer, verify: (ok: boolean) => void): void => {
+      const info = hostKeyInfo(key, lookup);
+      hostKey = info;
+      if (info.status === 'mismatch' || info.status === 'revoked') { verify(false); return; }
+      if (info.status === 'unknown' && ctx.acceptNew) {
+        // accept-new: record it as OpenSSH would, then go on as if it had been known.
+        appendKnownHostsLine(lookup.path, knownHostsLineFor(ctx.host, ctx.port, key), { timeoutMs: remaining, signal: o.signal }).then((w) => {
+          hostKey = w.ok ? { ...info, added: true } : { ...info, addError: w.code };
+          verify(true);
+        }, () => verify(false));
+        return;
+      }
+      verify(true);
+    };
+
+    const answerPrompts = (_name: string, _instructions: string, _lang: string, ps: Prompt[], finish: (answers: string[]) => void): void => {
+      kbdRounds++;
+      for (const q of ps.slice(0, 5)) if (prompts.length < 8) prompts.push(q.prompt.slice(0, 120));
+      const password = creds?.password ?? '';
+      finish(ps.map((q) => (kbdRounds <= MAX_KBD_ROUNDS && isPasswordPrompt(q) ? password : '')));
     };
 
     const authHandler = (methodsLeft: AuthenticationType[] | null, _partial: boolean | null, next: NextAuthHandler): void => {
@@ -172,14 +359,26 @@ export async function probeSsh(conn: OpenConnection, ctx: SshContext, o: ProbeOp
       const offered = methodsLeft ?? [];
       while (plan.length > 0) {
         const m = plan.shift() as LoginMethod;
-        const needs = m === 'password' ? 'password' : 'publickey';
-        if (!offered.includes(needs)) continue;
-        if (m === 'password' && hostKey?.status !== 'match') { passwordWithheld = true; continue; }
+        if (m === 'password') {
+          // Password, or keyboard-interactive answered with the password (PAM's "Password:").
+          const via: LoginMethod | undefined = offered.includes('password') ? 'password' : offered.includes('keyboard-interactive') ? 'keyboard-interactive' : undefined;
+          if (!via) continue;
+          if (!passwordAllowed(hostKey)) { passwordWithheld = true; continue; }
+          current = via;
+          tried.push(via);
+          if (via === 'password') next({ type: 'password', username: ctx.user, password: creds?.password as string });
+          else next({ type: 'keyboard-interactive', username: ctx.user, prompt: answerPrompts });
+          return;
+        }
+        if (!offered.includes('publickey')) continue;
         current = m;
         tried.push(m);
-        if (m === 'publickey') next({ type: 'publickey', username: ctx.user, key: keyMat?.key as ParsedKey });
-        else if (m === 'agent') next({ type: 'agent', username: ctx.user, agent: creds?.agent as string });
-        else next({ type: 'password', username: ctx.user, password: creds?.password as string });
+        if (m === 'publickey') {
+          next({ type: 'publickey', username: ctx.user, key: keyMat?.key as ParsedKey });
+        } else {
+          const agent = new BoundedAgent(createAgent(agentKeys!.socket), agentKeys!.keys);
+          next({ type: 'agent', username: ctx.user, agent } as never);
+        }
         return;
       }
       settle(result('ok', loginEnd()));
@@ -193,11 +392,11 @@ export async function probeSsh(conn: OpenConnection, ctx: SshContext, o: ProbeOp
       if (current === 'none' || current === undefined) {
         authMethods = [];
         settle(result('ok', wanted
-          ? { outcome: 'ok', tried: ['none'], method: 'none' }
-          : { ...notAttempted, reason: "the server accepts the 'none' method: no credentials needed" }));
+          ? { outcome: 'ok', tried: ['none'], method: 'none', ...loginFacts() }
+          : { outcome: 'not-attempted', tried: [], reason: "the server accepts the 'none' method: no credentials needed" }));
         return;
       }
-      settle(result('ok', { outcome: 'ok', tried: [...tried], method: current }));
+      settle(result('ok', { outcome: 'ok', tried: [...tried], method: current, ...loginFacts() }));
     });
     client.on('error', (err: Error & { level?: string; code?: unknown }) => {
       const msg = err.message ?? '';
@@ -210,42 +409,151 @@ export async function probeSsh(conn: OpenConnection, ctx: SshContext, o: ProbeOp
         const reason = h === 'hostkey-mismatch'
           ? `host key ${hostKey?.status === 'revoked' ? 'revoked' : 'does not match known_hosts'}: nothing sent`
           : 'handshake did not complete';
-        settle(result(h, { ...notAttempted, reason }, errorOf(err)));
+        settle(result(h, { outcome: 'not-attempted', tried: [], reason }, { error: errorOf(err), ...(h === 'timeout' ? { stall: stalled() } : {}) }));
         return;
       }
       if (err.level === 'client-authentication') { settle(result('ok', loginEnd())); return; }
-      const login = tried.length > 0 ? loginEnd() : { outcome: 'error' as LoginOutcome, tried: [], reason: msg };
-      settle(result('ok', login, errorOf(err)));
+      if (err.level === 'client-timeout') { settle(authStalled('the server stopped answering during authentication')); return; }
+      const login = tried.length > 0 ? loginEnd() : { outcome: 'error' as LoginOutcome, tried: [], reason: msg, ...loginFacts() };
+      settle(result('ok', login, { error: errorOf(err) }));
     });
     client.on('close', () => {
       if (!handshakeOk) {
-        settle(result('closed', { ...notAttempted, reason: 'connection closed before the handshake completed' }));
+        settle(result('closed', { outcome: 'not-attempted', tried: [], reason: 'connection closed before the handshake completed' }));
       } else {
-        settle(result('ok', tried.length > 0 ? loginEnd() : { outcome: 'error', tried: [], reason: 'connection closed during authentication' }));
+        settle(result('ok', tried.length > 0 ? loginEnd() : { outcome: 'error', tried: [], reason: 'connection closed during authentication', ...loginFacts() }));
       }
     });
 
-    const debug = (line: string): void => {
-      for (const [re, field] of REMOTE_LISTS) {
-        const m = re.exec(line);
-        // Drop protocol markers (strict kex, ext-info): they are not algorithms anyone chooses.
-        if (m) serverAlgorithms[field] = m[1].split(',').filter((a) => a && !/^(kex-strict-|ext-info-)/.test(a));
-      }
-      if (trace) {
-        let safe = line;
-        for (const s of secrets) safe = safe.split(s).join('***');
-        trace(`ssh2: ${safe}`);
-      }
-    };
+    const debug = trace ? (line: string): void => {
+      let safe = line;
+      for (const s of secrets) safe = safe.split(s).join('***');
+      trace(`ssh2: ${safe}`);
+    } : undefined;
 
+    // Listens beside ssh2: the bytes the banner stage gave back arrive here again first.
+    socket.on('data', tap.onData);
+    const preferred = p.hostKeyOrder.join() !== SSH2.DEFAULT_SERVER_HOST_KEY.join();
     client.connect({
       sock: socket,
       username: ctx.user,
       readyTimeout: remaining,
-      hostVerifier,
+      hostVerifier: hostVerifier as never,
       authHandler: authHandler as never,
-      debug,
+      ...(preferred ? { algorithms: { serverHostKey: p.hostKeyOrder as never } } : {}),
+      ...(debug ? { debug } : {}),
       keepaliveInterval: 0,
     });
   });
+}
+
+/**
+ * ssh2 cannot negotiate with this server but the system OpenSSH can: learn the host key and
+ * the offered methods with a `none`-only run (nothing secret is sent), check the key here,
+ * then, when asked and allowed, test a public key login in a second run. A password cannot
+ * be given to OpenSSH in batch mode: it is reported as not tested, never as working.
+ */
+async function finishWithOpenSsh(
+  ctx: SshContext, o: ProbeOptions,
+  p: { lookup: KnownHostsLookup; keyMat?: KeyMaterial; agentKeys?: AgentKeys; defaults: string[] },
+): Promise<SshResult> {
+  const start = now();
+  const { lookup, keyMat, agentKeys } = p;
+  const creds = ctx.credentials;
+  const hostKeyAlias = hostKeyName(ctx.host, ctx.port);
+  const hostKeyAlgorithms = preferKnownHostKeyTypes(p.defaults, lookup);
+  const base = { address: ctx.address, port: ctx.port, user: ctx.user, hostKeyAlias, hostKeyAlgorithms, signal: o.signal, log: o.log };
+  const noLogin = (reason: string): SshResult['login'] => ({ outcome: 'not-attempted', tried: [], reason });
+  const done = (r: Partial<SshResult> & Pick<SshResult, 'handshake' | 'login'>): SshResult => ({ client: 'openssh', ...r, durationMs: since(start) });
+
+  const run = await runOpenSsh({ ...base, auth: { kind: 'none' }, timeoutMs: o.timeoutMs });
+  const err = run.lastError ? { error: { message: `OpenSSH: ${run.lastError}` } } : {};
+  if (run.outcome === 'timeout' && run.stage !== 'auth') {
+    return done({ handshake: 'timeout', stall: run.stage === 'kexinit' || run.stage === 'hostkey' || run.stage === 'newkeys' ? 'kex' : 'kexinit', login: noLogin('handshake did not complete'), ...err, ...algorithmsOf(run) });
+  }
+  if (run.outcome !== 'ok') {
+    const h: HandshakeOutcome = run.outcome === 'kex-failed' ? 'kex-failed' : run.outcome === 'closed' ? 'closed' : 'error';
+    return done({ handshake: h, login: noLogin('handshake did not complete'), ...err });
+  }
+
+  let hostKey = hostKeyFromRun(run, lookup);
+  if (hostKey && (hostKey.status === 'mismatch' || hostKey.status === 'revoked')) {
+    return done({ handshake: 'hostkey-mismatch', ...algorithmsOf(run), hostKey, login: noLogin(`host key ${hostKey.status === 'revoked' ? 'revoked' : 'does not match known_hosts'}: nothing sent`) });
+  }
+  if (hostKey?.status === 'unknown' && ctx.acceptNew && run.hostKeyBlob) {
+    const w = await appendKnownHostsLine(lookup.path, knownHostsLineFor(ctx.host, ctx.port, run.hostKeyBlob), { timeoutMs: o.timeoutMs, signal: o.signal });
+    hostKey = w.ok ? { ...hostKey, added: true } : { ...hostKey, addError: w.code };
+  }
+  const authMethods = run.authenticated === 'none' ? [] : run.authMethods;
+  const common = { handshake: 'ok' as const, ...algorithmsOf(run), ...(hostKey ? { hostKey } : {}), ...(authMethods ? { authMethods } : {}) };
+  if (run.authenticated === 'none') return done({ ...common, login: { outcome: creds ? 'ok' : 'not-attempted', tried: creds ? ['none'] : [], ...(creds ? { method: 'none' as const } : { reason: "the server accepts the 'none' method: no credentials needed" }) } });
+
+  const offered = authMethods ?? [];
+  const plannedMethods: LoginMethod[] = [...(keyMat?.key ? ['publickey' as const] : []), ...(agentKeys?.keys.length ? ['agent' as const] : []), ...(creds?.password !== undefined ? ['password' as const] : [])];
+  const facts: Partial<SshResult['login']> = {
+    ...(plannedMethods.length ? { planned: plannedMethods } : {}),
+    ...(keyMat?.error ? { keyError: keyMat.error, ...(keyMat.kind ? { keyErrorKind: keyMat.kind } : {}) } : {}),
+    ...(agentKeys ? { agentKeys: { offered: agentKeys.keys.length, available: agentKeys.available } } : {}),
+  };
+  const wantsPassword = creds?.password !== undefined;
+  const passwordVia = offered.includes('password') || offered.includes('keyboard-interactive');
+  const passwordWithheld = wantsPassword && passwordVia && !passwordAllowed(hostKey);
+  if (passwordWithheld) facts.passwordWithheld = true;
+  const untestable: string[] = [];
+  if (wantsPassword && passwordVia && !passwordWithheld) untestable.push('the password, because only OpenSSH can negotiate with this server and it takes no password unattended');
+
+  // A key OpenSSH can use unattended: an unencrypted identity file, or agent keys.
+  const identityFiles = keyMat?.key && creds?.identityFile && !keyMat.encrypted ? [creds.identityFile] : [];
+  if (keyMat?.key && keyMat.encrypted) untestable.push(`the key ${creds?.identityFile ?? ''}, because it is encrypted and OpenSSH takes no passphrase unattended`);
+  if (agentKeys?.error) untestable.push(`the ssh-agent keys (${agentKeys.error})`);
+  if (untestable.length) facts.notTested = untestable.join('; ');
+  const agentPub = agentKeys?.keys.map((k) => `${k.type} ${k.getPublicSSH().toString('base64')}`) ?? [];
+  const tried: LoginMethod[] = [];
+  if (offered.includes('publickey') && (identityFiles.length > 0 || agentPub.length > 0)) {
+    const login = await runOpenSsh({
+      ...base, timeoutMs: o.timeoutMs,
+      auth: { kind: 'publickey', identityFiles, ...(agentPub.length ? { agent: { socket: agentKeys!.socket, publicKeys: agentPub } } : {}) },
+    });
+    if (identityFiles.length) tried.push('publickey');
+    if (agentPub.length) tried.push('agent');
+    if (login.authenticated) {
+      const method: LoginMethod = login.acceptedKey && /agent-\d+\.pub$/.test(login.acceptedKey) ? 'agent' : identityFiles.length ? 'publickey' : 'agent';
+      return done({ ...common, login: { outcome: 'ok', tried, method, ...facts } });
+    }
+    if (login.timedOut) return done({ ...common, stall: 'auth', login: { outcome: 'timeout', tried, reason: 'the server stopped answering during authentication', ...facts } });
+    if (!login.denied) return done({ ...common, login: { outcome: 'error', tried, reason: `OpenSSH: ${login.lastError ?? login.outcome}`, ...facts } });
+  }
+  const reason = [keyMat?.error, untestable.length ? `not tested: ${untestable.join('; ')}` : undefined,
+    passwordWithheld ? 'password not sent: the host key is not confirmed by known_hosts' : undefined].filter(Boolean).join('; ');
+  if (tried.length > 0) return done({ ...common, login: { outcome: 'rejected', tried, ...(reason ? { reason } : {}), ...facts } });
+  const wanted = wantsPassword || !!keyMat || agentPub.length > 0;
+  if (!wanted) return done({ ...common, login: { ...noLogin('no credentials given'), ...(facts.notTested ? { notTested: facts.notTested } : {}) } });
+  if (passwordWithheld || untestable.length) return done({ ...common, login: { outcome: 'not-attempted', tried: [], reason, ...facts } });
+  if (keyMat?.error) return done({ ...common, login: { outcome: 'key-unusable', tried: [], reason: keyMat.error, ...facts } });
+  return done({
+    ...common,
+    login: { outcome: 'method-unavailable', tried: [], ...facts, reason: `server offers ${offered.length ? offered.join(', ') : 'no methods'}; credentials given: ${plannedMethods.join(', ') || 'an empty ssh-agent'}` },
+  });
+}
+
+function algorithmsOf(run: OpenSshRun): Partial<SshResult> {
+  return run.algorithms && run.algorithms.kex ? { algorithms: run.algorithms } : {};
+}
+
+/** The host key OpenSSH saw, checked against known_hosts with the same rules as for ssh2. */
+function hostKeyFromRun(run: OpenSshRun, lookup: KnownHostsLookup): HostKeyInfo | undefined {
+  if (run.hostKeyBlob) return hostKeyInfo(run.hostKeyBlob, lookup);
+  if (!run.hostKey) return undefined;
+  // Only the fingerprint was seen (the throw-away file was not written): compare fingerprints.
+  const entries = lookup.entries ?? [];
+  const sameType = entries.filter((e) => e.marker === undefined && blobKeyType(e.key) === run.hostKey!.type);
+  const revoked = entries.some((e) => e.marker === 'revoked' && sha256Fingerprint(e.key) === run.hostKey!.fingerprint);
+  const status = lookup.entries === undefined ? 'unreadable'
+    : revoked ? 'revoked'
+      : sameType.some((e) => e.fingerprint === run.hostKey!.fingerprint) ? 'match' : sameType.length ? 'mismatch' : 'unknown';
+  return {
+    type: run.hostKey.type, fingerprint: run.hostKey.fingerprint, status, knownHostsPath: lookup.path,
+    ...(lookup.readError ? { readError: lookup.readError } : {}),
+    knownEntries: entries.filter((e) => e.marker !== 'cert-authority').map((e) => ({ line: e.line, type: e.type, fingerprint: e.fingerprint })),
+  };
 }

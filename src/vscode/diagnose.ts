@@ -115,7 +115,7 @@ export class DiagnoseController implements PanelHost {
         try {
           const credentials = await gatherCredentials(spec, this.store, this.log, (file, reason) => {
             void vscode.window.showWarningMessage(vscode.l10n.t('Identity file of "{0}" cannot be read ({1}): {2}. The key login is not tested.', spec.name ?? spec.host, reason, file));
-          });
+          }, target.timeoutMs);
           const report = await runDiagnosis(target, {
             lang,
             credentials,

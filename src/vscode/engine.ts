@@ -3,12 +3,12 @@
  * host) and the settings, gathers credentials from SecretStorage, and runs `diagnose` with
  * the probe set (and the cloud inspector, when the caller has one). Nothing here is VS Code UI; the caller owns progress and cancellation.
  */
-import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { diagnose } from '../core/diagnose';
 import type { Check, Credentials, Lang, Report, Target } from '../core/model';
 import type { CloudInspector } from '../core/probes';
+import { readFileBounded } from '../probes/files';
 import { createProbes } from '../probes/index';
 import type { Instance } from '../core/savedInstance';
 import type { InstanceStore } from './instances/store';
@@ -37,10 +37,16 @@ function expandHome(p: string): string {
   return p === '~' ? os.homedir() : p.startsWith('~/') ? path.join(os.homedir(), p.slice(2)) : p;
 }
 
-/** Credentials for the optional login: only what the user saved; never logged. */
-/** `onUnreadableKey` tells the user (not only the log) that the saved key file cannot be read. */
+/**
+ * Credentials for the optional login: only what the user saved; never logged.
+ * `onUnreadableKey` tells the user (not only the log) that the saved key file cannot be read;
+ * the file is read with a time bound (a hung network home must not hang the diagnosis) and,
+ * unreadable, still named so the report says why the key login could not be tested. The
+ * agent (SSH_AUTH_SOCK) is offered after the saved key, and only its first few keys
+ * (probes/ssh.ts MAX_AGENT_KEYS), so many agent keys cannot exhaust MaxAuthTries.
+ */
 export async function gatherCredentials(
-  spec: TargetSpec, store: InstanceStore, log: Logger, onUnreadableKey?: (file: string, reason: string) => void,
+  spec: TargetSpec, store: InstanceStore, log: Logger, onUnreadableKey?: (file: string, reason: string) => void, timeoutMs = 5000,
 ): Promise<Credentials | undefined> {
   if (!spec.id || spec.protocol !== 'ssh') return undefined;
   const creds: Credentials = {};
@@ -51,21 +57,22 @@ export async function gatherCredentials(
   }
   if (spec.identityFile) {
     const file = expandHome(spec.identityFile);
-    try {
-      creds.privateKey = await fs.promises.readFile(file);
-      creds.identityFile = file;
+    creds.identityFile = file;
+    const r = await readFileBounded(file, { maxBytes: 1024 * 1024, timeoutMs });
+    if (r.ok) {
+      creds.privateKey = r.value;
       const passphrase = await store.getSecret(spec.id, 'passphrase');
       if (passphrase) {
         log.addSecret(passphrase);
         creds.passphrase = passphrase;
       }
-    } catch (e) {
-      log.warn('diagnose', `cannot read identity file ${file}: ${(e as Error).message}`);
-      onUnreadableKey?.(file, (e as NodeJS.ErrnoException).code ?? (e as Error).message);
+    } else {
+      log.warn('diagnose', `cannot read identity file ${file}: ${r.code}`);
+      onUnreadableKey?.(file, r.code);
     }
   }
   if (process.env.SSH_AUTH_SOCK) creds.agent = process.env.SSH_AUTH_SOCK;
-  return creds.password || creds.privateKey || creds.agent ? creds : undefined;
+  return creds.password || creds.identityFile || creds.agent ? creds : undefined;
 }
 
 export async function runDiagnosis(

@@ -3,9 +3,23 @@
  * 0 / 1 / 2 and the JSON contract of DESIGN.md "CLI contract".
  */
 import * as assert from 'assert/strict';
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
 import { createLab, Lab, LabHost, labUnavailableReason } from '../support/lab';
 import { cliUnavailableReason, LAB_TIMEOUT_MS, runCli } from '../support/labEngine';
 import { assertReportSchema } from '../support/reportSchema';
+import { fingerprint } from '../support/labScenarios';
+
+/** A real OpenSSH client checking the host key strictly against `kh` (no secrets, `none` only). */
+function sshHostKeyCheck(address: string, kh: string): Promise<string> {
+  return new Promise((resolve) => {
+    execFile('ssh', ['-F', 'none', '-v', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${kh}`,
+      '-o', 'GlobalKnownHostsFile=/dev/null', '-o', 'PreferredAuthentications=none', '-o', 'ConnectTimeout=3', '-l', 'nobody', address],
+    { timeout: 8000, env: { PATH: process.env.PATH } }, (_e, _out, err) => resolve(String(err)));
+  });
+}
+
 
 describe('(lab) CLI against lab hosts', function () {
   this.timeout(60_000);
@@ -59,6 +73,63 @@ describe('(lab) CLI against lab hosts', function () {
     assert.equal(r.code, 1, `exit ${r.code}; stderr: ${r.stderr}`);
     assert.equal(JSON.parse(r.stdout).verdict.code, 'AUTH_FAILED');
     assert.ok(!r.stdout.includes(secret) && !r.stderr.includes(secret), 'password leaked into output');
+  });
+
+  it('password for a host not in known_hosts: exit 1, HOST_KEY_UNKNOWN with the fingerprint, password never sent', async () => {
+    const kh = lab!.writeKnownHosts([]);
+    const fp = fingerprint(healthy.hostKeys[0]!);
+    const args = ['diagnose', healthy.ipv4, '--user', lab!.user, '--password-env', 'CVMD_LAB_PW', '--known-hosts', kh, '--timeout', timeout];
+    const passwordLines = () => healthy.log().split('\n').filter((l) => /password for/.test(l)).length;
+    const before = passwordLines();
+    const r = await runCli([...args, '--json'], { env: { CVMD_LAB_PW: lab!.password } });
+    assert.equal(r.code, 1, `exit ${r.code}; stderr: ${r.stderr}\nstdout: ${r.stdout}`);
+    const o = JSON.parse(r.stdout);
+    assertReportSchema(o);
+    assert.equal(o.verdict.code, 'HOST_KEY_UNKNOWN');
+    assert.ok(o.verdict.summary.includes(fp), o.verdict.summary);
+    assert.match(o.verdict.summary, /ssh-ed25519/);
+    const login = o.checks.find((c: any) => c.id === 'login');
+    assert.equal(login.evidence.passwordWithheld, true);
+    assert.deepEqual(login.evidence.tried, []);
+    const text = await runCli(args, { env: { CVMD_LAB_PW: lab!.password } });
+    assert.equal(text.code, 1);
+    assert.match(text.stdout, /HOST_KEY_UNKNOWN/);
+    assert.ok(text.stdout.includes(fp));
+    assert.ok(!r.stdout.includes(lab!.password) && !text.stdout.includes(lab!.password), 'password leaked into output');
+    assert.equal(passwordLines(), before, `sshd saw a password attempt:\n${healthy.log()}`);
+  });
+
+  it('--accept-new: the unknown key is written in OpenSSH format (dir 700, file 600), then the login passes', async () => {
+    const home = fs.mkdtempSync(path.join(lab!.dir, 'home-'));
+    const kh = path.join(home, 'ssh-dir', 'known_hosts');
+    const args = ['diagnose', healthy.ipv4, '--user', lab!.user, '--password-env', 'CVMD_LAB_PW', '--known-hosts', kh, '--timeout', timeout, '--json'];
+    const r = await runCli([...args, '--accept-new'], { env: { CVMD_LAB_PW: lab!.password } });
+    assert.equal(r.code, 0, `exit ${r.code}; stderr: ${r.stderr}\nstdout: ${r.stdout}`);
+    const o = JSON.parse(r.stdout);
+    assert.equal(o.verdict.code, 'OK');
+    assert.ok(o.findings.some((f: any) => f.code === 'HOST_KEY_ADDED'));
+    assert.equal(o.checks.find((c: any) => c.id === 'login').evidence.method, 'password');
+    assert.equal(fs.readFileSync(kh, 'utf8'), `${healthy.ipv4} ${healthy.hostKeys[0]}\n`);
+    assert.equal(fs.statSync(kh).mode & 0o777, 0o600);
+    assert.equal(fs.statSync(path.dirname(kh)).mode & 0o777, 0o700);
+    // OpenSSH itself accepts the line: a real `ssh` with StrictHostKeyChecking=yes gets past the host key.
+    const ssh = await sshHostKeyCheck(healthy.ipv4, kh);
+    assert.doesNotMatch(ssh, /Host key verification failed/);
+    assert.match(ssh, /Authentications that can continue/);
+    // Now known: a run without --accept-new logs in too, and nothing more is written.
+    const again = await runCli(args, { env: { CVMD_LAB_PW: lab!.password } });
+    assert.equal(again.code, 0, again.stdout);
+    assert.equal(fs.readFileSync(kh, 'utf8').split('\n').filter(Boolean).length, 1);
+  });
+
+  it('--accept-new never accepts a changed key: exit 1, HOST_KEY_MISMATCH, the file untouched', async () => {
+    const line = `${healthy.ipv4} ${await lab!.foreignHostKey('ed25519')}`;
+    const kh = lab!.writeKnownHosts([line]);
+    const r = await runCli(['diagnose', healthy.ipv4, '--user', lab!.user, '--password-env', 'CVMD_LAB_PW', '--known-hosts', kh,
+      '--accept-new', '--timeout', timeout, '--json'], { env: { CVMD_LAB_PW: lab!.password } });
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(JSON.parse(r.stdout).verdict.code, 'HOST_KEY_MISMATCH');
+    assert.equal(fs.readFileSync(kh, 'utf8'), `${line}\n`);
   });
 
   it('text output (no --json) names the verdict code', async () => {

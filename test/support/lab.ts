@@ -88,6 +88,12 @@ export interface SshdSpec {
   /** Host key types to generate (default ['ed25519']). */
   hostKeyTypes?: Array<'ed25519' | 'ecdsa' | 'rsa'>;
   passwordAuthentication?: boolean;
+  /** `UsePAM yes` (default no). Without PAM, OpenSSH 9.2 on Linux has no keyboard-interactive
+   *  device: it lists the method but every attempt fails. */
+  usePam?: boolean;
+  /** `KbdInteractiveAuthentication yes` (default no). sshd keeps the first value of a keyword,
+   *  so this cannot be switched on through extraConfig. */
+  kbdInteractive?: boolean;
   /** Extra sshd_config lines, e.g. 'KexAlgorithms sntrup761x25519-sha512@openssh.com'. */
   extraConfig?: string[];
 }
@@ -469,12 +475,12 @@ class LabImpl implements Lab {
         'ListenAddress ::',
         ...keyPaths.map((k) => `HostKey ${k}`),
         'PidFile none',
-        'UsePAM no',
+        `UsePAM ${s.usePam ? 'yes' : 'no'}`,
         // The lab's files live under /tmp (world-writable): StrictModes would refuse them.
         'StrictModes no',
         `AuthorizedKeysFile ${authKeys}`,
         `PasswordAuthentication ${s.passwordAuthentication === false ? 'no' : 'yes'}`,
-        'KbdInteractiveAuthentication no',
+        `KbdInteractiveAuthentication ${s.kbdInteractive ? 'yes' : 'no'}`,
         'PermitRootLogin no',
         `AllowUsers ${LAB_USER}`,
         'UseDNS no',

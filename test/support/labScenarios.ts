@@ -6,6 +6,7 @@
  */
 import * as assert from 'assert/strict';
 import * as crypto from 'crypto';
+import * as fs from 'fs';
 import * as net from 'net';
 import type { Check, Credentials, FindingCode, Report, Target, VerdictCode } from '../../src/core/model';
 import type { HostSpec, Lab, LabHost } from './lab';
@@ -315,6 +316,8 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    // issue 7: the password asked for was withheld (right), so the login was never tested:
+    // not OK (it was OK before).
     id: 'host-key-unknown',
     title: 'host not in known_hosts, password given',
     host: { sshd: {} },
@@ -322,22 +325,193 @@ export const SCENARIOS: Scenario[] = [
       target: labTarget(h.ipv4, { user: lab.user, knownHostsPath: lab.writeKnownHosts([]) }),
       credentials: { password: lab.password },
     }),
-    verdict: 'OK',
-    findings: ['HOST_KEY_UNKNOWN', 'PASSWORD_NOT_SENT_UNKNOWN_HOST'],
-    verify(r) {
+    verdict: 'HOST_KEY_UNKNOWN',
+    verify(r, h) {
       assert.equal(evidenceField(check(r, 'hostkey'), 'status'), 'unknown');
+      assert.equal(evidenceField(check(r, 'login'), 'passwordWithheld'), true);
+      assert.ok(r.verdict.summary.includes(fingerprint(h.hostKeys[0]!)), r.verdict.summary);
+      assert.match(r.verdict.summary, /ssh-ed25519/);
+      assert.ok(r.verdict.remediation.some((s) => s.command?.includes('StrictHostKeyChecking=accept-new')));
     },
   },
   {
-    id: 'kex-failed',
-    // ssh2 1.17 implements no sntrup761 key exchange: no algorithm in common, whatever list
-    // the probe offers.
+    id: 'host-key-unknown-key-login',
+    // A key login may be tested on an unknown host (the signature is bound to the session):
+    // its result stands, with the unknown key as a finding.
+    title: 'host not in known_hosts, key login',
+    host: { sshd: {} },
+    run: (h, lab) => ({
+      target: labTarget(h.ipv4, { user: lab.user, knownHostsPath: lab.writeKnownHosts([]) }),
+      credentials: { identityFile: lab.clientKeyPath },
+    }),
+    verdict: 'OK',
+    findings: ['HOST_KEY_UNKNOWN'],
+    verify(r) {
+      assert.equal(evidenceField(check(r, 'login'), 'method'), 'publickey');
+    },
+  },
+  {
+    // issue 7: ssh2 1.17 has no sntrup761, OpenSSH 9.2 has: OpenSSH finishes the diagnosis.
+    id: 'pq-only-kex',
     title: 'server offers only sntrup761x25519 kex',
     host: { sshd: { extraConfig: ['KexAlgorithms sntrup761x25519-sha512@openssh.com'] } },
-    run: (h, lab) => ({ target: labTarget(h.ipv4, { knownHostsPath: lab.writeKnownHosts([h.knownHostsLine]) }) }),
-    verdict: 'KEX_FAILED',
+    run: (h, lab) => ({ target: labTarget(h.ipv4, { user: lab.user, knownHostsPath: lab.writeKnownHosts([h.knownHostsLine]) }) }),
+    verdict: 'OK',
+    findings: ['DIAGNOSED_WITH_OPENSSH'],
+    verify(r, h) {
+      const kex = check(r, 'kex');
+      assert.equal(evidenceField(kex, 'client'), 'openssh');
+      assert.match(evidenceText(r, 'kex'), /"kex":"sntrup761x25519-sha512@openssh\.com"/);
+      assert.deepEqual((evidenceField(kex, 'negotiation') as { ssh2: { missing: string[] } }).ssh2.missing, ['kex'], 'ssh2 lacks the kex');
+      assert.equal(evidenceField(check(r, 'hostkey'), 'status'), 'match');
+      assert.equal(evidenceField(check(r, 'hostkey'), 'fingerprint'), fingerprint(h.hostKeys[0]!));
+      assert.deepEqual(evidenceField(check(r, 'auth'), 'methods'), ['publickey', 'password']);
+      assert.doesNotMatch(JSON.stringify(r.verdict), /group14-sha1|ssh-rsa/);
+    },
+  },
+  {
+    id: 'pq-only-key-login',
+    title: 'sntrup761-only server, key login through OpenSSH',
+    host: { sshd: { extraConfig: ['KexAlgorithms sntrup761x25519-sha512@openssh.com'] } },
+    run: (h, lab) => ({
+      target: labTarget(h.ipv4, { user: lab.user, knownHostsPath: lab.writeKnownHosts([h.knownHostsLine]) }),
+      credentials: { identityFile: lab.clientKeyPath },
+    }),
+    verdict: 'OK',
+    findings: ['DIAGNOSED_WITH_OPENSSH'],
     verify(r) {
-      assert.match(evidenceText(r, 'kex'), /sntrup761x25519-sha512@openssh\.com/);
+      assert.equal(evidenceField(check(r, 'login'), 'outcome'), 'ok');
+      assert.equal(evidenceField(check(r, 'login'), 'method'), 'publickey');
+      assert.match(r.verdict.summary, /login as "cvmdlab" works/);
+    },
+  },
+  {
+    id: 'pq-only-password',
+    // OpenSSH takes no password unattended: the login is reported as not tested, never as working.
+    title: 'sntrup761-only server, password given',
+    host: { sshd: { extraConfig: ['KexAlgorithms sntrup761x25519-sha512@openssh.com'] } },
+    run: (h, lab) => ({
+      target: labTarget(h.ipv4, { user: lab.user, knownHostsPath: lab.writeKnownHosts([h.knownHostsLine]) }),
+      credentials: { password: lab.password },
+    }),
+    verdict: 'OK',
+    findings: ['DIAGNOSED_WITH_OPENSSH', 'LOGIN_NOT_TESTED'],
+    verify(r) {
+      assert.equal(evidenceField(check(r, 'login'), 'outcome'), 'not-attempted');
+      assert.match(r.verdict.summary, /the login was not tested/);
+      assert.doesNotMatch(r.verdict.summary, /works/);
+    },
+  },
+  {
+    // issue 7: a true legacy-only server (OpenSSH 9.2 still has group1-sha1 and ssh-rsa, off
+    // by default on both sides): no client here agrees by default → KEX_FAILED, and the
+    // advice enables exactly what this server needs.
+    id: 'legacy-only-kex',
+    title: 'server offers only diffie-hellman-group1-sha1 and ssh-rsa',
+    host: { sshd: { hostKeyTypes: ['rsa'], extraConfig: ['KexAlgorithms diffie-hellman-group1-sha1', 'HostKeyAlgorithms ssh-rsa'] } },
+    run: (h, lab) => ({ target: labTarget(h.ipv4, { user: lab.user, knownHostsPath: lab.writeKnownHosts([h.knownHostsLine]) }) }),
+    verdict: 'KEX_FAILED',
+    verify(r, h) {
+      assert.match(evidenceText(r, 'kex'), /diffie-hellman-group1-sha1/);
+      const cmd = `ssh -o KexAlgorithms=+diffie-hellman-group1-sha1 -o HostKeyAlgorithms=+ssh-rsa -p 22 cvmdlab@${h.ipv4}`;
+      assert.ok(r.verdict.remediation.some((s) => s.command === cmd), JSON.stringify(r.verdict.remediation));
+      assert.doesNotMatch(JSON.stringify(r.verdict), /group14-sha1/);
+      assert.match(r.verdict.summary, /OpenSSH_/);
+    },
+  },
+  {
+    // issue 7: UsePAM is needed — without it OpenSSH 9.2 on Linux lists keyboard-interactive
+    // but has no device to run it, so every attempt fails (checked with ssh -v).
+    id: 'kbd-interactive-only',
+    title: 'keyboard-interactive only (PAM), password given',
+    host: { sshd: { usePam: true, kbdInteractive: true, passwordAuthentication: false, extraConfig: ['AuthenticationMethods keyboard-interactive'] } },
+    run: (h, lab) => ({
+      target: labTarget(h.ipv4, { user: lab.user, knownHostsPath: lab.writeKnownHosts([h.knownHostsLine]) }),
+      credentials: { password: lab.password },
+    }),
+    verdict: 'OK',
+    verify(r) {
+      assert.deepEqual(evidenceField(check(r, 'auth'), 'methods'), ['keyboard-interactive']);
+      assert.equal(evidenceField(check(r, 'login'), 'method'), 'keyboard-interactive');
+    },
+  },
+  {
+    id: 'kbd-interactive-only-key',
+    title: 'keyboard-interactive only, only a key given',
+    host: { sshd: { usePam: true, kbdInteractive: true, passwordAuthentication: false, extraConfig: ['AuthenticationMethods keyboard-interactive'] } },
+    run: (h, lab) => ({
+      target: labTarget(h.ipv4, { user: lab.user, knownHostsPath: lab.writeKnownHosts([h.knownHostsLine]) }),
+      credentials: { identityFile: lab.clientKeyPath },
+    }),
+    verdict: 'AUTH_METHOD_UNAVAILABLE',
+    verify(r) {
+      assert.doesNotMatch(JSON.stringify(r.verdict.remediation), /PasswordAuthentication yes/);
+      assert.match(r.verdict.summary, /publickey/);
+      assert.match(r.verdict.summary, /keyboard-interactive/);
+    },
+  },
+  {
+    // issue 7: a path that drops large packets (an MTU black hole, made here by dropping the
+    // server's packets over 600 bytes): the banner passes, the KEXINIT never arrives. A stall,
+    // not KEX_FAILED.
+    id: 'kex-stall-mtu',
+    title: 'MTU black hole: server packets over 600 bytes dropped',
+    host: { sshd: {}, nft: 'table inet cvmdlab {\n  chain output {\n    type filter hook output priority 0; policy accept;\n    tcp sport 22 meta length > 600 drop\n  }\n}\n' },
+    run: (h, lab) => ({ target: labTarget(h.ipv4, { knownHostsPath: lab.writeKnownHosts([h.knownHostsLine]) }) }),
+    verdict: 'BANNER_TIMEOUT',
+    verify(r, h) {
+      expectOutcome(r, 'banner', 'ssh');
+      assert.equal(evidenceField(check(r, 'kex'), 'stall'), 'kexinit');
+      assert.match(r.verdict.title, /stalls during the key exchange/);
+      assert.ok(r.verdict.remediation.some((s) => s.command === `tracepath -n ${h.ipv4}`));
+      assert.doesNotMatch(JSON.stringify(r.verdict), /KexAlgorithms=\+/);
+    },
+  },
+  {
+    // The same black hole after a short KEXINIT: the key-exchange reply (an RSA host key and
+    // signature) is what gets lost.
+    id: 'kex-stall-reply',
+    title: 'key-exchange reply over 600 bytes dropped',
+    host: {
+      sshd: { hostKeyTypes: ['rsa'], extraConfig: ['KexAlgorithms curve25519-sha256', 'HostKeyAlgorithms rsa-sha2-512', 'Ciphers aes128-ctr', 'MACs hmac-sha2-256'] },
+      nft: 'table inet cvmdlab {\n  chain output {\n    type filter hook output priority 0; policy accept;\n    tcp sport 22 meta length > 600 drop\n  }\n}\n',
+    },
+    run: (h, lab) => ({ target: labTarget(h.ipv4, { knownHostsPath: lab.writeKnownHosts([h.knownHostsLine]) }) }),
+    verdict: 'BANNER_TIMEOUT',
+    verify(r) {
+      assert.equal(evidenceField(check(r, 'kex'), 'stall'), 'kex');
+      assert.match(evidenceText(r, 'kex'), /curve25519-sha256/);
+    },
+  },
+  {
+    // issue 7: known_hosts holds only the server's ECDSA key; ssh2 must ask for that type
+    // (sshd would otherwise present ed25519 and the key would read as unknown).
+    id: 'host-key-known-other-type',
+    title: 'known_hosts holds only the ECDSA key of an ed25519+ECDSA server',
+    host: { sshd: { hostKeyTypes: ['ed25519', 'ecdsa'] } },
+    run: (h, lab) => ({ target: labTarget(h.ipv4, { knownHostsPath: lab.writeKnownHosts([`${h.ipv4} ${h.hostKeys[1]!}`]) }) }),
+    verdict: 'OK',
+    verify(r, h) {
+      assert.equal(evidenceField(check(r, 'hostkey'), 'status'), 'match');
+      assert.equal(evidenceField(check(r, 'hostkey'), 'fingerprint'), fingerprint(h.hostKeys[1]!));
+      assert.ok(!r.findings.some((f) => f.code === 'HOST_KEY_UNKNOWN'));
+    },
+  },
+  {
+    // issue 7: random bytes as --identity are not "credentials rejected".
+    id: 'identity-not-a-key',
+    title: 'random bytes given as the identity file',
+    host: { sshd: {} },
+    run: (h, lab) => {
+      const file = `${lab.dir}/random-identity`;
+      fs.writeFileSync(file, crypto.randomBytes(700), { mode: 0o600 });
+      return { target: labTarget(h.ipv4, { user: lab.user, knownHostsPath: lab.writeKnownHosts([h.knownHostsLine]) }), credentials: { identityFile: file } };
+    },
+    verdict: 'KEY_FORMAT_UNSUPPORTED',
+    verify(r) {
+      assert.match(r.verdict.summary, /random-identity/);
+      assert.match(r.verdict.summary, /not a private key/);
+      assert.ok(r.verdict.remediation.some((s) => s.command?.startsWith('ssh-keygen -y -f ')));
     },
   },
   {

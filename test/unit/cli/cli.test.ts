@@ -109,6 +109,29 @@ describe('(unit) cvm-doctor CLI', () => {
     const r = await run(['--help']);
     assert.strictEqual(r.code, 0);
     assert.match(r.stdout, /cvm-doctor diagnose <host>/);
+    assert.match(r.stdout, /--accept-new/);
+  });
+
+  it('--known-hosts may name a file that does not exist yet with --accept-new (it is created as OpenSSH would)', async () => {
+    const net = await import('net');
+    const s = net.createServer();
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+    const port = (s.address() as import('net').AddressInfo).port;
+    await new Promise<void>((r) => s.close(() => r()));
+    const missing = path.join(require('os').tmpdir(), `cvmd-no-such-dir-${process.pid}`, 'known_hosts');
+    const args = ['diagnose', '127.0.0.1', '--port', String(port), '--alt-ports', 'none', '--timeout', '1000', '--json', '--no-icmp', '--known-hosts', missing];
+    const without = await run(args);
+    assert.strictEqual(without.code, 2, without.stderr);
+    assert.match(without.stderr, /^cvm-doctor: --known-hosts/);
+    const withAccept = await run([...args, '--accept-new']);
+    assert.strictEqual(withAccept.code, 1, withAccept.stderr);
+    assert.strictEqual(JSON.parse(withAccept.stdout).verdict.code, 'PORT_CLOSED');
+  });
+
+  it('--identity that is a directory: exit 2 naming the flag', async () => {
+    const r = await run(['diagnose', '127.0.0.1', '--identity', require('os').tmpdir()]);
+    assert.strictEqual(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^cvm-doctor: --identity: cannot read file/);
   });
 
   it('demo diagnoses every local target', async () => {

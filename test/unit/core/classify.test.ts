@@ -3,6 +3,13 @@ import { classifyCode, findings, RULES } from '../../../src/core/classify';
 import { VERDICT_CODES, type VerdictCode } from '../../../src/core/model';
 import type { ClassifyInput } from '../../../src/core/classify';
 import { alt, banner, cloud, dnsFail, healthy, ping, ssh, target, tcp } from './evidence';
+import type { HostKeyInfo, NegotiationEvidence } from '../../../src/core/model';
+
+const UNKNOWN_KEY: HostKeyInfo = { type: 'ssh-ed25519', fingerprint: 'SHA256:x', status: 'unknown', knownHostsPath: '/k', knownEntries: [] };
+const PQ_NEGOTIATION: NegotiationEvidence = { ssh2: { missing: ['kex'] }, openssh: { version: 'OpenSSH_9.2p1', missing: [], enable: {}, enableSuffices: false }, legacyOnly: false };
+const LEGACY_NEGOTIATION: NegotiationEvidence = {
+  ssh2: { missing: ['kex'] }, openssh: { version: 'OpenSSH_9.2p1', missing: ['kex'], enable: { kex: 'diffie-hellman-group1-sha1' }, enableSuffices: true }, legacyOnly: true,
+};
 
 const refused = { tcp: tcp('refused', 'ECONNREFUSED'), banner: undefined, ssh: undefined };
 const silent = { tcp: tcp('timeout'), banner: undefined, ssh: undefined };
@@ -32,10 +39,30 @@ const TABLE: Array<[string, ClassifyInput, VerdictCode]> = [
   ['reset while reading banner', healthy({ banner: banner('error'), ssh: undefined }), 'CONNECTION_CLOSED'],
   ['closed during kex', healthy({ ssh: ssh({ handshake: 'closed' }) }), 'CONNECTION_CLOSED'],
   ['no common kex', healthy({ ssh: ssh({ handshake: 'kex-failed', algorithms: undefined }) }), 'KEX_FAILED'],
-  ['kex never completes', healthy({ ssh: ssh({ handshake: 'timeout', algorithms: undefined }) }), 'KEX_FAILED'],
+  // issue 7: a key exchange that never completes is a stall (tarpit, MTU black hole), not an
+  // algorithm mismatch: no "enable legacy algorithms" advice for it.
+  ['kex never completes (no KEXINIT)', healthy({ ssh: ssh({ handshake: 'timeout', stall: 'kexinit', algorithms: undefined }) }), 'BANNER_TIMEOUT'],
+  ['kex stalls after the KEXINIT', healthy({ ssh: ssh({ handshake: 'timeout', stall: 'kex', algorithms: undefined }) }), 'BANNER_TIMEOUT'],
+  ['ssh2 cannot, OpenSSH completed (post-quantum only)', healthy({ ssh: ssh({ client: 'openssh', negotiation: PQ_NEGOTIATION }) }), 'OK'],
+  ['no client here agrees (legacy only)', healthy({ ssh: ssh({ handshake: 'kex-failed', algorithms: undefined, negotiation: LEGACY_NEGOTIATION }) }), 'KEX_FAILED'],
+  ['unknown ssh2 handshake error', healthy({ ssh: ssh({ handshake: 'error', algorithms: undefined }) }), 'KEX_FAILED'],
   ['host key changed', healthy({ ssh: ssh({ handshake: 'hostkey-mismatch' }) }), 'HOST_KEY_MISMATCH'],
   ['bad credentials', healthy({ ssh: ssh({ login: { outcome: 'rejected', tried: ['password'] } }) }), 'AUTH_FAILED'],
-  ['encrypted key without passphrase', healthy({ ssh: ssh({ login: { outcome: 'error', tried: ['publickey'], reason: 'encrypted key' } }) }), 'AUTH_FAILED'],
+  ['login errors out after an attempt', healthy({ ssh: ssh({ login: { outcome: 'error', tried: ['publickey'], reason: 'connection closed during authentication' } }) }), 'AUTH_FAILED'],
+  // issue 7: a key file that is not a key is not "credentials rejected": the server never saw it.
+  ['encrypted key without passphrase', healthy({ ssh: ssh({ login: { outcome: 'key-unusable', tried: [], keyError: 'k is encrypted', keyErrorKind: 'encrypted' } }) }), 'KEY_FORMAT_UNSUPPORTED'],
+  ['random bytes as the identity', healthy({ ssh: ssh({ login: { outcome: 'key-unusable', tried: [], keyError: 'not a key', keyErrorKind: 'not-a-key' } }) }), 'KEY_FORMAT_UNSUPPORTED'],
+  ['unusable key, then the password rejected', healthy({ ssh: ssh({ login: { outcome: 'rejected', tried: ['password'], keyError: 'not a key', keyErrorKind: 'not-a-key' } }) }), 'KEY_FORMAT_UNSUPPORTED'],
+  ['unusable key, but the password works', healthy({ ssh: ssh({ login: { outcome: 'ok', tried: ['password'], method: 'password', keyError: 'not a key', keyErrorKind: 'not-a-key' } }) }), 'OK'],
+  // issue 7: an authentication the server never answers is a stall, not rejected credentials.
+  ['server stalls during authentication', healthy({ ssh: ssh({ stall: 'auth', login: { outcome: 'timeout', tried: ['password'] } }) }), 'BANNER_TIMEOUT'],
+  // issue 7: the password asked for was withheld from an unknown host: not OK.
+  ['password withheld from an unknown host', healthy({ credentialsGiven: true, ssh: ssh({ hostKey: UNKNOWN_KEY, login: { outcome: 'not-attempted', tried: [], passwordWithheld: true } }) }), 'HOST_KEY_UNKNOWN'],
+  ['key rejected, password withheld from an unknown host', healthy({ credentialsGiven: true, ssh: ssh({ hostKey: UNKNOWN_KEY, login: { outcome: 'rejected', tried: ['publickey'], passwordWithheld: true } }) }), 'HOST_KEY_UNKNOWN'],
+  ['key login works on an unknown host (password then not needed)', healthy({ credentialsGiven: true, ssh: ssh({ hostKey: UNKNOWN_KEY, login: { outcome: 'ok', tried: ['publickey'], method: 'publickey', passwordWithheld: true } }) }), 'OK'],
+  ['key rejected on an unknown host', healthy({ credentialsGiven: true, ssh: ssh({ hostKey: UNKNOWN_KEY, login: { outcome: 'rejected', tried: ['publickey'] } }) }), 'AUTH_FAILED'],
+  ['accept-new recorded the key, the password works', healthy({ credentialsGiven: true, ssh: ssh({ hostKey: { ...UNKNOWN_KEY, added: true }, login: { outcome: 'ok', tried: ['password'], method: 'password' } }) }), 'OK'],
+  ['keyboard-interactive only, answered with the password', healthy({ credentialsGiven: true, ssh: ssh({ authMethods: ['keyboard-interactive'], login: { outcome: 'ok', tried: ['keyboard-interactive'], method: 'keyboard-interactive' } }) }), 'OK'],
   ['password disabled', healthy({ ssh: ssh({ authMethods: ['publickey'], login: { outcome: 'method-unavailable', tried: ['password'] } }) }), 'AUTH_METHOD_UNAVAILABLE'],
   ['RDP answers', { target: target({ protocol: 'rdp', port: 3389 }), dns: undefined, tcp: tcp('connected'), rdp: { outcome: 'rdp', selectedProtocol: 'hybrid', durationMs: 3 } }, 'OK'],
   ['RDP port speaks SSH', { target: target({ protocol: 'rdp', port: 3389 }), tcp: tcp('connected'), rdp: { outcome: 'not-rdp', firstBytes: '5353482d', durationMs: 3 } }, 'NOT_RDP'],
@@ -99,10 +126,54 @@ describe('(unit) classify', () => {
       assert.strictEqual(classifyCode(e), 'OK');
       assert.ok(codes(e).includes('HOST_KEY_UNKNOWN'));
     });
-    it('password withheld from an unknown host', () => {
-      const e = healthy({ credentialsGiven: true, ssh: ssh({ login: { outcome: 'not-attempted', tried: [] } }) });
-      assert.ok(codes(e).includes('PASSWORD_NOT_SENT_UNKNOWN_HOST'));
+    it('password withheld from an unknown host: the verdict says it, not a finding', () => {
+      const e = healthy({ credentialsGiven: true, ssh: ssh({ hostKey: UNKNOWN_KEY, login: { outcome: 'not-attempted', tried: [], passwordWithheld: true } }) });
+      assert.strictEqual(classifyCode(e), 'HOST_KEY_UNKNOWN');
+      assert.ok(!codes(e).includes('PASSWORD_NOT_SENT_UNKNOWN_HOST'));
+      assert.ok(!codes(e).includes('HOST_KEY_UNKNOWN'), 'the verdict is not repeated as a finding');
       assert.ok(!codes(e).includes('LOGIN_NOT_ATTEMPTED'));
+    });
+    it('a key login on an unknown host stands, with the unknown key and the withheld password as findings', () => {
+      const e = healthy({ credentialsGiven: true, ssh: ssh({ hostKey: UNKNOWN_KEY, login: { outcome: 'ok', tried: ['publickey'], method: 'publickey', passwordWithheld: true } }) });
+      assert.strictEqual(classifyCode(e), 'OK');
+      assert.ok(codes(e).includes('HOST_KEY_UNKNOWN'));
+      assert.ok(codes(e).includes('PASSWORD_NOT_SENT_UNKNOWN_HOST'));
+    });
+    it('accept-new: the key added is a finding, not "unknown"', () => {
+      const e = healthy({ credentialsGiven: true, ssh: ssh({ hostKey: { ...UNKNOWN_KEY, added: true }, login: { outcome: 'ok', tried: ['password'], method: 'password' } }) });
+      assert.ok(codes(e).includes('HOST_KEY_ADDED'));
+      assert.ok(!codes(e).includes('HOST_KEY_UNKNOWN'));
+    });
+    it('OpenSSH finished the diagnosis: said so; a password it could not test is named', () => {
+      const e = healthy({ credentialsGiven: true, ssh: ssh({ client: 'openssh', negotiation: PQ_NEGOTIATION, login: { outcome: 'not-attempted', tried: [], notTested: 'the password' } }) });
+      assert.strictEqual(classifyCode(e), 'OK');
+      const f = findings(e, 'OK', 'en');
+      assert.match(f.find((x) => x.code === 'DIAGNOSED_WITH_OPENSSH')?.message ?? '', /OpenSSH_9\.2p1/);
+      assert.ok(f.some((x) => x.code === 'LOGIN_NOT_TESTED'));
+      assert.ok(!f.some((x) => x.code === 'LOGIN_NOT_ATTEMPTED'));
+    });
+    it('an unusable key beside a working password is a finding', () => {
+      const e = healthy({ ssh: ssh({ login: { outcome: 'ok', tried: ['password'], method: 'password', keyError: 'k is not a key', keyErrorKind: 'not-a-key' } }) });
+      assert.ok(codes(e).includes('KEY_NOT_USABLE'));
+    });
+    it('agent keys beyond the bound are named', () => {
+      const e = healthy({ ssh: ssh({ login: { outcome: 'rejected', tried: ['agent'], agentKeys: { offered: 3, available: 7 } } }) });
+      const f = findings(e, classifyCode(e), 'en').find((x) => x.code === 'AGENT_KEYS_LIMITED');
+      assert.ok(f && /7/.test(f.message) && /3/.test(f.message), f?.message);
+    });
+    it('an unknown key the instance confirms as its own (in-guest check)', () => {
+      const e = healthy({ credentialsGiven: true, ssh: ssh({ hostKey: { ...UNKNOWN_KEY, fingerprint: 'SHA256:new' }, login: { outcome: 'not-attempted', tried: [], passwordWithheld: true } }), cloud: cloud({ guest: { agentOnline: true, hostKeyFingerprints: [{ type: 'ED25519', fingerprint: 'SHA256:new' }] } }) });
+      assert.ok(codes(e).includes('HOST_KEY_CONFIRMED'));
+      const other = healthy({ ssh: ssh({ hostKey: UNKNOWN_KEY }), cloud: cloud({ guest: { agentOnline: true, hostKeyFingerprints: [{ type: 'ED25519', fingerprint: 'SHA256:other' }] } }) });
+      assert.ok(codes(other).includes('HOST_KEY_NOT_INSTANCE'));
+    });
+    it('a legacy algorithm ssh2 accepted but the local OpenSSH refuses by default: the finding gives the option', () => {
+      const e = healthy({ ssh: ssh({
+        algorithms: { kex: 'curve25519-sha256', serverHostKey: 'ssh-rsa', cipher: 'aes128-ctr', mac: 'hmac-sha2-256', compress: 'none' },
+        negotiation: { ssh2: { missing: [] }, openssh: { version: 'OpenSSH_9.2p1', missing: ['serverHostKey'], enable: { serverHostKey: 'ssh-rsa' }, enableSuffices: true }, legacyOnly: true },
+      }) });
+      const f = findings(e, 'OK', 'en').find((x) => x.code === 'LEGACY_ALGORITHMS');
+      assert.match(f?.message ?? '', /OpenSSH_9\.2p1.*-o HostKeyAlgorithms=\+ssh-rsa/);
     });
     it('legacy algorithms are named', () => {
       const e = healthy({ ssh: ssh({ algorithms: { kex: 'diffie-hellman-group14-sha1', serverHostKey: 'ssh-rsa', cipher: 'aes128-ctr', mac: 'hmac-sha2-256', compress: 'none' } }) });

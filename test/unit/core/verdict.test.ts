@@ -4,7 +4,7 @@ import { FINDING_CODES, VERDICT_CODES, type Lang, type Protocol } from '../../..
 import { remediationFor, stepTemplates } from '../../../src/core/remediation';
 import { buildVerdict } from '../../../src/core/verdict';
 import { VERDICT_TEXT } from '../../../src/core/verdictText';
-import { cloud, healthy } from './evidence';
+import { cloud, healthy, ssh } from './evidence';
 
 const LANGS: Lang[] = ['en', 'ko'];
 const PROTOCOLS: Protocol[] = ['ssh', 'rdp'];
@@ -61,13 +61,139 @@ describe('(unit) verdict text and remediation', () => {
     }
   });
 
-  it('advice is specific: ssh-keygen -R names [host]:port for a non-22 port', () => {
+  // issue 7: `ssh-keygen -R host` alone ignored --known-hosts and left the stale line of a
+  // recycled cloud IP; the command now names the file read and both names.
+  it('advice is specific: ssh-keygen -R names [host]:port for a non-22 port, the name and the address', () => {
     const e = healthy();
     e.target = { ...e.target, port: 2200 };
-    const steps = remediationFor('HOST_KEY_MISMATCH', 'ssh', 'en', { knownHostsName: "'[h]:2200'" });
-    assert.ok(steps.some((s) => s.command === "ssh-keygen -R '[h]:2200'"));
     const v = buildVerdict('HOST_KEY_MISMATCH', e, 'en');
-    assert.ok(v.remediation.some((s) => s.command === "ssh-keygen -R '[cvm.example.com]:2200'"));
+    assert.ok(v.remediation.some((s) => s.command === "ssh-keygen -R '[cvm.example.com]:2200'; ssh-keygen -R '[203.0.113.10]:2200'"),
+      JSON.stringify(v.remediation));
+  });
+
+  it('ssh-keygen -R honours --known-hosts (-f FILE, quoted) and names the IP line too', () => {
+    const e = healthy();
+    e.target = { ...e.target, knownHostsPath: '/home/me/my hosts' };
+    const v = buildVerdict('HOST_KEY_MISMATCH', e, 'en');
+    assert.ok(v.remediation.some((s) => s.command === "ssh-keygen -f '/home/me/my hosts' -R cvm.example.com; ssh-keygen -f '/home/me/my hosts' -R 203.0.113.10"),
+      JSON.stringify(v.remediation));
+    const lit = healthy();
+    lit.target = { ...lit.target, host: '203.0.113.10' };
+    assert.ok(buildVerdict('HOST_KEY_MISMATCH', lit, 'en').remediation.some((s) => s.command === 'ssh-keygen -R 203.0.113.10'), 'an IP target has one line');
+  });
+
+  describe('issue 7 SSH verdict texts', () => {
+    const unknownKey = { type: 'ssh-ed25519', fingerprint: 'SHA256:abcDEF', status: 'unknown' as const, knownHostsPath: '/k/known_hosts', knownEntries: [] };
+    const text = (v: ReturnType<typeof buildVerdict>) => [v.title, v.summary, ...v.remediation.map((r) => `${r.text} ${r.command ?? ''}`)].join('\n');
+
+    for (const lang of LANGS) {
+      it(`HOST_KEY_UNKNOWN (${lang}): key type, fingerprint, out-of-band check, accept-new for the same file`, () => {
+        const e = healthy({ credentialsGiven: true, ssh: ssh({ hostKey: unknownKey, login: { outcome: 'not-attempted', tried: [], passwordWithheld: true } }) });
+        e.target = { ...e.target, knownHostsPath: '/k/known_hosts', port: 2222 };
+        const v = buildVerdict('HOST_KEY_UNKNOWN', e, lang);
+        const all = text(v);
+        assert.match(v.summary, /ssh-ed25519/);
+        assert.match(v.summary, /SHA256:abcDEF/);
+        assert.match(v.summary, /\/k\/known_hosts/);
+        assert.ok(v.remediation.some((r) => r.command?.includes('ssh-keygen -lf')), 'in-guest fingerprint listing');
+        assert.ok(v.remediation.some((r) => r.command?.includes('--guest-checks')), 'the Tencent in-guest check');
+        assert.ok(v.remediation.some((r) => r.command === 'ssh -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=/k/known_hosts -p 2222 root@cvm.example.com'), all);
+        assert.match(all, /--accept-new/);
+        if (lang === 'ko') assert.ok(HANGUL.test(v.title) && HANGUL.test(v.summary));
+      });
+    }
+
+    it('HOST_KEY_UNKNOWN when accept-new could not write the key says so', () => {
+      const e = healthy({ credentialsGiven: true, ssh: ssh({ hostKey: { ...unknownKey, addError: 'EACCES' }, login: { outcome: 'not-attempted', tried: [], passwordWithheld: true } }) });
+      assert.match(buildVerdict('HOST_KEY_UNKNOWN', e, 'en').summary, /accept-new could not write it there \(EACCES\)/);
+    });
+
+    it('HOST_KEY_UNKNOWN for an unreadable known_hosts says it could not be read', () => {
+      const e = healthy({ credentialsGiven: true, ssh: ssh({ hostKey: { ...unknownKey, status: 'unreadable', readError: 'ETIMEDOUT' }, login: { outcome: 'not-attempted', tried: [], passwordWithheld: true } }) });
+      assert.match(buildVerdict('HOST_KEY_UNKNOWN', e, 'en').summary, /could not be read \(ETIMEDOUT\)/);
+    });
+
+    it('KEX_FAILED for a legacy-only server: the exact options the server needs, no others', () => {
+      const e = healthy({ ssh: ssh({
+        handshake: 'kex-failed', algorithms: undefined,
+        serverAlgorithms: { kex: ['diffie-hellman-group1-sha1'], serverHostKey: ['ssh-rsa'], cipher: ['aes128-cbc'], mac: ['hmac-sha1'] },
+        negotiation: { ssh2: { missing: ['kex'] }, openssh: { version: 'OpenSSH_9.2p1', missing: ['kex', 'serverHostKey', 'cipher'], enable: { kex: 'diffie-hellman-group1-sha1', serverHostKey: 'ssh-rsa', cipher: 'aes128-cbc' }, enableSuffices: true }, legacyOnly: true },
+      }) });
+      const v = buildVerdict('KEX_FAILED', e, 'en');
+      const all = text(v);
+      assert.ok(v.remediation.some((r) => r.command === 'ssh -o KexAlgorithms=+diffie-hellman-group1-sha1 -o HostKeyAlgorithms=+ssh-rsa -o Ciphers=+aes128-cbc -p 22 root@cvm.example.com'), all);
+      assert.doesNotMatch(all, /group14-sha1/);
+      assert.match(v.summary, /diffie-hellman-group1-sha1/);
+      assert.match(v.summary, /OpenSSH_9\.2p1/);
+      assert.doesNotMatch(all, /update your OpenSSH client|install or update an OpenSSH client/);
+    });
+
+    it('KEX_FAILED for algorithms no client here has (mlkem768 with OpenSSH 9.2): update the client, never weaken', () => {
+      const e = healthy({ ssh: ssh({
+        handshake: 'kex-failed', algorithms: undefined,
+        serverAlgorithms: { kex: ['mlkem768x25519-sha256', 'diffie-hellman-group14-sha1'], serverHostKey: ['ssh-ed25519'], cipher: ['aes128-ctr'], mac: ['hmac-sha2-256'] },
+        negotiation: { ssh2: { missing: ['kex'] }, openssh: { version: 'OpenSSH_9.2p1', missing: ['kex'], enable: { kex: 'diffie-hellman-group14-sha1' }, enableSuffices: true }, legacyOnly: false },
+      }) });
+      for (const lang of LANGS) {
+        const v = buildVerdict('KEX_FAILED', e, lang);
+        const all = text(v);
+        assert.doesNotMatch(all, /\+diffie-hellman|\+ssh-rsa|KexAlgorithms=\+/, `${lang}: legacy advice for a modern server: ${all}`);
+        assert.match(all, /mlkem768x25519-sha256/);
+        assert.match(all, /9\.9/);
+      }
+    });
+
+    it('KEX_FAILED without OpenSSH on the machine says no client could be asked', () => {
+      const e = healthy({ ssh: ssh({
+        handshake: 'kex-failed', algorithms: undefined,
+        serverAlgorithms: { kex: ['sntrup761x25519-sha512@openssh.com'], serverHostKey: ['ssh-ed25519'], cipher: ['aes128-ctr'], mac: ['hmac-sha2-256'] },
+        negotiation: { ssh2: { missing: ['kex'] }, opensshUnavailable: 'ssh not found', legacyOnly: false },
+      }) });
+      const v = buildVerdict('KEX_FAILED', e, 'en');
+      assert.match(v.summary, /ssh not found/);
+      assert.ok(v.remediation.some((r) => /install or update an OpenSSH client/.test(r.text)));
+      assert.ok(!v.remediation.some((r) => r.command?.includes('=+')));
+    });
+
+    it('BANNER_TIMEOUT after the banner: a key-exchange stall with the MTU step; an auth stall without it', () => {
+      const kex = buildVerdict('BANNER_TIMEOUT', healthy({ ssh: ssh({ handshake: 'timeout', stall: 'kex', algorithms: undefined }) }), 'en');
+      assert.match(kex.title, /stalls during the key exchange/);
+      assert.match(kex.summary, /MTU black hole/);
+      assert.ok(kex.remediation.some((r) => r.command === 'tracepath -n 203.0.113.10'));
+      const auth = buildVerdict('BANNER_TIMEOUT', healthy({ ssh: ssh({ stall: 'auth', login: { outcome: 'timeout', tried: ['password'] } }) }), 'ko');
+      assert.match(auth.title, /인증 중에 멈춥니다/);
+      assert.match(auth.summary, /비밀번호는 보냈지만/);
+      assert.ok(!auth.remediation.some((r) => r.command?.startsWith('tracepath')));
+      const silent = buildVerdict('BANNER_TIMEOUT', healthy({ banner: { outcome: 'timeout', durationMs: 2000 }, ssh: undefined }), 'en');
+      assert.match(silent.title, /never speaks/);
+      assert.ok(!silent.remediation.some((r) => r.command?.startsWith('tracepath')));
+    });
+
+    it('AUTH_METHOD_UNAVAILABLE: "enable PasswordAuthentication" only when the server offers no password-like method', () => {
+      const none = buildVerdict('AUTH_METHOD_UNAVAILABLE', healthy({ ssh: ssh({ authMethods: ['publickey'], login: { outcome: 'method-unavailable', tried: [], planned: ['password'] } }) }), 'en');
+      assert.ok(none.remediation.some((r) => /PasswordAuthentication yes/.test(r.text)));
+      assert.match(none.summary, /You have password/);
+      const kbdKeyOnly = buildVerdict('AUTH_METHOD_UNAVAILABLE', healthy({ ssh: ssh({ authMethods: ['keyboard-interactive'], login: { outcome: 'method-unavailable', tried: [], planned: ['publickey'] } }) }), 'en');
+      assert.ok(!kbdKeyOnly.remediation.some((r) => /PasswordAuthentication/.test(r.text)), JSON.stringify(kbdKeyOnly.remediation));
+    });
+
+    for (const lang of LANGS) {
+      it(`KEY_FORMAT_UNSUPPORTED (${lang}) names the file and what is wrong with it`, () => {
+        const e = healthy({ identityFile: '/home/me/id key', ssh: ssh({ login: { outcome: 'key-unusable', tried: [], keyError: '/home/me/id key is not a private key', keyErrorKind: 'not-a-key' } }) });
+        const v = buildVerdict('KEY_FORMAT_UNSUPPORTED', e, lang);
+        assert.match(v.summary, /'\/home\/me\/id key'/);
+        assert.match(v.summary, lang === 'en' ? /not a private key/ : /개인 키/);
+        assert.ok(v.remediation.some((r) => r.command === "ssh-keygen -y -f '/home/me/id key'"));
+        assert.ok(!v.remediation.some((r) => /passphrase-env/.test(r.text)), 'no passphrase advice for a non-key');
+        const enc = healthy({ ssh: ssh({ login: { outcome: 'key-unusable', tried: [], keyError: 'encrypted', keyErrorKind: 'encrypted' } }) });
+        assert.ok(buildVerdict('KEY_FORMAT_UNSUPPORTED', enc, lang).remediation.some((r) => /passphrase-env/.test(r.text)));
+      });
+    }
+
+    it('OK via OpenSSH with an untested password says so in the summary', () => {
+      const e = healthy({ credentialsGiven: true, ssh: ssh({ client: 'openssh', login: { outcome: 'not-attempted', tried: [], notTested: 'the password, because only OpenSSH can negotiate' } }) });
+      assert.match(buildVerdict('OK', e, 'en').summary, /the login was not tested: the password/);
+    });
   });
 
   it('RDP advice talks about Remote Desktop, not sshd', () => {

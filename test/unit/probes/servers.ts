@@ -53,31 +53,64 @@ export interface SshServerOptions {
   algorithms?: Record<string, string[]>;
   ident?: string;
   hostKeyType?: 'ed25519' | 'ecdsa' | 'rsa';
+  /** Further host keys (the server then holds several types, as sshd usually does). */
+  extraHostKeyTypes?: Array<'ed25519' | 'ecdsa' | 'rsa'>;
+  /** Answer keyboard-interactive with a "Password: " prompt (PAM-style) checked against `password`. */
+  kbdPrompt?: string;
+  /** Never answer an authentication request other than `none` (a server that stalls). */
+  stallAuth?: boolean;
 }
 
 export interface SshServer extends Running {
   /** Host key as an OpenSSH public key line ("ssh-ed25519 AAAA..."). */
   hostKeyLine: string;
+  /** Every host key's line, the first being `hostKeyLine`. */
+  hostKeyLines: string[];
   /** Every authentication attempt the server saw (method, and the password when one came). */
-  attempts: Array<{ method: string; password?: string }>;
+  attempts: Array<{ method: string; password?: string; key?: string }>;
+}
+
+function hostPair(type: 'ed25519' | 'ecdsa' | 'rsa') {
+  return type === 'rsa' ? utils.generateKeyPairSync('rsa', { bits: 2048 })
+    : type === 'ecdsa' ? utils.generateKeyPairSync('ecdsa', { bits: 256 })
+      : utils.generateKeyPairSync('ed25519');
+}
+
+function publicLine(pub: string): string {
+  const parsed = utils.parseKey(pub);
+  const k = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (k instanceof Error) throw k;
+  return `${k.type} ${k.getPublicSSH().toString('base64')}`;
 }
 
 export async function sshServer(o: SshServerOptions = {}): Promise<SshServer> {
   const type = o.hostKeyType ?? 'ed25519';
-  const pair = type === 'rsa' ? utils.generateKeyPairSync('rsa', { bits: 2048 })
-    : type === 'ecdsa' ? utils.generateKeyPairSync('ecdsa', { bits: 256 })
-      : utils.generateKeyPairSync('ed25519');
+  const pair = hostPair(type);
+  const extra = (o.extraHostKeyTypes ?? []).map(hostPair);
   const methods = o.methods ?? ['publickey', 'password'];
   const attempts: SshServer['attempts'] = [];
   const allowedKey = o.authorizedKey ? utils.parseKey(o.authorizedKey) : undefined;
   const clients = new Set<{ end(): unknown }>();
-  const server = new Server({ hostKeys: [pair.private], ...(o.algorithms ? { algorithms: o.algorithms as never } : {}), ...(o.ident ? { ident: o.ident } : {}) }, (client) => {
+  const server = new Server({ hostKeys: [pair.private, ...extra.map((p) => p.private)], ...(o.algorithms ? { algorithms: o.algorithms as never } : {}), ...(o.ident ? { ident: o.ident } : {}) }, (client) => {
     clients.add(client);
     client.on('close', () => clients.delete(client));
     client.on('error', () => undefined);
     client.on('authentication', (ctx: AuthContext) => {
-      attempts.push({ method: ctx.method, ...(ctx.method === 'password' ? { password: ctx.password } : {}) });
+      attempts.push({
+        method: ctx.method,
+        ...(ctx.method === 'password' ? { password: ctx.password } : {}),
+        ...(ctx.method === 'publickey' ? { key: ctx.key.data.toString('base64') } : {}),
+      });
       if (ctx.method === 'none' && o.acceptNone) return ctx.accept();
+      if (ctx.method !== 'none' && o.stallAuth) return undefined;
+      if (ctx.method === 'keyboard-interactive' && methods.includes('keyboard-interactive') && o.kbdPrompt !== undefined) {
+        ctx.prompt([{ prompt: o.kbdPrompt, echo: false }], (answers: string[]) => {
+          attempts.push({ method: 'keyboard-interactive-answer', password: answers[0] });
+          if (o.password !== undefined && answers[0] === o.password) ctx.accept();
+          else ctx.reject(methods as never);
+        });
+        return undefined;
+      }
       if (ctx.method === 'password' && methods.includes('password') && o.password !== undefined && ctx.password === o.password) {
         return ctx.accept();
       }
@@ -95,12 +128,11 @@ export async function sshServer(o: SshServerOptions = {}): Promise<SshServer> {
   const host = o.host ?? '127.0.0.1';
   await new Promise<void>((res, rej) => { server.once('error', rej); server.listen(0, host, () => res()); });
   const port = (server.address() as net.AddressInfo).port;
-  const pub = utils.parseKey(pair.public);
-  const k = Array.isArray(pub) ? pub[0] : pub;
-  if (k instanceof Error) throw k;
+  const lines = [pair, ...extra].map((p) => publicLine(p.public));
   return {
     port, host, attempts,
-    hostKeyLine: `${k.type} ${k.getPublicSSH().toString('base64')}`,
+    hostKeyLine: lines[0],
+    hostKeyLines: lines,
     close: async () => { for (const c of clients) c.end(); server.close(); },
   };
 }
@@ -147,4 +179,27 @@ export async function ipv6Available(): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** A KEXINIT packet as a server sends it after its identification line (unencrypted). */
+export function kexinitPacket(lists: { kex: string[]; serverHostKey: string[]; cipher: string[]; mac: string[]; compression?: string[] }): Buffer {
+  const nameList = (names: string[]) => {
+    const b = Buffer.from(names.join(','), 'latin1');
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(b.length);
+    return Buffer.concat([len, b]);
+  };
+  const comp = lists.compression ?? ['none'];
+  const payload = Buffer.concat([
+    Buffer.from([20]), Buffer.alloc(16, 7),
+    nameList(lists.kex), nameList(lists.serverHostKey), nameList(lists.cipher), nameList(lists.cipher),
+    nameList(lists.mac), nameList(lists.mac), nameList(comp), nameList(comp), nameList([]), nameList([]),
+    Buffer.from([0]), Buffer.alloc(4),
+  ]);
+  let pad = 8 - ((payload.length + 5) % 8);
+  if (pad < 4) pad += 8;
+  const head = Buffer.alloc(5);
+  head.writeUInt32BE(payload.length + pad + 1);
+  head[4] = pad;
+  return Buffer.concat([head, payload, Buffer.alloc(pad)]);
 }
