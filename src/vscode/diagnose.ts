@@ -43,8 +43,8 @@ export class DiagnoseController implements PanelHost {
     const lang = cur.report?.lang ?? this.lang();
     // Static labels follow the report's language so one page never mixes two languages.
     const cloudActions = target.key.startsWith('adhoc:') ? undefined : {
-      openPort: !cur.running && this.tencent.canOpenPort(cur.report, target.key),
-      undo: this.tencent.undos(target.key).length > 0,
+      openPort: !cur.running && this.tencent.openPort.canOffer(cur.report, target.key),
+      undo: this.tencent.openPort.undos(target.key).length > 0,
     };
     return { target, lang, labels: reportLabels(this.loc, lang), ...cur, ...(cloudActions ? { cloudActions } : {}) };
   }
@@ -104,7 +104,7 @@ export class DiagnoseController implements PanelHost {
     const lang = effectiveLang(settings.language);
     const target = buildTarget(spec, settings);
     // Asked before the run starts: the consent modal must not race the progress notification.
-    const cloud = target.cloud ? await this.tencent.forDiagnosis(spec) : undefined;
+    const cloud = target.cloud ? await this.tencent.inspection.forDiagnosis(spec) : undefined;
     if (panel.isRunning) return undefined;
     panel.startRun();
     this.log.info('diagnose', `start ${target.protocol}://${target.host}:${target.port} lang=${lang} timeout=${target.timeoutMs}ms${cloud ? ` cloud=${target.cloud?.instanceId} guest=${cloud.guestChecks}` : ''}`);
@@ -194,8 +194,8 @@ export class DiagnoseController implements PanelHost {
       case 'undoOpenPort': {
         const id = panel.target.key;
         const done = m.type === 'openPort'
-          ? !!panel.report && await this.tencent.openPort(id, panel.report)
-          : await this.tencent.undo(id);
+          ? !!panel.report && await this.tencent.openPort.apply(id, panel.report)
+          : await this.tencent.openPort.undo(id);
         if (!done) return;
         const text = m.type === 'openPort'
           ? vscode.l10n.t('The rule was added. Re-run the diagnosis to see the effect.')

@@ -56,7 +56,7 @@ export function activate(context: vscode.ExtensionContext): CvmDoctorApi | undef
     tencent,
     ...commands.register(),
     ...tencent.register(),
-    tencent.onDidChange(() => controller.refreshPanels()),
+    tencent.openPort.onDidChange(() => controller.refreshPanels()),
     registerCommand(Commands.diagnose, log, (arg) => controller.command(arg)),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, controller.serializer()),
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -5,7 +5,7 @@
 // instance includes the cloud's view (with in-guest checks once the user said "always").
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import type { ImportResult } from '../../src/vscode/cloud/tencent';
+import type { ImportResult } from '../../src/vscode/cloud/import';
 import type { CvmDoctorApi } from '../../src/vscode/extension';
 import { REGION, startTencentEndpoint, type TencentEndpoint } from '../support/tencentEndpoint';
 import { closedPort } from '../support/ports';
@@ -34,7 +34,7 @@ describe('(integration) Tencent Cloud in the extension host', () => {
 
   after(async () => {
     for (const i of api.store.list().filter((x) => x.cloudInstanceId)) await api.store.remove(i.id);
-    await api.tencent.clearCredentials();
+    await api.tencent.credentials.clear();
     await api.globalState.update(CONSENT_KEY, undefined);
     for (const k of ['tencent.endpoint', 'tencent.callerIp', 'pollIntervalSeconds', 'alternativePorts']) await cfg().update(k, undefined, vscode.ConfigurationTarget.Global);
     await ep?.close();
@@ -42,8 +42,8 @@ describe('(integration) Tencent Cloud in the extension host', () => {
 
   it('keeps the SecretId and SecretKey in SecretStorage, never in globalState or settings', async () => {
     const secretKey = `sk-${Date.now()}-notInStateOrSettings`;
-    await api.tencent.setCredentials('AKIDintegrationcheck000001', secretKey);
-    assert.deepStrictEqual(await api.tencent.credentials(), { secretId: 'AKIDintegrationcheck000001', secretKey });
+    await api.tencent.credentials.set('AKIDintegrationcheck000001', secretKey);
+    assert.deepStrictEqual(await api.tencent.credentials.get(), { secretId: 'AKIDintegrationcheck000001', secretKey });
     const state = JSON.stringify(api.globalState.keys().map((k) => [k, api.globalState.get(k)]));
     assert.ok(!state.includes(secretKey) && !state.includes('AKIDintegrationcheck000001'), 'not in globalState');
     const settings = JSON.stringify(cfg());
@@ -56,7 +56,7 @@ describe('(integration) Tencent Cloud in the extension host', () => {
   });
 
   it('a bad endpoint setting stops before any request (the warning names the setting)', async () => {
-    await api.tencent.setCredentials(ep.secretId, ep.secretKey);
+    await api.tencent.credentials.set(ep.secretId, ep.secretKey);
     // Plain http to a host that is not loopback; the name is never resolved (the audit would see it).
     await cfg().update('tencent.endpoint', 'http://tencent-endpoint.invalid:9', vscode.ConfigurationTarget.Global);
     const n = ep.requests.length;
@@ -66,7 +66,7 @@ describe('(integration) Tencent Cloud in the extension host', () => {
   });
 
   it('imports instances from the endpoint, and a re-sync keeps the user\'s edits', async () => {
-    await api.tencent.setCredentials(ep.secretId, ep.secretKey);
+    await api.tencent.credentials.set(ep.secretId, ep.secretKey);
     const r = await importCmd({ regions: [REGION], instanceIds: ['ins-ok', 'ins-noip'] });
     assert.deepStrictEqual(r?.added.map((i) => [i.name, i.host, i.port, i.user, i.group, i.region, i.cloudInstanceId, i.cloudState]).sort(), [
       ['noip', '127.0.1.10', 22, 'ubuntu', `Tencent Cloud/${REGION}`, REGION, 'ins-noip', 'RUNNING'],

@@ -21,7 +21,7 @@ import { parseGuestOutput } from '../../src/cloud/guestScript';
 import { diagnose } from '../../src/core/diagnose';
 import type { Report } from '../../src/core/model';
 import { createProbes } from '../../src/probes';
-import { openPortCandidate } from '../../src/vscode/cloud/openPortPlan';
+import { openPortCandidate } from '../../src/cloud/openPortPlan';
 import { createLab, LAB_USER, type Lab, type LabHost, labUnavailableReason, xrdpUnavailableReason } from '../support/lab';
 import { addLabNetwork, labInstance } from '../support/labCloud';
 import { labTarget } from '../support/labEngine';

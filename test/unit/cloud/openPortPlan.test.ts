@@ -5,7 +5,7 @@ import * as assert from 'assert';
 import { createTencentInspector, describeOpenPortFix, openPortForCaller, undoOpenPort, type TencentConfig } from '../../../src/cloud';
 import { cloudChecks } from '../../../src/core/checks';
 import { SCHEMA_VERSION, type CloudEvidence, type Report, type Target, type VerdictCode } from '../../../src/core/model';
-import { alreadyAccepted, describeUndo, openPortCandidate, openPortRequest, parseCallerIpInput, sanitizeUndos } from '../../../src/vscode/cloud/openPortPlan';
+import { alreadyAccepted, describeUndo, openPortCandidate, openPortRequest, parseCallerIpInput, sanitizeUndos } from '../../../src/cloud/openPortPlan';
 import { REGION, type TencentEndpoint, startTencentEndpoint } from '../../support/tencentEndpoint';
 
 const target = (instanceId: string): Target => ({

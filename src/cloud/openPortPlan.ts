@@ -3,12 +3,12 @@
  * (the group whose rule denied, else the instance's first group — evaluation runs group by
  * group, first match wins, so index 0 there is the first rule to match), for which port and
  * caller address; the check of an address the user types (never a silent 0.0.0.0/0); and the
- * undo records kept per instance. No `vscode` import: unit-tested.
+ * undo records kept per instance. Pure: the extension's fix and any other adapter's.
  */
 import * as net from 'net';
-import { parseIp, parseRange, rangeContains } from '../../cloud/ipMatch';
-import type { OpenPortRequest, OpenPortUndo } from '../../cloud/openPort';
-import type { Report, SecurityGroupRuleRef, VerdictCode } from '../../core/model';
+import { parseIp, parseRange, rangeContains } from './ipMatch';
+import type { OpenPortRequest, OpenPortUndo } from './openPort';
+import type { Report, SecurityGroupRuleRef, VerdictCode } from '../core/model';
 
 /** Verdicts under which a denying security group is the reason the port gets no answer (a
  *  server found on another port is SERVICE_ON_OTHER_PORT: opening this one would not help). */

@@ -1,0 +1,49 @@
+/**
+ * The cvmDoctor.tencent.* settings, checked with the cloud layer's own validators. Each bad
+ * value is a warning naming its setting; an unusable endpoint stops everything (no call may go
+ * anywhere unintended).
+ */
+import * as net from 'net';
+import * as vscode from 'vscode';
+import type { TencentConfig } from '../../cloud';
+import { resolveEndpoint } from '../../cloud/config';
+import { InputError } from '../../core/validate';
+import type { Logger } from '../log';
+import { Keys, SECTION } from '../settings';
+import { errorMessage } from './sdk';
+
+export type TencentSettings = Omit<TencentConfig, 'secretId' | 'secretKey'>;
+
+/** The settings, or undefined when the endpoint setting is unusable. */
+export function readTencentSettings(log: Logger): TencentSettings | undefined {
+  const c = vscode.workspace.getConfiguration(SECTION);
+  const warn = (key: string, detail: string) => {
+    const text = vscode.l10n.t('The setting {0} is not valid: {1}', `${SECTION}.${key}`, detail);
+    log.warn('cloud', text);
+    void vscode.window.showWarningMessage(text);
+  };
+  const out: TencentSettings = { log: (l) => log.trace('cloud', l) };
+  const endpoint = (c.get<string>(Keys.tencentEndpoint) ?? '').trim();
+  if (endpoint) {
+    try {
+      resolveEndpoint(endpoint, `${SECTION}.${Keys.tencentEndpoint}`);
+      out.endpoint = endpoint;
+    } catch (e) {
+      warn(Keys.tencentEndpoint, e instanceof InputError ? e.message.slice(e.field.length + 2) : errorMessage(e));
+      return undefined;
+    }
+  }
+  const callerIp = (c.get<string>(Keys.tencentCallerIp) ?? '').trim();
+  if (callerIp) {
+    if (net.isIP(callerIp)) out.callerIp = callerIp;
+    else warn(Keys.tencentCallerIp, vscode.l10n.t('"{0}" is not an IP address; it is ignored.', callerIp));
+  }
+  const callerIpUrl = (c.get<string>(Keys.tencentCallerIpUrl) ?? '').trim();
+  if (callerIpUrl) {
+    let ok = false;
+    try { ok = ['http:', 'https:'].includes(new URL(callerIpUrl).protocol); } catch { ok = false; }
+    if (ok) out.callerIpUrl = callerIpUrl;
+    else warn(Keys.tencentCallerIpUrl, vscode.l10n.t('"{0}" is not an http(s) URL; it is ignored.', callerIpUrl));
+  }
+  return out;
+}
