@@ -7,6 +7,7 @@ import type {
   Protocol, RdpResult, SshResult, TcpResult,
 } from './model';
 import { msg } from './messages';
+import { networkAclRuleText, securityGroupRuleText } from './ruleText';
 import { formatMs, visible } from './text';
 import { kexDetail } from './verdict';
 
@@ -160,7 +161,7 @@ export function cloudChecks(c: CloudEvidence, port: number, protocol: Protocol, 
     const sg = c.securityGroups;
     const source = c.callerIp ?? msg(lang, 'word.anySource');
     const r = sg.decidingRule;
-    const rule = r ? `${r.securityGroupId} #${r.policyIndex} ${r.action} ${r.protocol}:${r.port} ${r.source}${r.description ? ` "${r.description}"` : ''}` : '';
+    const rule = r ? securityGroupRuleText(r) : '';
     const sources = sg.exceptFor?.join(', ');
     const summary = sg.verdict === 'allow'
       ? (sources ? msg(lang, 'cloud.sgExcept', { source, port, sources, rule }) : msg(lang, 'cloud.sgAllow', { source, rule }))
@@ -172,7 +173,7 @@ export function cloudChecks(c: CloudEvidence, port: number, protocol: Protocol, 
   if (c.networkAcl) {
     const a = c.networkAcl;
     const r = a.decidingRule;
-    const rule = r ? `${r.direction} #${r.index} ${r.action} ${r.protocol}:${r.port} ${r.cidr}` : '';
+    const rule = r ? networkAclRuleText(r) : '';
     const summary = a.verdict === 'none' ? msg(lang, 'cloud.aclNone')
       : a.verdict === 'allow' ? msg(lang, 'cloud.aclAllow', { aclId: a.aclId ?? '' })
         : msg(lang, 'cloud.aclDeny', { aclId: a.aclId ?? '', rule });

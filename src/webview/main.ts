@@ -3,7 +3,9 @@
  * APIs only: every string from the report — banners, summaries, evidence — goes through
  * textContent, never innerHTML. Links and clipboard go through the extension.
  */
-import type { Check, Report } from '../core/model';
+import type { Check, Report, SecurityGroupRuleRef } from '../core/model';
+import { securityGroupRuleText } from '../core/ruleText';
+import { formatMs } from '../core/text';
 import type { FromWebview, PanelState, PersistedState, ReportLabels, ToWebview } from '../shared/protocol';
 
 interface VsCodeApi {
@@ -33,10 +35,6 @@ function button(label: string, action: () => void, cls = 'btn'): HTMLButtonEleme
   return b;
 }
 
-function fmtMs(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
-}
-
 function checkName(l: ReportLabels, c: Check): string {
   return l.checkNames[c.id] ?? c.id;
 }
@@ -50,7 +48,7 @@ function renderChecks(l: ReportLabels, checks: Check[], id = 'timeline'): HTMLEl
     const head = el('div', { cls: 'check-head' },
       el('span', { cls: `badge badge-${c.status}`, text: l.status[c.status] }),
       el('span', { cls: 'check-name', text: checkName(l, c) }),
-      el('span', { cls: 'check-time', text: fmtMs(c.durationMs) }));
+      el('span', { cls: 'check-time', text: formatMs(c.durationMs) }));
     li.appendChild(head);
     li.appendChild(el('div', { cls: 'check-summary', text: c.summary }));
     if (c.evidence && Object.keys(c.evidence).length > 0) {
@@ -133,10 +131,8 @@ function renderCloud(l: ReportLabels, checks: Check[], actions: PanelState['clou
   }
   const sg = cloud.find((c) => c.id === 'cloud.securityGroups')?.evidence;
   if (sg) {
-    const r = sg.decidingRule as Record<string, unknown> | undefined;
-    const rule = r
-      ? `${str(r.securityGroupId)} #${str(r.policyIndex)} ${str(r.action)} ${str(r.protocol)}:${str(r.port)} ${str(r.source)}${r.description ? ` "${str(r.description)}"` : ''}`
-      : sg.verdict === 'deny' ? l.implicitDeny : '';
+    const r = sg.decidingRule as SecurityGroupRuleRef | undefined;
+    const rule = r ? securityGroupRuleText(r) : sg.verdict === 'deny' ? l.implicitDeny : '';
     if (rule) {
       sec.appendChild(el('p', { cls: 'cloud-line' }, el('span', { cls: 'cloud-label', text: `${l.decidingRule}: ` }),
         el('code', { id: 'cloud-deciding-rule', cls: sg.verdict === 'deny' ? 'rule-deny' : 'rule-allow', text: rule })));
@@ -192,7 +188,7 @@ function render(): void {
   if (checks.length === 0) app.appendChild(el('p', { cls: 'note', text: l.waiting }));
   else app.appendChild(renderChecks(l, checks));
   if (state.report && !state.running) {
-    app.appendChild(el('p', { cls: 'meta', text: `${l.duration}: ${fmtMs(state.report.durationMs)} · ${state.report.startedAt}` }));
+    app.appendChild(el('p', { cls: 'meta', text: `${l.duration}: ${formatMs(state.report.durationMs)} · ${state.report.startedAt}` }));
   }
   vscode.setState({ version: 1, target: state.target, report: state.running ? undefined : state.report });
 }

@@ -6,6 +6,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
+import { msg, type MessageKey } from '../../src/core/messages';
 import { launchBrowser, openWorkbench, ROOT, screenshot, startCodeServer, type CodeServer } from './harness';
 import { startSshTarget, type SshTarget } from './sshd';
 import { answer, choose, palette, setUserSetting, text, VSIX, waitVerdict } from './ui';
@@ -87,6 +88,10 @@ describe('(e2e) CVM Doctor in real VS Code', function () {
     assert.ok(checks.includes('tcp:pass') && checks.includes('banner:pass'), checks.join());
     assert.match(await text(frame, '#timeline'), /OpenSSH/);
     assert.match(await text(frame, '#findings'), /HOST_KEY_UNKNOWN/);
+    // The page names each check exactly as the exported HTML/Markdown and the CLI do.
+    const names = await frame.$$eval('#timeline li', (lis) => lis.map((li) => [(li as HTMLElement).dataset.check ?? '', li.querySelector('.check-name')?.textContent ?? '']));
+    assert.ok(names.length > 0);
+    for (const [id, shown] of names) assert.strictEqual(shown, msg('en', `check.${id}` as MessageKey), `check ${id}`);
     await screenshot(page, 'e2e-report-ok');
   });
 
