@@ -1,6 +1,7 @@
 /**
  * Title and summary of every verdict code, in English and Korean. The `Record` types make a
- * missing code or language a compile error. Summaries are templates over `VerdictContext`.
+ * missing code or language a compile error. Titles and summaries are templates over the
+ * placeholders `verdictArgs()` (verdict.ts) derives from the evidence.
  */
 import type { VerdictCode } from './model';
 import type { Bilingual } from './text';

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { TencentCloud } from './cloud/tencent';
 import { registerCommand } from './commandRegistry';
-import { DiagnoseController } from './diagnose';
+import { DiagnoseController } from './diagnosis/controller';
 import { Localizer } from './i18n';
 import { Commands, InstanceCommands } from './instances/commands';
 import { InstanceStore } from './instances/store';

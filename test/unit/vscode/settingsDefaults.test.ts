@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseCommand } from '../../../src/cli/args';
 import { DEFAULT_ALT_PORTS, DEFAULT_TIMEOUT_MS } from '../../../src/core/model';
-import { buildTarget } from '../../../src/vscode/engine';
+import { buildTarget } from '../../../src/vscode/diagnosis/instanceDiagnosis';
 import type { Settings } from '../../../src/vscode/settings';
 
 const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../../package.json'), 'utf8')) as {

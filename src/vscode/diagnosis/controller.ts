@@ -2,30 +2,30 @@
  * Diagnose CVM: resolves what to diagnose (tree item, status bar, palette pick or an ad-hoc
  * host), runs the engine under a cancellable progress notification that names each check as
  * it finishes, and streams the checks into that target's report panel. A saved Tencent Cloud
- * instance also gets the cloud's view (with the user's consent for in-guest checks). Also
- * answers the panel's messages (re-run, copy, save, links, open port for my IP and its undo).
+ * instance also gets the cloud's view (with the user's consent for in-guest checks). The
+ * panel's messages are answered by report/messageRouter.ts.
  */
-import * as fs from 'fs';
 import * as vscode from 'vscode';
-import { DEFAULT_PORT, isCancelled, type Check, type Report } from '../core/model';
-import { renderHtml } from '../core/render/html';
-import { renderMarkdown } from '../core/render/markdown';
-import { parseHost, parsePort } from '../core/validate';
-import type { FromWebview, PanelState, ReportTargetView } from '../shared/protocol';
-import { withCancellableProgress } from './cancellation';
-import type { TencentCloud } from './cloud/tencent';
-import { buildTarget, gatherCredentials, runDiagnosis, type TargetSpec } from './engine';
-import { effectiveLang, type Localizer } from './i18n';
-import type { InstanceStore } from './instances/store';
-import { instanceFromArg } from './instances/resolve';
-import { pickProtocol, validateHost, validatePort } from './instances/wizard';
-import type { Logger } from './log';
-import type { ReachabilityService } from './reachability/service';
-import { reportLabels } from './report/labels';
-import { ReportPanel, type PanelHost } from './report/panel';
-import { readSettings } from './settings';
+import { DEFAULT_PORT, isCancelled, type Check, type Report } from '../../core/model';
+import { parseHost, parsePort } from '../../core/validate';
+import type { FromWebview, PanelState, ReportTargetView } from '../../shared/protocol';
+import { withCancellableProgress } from '../cancellation';
+import type { TencentCloud } from '../cloud/tencent';
+import { buildTarget, gatherCredentials, runDiagnosis, type TargetSpec } from './instanceDiagnosis';
+import { effectiveLang, type Localizer } from '../i18n';
+import type { InstanceStore } from '../instances/store';
+import { instanceFromArg } from '../instances/resolve';
+import { pickProtocol, validateHost, validatePort } from '../instances/wizard';
+import type { Logger } from '../log';
+import type { ReachabilityService } from '../reachability/service';
+import { reportLabels } from '../report/labels';
+import { ReportMessageRouter } from '../report/messageRouter';
+import { ReportPanel, type PanelHost } from '../report/panel';
+import { readSettings } from '../settings';
 
 export class DiagnoseController implements PanelHost {
+  private readonly router: ReportMessageRouter;
+
   constructor(
     readonly extensionUri: vscode.Uri,
     private readonly store: InstanceStore,
@@ -33,7 +33,9 @@ export class DiagnoseController implements PanelHost {
     private readonly log: Logger,
     private readonly loc: Localizer,
     private readonly tencent: TencentCloud,
-  ) {}
+  ) {
+    this.router = new ReportMessageRouter({ rerun: (panel) => this.run(this.specFor(panel.target)), openPort: tencent.openPort, log });
+  }
 
   private lang() {
     return effectiveLang(readSettings().language);
@@ -152,62 +154,7 @@ export class DiagnoseController implements PanelHost {
   }
 
   onMessage(panel: ReportPanel, m: FromWebview): void {
-    void this.handle(panel, m).catch((e: unknown) => this.log.error('panel', e instanceof Error ? e : String(e)));
-  }
-
-  private async handle(panel: ReportPanel, m: FromWebview): Promise<void> {
-    switch (m.type) {
-      case 'rerun':
-        await this.run(this.specFor(panel.target));
-        return;
-      case 'copyText':
-        await vscode.env.clipboard.writeText(m.text);
-        panel.notifyCopied(m.id);
-        return;
-      case 'copyMarkdown':
-        if (!panel.report) return;
-        await vscode.env.clipboard.writeText(renderMarkdown(panel.report));
-        void vscode.window.showInformationMessage(vscode.l10n.t('Report copied as Markdown.'));
-        return;
-      case 'saveHtml': {
-        if (!panel.report) return;
-        const name = `cvm-doctor-${panel.target.host.replace(/[^A-Za-z0-9.-]/g, '_')}.html`;
-        const uri = await vscode.window.showSaveDialog({ filters: { HTML: ['html'] }, defaultUri: vscode.Uri.file(name), title: vscode.l10n.t('Save HTML') });
-        if (!uri) return;
-        await fs.promises.writeFile(uri.fsPath, renderHtml(panel.report), 'utf8');
-        void vscode.window.showInformationMessage(vscode.l10n.t('Report saved to {0}.', uri.fsPath));
-        return;
-      }
-      case 'openLink': {
-        // Only web documentation links; the webview never navigates itself.
-        let u: vscode.Uri;
-        try {
-          u = vscode.Uri.parse(m.url, true);
-        } catch {
-          return;
-        }
-        if (u.scheme !== 'https') return;
-        await vscode.env.openExternal(u);
-        return;
-      }
-      case 'openPort':
-      case 'undoOpenPort': {
-        const id = panel.target.key;
-        const done = m.type === 'openPort'
-          ? !!panel.report && await this.tencent.openPort.apply(id, panel.report)
-          : await this.tencent.openPort.undo(id);
-        if (!done) return;
-        const text = m.type === 'openPort'
-          ? vscode.l10n.t('The rule was added. Re-run the diagnosis to see the effect.')
-          : vscode.l10n.t('The rule CVM Doctor added was removed. Re-run the diagnosis to see the effect.');
-        panel.setNote(text);
-        const rerun = vscode.l10n.t('Re-run');
-        if (await vscode.window.showInformationMessage(text, rerun) === rerun) await this.run(this.specFor(panel.target));
-        return;
-      }
-      case 'ready':
-        return;
-    }
+    this.router.handle(panel, m);
   }
 
   /** The serializer: restore report panels after a reload. */

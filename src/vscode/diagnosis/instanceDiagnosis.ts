@@ -1,19 +1,20 @@
 /**
- * The adapter's one door into the engine: builds a Target from a saved instance (or an ad-hoc
- * host) and the settings, gathers credentials from SecretStorage, and runs `diagnose` with
- * the probe set (and the cloud inspector, when the caller has one). Nothing here is VS Code UI; the caller owns progress and cancellation.
+ * A diagnosis of a saved instance (or an ad-hoc host), as the engine needs it: the Target from
+ * the instance and the settings, the credentials from SecretStorage, and the run of core's
+ * `diagnose` with the probe set (and the cloud inspector, when there is one). No UI here: the
+ * controller owns progress and cancellation.
  */
 import * as os from 'os';
 import * as path from 'path';
-import { diagnose } from '../core/diagnose';
-import type { Check, Credentials, Lang, Report, Target } from '../core/model';
-import type { CloudInspector } from '../core/probes';
-import { readFileBounded } from '../probes/files';
-import { createProbes } from '../probes/index';
-import type { Instance } from '../core/savedInstance';
-import type { InstanceStore } from './instances/store';
-import type { Logger } from './log';
-import type { Settings } from './settings';
+import { diagnose } from '../../core/diagnose';
+import type { Check, Credentials, Lang, Report, Target } from '../../core/model';
+import type { CloudInspector } from '../../core/probes';
+import { readFileBounded } from '../../probes/files';
+import { createProbes } from '../../probes/index';
+import type { Instance } from '../../core/savedInstance';
+import type { InstanceStore } from '../instances/store';
+import type { Logger } from '../log';
+import type { Settings } from '../settings';
 
 export type TargetSpec = Pick<Instance, 'host' | 'port' | 'protocol'> & Partial<Pick<Instance, 'id' | 'name' | 'user' | 'identityFile' | 'cloudInstanceId' | 'region'>>;
 

@@ -1,0 +1,82 @@
+/**
+ * Answers the report panel's messages: re-run, copy a command, copy the report as Markdown,
+ * save it as HTML, open a documentation link (https only; the webview never navigates
+ * itself), and the cloud fix with its undo.
+ */
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import { renderHtml } from '../../core/render/html';
+import { renderMarkdown } from '../../core/render/markdown';
+import type { FromWebview } from '../../shared/protocol';
+import type { OpenPortFix } from '../cloud/openPortFix';
+import type { Logger } from '../log';
+import type { ReportPanel } from './panel';
+
+export interface RouterDeps {
+  rerun(panel: ReportPanel): Promise<unknown>;
+  openPort: Pick<OpenPortFix, 'apply' | 'undo'>;
+  log: Logger;
+}
+
+export class ReportMessageRouter {
+  constructor(private readonly deps: RouterDeps) {}
+
+  handle(panel: ReportPanel, m: FromWebview): void {
+    void this.answer(panel, m).catch((e: unknown) => this.deps.log.error('panel', e instanceof Error ? e : String(e)));
+  }
+
+  private async answer(panel: ReportPanel, m: FromWebview): Promise<void> {
+    switch (m.type) {
+      case 'rerun':
+        await this.deps.rerun(panel);
+        return;
+      case 'copyText':
+        await vscode.env.clipboard.writeText(m.text);
+        panel.notifyCopied(m.id);
+        return;
+      case 'copyMarkdown':
+        if (!panel.report) return;
+        await vscode.env.clipboard.writeText(renderMarkdown(panel.report));
+        void vscode.window.showInformationMessage(vscode.l10n.t('Report copied as Markdown.'));
+        return;
+      case 'saveHtml': {
+        if (!panel.report) return;
+        const name = `cvm-doctor-${panel.target.host.replace(/[^A-Za-z0-9.-]/g, '_')}.html`;
+        const uri = await vscode.window.showSaveDialog({ filters: { HTML: ['html'] }, defaultUri: vscode.Uri.file(name), title: vscode.l10n.t('Save HTML') });
+        if (!uri) return;
+        await fs.promises.writeFile(uri.fsPath, renderHtml(panel.report), 'utf8');
+        void vscode.window.showInformationMessage(vscode.l10n.t('Report saved to {0}.', uri.fsPath));
+        return;
+      }
+      case 'openLink': {
+        // Only web documentation links; the webview never navigates itself.
+        let u: vscode.Uri;
+        try {
+          u = vscode.Uri.parse(m.url, true);
+        } catch {
+          return;
+        }
+        if (u.scheme !== 'https') return;
+        await vscode.env.openExternal(u);
+        return;
+      }
+      case 'openPort':
+      case 'undoOpenPort': {
+        const id = panel.target.key;
+        const done = m.type === 'openPort'
+          ? !!panel.report && await this.deps.openPort.apply(id, panel.report)
+          : await this.deps.openPort.undo(id);
+        if (!done) return;
+        const text = m.type === 'openPort'
+          ? vscode.l10n.t('The rule was added. Re-run the diagnosis to see the effect.')
+          : vscode.l10n.t('The rule CVM Doctor added was removed. Re-run the diagnosis to see the effect.');
+        panel.setNote(text);
+        const rerun = vscode.l10n.t('Re-run');
+        if (await vscode.window.showInformationMessage(text, rerun) === rerun) await this.deps.rerun(panel);
+        return;
+      }
+      case 'ready':
+        return;
+    }
+  }
+}
