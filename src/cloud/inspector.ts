@@ -111,11 +111,11 @@ async function guestChecks(api: TencentApi, cfg: TencentConfig, region: string, 
   const status = await api.call<{ AutomationAgentSet?: Array<{ InstanceId?: string; AgentStatus?: string; LastHeartbeatTime?: string }> }>(
     'tat', region, 'DescribeAutomationAgentStatus', { InstanceIds: [id] }, signal);
   const agent = status.AutomationAgentSet?.find((a) => a.InstanceId === id);
-  if (!agent) return { agentOnline: false, error: 'no TAT agent is registered for this instance' };
+  if (!agent) return { agentOnline: false, errorKind: 'no-agent', error: 'no TAT agent is registered for this instance' };
   if (agent.AgentStatus !== 'Online') {
-    return { agentOnline: false, error: `the TAT agent is ${agent.AgentStatus ?? 'not online'}${agent.LastHeartbeatTime ? ` (last heartbeat ${agent.LastHeartbeatTime})` : ''}` };
+    return { agentOnline: false, errorKind: 'agent-offline', error: `the TAT agent is ${agent.AgentStatus ?? 'not online'}${agent.LastHeartbeatTime ? ` (last heartbeat ${agent.LastHeartbeatTime})` : ''}` };
   }
-  if (/windows/i.test(inst.OsName ?? '')) return { agentOnline: true, error: 'in-guest checks cover Linux instances only' };
+  if (/windows/i.test(inst.OsName ?? '')) return { agentOnline: true, errorKind: 'unsupported-os', error: 'in-guest checks cover Linux instances only' };
   let invocationId: string | undefined;
   try {
     const run = await api.call<{ InvocationId?: string }>('tat', region, 'RunCommand', {
@@ -125,10 +125,10 @@ async function guestChecks(api: TencentApi, cfg: TencentConfig, region: string, 
     }, signal);
     invocationId = run.InvocationId;
   } catch (e) {
-    if (e instanceof CloudApiError && e.code && AGENT_ERRORS.test(e.code)) return { agentOnline: false, error: e.message };
+    if (e instanceof CloudApiError && e.code && AGENT_ERRORS.test(e.code)) return { agentOnline: false, errorKind: 'agent-offline', error: e.message };
     throw e;
   }
-  if (!invocationId) return { agentOnline: true, error: 'RunCommand returned no invocation ID' };
+  if (!invocationId) return { agentOnline: true, errorKind: 'no-invocation', error: 'RunCommand returned no invocation ID' };
   const base = cfg.pollIntervalMs ?? 1000;
   for (let attempt = 0; attempt < MAX_POLLS; attempt++) {
     await abortableSleep(base * Math.min(2 ** Math.floor(attempt / 3), 4), signal);
@@ -138,15 +138,15 @@ async function guestChecks(api: TencentApi, cfg: TencentConfig, region: string, 
     const st = task?.TaskStatus ?? '';
     if (!FINAL.has(st)) continue;
     if (st === 'DELIVER_FAILED' || st === 'TASK_TIMEOUT') {
-      return { agentOnline: false, error: `the command did not reach the agent (${st}${task?.ErrorInfo ? `: ${task.ErrorInfo}` : ''})` };
+      return { agentOnline: false, errorKind: 'not-delivered', errorStatus: st, error: `the command did not reach the agent (${st}${task?.ErrorInfo ? `: ${task.ErrorInfo}` : ''})` };
     }
     const output = Buffer.from(task?.TaskResult?.Output ?? '', 'base64').toString('utf8');
     const parsed = parseGuestOutput(output, port, callerIp);
     const problems = st === 'SUCCESS' ? [] : [`the check ended with ${st}${task?.ErrorInfo ? `: ${task.ErrorInfo}` : ''}`];
     if ((task?.TaskResult?.Dropped ?? 0) > 0) problems.push('part of the output was truncated by TAT');
-    return { agentOnline: true, ...parsed, ...(problems.length ? { error: problems.join('; ') } : {}) };
+    return { agentOnline: true, ...parsed, ...(problems.length ? { errorKind: 'incomplete' as const, errorStatus: st === 'SUCCESS' ? 'TRUNCATED' : st, error: problems.join('; ') } : {}) };
   }
-  return { agentOnline: true, error: `no result from the in-guest check after ${MAX_POLLS} polls` };
+  return { agentOnline: true, errorKind: 'no-result', error: `no result from the in-guest check after ${MAX_POLLS} polls` };
 }
 
 /** A cancel by the user rejects; the engine's deadline (or any other failure) becomes an error entry. */

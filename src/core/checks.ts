@@ -185,7 +185,7 @@ export function cloudChecks(c: CloudEvidence, port: number, protocol: Protocol, 
     let summary: string;
     let status: CheckStatus;
     if (!g.agentOnline) { summary = msg(lang, 'cloud.guestOffline'); status = 'skip'; }
-    else if (g.error) { summary = msg(lang, 'cloud.guestError', { detail: g.error }); status = 'warn'; }
+    else if (g.error) { summary = msg(lang, 'cloud.guestError', { detail: msg(lang, `guestError.${g.errorKind ?? 'incomplete'}`, { status: g.errorStatus ?? '?' }) }); status = 'warn'; }
     else if (g.serviceActive === false) {
       summary = msg(lang, 'cloud.guestInactive', { service });
       if (g.configTest?.stopped) summary += `; ${msg(lang, 'cloud.configStopped', { detail: g.configTest.output.trim().split('\n').pop() ?? '' })}`;

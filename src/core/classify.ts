@@ -3,7 +3,7 @@
  * The rules are an ordered table: the first rule whose predicate holds decides. Pure.
  */
 import { isLegacyAlgorithm, opensshEnableOptions } from './algorithms';
-import type { AltPortResult, Evidence, Finding, FindingCode, Lang, VerdictCode } from './model';
+import type { AltPortResult, CloudError, Evidence, Finding, FindingCode, Lang, VerdictCode } from './model';
 import { sameIp } from './ip';
 import { msg, type MessageKey } from './messages';
 import { formatMs, type TemplateArgs } from './text';
@@ -46,6 +46,11 @@ const guest = (e: Evidence) => (e.cloud?.guest?.agentOnline ? e.cloud.guest : un
 const SSHD_REFUSALS = /^(Exceeded MaxStartups|Not allowed at this time)\b/;
 export function isSshdRefusal(line: string | undefined): boolean {
   return !!line && SSHD_REFUSALS.test(line.trim());
+}
+
+/** The placeholders of a cloud failure's text: the action, the API's code, why (by kind). */
+export function cloudErrorArgs(err: CloudError, lang: Lang): TemplateArgs {
+  return { action: err.action ?? err.kind, code: err.code ? ` (${err.code})` : '', hint: msg(lang, `cloudError.${err.kind}`) };
 }
 
 export const RULES: readonly Rule[] = [
@@ -154,7 +159,7 @@ export function findings(e: ClassifyInput, code: VerdictCode, lang: Lang): Findi
     if (c.instance && probed && !own.some((ip) => ip === probed || sameIp(ip, probed))) {
       add('ADDRESS_NOT_INSTANCE', { address: probed, instanceId: c.instanceId, ips: own.join(', ') || '-' });
     }
-    for (const err of c.errors) add('CLOUD_API_ERROR', { action: err.action ?? err.code ?? err.kind, message: err.message });
+    for (const err of c.errors) add('CLOUD_API_ERROR', cloudErrorArgs(err, lang));
     if (c.securityGroups && !c.callerIp) {
       if (c.callerIpOtherFamily) {
         out.push({ code: 'CALLER_IP_UNKNOWN', message: msg(lang, 'finding.CALLER_IP_OTHER_FAMILY', { ip: c.callerIpOtherFamily, address: probed ?? e.target.host, family: probed?.includes(':') ? 6 : 4 }) });

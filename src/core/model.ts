@@ -241,6 +241,8 @@ export interface AltPortResult {
 // ---------------------------------------------------------------------------------------------
 // Cloud evidence (Tencent Cloud). Filled by src/cloud when the target names an instance.
 
+/** Why in-guest checks could not (fully) run. */
+export type GuestErrorKind = 'no-agent' | 'agent-offline' | 'not-delivered' | 'unsupported-os' | 'no-invocation' | 'incomplete' | 'no-result';
 export type CloudErrorKind = 'auth' | 'unauthorized' | 'throttled' | 'not-found' | 'network' | 'other';
 export interface CloudError { kind: CloudErrorKind; code?: string; message: string; action?: string }
 
@@ -309,6 +311,10 @@ export interface CloudEvidence {
     /** The firewall accepts the port only from these sources (and drops or rejects the rest). */
     firewallAllowsOnly?: string[];
     hostKeyFingerprints?: Array<{ type: string; fingerprint: string }>;
+    /** Why the checks did not (fully) run; `error` keeps the details in English for the log. */
+    errorKind?: GuestErrorKind;
+    /** The automation's own status word for `errorKind` 'incomplete' (e.g. FAILED, TIMEOUT). */
+    errorStatus?: string;
     error?: string;
   };
   errors: CloudError[];

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { isCancelled } from '../core/model';
+import { userMessage } from './errors';
 import type { Logger } from './log';
 
 export function registerCommand(id: string, log: Logger, handler: (...args: unknown[]) => unknown): vscode.Disposable {
@@ -16,9 +17,8 @@ export function registerCommand(id: string, log: Logger, handler: (...args: unkn
         log.info('command', `${id}: cancelled`);
         return undefined;
       }
-      const msg = e instanceof Error ? e.message : String(e);
-      log.error('command', `${id}: ${msg}`);
-      void vscode.window.showErrorMessage(msg);
+      log.error('command', `${id}: ${e instanceof Error ? e.message : String(e)}`);
+      void vscode.window.showErrorMessage(userMessage(e));
       return undefined;
     }
   });

@@ -11,6 +11,7 @@ import { isCancelled } from '../../core/model';
 import type { Instance } from '../../core/savedInstance';
 import { isRegion } from '../../core/validate';
 import { withCancellableProgress } from '../cancellation';
+import { userMessage } from '../errors';
 import type { InstanceStore } from '../instances/store';
 import type { Logger } from '../log';
 import { Keys, SECTION } from '../settings';
@@ -60,9 +61,8 @@ export class TencentImport {
         async (_p, signal) => (await loadCloud()).listInstances(cfg, regions, signal));
     } catch (e) {
       if (isCancelled(e)) return undefined;
-      const text = errorMessage(e);
-      this.log.error('import', `Tencent Cloud import: ${text}`);
-      void vscode.window.showErrorMessage(vscode.l10n.t('Import from Tencent Cloud failed: {0}', text));
+      this.log.error('import', `Tencent Cloud import: ${errorMessage(e)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Import from Tencent Cloud failed: {0}', userMessage(e)));
       return undefined;
     }
     this.log.info('import', `Tencent Cloud: ${found.length} instance(s) in ${regions.join(', ')}`);

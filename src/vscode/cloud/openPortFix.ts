@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { alreadyAccepted, describeUndo, openPortCandidate, openPortRequest, parseCallerIpInput, sanitizeUndos, type StoredUndo } from '../../cloud/openPortPlan';
 import { isCancelled, type Report } from '../../core/model';
 import { withCancellableProgress } from '../cancellation';
+import { userMessage } from '../errors';
 import { instanceFromArg } from '../instances/resolve';
 import type { InstanceStore } from '../instances/store';
 import { Disposable } from '../lifecycle';
@@ -120,7 +121,7 @@ export class OpenPortFix extends Disposable {
     } catch (e) {
       if (isCancelled(e)) return false;
       this.log.error('cloud', `open port: ${errorMessage(e)}`);
-      void vscode.window.showErrorMessage(vscode.l10n.t('The rule could not be added: {0}', errorMessage(e)));
+      void vscode.window.showErrorMessage(vscode.l10n.t('The rule could not be added: {0}', userMessage(e)));
       return false;
     }
   }
@@ -145,7 +146,7 @@ export class OpenPortFix extends Disposable {
     } catch (e) {
       if (isCancelled(e)) return removed > 0;
       this.log.error('cloud', `undo: ${errorMessage(e)}`);
-      void vscode.window.showErrorMessage(vscode.l10n.t('The rule could not be removed: {0}', errorMessage(e)));
+      void vscode.window.showErrorMessage(vscode.l10n.t('The rule could not be removed: {0}', userMessage(e)));
       return removed > 0;
     }
     if (removed === 0) void vscode.window.showInformationMessage(vscode.l10n.t('The rule was already gone from the security group.'));

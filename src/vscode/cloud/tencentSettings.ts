@@ -7,7 +7,6 @@ import * as net from 'net';
 import * as vscode from 'vscode';
 import type { TencentConfig } from '../../cloud';
 import { resolveEndpoint } from '../../cloud/config';
-import { InputError } from '../../core/validate';
 import type { Logger } from '../log';
 import { Keys, SECTION } from '../settings';
 import { errorMessage } from './sdk';
@@ -29,7 +28,8 @@ export function readTencentSettings(log: Logger): TencentSettings | undefined {
       resolveEndpoint(endpoint, `${SECTION}.${Keys.tencentEndpoint}`);
       out.endpoint = endpoint;
     } catch (e) {
-      warn(Keys.tencentEndpoint, e instanceof InputError ? e.message.slice(e.field.length + 2) : errorMessage(e));
+      log.warn('cloud', `${SECTION}.${Keys.tencentEndpoint}: ${errorMessage(e)}`);
+      warn(Keys.tencentEndpoint, vscode.l10n.t('use a domain suffix such as tencentcloudapi.com or intl.tencentcloudapi.com, or an https:// URL (plain http:// only to a loopback address)'));
       return undefined;
     }
   }

@@ -12,6 +12,7 @@ import type { FromWebview, PanelState, ReportTargetView } from '../../shared/pro
 import { withCancellableProgress } from '../cancellation';
 import type { TencentCloud } from '../cloud/tencent';
 import { buildTarget, gatherCredentials, runDiagnosis, type TargetSpec } from './instanceDiagnosis';
+import { userMessage } from '../errors';
 import { effectiveLang, type Localizer } from '../i18n';
 import type { InstanceStore } from '../instances/store';
 import { instanceFromArg } from '../instances/resolve';
@@ -144,9 +145,8 @@ export class DiagnoseController implements PanelHost {
             panel.setError(vscode.l10n.t('Diagnosis cancelled.'));
             return undefined;
           }
-          const msg = e instanceof Error ? e.message : String(e);
-          this.log.error('diagnose', msg);
-          panel.setError(vscode.l10n.t('The diagnosis could not run: {0}', msg));
+          this.log.error('diagnose', e instanceof Error ? e.message : String(e));
+          panel.setError(vscode.l10n.t('The diagnosis could not run: {0}', userMessage(e)));
           return undefined;
         }
       },
