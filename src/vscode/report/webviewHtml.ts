@@ -3,6 +3,7 @@
  * rendered by media/report.js from typed messages, so the shell has no inline script or
  * style and no remote string ever reaches this HTML. No `vscode` import: unit-tested.
  */
+import { escapeHtml } from '../../core/text';
 import { randomBytes } from 'crypto';
 
 export function makeNonce(): string {
@@ -25,24 +26,19 @@ export function buildCsp(cspSource: string, nonce: string): string {
   ].join('; ');
 }
 
-const ATTR_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export function escapeAttr(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ATTR_ESCAPES[c]);
-}
-
 export function buildShellHtml(o: { cspSource: string; nonce: string; scriptUri: string; styleUri: string; lang: string; title: string }): string {
   return `<!DOCTYPE html>
-<html lang="${escapeAttr(o.lang)}">
+<html lang="${escapeHtml(o.lang)}">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeAttr(buildCsp(o.cspSource, o.nonce))}">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(buildCsp(o.cspSource, o.nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeAttr(o.styleUri)}">
-<title>${escapeAttr(o.title)}</title>
+<link rel="stylesheet" href="${escapeHtml(o.styleUri)}">
+<title>${escapeHtml(o.title)}</title>
 </head>
 <body>
 <main id="app" aria-live="polite"></main>
-<script nonce="${escapeAttr(o.nonce)}" src="${escapeAttr(o.scriptUri)}"></script>
+<script nonce="${escapeHtml(o.nonce)}" src="${escapeHtml(o.scriptUri)}"></script>
 </body>
 </html>`;
 }
