@@ -6,6 +6,7 @@ import type {
   AltPortResult, BannerResult, Check, CheckId, CheckStatus, CloudEvidence, DnsResult, IcmpResult, Lang,
   Protocol, RdpResult, SshResult, TcpResult,
 } from './model';
+import { icmpErrorName } from './icmp';
 import { msg } from './messages';
 import { networkAclRuleText, securityGroupRuleText } from './ruleText';
 import { formatMs, visible } from './text';
@@ -37,17 +38,24 @@ export function icmpOffCheck(lang: Lang): Check {
   return check('icmp', 'skip', 0, msg(lang, 'icmp.off'), { method: 'none' });
 }
 
-export function tcpCheck(r: TcpResult, lang: Lang): Check {
+/** `earlier`: the name's addresses tried before this one, which did not connect. */
+export function tcpCheck(r: TcpResult, lang: Lang, earlier?: TcpResult[]): Check {
   const args = { port: r.port, address: r.address, time: formatMs(r.durationMs), code: r.errorCode ?? r.outcome };
+  const retried = r.answeredAttempt && r.answeredAttempt > 1 ? msg(lang, 'tcp.retried', { n: r.answeredAttempt }) : '';
+  const before = earlier?.length
+    ? msg(lang, 'tcp.earlier', { list: earlier.map((x) => `${x.address} ${x.errorCode ?? x.outcome}`).join(', ') })
+    : '';
+  const ev = earlier?.length ? { ...r, earlierAddresses: earlier } : r;
+  const from = r.icmp ? msg(lang, 'tcp.icmpFrom', { from: r.icmp.from, name: icmpErrorName(r.address.includes(':') ? 6 : 4, r.icmp.type, r.icmp.code) }) : '';
   switch (r.outcome) {
-    case 'connected': return check('tcp', 'pass', r.durationMs, msg(lang, 'tcp.connected', args), r);
-    case 'refused': return check('tcp', 'fail', r.durationMs, msg(lang, 'tcp.refused', args), r);
+    case 'connected': return check('tcp', 'pass', r.durationMs, msg(lang, 'tcp.connected', args) + retried + before, ev);
+    case 'refused': return check('tcp', 'fail', r.durationMs, msg(lang, 'tcp.refused', args) + from + retried + before, ev);
     case 'timeout': {
-      const adapted = r.deadlineReason ? msg(lang, 'tcp.adapted', { reason: r.deadlineReason }) : '';
-      return check('tcp', 'fail', r.durationMs, msg(lang, 'tcp.timeout', { ...args, deadline: formatMs(r.deadlineMs), adapted }), r);
+      const adapted = r.planRttMs !== undefined ? msg(lang, 'tcp.adapted', { rtt: formatMs(r.planRttMs) }) : '';
+      return check('tcp', 'fail', r.durationMs, msg(lang, 'tcp.timeout', { ...args, deadline: formatMs(r.deadlineMs), attempts: r.attempts ?? 1, adapted }) + before, ev);
     }
-    case 'unreachable': return check('tcp', 'fail', r.durationMs, msg(lang, 'tcp.unreachable', args), r);
-    default: return check('tcp', 'fail', r.durationMs, msg(lang, 'tcp.error', args), r);
+    case 'unreachable': return check('tcp', 'fail', r.durationMs, msg(lang, 'tcp.unreachable', args) + from + before, ev);
+    default: return check('tcp', 'fail', r.durationMs, msg(lang, 'tcp.error', args) + before, ev);
   }
 }
 

@@ -29,11 +29,28 @@ export function movedService(e: Evidence): AltPortResult | undefined {
   return e.altPorts?.find((a) => a.protocol === e.target.protocol);
 }
 
-/** Something on the host answered: ping, or any alternative port (open or reset). */
-function hostAnswers(e: Evidence): boolean {
-  return e.icmp?.outcome === 'reply'
-    || !!e.altPorts?.some((a) => a.tcp.outcome === 'connected' || a.tcp.outcome === 'refused');
+/** An ICMP error sent by the probed address itself: a firewall rule on the host answered (a
+ *  router reporting the host unreachable would use its own address), so the host is up. */
+export function icmpFromTarget(e: Evidence, from: string | undefined): boolean {
+  return !!from && !!e.tcp && from === e.tcp.address;
 }
+
+/** The host itself sent an ICMP error: for the ping, the port, or another port. */
+export function hostSentIcmpError(e: Evidence): boolean {
+  return icmpFromTarget(e, e.icmp?.from) || icmpFromTarget(e, e.tcp?.icmp?.from)
+    || !!e.altPorts?.some((a) => icmpFromTarget(e, a.tcp.icmp?.from));
+}
+
+/** Something on the host answered: ping, any alternative port (open or reset), or the host's
+ *  own ICMP error. */
+export function hostAnswers(e: Evidence): boolean {
+  return e.icmp?.outcome === 'reply'
+    || !!e.altPorts?.some((a) => a.tcp.outcome === 'connected' || a.tcp.outcome === 'refused')
+    || hostSentIcmpError(e);
+}
+
+/** The port's SYN got "administratively prohibited": a firewall's reject, whoever sent it. */
+const tcpProhibited = (e: ClassifyInput) => e.tcp?.icmp?.kind === 'prohibited';
 
 const cloudState = (e: Evidence) => e.cloud?.instance;
 /** A cloud record that denies everyone: with the caller unknown, a list of sources that may
@@ -80,7 +97,7 @@ export const RULES: readonly Rule[] = [
     when: (e) => e.tcp?.outcome === 'refused' && !!guest(e)?.listeningPorts?.length && !guest(e)!.listeningPorts!.includes(e.target.port),
   },
   { code: 'PORT_CLOSED', when: (e) => e.tcp?.outcome === 'refused' },
-  { code: 'PORT_REJECTED', when: (e) => tcpUnreachable(e) && hostAnswers(e) },
+  { code: 'PORT_REJECTED', when: (e) => tcpUnreachable(e) && (hostAnswers(e) || tcpProhibited(e)) },
   { code: 'HOST_UNREACHABLE', when: (e) => tcpUnreachable(e) },
   { code: 'PORT_FILTERED', when: (e) => tcpSilent(e) && hostAnswers(e) },
   { code: 'HOST_UNREACHABLE', when: (e) => tcpSilent(e) && (e.icmp?.outcome === 'unreachable' || e.icmp?.outcome === 'prohibited') },
@@ -122,7 +139,12 @@ export function findings(e: ClassifyInput, code: VerdictCode, lang: Lang): Findi
   const out: Finding[] = [];
   const add = (c: FindingCode, args?: TemplateArgs) => out.push({ code: c, message: msg(lang, `finding.${c}` as MessageKey, args) });
 
-  if (e.dns && e.dns.ok && e.dns.addresses.length > 1) {
+  if (e.earlierAddresses?.length && e.tcp) {
+    add('ADDRESS_FALLBACK', {
+      port: e.target.port, address: e.tcp.address,
+      failed: e.earlierAddresses.map((t) => `${t.address} (${t.errorCode ?? t.outcome})`).join(', '),
+    });
+  } else if (e.dns && e.dns.ok && e.dns.addresses.length > 1) {
     add('MULTIPLE_ADDRESSES', { host: e.target.host, count: e.dns.addresses.length, address: e.tcp?.address ?? e.dns.addresses[0].address });
   }
   if (e.icmp?.outcome === 'timeout' && (e.tcp?.outcome === 'connected' || e.tcp?.outcome === 'refused')) add('ICMP_BLOCKED');

@@ -6,12 +6,14 @@
  */
 import { altPortsCheck, bannerCheck, cloudChecks, dnsCheck, icmpCheck, icmpOffCheck, rdpCheck, sshChecks, tcpCheck } from './checks';
 import { classifyCode, findings, type ClassifyInput } from './classify';
-import { adaptiveDeadlineMs } from './deadline';
+import { connectWithRetries, RttBoard, type RaceResult } from './connect';
+import { pingDeadlineMs } from './deadline';
 import {
   CancelledError, DeadlineReached, SCHEMA_VERSION,
-  type AltPortResult, type Check, type CloudEvidence, type Credentials, type Lang, type Report, type Target,
+  type AltPortResult, type BannerResult, type Check, type CloudEvidence, type Credentials, type IcmpResult, type Lang,
+  type RdpResult, type Report, type Target,
 } from './model';
-import type { CloudInspector, ProbeOptions, Probes } from './probes';
+import type { CloudInspector, OpenConnection, ProbeOptions, Probes } from './probes';
 import { formatMs } from './text';
 import { buildVerdict } from './verdict';
 
@@ -27,8 +29,9 @@ export interface DiagnoseDeps {
   guestChecks?: boolean;
 }
 
-/** How long the main port may stay silent before the other ports are tried alongside it. */
-export const EARLY_ALT_SCAN_MS = 1000;
+/** At most this many of a name's addresses are tried, in the resolver's order (ssh tries every
+ *  one; a silent address costs up to one timeout, and the run must end within a few). */
+export const MAX_ADDRESSES = 4;
 
 function hasCredentials(c?: Credentials): boolean {
   return !!c && !!(c.identityFile || c.privateKey || c.password || c.agent);
@@ -39,24 +42,29 @@ function throwIfCancelled(signal: AbortSignal): void {
 }
 
 /**
- * A controller whose deadline can be moved earlier while a probe runs: the probe sees a
- * `DeadlineReached` abort and resolves as a timeout. Linked to the run's signal.
+ * The ping's own deadline, moved earlier once the port has answered (ping is corroboration
+ * only): the probe sees a `DeadlineReached` abort and resolves as a timeout. Linked to the
+ * run's signal.
  */
-class Deadline {
-  readonly controller = new AbortController();
+class PingDeadline {
+  private readonly controller = new AbortController();
   readonly signal: AbortSignal;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly start = performance.now();
   constructor(parent: AbortSignal, private readonly timeoutMs: number) {
     this.signal = AbortSignal.any([parent, this.controller.signal]);
   }
-  /** Ends the wait at `adaptiveDeadlineMs(rtt)` after the start, if that is sooner. */
   adapt(rttMs: number, source: string): void {
-    const d = adaptiveDeadlineMs(rttMs, this.timeoutMs);
+    const d = pingDeadlineMs(rttMs, this.timeoutMs);
     if (d >= this.timeoutMs || this.controller.signal.aborted) return;
     clearTimeout(this.timer);
     const reason = `${source} RTT ${formatMs(rttMs)} → ${formatMs(d)}`;
     this.timer = setTimeout(() => this.controller.abort(new DeadlineReached(d, reason)), Math.max(0, d - (performance.now() - this.start)));
+  }
+  /** Not needed any more (another address was used): end it now. */
+  stop(reason: string): void {
+    clearTimeout(this.timer);
+    if (!this.controller.signal.aborted) this.controller.abort(new DeadlineReached(Math.round(performance.now() - this.start), reason));
   }
   dispose(): void {
     clearTimeout(this.timer);
@@ -89,7 +97,7 @@ export async function diagnose(target: Target, deps: DiagnoseDeps, signal: Abort
   // Keep a rejected cloud run from surfacing as unhandled while the probes still run.
   cloudRun?.catch(() => undefined);
 
-  if (address) await probeNetwork(target, address, e, probes, deps, signal, opts, emit);
+  if (address) await probeNetwork(target, e.dns.addresses.map((a) => a.address), e, probes, deps, signal, opts, emit);
 
   if (cloudRun) {
     e.cloud = await cloudRun;
@@ -118,118 +126,172 @@ export async function diagnose(target: Target, deps: DiagnoseDeps, signal: Abort
   };
 }
 
-/** Everything after DNS: ICMP ‖ TCP, then the protocol stage or the other ports. */
+/** One address's network probes: ICMP ‖ the connect race on the main port. */
+interface AddressRun {
+  address: string;
+  /** Round trips to this address, shared by its connect races. */
+  rtt: RttBoard;
+  ping: PingDeadline;
+  icmp?: Promise<IcmpResult>;
+  /** Set once the ping settled. */
+  icmpResult?: IcmpResult;
+  /** Unset only when the race was cancelled. */
+  tcp: RaceResult;
+  /** The other ports, probed while the main port was still silent. */
+  early?: { run: Promise<AltPortResult[]>; stop: AbortController; startedAt: number };
+}
+
+/**
+ * Everything after DNS. The addresses are tried in order, as ssh does: the first whose port
+ * connects is used; when none does, the last one tried is diagnosed (ssh reports its error).
+ * Then the protocol stage on the connection, or the other ports.
+ */
 async function probeNetwork(
-  target: Target, address: string, e: ClassifyInput, probes: Probes, deps: DiagnoseDeps, signal: AbortSignal,
+  target: Target, addresses: string[], e: ClassifyInput, probes: Probes, deps: DiagnoseDeps, signal: AbortSignal,
   opts: (s?: AbortSignal) => ProbeOptions, emit: (c: Check) => void,
 ): Promise<void> {
   const lang = deps.lang ?? 'en';
-  throwIfCancelled(signal);
-
-  // ICMP and TCP together. Whichever answers first measures the round trip and shortens the
-  // other's wait: an echo reply ends the wait for a silent port early, and a port that
-  // answers ends the wait for a ping that a firewall drops.
-  const tcpDeadline = new Deadline(signal, target.timeoutMs);
-  const icmpDeadline = new Deadline(signal, target.timeoutMs);
+  const list = addresses.slice(0, MAX_ADDRESSES);
+  const single = list.length === 1;
+  const runs: AddressRun[] = [];
+  let conn: OpenConnection | undefined;
+  let chosen: AddressRun | undefined;
   try {
-    const icmpRun = target.icmp
-      ? probes.icmp(address, opts(icmpDeadline.signal)).then((r) => {
+    throwIfCancelled(signal);
+    if (!target.icmp) emit(icmpOffCheck(lang));
+    for (let i = 0; i < list.length; i++) {
+      throwIfCancelled(signal);
+      const last = i === list.length - 1;
+      // With one address its ping is reported as soon as it settles; with several, only the
+      // ping of the address that is used.
+      const run = await probeAddress(target, list[i]!, probes, deps, signal, opts, last, single ? (r) => {
         e.icmp = r;
         emit(icmpCheck(r, target.timeoutMs, lang));
-        if (r.outcome === 'reply' && r.rttMs !== undefined) tcpDeadline.adapt(r.rttMs, 'ICMP');
-      })
-      : Promise.resolve(emit(icmpOffCheck(lang)));
-    icmpRun.catch(() => undefined);
-    const tcpRun = probes.tcp(address, target.port, opts(tcpDeadline.signal));
-    // A port still silent after the kernel's first SYN retransmission (1 s), with no echo
-    // reply either, is failing: look for the service on the other ports now, within the same
-    // timeout, so a host that drops everything costs one timeout rather than two.
-    let early: { run: Promise<AltPortResult[]>; stop: AbortController } | undefined;
-    const earlyMs = Math.min(EARLY_ALT_SCAN_MS, target.timeoutMs / 2);
-    const earlyTimer = target.altPorts.length ? setTimeout(() => {
-      if (e.icmp?.outcome === 'reply') return; // the RTT-adapted deadline ends the wait soon anyway
-      const stop = new AbortController();
-      const run = scanAltPorts(target, address, probes, undefined, AbortSignal.any([signal, stop.signal]), target.timeoutMs - earlyMs, deps.log);
-      run.catch(() => undefined);
-      early = { run, stop };
-    }, earlyMs) : undefined;
-    let tcp;
-    try {
-      tcp = await tcpRun;
-    } finally {
-      clearTimeout(earlyTimer);
-      tcpDeadline.dispose();
+      } : undefined, runs);
+      if (run.tcp.result.outcome === 'connected') break;
     }
-    e.tcp = tcp.result;
-    emit(tcpCheck(tcp.result, lang));
-    if (tcp.result.outcome === 'connected' || tcp.result.outcome === 'refused') icmpDeadline.adapt(tcp.result.durationMs, 'TCP');
+    chosen = runs[runs.length - 1]!;
+    for (const r of runs) if (r !== chosen) r.ping.stop('another address was used');
+    if (runs.length > 1) e.earlierAddresses = runs.slice(0, -1).map((r) => r.tcp.result);
+    if (!single && chosen.icmp) {
+      const report = (r: IcmpResult) => {
+        e.icmp = r;
+        emit(icmpCheck(r, target.timeoutMs, lang));
+      };
+      if (chosen.icmpResult) report(chosen.icmpResult);
+      else chosen.icmp = chosen.icmp.then((r) => { report(r); return r; });
+    }
+    e.tcp = chosen.tcp.result;
+    emit(tcpCheck(e.tcp, lang, e.earlierAddresses));
+    const address = chosen.address;
+    conn = chosen.tcp.connection;
 
-    const conn = tcp.connection;
-    try {
-      if (conn) {
-        throwIfCancelled(signal);
-        if (target.protocol === 'ssh') {
-          e.banner = await probes.banner(conn, opts());
-          emit(bannerCheck(e.banner, target.timeoutMs, lang));
-          if (e.banner.outcome === 'ssh') {
-            const user = target.user ?? 'root';
-            e.ssh = await probes.ssh(conn, {
-              host: target.host, address, port: target.port, user,
-              credentials: deps.credentials, knownHostsPath: target.knownHostsPath, acceptNew: target.acceptNewHostKey, banner: e.banner,
-            }, opts());
-            for (const c of sshChecks(e.ssh, user, target.timeoutMs, !!e.credentialsGiven, lang)) emit(c);
-          }
-        } else {
-          e.rdp = await probes.rdp(conn, opts());
-          emit(rdpCheck(e.rdp, target.timeoutMs, lang));
+    if (conn) {
+      throwIfCancelled(signal);
+      if (target.protocol === 'ssh') {
+        e.banner = await probes.banner(conn, opts());
+        emit(bannerCheck(e.banner, target.timeoutMs, lang));
+        if (e.banner.outcome === 'ssh') {
+          const user = target.user ?? 'root';
+          e.ssh = await probes.ssh(conn, {
+            host: target.host, address, port: target.port, user,
+            credentials: deps.credentials, knownHostsPath: target.knownHostsPath, acceptNew: target.acceptNewHostKey, banner: e.banner,
+          }, opts());
+          for (const c of sshChecks(e.ssh, user, target.timeoutMs, !!e.credentialsGiven, lang)) emit(c);
         }
-      } else if (early) {
-        e.altPorts = await early.run;
-        emit(altPortsCheck(e.altPorts, target.protocol, target.timeoutMs - earlyMs, lang));
-      } else if (target.altPorts.length) {
-        // Wait for ping first: its RTT sets the alternative ports' deadline too.
-        await icmpRun;
-        throwIfCancelled(signal);
-        const t0 = performance.now();
-        e.altPorts = await scanAltPorts(target, address, probes, e.icmp?.outcome === 'reply' ? e.icmp.rttMs : undefined, signal, target.timeoutMs, deps.log);
-        emit(altPortsCheck(e.altPorts, target.protocol, performance.now() - t0, lang));
+      } else {
+        e.rdp = await probes.rdp(conn, opts());
+        emit(rdpCheck(e.rdp, target.timeoutMs, lang));
       }
-    } finally {
-      conn?.close();
-      if (early && conn) {
-        // The main port answered after all: end the speculative scan and let it close its sockets.
-        early.stop.abort(new DeadlineReached(0, 'main port answered'));
-        await early.run.catch(() => undefined);
-      }
+    } else if (chosen.early) {
+      e.altPorts = await chosen.early.run;
+      emit(altPortsCheck(e.altPorts, target.protocol, performance.now() - chosen.early.startedAt, lang));
+    } else if (target.altPorts.length) {
+      throwIfCancelled(signal);
+      const t0 = performance.now();
+      e.altPorts = await scanAltPorts(target, address, probes, chosen.rtt, signal, target.timeoutMs, deps.log);
+      emit(altPortsCheck(e.altPorts, target.protocol, performance.now() - t0, lang));
     }
-    await icmpRun;
+    await chosen.icmp;
   } finally {
-    tcpDeadline.dispose();
-    icmpDeadline.dispose();
+    conn?.close();
+    // Nothing outlives the run: the other addresses' pings, and a scan the main port made moot.
+    for (const r of runs) {
+      if (r.early && r.tcp?.connection) r.early.stop.abort(new DeadlineReached(0, 'main port answered'));
+      if (r !== chosen) r.ping.stop('run ended');
+    }
+    await Promise.all(runs.flatMap((r) => [r.early?.run, r.icmp].map((p) => p?.catch(() => undefined))));
+    for (const r of runs) r.ping.dispose();
   }
 }
 
 /**
- * Tries every alternative port at once. Each shares one deadline: the RTT from ping when it
- * replied, else the first port that answers (open or reset) sets it for the rest.
+ * ICMP and the connect race together. Whichever answers first measures the round trip and
+ * shortens the other's wait: an echo reply sets the SYN retry plan, and a port that answers
+ * ends the wait for a ping that a firewall drops. `withEarlyScan`: when no other address
+ * follows, the other ports are probed alongside once the plan says the main port is failing.
+ * The run is pushed to `runs` before anything can throw, so the caller can settle it.
  */
+async function probeAddress(
+  target: Target, address: string, probes: Probes, deps: DiagnoseDeps, signal: AbortSignal,
+  opts: (s?: AbortSignal) => ProbeOptions, withEarlyScan: boolean, onIcmp: ((r: IcmpResult) => void) | undefined, runs: AddressRun[],
+): Promise<AddressRun> {
+  const rtt = new RttBoard();
+  const ping = new PingDeadline(signal, target.timeoutMs);
+  const run = { address, rtt, ping } as AddressRun;
+  runs.push(run);
+  if (target.icmp) {
+    run.icmp = probes.icmp(address, opts(ping.signal)).then((r) => {
+      run.icmpResult = r;
+      // An echo reply, or an ICMP error the host sent itself, is a round trip to the host.
+      if (r.rttMs !== undefined && (r.outcome === 'reply' || (r.from !== undefined && r.from === address))) rtt.report(r.rttMs, 'ICMP');
+      onIcmp?.(r);
+      return r;
+    });
+    run.icmp.catch(() => undefined);
+  }
+  const onAltScanDue = withEarlyScan && target.altPorts.length ? (atMs: number) => {
+    const stop = new AbortController();
+    const scan = scanAltPorts(target, address, probes, rtt, AbortSignal.any([signal, stop.signal]), Math.max(1, target.timeoutMs - atMs), deps.log);
+    scan.catch(() => undefined);
+    run.early = { run: scan, stop, startedAt: performance.now() };
+  } : undefined;
+  run.tcp = await connectWithRetries(probes.tcp, address, target.port, { timeoutMs: target.timeoutMs, signal, log: deps.log, rtt, onAltScanDue });
+  const t = run.tcp.result;
+  if (t.outcome === 'connected' || t.outcome === 'refused') ping.adapt(t.connectMs ?? t.durationMs, 'TCP');
+  return run;
+}
+
+/** Tries every alternative port at once, each with the same connect retries as the main port. */
 async function scanAltPorts(
-  target: Target, address: string, probes: Probes, rttMs: number | undefined, signal: AbortSignal,
-  timeoutMs: number, log?: (line: string) => void,
+  target: Target, address: string, probes: Probes, rtt: RttBoard, signal: AbortSignal,
+  connectTimeoutMs: number, log?: (line: string) => void,
 ): Promise<AltPortResult[]> {
   const ports = [...new Set(target.altPorts)].filter((p) => p !== target.port);
-  const deadline = new Deadline(signal, timeoutMs);
-  if (rttMs !== undefined) deadline.adapt(rttMs, 'ICMP');
-  try {
-    return await Promise.all(ports.map(async (port) => {
-      const r = await probes.altPort(address, port, target.protocol, { timeoutMs, signal: deadline.signal, log });
-      if (rttMs === undefined && (r.tcp.outcome === 'connected' || r.tcp.outcome === 'refused')) {
-        rttMs = r.tcp.durationMs;
-        deadline.adapt(rttMs, `port ${port}`);
-      }
-      return r;
-    }));
-  } finally {
-    deadline.dispose();
-  }
+  const results = await Promise.allSettled(ports.map(async (port): Promise<AltPortResult> => {
+    const { result: tcp, connection } = await connectWithRetries(probes.tcp, address, port, { timeoutMs: connectTimeoutMs, signal, log, rtt });
+    if (!connection) return { port, tcp };
+    try {
+      // What answers gets the protocol's own timeout, not the connect deadline: a server that
+      // moved may be slow to identify itself.
+      const o: ProbeOptions = { timeoutMs: target.timeoutMs, signal, log };
+      return target.protocol === 'ssh'
+        ? { port, tcp, ...sshIdentity(await probes.banner(connection, o)) }
+        : { port, tcp, ...rdpIdentity(await probes.rdp(connection, o)) };
+    } finally {
+      connection.close();
+    }
+  }));
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return results.map((r) => (r as PromiseFulfilledResult<AltPortResult>).value);
+}
+
+function sshIdentity(b: BannerResult): Pick<AltPortResult, 'protocol' | 'banner'> {
+  if (b.outcome === 'ssh' || b.outcome === 'other') return { protocol: b.outcome, ...(b.line !== undefined ? { banner: b.line } : {}) };
+  return { protocol: 'silent' };
+}
+
+function rdpIdentity(r: RdpResult): Pick<AltPortResult, 'protocol'> {
+  return { protocol: r.outcome === 'rdp' ? 'rdp' : r.outcome === 'not-rdp' ? 'other' : 'silent' };
 }

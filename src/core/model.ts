@@ -77,9 +77,20 @@ export interface IcmpResult {
   method: 'raw-socket' | 'system-ping' | 'none';
   address: string;
   rttMs?: number;
+  /** Who sent the ICMP error (unreachable/prohibited), when known: the target itself (a
+   *  firewall rule on the host, so the host is up) or a router on the way. */
+  from?: string;
   /** Free text: the ICMP error, why raw sockets were unavailable, ping's stderr. */
   detail?: string;
   durationMs: number;
+}
+
+/** An ICMP error about one of our SYNs, as a raw socket saw it (kind: see core/icmp.ts). */
+export interface TcpIcmpError {
+  from: string;
+  type: number;
+  code: number;
+  kind: 'unreachable' | 'prohibited' | 'port-unreachable' | 'other';
 }
 
 /**
@@ -97,7 +108,18 @@ export interface TcpResult {
   deadlineMs: number;
   /** Why the deadline was what it was, e.g. "adapted to ICMP RTT 0.1 ms". */
   deadlineReason?: string;
+  /** From the first attempt's start to the answer (or to the deadline). */
   durationMs: number;
+  /** Connection attempts the engine started (core/deadline.ts); absent for a single connect. */
+  attempts?: number;
+  /** Which attempt answered (1 = the first), when one did. */
+  answeredAttempt?: number;
+  /** The answering attempt's own connect time: one round trip. */
+  connectMs?: number;
+  /** The round trip the attempts were spaced by, when one was measured. */
+  planRttMs?: number;
+  /** The ICMP error behind an unreachable/refused outcome, when a raw socket could read it. */
+  icmp?: TcpIcmpError;
 }
 
 export type BannerOutcome = 'ssh' | 'other' | 'timeout' | 'closed' | 'error';
@@ -333,6 +355,9 @@ export interface Evidence {
   ssh?: SshResult;
   rdp?: RdpResult;
   altPorts?: AltPortResult[];
+  /** Addresses of the name tried before `tcp.address` that did not connect (ssh falls back
+   *  the same way), in the order tried. */
+  earlierAddresses?: TcpResult[];
   cloud?: CloudEvidence;
   cancelled?: boolean;
 }
@@ -382,6 +407,7 @@ export const FINDING_CODES = [
   'LEGACY_ALGORITHMS',
   'SLOW_BANNER',
   'MULTIPLE_ADDRESSES',
+  'ADDRESS_FALLBACK',
   'NO_PUBLIC_IP',
   'ADDRESS_NOT_INSTANCE',
   'CLOUD_API_ERROR',

@@ -6,12 +6,13 @@
  * - resolve with a result object; never reject, except with `CancelledError` when `signal`
  *   fired with any reason other than a `DeadlineReached`;
  * - when `signal` fires with a `DeadlineReached` reason, stop at once and resolve as a
- *   timeout (the engine uses this to end a probe early at a deadline adapted to the RTT);
+ *   timeout (the engine uses this to end a probe early: another connection attempt answered,
+ *   a ping made moot by the port's answer);
  * - never take longer than `timeoutMs` (plus a few ms of teardown);
  * - never leave a socket, timer or child process behind.
  */
 import type {
-  AltPortResult, BannerResult, CloudEvidence, Credentials, DnsResult, IcmpResult, Protocol,
+  BannerResult, CloudEvidence, Credentials, DnsResult, IcmpResult, Protocol,
   RdpResult, SshResult, Target, TcpResult,
 } from './model';
 
@@ -48,7 +49,8 @@ export interface SshContext {
 export interface Probes {
   dns(host: string, o: ProbeOptions): Promise<DnsResult>;
   icmp(address: string, o: ProbeOptions): Promise<IcmpResult>;
-  /** On `connected`, `connection` is set and the caller owns it (must close it). */
+  /** One connection attempt (the engine makes its own retries: core/connect.ts). On
+   *  `connected`, `connection` is set and the caller owns it (must close it). */
   tcp(address: string, port: number, o: ProbeOptions): Promise<{ result: TcpResult; connection?: OpenConnection }>;
   /** Reads the server's first line(s) without consuming them for the next stage. */
   banner(conn: OpenConnection, o: ProbeOptions): Promise<BannerResult>;
@@ -56,8 +58,6 @@ export interface Probes {
   ssh(conn: OpenConnection, ctx: SshContext, o: ProbeOptions): Promise<SshResult>;
   /** X.224 Connection Request/Confirm on `conn`. Closes it. */
   rdp(conn: OpenConnection, o: ProbeOptions): Promise<RdpResult>;
-  /** Connect to one alternative port and identify what answers (SSH banner / X.224). */
-  altPort(address: string, port: number, protocol: Protocol, o: ProbeOptions): Promise<AltPortResult>;
 }
 
 /** The cloud's view, when the target names a Tencent Cloud instance (src/cloud). */

@@ -1,9 +1,10 @@
 /** Builds the localised `Verdict` (title, summary, remediation) for a classified code. Pure. */
 import { opensshEnableOptions, isLegacyAlgorithm } from './algorithms';
-import { isSshdRefusal, movedService, type ClassifyInput } from './classify';
+import { hostAnswers, hostSentIcmpError, icmpFromTarget, isSshdRefusal, movedService, type ClassifyInput } from './classify';
 import { guestOs } from './guestOs';
+import { icmpErrorName } from './icmp';
 import { msg, type MessageKey } from './messages';
-import type { Lang, SshResult, Target, Verdict, VerdictCode } from './model';
+import type { Lang, SshResult, Target, TcpResult, Verdict, VerdictCode } from './model';
 import { remediationFor } from './remediation';
 import { hostKeyName, shellQuote } from './sshCommand';
 import { format, formatMs, visible, type TemplateArgs } from './text';
@@ -24,9 +25,19 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
   // that family); an IPv6 source belongs in Ipv6CidrBlock, never in CidrBlock.
   const v6 = callerIp ? callerIp.includes(':') : address.includes(':');
   const callerCidr = callerIp ? `${callerIp}/${v6 ? 128 : 32}` : v6 ? '<your-public-ipv6>/128' : '<your-public-ip>/32';
-  const hostAnswer = e.icmp?.outcome === 'reply'
-    ? msg(lang, 'word.hostAnswersPing')
-    : msg(lang, 'word.hostAnswersPort', { port: e.altPorts?.find((a) => a.tcp.outcome === 'connected' || a.tcp.outcome === 'refused')?.port ?? '?' });
+  const answeringPort = e.altPorts?.find((a) => a.tcp.outcome === 'connected' || a.tcp.outcome === 'refused')?.port;
+  const hostAnswer = e.icmp?.outcome === 'reply' ? msg(lang, 'word.hostAnswersPing')
+    : answeringPort !== undefined ? msg(lang, 'word.hostAnswersPort', { port: answeringPort })
+      : icmpFromTarget(e, e.icmp?.from) ? msg(lang, 'word.hostAnswersIcmp', { address, kind: e.icmp!.outcome === 'prohibited' ? 'administratively prohibited' : 'destination unreachable' })
+        : hostSentIcmpError(e) ? msg(lang, 'word.hostSentReject', { address })
+          : msg(lang, 'word.hostAnswersPort', { port: '?' });
+  const tcpIcmp = e.tcp?.icmp;
+  const icmpName = tcpIcmp ? icmpErrorName(address.includes(':') ? 6 : 4, tcpIcmp.type, tcpIcmp.code) : undefined;
+  let rejectNote = '';
+  if (code === 'PORT_REJECTED') {
+    if (hostAnswers(e)) rejectNote = msg(lang, 'word.rejectHostUp', { hostAnswer });
+    else if (tcpIcmp) rejectNote = msg(lang, 'word.rejectOnTheWay', { from: tcpIcmp.from, address });
+  }
 
   let loginNote = '';
   if (ssh?.login.outcome === 'ok') loginNote = msg(lang, 'word.login.ok', { user });
@@ -48,7 +59,7 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
 
   const detailFor: Partial<Record<VerdictCode, string | undefined>> = {
     DNS_FAILURE: e.dns?.errorCode,
-    PORT_REJECTED: e.tcp?.errorCode,
+    PORT_REJECTED: `${e.tcp?.errorCode ?? e.tcp?.outcome}${icmpName ? `, ${icmpName}` : ''}`,
     CONNECTION_CLOSED: ssh?.error?.message ?? (isSshdRefusal(e.banner?.line) ? `"${visible(e.banner!.line!.trim())}"` : undefined)
       ?? e.banner?.errorCode ?? e.rdp?.outcome ?? 'EOF',
     KEX_FAILED: kexDetail(ssh, lang) ?? ssh?.error?.message ?? ssh?.handshake,
@@ -77,6 +88,10 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
     portOutcome: e.tcp?.errorCode ?? e.tcp?.outcome,
     deadline: formatMs(deadline),
     hostAnswer,
+    rejectNote,
+    attempts: e.tcp?.attempts ?? 1,
+    pingNote: pingNote(e, lang),
+    portNote: e.tcp ? portNote(e.tcp, lang) : '',
     loginNote,
     confirmNote,
     when,
@@ -188,6 +203,29 @@ function kexAdvice(ssh: SshResult | undefined): TemplateArgs {
     legacyOnly: n.legacyOnly ? 'yes' : '',
     clientUpgrade: !n.legacyOnly && modern.length ? visible(modern.join(', ')) : '',
   };
+}
+
+/** What the ping got, in words that claim no more than was seen (it may not have been sent). */
+function pingNote(e: ClassifyInput, lang: Lang): string {
+  const i = e.icmp;
+  if (!e.target.icmp) return msg(lang, 'word.ping.off');
+  if (!i) return msg(lang, 'word.unknown');
+  const from = i.from ? msg(lang, 'word.icmpFrom', { from: i.from }) : '';
+  switch (i.outcome) {
+    case 'reply': return msg(lang, 'word.ping.reply', { rtt: formatMs(i.rttMs ?? i.durationMs) });
+    case 'timeout': return msg(lang, 'word.ping.timeout');
+    case 'unreachable': return msg(lang, 'word.ping.unreachable', { from });
+    case 'prohibited': return msg(lang, 'word.ping.prohibited', { from });
+    case 'unavailable': return msg(lang, 'word.ping.unavailable');
+    default: return msg(lang, 'word.ping.error', { detail: i.detail ?? i.outcome });
+  }
+}
+
+/** What the port got: the error and, when a raw socket saw it, the ICMP message and its sender. */
+function portNote(t: TcpResult, lang: Lang): string {
+  if (t.outcome === 'timeout') return msg(lang, 'word.port.silent', { deadline: formatMs(t.deadlineMs) });
+  const icmp = t.icmp ? msg(lang, 'tcp.icmpFrom', { from: t.icmp.from, name: icmpErrorName(t.address.includes(':') ? 6 : 4, t.icmp.type, t.icmp.code) }) : '';
+  return `${t.errorCode ?? t.outcome}${icmp}`;
 }
 
 export function buildVerdict(code: VerdictCode, e: ClassifyInput, lang: Lang): Verdict {

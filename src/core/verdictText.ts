@@ -24,29 +24,29 @@ export const VERDICT_TEXT: Record<VerdictCode, { title: Bilingual; summary: Bili
   HOST_UNREACHABLE: {
     title: { en: 'The host is unreachable', ko: '호스트에 도달할 수 없습니다' },
     summary: {
-      en: 'The network reports {address} as unreachable (ICMP host/network unreachable) for ping and for port {port} alike.',
-      ko: '네트워크가 {address} 에 대해 ping과 포트 {port} 모두 도달 불가(ICMP host/network unreachable)로 응답합니다.',
+      en: 'The network reports {address} as unreachable. Port {port}: {portNote}. Ping: {pingNote}.',
+      ko: '네트워크가 {address} 을(를) 도달할 수 없는 주소로 보고합니다. 포트 {port}: {portNote}. ping: {pingNote}.',
     },
   },
   NO_RESPONSE: {
     title: { en: 'No response from the host', ko: '호스트가 전혀 응답하지 않습니다' },
     summary: {
-      en: 'Neither ping nor TCP port {port} (nor any alternative port) got an answer from {address} within {deadline}.',
-      ko: '{deadline} 안에 {address} 에서 ping, TCP 포트 {port}, 대체 포트 어느 것도 응답이 없었습니다.',
+      en: 'Neither TCP port {port} nor any alternative port got an answer from {address} within {deadline}. Ping: {pingNote}.',
+      ko: '{deadline} 안에 {address} 의 TCP 포트 {port} 와 대체 포트 어디에서도 응답이 없었습니다. ping: {pingNote}.',
     },
   },
   PORT_FILTERED: {
     title: { en: 'Port {port} is filtered', ko: '포트 {port} 이(가) 차단(필터링)되어 있습니다' },
     summary: {
-      en: 'The host answers ({hostAnswer}), but the SYN to port {port} got no answer within {deadline}: a firewall (security group, network ACL or the guest OS) silently drops it.',
-      ko: '호스트는 응답하지만({hostAnswer}) 포트 {port} 로 보낸 SYN에 {deadline} 안에 응답이 없습니다. 방화벽(보안 그룹, 네트워크 ACL 또는 게스트 OS)이 패킷을 조용히 버리고 있습니다.',
+      en: 'The host answers ({hostAnswer}), but port {port} did not answer within {deadline} (connection attempts: {attempts}): a firewall (security group, network ACL or the guest OS) silently drops the SYNs.',
+      ko: '호스트는 응답하지만({hostAnswer}) 포트 {port} 은(는) {deadline} 안에 응답하지 않았습니다(연결 시도 {attempts}회). 방화벽(보안 그룹, 네트워크 ACL 또는 게스트 OS)이 SYN 패킷을 조용히 버리고 있습니다.',
     },
   },
   PORT_REJECTED: {
     title: { en: 'Port {port} is rejected by a firewall', ko: '방화벽이 포트 {port} 연결을 거부합니다' },
     summary: {
-      en: 'The host answers ({hostAnswer}), but connections to port {port} get an ICMP unreachable/prohibited answer ({detail}): a firewall reject rule.',
-      ko: '호스트는 응답하지만({hostAnswer}) 포트 {port} 연결에는 ICMP 도달 불가/금지 응답({detail})이 옵니다. 방화벽의 거부(reject) 규칙입니다.',
+      en: 'Connections to port {port} get an ICMP unreachable/prohibited answer ({detail}): a firewall reject rule.{rejectNote}',
+      ko: '포트 {port} 연결에 ICMP 도달 불가/금지 응답({detail})이 옵니다. 방화벽의 거부(reject) 규칙입니다.{rejectNote}',
     },
   },
   PORT_CLOSED: {

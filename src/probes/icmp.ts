@@ -9,9 +9,11 @@
  */
 import { execFile, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
+import { icmpErrorKind } from '../core/icmp';
 import type { IcmpResult } from '../core/model';
 import type { ProbeOptions } from '../core/probes';
 import { guarded, now, since } from './abort';
+import { canonicalIp } from './dns';
 
 type Mode = 'auto' | 'raw' | 'system' | 'off';
 
@@ -19,10 +21,6 @@ function modeFromEnv(): Mode {
   const v = (process.env.CVM_DOCTOR_ICMP ?? '').toLowerCase();
   return v === 'raw' || v === 'system' || v === 'off' ? v : 'auto';
 }
-
-// ICMPv4 destination-unreachable codes 9, 10, 13 and ICMPv6 code 1 are "administratively
-// prohibited": a firewall's reject, not a missing route.
-const PROHIBITED_V4 = new Set([9, 10, 13]);
 
 interface NetPingSession {
   pingHost(target: string, cb: (err: Error | null, target: string, sent?: Date, rcvd?: Date) => void): unknown;
@@ -101,10 +99,18 @@ function rawPing(address: string, family: 4 | 6, o: ProbeOptions, start: number)
       if (!err) { settle(done({ outcome: 'reply', method: 'raw-socket', rttMs: rtt })); return; }
       if (err.name === 'RequestTimedOutError') { settle(done({ outcome: 'timeout', method: 'raw-socket' })); return; }
       if (err.name === 'DestinationUnreachableError') {
-        // net-ping keeps the ICMP code only on its request record, which we captured below.
+        // net-ping keeps the ICMP code only on its request record, which we captured below;
+        // the sender's address is on the error. An error the target sent itself is a round
+        // trip to it (its firewall answered), so its time is kept.
         const code = sent.req?.code;
-        const prohibited = code !== undefined && (family === 4 ? PROHIBITED_V4.has(code) : code === 1);
-        settle(done({ outcome: prohibited ? 'prohibited' : 'unreachable', method: 'raw-socket', detail: `${err.message}${code !== undefined ? ` code ${code}` : ''}` }));
+        const prohibited = code !== undefined && icmpErrorKind(family, family === 4 ? 3 : 1, code) === 'prohibited';
+        const source = (err as Error & { source?: unknown }).source;
+        const from = typeof source === 'string' && net.isIP(source) ? canonicalIp(source) : undefined;
+        settle(done({
+          outcome: prohibited ? 'prohibited' : 'unreachable', method: 'raw-socket',
+          detail: `${err.message}${code !== undefined ? ` code ${code}` : ''}`,
+          ...(from ? { from, ...(from === canonicalIp(address) ? { rttMs: rtt } : {}) } : {}),
+        }));
         return;
       }
       settle(done({ outcome: 'error', method: 'raw-socket', detail: err.message }));
@@ -126,14 +132,35 @@ export function parsePingOutput(stdout: string, exitCode: number | null, platfor
     return { outcome: 'timeout', method: 'system-ping', detail: lastLine(stdout) };
   }
   if (/Packet filtered|Host Prohibited|Net Prohibited|Communication prohibited|Administratively prohibited/i.test(stdout)) {
-    return { outcome: 'prohibited', method: 'system-ping', detail: lastMatch(stdout, /.*(filtered|prohibited).*/i) };
+    const detail = lastMatch(stdout, /.*(filtered|prohibited).*/i);
+    return { outcome: 'prohibited', method: 'system-ping', detail, ...errorSource(detail) };
   }
   if (/Destination (Host|Net|Port|Protocol) Unreachable|Address unreachable|No route to host|Network is unreachable/i.test(stdout)) {
-    return { outcome: 'unreachable', method: 'system-ping', detail: lastMatch(stdout, /.*unreachable.*|.*No route to host.*/i) };
+    const detail = lastMatch(stdout, /.*unreachable.*|.*No route to host.*/i);
+    return { outcome: 'unreachable', method: 'system-ping', detail, ...errorSource(detail) };
   }
   if (exitCode === 0 && rtt) return { outcome: 'reply', method: 'system-ping', rttMs: Number(rtt[1]) };
   if (exitCode === 1) return { outcome: 'timeout', method: 'system-ping' };
   return { outcome: 'error', method: 'system-ping', detail: lastLine(stdout) };
+}
+
+/** The sender of an ICMP error line: iputils "From 10.0.0.1 icmp_seq=1 …", BSD "92 bytes from
+ *  10.0.0.1: …". A local "No route to host" names nobody. */
+function errorSource(line: string | undefined): { from?: string } {
+  const m = line ? /\bfrom ([0-9A-Fa-f:.]+?):?(?:\s|$)/i.exec(line) : null;
+  return m && net.isIP(m[1]!) ? { from: canonicalIp(m[1]!) } : {};
+}
+
+/**
+ * The system ping's environment: only what it needs. It must not inherit the caller's
+ * secrets (TENCENTCLOUD_SECRET_KEY, a --password-env variable); LANG=C keeps its text parseable.
+ * Windows' ping also needs SystemRoot (Winsock does not start without it).
+ */
+export function pingEnv(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { PATH: env.PATH ?? (platform === 'win32' ? undefined : '/usr/bin:/bin'), LANG: 'C' };
+  if (platform === 'win32' && env.SystemRoot) out.SystemRoot = env.SystemRoot;
+  if (out.PATH === undefined) delete out.PATH;
+  return out;
 }
 
 function lastLine(s: string): string | undefined {
@@ -171,7 +198,7 @@ function systemPing(address: string, family: 4 | 6, o: ProbeOptions, start: numb
     cleanup: () => { if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); },
   }, (settle) => {
     const { file, args } = pingArgv(address, family, o.timeoutMs, process.platform);
-    child = execFile(file, args, { timeout: 0, maxBuffer: 64 * 1024, windowsHide: true, env: { ...process.env, LC_ALL: 'C', LANG: 'C' } },
+    child = execFile(file, args, { timeout: 0, maxBuffer: 64 * 1024, windowsHide: true, env: pingEnv(process.env, process.platform) },
       (err, stdout, stderr) => {
         const e = err as (NodeJS.ErrnoException & { code?: number | string }) | null;
         if (e && typeof e.code === 'string') {

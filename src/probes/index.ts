@@ -5,27 +5,31 @@
  * CVM_DOCTOR_OPENSSH=off|PATH turns off the OpenSSH second opinion or picks its `ssh` (openssh.ts).
  */
 import type { ProbeOptions, Probes } from '../core/probes';
-import { probeAltPort } from './altPort';
 import { probeBanner } from './banner';
-import { probeDns } from './dns';
+import { probeDns, type DnsOptions } from './dns';
 import { probeIcmp } from './icmp';
 import { probeRdp } from './rdp';
 import { probeSsh } from './ssh';
 import { probeTcp } from './tcp';
 
-export function createProbes(opts: { log?: (line: string) => void } = {}): Probes {
+export interface ProbeSetOptions {
+  log?: (line: string) => void;
+  /** Ask these DNS servers instead of the system resolver (dns.ts). */
+  dns?: DnsOptions;
+}
+
+export function createProbes(opts: ProbeSetOptions = {}): Probes {
   // A per-call log wins; otherwise the factory's log receives the trace lines.
   const withLog = (o: ProbeOptions): ProbeOptions => (o.log || !opts.log ? o : { ...o, log: opts.log });
   return {
-    dns: (host, o) => probeDns(host, withLog(o)),
+    dns: (host, o) => probeDns(host, withLog(o), opts.dns),
     icmp: (address, o) => probeIcmp(address, withLog(o)),
     tcp: (address, port, o) => probeTcp(address, port, withLog(o)),
     banner: (conn, o) => probeBanner(conn, withLog(o)),
     ssh: (conn, ctx, o) => probeSsh(conn, ctx, withLog(o)),
     rdp: (conn, o) => probeRdp(conn, withLog(o)),
-    altPort: (address, port, protocol, o) => probeAltPort(address, port, protocol, withLog(o)),
   };
 }
 
-export { probeAltPort, probeBanner, probeDns, probeIcmp, probeRdp, probeSsh, probeTcp };
+export { probeBanner, probeDns, probeIcmp, probeRdp, probeSsh, probeTcp };
 export { hostKeyName, sha256Fingerprint } from './knownHosts';

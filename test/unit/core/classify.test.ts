@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { classifyCode, findings, RULES } from '../../../src/core/classify';
-import { VERDICT_CODES, type VerdictCode } from '../../../src/core/model';
+import { VERDICT_CODES, type TcpIcmpError, type VerdictCode } from '../../../src/core/model';
 import type { ClassifyInput } from '../../../src/core/classify';
 import { alt, banner, cloud, dnsFail, healthy, ping, ssh, target, tcp } from './evidence';
 import type { HostKeyInfo, NegotiationEvidence } from '../../../src/core/model';
@@ -14,6 +14,13 @@ const LEGACY_NEGOTIATION: NegotiationEvidence = {
 const refused = { tcp: tcp('refused', 'ECONNREFUSED'), banner: undefined, ssh: undefined };
 const silent = { tcp: tcp('timeout'), banner: undefined, ssh: undefined };
 const unreachable = { tcp: tcp('unreachable', 'EHOSTUNREACH'), banner: undefined, ssh: undefined };
+const TARGET_IP = '203.0.113.10'; // the address the evidence builders probe
+const ROUTER_IP = '198.51.100.1';
+/** The port's SYN answered by an ICMP error that a raw socket read, with its sender. */
+const icmpUnreachable = (from: string, code: number, kind: TcpIcmpError['kind']) => ({
+  tcp: { ...tcp('unreachable', code === 9 ? 'ENETUNREACH' : 'EHOSTUNREACH'), icmp: { from, type: 3, code, kind } }, banner: undefined, ssh: undefined,
+});
+const pingFrom = (outcome: 'unreachable' | 'prohibited', from: string) => ({ ...ping(outcome), from });
 
 // One row per situation: what was observed → the one verdict a person should read.
 const TABLE: Array<[string, ClassifyInput, VerdictCode]> = [
@@ -27,6 +34,24 @@ const TABLE: Array<[string, ClassifyInput, VerdictCode]> = [
   ['ping replies, port silent', healthy({ ...silent, altPorts: [alt(2222, 'timeout')] }), 'PORT_FILTERED'],
   ['ping dropped, port silent, another port resets', healthy({ icmp: ping('timeout'), ...silent, altPorts: [alt(2222, 'refused')] }), 'PORT_FILTERED'],
   ['ping replies, port prohibited', healthy({ ...unreachable, altPorts: [alt(2222, 'refused')] }), 'PORT_REJECTED'],
+  // Issue 7, defect 1: one lost SYN. The engine's second attempt answered; its evidence says so.
+  ['first SYN lost, the second attempt connected', healthy({ tcp: { ...tcp('connected'), attempts: 2, answeredAttempt: 2, connectMs: 0.2 } }), 'OK'],
+  ['ping replies, three attempts all silent', healthy({ ...silent, tcp: { ...tcp('timeout'), attempts: 3, planRttMs: 1 }, altPorts: [alt(2222, 'timeout')] }), 'PORT_FILTERED'],
+  // Defect 2: port 22 refused; the slow SSH server on 2222 was read with the banner timeout.
+  ['port resets, SSH on 2222 identified after 500 ms', healthy({ ...refused, altPorts: [{ ...alt(2222, 'connected', 'ssh'), banner: 'SSH-2.0-OpenSSH_9.2' }] }), 'SERVICE_ON_OTHER_PORT'],
+  // Defect 5: whether the host itself or a router sent the ICMP error.
+  ['ping admin-prohibited by the target itself, every port silent', healthy({ icmp: pingFrom('prohibited', TARGET_IP), ...silent, altPorts: [alt(2222, 'timeout')] }), 'PORT_FILTERED'],
+  ['ping host-unreachable from the target itself (a reject rule), every port silent', healthy({ icmp: pingFrom('unreachable', TARGET_IP), ...silent, altPorts: [alt(2222, 'timeout')] }), 'PORT_FILTERED'],
+  ['ping host-unreachable from a router, every port silent', healthy({ icmp: pingFrom('unreachable', ROUTER_IP), ...silent, altPorts: [alt(2222, 'timeout')] }), 'HOST_UNREACHABLE'],
+  ['port host-prohibited by the target itself, ping dropped', healthy({ icmp: ping('timeout'), ...icmpUnreachable(TARGET_IP, 10, 'prohibited'), altPorts: [] }), 'PORT_REJECTED'],
+  ['port host-unreachable from the target itself, ping dropped', healthy({ icmp: ping('timeout'), ...icmpUnreachable(TARGET_IP, 1, 'unreachable'), altPorts: [] }), 'PORT_REJECTED'],
+  ['port admin-prohibited by a firewall on the way, ping dropped', healthy({ icmp: ping('timeout'), ...icmpUnreachable(ROUTER_IP, 13, 'prohibited'), altPorts: [] }), 'PORT_REJECTED'],
+  ['port host-unreachable from a router, ping dropped', healthy({ icmp: ping('timeout'), ...icmpUnreachable(ROUTER_IP, 1, 'unreachable'), altPorts: [] }), 'HOST_UNREACHABLE'],
+  ['port and ping host-unreachable from a router', healthy({ icmp: pingFrom('unreachable', ROUTER_IP), ...icmpUnreachable(ROUTER_IP, 1, 'unreachable'), altPorts: [] }), 'HOST_UNREACHABLE'],
+  ['ping not sent, port unreachable, sender unknown', healthy({ target: target({ icmp: false }), icmp: undefined, ...unreachable, altPorts: [] }), 'HOST_UNREACHABLE'],
+  ['other port rejected by the target itself, ping dropped, main port silent', healthy({ icmp: ping('timeout'), ...silent, altPorts: [{ ...alt(2222, 'unreachable'), tcp: { ...tcp('unreachable', 'EHOSTUNREACH', 2222), icmp: { from: TARGET_IP, type: 3, code: 10, kind: 'prohibited' } } }] }), 'PORT_FILTERED'],
+  // Defect 10: the first address was silent, the next one answered (as ssh falls back).
+  ['first address silent, the next connected', healthy({ earlierAddresses: [{ ...tcp('timeout'), address: '2001:db8::10' }] }), 'OK'],
   ['port resets, no alternative', healthy({ ...refused, altPorts: [alt(2222, 'refused')] }), 'PORT_CLOSED'],
   ['port resets, SSH on 2222', healthy({ ...refused, altPorts: [alt(2222, 'connected', 'ssh')] }), 'SERVICE_ON_OTHER_PORT'],
   ['port silent, SSH on 2222', healthy({ ...silent, altPorts: [alt(2222, 'connected', 'ssh')] }), 'SERVICE_ON_OTHER_PORT'],
@@ -226,6 +251,16 @@ describe('(unit) classify', () => {
       const e = healthy({ ...silent, altPorts: [alt(2222, 'timeout')], cloud: cloud({ callerIpOtherFamily: '2001:db8::5', securityGroups: { verdict: 'deny', evaluatedFor: 'any source' } }) });
       const f = findings(e, classifyCode(e), 'en').find((x) => x.code === 'CALLER_IP_UNKNOWN');
       assert.match(f?.message ?? '', /2001:db8::5 is not of the family the probe used \(IPv4 to 203\.0\.113\.10\)/);
+    });
+    it('an address fallback is named with what the earlier address got (instead of MULTIPLE_ADDRESSES)', () => {
+      const e = healthy({
+        dns: { ok: true, literal: false, addresses: [{ address: '2001:db8::10', family: 6 }, { address: TARGET_IP, family: 4 }], durationMs: 1 },
+        earlierAddresses: [{ ...tcp('timeout'), address: '2001:db8::10' }],
+      });
+      const f = findings(e, classifyCode(e), 'en');
+      const fb = f.find((x) => x.code === 'ADDRESS_FALLBACK');
+      assert.ok(fb && fb.message.includes('2001:db8::10 (timeout)') && fb.message.includes(TARGET_IP), JSON.stringify(f));
+      assert.ok(!f.some((x) => x.code === 'MULTIPLE_ADDRESSES'));
     });
     it('several addresses are mentioned', () => {
       const e = healthy({ dns: { ok: true, literal: false, addresses: [{ address: '203.0.113.10', family: 4 }, { address: '2001:db8::1', family: 6 }], durationMs: 1 } });

@@ -1,8 +1,8 @@
 import * as assert from 'assert';
 import { diagnose } from '../../../src/core/diagnose';
-import { CancelledError, DeadlineReached, type Check, type Target } from '../../../src/core/model';
-import type { Probes, ProbeOptions } from '../../../src/core/probes';
-import { FILTERED_FLOOR_MS } from '../../../src/core/deadline';
+import { synPlan } from '../../../src/core/deadline';
+import { CancelledError, DeadlineReached, type BannerResult, type Check, type Target } from '../../../src/core/model';
+import type { OpenConnection, Probes, ProbeOptions } from '../../../src/core/probes';
 import { startDemoLab, type DemoLab } from '../../../src/cli/demoTargets';
 import { createProbes } from '../../../src/probes';
 
@@ -11,13 +11,20 @@ const baseTarget: Target = { host: '192.0.2.1', port: 22, protocol: 'ssh', altPo
 /** Resolves when the signal fires: as a timeout for a deadline, else rejects (cancel). */
 function waitForAbort(o: ProbeOptions): Promise<DeadlineReached> {
   return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('probe ran to its full timeout')), o.timeoutMs);
+    const t = setTimeout(() => resolve(new DeadlineReached(o.timeoutMs, 'own timeout')), o.timeoutMs);
     o.signal.addEventListener('abort', () => {
       clearTimeout(t);
       if (o.signal.reason instanceof DeadlineReached) resolve(o.signal.reason);
       else reject(new CancelledError());
     }, { once: true });
   });
+}
+
+/** A scripted connection: counts its close() calls, so a test can prove none is leaked. */
+class FakeConnection implements OpenConnection {
+  closed = 0;
+  constructor(readonly address: string, readonly port: number) {}
+  close(): void { this.closed++; }
 }
 
 /**
@@ -40,41 +47,26 @@ function filteredHost(calls: string[]): Probes {
     banner: async () => { throw new Error('banner must not run on a filtered port'); },
     ssh: async () => { throw new Error('ssh must not run on a filtered port'); },
     rdp: async () => { throw new Error('rdp must not run'); },
-    altPort: async (address, port, _p, o) => {
-      calls.push(`alt:${port}`);
-      const d = await waitForAbort(o);
-      return { port, tcp: { outcome: 'timeout', address, port, deadlineMs: d.deadlineMs, durationMs: d.deadlineMs } };
-    },
   };
 }
 
 /** A host that drops everything: every probe waits its whole timeout (or its deadline). */
 function blackHole(log: string[]): Probes {
-  const silentFor = (o: ProbeOptions) => new Promise<number>((resolve, reject) => {
-    const t = setTimeout(() => resolve(o.timeoutMs), o.timeoutMs);
-    o.signal.addEventListener('abort', () => {
-      clearTimeout(t);
-      if (o.signal.reason instanceof DeadlineReached) resolve(o.signal.reason.deadlineMs);
-      else reject(new CancelledError());
-    }, { once: true });
-  });
   const base = filteredHost([]);
   return {
     ...base,
-    icmp: async (address, o) => { const d = await silentFor(o); return { outcome: 'timeout', method: 'raw-socket', address, durationMs: d }; },
+    icmp: async (address, o) => { const d = await waitForAbort(o); return { outcome: 'timeout', method: 'raw-socket', address, durationMs: d.deadlineMs }; },
     tcp: async (address, port, o) => {
-      log.push(`tcp:${port} start`);
-      const d = await silentFor(o);
+      log.push(`tcp:${port} start timeout=${o.timeoutMs}`);
+      const d = await waitForAbort(o);
       log.push(`tcp:${port} done`);
-      return { result: { outcome: 'timeout', address, port, deadlineMs: d, durationMs: d } };
-    },
-    altPort: async (address, port, _p, o) => {
-      log.push(`alt:${port} start timeout=${o.timeoutMs}`);
-      const d = await silentFor(o);
-      return { port, tcp: { outcome: 'timeout', address, port, deadlineMs: d, durationMs: d } };
+      return { result: { outcome: 'timeout', address, port, deadlineMs: d.deadlineMs, durationMs: d.deadlineMs } };
     },
   };
 }
+
+const sshBanner: BannerResult = { outcome: 'ssh', line: 'SSH-2.0-OpenSSH_9.2', softwareVersion: 'OpenSSH_9.2', protoVersion: '2.0', durationMs: 1 };
+const sshOk = { handshake: 'ok' as const, authMethods: ['publickey'], login: { outcome: 'not-attempted' as const, tried: [] }, durationMs: 1 };
 
 describe('(unit) diagnose orchestration', () => {
   it('a host that drops everything has its other ports tried within the same timeout', async () => {
@@ -82,17 +74,138 @@ describe('(unit) diagnose orchestration', () => {
     const report = await diagnose({ ...baseTarget, timeoutMs: 400, altPorts: [2222] }, { probes: blackHole(log) });
     assert.strictEqual(report.verdict.code, 'NO_RESPONSE');
     // The scan starts while the main port is still waiting, and only gets what is left of the timeout.
-    assert.deepStrictEqual(log, ['tcp:22 start', 'alt:2222 start timeout=200', 'tcp:22 done']);
+    assert.deepStrictEqual(log.slice(0, 3), ['tcp:22 start timeout=400', 'tcp:2222 start timeout=200', 'tcp:22 done']);
   });
 
-  it('a ping reply shortens the wait for a silent port to the RTT-derived deadline', async () => {
+  it('a ping reply sets the retry plan: several SYN attempts, silent only at the plan\'s deadline', async () => {
     const calls: string[] = [];
     const report = await diagnose({ ...baseTarget, altPorts: [2222] }, { probes: filteredHost(calls) });
     assert.strictEqual(report.verdict.code, 'PORT_FILTERED');
     const tcp = report.checks.find((c) => c.id === 'tcp')!;
-    assert.strictEqual(tcp.evidence.deadlineMs, FILTERED_FLOOR_MS);
-    assert.match(String(tcp.evidence.deadlineReason), /ICMP/);
-    assert.deepStrictEqual(calls, ['dns', 'icmp', 'tcp:22', 'alt:2222']);
+    const plan = synPlan(2, baseTarget.timeoutMs);
+    assert.strictEqual(tcp.evidence.attempts, plan.attemptsAtMs.length);
+    assert.ok(plan.attemptsAtMs.length >= 3);
+    assert.strictEqual(tcp.evidence.deadlineMs, plan.deadlineMs);
+    assert.strictEqual(tcp.evidence.planRttMs, 2);
+    assert.match(String(tcp.evidence.deadlineReason), /ICMP RTT/);
+    assert.deepStrictEqual(calls.slice(0, 2), ['dns', 'icmp']);
+    assert.strictEqual(calls.filter((c) => c === 'tcp:22').length, plan.attemptsAtMs.length);
+    assert.ok(calls.includes('tcp:2222'));
+    assert.match(report.verdict.summary, new RegExp(`connection attempts: ${plan.attemptsAtMs.length}`));
+  });
+
+  it('one lost SYN is not a filtered port: the second attempt answers, the first is ended', async () => {
+    const signals: AbortSignal[] = [];
+    const conns: FakeConnection[] = [];
+    const probes: Probes = {
+      ...filteredHost([]),
+      tcp: async (address, port, o) => {
+        signals.push(o.signal);
+        if (signals.length === 1) {
+          const d = await waitForAbort(o);
+          return { result: { outcome: 'timeout', address, port, deadlineMs: d.deadlineMs, durationMs: d.deadlineMs } };
+        }
+        const c = new FakeConnection(address, port);
+        conns.push(c);
+        return { result: { outcome: 'connected', address, port, deadlineMs: o.timeoutMs, durationMs: 0.2 }, connection: c };
+      },
+      banner: async () => sshBanner,
+      ssh: async (conn) => { conn.close(); return sshOk; },
+    };
+    const report = await diagnose(baseTarget, { probes });
+    assert.strictEqual(report.verdict.code, 'OK');
+    const tcp = report.checks.find((c) => c.id === 'tcp')!;
+    assert.strictEqual(tcp.evidence.answeredAttempt, 2);
+    assert.strictEqual(tcp.evidence.attempts, 2);
+    assert.ok(signals[0]!.aborted && signals[0]!.reason instanceof DeadlineReached, 'the silent attempt was ended as a deadline, not a cancel');
+    assert.ok(conns.every((c) => c.closed > 0), 'every connection closed');
+    assert.match(tcp.summary, /attempt 2 answered/);
+  });
+
+  it('a connection that completes after the race was decided is closed at once', async () => {
+    const late = new FakeConnection('192.0.2.1', 22);
+    let n = 0;
+    const probes: Probes = {
+      ...filteredHost([]),
+      tcp: async (address, port, o) => {
+        n++;
+        if (n === 1) {
+          // Ignores the abort for a moment, then reports a connection nobody wants any more.
+          await waitForAbort(o).catch(() => undefined);
+          return { result: { outcome: 'connected', address, port, deadlineMs: o.timeoutMs, durationMs: 200 }, connection: late };
+        }
+        return { result: { outcome: 'refused', address, port, errorCode: 'ECONNREFUSED', deadlineMs: o.timeoutMs, durationMs: 0.2 } };
+      },
+    };
+    const report = await diagnose(baseTarget, { probes });
+    assert.strictEqual(report.verdict.code, 'PORT_CLOSED');
+    assert.strictEqual(late.closed, 1);
+  });
+
+  it('the other ports\' identification gets the probe timeout, not the connect deadline', async () => {
+    const bannerTimeouts: number[] = [];
+    const probes: Probes = {
+      ...filteredHost([]),
+      tcp: async (address, port, o) => (port === 22
+        ? { result: { outcome: 'refused', address, port, errorCode: 'ECONNREFUSED', deadlineMs: o.timeoutMs, durationMs: 0.2 } }
+        : { result: { outcome: 'connected', address, port, deadlineMs: o.timeoutMs, durationMs: 0.2 }, connection: new FakeConnection(address, port) }),
+      // A server that identifies itself after 500 ms (longer than any RTT-derived deadline).
+      banner: async (_c, o) => {
+        bannerTimeouts.push(o.timeoutMs);
+        const d = await Promise.race([waitForAbort(o), new Promise<undefined>((r) => setTimeout(r, 500))]);
+        return d ? { outcome: 'timeout', durationMs: d.deadlineMs } : sshBanner;
+      },
+    };
+    const report = await diagnose({ ...baseTarget, altPorts: [2222] }, { probes });
+    assert.strictEqual(report.verdict.code, 'SERVICE_ON_OTHER_PORT');
+    assert.deepStrictEqual(bannerTimeouts, [baseTarget.timeoutMs]);
+  });
+
+  it('addresses are tried in order as ssh does: a silent first address falls back to the next', async () => {
+    const tried: string[] = [];
+    const probes: Probes = {
+      ...filteredHost([]),
+      dns: async () => ({ ok: true, literal: false, addresses: [{ address: '2001:db8::5', family: 6 }, { address: '192.0.2.5', family: 4 }], durationMs: 1 }),
+      icmp: async (address, o) => {
+        if (address.includes(':')) { const d = await waitForAbort(o); return { outcome: 'timeout', method: 'raw-socket', address, durationMs: d.deadlineMs }; }
+        return { outcome: 'reply', method: 'raw-socket', address, rttMs: 1, durationMs: 1 };
+      },
+      tcp: async (address, port, o) => {
+        tried.push(address);
+        if (address.includes(':')) {
+          const d = await waitForAbort(o);
+          return { result: { outcome: 'timeout', address, port, deadlineMs: d.deadlineMs, durationMs: d.deadlineMs } };
+        }
+        return { result: { outcome: 'connected', address, port, deadlineMs: o.timeoutMs, durationMs: 0.2 }, connection: new FakeConnection(address, port) };
+      },
+      banner: async () => sshBanner,
+      ssh: async (conn, ctx) => { assert.strictEqual(ctx.address, '192.0.2.5'); conn.close(); return sshOk; },
+    };
+    const report = await diagnose({ ...baseTarget, host: 'dual.example', timeoutMs: 400 }, { probes });
+    assert.strictEqual(report.verdict.code, 'OK');
+    assert.strictEqual(tried[0], '2001:db8::5');
+    assert.strictEqual(tried[tried.length - 1], '192.0.2.5');
+    const tcp = report.checks.find((c) => c.id === 'tcp')!;
+    assert.strictEqual(tcp.evidence.address, '192.0.2.5');
+    assert.deepStrictEqual((tcp.evidence.earlierAddresses as Array<{ address: string; outcome: string }>).map((t) => [t.address, t.outcome]), [['2001:db8::5', 'timeout']]);
+    assert.ok(report.findings.some((f) => f.code === 'ADDRESS_FALLBACK' && f.message.includes('2001:db8::5') && f.message.includes('192.0.2.5')));
+    // The ping reported is the one of the address that was used.
+    assert.strictEqual(report.checks.filter((c) => c.id === 'icmp').length, 1);
+    assert.strictEqual(report.checks.find((c) => c.id === 'icmp')!.evidence.address, '192.0.2.5');
+  });
+
+  it('when no address connects, the last one tried is diagnosed (ssh reports its error)', async () => {
+    const probes: Probes = {
+      ...filteredHost([]),
+      dns: async () => ({ ok: true, literal: false, addresses: [{ address: '2001:db8::5', family: 6 }, { address: '192.0.2.5', family: 4 }], durationMs: 1 }),
+      tcp: async (address, port, o) => (address.includes(':')
+        ? { result: { outcome: 'unreachable', address, port, errorCode: 'ENETUNREACH', deadlineMs: o.timeoutMs, durationMs: 0.1 } }
+        : { result: { outcome: 'refused', address, port, errorCode: 'ECONNREFUSED', deadlineMs: o.timeoutMs, durationMs: 0.2 } }),
+    };
+    const report = await diagnose({ ...baseTarget, host: 'dual.example' }, { probes });
+    assert.strictEqual(report.verdict.code, 'PORT_CLOSED');
+    assert.strictEqual(report.checks.find((c) => c.id === 'tcp')!.evidence.address, '192.0.2.5');
+    assert.ok(report.findings.some((f) => f.code === 'ADDRESS_FALLBACK'));
   });
 
   it('the cloud view learns the resolved address, and runs even when the name does not resolve', async () => {
@@ -117,6 +230,26 @@ describe('(unit) diagnose orchestration', () => {
     const run = diagnose({ ...baseTarget, icmp: false }, { probes: filteredHost([]) }, controller.signal);
     setTimeout(() => controller.abort(), 5);
     await assert.rejects(run, (e: unknown) => e instanceof CancelledError);
+  });
+
+  it('a cancel during the SYN retries rejects only after every attempt has settled', async () => {
+    let pending = 0;
+    let started = 0;
+    const base = filteredHost([]);
+    const probes: Probes = {
+      ...base,
+      tcp: async (address, port, o) => {
+        started++;
+        pending++;
+        try { return await base.tcp(address, port, o); } finally { pending--; }
+      },
+    };
+    const controller = new AbortController();
+    const run = diagnose(baseTarget, { probes }, controller.signal);
+    setTimeout(() => controller.abort(), 200);
+    await assert.rejects(run, (e: unknown) => e instanceof CancelledError);
+    assert.ok(started >= 2, `attempts started: ${started}`);
+    assert.strictEqual(pending, 0, 'an attempt outlived the run');
   });
 
   it('an already-cancelled signal runs nothing', async () => {

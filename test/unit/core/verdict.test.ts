@@ -4,7 +4,7 @@ import { FINDING_CODES, VERDICT_CODES, type Lang, type Protocol } from '../../..
 import { remediationFor, stepTemplates } from '../../../src/core/remediation';
 import { buildVerdict } from '../../../src/core/verdict';
 import { VERDICT_TEXT } from '../../../src/core/verdictText';
-import { cloud, healthy, ssh } from './evidence';
+import { alt, cloud, healthy, ping, ssh, target, tcp } from './evidence';
 
 const LANGS: Lang[] = ['en', 'ko'];
 const PROTOCOLS: Protocol[] = ['ssh', 'rdp'];
@@ -59,6 +59,42 @@ describe('(unit) verdict text and remediation', () => {
         assert.doesNotMatch(s.replace(/'\{"Ingress".*\}'/, ''), /\{[a-zA-Z]+\}/, `${code}: unfilled placeholder in "${s}"`);
       }
     }
+  });
+
+  describe('what the texts say about ping claims no more than was seen (issue 7, defect 5)', () => {
+    const unreachablePort = { tcp: tcp('unreachable', 'EHOSTUNREACH'), banner: undefined, ssh: undefined, altPorts: [] };
+    const silentPort = { tcp: { ...tcp('timeout'), attempts: 3 }, banner: undefined, ssh: undefined, altPorts: [alt(2222, 'timeout')] };
+    for (const lang of LANGS) {
+      it(`HOST_UNREACHABLE with ping dropped or not sent never says ping was unreachable (${lang})`, () => {
+        const dropped = buildVerdict('HOST_UNREACHABLE', healthy({ icmp: ping('timeout'), ...unreachablePort }), lang).summary;
+        const off = buildVerdict('HOST_UNREACHABLE', healthy({ target: target({ icmp: false }), icmp: undefined, ...unreachablePort }), lang).summary;
+        const pingPart = (s: string) => s.slice(s.toLowerCase().indexOf('ping:'));
+        for (const s of [dropped, off]) assert.doesNotMatch(pingPart(s), /unreachable|도달 불가/i, s);
+        assert.match(pingPart(dropped), lang === 'en' ? /no reply/ : /응답 없음/);
+        assert.match(pingPart(off), lang === 'en' ? /not sent/ : /보내지 않음/);
+        const router = buildVerdict('HOST_UNREACHABLE', healthy({ icmp: { ...ping('unreachable'), from: '198.51.100.1' }, ...unreachablePort }), lang).summary;
+        assert.match(pingPart(router), /198\.51\.100\.1/);
+      });
+      it(`NO_RESPONSE with ping turned off does not claim ping got no answer (${lang})`, () => {
+        const s = buildVerdict('NO_RESPONSE', healthy({ target: target({ icmp: false }), icmp: undefined, ...silentPort }), lang).summary;
+        assert.match(s, lang === 'en' ? /Ping: not sent/ : /ping: 보내지 않음/);
+        assert.doesNotMatch(s, /Neither ping/);
+      });
+    }
+    it('PORT_FILTERED names the host\'s own ICMP error as the sign of life', () => {
+      const s = buildVerdict('PORT_FILTERED', healthy({ icmp: { ...ping('prohibited'), from: '203.0.113.10' }, ...silentPort }), 'en').summary;
+      assert.match(s, /203\.0\.113\.10 itself answers ping with an ICMP error \(administratively prohibited\)/);
+      assert.match(s, /connection attempts: 3/);
+    });
+    it('PORT_REJECTED says who rejected: the host itself, or a device on the way', () => {
+      const own = { ...tcp('unreachable', 'EHOSTUNREACH'), icmp: { from: '203.0.113.10', type: 3, code: 10, kind: 'prohibited' as const } };
+      const router = { ...own, icmp: { ...own.icmp, from: '198.51.100.1', code: 13 } };
+      const a = buildVerdict('PORT_REJECTED', healthy({ icmp: ping('timeout'), tcp: own, banner: undefined, ssh: undefined, altPorts: [] }), 'en').summary;
+      assert.match(a, /host prohibited/);
+      assert.match(a, /The host itself is up: 203\.0\.113\.10 itself sends the ICMP error/);
+      const b = buildVerdict('PORT_REJECTED', healthy({ icmp: ping('timeout'), tcp: router, banner: undefined, ssh: undefined, altPorts: [] }), 'ko').summary;
+      assert.match(b, /경로상의 장비 198\.51\.100\.1/);
+    });
   });
 
   // issue 7: `ssh-keygen -R host` alone ignored --known-hosts and left the stale line of a

@@ -1,6 +1,9 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { CancelledError } from '../../../src/core/model';
-import { parsePingOutput, pingArgv, probeIcmp } from '../../../src/probes/icmp';
+import { parsePingOutput, pingArgv, pingEnv, probeIcmp } from '../../../src/probes/icmp';
 import { ipv6Available, opts } from './servers';
 
 function withEnv<T>(value: string | undefined, fn: () => Promise<T>): Promise<T> {
@@ -79,4 +82,47 @@ describe('probes/icmp (unit)', () => {
       if (rtt !== undefined) assert.equal(p.rttMs, rtt);
     });
   }
+
+  // Who sent the ICMP error: the target itself (its firewall) or a router (issue 7, defect 5).
+  const senders: Array<[string, string, NodeJS.Platform, string | undefined]> = [
+    ['iputils prohibited', 'PING 10.213.0.2 (10.213.0.2) 56(84) bytes of data.\nFrom 10.213.0.2 icmp_seq=1 Packet filtered\n', 'linux', '10.213.0.2'],
+    ['iputils host unreachable from a router', 'From 10.0.0.1 icmp_seq=1 Destination Host Unreachable\n', 'linux', '10.0.0.1'],
+    ['iputils IPv6 prohibited', 'From fd00:cd:1::2 icmp_seq=1 Destination unreachable: Administratively prohibited\n', 'linux', 'fd00:cd:1::2'],
+    ['BSD prohibited', '92 bytes from 10.0.0.1: Communication prohibited by filter\n', 'darwin', '10.0.0.1'],
+    ['local: no route', 'ping: connect: Network is unreachable\n', 'linux', undefined],
+  ];
+  for (const [name, out, platform, from] of senders) {
+    it(`names the sender of an ICMP error: ${name}`, () => {
+      assert.equal(parsePingOutput(out, 1, platform).from, from);
+    });
+  }
+
+  it('gives the system ping only PATH and LANG=C: no secret of the caller\'s environment', () => {
+    const env = { PATH: '/usr/bin', TENCENTCLOUD_SECRET_KEY: 's3cret', CVM_PASSWORD: 'pw', HOME: '/root', LC_ALL: 'de_DE.UTF-8' };
+    assert.deepEqual(pingEnv(env, 'linux'), { PATH: '/usr/bin', LANG: 'C' });
+    assert.deepEqual(pingEnv({ ...env, SystemRoot: 'C:\\Windows' }, 'win32'), { PATH: '/usr/bin', LANG: 'C', SystemRoot: 'C:\\Windows' });
+  });
+
+  it('the ping child really gets that environment (a stand-in ping on PATH records it)', async function () {
+    if (process.platform === 'win32') this.skip();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cvmd-ping-'));
+    const out = path.join(dir, 'env.out');
+    fs.writeFileSync(path.join(dir, 'ping'), `#!/bin/sh\nenv > '${out}'\necho 'From 127.0.0.1 icmp_seq=1 Packet filtered'\nexit 1\n`, { mode: 0o755 });
+    const saved = { PATH: process.env.PATH, KEY: process.env.TENCENTCLOUD_SECRET_KEY, PW: process.env.CVMD_TEST_PASSWORD };
+    process.env.PATH = `${dir}:${saved.PATH ?? '/usr/bin:/bin'}`;
+    process.env.TENCENTCLOUD_SECRET_KEY = 'not-for-ping';
+    process.env.CVMD_TEST_PASSWORD = 'not-for-ping-either';
+    try {
+      const r = await withEnv('system', () => probeIcmp('127.0.0.1', opts(2000)));
+      assert.equal(r.outcome, 'prohibited', JSON.stringify(r));
+      assert.equal(r.from, '127.0.0.1');
+      const seen = fs.readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => l.split('=')[0]).filter((k) => k !== 'PWD' && k !== 'SHLVL' && k !== '_');
+      assert.deepEqual(seen.sort(), ['LANG', 'PATH']);
+    } finally {
+      process.env.PATH = saved.PATH;
+      if (saved.KEY === undefined) delete process.env.TENCENTCLOUD_SECRET_KEY; else process.env.TENCENTCLOUD_SECRET_KEY = saved.KEY;
+      if (saved.PW === undefined) delete process.env.CVMD_TEST_PASSWORD; else process.env.CVMD_TEST_PASSWORD = saved.PW;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type * as net from 'node:net';
-import { CancelledError, type RdpResult } from '../../../src/core/model';
-import { probeAltPort } from '../../../src/probes/altPort';
+import { diagnose } from '../../../src/core/diagnose';
+import { CancelledError, type RdpResult, type Target } from '../../../src/core/model';
+import { createProbes } from '../../../src/probes';
 import { connectionRequest, parseConfirm, probeRdp } from '../../../src/probes/rdp';
 import { probeTcp } from '../../../src/probes/tcp';
 import { closedPort, opts, rawServer, sshServer } from './servers';
@@ -118,22 +119,31 @@ describe('probes/rdp (unit)', () => {
   });
 });
 
-describe('probes/altPort (unit)', () => {
+/** What the engine found on the other ports (the altports check), main port closed. */
+async function altScan(protocol: 'ssh' | 'rdp', ports: number[], timeoutMs: number): Promise<Array<{ port: number; tcp: string; protocol?: string; banner?: string }>> {
+  const target: Target = { host: '127.0.0.1', port: await closedPort(), protocol, altPorts: ports, timeoutMs, icmp: false };
+  const report = await diagnose(target, { probes: createProbes() });
+  const alt = report.checks.find((c) => c.id === 'altports');
+  assert.ok(alt, JSON.stringify(report.checks));
+  return alt.evidence.ports as Array<{ port: number; tcp: string; protocol?: string; banner?: string }>;
+}
+
+describe('alternative ports through the engine (unit, loopback)', () => {
   it('finds SSH on an alternative port', async () => {
     const srv = await sshServer({ ident: 'Moved_1.0' });
     try {
-      const r = await probeAltPort('127.0.0.1', srv.port, 'ssh', opts(1000));
-      assert.equal(r.tcp.outcome, 'connected');
-      assert.equal(r.protocol, 'ssh');
-      assert.equal(r.banner, 'SSH-2.0-Moved_1.0');
+      const [r] = await altScan('ssh', [srv.port], 1000);
+      assert.equal(r!.tcp, 'connected');
+      assert.equal(r!.protocol, 'ssh');
+      assert.equal(r!.banner, 'SSH-2.0-Moved_1.0');
     } finally { await srv.close(); }
   });
 
   it('finds RDP on an alternative port', async () => {
     const srv = await rawServer(rdpServer(confirm({ type: 2, value: 2 })));
     try {
-      const r = await probeAltPort('127.0.0.1', srv.port, 'rdp', opts(1000));
-      assert.equal(r.protocol, 'rdp');
+      const [r] = await altScan('rdp', [srv.port], 1000);
+      assert.equal(r!.protocol, 'rdp');
     } finally { await srv.close(); }
   });
 
@@ -141,16 +151,15 @@ describe('probes/altPort (unit)', () => {
     const http = await rawServer((s) => s.write('HTTP/1.1 400 Bad Request\r\n\r\n'));
     const silent = await rawServer(() => undefined);
     try {
-      const a = await probeAltPort('127.0.0.1', http.port, 'ssh', opts(1000));
-      assert.equal(a.protocol, 'other');
-      assert.equal(a.banner, 'HTTP/1.1 400 Bad Request');
-      const b = await probeAltPort('127.0.0.1', silent.port, 'ssh', opts(300));
-      assert.equal(b.protocol, 'silent');
-      const c = await probeAltPort('127.0.0.1', silent.port, 'rdp', opts(300));
-      assert.equal(c.protocol, 'silent');
-      const d = await probeAltPort('127.0.0.1', await closedPort(), 'ssh', opts(300));
-      assert.equal(d.tcp.outcome, 'refused');
-      assert.equal(d.protocol, undefined);
+      const closed = await closedPort();
+      const byPort = new Map((await altScan('ssh', [http.port, silent.port, closed], 300)).map((r) => [r.port, r]));
+      assert.equal(byPort.get(http.port)!.protocol, 'other');
+      assert.equal(byPort.get(http.port)!.banner, 'HTTP/1.1 400 Bad Request');
+      assert.equal(byPort.get(silent.port)!.protocol, 'silent');
+      assert.equal(byPort.get(closed)!.tcp, 'refused');
+      assert.equal(byPort.get(closed)!.protocol, undefined);
+      const [c] = await altScan('rdp', [silent.port], 300);
+      assert.equal(c!.protocol, 'silent');
     } finally { await http.close(); await silent.close(); }
   });
 });

@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import { CancelledError, DeadlineReached } from '../../../src/core/model';
 import { probeTcp } from '../../../src/probes/tcp';
 import { probeBanner } from '../../../src/probes/banner';
+import { icmpErrorKind } from '../../../src/core/icmp';
+import { parseIcmpError, watchIcmpErrors } from '../../../src/probes/icmpErrors';
 import { closedPort, droppingPort, ipv6Available, opts, rawServer } from './servers';
 
 describe('probes/tcp (unit)', () => {
@@ -94,5 +96,61 @@ describe('probes/tcp (unit)', () => {
       assert.equal(result.outcome, 'connected');
       assert.equal(result.address, '::1');
     } finally { await srv.close(); }
+  });
+});
+
+describe('probes/icmpErrors (unit): reading ICMP errors about our SYNs', () => {
+  /** An ICMPv4 destination unreachable as a raw socket hands it over: outer IP header included. */
+  function v4Error(code: number, innerDst: number[], dport: number, innerProto = 6): Buffer {
+    const outer = Buffer.alloc(20); outer[0] = 0x45; outer[9] = 1;
+    const icmp = Buffer.from([3, code, 0, 0, 0, 0, 0, 0]);
+    const inner = Buffer.alloc(20); inner[0] = 0x45; inner[9] = innerProto; Buffer.from(innerDst).copy(inner, 16);
+    const tcpHdr = Buffer.alloc(8); tcpHdr.writeUInt16BE(40000, 0); tcpHdr.writeUInt16BE(dport, 2);
+    return Buffer.concat([outer, icmp, inner, tcpHdr]);
+  }
+  /** ICMPv6 as a raw socket hands it over: from the ICMPv6 header on. */
+  function v6Error(code: number, dport: number): Buffer {
+    const icmp = Buffer.from([1, code, 0, 0, 0, 0, 0, 0]);
+    const inner = Buffer.alloc(40); inner[0] = 0x60; inner[6] = 6;
+    Buffer.from([0xfd, 0x00, 0x00, 0xcd, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02]).copy(inner, 24);
+    const tcpHdr = Buffer.alloc(8); tcpHdr.writeUInt16BE(40000, 0); tcpHdr.writeUInt16BE(dport, 2);
+    return Buffer.concat([icmp, inner, tcpHdr]);
+  }
+
+  it('finds the quoted destination and port, and the code', () => {
+    assert.deepEqual(parseIcmpError(4, v4Error(10, [10, 213, 0, 2], 22)), { type: 3, code: 10, dst: '10.213.0.2', dport: 22 });
+    assert.deepEqual(parseIcmpError(6, v6Error(1, 2222)), { type: 1, code: 1, dst: 'fd00:cd:1::2', dport: 2222 });
+  });
+
+  it('ignores what is not an unreachable about a TCP segment, and truncated packets', () => {
+    assert.equal(parseIcmpError(4, v4Error(1, [10, 0, 0, 1], 22, 17)), undefined); // about UDP
+    const echoReply = Buffer.concat([Buffer.from([0x45, ...Array(19).fill(0)]), Buffer.from([0, 0, 0, 0, 0, 1, 0, 1])]);
+    assert.equal(parseIcmpError(4, echoReply), undefined);
+    assert.equal(parseIcmpError(4, v4Error(1, [10, 0, 0, 1], 22).subarray(0, 40)), undefined);
+    assert.equal(parseIcmpError(6, v6Error(1, 22).subarray(0, 30)), undefined);
+    assert.equal(parseIcmpError(4, Buffer.alloc(0)), undefined);
+  });
+
+  it('says what a code means: prohibited is a firewall, unreachable a route', () => {
+    assert.equal(icmpErrorKind(4, 3, 13), 'prohibited');
+    assert.equal(icmpErrorKind(4, 3, 10), 'prohibited');
+    assert.equal(icmpErrorKind(4, 3, 1), 'unreachable');
+    assert.equal(icmpErrorKind(4, 3, 3), 'port-unreachable');
+    assert.equal(icmpErrorKind(6, 1, 1), 'prohibited');
+    assert.equal(icmpErrorKind(6, 1, 3), 'unreachable');
+    assert.equal(icmpErrorKind(4, 11, 0), 'other');
+  });
+
+  it('a reset is not an ICMP error: with a raw socket watching, nothing is invented (the lab proves real captures)', async function () {
+    if (typeof process.getuid !== 'function' || process.getuid() !== 0) { console.log('      (skipped: raw sockets need root)'); this.skip(); }
+    const port = await closedPort();
+    const w = watchIcmpErrors('127.0.0.1', port);
+    assert.ok(w, 'raw socket available as root');
+    try {
+      const { result } = await probeTcp('127.0.0.1', port, opts(1000));
+      assert.equal(result.outcome, 'refused');
+      assert.equal(result.icmp, undefined);
+      assert.equal(w.last(), undefined);
+    } finally { w.stop(); w.stop(); }
   });
 });
