@@ -258,7 +258,8 @@ async function probeAddress(
   } : undefined;
   run.tcp = await connectWithRetries(probes.tcp, address, target.port, { timeoutMs: target.timeoutMs, signal, log: deps.log, rtt, onAltScanDue });
   const t = run.tcp.result;
-  if (t.outcome === 'connected' || t.outcome === 'refused') ping.adapt(t.connectMs ?? t.durationMs, 'TCP');
+  // A SYN-ACK, a reset or an ICMP error the host itself sent is a round trip to it.
+  if (t.outcome === 'connected' || t.outcome === 'refused' || (t.icmp && t.icmp.from === address)) ping.adapt(t.connectMs ?? t.durationMs, 'TCP');
   return run;
 }
 

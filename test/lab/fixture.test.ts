@@ -48,7 +48,7 @@ const ping = (addr: string) => tool('ping', ['-n', '-c', '1', '-W', '1', addr]);
 describe('(lab) fixture: hosts are broken as claimed', function () {
   this.timeout(60_000);
   let lab: Lab | undefined;
-  let healthy: LabHost, dropped: LabHost, rejected: LabHost, unreachable: LabHost, empty: LabHost, greeting: LabHost;
+  let healthy: LabHost, dropped: LabHost, rejected: LabHost, unreachable: LabHost, empty: LabHost, greeting: LabHost, routed: LabHost;
 
   before(async function () {
     const reason = labUnavailableReason();
@@ -57,13 +57,14 @@ describe('(lab) fixture: hosts are broken as claimed', function () {
       this.skip();
     }
     lab = await createLab();
-    [healthy, dropped, rejected, unreachable, empty, greeting] = await Promise.all([
+    [healthy, dropped, rejected, unreachable, empty, greeting, routed] = await Promise.all([
       lab.addHost({ label: 'healthy', sshd: {} }),
       lab.addHost({ label: 'dropped', sshd: {}, nft: 'tcp dport 22 drop' }),
       lab.addHost({ label: 'rejected', sshd: {}, nft: 'tcp dport 22 reject with icmpx type admin-prohibited' }),
       lab.addHost({ label: 'unreachable', nft: 'meta nfproto ipv4 reject with icmp type host-unreachable' }),
       lab.addHost({ label: 'empty' }),
       lab.addHost({ label: 'greeting', servers: [{ kind: 'greeting', port: 22 }] }),
+      lab.addHost({ label: 'routed', routedAddress: true }),
     ]);
   });
 
@@ -109,8 +110,22 @@ describe('(lab) fixture: hosts are broken as claimed', function () {
     assert.match(r.firstBytes ?? '', /^220 /);
   });
 
+  it('routed: the host answers for the address behind it with host-unreachable from its own address', async () => {
+    const addr = routed.routedIpv4!;
+    assert.ok(addr.startsWith('10.213.') && addr !== routed.ipv4);
+    const { stdout: route } = await tool('ip', ['route', 'get', addr]);
+    assert.match(route, new RegExp(`via ${routed.ipv4.replace(/\./g, '\\.')} dev cvmdv`), route);
+    for (let i = 0; i < 3; i++) {
+      const p = await ping(addr);
+      assert.match(p.stdout, new RegExp(`From ${routed.ipv4.replace(/\./g, '\\.')} icmp_seq=1 Destination Host Unreachable`), p.stdout);
+    }
+    const r = await connect(addr, 22, 3000);
+    assert.equal(r.code, 'EHOSTUNREACH');
+  });
+
   it('teardown removes every namespace, veth and process of the lab', async () => {
-    const mine = [healthy, dropped, rejected, unreachable, empty, greeting].map((h) => h.ns);
+    const routedRoute = `${routed.routedIpv4}/32`;
+    const mine = [healthy, dropped, rejected, unreachable, empty, greeting, routed].map((h) => h.ns);
     await lab!.destroy();
     lab = undefined;
     const { stdout: nsList } = await tool('ip', ['netns', 'list']);
@@ -119,6 +134,8 @@ describe('(lab) fixture: hosts are broken as claimed', function () {
     // Slots are shared with concurrent runs, so veths are recognised by their alias (= our namespace).
     for (const ns of mine) assert.doesNotMatch(links, new RegExp(`alias ${ns}\\b`), `veth of ${ns} left behind`);
     // No traffic to the old addresses here: without the veth, they would route off the machine.
+    const { stdout: routes } = await tool('ip', ['route', 'show', routedRoute]);
+    assert.equal(routes.trim(), '', 'the route to the routed address outlived its veth');
     const { stdout: ps } = await tool('ps', ['-eo', 'args']);
     assert.doesNotMatch(ps, new RegExp(`ip netns exec (${mine.join('|')})\b`), 'a lab process survived');
   });

@@ -98,12 +98,14 @@ export interface SshdSpec {
   extraConfig?: string[];
 }
 
-export type ServerKind = 'greeting' | 'silent' | 'close' | 'http';
+export type ServerKind = 'greeting' | 'silent' | 'close' | 'http' | 'slow-banner';
 export interface ServerSpec {
   kind: ServerKind;
   port: number;
   /** First line for `greeting` (default an SMTP-style 220 line). */
   greeting?: string;
+  /** `slow-banner`: how long the server waits before its SSH identification line. */
+  delayMs?: number;
 }
 
 export interface HostSpec {
@@ -120,6 +122,10 @@ export interface HostSpec {
   nft?: string;
   /** Additional IPv4 addresses on the host side (same /28), for many-target runs. */
   extraAddresses?: number;
+  /** Make the host a router for one more address of its /28 (`routedIpv4`) that leads
+   *  nowhere: it answers for that address with ICMP host-unreachable from its own address,
+   *  as the last router before a stopped instance does. At most 11 extra addresses then. */
+  routedAddress?: boolean;
 }
 
 export interface LabHost {
@@ -131,6 +137,8 @@ export interface LabHost {
   ipv6: string;
   /** All IPv4 addresses of the host (ipv4 first, then extras). */
   ipv4All: string[];
+  /** With `routedAddress`: the address behind the host that nothing owns. */
+  routedIpv4?: string;
   /** The root-namespace side of the veth. */
   rootIpv4: string;
   rootIpv6: string;
@@ -402,7 +410,8 @@ class LabImpl implements Lab {
   async addHost(spec: HostSpec): Promise<LabHost> {
     if (this.destroyed) throw new Error('lab destroyed');
     const extras = spec.extraAddresses ?? 0;
-    if (extras < 0 || extras > MAX_EXTRA_ADDRESSES) throw new Error(`extraAddresses must be 0..${MAX_EXTRA_ADDRESSES}`);
+    const maxExtras = MAX_EXTRA_ADDRESSES - (spec.routedAddress ? 1 : 0);
+    if (extras < 0 || extras > maxExtras) throw new Error(`extraAddresses must be 0..${maxExtras}`);
     const slot = claimSlot();
     const ns = `${NS_PREFIX}${process.pid}h${slot}`;
     const veth = `${VETH_PREFIX}${slot}`;
@@ -436,6 +445,21 @@ class LabImpl implements Lab {
     // ICMP errors (reject rules, unreachables) are rate-limited per host by default; a test
     // that sends several probes at once must see every one of them.
     await nsExec(['sysctl', '-q', '-w', 'net.ipv4.icmp_ratelimit=0', 'net.ipv6.icmp.ratelimit=0']);
+    let routedIpv4: string | undefined;
+    if (spec.routedAddress) {
+      // The last address of the /28, reached through the host: the root namespace routes it
+      // via the host's veth address (a /32, more specific than the connected /28, so it never
+      // leaves the veth). The host forwards it, and its forward chain answers host-unreachable
+      // from the host's own address, as a router does for a host that is gone. (An
+      // `unreachable` route would do the same but is rate-limited to one error a second by
+      // the machine-wide route.error_cost; no redirect may tell the root side to go direct.)
+      routedIpv4 = a.extra(MAX_EXTRA_ADDRESSES - 1);
+      await nsExec(['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv4.conf.all.send_redirects=0', 'net.ipv4.conf.eth0.send_redirects=0']);
+      const file = path.join(hostDir, 'router.nft');
+      fs.writeFileSync(file, `table ip cvmdrouter {\n  chain forward {\n    type filter hook forward priority 0; policy drop;\n    ip daddr ${routedIpv4} reject with icmp type host-unreachable\n  }\n}\n`);
+      await nsExec(['nft', '-f', file]);
+      await run('ip', ['route', 'add', `${routedIpv4}/32`, 'via', a.ipv4, 'dev', veth]);
+    }
 
     if (spec.nft) {
       const file = path.join(hostDir, 'rules.nft');
@@ -498,7 +522,8 @@ class LabImpl implements Lab {
     for (const srv of spec.servers ?? []) {
       const script = path.join(__dirname, 'labServer.js');
       const argv = [process.execPath, script, srv.kind, String(srv.port)];
-      if (srv.greeting !== undefined) argv.push(srv.greeting);
+      if (srv.greeting !== undefined || srv.delayMs !== undefined) argv.push(srv.greeting ?? '');
+      if (srv.delayMs !== undefined) argv.push(String(srv.delayMs));
       spawnInNs(`${srv.kind}:${srv.port}`, argv, true);
       listenPorts.push(srv.port);
     }
@@ -516,7 +541,7 @@ class LabImpl implements Lab {
       return hostKeys.map((k) => `${hosts.join(',')} ${k}`);
     };
     return {
-      label, ns, ipv4: a.ipv4, ipv6: a.ipv6, ipv4All, rootIpv4: a.rootIpv4, rootIpv6: a.rootIpv6,
+      label, ns, ipv4: a.ipv4, ipv6: a.ipv6, ipv4All, ...(routedIpv4 ? { routedIpv4 } : {}), rootIpv4: a.rootIpv4, rootIpv6: a.rootIpv6,
       hostKeys,
       knownHostsLine: knownHostsLines(22).join('\n'),
       knownHostsLines,

@@ -19,7 +19,9 @@ export interface DiagnoseDeps {
   log?: (l: string) => void;
 }
 export type Diagnose = (target: Target, deps: DiagnoseDeps, signal?: AbortSignal) => Promise<Report>;
-export interface Engine { diagnose: Diagnose; createProbes: () => Probes }
+/** `dns.servers`: resolve through these DNS servers only (a test's own, never the machine's). */
+export interface ProbeSetOptions { dns?: { servers: string[] } }
+export interface Engine { diagnose: Diagnose; createProbes: (o?: ProbeSetOptions) => Probes }
 
 /** out/test/support → out/ */
 const OUT_ROOT = path.resolve(__dirname, '..', '..');
@@ -33,7 +35,7 @@ export function loadEngine(): Engine | string {
   if (cached !== undefined) return cached;
   try {
     const core = require(path.join(OUT_ROOT, 'src', 'core', 'diagnose')) as { diagnose?: Diagnose };
-    const probes = require(path.join(OUT_ROOT, 'src', 'probes', 'index')) as { createProbes?: () => Probes };
+    const probes = require(path.join(OUT_ROOT, 'src', 'probes', 'index')) as { createProbes?: (o?: ProbeSetOptions) => Probes };
     if (typeof core.diagnose !== 'function') cached = 'src/core/diagnose.ts does not export diagnose()';
     else if (typeof probes.createProbes !== 'function') cached = 'src/probes/index.ts does not export createProbes()';
     else cached = { diagnose: core.diagnose, createProbes: probes.createProbes };

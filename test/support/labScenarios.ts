@@ -64,6 +64,12 @@ function expectOutcome(r: Report, id: Check['id'], outcome: string): void {
   assert.equal(evidenceField(c, 'outcome'), outcome, `${id} outcome; check: ${JSON.stringify(c)}`);
 }
 
+/** The named fields of an evidence object (undefined when it is not one). */
+function pick(o: unknown, keys: string[]): Record<string, unknown> | undefined {
+  if (!o || typeof o !== 'object') return undefined;
+  return Object.fromEntries(keys.map((k) => [k, (o as Record<string, unknown>)[k]]));
+}
+
 function evidenceText(r: Report, id: Check['id']): string {
   return JSON.stringify(check(r, id).evidence);
 }
@@ -235,14 +241,111 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
-    id: 'host-unreachable',
-    title: 'host-unreachable for everything',
+    // Issue 7, defect 5: this host was diagnosed HOST_UNREACHABLE, but it is the host itself
+    // that answers everything with host-unreachable (a reject rule): it is up.
+    id: 'host-rejects-all',
+    title: 'the host itself rejects everything with host-unreachable',
     host: { sshd: {}, nft: 'meta nfproto ipv4 reject with icmp type host-unreachable' },
     run: (h) => ({ target: labTarget(h.ipv4) }),
-    verdict: 'HOST_UNREACHABLE',
-    verify(r) {
+    verdict: 'PORT_REJECTED',
+    verify(r, h) {
       expectOutcome(r, 'icmp', 'unreachable');
       expectOutcome(r, 'tcp', 'unreachable');
+      assert.equal(evidenceField(check(r, 'icmp'), 'from'), h.ipv4);
+      assert.deepEqual(pick(evidenceField(check(r, 'tcp'), 'icmp'), ['from', 'type', 'code']), { from: h.ipv4, type: 3, code: 1 });
+      assert.match(r.verdict.summary, /The host itself is up/);
+    },
+  },
+  {
+    // A router that cannot reach the address: the real HOST_UNREACHABLE (stopped or released
+    // instance, wrong IP). The ICMP errors come from the router, not from the target.
+    id: 'host-unreachable',
+    title: 'a router answers host-unreachable for an address behind it',
+    host: { routedAddress: true },
+    run: (h) => ({ target: labTarget(h.routedIpv4!) }),
+    verdict: 'HOST_UNREACHABLE',
+    verify(r, h) {
+      expectOutcome(r, 'icmp', 'unreachable');
+      expectOutcome(r, 'tcp', 'unreachable');
+      assert.equal(evidenceField(check(r, 'icmp'), 'from'), h.ipv4);
+      assert.equal((evidenceField(check(r, 'tcp'), 'icmp') as { from?: string } | undefined)?.from, h.ipv4);
+      assert.match(r.verdict.summary, new RegExp(`host unreachable from ${h.ipv4.replace(/\./g, '\\.')}`));
+    },
+  },
+  {
+    // Issue 7, defect 1: only the very first SYN to port 22 is dropped (numgen inc starts at 0).
+    id: 'first-syn-lost',
+    title: 'the first SYN to 22 is lost',
+    host: { sshd: {}, nft: 'tcp dport 22 tcp flags syn numgen inc mod 1000000 == 0 counter drop' },
+    run: (h, lab) => ({ target: labTarget(h.ipv4, { knownHostsPath: lab.writeKnownHosts([h.knownHostsLine]) }) }),
+    verdict: 'OK',
+    verify(r) {
+      expectOutcome(r, 'tcp', 'connected');
+      assert.equal(evidenceField(check(r, 'tcp'), 'answeredAttempt'), 2, JSON.stringify(check(r, 'tcp')));
+    },
+  },
+  {
+    // Defect 1 again, the other direction: the host's first SYN-ACK from port 22 is lost.
+    id: 'first-synack-lost',
+    title: 'the first SYN-ACK from 22 is lost',
+    host: {
+      sshd: {},
+      nft: [
+        'table inet cvmdlab {',
+        '  chain output {',
+        '    type filter hook output priority 0; policy accept;',
+        '    tcp sport 22 tcp flags & (syn | ack) == syn | ack numgen inc mod 1000000 == 0 counter drop',
+        '  }',
+        '}',
+      ].join('\n'),
+    },
+    run: (h, lab) => ({ target: labTarget(h.ipv4, { knownHostsPath: lab.writeKnownHosts([h.knownHostsLine]) }) }),
+    verdict: 'OK',
+    verify(r) {
+      expectOutcome(r, 'tcp', 'connected');
+      assert.equal(evidenceField(check(r, 'tcp'), 'answeredAttempt'), 2, JSON.stringify(check(r, 'tcp')));
+    },
+  },
+  {
+    // Defect 2: 22 refused, and the SSH server on 2222 identifies itself only after 500 ms.
+    id: 'slow-banner-other-port',
+    title: 'nothing on 22, SSH on 2222 that greets after 500 ms',
+    host: { servers: [{ kind: 'slow-banner', port: 2222, delayMs: 500 }] },
+    run: (h) => ({ target: labTarget(h.ipv4) }),
+    verdict: 'SERVICE_ON_OTHER_PORT',
+    verify(r) {
+      expectOutcome(r, 'tcp', 'refused');
+      assert.match(evidenceText(r, 'altports'), /"port":2222,"tcp":"connected","protocol":"ssh","banner":"SSH-2\.0-OpenSSH_9\.2p1 cvmd-slow"/);
+    },
+  },
+  {
+    // Defect 5: firewalld's icmp-block answers ping with admin-prohibited from the host itself,
+    // and every TCP port is dropped: the host is up and the port filtered.
+    id: 'ping-prohibited-port-dropped',
+    title: 'ping admin-prohibited by the host itself, all TCP dropped',
+    host: { sshd: {}, nft: 'icmp type echo-request reject with icmp type admin-prohibited\nmeta l4proto tcp drop' },
+    run: (h) => ({ target: labTarget(h.ipv4) }),
+    verdict: 'PORT_FILTERED',
+    verify(r, h) {
+      expectOutcome(r, 'icmp', 'prohibited');
+      expectOutcome(r, 'tcp', 'timeout');
+      assert.equal(evidenceField(check(r, 'icmp'), 'from'), h.ipv4);
+      assert.ok(Number(evidenceField(check(r, 'tcp'), 'attempts')) >= 3, JSON.stringify(check(r, 'tcp')));
+      assert.doesNotMatch(evidenceText(r, 'altports'), /"tcp":"(connected|refused)"/);
+    },
+  },
+  {
+    // Defect 5: a reject rule with icmp host-prohibited for every TCP port, ping dropped.
+    id: 'port-prohibited-ping-dropped',
+    title: 'TCP rejected with host-prohibited by the host itself, ping dropped',
+    host: { sshd: {}, nft: 'icmp type echo-request drop\nmeta l4proto tcp reject with icmp type host-prohibited' },
+    run: (h) => ({ target: labTarget(h.ipv4) }),
+    verdict: 'PORT_REJECTED',
+    verify(r, h) {
+      expectOutcome(r, 'icmp', 'timeout');
+      expectOutcome(r, 'tcp', 'unreachable');
+      assert.deepEqual(pick(evidenceField(check(r, 'tcp'), 'icmp'), ['from', 'code', 'kind']), { from: h.ipv4, code: 10, kind: 'prohibited' });
+      assert.match(r.verdict.summary, /host prohibited/);
     },
   },
   {

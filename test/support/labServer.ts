@@ -7,15 +7,16 @@
  */
 import * as net from 'net';
 
-type Kind = 'greeting' | 'silent' | 'close' | 'http';
-const KINDS: readonly Kind[] = ['greeting', 'silent', 'close', 'http'];
+type Kind = 'greeting' | 'silent' | 'close' | 'http' | 'slow-banner';
+const KINDS: readonly Kind[] = ['greeting', 'silent', 'close', 'http', 'slow-banner'];
 
 const kind = process.argv[2] as Kind;
 const port = Number(process.argv[3]);
 // The greeting is an SMTP-like first line by default: a service that speaks before the client.
-const greeting = process.argv[4] ?? '220 cvmd-lab.invalid ESMTP ready\r\n';
-if (!KINDS.includes(kind) || !Number.isInteger(port) || port < 1 || port > 65535) {
-  process.stderr.write(`usage: labServer (${KINDS.join('|')}) PORT [GREETING]\n`);
+const greeting = process.argv[4] || (kind === 'slow-banner' ? 'SSH-2.0-OpenSSH_9.2p1 cvmd-slow\r\n' : '220 cvmd-lab.invalid ESMTP ready\r\n');
+const delayMs = Number(process.argv[5] ?? 500);
+if (!KINDS.includes(kind) || !Number.isInteger(port) || port < 1 || port > 65535 || !(delayMs >= 0 && delayMs <= 30_000)) {
+  process.stderr.write(`usage: labServer (${KINDS.join('|')}) PORT [GREETING [DELAY_MS]]\n`);
   process.exit(2);
 }
 
@@ -33,6 +34,14 @@ const server = net.createServer((socket) => {
       socket.write(greeting);
       socket.on('data', () => socket.write('500 5.5.2 Error: command not recognized\r\n'));
       break;
+    case 'slow-banner': {
+      // An SSH server that identifies itself late (an overloaded host, a proxy in front of
+      // it): the line comes after DELAY_MS.
+      const t = setTimeout(() => { if (!socket.destroyed) socket.write(greeting); }, delayMs);
+      socket.on('close', () => clearTimeout(t));
+      socket.resume();
+      break;
+    }
     case 'silent':
       // Accept and never write: the banner-timeout case (a tarpit, an overloaded sshd).
       socket.resume();
