@@ -9,6 +9,7 @@ import { createLab, Lab, LabHost, xrdpUnavailableReason } from '../test/support/
 import { Engine, LAB_TIMEOUT_MS } from '../test/support/labEngine';
 import { buildScenarioHosts, Scenario, SCENARIOS, ScenarioRun } from '../test/support/labScenarios';
 import { manualFlow, nmapAvailable, nmapService } from './manual';
+import { runNetworkBench } from './networkBench';
 import { ms, ratio, table, TargetRow } from './table';
 
 /** Concurrency run: these scenarios, each on one namespace with this many addresses. */
@@ -117,7 +118,10 @@ async function benchOn(lab: Lab, engine: Engine, out: (s: string) => void): Prom
   // --- 4. 50 targets at once vs the slowest single diagnosis --------------------------------
   targets.push(...await concurrency(lab, engine, out));
 
-  // --- 5. memory -------------------------------------------------------------------------------
+  // --- 5. the network layer: false verdicts under SYN loss, filtered port vs nmap ---------------
+  targets.push(...await runNetworkBench(lab, engine, out));
+
+  // --- 6. memory -------------------------------------------------------------------------------
   const rssMb = process.resourceUsage().maxRSS / 1024;
   targets.push({ metric: 'peak RSS of the bench process', measured: `${rssMb.toFixed(1)} MB`, target: '< 100 MB', pass: rssMb < 100 });
   return targets;

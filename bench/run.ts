@@ -5,9 +5,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { labUnavailableReason } from '../test/support/lab';
+import { createLab, labUnavailableReason } from '../test/support/lab';
 import { loadEngine } from '../test/support/labEngine';
 import { runLabBench } from './labBench';
+import { runNetworkBench } from './networkBench';
 import { targetTable } from './table';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -40,7 +41,30 @@ async function extensionSection(): Promise<void> {
   await fn();
 }
 
+/** `npm run bench -- --network`: only the network layer's targets (a few minutes less). */
+async function networkSection(): Promise<void> {
+  out('== Network layer benchmark (real hosts in network namespaces) ==');
+  const engine = loadEngine();
+  const reason = labUnavailableReason() ?? (typeof engine === 'string' ? engine : undefined);
+  if (reason || typeof engine === 'string') {
+    out(`network benchmark skipped: ${reason}`);
+    return;
+  }
+  const lab = await createLab();
+  try {
+    const targets = await runNetworkBench(lab, engine, out);
+    out('\nTargets');
+    out(targetTable(targets));
+  } finally {
+    await lab.destroy();
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--network')) {
+    await networkSection();
+    return;
+  }
   await labSection();
   await extensionSection();
 }
