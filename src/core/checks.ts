@@ -26,7 +26,8 @@ export function icmpCheck(r: IcmpResult, timeoutMs: number, lang: Lang): Check {
   const base = { address: r.address, method: r.method, detail: r.detail ?? '' };
   switch (r.outcome) {
     case 'reply': return check('icmp', 'pass', r.durationMs, msg(lang, 'icmp.reply', { ...base, rtt: formatMs(r.rttMs ?? r.durationMs) }), r);
-    case 'timeout': return check('icmp', 'warn', r.durationMs, msg(lang, 'icmp.timeout', { ...base, deadline: formatMs(timeoutMs) }), r);
+    // The wait may have been cut short once the port answered: say how long it really was.
+    case 'timeout': return check('icmp', 'warn', r.durationMs, msg(lang, 'icmp.timeout', { ...base, deadline: formatMs(Math.min(timeoutMs, r.durationMs)) }), r);
     case 'unreachable': return check('icmp', 'fail', r.durationMs, msg(lang, 'icmp.unreachable', base), r);
     case 'prohibited': return check('icmp', 'fail', r.durationMs, msg(lang, 'icmp.prohibited', base), r);
     case 'unavailable': return check('icmp', 'skip', r.durationMs, msg(lang, 'icmp.unavailable', base), r);

@@ -138,7 +138,7 @@ interface AddressRun {
   /** Unset only when the race was cancelled. */
   tcp: RaceResult;
   /** The other ports, probed while the main port was still silent. */
-  early?: { run: Promise<AltPortResult[]>; stop: AbortController; startedAt: number };
+  early?: { run: Promise<AltPortResult[]>; stop: AbortController; startedAt: number; endedAt?: number };
 }
 
 /**
@@ -205,7 +205,8 @@ async function probeNetwork(
       }
     } else if (chosen.early) {
       e.altPorts = await chosen.early.run;
-      emit(altPortsCheck(e.altPorts, target.protocol, performance.now() - chosen.early.startedAt, lang));
+      const { startedAt, endedAt } = chosen.early;
+      emit(altPortsCheck(e.altPorts, target.protocol, (endedAt ?? performance.now()) - startedAt, lang));
     } else if (target.altPorts.length) {
       throwIfCancelled(signal);
       const t0 = performance.now();
@@ -252,9 +253,11 @@ async function probeAddress(
   }
   const onAltScanDue = withEarlyScan && target.altPorts.length ? (atMs: number) => {
     const stop = new AbortController();
-    const scan = scanAltPorts(target, address, probes, rtt, AbortSignal.any([signal, stop.signal]), Math.max(1, target.timeoutMs - atMs), deps.log);
-    scan.catch(() => undefined);
-    run.early = { run: scan, stop, startedAt: performance.now() };
+    const early: NonNullable<AddressRun['early']> = { run: Promise.resolve([]), stop, startedAt: performance.now() };
+    early.run = scanAltPorts(target, address, probes, rtt, AbortSignal.any([signal, stop.signal]), Math.max(1, target.timeoutMs - atMs), deps.log)
+      .finally(() => { early.endedAt = performance.now(); });
+    early.run.catch(() => undefined);
+    run.early = early;
   } : undefined;
   run.tcp = await connectWithRetries(probes.tcp, address, target.port, { timeoutMs: target.timeoutMs, signal, log: deps.log, rtt, onAltScanDue });
   const t = run.tcp.result;

@@ -107,21 +107,37 @@ function rawAllowed(): boolean {
   return v !== 'system' && v !== 'off';
 }
 
-/**
- * Watch for ICMP errors about SYNs to address:port. Returns the stop function (idempotent),
- * or undefined when no raw socket is available. `seen` keeps the latest error.
- */
-export function watchIcmpErrors(address: string, port: number): { last(): TcpIcmpError | undefined; stop(): void } | undefined {
+export interface IcmpWatch {
+  /** The latest ICMP error seen about a SYN to the address and port. */
+  last(): TcpIcmpError | undefined;
+  /** Call `cb` once, at the next error seen. */
+  onNext(cb: () => void): void;
+  /** Idempotent; the raw socket closes with the last watch. */
+  stop(): void;
+}
+
+/** Watch for ICMP errors about SYNs to address:port; undefined when no raw socket is available. */
+export function watchIcmpErrors(address: string, port: number): IcmpWatch | undefined {
   const family = net.isIP(address);
   if ((family !== 4 && family !== 6) || !rawAllowed()) return undefined;
   const l = listenerFor(family);
   if (!l) return undefined;
   let last: TcpIcmpError | undefined;
-  const w: Watch = { address: canonicalIp(address), port, seen: (e) => { last = e; } };
+  let next: (() => void) | undefined;
+  const w: Watch = {
+    address: canonicalIp(address), port,
+    seen: (e) => {
+      last = e;
+      const cb = next;
+      next = undefined;
+      cb?.();
+    },
+  };
   l.watches.add(w);
   let stopped = false;
   return {
     last: () => last,
+    onNext: (cb) => { next = cb; },
     stop: () => {
       if (stopped) return;
       stopped = true;

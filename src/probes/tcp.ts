@@ -13,7 +13,7 @@ import { watchIcmpErrors } from './icmpErrors';
 
 const UNREACHABLE = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN']);
 /** The raw socket's copy of the ICMP error and the TCP socket's error are separate events:
- *  after an unreachable, this long is given for the copy to be read. */
+ *  after an unreachable, the copy is waited for this long at most. */
 const ICMP_COPY_GRACE_MS = 30;
 
 export function tcpOutcomeOf(code: string | undefined): TcpOutcome {
@@ -73,8 +73,12 @@ export function probeTcp(
         o.log?.(`tcp: ${address}:${port} ${e.code ?? e.message}${icmp ? ` (ICMP type ${icmp.type} code ${icmp.code} from ${icmp.from})` : ''}`);
         settle({ result: { ...base, outcome, errorCode: e.code ?? 'EUNKNOWN', durationMs, ...(icmp ? { icmp } : {}) } });
       };
-      if (outcome === 'unreachable' && watch && !watch.last()) grace = setTimeout(done, ICMP_COPY_GRACE_MS);
-      else done();
+      if (outcome === 'unreachable' && watch && !watch.last()) {
+        watch.onNext(done);
+        grace = setTimeout(done, ICMP_COPY_GRACE_MS);
+      } else {
+        done();
+      }
     }
     s.on('error', onError);
   });
