@@ -9,11 +9,12 @@
  */
 import { execFile, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
-import { icmpErrorKind } from '../core/icmp';
+import { icmpErrorKind, icmpErrorName } from '../core/icmp';
 import type { IcmpResult } from '../core/model';
 import type { ProbeOptions } from '../core/probes';
 import { guarded, now, since } from './abort';
 import { canonicalIp } from './dns';
+import { watchEchoErrors } from './icmpErrors';
 
 type Mode = 'auto' | 'raw' | 'system' | 'off';
 
@@ -83,13 +84,25 @@ function rawPing(address: string, family: 4 | 6, o: ProbeOptions, start: number)
     return { unavailable: `raw socket unavailable: ${e instanceof Error ? e.message : String(e)}` };
   }
   const done = (p: IcmpPart): IcmpResult => ({ ...p, address, durationMs: since(start) });
+  // net-ping never matches an ICMPv6 error to its request: read those ourselves.
+  const v6Errors = family === 6 ? watchEchoErrors(address, sessionId) : undefined;
   return guarded<IcmpResult>(o, {
     onTimeout: () => done({ outcome: 'timeout', method: 'raw-socket' }),
     cleanup: () => {
+      v6Errors?.stop();
       try { session.close(); } catch { /* already closed */ }
       liveIds.delete(sessionId);
     },
   }, (settle) => {
+    v6Errors?.onNext(() => {
+      const e = v6Errors.last()!;
+      const rtt = Math.round((performance.now() - sentAt) * 1000) / 1000;
+      settle(done({
+        outcome: e.kind === 'prohibited' ? 'prohibited' : 'unreachable', method: 'raw-socket',
+        detail: `ICMPv6 ${icmpErrorName(6, e.type, e.code)} (source=${e.from})`,
+        from: e.from, ...(e.from === canonicalIp(address) ? { rttMs: rtt } : {}),
+      }));
+    });
     // The raw socket reports errors as events; unhandled, an 'error' event would crash the host.
     session.on('error', (e) => settle(done({ outcome: 'error', method: 'raw-socket', detail: e.message })));
     let sentAt = 0;

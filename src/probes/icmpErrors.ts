@@ -1,11 +1,12 @@
 /**
- * ICMP errors about our own SYNs, read from a raw ICMP socket. The kernel turns them into
- * EHOSTUNREACH/ECONNREFUSED for the TCP socket without saying who sent them, and that is what
- * tells a live host's reject rule (sent by the target's own address) from a router's report.
+ * ICMP errors about our own SYNs (and IPv6 echo requests), read from a raw ICMP socket. The
+ * kernel turns them into EHOSTUNREACH/ECONNREFUSED for the TCP socket without saying who sent
+ * them, and that is what tells a live host's reject rule (sent by the target's own address)
+ * from a router's report.
  *
  * One raw socket per address family is shared by every watch and closed with the last one:
  * it sees every ICMP packet of the machine, and only destination-unreachable messages that
- * quote a TCP segment to a watched address and port are kept. Needs the raw-socket addon and
+ * quote a TCP segment (or an echo request) to a watched address are kept. Needs the raw-socket addon and
  * CAP_NET_RAW (root): without them `watchIcmpErrors` returns undefined and nothing is known.
  * CVM_DOCTOR_ICMP=system|off (see icmp.ts) keeps raw sockets out entirely.
  */
@@ -37,12 +38,19 @@ function loadRaw(): RawSocketModule | undefined {
   return rawCache.mod;
 }
 
-interface Watch { address: string; port: number; seen: (e: TcpIcmpError) => void }
+/** What the error quotes: a TCP segment to a port, or an echo request with an identifier. */
+export type Quoted = { proto: 'tcp'; port: number } | { proto: 'echo'; id: number };
+const keyOf = (q: Quoted) => (q.proto === 'tcp' ? `tcp:${q.port}` : `echo:${q.id}`);
+
+interface Watch { address: string; key: string; seen: (e: TcpIcmpError) => void }
 interface Listener { socket: RawSocket; watches: Set<Watch> }
 const listeners = new Map<4 | 6, Listener>();
 
-/** IPv4: the raw socket hands us the IP header too. Exported for table tests. */
-export function parseIcmpError(family: 4 | 6, buf: Buffer): { type: number; code: number; dst: string; dport: number } | undefined {
+/**
+ * A destination unreachable about a TCP segment or an echo request we sent. IPv4 raw sockets
+ * hand over the IP header too; ICMPv6 ones start at the ICMPv6 header. Exported for tests.
+ */
+export function parseIcmpError(family: 4 | 6, buf: Buffer): { type: number; code: number; dst: string; quoted: Quoted } | undefined {
   let off = 0;
   if (family === 4) {
     if (buf.length < 20 || buf[0]! >> 4 !== 4) return undefined;
@@ -52,18 +60,27 @@ export function parseIcmpError(family: 4 | 6, buf: Buffer): { type: number; code
   const type = buf[off]!;
   const code = buf[off + 1]!;
   const inner = off + 8;
+  let dst: string;
+  let payload: number;
+  let proto: number;
   if (family === 4) {
-    if (type !== 3 || buf.length < inner + 20 || buf[inner]! >> 4 !== 4 || buf[inner + 9] !== 6) return undefined;
+    if (type !== 3 || buf.length < inner + 20 || buf[inner]! >> 4 !== 4) return undefined;
     const ihl = (buf[inner]! & 0x0f) * 4;
-    if (buf.length < inner + ihl + 4) return undefined;
-    const dst = Array.from(buf.subarray(inner + 16, inner + 20)).join('.');
-    return { type, code, dst, dport: buf.readUInt16BE(inner + ihl + 2) };
+    proto = buf[inner + 9]!;
+    dst = Array.from(buf.subarray(inner + 16, inner + 20)).join('.');
+    payload = inner + ihl;
+  } else {
+    if (type !== 1 || buf.length < inner + 40 || buf[inner]! >> 4 !== 6) return undefined;
+    const groups: string[] = [];
+    for (let i = 0; i < 8; i++) groups.push(buf.readUInt16BE(inner + 24 + 2 * i).toString(16));
+    proto = buf[inner + 6]!; // next header: no extension headers in what we send
+    dst = canonicalIp(groups.join(':'));
+    payload = inner + 40;
   }
-  // ICMPv6 destination unreachable quoting an IPv6 packet whose next header is TCP.
-  if (type !== 1 || buf.length < inner + 44 || buf[inner]! >> 4 !== 6 || buf[inner + 6] !== 6) return undefined;
-  const groups: string[] = [];
-  for (let i = 0; i < 8; i++) groups.push(buf.readUInt16BE(inner + 24 + 2 * i).toString(16));
-  return { type, code, dst: canonicalIp(groups.join(':')), dport: buf.readUInt16BE(inner + 40 + 2) };
+  if (proto === 6) return buf.length >= payload + 4 ? { type, code, dst, quoted: { proto: 'tcp', port: buf.readUInt16BE(payload + 2) } } : undefined;
+  const echoRequest = family === 4 ? proto === 1 && buf[payload] === 8 : proto === 58 && buf[payload] === 128;
+  if (echoRequest && buf.length >= payload + 8) return { type, code, dst, quoted: { proto: 'echo', id: buf.readUInt16BE(payload + 4) } };
+  return undefined;
 }
 
 function listenerFor(family: 4 | 6): Listener | undefined {
@@ -84,8 +101,9 @@ function listenerFor(family: 4 | 6): Listener | undefined {
   socket.on('message', (buf, source) => {
     const p = parseIcmpError(family, buf);
     if (!p) return;
+    const key = keyOf(p.quoted);
     for (const w of l.watches) {
-      if (w.address === p.dst && w.port === p.dport) {
+      if (w.address === p.dst && w.key === key) {
         w.seen({ from: canonicalIp(source), type: p.type, code: p.code, kind: icmpErrorKind(family, p.type, p.code) });
       }
     }
@@ -118,6 +136,16 @@ export interface IcmpWatch {
 
 /** Watch for ICMP errors about SYNs to address:port; undefined when no raw socket is available. */
 export function watchIcmpErrors(address: string, port: number): IcmpWatch | undefined {
+  return watch(address, { proto: 'tcp', port });
+}
+
+/** Watch for ICMP errors about echo requests with this identifier (net-ping matches them for
+ *  IPv4 only: an ICMPv6 error quotes the whole request, which it does not parse). */
+export function watchEchoErrors(address: string, id: number): IcmpWatch | undefined {
+  return watch(address, { proto: 'echo', id });
+}
+
+function watch(address: string, quoted: Quoted): IcmpWatch | undefined {
   const family = net.isIP(address);
   if ((family !== 4 && family !== 6) || !rawAllowed()) return undefined;
   const l = listenerFor(family);
@@ -125,7 +153,7 @@ export function watchIcmpErrors(address: string, port: number): IcmpWatch | unde
   let last: TcpIcmpError | undefined;
   let next: (() => void) | undefined;
   const w: Watch = {
-    address: canonicalIp(address), port,
+    address: canonicalIp(address), key: keyOf(quoted),
     seen: (e) => {
       last = e;
       const cb = next;

@@ -335,6 +335,20 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    // The same over IPv6: the host's ICMPv6 admin-prohibited (read from our own raw socket,
+    // net-ping never matches ICMPv6 errors) shows it is up.
+    id: 'ping6-prohibited-port-dropped',
+    title: 'IPv6: ping admin-prohibited by the host itself, all TCP dropped',
+    host: { sshd: {}, nft: 'icmpv6 type echo-request reject with icmpv6 type admin-prohibited\nmeta l4proto tcp drop' },
+    run: (h) => ({ target: labTarget(h.ipv6) }),
+    verdict: 'PORT_FILTERED',
+    verify(r, h) {
+      expectOutcome(r, 'icmp', 'prohibited');
+      expectOutcome(r, 'tcp', 'timeout');
+      assert.equal(evidenceField(check(r, 'icmp'), 'from'), h.ipv6);
+    },
+  },
+  {
     // Defect 5: a reject rule with icmp host-prohibited for every TCP port, ping dropped.
     id: 'port-prohibited-ping-dropped',
     title: 'TCP rejected with host-prohibited by the host itself, ping dropped',

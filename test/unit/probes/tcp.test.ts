@@ -118,8 +118,13 @@ describe('probes/icmpErrors (unit): reading ICMP errors about our SYNs', () => {
   }
 
   it('finds the quoted destination and port, and the code', () => {
-    assert.deepEqual(parseIcmpError(4, v4Error(10, [10, 213, 0, 2], 22)), { type: 3, code: 10, dst: '10.213.0.2', dport: 22 });
-    assert.deepEqual(parseIcmpError(6, v6Error(1, 2222)), { type: 1, code: 1, dst: 'fd00:cd:1::2', dport: 2222 });
+    assert.deepEqual(parseIcmpError(4, v4Error(10, [10, 213, 0, 2], 22)), { type: 3, code: 10, dst: '10.213.0.2', quoted: { proto: 'tcp', port: 22 } });
+    assert.deepEqual(parseIcmpError(6, v6Error(1, 2222)), { type: 1, code: 1, dst: 'fd00:cd:1::2', quoted: { proto: 'tcp', port: 2222 } });
+    // An ICMPv6 error about our echo request (net-ping cannot match those): its identifier.
+    const echo = v6Error(1, 0);
+    echo[8 + 6] = 58;
+    Buffer.from([128, 0, 0, 0, 0x12, 0x34, 0, 1]).copy(echo, 48);
+    assert.deepEqual(parseIcmpError(6, echo), { type: 1, code: 1, dst: 'fd00:cd:1::2', quoted: { proto: 'echo', id: 0x1234 } });
   });
 
   it('ignores what is not an unreachable about a TCP segment, and truncated packets', () => {
