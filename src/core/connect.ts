@@ -121,7 +121,8 @@ export function connectWithRetries(tcp: Probes['tcp'], address: string, port: nu
       const signal = AbortSignal.any([o.signal, stop.signal]);
       const entry = { stop, done: Promise.resolve(), over: false };
       entry.done = Promise.resolve()
-        .then(() => tcp(address, port, { timeoutMs: Math.max(1, Math.round(o.timeoutMs - at)), signal, log: o.log }))
+        // Each attempt ends with the race's own budget; the first has all of it.
+        .then(() => tcp(address, port, { timeoutMs: index === 0 ? o.timeoutMs : Math.max(1, Math.round(o.timeoutMs - at)), signal, log: o.log }))
         .then(({ result, connection }) => {
           entry.over = true;
           finishedAttempts++;

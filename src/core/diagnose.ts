@@ -89,17 +89,24 @@ export async function diagnose(target: Target, deps: DiagnoseDeps, signal: Abort
   emit(dnsCheck(e.dns, target.host, lang));
   const address = e.dns.ok ? e.dns.addresses[0]?.address : undefined;
 
-  // The cloud's view needs only the address (its family picks the rules evaluated for an
-  // unknown caller): it runs alongside the probes, even when the name did not resolve.
-  const cloudRun: Promise<CloudEvidence> | undefined = deps.cloud && target.cloud
-    ? deps.cloud.inspect(target, { ...opts(), port: target.port, protocol: target.protocol, guestChecks: !!deps.guestChecks, address })
-    : undefined;
+  // The cloud's view needs only the address (its family picks the rules evaluated): it runs
+  // alongside the probes, even when the name did not resolve.
+  const inspect = (a: string | undefined) => deps.cloud!.inspect(target, { ...opts(), port: target.port, protocol: target.protocol, guestChecks: !!deps.guestChecks, address: a });
+  let cloudRun: Promise<CloudEvidence> | undefined = deps.cloud && target.cloud ? inspect(address) : undefined;
   // Keep a rejected cloud run from surfacing as unhandled while the probes still run.
   cloudRun?.catch(() => undefined);
 
   if (address) await probeNetwork(target, e.dns.addresses.map((a) => a.address), e, probes, deps, signal, opts, emit);
 
   if (cloudRun) {
+    // The probes fell back to an address of the other family (as ssh does): the rules that
+    // matter are that family's. Rare (a dual-stack name): asked again rather than twice always.
+    const used = e.tcp?.address;
+    if (used && address && used.includes(':') !== address.includes(':')) {
+      await cloudRun.catch(() => undefined);
+      throwIfCancelled(signal);
+      cloudRun = inspect(used);
+    }
     e.cloud = await cloudRun;
     for (const c of cloudChecks(e.cloud, target.port, target.protocol, lang)) emit(c);
   }

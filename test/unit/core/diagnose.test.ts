@@ -196,6 +196,28 @@ describe('(unit) diagnose orchestration', () => {
     assert.strictEqual(report.checks.find((c) => c.id === 'icmp')!.evidence.address, '192.0.2.5');
   });
 
+  it('after a fallback to the other family, the cloud view is read again for the address used', async () => {
+    const asked: Array<string | undefined> = [];
+    const cloud = {
+      inspect: async (t: Target, o: { address?: string }) => {
+        asked.push(o.address);
+        return { instanceId: t.cloud!.instanceId, region: t.cloud!.region, callerIp: o.address?.includes(':') ? '2001:db8::99' : '198.51.100.99', errors: [], durationMs: 0 };
+      },
+    };
+    const probes: Probes = {
+      ...filteredHost([]),
+      dns: async () => ({ ok: true, literal: false, addresses: [{ address: '2001:db8::5', family: 6 }, { address: '192.0.2.5', family: 4 }], durationMs: 1 }),
+      tcp: async (address, port, o) => (address.includes(':')
+        ? { result: { outcome: 'unreachable', address, port, errorCode: 'ENETUNREACH', deadlineMs: o.timeoutMs, durationMs: 0.1 } }
+        : { result: { outcome: 'connected', address, port, deadlineMs: o.timeoutMs, durationMs: 0.2 }, connection: new FakeConnection(address, port) }),
+      banner: async () => sshBanner,
+      ssh: async (conn) => { conn.close(); return sshOk; },
+    };
+    const report = await diagnose({ ...baseTarget, host: 'dual.example', cloud: { instanceId: 'ins-abc12345', region: 'ap-seoul' } }, { probes, cloud });
+    assert.deepStrictEqual(asked, ['2001:db8::5', '192.0.2.5']);
+    assert.strictEqual(report.verdict.code, 'OK');
+  });
+
   it('when no address connects, the last one tried is diagnosed (ssh reports its error)', async () => {
     const probes: Probes = {
       ...filteredHost([]),
