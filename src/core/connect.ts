@@ -69,7 +69,10 @@ export function connectWithRetries(tcp: Probes['tcp'], address: string, port: nu
   const elapsed = () => performance.now() - start;
   const sentAtMs: number[] = [];
   const running: Array<{ stop: AbortController; done: Promise<void>; over: boolean }> = [];
-  const timers: { next?: ReturnType<typeof setTimeout>; deadline?: ReturnType<typeof setTimeout>; alt?: ReturnType<typeof setTimeout> } = {};
+  const timers: {
+    next?: ReturnType<typeof setTimeout>; deadline?: ReturnType<typeof setTimeout>; alt?: ReturnType<typeof setTimeout>;
+    silent?: ReturnType<typeof setImmediate>;
+  } = {};
   let plan = synPlan(o.rtt.get()?.rttMs, o.timeoutMs);
   let altDue = !o.onAltScanDue;
   let settled = false;
@@ -80,6 +83,7 @@ export function connectWithRetries(tcp: Probes['tcp'], address: string, port: nu
       clearTimeout(timers.next);
       clearTimeout(timers.deadline);
       clearTimeout(timers.alt);
+      clearImmediate(timers.silent);
     };
 
     /** End every attempt still running, wait for all of them, then settle once. */
@@ -155,6 +159,8 @@ export function connectWithRetries(tcp: Probes['tcp'], address: string, port: nu
           finish({ error: err }, 'an attempt failed');
         });
       running.push(entry);
+      // Sent later than planned (a busy event loop): the deadline still leaves it its answer time.
+      plan = synPlan(o.rtt.get()?.rttMs, o.timeoutMs, sentAtMs);
       schedule();
     };
 
@@ -165,7 +171,9 @@ export function connectWithRetries(tcp: Probes['tcp'], address: string, port: nu
       const now = elapsed();
       const next = plan.attemptsAtMs[sentAtMs.length];
       if (next !== undefined) timers.next = setTimeout(launch, Math.max(0, next - now));
-      timers.deadline = setTimeout(allSilent, Math.max(0, plan.deadlineMs - now));
+      // Timers run before the loop reads sockets: after a stall, a SYN-ACK that came in time
+      // may still be unread when the deadline fires. setImmediate lets that I/O in first.
+      timers.deadline = setTimeout(() => { timers.silent = setImmediate(allSilent); }, Math.max(0, plan.deadlineMs - now));
       if (!altDue) {
         timers.alt = setTimeout(() => {
           if (settled || altDue) return;

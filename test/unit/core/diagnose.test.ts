@@ -87,7 +87,9 @@ describe('(unit) diagnose orchestration', () => {
     const plan = synPlan(2, baseTarget.timeoutMs);
     assert.strictEqual(tcp.evidence.attempts, plan.attemptsAtMs.length);
     assert.ok(plan.attemptsAtMs.length >= 3);
-    assert.strictEqual(tcp.evidence.deadlineMs, plan.deadlineMs);
+    // The plan's deadline, or a little later when an attempt itself went out late.
+    const deadline = Number(tcp.evidence.deadlineMs);
+    assert.ok(deadline >= plan.deadlineMs && deadline < plan.deadlineMs + 100, `deadline ${deadline}`);
     assert.strictEqual(tcp.evidence.planRttMs, 2);
     assert.match(String(tcp.evidence.deadlineReason), /ICMP RTT/);
     assert.deepStrictEqual(calls.slice(0, 2), ['dns', 'icmp']);
