@@ -4,15 +4,16 @@ import * as assert from 'assert';
 import * as net from 'net';
 import { lightCheck, type LightCheck } from '../../../src/vscode/reachability/lightCheck';
 import { ReachabilityScheduler } from '../../../src/vscode/reachability/scheduler';
+import { CancelledError } from '../../../src/core/model';
 import { FakeClock, settle } from '../../support/fakeClock';
 import { closedPort } from '../../support/ports';
 
-interface Server { port: number; close(): Promise<void>; maxOpen: number; accepted: number }
+interface Server { port: number; close(): Promise<void>; maxOpen: number; accepted: number; readonly open: number }
 
 /** A loopback TCP server: 'ssh' greets, 'silent' holds the socket open without a word. */
 async function server(kind: 'ssh' | 'silent'): Promise<Server> {
   const sockets = new Set<net.Socket>();
-  const s: Server = { port: 0, maxOpen: 0, accepted: 0, close: async () => undefined };
+  const s: Server = { port: 0, maxOpen: 0, accepted: 0, close: async () => undefined, get open() { return sockets.size; } };
   const srv = net.createServer((sock) => {
     sockets.add(sock);
     s.accepted++;
@@ -64,6 +65,20 @@ describe('(unit) reachability scheduler', () => {
     // RDP: a completed connect is enough (RDP servers speak second).
     const d = await lightCheck({ host: '127.0.0.1', port: silent.port, protocol: 'rdp' }, 1000, sig);
     assert.strictEqual(d.state, 'reachable');
+  });
+
+  it('lightCheck follows the probe contract: a cancel rejects and leaves no socket open', async () => {
+    const silent = await server('silent');
+    toClose.push(silent.close);
+    const ac = new AbortController();
+    const run = lightCheck({ host: '127.0.0.1', port: silent.port, protocol: 'ssh' }, 5000, ac.signal);
+    await waitFor(() => silent.accepted === 1, 2000);
+    ac.abort(new CancelledError());
+    await assert.rejects(run, CancelledError);
+    await waitFor(() => silent.open === 0, 2000);
+    // Already cancelled: rejects at once, connects nowhere.
+    await assert.rejects(lightCheck({ host: '127.0.0.1', port: silent.port, protocol: 'ssh' }, 5000, ac.signal), CancelledError);
+    assert.strictEqual(silent.accepted, 1);
   });
 
   it('never opens more than maxConcurrent sockets, and checks every target', async () => {
