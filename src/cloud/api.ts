@@ -9,7 +9,8 @@ import * as http from 'http';
 import { Client as CvmClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_client';
 import { Client as VpcClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/vpc/v20170312/vpc_client';
 import { Client as TatClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/tat/v20201028/tat_client';
-import { CancelledError, type CloudError, type CloudErrorKind } from '../core/model';
+import { abortableSleep, CancelledError } from '../core/cancel';
+import type { CloudError, CloudErrorKind } from '../core/model';
 import { type ResolvedEndpoint, type TencentConfig, resolveEndpoint, serviceEndpoint } from './config';
 
 export type Service = 'cvm' | 'vpc' | 'tat';
@@ -49,15 +50,6 @@ const HINT: Partial<Record<CloudErrorKind, string>> = {
 type SdkClient = CvmClient | VpcClient | TatClient;
 const VERSIONS: Record<Service, string> = { cvm: '2017-03-12', vpc: '2017-03-12', tat: '2020-10-28' };
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) { reject(new CancelledError()); return; }
-    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(t); reject(new CancelledError()); };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-export { sleep as abortableSleep };
 
 export class TencentApi {
   private readonly endpoint: ResolvedEndpoint;
@@ -110,7 +102,7 @@ export class TencentApi {
         const err = this.wrap(e, action, deadline.aborted);
         this.log(`${service}.${action} ${region}: ${err.code ?? err.kind} (${Date.now() - started} ms)`);
         if (err.kind !== 'throttled' || attempt >= this.maxRetries) throw err;
-        await sleep(this.retryBaseMs * 2 ** attempt, signal);
+        await abortableSleep(this.retryBaseMs * 2 ** attempt, signal);
       }
     }
   }

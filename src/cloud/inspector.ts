@@ -5,9 +5,10 @@
  * probe-only diagnosis always completes; only a user cancel rejects.
  */
 import * as net from 'net';
-import { CancelledError, type CloudEvidence, DeadlineReached, type Target } from '../core/model';
+import { abortableSleep, CancelledError, isCancelled, isUserCancel } from '../core/cancel';
+import type { CloudEvidence, Target } from '../core/model';
 import type { CloudInspector } from '../core/probes';
-import { CloudApiError, TencentApi, abortableSleep, toCloudError } from './api';
+import { CloudApiError, TencentApi, toCloudError } from './api';
 import { resolveCallerIp } from './callerIp';
 import type { TencentConfig } from './config';
 import { buildGuestScript, parseGuestOutput } from './guestScript';
@@ -150,8 +151,8 @@ async function guestChecks(api: TencentApi, cfg: TencentConfig, region: string, 
 }
 
 /** A cancel by the user rejects; the engine's deadline (or any other failure) becomes an error entry. */
-function isUserCancel(e: unknown, signal: AbortSignal): boolean {
-  return e instanceof CancelledError && signal.aborted && !(signal.reason instanceof DeadlineReached);
+function isUserCancelOf(e: unknown, signal: AbortSignal): boolean {
+  return isCancelled(e) && isUserCancel(signal);
 }
 
 export function createTencentInspector(cfg: TencentConfig): CloudInspector {
@@ -163,7 +164,7 @@ export function createTencentInspector(cfg: TencentConfig): CloudInspector {
       const done = () => { ev.durationMs = Date.now() - started; return ev; };
       const attempt = async <T>(action: string, f: () => Promise<T>): Promise<T | undefined> => {
         try { return await f(); } catch (e) {
-          if (isUserCancel(e, o.signal)) throw e;
+          if (isUserCancelOf(e, o.signal)) throw e;
           ev.errors.push(e instanceof CancelledError
             ? { kind: 'network', action, message: `${action}: stopped at the diagnosis deadline` }
             : toCloudError(e, action));

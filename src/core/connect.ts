@@ -4,7 +4,8 @@
  * and their sockets closed. No I/O of its own; timers only.
  */
 import { synPlan, type SynPlan } from './deadline';
-import { CancelledError, DeadlineReached, type TcpResult } from './model';
+import { cancelledError, deadlineOf, DeadlineReached } from './cancel';
+import type { TcpResult } from './model';
 import type { OpenConnection, Probes } from './probes';
 import { formatMs } from './text';
 
@@ -190,13 +191,9 @@ export function connectWithRetries(tcp: Probes['tcp'], address: string, port: nu
     };
 
     function onParentAbort(): void {
-      const r: unknown = o.signal.reason;
-      if (r instanceof DeadlineReached || (r instanceof Error && r.name === 'DeadlineReached')) {
-        const d = r as DeadlineReached;
-        finish({ value: silent(d.deadlineMs, d.reason) }, d.reason);
-      } else {
-        finish({ error: r instanceof CancelledError || (r instanceof Error && r.name === 'CancelledError') ? r : new CancelledError() }, 'cancelled');
-      }
+      const d = deadlineOf(o.signal);
+      if (d) finish({ value: silent(d.deadlineMs, d.reason) }, d.reason);
+      else finish({ error: cancelledError(o.signal) }, 'cancelled');
     }
 
     if (o.signal.aborted) {

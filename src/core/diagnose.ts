@@ -8,8 +8,9 @@ import { altPortsCheck, bannerCheck, cloudChecks, dnsCheck, icmpCheck, icmpOffCh
 import { classifyCode, findings, type ClassifyInput } from './classify';
 import { connectWithRetries, RttBoard, type RaceResult } from './connect';
 import { pingDeadlineMs } from './deadline';
+import { DeadlineReached, throwIfCancelled } from './cancel';
 import {
-  CancelledError, DeadlineReached, SCHEMA_VERSION,
+  SCHEMA_VERSION,
   type AltPortResult, type BannerResult, type Check, type CloudEvidence, type Credentials, type IcmpResult, type Lang,
   type RdpResult, type Report, type Target,
 } from './model';
@@ -37,9 +38,6 @@ function hasCredentials(c?: Credentials): boolean {
   return !!c && !!(c.identityFile || c.privateKey || c.password || c.agent);
 }
 
-function throwIfCancelled(signal: AbortSignal): void {
-  if (signal.aborted && !(signal.reason instanceof DeadlineReached)) throw new CancelledError();
-}
 
 /**
  * The ping's own deadline, moved earlier once the port has answered (ping is corroboration

@@ -479,23 +479,5 @@ export interface Report {
   cancelled?: boolean;
 }
 
-/** Thrown (only) when an AbortSignal fired because the user cancelled. */
-export class CancelledError extends Error {
-  constructor(message = 'cancelled') {
-    super(message);
-    this.name = 'CancelledError';
-  }
-}
-
-/** Abort reason used by the engine to end a probe early at an adapted deadline: the probe
- *  then resolves as a timeout instead of rejecting. */
-export class DeadlineReached extends Error {
-  constructor(readonly deadlineMs: number, readonly reason: string) {
-    super(`deadline ${deadlineMs} ms (${reason})`);
-    this.name = 'DeadlineReached';
-  }
-}
-
-export function isCancelled(err: unknown): err is CancelledError {
-  return err instanceof CancelledError || (err instanceof Error && err.name === 'CancelledError');
-}
+// Cancellation lives in cancel.ts; these are part of the model's public surface too.
+export { CancelledError, DeadlineReached, isCancelled } from './cancel';

@@ -1,30 +1,9 @@
 /**
- * How a probe reacts to its AbortSignal (src/core/probes.ts contract): a `DeadlineReached`
- * reason ends the probe as a timeout; any other reason is a user cancel and rejects.
+ * The probes' settle-once scaffold (`guarded`) and their clock. How a signal's reason is read
+ * (a deadline or a cancel) is core/cancel.ts's: a `DeadlineReached` ends the probe as a
+ * timeout; any other reason is a user cancel and rejects (src/core/probes.ts contract).
  */
-import { CancelledError, DeadlineReached } from '../core/model';
-
-export function deadlineOf(signal: AbortSignal): DeadlineReached | undefined {
-  const r: unknown = signal.reason;
-  // Checked by name too: the engine may be bundled with its own copy of the class.
-  if (r instanceof DeadlineReached) return r;
-  if (r instanceof Error && r.name === 'DeadlineReached' && typeof (r as DeadlineReached).deadlineMs === 'number') {
-    return r as DeadlineReached;
-  }
-  return undefined;
-}
-
-export function isDeadline(signal: AbortSignal): boolean {
-  return signal.aborted && deadlineOf(signal) !== undefined;
-}
-
-/** The error a probe rejects with on a user cancel. */
-export function cancelledError(signal: AbortSignal): CancelledError {
-  const r: unknown = signal.reason;
-  if (r instanceof CancelledError) return r;
-  if (r instanceof Error && r.name === 'CancelledError') return r as CancelledError;
-  return new CancelledError();
-}
+import { cancelledError, deadlineOf, type DeadlineReached } from '../core/cancel';
 
 /** Milliseconds since `start` (from `now()`), rounded to 0.01 ms. */
 export function since(start: number): number {

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { cancelledError, isDeadline } from './abort';
+import { cancelledError, isDeadline } from '../core/cancel';
 
 export type FileResult<T> = { ok: true; value: T } | { ok: false; code: string };
 

@@ -21,7 +21,8 @@ import * as path from 'node:path';
 import type { AlgorithmLists } from '../core/algorithms';
 import { isProtocolMarker } from '../core/algorithms';
 import type { NegotiatedAlgorithms } from '../core/model';
-import { cancelledError, isDeadline, now, since } from './abort';
+import { cancelledError, isDeadline } from '../core/cancel';
+import { now, since } from './abort';
 import { minimalEnv } from './childEnv';
 import { blobKeyType, sha256Fingerprint } from './knownHosts';
 

@@ -19,7 +19,8 @@ import type {
   Credentials, HandshakeOutcome, HostKeyInfo, KeyErrorKind, LoginMethod, LoginOutcome, NegotiatedAlgorithms, SshResult,
 } from '../core/model';
 import type { OpenConnection, ProbeOptions, SshContext } from '../core/probes';
-import { cancelledError, guarded, isDeadline, now, since } from './abort';
+import { cancelledError, isDeadline } from '../core/cancel';
+import { guarded, now, since } from './abort';
 import { TcpConnection } from './connection';
 import { appendKnownHostsLine, readFileBounded } from './files';
 import { KexinitTap, type ServerKexinit } from './kexinit';

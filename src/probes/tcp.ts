@@ -7,7 +7,8 @@
 import * as net from 'node:net';
 import type { TcpOutcome, TcpResult } from '../core/model';
 import type { ProbeOptions } from '../core/probes';
-import { deadlineOf, guarded, now, since } from './abort';
+import { deadlineOf } from '../core/cancel';
+import { guarded, now, since } from './abort';
 import { TcpConnection } from './connection';
 import { watchIcmpErrors } from './icmpErrors';
 
