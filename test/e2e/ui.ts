@@ -35,7 +35,11 @@ export async function answer(page: Page, titleIncludes: string, text: string): P
   await page.locator('.quick-input-widget .quick-input-title', { hasText: titleIncludes }).waitFor();
   const input = page.locator('.quick-input-widget input.input');
   await input.fill(text);
-  await page.waitForTimeout(150); // let validation run
+  // Enter only once the box holds the text and its validation shows no error.
+  await page.waitForFunction((v) => {
+    const i = document.querySelector<HTMLInputElement>('.quick-input-widget input.input');
+    return !!i && i.value === v && !i.closest('.monaco-inputbox')?.classList.contains('error');
+  }, text, { timeout: 10_000 });
   await page.keyboard.press('Enter');
 }
 
