@@ -54,6 +54,7 @@ export function analyseNegotiation(input: {
   ssh2: AlgorithmLists;
   openssh?: { version: string; defaults: AlgorithmLists; supported: AlgorithmLists };
   opensshUnavailable?: string;
+  opensshProblem?: NegotiationEvidence['opensshProblem'];
 }): NegotiationEvidence {
   const { server } = input;
   const ssh2Missing = missingCategories(input.ssh2, server);
@@ -80,6 +81,7 @@ export function analyseNegotiation(input: {
     ssh2: { missing: ssh2Missing },
     ...(openssh ? { openssh } : {}),
     ...(input.opensshUnavailable ? { opensshUnavailable: input.opensshUnavailable } : {}),
+    ...(input.opensshProblem ? { opensshProblem: input.opensshProblem } : {}),
     legacyOnly,
   };
 }

@@ -184,9 +184,15 @@ export interface NegotiationEvidence {
   };
   /** Why OpenSSH could not be asked (not installed, timed out). */
   opensshUnavailable?: string;
+  /** `opensshUnavailable` by kind, for the report's text (the string stays as evidence). */
+  opensshProblem?: { kind: OpenSshProblemKind; executable: string };
   /** Every algorithm the server offers in the categories no client agrees on is legacy. */
   legacyOnly: boolean;
 }
+
+/** Why the system OpenSSH could not be asked: turned off (CVM_DOCTOR_OPENSSH=off), not
+ *  installed, too slow to answer, not OpenSSH, or no algorithm lists from `ssh -G`. */
+export type OpenSshProblemKind = 'disabled' | 'not-found' | 'timeout' | 'not-openssh' | 'no-lists';
 
 export type HandshakeOutcome = 'ok' | 'kex-failed' | 'hostkey-mismatch' | 'closed' | 'timeout' | 'error';
 export type LoginMethod = 'publickey' | 'agent' | 'password' | 'keyboard-interactive' | 'none';
@@ -194,6 +200,31 @@ export type LoginMethod = 'publickey' | 'agent' | 'password' | 'keyboard-interac
  *  identity file is not a usable private key and nothing else was tried. */
 export type KeyErrorKind = 'unreadable' | 'not-a-key' | 'public-key' | 'encrypted' | 'bad-passphrase';
 export type LoginOutcome = 'ok' | 'rejected' | 'method-unavailable' | 'not-attempted' | 'timeout' | 'key-unusable' | 'error';
+/**
+ * `login.reason` by kind (the English `reason` stays as evidence for logs and JSON).
+ * no-credentials, none-accepted ('none' lets the user in), password-withheld (host key not
+ * confirmed), not-tested (see `untested`), key-unusable (see `keyErrorKind`),
+ * unused-credentials (several of those at once), method-unavailable (`authMethods` vs
+ * `planned`), handshake-failed, closed-before-handshake, host-key-mismatch, host-key-revoked,
+ * auth-timeout (the server stopped answering), deadline (the engine's deadline came first),
+ * closed-during-auth, ssh2-error / openssh-error (the client's own message in `reasonDetail`).
+ */
+export type LoginReasonKind =
+  | 'no-credentials' | 'none-accepted' | 'password-withheld' | 'not-tested' | 'key-unusable' | 'unused-credentials'
+  | 'method-unavailable' | 'handshake-failed' | 'closed-before-handshake' | 'host-key-mismatch' | 'host-key-revoked'
+  | 'auth-timeout' | 'deadline' | 'closed-during-auth' | 'ssh2-error' | 'openssh-error';
+/** A credential no client here could test: the ssh-agent (no answer in time, the diagnosis
+ *  ended first, or an error), a password or an encrypted key only OpenSSH could have used. */
+export type UntestedKind = 'agent-timeout' | 'agent-stopped' | 'agent-error' | 'password-openssh' | 'encrypted-key-openssh';
+export interface UntestedCredential {
+  kind: UntestedKind;
+  /** agent-timeout: how long ssh-agent was waited for. */
+  timeoutMs?: number;
+  /** agent-error: ssh-agent's or the library's own message (remote text). */
+  message?: string;
+  /** encrypted-key-openssh: the identity file. */
+  path?: string;
+}
 
 export interface SshResult {
   handshake: HandshakeOutcome;
@@ -221,14 +252,25 @@ export interface SshResult {
     method?: LoginMethod;
     /** Why no login was attempted (no credentials, unknown host key for a password…). */
     reason?: string;
+    reasonKind?: LoginReasonKind;
+    /** ssh2-error / openssh-error: the client's own message (remote text: quote it). */
+    reasonDetail?: string;
     /** A password was given but not sent: the host key is not confirmed by known_hosts. */
     passwordWithheld?: boolean;
     /** Why the identity file could not be used (not a key, encrypted, unreadable). */
     keyError?: string;
     keyErrorKind?: KeyErrorKind;
+    /** The identity file `keyError` names (absent for a key given only as contents). */
+    keyFile?: string;
+    /** keyErrorKind unreadable: the error code (ENOENT, EACCES, EFBIG, ETIMEDOUT…). */
+    keyErrorCode?: string;
+    /** keyErrorKind not-a-key: the key parser's own message (library text). */
+    keyErrorMessage?: string;
     /** Credentials given that no client here could test (e.g. a password when only OpenSSH,
      *  which takes none in batch mode, can negotiate with the server). */
     notTested?: string;
+    /** `notTested` item by item, by kind. */
+    untested?: UntestedCredential[];
     /** ssh-agent keys offered out of those it holds (offers are bounded: MaxAuthTries). */
     agentKeys?: { offered: number; available: number };
     /** Keyboard-interactive prompts the server sent (hostile text). */

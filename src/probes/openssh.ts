@@ -20,7 +20,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AlgorithmLists } from '../core/algorithms';
 import { isProtocolMarker } from '../core/algorithms';
-import type { NegotiatedAlgorithms } from '../core/model';
+import type { NegotiatedAlgorithms, OpenSshProblemKind } from '../core/model';
 import { cancelledError, isDeadline } from '../core/cancel';
 import { now, since } from './abort';
 import { minimalEnv } from './childEnv';
@@ -44,7 +44,8 @@ export interface OpenSshInfo {
   /** `ssh -G -F none`: what it offers when nothing says otherwise. */
   defaults: AlgorithmLists;
 }
-export type OpenSshAvailability = { ok: true; info: OpenSshInfo } | { ok: false; reason: string };
+/** `reason` is English evidence; `kind` and `executable` are what a report says it from. */
+export type OpenSshAvailability = { ok: true; info: OpenSshInfo } | { ok: false; reason: string; kind: OpenSshProblemKind; executable: string };
 
 interface ExecResult { code: number | string | null; stdout: string; stderr: string }
 
@@ -79,12 +80,12 @@ const cache = new Map<string, Promise<OpenSshAvailability>>();
  *  failure that may be transient, such as a timeout, is not cached). */
 export function opensshInfo(): Promise<OpenSshAvailability> {
   const exe = opensshExecutable();
-  if (!exe) return Promise.resolve({ ok: false, reason: 'disabled (CVM_DOCTOR_OPENSSH=off)' });
+  if (!exe) return Promise.resolve({ ok: false, reason: 'disabled (CVM_DOCTOR_OPENSSH=off)', kind: 'disabled', executable: 'ssh' });
   const hit = cache.get(exe);
   if (hit) return hit;
   const run = queryInfo(exe);
   cache.set(exe, run);
-  void run.then((r) => { if (!r.ok && /timed out/.test(r.reason)) cache.delete(exe); });
+  void run.then((r) => { if (!r.ok && r.kind === 'timeout') cache.delete(exe); });
   return run;
 }
 
@@ -94,14 +95,15 @@ async function queryInfo(exe: string): Promise<OpenSshAvailability> {
     execBounded(exe, ['-V'], INFO_TIMEOUT_MS), q('kex'), q('HostKeyAlgorithms'), q('cipher'), q('mac'),
     execBounded(exe, ['-G', '-F', 'none', '127.0.0.1'], INFO_TIMEOUT_MS),
   ]);
-  if (v.code === 'ENOENT') return { ok: false, reason: `${exe} not found` };
-  if (v.code === 'SIGKILL' || g.code === 'SIGKILL') return { ok: false, reason: `${exe} timed out` };
+  const problem = (kind: OpenSshProblemKind, reason: string): OpenSshAvailability => ({ ok: false, reason, kind, executable: exe });
+  if (v.code === 'ENOENT') return problem('not-found', `${exe} not found`);
+  if (v.code === 'SIGKILL' || g.code === 'SIGKILL') return problem('timeout', `${exe} timed out`);
   const version = /\b(OpenSSH[_A-Za-z]*_[0-9][^\s,]*)/.exec(v.stderr + v.stdout)?.[1];
-  if (!version) return { ok: false, reason: `${exe} -V does not name OpenSSH` };
+  if (!version) return problem('not-openssh', `${exe} -V does not name OpenSSH`);
   const hostKeys = hk.code === 0 ? hk : await q('key');
   const supported: AlgorithmLists = { kex: lines(kex.stdout), serverHostKey: lines(hostKeys.stdout), cipher: lines(cipher.stdout), mac: lines(mac.stdout) };
   const d = g.code === 0 ? parseSshG(g.stdout) : {};
-  if (!d.kex || !d.serverHostKey || !d.cipher || !d.mac) return { ok: false, reason: `${exe} -G -F none gave no algorithm lists (${version})` };
+  if (!d.kex || !d.serverHostKey || !d.cipher || !d.mac) return problem('no-lists', `${exe} -G -F none gave no algorithm lists (${version})`);
   return { ok: true, info: { version, supported, defaults: { kex: d.kex, serverHostKey: d.serverHostKey, cipher: d.cipher, mac: d.mac } } };
 }
 

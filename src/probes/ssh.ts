@@ -16,7 +16,8 @@ import {
 } from 'ssh2';
 import { analyseNegotiation, isLegacyAlgorithm, type AlgorithmLists } from '../core/algorithms';
 import type {
-  Credentials, HandshakeOutcome, HostKeyInfo, KeyErrorKind, LoginMethod, LoginOutcome, NegotiatedAlgorithms, SshResult,
+  Credentials, HandshakeOutcome, HostKeyInfo, KeyErrorKind, LoginMethod, LoginOutcome, LoginReasonKind, NegotiatedAlgorithms, SshResult,
+  UntestedCredential,
 } from '../core/model';
 import type { OpenConnection, ProbeOptions, SshContext } from '../core/probes';
 import { cancelledError, isDeadline } from '../core/cancel';
@@ -53,6 +54,12 @@ interface KeyMaterial {
   encrypted?: boolean;
   error?: string;
   kind?: KeyErrorKind;
+  /** The identity file, when the key was read from one. */
+  file?: string;
+  /** kind unreadable: the error code. */
+  code?: string;
+  /** kind not-a-key: the parser's own message. */
+  message?: string;
 }
 
 async function loadKey(c: Credentials | undefined, o: { timeoutMs: number; signal: AbortSignal }): Promise<KeyMaterial | undefined> {
@@ -65,7 +72,7 @@ async function loadKey(c: Credentials | undefined, o: { timeoutMs: number; signa
     const r = await readFileBounded(c.identityFile as string, { maxBytes: MAX_KEY_FILE, ...o });
     if (!r.ok) {
       const why = r.code === 'EFBIG' ? 'it is too large to be a key' : r.code === 'ETIMEDOUT' ? `reading it timed out after ${o.timeoutMs} ms` : r.code;
-      return { error: `cannot read ${name}: ${why}`, kind: 'unreadable' };
+      return { error: `cannot read ${name}: ${why}`, kind: 'unreadable', file: c.identityFile, code: r.code };
     }
     data = r.value;
   }
@@ -78,21 +85,48 @@ async function loadKey(c: Credentials | undefined, o: { timeoutMs: number; signa
     }
   };
   const isEncryptedError = (e: Error) => /encrypted|passphrase|decrypt|bad decrypt/i.test(e.message);
+  const file = c.identityFile !== undefined ? { file: c.identityFile } : {};
   const parsed = parse(c.passphrase);
   if (parsed instanceof Error) {
     if (isEncryptedError(parsed)) {
       return c.passphrase
-        ? { encrypted: true, kind: 'bad-passphrase', error: `${name} could not be decrypted with the given passphrase` }
-        : { encrypted: true, kind: 'encrypted', error: `${name} is encrypted and no passphrase was given` };
+        ? { encrypted: true, kind: 'bad-passphrase', error: `${name} could not be decrypted with the given passphrase`, ...file }
+        : { encrypted: true, kind: 'encrypted', error: `${name} is encrypted and no passphrase was given`, ...file };
     }
-    return { kind: 'not-a-key', error: `${name} is not a private key SSH can read (OpenSSH, PEM or PuTTY format): ${parsed.message}` };
+    return { kind: 'not-a-key', error: `${name} is not a private key SSH can read (OpenSSH, PEM or PuTTY format): ${parsed.message}`, message: parsed.message, ...file };
   }
-  if (!parsed.isPrivateKey()) return { kind: 'public-key', error: `${name} is a public key, not a private key` };
+  if (!parsed.isPrivateKey()) return { kind: 'public-key', error: `${name} is a public key, not a private key`, ...file };
   const encrypted = c.passphrase !== undefined && parse(undefined) instanceof Error;
   return { key: parsed, encrypted };
 }
 
-interface AgentKeys { socket: string; keys: ParsedKey[]; available: number; error?: string }
+interface AgentKeys {
+  socket: string; keys: ParsedKey[]; available: number; error?: string;
+  /** Why `error`: no answer within `timeoutMs`, the diagnosis's deadline, or the agent's message. */
+  untested?: UntestedCredential;
+}
+
+/** What every login result says about an identity file that could not be used. */
+function keyFacts(k: KeyMaterial | undefined): Partial<SshResult['login']> {
+  if (!k?.error) return {};
+  return {
+    keyError: k.error, ...(k.kind ? { keyErrorKind: k.kind } : {}), ...(k.file !== undefined ? { keyFile: k.file } : {}),
+    ...(k.code ? { keyErrorCode: k.code } : {}), ...(k.message ? { keyErrorMessage: k.message } : {}),
+  };
+}
+
+/** The ssh-agent that could not be asked, as every login result reports it. */
+function agentUntested(a: AgentKeys | undefined): Partial<SshResult['login']> {
+  if (!a?.error) return {};
+  return { notTested: `the ssh-agent keys (${a.error})`, ...(a.untested ? { untested: [a.untested] } : {}) };
+}
+
+/** The one kind of a reason made of notes (an unusable key, untested credentials, a withheld
+ *  password), or unused-credentials when there are several. */
+function notesKind(kinds: Array<LoginReasonKind | false | undefined>): LoginReasonKind | undefined {
+  const k = kinds.filter((x): x is LoginReasonKind => !!x);
+  return k.length === 0 ? undefined : k.length === 1 ? k[0] : 'unused-credentials';
+}
 
 /** The agent's keys, minus the identity itself, bounded to MAX_AGENT_KEYS. */
 async function loadAgentKeys(socket: string, identity: ParsedKey | undefined, o: { timeoutMs: number; signal: AbortSignal }): Promise<AgentKeys> {
@@ -100,25 +134,28 @@ async function loadAgentKeys(socket: string, identity: ParsedKey | undefined, o:
   try {
     agent = createAgent(socket);
   } catch (e) {
-    return { socket, keys: [], available: 0, error: (e as Error).message };
+    return { socket, keys: [], available: 0, error: (e as Error).message, untested: { kind: 'agent-error', message: (e as Error).message } };
   }
-  const listed = await new Promise<ParsedKey[] | string>((resolve) => {
-    const timer = setTimeout(() => resolve(`ssh-agent did not answer within ${o.timeoutMs} ms`), o.timeoutMs);
-    const onAbort = () => { clearTimeout(timer); resolve('cancelled'); };
+  type Failed = { error: string; untested: UntestedCredential };
+  const listed = await new Promise<ParsedKey[] | Failed>((resolve) => {
+    const failed = (message: string): void => resolve({ error: `ssh-agent: ${message}`, untested: { kind: 'agent-error', message } });
+    const timer = setTimeout(() => resolve({ error: `ssh-agent did not answer within ${o.timeoutMs} ms`, untested: { kind: 'agent-timeout', timeoutMs: o.timeoutMs } }), o.timeoutMs);
+    const onAbort = () => { clearTimeout(timer); resolve({ error: 'cancelled', untested: { kind: 'agent-stopped' } }); };
     o.signal.addEventListener('abort', onAbort, { once: true });
     try {
       agent.getIdentities((err, keys) => {
         clearTimeout(timer);
         o.signal.removeEventListener('abort', onAbort);
-        resolve(err ? `ssh-agent: ${err.message}` : (keys ?? []).filter((k): k is ParsedKey => typeof k === 'object' && !Buffer.isBuffer(k)));
+        if (err) failed(err.message);
+        else resolve((keys ?? []).filter((k): k is ParsedKey => typeof k === 'object' && !Buffer.isBuffer(k)));
       });
     } catch (e) {
       clearTimeout(timer);
-      resolve(`ssh-agent: ${(e as Error).message}`);
+      failed((e as Error).message);
     }
   });
   if (o.signal.aborted && !isDeadline(o.signal)) throw cancelledError(o.signal);
-  if (typeof listed === 'string') return { socket, keys: [], available: 0, error: listed };
+  if (!Array.isArray(listed)) return { socket, keys: [], available: 0, ...listed };
   const own = identity?.getPublicSSH();
   const others = listed.filter((k) => !own || !k.getPublicSSH().equals(own));
   return { socket, keys: others.slice(0, MAX_AGENT_KEYS), available: others.length };
@@ -190,7 +227,7 @@ export async function probeSsh(conn: OpenConnection, ctx: SshContext, o: ProbeOp
     result.negotiation = analyseNegotiation({
       server: serverLists(kexinit) as NonNullable<SshResult['serverAlgorithms']>,
       ssh2: ssh2Lists(hostKeyOrder),
-      ...(info.ok ? { openssh: info.info } : { opensshUnavailable: info.reason }),
+      ...(info.ok ? { openssh: info.info } : { opensshUnavailable: info.reason, opensshProblem: { kind: info.kind, executable: info.executable } }),
     });
     const openssh = result.negotiation.openssh;
     if (result.handshake === 'kex-failed' && info.ok && openssh && openssh.missing.length === 0) {
@@ -272,10 +309,10 @@ function ssh2Phase(conn: TcpConnection, ctx: SshContext, o: ProbeOptions, p: Pre
   const loginFacts = (): Partial<SshResult['login']> => ({
     ...(planned.length ? { planned: [...planned] } : {}),
     ...(passwordWithheld ? { passwordWithheld: true } : {}),
-    ...(keyMat?.error ? { keyError: keyMat.error, ...(keyMat.kind ? { keyErrorKind: keyMat.kind } : {}) } : {}),
+    ...keyFacts(keyMat),
     ...(agentKeys ? { agentKeys: { offered: agentKeys.keys.length, available: agentKeys.available } } : {}),
     ...(prompts.length ? { prompts: [...prompts] } : {}),
-    ...(agentKeys?.error ? { notTested: `the ssh-agent keys (${agentKeys.error})` } : {}),
+    ...agentUntested(agentKeys),
   });
 
   /** The login verdict once nothing more will be tried. */
@@ -283,23 +320,26 @@ function ssh2Phase(conn: TcpConnection, ctx: SshContext, o: ProbeOptions, p: Pre
     const offered = authMethods ?? [];
     const withheld = passwordWithheld ? 'password not sent: the host key is not confirmed by known_hosts' : undefined;
     const facts = loginFacts();
-    if (!wanted) return { outcome: 'not-attempted', tried: [], reason: 'no credentials given', ...(agentKeys?.error ? { notTested: `the ssh-agent keys (${agentKeys.error})` } : {}) };
+    if (!wanted) return { outcome: 'not-attempted', tried: [], reason: 'no credentials given', reasonKind: 'no-credentials', ...agentUntested(agentKeys) };
     if (tried.length > 0) {
       const why = [keyMat?.error, agentKeys?.error, withheld].filter(Boolean).join('; ');
-      return { outcome: 'rejected', tried: [...tried], ...(why ? { reason: why } : {}), ...facts };
+      const kind = notesKind([!!keyMat?.error && 'key-unusable', !!agentKeys?.error && 'not-tested', !!withheld && 'password-withheld']);
+      return { outcome: 'rejected', tried: [...tried], ...(why ? { reason: why } : {}), ...(kind ? { reasonKind: kind } : {}), ...facts };
     }
-    if (withheld) return { outcome: 'not-attempted', tried: [], reason: withheld, ...facts };
-    if (keyMat?.error) return { outcome: 'key-unusable', tried: [], reason: keyMat.error, ...facts };
+    if (withheld) return { outcome: 'not-attempted', tried: [], reason: withheld, reasonKind: 'password-withheld', ...facts };
+    if (keyMat?.error) return { outcome: 'key-unusable', tried: [], reason: keyMat.error, reasonKind: 'key-unusable', ...facts };
     return {
       outcome: 'method-unavailable', tried: [], ...facts,
       reason: `server offers ${offered.length ? offered.join(', ') : 'no methods'}; credentials given: ${planned.join(', ') || 'an empty ssh-agent'}`,
+      reasonKind: 'method-unavailable',
     };
   };
 
   const stalled = (): 'kexinit' | 'kex' => (tap.kexinit ? 'kex' : 'kexinit');
-  const authStalled = (why: string) => result('ok', {
+  const authStalled = (why: string, kind: 'auth-timeout' | 'deadline') => result('ok', {
     outcome: 'timeout', tried: [...tried], ...loginFacts(),
     reason: `${why}${tried.includes('password') || tried.includes('keyboard-interactive') ? ' (the password was sent: whether it is right is unknown)' : ''}`,
+    reasonKind: kind,
   }, { stall: 'auth' });
 
   const errorOf = (err: Error & { level?: string; code?: unknown }): SshResult['error'] => ({
@@ -310,12 +350,12 @@ function ssh2Phase(conn: TcpConnection, ctx: SshContext, o: ProbeOptions, p: Pre
 
   return guarded<{ result: SshResult; kexinit?: ServerKexinit }>({ timeoutMs: remaining + GUARD_SLACK_MS, signal: o.signal }, {
     onTimeout: () => (handshakeOk
-      ? authStalled('the server stopped answering during authentication')
-      : result('timeout', { outcome: 'not-attempted', tried: [], reason: 'handshake did not complete' },
+      ? authStalled('the server stopped answering during authentication', 'auth-timeout')
+      : result('timeout', { outcome: 'not-attempted', tried: [], reason: 'handshake did not complete', reasonKind: 'handshake-failed' },
         { stall: stalled(), error: { level: 'client-timeout', message: 'Timed out while waiting for handshake' } })),
     onDeadline: (d) => (handshakeOk
-      ? authStalled(`stopped at ${d.message}`)
-      : result('timeout', { outcome: 'not-attempted', tried: [], reason: `stopped at ${d.message}` }, { stall: stalled() })),
+      ? authStalled(`stopped at ${d.message}`, 'deadline')
+      : result('timeout', { outcome: 'not-attempted', tried: [], reason: `stopped at ${d.message}`, reasonKind: 'deadline' }, { stall: stalled() })),
     cleanup: () => {
       socket.removeListener('data', tap.onData);
       try { client.end(); } catch { /* already closed */ }
@@ -323,8 +363,9 @@ function ssh2Phase(conn: TcpConnection, ctx: SshContext, o: ProbeOptions, p: Pre
     },
   }, (settle) => {
     if (conn.lastError || conn.ended || socket.destroyed) {
-      settle(result('closed', { outcome: 'not-attempted', tried: [], reason: 'connection closed before the handshake' },
-        { error: { code: conn.lastError?.code, message: conn.lastError?.message ?? 'connection closed before the handshake' } }));
+      // `error` only for the socket's own error: our sentence is in `reason` (with its kind).
+      settle(result('closed', { outcome: 'not-attempted', tried: [], reason: 'connection closed before the handshake', reasonKind: 'closed-before-handshake' },
+        conn.lastError ? { error: { code: conn.lastError.code, message: conn.lastError.message } } : {}));
       return;
     }
 
@@ -394,7 +435,7 @@ function ssh2Phase(conn: TcpConnection, ctx: SshContext, o: ProbeOptions, p: Pre
         authMethods = [];
         settle(result('ok', wanted
           ? { outcome: 'ok', tried: ['none'], method: 'none', ...loginFacts() }
-          : { outcome: 'not-attempted', tried: [], reason: "the server accepts the 'none' method: no credentials needed" }));
+          : { outcome: 'not-attempted', tried: [], reason: "the server accepts the 'none' method: no credentials needed", reasonKind: 'none-accepted' }));
         return;
       }
       settle(result('ok', { outcome: 'ok', tried: [...tried], method: current, ...loginFacts() }));
@@ -407,22 +448,25 @@ function ssh2Phase(conn: TcpConnection, ctx: SshContext, o: ProbeOptions, p: Pre
         else if (/Host denied/i.test(msg)) h = 'hostkey-mismatch';
         else if (err.level === 'handshake' && /no matching/i.test(msg)) h = 'kex-failed';
         else if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || /Connection lost before handshake/i.test(msg)) h = 'closed';
+        const revoked = hostKey?.status === 'revoked';
         const reason = h === 'hostkey-mismatch'
-          ? `host key ${hostKey?.status === 'revoked' ? 'revoked' : 'does not match known_hosts'}: nothing sent`
+          ? `host key ${revoked ? 'revoked' : 'does not match known_hosts'}: nothing sent`
           : 'handshake did not complete';
-        settle(result(h, { outcome: 'not-attempted', tried: [], reason }, { error: errorOf(err), ...(h === 'timeout' ? { stall: stalled() } : {}) }));
+        const reasonKind: LoginReasonKind = h === 'hostkey-mismatch' ? (revoked ? 'host-key-revoked' : 'host-key-mismatch') : 'handshake-failed';
+        settle(result(h, { outcome: 'not-attempted', tried: [], reason, reasonKind }, { error: errorOf(err), ...(h === 'timeout' ? { stall: stalled() } : {}) }));
         return;
       }
       if (err.level === 'client-authentication') { settle(result('ok', loginEnd())); return; }
-      if (err.level === 'client-timeout') { settle(authStalled('the server stopped answering during authentication')); return; }
-      const login = tried.length > 0 ? loginEnd() : { outcome: 'error' as LoginOutcome, tried: [], reason: msg, ...loginFacts() };
+      if (err.level === 'client-timeout') { settle(authStalled('the server stopped answering during authentication', 'auth-timeout')); return; }
+      const login: SshResult['login'] = tried.length > 0 ? loginEnd()
+        : { outcome: 'error' as LoginOutcome, tried: [], reason: msg, reasonKind: 'ssh2-error', ...(msg ? { reasonDetail: msg } : {}), ...loginFacts() };
       settle(result('ok', login, { error: errorOf(err) }));
     });
     client.on('close', () => {
       if (!handshakeOk) {
-        settle(result('closed', { outcome: 'not-attempted', tried: [], reason: 'connection closed before the handshake completed' }));
+        settle(result('closed', { outcome: 'not-attempted', tried: [], reason: 'connection closed before the handshake completed', reasonKind: 'closed-before-handshake' }));
       } else {
-        settle(result('ok', tried.length > 0 ? loginEnd() : { outcome: 'error', tried: [], reason: 'connection closed during authentication', ...loginFacts() }));
+        settle(result('ok', tried.length > 0 ? loginEnd() : { outcome: 'error', tried: [], reason: 'connection closed during authentication', reasonKind: 'closed-during-auth', ...loginFacts() }));
       }
     });
 
@@ -464,22 +508,26 @@ async function finishWithOpenSsh(
   const hostKeyAlias = hostKeyName(ctx.host, ctx.port);
   const hostKeyAlgorithms = preferKnownHostKeyTypes(p.defaults, lookup);
   const base = { address: ctx.address, port: ctx.port, user: ctx.user, hostKeyAlias, hostKeyAlgorithms, signal: o.signal, log: o.log };
-  const noLogin = (reason: string): SshResult['login'] => ({ outcome: 'not-attempted', tried: [], reason });
+  const noLogin = (reason: string, reasonKind: LoginReasonKind): SshResult['login'] => ({ outcome: 'not-attempted', tried: [], reason, reasonKind });
   const done = (r: Partial<SshResult> & Pick<SshResult, 'handshake' | 'login'>): SshResult => ({ client: 'openssh', ...r, durationMs: since(start) });
 
   const run = await runOpenSsh({ ...base, auth: { kind: 'none' }, timeoutMs: o.timeoutMs });
   const err = run.lastError ? { error: { message: `OpenSSH: ${run.lastError}` } } : {};
   if (run.outcome === 'timeout' && run.stage !== 'auth') {
-    return done({ handshake: 'timeout', stall: run.stage === 'kexinit' || run.stage === 'hostkey' || run.stage === 'newkeys' ? 'kex' : 'kexinit', login: noLogin('handshake did not complete'), ...err, ...algorithmsOf(run) });
+    return done({ handshake: 'timeout', stall: run.stage === 'kexinit' || run.stage === 'hostkey' || run.stage === 'newkeys' ? 'kex' : 'kexinit', login: noLogin('handshake did not complete', 'handshake-failed'), ...err, ...algorithmsOf(run) });
   }
   if (run.outcome !== 'ok') {
     const h: HandshakeOutcome = run.outcome === 'kex-failed' ? 'kex-failed' : run.outcome === 'closed' ? 'closed' : 'error';
-    return done({ handshake: h, login: noLogin('handshake did not complete'), ...err });
+    return done({ handshake: h, login: noLogin('handshake did not complete', 'handshake-failed'), ...err });
   }
 
   let hostKey = hostKeyFromRun(run, lookup);
   if (hostKey && (hostKey.status === 'mismatch' || hostKey.status === 'revoked')) {
-    return done({ handshake: 'hostkey-mismatch', ...algorithmsOf(run), hostKey, login: noLogin(`host key ${hostKey.status === 'revoked' ? 'revoked' : 'does not match known_hosts'}: nothing sent`) });
+    const revoked = hostKey.status === 'revoked';
+    return done({
+      handshake: 'hostkey-mismatch', ...algorithmsOf(run), hostKey,
+      login: noLogin(`host key ${revoked ? 'revoked' : 'does not match known_hosts'}: nothing sent`, revoked ? 'host-key-revoked' : 'host-key-mismatch'),
+    });
   }
   if (hostKey?.status === 'unknown' && ctx.acceptNew && run.hostKeyBlob) {
     const w = await appendKnownHostsLine(lookup.path, knownHostsLineFor(ctx.host, ctx.port, run.hostKeyBlob), { timeoutMs: o.timeoutMs, signal: o.signal });
@@ -487,13 +535,21 @@ async function finishWithOpenSsh(
   }
   const authMethods = run.authenticated === 'none' ? [] : run.authMethods;
   const common = { handshake: 'ok' as const, ...algorithmsOf(run), ...(hostKey ? { hostKey } : {}), ...(authMethods ? { authMethods } : {}) };
-  if (run.authenticated === 'none') return done({ ...common, login: { outcome: creds ? 'ok' : 'not-attempted', tried: creds ? ['none'] : [], ...(creds ? { method: 'none' as const } : { reason: "the server accepts the 'none' method: no credentials needed" }) } });
+  if (run.authenticated === 'none') {
+    return done({
+      ...common,
+      login: {
+        outcome: creds ? 'ok' : 'not-attempted', tried: creds ? ['none'] : [],
+        ...(creds ? { method: 'none' as const } : { reason: "the server accepts the 'none' method: no credentials needed", reasonKind: 'none-accepted' as const }),
+      },
+    });
+  }
 
   const offered = authMethods ?? [];
   const plannedMethods: LoginMethod[] = [...(keyMat?.key ? ['publickey' as const] : []), ...(agentKeys?.keys.length ? ['agent' as const] : []), ...(creds?.password !== undefined ? ['password' as const] : [])];
   const facts: Partial<SshResult['login']> = {
     ...(plannedMethods.length ? { planned: plannedMethods } : {}),
-    ...(keyMat?.error ? { keyError: keyMat.error, ...(keyMat.kind ? { keyErrorKind: keyMat.kind } : {}) } : {}),
+    ...keyFacts(keyMat),
     ...(agentKeys ? { agentKeys: { offered: agentKeys.keys.length, available: agentKeys.available } } : {}),
   };
   const wantsPassword = creds?.password !== undefined;
@@ -501,13 +557,23 @@ async function finishWithOpenSsh(
   const passwordWithheld = wantsPassword && passwordVia && !passwordAllowed(hostKey);
   if (passwordWithheld) facts.passwordWithheld = true;
   const untestable: string[] = [];
-  if (wantsPassword && passwordVia && !passwordWithheld) untestable.push('the password, because only OpenSSH can negotiate with this server and it takes no password unattended');
+  const untested: UntestedCredential[] = [];
+  if (wantsPassword && passwordVia && !passwordWithheld) {
+    untestable.push('the password, because only OpenSSH can negotiate with this server and it takes no password unattended');
+    untested.push({ kind: 'password-openssh' });
+  }
 
   // A key OpenSSH can use unattended: an unencrypted identity file, or agent keys.
   const identityFiles = keyMat?.key && creds?.identityFile && !keyMat.encrypted ? [creds.identityFile] : [];
-  if (keyMat?.key && keyMat.encrypted) untestable.push(`the key ${creds?.identityFile ?? ''}, because it is encrypted and OpenSSH takes no passphrase unattended`);
-  if (agentKeys?.error) untestable.push(`the ssh-agent keys (${agentKeys.error})`);
-  if (untestable.length) facts.notTested = untestable.join('; ');
+  if (keyMat?.key && keyMat.encrypted) {
+    untestable.push(`the key ${creds?.identityFile ?? ''}, because it is encrypted and OpenSSH takes no passphrase unattended`);
+    untested.push({ kind: 'encrypted-key-openssh', ...(creds?.identityFile ? { path: creds.identityFile } : {}) });
+  }
+  if (agentKeys?.error) {
+    untestable.push(`the ssh-agent keys (${agentKeys.error})`);
+    if (agentKeys.untested) untested.push(agentKeys.untested);
+  }
+  if (untestable.length) { facts.notTested = untestable.join('; '); facts.untested = untested; }
   const agentPub = agentKeys?.keys.map((k) => `${k.type} ${k.getPublicSSH().toString('base64')}`) ?? [];
   const tried: LoginMethod[] = [];
   if (offered.includes('publickey') && (identityFiles.length > 0 || agentPub.length > 0)) {
@@ -521,19 +587,32 @@ async function finishWithOpenSsh(
       const method: LoginMethod = login.acceptedKey && /agent-\d+\.pub$/.test(login.acceptedKey) ? 'agent' : identityFiles.length ? 'publickey' : 'agent';
       return done({ ...common, login: { outcome: 'ok', tried, method, ...facts } });
     }
-    if (login.timedOut) return done({ ...common, stall: 'auth', login: { outcome: 'timeout', tried, reason: 'the server stopped answering during authentication', ...facts } });
-    if (!login.denied) return done({ ...common, login: { outcome: 'error', tried, reason: `OpenSSH: ${login.lastError ?? login.outcome}`, ...facts } });
+    if (login.timedOut) return done({ ...common, stall: 'auth', login: { outcome: 'timeout', tried, reason: 'the server stopped answering during authentication', reasonKind: 'auth-timeout', ...facts } });
+    if (!login.denied) {
+      return done({
+        ...common,
+        login: { outcome: 'error', tried, reason: `OpenSSH: ${login.lastError ?? login.outcome}`, reasonKind: 'openssh-error', ...(login.lastError ? { reasonDetail: login.lastError } : {}), ...facts },
+      });
+    }
   }
   const reason = [keyMat?.error, untestable.length ? `not tested: ${untestable.join('; ')}` : undefined,
     passwordWithheld ? 'password not sent: the host key is not confirmed by known_hosts' : undefined].filter(Boolean).join('; ');
-  if (tried.length > 0) return done({ ...common, login: { outcome: 'rejected', tried, ...(reason ? { reason } : {}), ...facts } });
+  const reasonKind = notesKind([!!keyMat?.error && 'key-unusable', untestable.length > 0 && 'not-tested', passwordWithheld && 'password-withheld']);
+  const notes = { ...(reason ? { reason } : {}), ...(reasonKind ? { reasonKind } : {}) };
+  if (tried.length > 0) return done({ ...common, login: { outcome: 'rejected', tried, ...notes, ...facts } });
   const wanted = wantsPassword || !!keyMat || agentPub.length > 0;
-  if (!wanted) return done({ ...common, login: { ...noLogin('no credentials given'), ...(facts.notTested ? { notTested: facts.notTested } : {}) } });
-  if (passwordWithheld || untestable.length) return done({ ...common, login: { outcome: 'not-attempted', tried: [], reason, ...facts } });
-  if (keyMat?.error) return done({ ...common, login: { outcome: 'key-unusable', tried: [], reason: keyMat.error, ...facts } });
+  if (!wanted) {
+    return done({ ...common, login: { ...noLogin('no credentials given', 'no-credentials'), ...(facts.notTested ? { notTested: facts.notTested, untested: facts.untested } : {}) } });
+  }
+  if (passwordWithheld || untestable.length) return done({ ...common, login: { outcome: 'not-attempted', tried: [], ...notes, ...facts } });
+  if (keyMat?.error) return done({ ...common, login: { outcome: 'key-unusable', tried: [], reason: keyMat.error, reasonKind: 'key-unusable', ...facts } });
   return done({
     ...common,
-    login: { outcome: 'method-unavailable', tried: [], ...facts, reason: `server offers ${offered.length ? offered.join(', ') : 'no methods'}; credentials given: ${plannedMethods.join(', ') || 'an empty ssh-agent'}` },
+    login: {
+      outcome: 'method-unavailable', tried: [], ...facts,
+      reason: `server offers ${offered.length ? offered.join(', ') : 'no methods'}; credentials given: ${plannedMethods.join(', ') || 'an empty ssh-agent'}`,
+      reasonKind: 'method-unavailable',
+    },
   });
 }
 

@@ -122,10 +122,13 @@ describe('probes/openssh (unit)', () => {
       const saved = process.env.CVM_DOCTOR_OPENSSH;
       try {
         process.env.CVM_DOCTOR_OPENSSH = 'off';
-        assert.match(JSON.stringify(await opensshInfo()), /disabled/);
+        const off = await opensshInfo();
+        assert.match(JSON.stringify(off), /disabled/);
+        assert.ok(!off.ok && off.kind === 'disabled', JSON.stringify(off));
         process.env.CVM_DOCTOR_OPENSSH = path.join(dir, 'no-such-ssh');
         const r = await opensshInfo();
         assert.ok(!r.ok && /not found/.test(r.reason), JSON.stringify(r));
+        assert.ok(!r.ok && r.kind === 'not-found' && r.executable === path.join(dir, 'no-such-ssh'), JSON.stringify(r));
       } finally {
         if (saved === undefined) delete process.env.CVM_DOCTOR_OPENSSH; else process.env.CVM_DOCTOR_OPENSSH = saved;
       }

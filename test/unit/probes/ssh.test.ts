@@ -54,6 +54,7 @@ describe('probes/ssh (unit)', () => {
     assert.equal(r.hostKey?.type, 'ssh-ed25519');
     assert.deepEqual(r.authMethods, ['publickey', 'password']);
     assert.equal(r.login.outcome, 'not-attempted');
+    assert.equal(r.login.reasonKind, 'no-credentials');
     assert.equal(r.algorithms?.serverHostKey, 'ssh-ed25519');
     assert.ok(r.algorithms?.kex && r.algorithms.cipher);
     // Fingerprint agrees with OpenSSH's own ssh-keygen.
@@ -86,6 +87,7 @@ describe('probes/ssh (unit)', () => {
     assert.equal(r.handshake, 'ok');
     assert.equal(r.login.outcome, 'not-attempted');
     assert.match(r.login.reason ?? '', /password not sent/);
+    assert.equal(r.login.reasonKind, 'password-withheld');
     assert.ok(!srv.attempts.some((a) => a.method === 'password'), 'server saw no password');
   });
 
@@ -120,6 +122,8 @@ describe('probes/ssh (unit)', () => {
     assert.equal(r.login.outcome, 'key-unusable');
     assert.equal(r.login.keyErrorKind, 'encrypted');
     assert.match(r.login.reason ?? '', /encrypted.*no passphrase/);
+    assert.equal(r.login.reasonKind, 'key-unusable');
+    assert.equal(r.login.keyFile, undefined, 'a key given as contents has no file');
   });
 
   it('uses the passphrase of an encrypted key', async () => {
@@ -138,6 +142,8 @@ describe('probes/ssh (unit)', () => {
       const r = await runSsh(srv2, { known: kh, credentials: { password: 'x' } });
       assert.deepEqual(r.authMethods, ['publickey']);
       assert.equal(r.login.outcome, 'method-unavailable');
+      assert.equal(r.login.reasonKind, 'method-unavailable');
+      assert.deepEqual(r.login.planned, ['password']);
       assert.ok(!srv2.attempts.some((a) => a.method === 'password'));
     } finally { await srv2.close(); }
   });
@@ -149,6 +155,7 @@ describe('probes/ssh (unit)', () => {
     assert.equal(r.hostKey?.status, 'mismatch');
     assert.equal(r.hostKey?.knownEntries.length, 1);
     assert.notEqual(r.hostKey?.knownEntries[0].fingerprint, r.hostKey?.fingerprint);
+    assert.equal(r.login.reasonKind, 'host-key-mismatch');
     assert.deepEqual(srv.attempts, []);
   });
 
@@ -165,6 +172,7 @@ describe('probes/ssh (unit)', () => {
     const r = await runSsh(srv, { known: kh });
     assert.equal(r.handshake, 'hostkey-mismatch');
     assert.equal(r.hostKey?.status, 'revoked');
+    assert.equal(r.login.reasonKind, 'host-key-revoked');
   });
 
   it('looks up the typed host name as well as the address', async () => {
@@ -179,6 +187,7 @@ describe('probes/ssh (unit)', () => {
       const r = await runSsh(srv2, {});
       assert.equal(r.handshake, 'kex-failed');
       assert.equal(r.error?.level, 'handshake');
+      assert.equal(r.login.reasonKind, 'handshake-failed');
       assert.deepEqual(r.serverAlgorithms?.kex, ['diffie-hellman-group1-sha1']);
     } finally { await srv2.close(); }
   });
@@ -192,6 +201,7 @@ describe('probes/ssh (unit)', () => {
       assert.deepEqual(r.authMethods, []);
       const r2 = await runSsh(srv2, {});
       assert.equal(r2.login.outcome, 'not-attempted');
+      assert.equal(r2.login.reasonKind, 'none-accepted');
     } finally { await srv2.close(); }
   });
 
@@ -201,6 +211,7 @@ describe('probes/ssh (unit)', () => {
       const t0 = Date.now();
       const r = await runSsh(raw, { timeoutMs: 400 });
       assert.equal(r.handshake, 'timeout');
+      assert.equal(r.login.reasonKind, 'handshake-failed');
       assert.ok(Date.now() - t0 < 2000);
     } finally { await raw.close(); }
   });
@@ -210,6 +221,7 @@ describe('probes/ssh (unit)', () => {
     try {
       const r = await runSsh(raw, { timeoutMs: 2000 });
       assert.equal(r.handshake, 'closed');
+      assert.equal(r.login.reasonKind, 'closed-before-handshake');
     } finally { await raw.close(); }
   });
 
@@ -220,6 +232,7 @@ describe('probes/ssh (unit)', () => {
       setTimeout(() => ac.abort(new DeadlineReached(150, 'test')), 150);
       const r = await runSsh(raw, { timeoutMs: 5000, signal: ac.signal });
       assert.equal(r.handshake, 'timeout');
+      assert.equal(r.login.reasonKind, 'deadline');
       assert.ok(r.durationMs < 1000);
       const ac2 = new AbortController();
       setTimeout(() => ac2.abort(new CancelledError()), 150);
@@ -265,6 +278,9 @@ describe('probes/ssh (unit)', () => {
       assert.equal(r.login.outcome, 'key-unusable');
       assert.equal(r.login.keyErrorKind, 'not-a-key');
       assert.match(r.login.keyError ?? '', /random\.key is not a private key/);
+      assert.equal(r.login.reasonKind, 'key-unusable');
+      assert.equal(r.login.keyFile, f);
+      assert.ok(r.login.keyErrorMessage && r.login.keyError?.endsWith(r.login.keyErrorMessage), 'the parser\'s own message, kept apart');
       assert.ok(!srv.attempts.some((a) => a.method === 'publickey'), 'no key offered');
     });
 
@@ -273,6 +289,7 @@ describe('probes/ssh (unit)', () => {
       fs.writeFileSync(f, `${srv.hostKeyLine}\n`);
       const r = await runSsh(srv, { credentials: { identityFile: f } });
       assert.equal(r.login.keyErrorKind, 'public-key');
+      assert.equal(r.login.keyFile, f);
     });
 
     it('an unusable key beside a right password: the password logs in, the key error is kept', async () => {
@@ -330,6 +347,7 @@ describe('probes/ssh (unit)', () => {
         assert.equal(r.login.outcome, 'timeout', JSON.stringify(r.login));
         assert.equal(r.stall, 'auth');
         assert.match(r.login.reason ?? '', /password was sent/);
+        assert.equal(r.login.reasonKind, 'auth-timeout');
         assert.ok(Date.now() - t0 < 2000);
       } finally { await slow.close(); }
     });
@@ -405,6 +423,8 @@ describe('probes/ssh (unit)', () => {
         assert.equal(r.hostKey?.readError, 'ETIMEDOUT');
         assert.equal(r.login.keyErrorKind, 'unreadable');
         assert.match(r.login.keyError ?? '', /timed out/);
+        assert.equal(r.login.keyErrorCode, 'ETIMEDOUT');
+        assert.equal(r.login.keyFile, fifo);
         assert.ok(took < fileTimeoutMs(1200) + 1200, `took ${took} ms`);
       } finally {
         // Release the pool threads blocked in open(): open the write ends, then close them.
@@ -418,6 +438,11 @@ describe('probes/ssh (unit)', () => {
       const r = await runSsh(srv, { credentials: { agent: path.join(dir, 'no-agent.sock') } });
       assert.equal(r.login.outcome, 'not-attempted');
       assert.match(r.login.notTested ?? '', /ssh-agent/);
+      assert.equal(r.login.reasonKind, 'no-credentials');
+      assert.equal(r.login.untested?.length, 1);
+      const u = r.login.untested![0];
+      assert.equal(u.kind, 'agent-error', JSON.stringify(u));
+      assert.ok(u.message && r.login.notTested?.includes(u.message), 'the agent\'s own message, kept apart');
       assert.deepEqual(srv.attempts.map((a) => a.method), ['none']);
     });
 
@@ -483,6 +508,7 @@ describe('probes/ssh (unit)', () => {
           assert.equal(r.negotiation.openssh.enable.kex, 'diffie-hellman-group1-sha1');
         } else {
           console.log(`      (OpenSSH not asked: ${r.negotiation?.opensshUnavailable})`);
+          assert.ok(r.negotiation?.opensshProblem?.kind, 'why OpenSSH was not asked, by kind');
         }
       } finally { await srv2.close(); }
     });
