@@ -9,6 +9,7 @@ import type {
 import { icmpErrorName } from './icmp';
 import { msg } from './messages';
 import { networkAclRuleText, securityGroupRuleText } from './ruleText';
+import { keyErrorText, loginReasonText, quoted, untestedText } from './sshText';
 import { formatMs, visible } from './text';
 import { kexDetail } from './verdict';
 
@@ -75,7 +76,7 @@ export function bannerCheck(r: BannerResult, timeoutMs: number, lang: Lang): Che
 export function sshChecks(r: SshResult, user: string, timeoutMs: number, credentialsGiven: boolean, lang: Lang): Check[] {
   const out: Check[] = [];
   const d = r.durationMs;
-  const detail = r.error?.message ?? r.handshake;
+  const detail = r.error ? quoted(r.error.message) : r.handshake;
   switch (r.handshake) {
     case 'ok': {
       const a = r.algorithms;
@@ -119,12 +120,12 @@ export function sshChecks(r: SshResult, user: string, timeoutMs: number, credent
     case 'ok': out.push(check('login', 'pass', 0, msg(lang, 'login.ok', { user, method: login.method ?? '?' }), ev)); break;
     case 'rejected': out.push(check('login', 'fail', 0, msg(lang, 'login.rejected', { user, tried }), ev)); break;
     case 'method-unavailable': out.push(check('login', 'fail', 0, msg(lang, 'login.unavailable', { tried }), ev)); break;
-    case 'error': out.push(check('login', 'fail', 0, msg(lang, 'login.error', { detail: login.reason ?? '' }), ev)); break;
+    case 'error': out.push(check('login', 'fail', 0, msg(lang, 'login.error', { detail: loginReasonText(r, lang) }), ev)); break;
     case 'timeout': out.push(check('login', 'fail', 0, msg(lang, 'login.timeout', { tried }), ev)); break;
-    case 'key-unusable': out.push(check('login', 'fail', 0, msg(lang, 'login.keyUnusable', { detail: login.keyError ?? login.reason ?? '' }), ev)); break;
+    case 'key-unusable': out.push(check('login', 'fail', 0, msg(lang, 'login.keyUnusable', { detail: login.keyError ? keyErrorText(login, lang) : loginReasonText(r, lang) }), ev)); break;
     default:
       if (login.passwordWithheld) out.push(check('login', 'skip', 0, msg(lang, 'login.unknownHost'), ev));
-      else if (login.notTested) out.push(check('login', 'warn', 0, msg(lang, 'login.untested', { detail: login.notTested }), ev));
+      else if (login.notTested) out.push(check('login', 'warn', 0, msg(lang, 'login.untested', { detail: untestedText(login, lang) }), ev));
       else out.push(check('login', 'skip', 0, msg(lang, 'login.noCredentials'), ev));
   }
   return out;

@@ -6,6 +6,7 @@ import { isLegacyAlgorithm, opensshEnableOptions } from './algorithms';
 import type { AltPortResult, CloudError, Evidence, Finding, FindingCode, Lang, VerdictCode } from './model';
 import { sameIp } from './ip';
 import { msg, type MessageKey } from './messages';
+import { keyErrorText, untestedText } from './sshText';
 import { formatMs, type TemplateArgs } from './text';
 
 export interface ClassifyInput extends Evidence {
@@ -166,8 +167,8 @@ export function findings(e: ClassifyInput, code: VerdictCode, lang: Lang): Findi
     const login = ssh.login;
     if (login.outcome === 'not-attempted' && !login.passwordWithheld && !login.notTested) add('LOGIN_NOT_ATTEMPTED');
     if (login.passwordWithheld && code !== 'HOST_KEY_UNKNOWN') add('PASSWORD_NOT_SENT_UNKNOWN_HOST');
-    if (login.notTested) add('LOGIN_NOT_TESTED', { detail: login.notTested });
-    if (login.keyError && code !== 'KEY_FORMAT_UNSUPPORTED') add('KEY_NOT_USABLE', { detail: login.keyError });
+    if (login.notTested) add('LOGIN_NOT_TESTED', { detail: untestedText(login, lang) });
+    if (login.keyError && code !== 'KEY_FORMAT_UNSUPPORTED') add('KEY_NOT_USABLE', { detail: keyErrorText(login, lang) });
     if (login.agentKeys && login.agentKeys.available > login.agentKeys.offered) add('AGENT_KEYS_LIMITED', login.agentKeys);
   }
   // Selecting HYBRID is a preference; only this negotiation failure says NLA is required.

@@ -6,6 +6,7 @@ import { icmpErrorName } from './icmp';
 import { msg, type MessageKey } from './messages';
 import type { Lang, SshResult, Target, TcpResult, Verdict, VerdictCode } from './model';
 import { remediationFor } from './remediation';
+import { keyDetailSuffix, keyProblemText, loginReasonText, opensshProblemText, quoted, untestedText } from './sshText';
 import { hostKeyName, shellQuote } from './sshCommand';
 import { format, formatMs, visible, type TemplateArgs } from './text';
 import { VERDICT_TEXT } from './verdictText';
@@ -41,7 +42,7 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
 
   let loginNote = '';
   if (ssh?.login.outcome === 'ok') loginNote = msg(lang, 'word.login.ok', { user });
-  else if (ssh?.login.notTested) loginNote = msg(lang, 'word.login.notTested', { detail: ssh.login.notTested });
+  else if (ssh?.login.notTested) loginNote = msg(lang, 'word.login.notTested', { detail: untestedText(ssh.login, lang) });
   else if (t.protocol === 'ssh' && (!e.credentialsGiven || (ssh?.login.outcome === 'not-attempted' && !ssh.login.passwordWithheld))) {
     loginNote = msg(lang, 'word.login.untested');
   }
@@ -60,11 +61,11 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
   const detailFor: Partial<Record<VerdictCode, string | undefined>> = {
     DNS_FAILURE: e.dns?.errorCode,
     PORT_REJECTED: `${e.tcp?.errorCode ?? e.tcp?.outcome}${icmpName ? `, ${icmpName}` : ''}`,
-    CONNECTION_CLOSED: ssh?.error?.message ?? (isSshdRefusal(e.banner?.line) ? `"${visible(e.banner!.line!.trim())}"` : undefined)
+    CONNECTION_CLOSED: (ssh?.error ? quoted(ssh.error.message) : undefined) ?? (isSshdRefusal(e.banner?.line) ? `"${visible(e.banner!.line!.trim())}"` : undefined)
       ?? e.banner?.errorCode ?? e.rdp?.outcome ?? 'EOF',
-    KEX_FAILED: kexDetail(ssh, lang) ?? ssh?.error?.message ?? ssh?.handshake,
-    KEY_FORMAT_UNSUPPORTED: ssh?.login.keyError,
-    AUTH_FAILED: ssh?.login.outcome === 'error' && ssh.login.reason ? msg(lang, 'word.keyError', { detail: ssh.login.reason }) : '',
+    KEX_FAILED: kexDetail(ssh, lang) ?? (ssh?.error ? quoted(ssh.error.message) : undefined) ?? ssh?.handshake,
+    KEY_FORMAT_UNSUPPORTED: ssh?.login.keyErrorKind ? keyDetailSuffix(ssh.login, lang) : ssh?.login.keyError ? msg(lang, 'word.keyError', { detail: ssh.login.keyError }) : '',
+    AUTH_FAILED: ssh?.login.outcome === 'error' && (ssh.login.reason || ssh.login.reasonKind) ? msg(lang, 'word.keyError', { detail: loginReasonText(ssh, lang) }) : '',
     GUEST_FIREWALL_BLOCKS: msg(lang, 'word.guestFirewall', { port: t.port, detail: cloud?.guest?.firewallDetail ? `: ${cloud.guest.firewallDetail}` : '' }),
   };
 
@@ -112,7 +113,7 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
     instanceRef: t.cloud?.instanceId ?? cloud?.instanceId ?? '<instance-id>',
     regionRef: t.cloud?.region ?? cloud?.region ?? '<region>',
     identity: e.identityFile ? shellQuote(e.identityFile) : '<private-key-file>',
-    keyProblem: ssh?.login.keyErrorKind ? msg(lang, `word.keyProblem.${ssh.login.keyErrorKind}` as MessageKey) : (ssh?.login.keyError ?? ''),
+    keyProblem: ssh ? keyProblemText(ssh.login, lang) : '',
     keyEncrypted: ssh?.login.keyErrorKind === 'encrypted' || ssh?.login.keyErrorKind === 'bad-passphrase' ? 'yes' : '',
     enablePassword: ssh?.login.outcome === 'method-unavailable' && ssh.login.planned?.includes('password')
       && !ssh.authMethods?.some((m) => m === 'password' || m === 'keyboard-interactive') ? 'yes' : '',
@@ -187,7 +188,7 @@ export function kexDetail(ssh: SshResult | undefined, lang: Lang): string | unde
   const offers = failing.map((c) => `${msg(lang, `word.category.${c}` as MessageKey)} ${visible(sa[c].join(', ') || msg(lang, 'word.none'))}`).join('; ');
   return n.openssh
     ? msg(lang, 'word.kex.lists', { offers, openssh: n.openssh.version })
-    : msg(lang, 'word.kex.noOpenssh', { offers, reason: n.opensshUnavailable ?? '?' });
+    : msg(lang, 'word.kex.noOpenssh', { offers, reason: opensshProblemText(n, lang) });
 }
 
 /** Which KEX_FAILED advice applies: the legacy options only for a server that offers nothing

@@ -129,8 +129,8 @@ export const VERDICT_TEXT: Record<VerdictCode, { title: Bilingual; summary: Bili
   KEY_FORMAT_UNSUPPORTED: {
     title: { en: 'The private key cannot be used', ko: '개인 키를 사용할 수 없습니다' },
     summary: {
-      en: '{identity}: {keyProblem}. The key login was not tried, so the server has not seen it ({detail}).',
-      ko: '{identity}: {keyProblem}. 이 키로는 로그인을 시도하지 않았으므로 서버는 이 키를 받지 않았습니다({detail}).',
+      en: '{identity}: {keyProblem}{detail}. The key login was not tried, so the server has not seen it.',
+      ko: '{identity}: {keyProblem}{detail}. 이 키로는 로그인을 시도하지 않았으므로 서버는 이 키를 받지 않았습니다.',
     },
   },
   INSTANCE_NOT_RUNNING: {

@@ -9,28 +9,16 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { altPortsCheck, bannerCheck, cloudChecks, dnsCheck, icmpCheck, rdpCheck, sshChecks, tcpCheck } from '../../../src/core/checks';
-import { findings } from '../../../src/core/classify';
-import { VERDICT_CODES, type CloudEvidence, type Lang } from '../../../src/core/model';
+import { classifyCode, findings, type ClassifyInput } from '../../../src/core/classify';
+import {
+  VERDICT_CODES, type CloudEvidence, type KeyErrorKind, type Lang, type LoginReasonKind, type OpenSshProblemKind, type SshResult,
+  type UntestedKind,
+} from '../../../src/core/model';
+import { loginReasonText } from '../../../src/core/sshText';
 import { buildVerdict } from '../../../src/core/verdict';
 import { describeError, type Translate } from '../../../src/vscode/errorText';
+import { englishSentences } from '../../support/englishText';
 import { alt, banner, cloud, dnsFail, dnsOk, healthy, ping, ssh, tcp } from './evidence';
-
-/** Proper names and terms that stay English in Korean text. */
-const KEEP = [
-  'Tencent Automation Tools', 'Tencent Cloud', 'Remote Desktop Services', 'Remote Desktop', 'Windows Server', 'Windows Firewall',
-  'VS Code', 'CVM Doctor', 'Remote-SSH', 'OpenSSH', 'PowerShell', 'VNC', 'Network ACL', 'security group',
-];
-
-/** Runs of three or more English words left once commands, quotes and names are set aside. */
-export function englishSentences(text: string): string[] {
-  let t = text
-    .replace(/`[^`]*`/g, ' ')
-    .replace(/"[^"]*"/g, ' ')
-    .replace(/'[^']*'/g, ' ')
-    .replace(/https?:\/\/\S+/g, ' ');
-  for (const k of KEEP) t = t.split(k).join(' ');
-  return [...t.matchAll(/\b[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){2,}\b/g)].map((m) => m[0]);
-}
 
 const richCloud: CloudEvidence = cloud({
   callerIp: '198.51.100.7',
@@ -62,10 +50,124 @@ function koreanTexts(lang: Lang): string[] {
   return out;
 }
 
+type Login = SshResult['login'];
+const KEY_FILE = '/home/me/.ssh/id_ed25519';
+
+/** Each key error as the probe records it: its English sentence, its kind and particulars. */
+const KEY_ERRORS: Record<KeyErrorKind, Array<Partial<Login>>> = {
+  'unreadable': [
+    { keyError: `cannot read ${KEY_FILE}: ENOENT`, keyErrorCode: 'ENOENT' },
+    { keyError: `cannot read ${KEY_FILE}: it is too large to be a key`, keyErrorCode: 'EFBIG' },
+    { keyError: `cannot read ${KEY_FILE}: reading it timed out after 1000 ms`, keyErrorCode: 'ETIMEDOUT' },
+  ],
+  'not-a-key': [{ keyError: `${KEY_FILE} is not a private key SSH can read (OpenSSH, PEM or PuTTY format): Unsupported key format`, keyErrorMessage: 'Unsupported key format' }],
+  'public-key': [{ keyError: `${KEY_FILE} is a public key, not a private key` }],
+  'encrypted': [{ keyError: `${KEY_FILE} is encrypted and no passphrase was given` }],
+  'bad-passphrase': [{ keyError: `${KEY_FILE} could not be decrypted with the given passphrase` }],
+};
+const keyErrors = (Object.keys(KEY_ERRORS) as KeyErrorKind[]).flatMap((kind) => KEY_ERRORS[kind].map((k) => ({ keyErrorKind: kind, keyFile: KEY_FILE, ...k })));
+
+/** Each credential no client could test, with the probe's English `notTested`. */
+const UNTESTED: Record<UntestedKind, Partial<Login>> = {
+  'agent-timeout': { notTested: 'the ssh-agent keys (ssh-agent did not answer within 1000 ms)', untested: [{ kind: 'agent-timeout', timeoutMs: 1000 }] },
+  'agent-stopped': { notTested: 'the ssh-agent keys (cancelled)', untested: [{ kind: 'agent-stopped' }] },
+  'agent-error': { notTested: 'the ssh-agent keys (ssh-agent: connect ENOENT /tmp/agent.sock)', untested: [{ kind: 'agent-error', message: 'connect ENOENT /tmp/agent.sock' }] },
+  'password-openssh': { notTested: 'the password, because only OpenSSH can negotiate with this server and it takes no password unattended', untested: [{ kind: 'password-openssh' }] },
+  'encrypted-key-openssh': { notTested: `the key ${KEY_FILE}, because it is encrypted and OpenSSH takes no passphrase unattended`, untested: [{ kind: 'encrypted-key-openssh', path: KEY_FILE }] },
+};
+
+/** Each reason as the probe records it (English `reason`, its kind), in the result it comes with. */
+const REASONS: Record<LoginReasonKind, SshResult[]> = {
+  'no-credentials': [ssh({ login: { outcome: 'not-attempted', tried: [], reason: 'no credentials given', reasonKind: 'no-credentials', ...UNTESTED['agent-error'] } })],
+  'none-accepted': [ssh({ authMethods: [], login: { outcome: 'not-attempted', tried: [], reason: "the server accepts the 'none' method: no credentials needed", reasonKind: 'none-accepted' } })],
+  'password-withheld': [ssh({
+    hostKey: { type: 'ssh-ed25519', fingerprint: 'SHA256:new', status: 'unknown', knownHostsPath: '/k', knownEntries: [] },
+    login: { outcome: 'not-attempted', tried: [], planned: ['password'], passwordWithheld: true, reason: 'password not sent: the host key is not confirmed by known_hosts', reasonKind: 'password-withheld' },
+  })],
+  'not-tested': (Object.keys(UNTESTED) as UntestedKind[]).map((k) => ssh({
+    client: 'openssh', login: { outcome: 'not-attempted', tried: [], reason: `not tested: ${UNTESTED[k].notTested}`, reasonKind: 'not-tested', ...UNTESTED[k] },
+  })),
+  'key-unusable': keyErrors.flatMap((k) => [
+    ssh({ login: { outcome: 'key-unusable', tried: [], planned: [], reason: k.keyError, reasonKind: 'key-unusable', ...k } }),
+    // Beside a password that works, the key error is a finding.
+    ssh({ login: { outcome: 'ok', tried: ['password'], method: 'password', planned: ['password'], ...k } }),
+  ]),
+  'unused-credentials': [ssh({
+    client: 'openssh',
+    login: {
+      outcome: 'rejected', tried: ['agent'], planned: ['agent', 'password'], ...keyErrors[3], ...UNTESTED['password-openssh'],
+      reason: `${keyErrors[3].keyError}; not tested: ${UNTESTED['password-openssh'].notTested}`, reasonKind: 'unused-credentials',
+    },
+  })],
+  'method-unavailable': [ssh({ authMethods: ['publickey'], login: { outcome: 'method-unavailable', tried: [], planned: ['password'], reason: 'server offers publickey; credentials given: password', reasonKind: 'method-unavailable' } })],
+  'handshake-failed': [ssh({
+    handshake: 'timeout', stall: 'kex', algorithms: undefined, authMethods: undefined, error: { level: 'client-timeout', message: 'Timed out while waiting for handshake' },
+    login: { outcome: 'not-attempted', tried: [], reason: 'handshake did not complete', reasonKind: 'handshake-failed' },
+  })],
+  'closed-before-handshake': [ssh({
+    handshake: 'closed', algorithms: undefined, authMethods: undefined,
+    login: { outcome: 'not-attempted', tried: [], reason: 'connection closed before the handshake completed', reasonKind: 'closed-before-handshake' },
+  })],
+  'host-key-mismatch': [ssh({
+    handshake: 'hostkey-mismatch', authMethods: undefined, error: { level: 'handshake', message: 'Host denied (verification failed)' },
+    hostKey: { type: 'ssh-ed25519', fingerprint: 'SHA256:new', status: 'mismatch', knownHostsPath: '/k', knownEntries: [{ line: 1, type: 'ssh-ed25519', fingerprint: 'SHA256:old' }] },
+    login: { outcome: 'not-attempted', tried: [], reason: 'host key does not match known_hosts: nothing sent', reasonKind: 'host-key-mismatch' },
+  })],
+  'host-key-revoked': [ssh({
+    handshake: 'hostkey-mismatch', authMethods: undefined, error: { level: 'handshake', message: 'Host denied (verification failed)' },
+    hostKey: { type: 'ssh-ed25519', fingerprint: 'SHA256:new', status: 'revoked', knownHostsPath: '/k', knownEntries: [] },
+    login: { outcome: 'not-attempted', tried: [], reason: 'host key revoked: nothing sent', reasonKind: 'host-key-revoked' },
+  })],
+  'auth-timeout': [ssh({
+    stall: 'auth',
+    login: { outcome: 'timeout', tried: ['password'], reason: 'the server stopped answering during authentication (the password was sent: whether it is right is unknown)', reasonKind: 'auth-timeout' },
+  })],
+  'deadline': [ssh({ stall: 'auth', login: { outcome: 'timeout', tried: ['publickey'], reason: 'stopped at deadline 300 ms (ICMP RTT 0.2 ms)', reasonKind: 'deadline' } })],
+  'closed-during-auth': [ssh({ login: { outcome: 'error', tried: [], reason: 'connection closed during authentication', reasonKind: 'closed-during-auth' } })],
+  'ssh2-error': [ssh({
+    error: { message: 'Bad packet length 1234567' },
+    login: { outcome: 'error', tried: [], reason: 'Bad packet length 1234567', reasonKind: 'ssh2-error', reasonDetail: 'Bad packet length 1234567' },
+  })],
+  'openssh-error': [
+    ssh({ client: 'openssh', login: { outcome: 'error', tried: ['publickey'], reason: 'OpenSSH: Connection closed by 203.0.113.10 port 22', reasonKind: 'openssh-error', reasonDetail: 'Connection closed by 203.0.113.10 port 22' } }),
+    ssh({ client: 'openssh', login: { outcome: 'error', tried: ['publickey'], reason: 'OpenSSH: closed', reasonKind: 'openssh-error' } }),
+  ],
+};
+
+/** Each reason the system OpenSSH could not be asked, as the probe records it. */
+const OPENSSH_PROBLEMS: Record<OpenSshProblemKind, string> = {
+  'disabled': 'disabled (CVM_DOCTOR_OPENSSH=off)',
+  'not-found': 'ssh not found',
+  'timeout': 'ssh timed out',
+  'not-openssh': 'ssh -V does not name OpenSSH',
+  'no-lists': 'ssh -G -F none gave no algorithm lists (OpenSSH_9.2p1)',
+};
+const kexFailures = (Object.keys(OPENSSH_PROBLEMS) as OpenSshProblemKind[]).map((kind) => ssh({
+  handshake: 'kex-failed', algorithms: undefined, authMethods: undefined,
+  error: { level: 'handshake', message: 'Handshake failed: no matching key exchange algorithm' },
+  serverAlgorithms: { kex: ['sntrup761x25519-sha512@openssh.com'], serverHostKey: ['ssh-ed25519'], cipher: ['aes128-ctr'], mac: ['hmac-sha2-256'] },
+  negotiation: { ssh2: { missing: ['kex'] }, opensshUnavailable: OPENSSH_PROBLEMS[kind], opensshProblem: { kind, executable: 'ssh' }, legacyOnly: false },
+  login: { outcome: 'not-attempted', tried: [], reason: 'handshake did not complete', reasonKind: 'handshake-failed' },
+}));
+/** An error without a negotiation to explain it: the library's message, quoted. */
+const handshakeError = ssh({ handshake: 'error', algorithms: undefined, authMethods: undefined, error: { message: 'Connection lost before handshake' }, login: { outcome: 'not-attempted', tried: [], reason: 'handshake did not complete', reasonKind: 'handshake-failed' } });
+const closedWithError = ssh({ handshake: 'closed', algorithms: undefined, authMethods: undefined, error: { code: 'ECONNRESET', message: 'read ECONNRESET' }, login: { outcome: 'not-attempted', tried: [], reason: 'connection closed before the handshake', reasonKind: 'closed-before-handshake' } });
+
+/** Every verdict, finding and SSH check text a probe result gives, as the engine would classify it. */
+function sshTexts(r: SshResult, lang: Lang): string[] {
+  const e: ClassifyInput = healthy({ ssh: r, credentialsGiven: r.login.reasonKind !== 'no-credentials' && r.login.reasonKind !== 'none-accepted', identityFile: KEY_FILE });
+  const code = classifyCode(e);
+  const v = buildVerdict(code, e, lang);
+  return [v.title, v.summary, ...v.remediation.map((s) => s.text), ...findings(e, code, lang).map((f) => f.message),
+    ...sshChecks(r, 'root', 2000, true, lang).map((c) => c.summary)];
+}
+const sshResults = [...Object.values(REASONS).flat(), ...kexFailures, handshakeError, closedWithError];
+
 describe('(unit) Korean text has no English sentence of ours', () => {
   it('the detector finds English runs and leaves commands, quotes and names alone', () => {
     assert.deepStrictEqual(englishSentences('포트가 열려 있습니다 but the login failed'), ['but the login failed']);
     assert.deepStrictEqual(englishSentences('`sudo systemctl restart ssh` 를 실행하세요. "Exceeded MaxStartups" Tencent Automation Tools 로'), []);
+    assert.deepStrictEqual(englishSentences('KexAlgorithms, HostKeyAlgorithms, Ciphers, MACs 설정에 추가하세요'), []);
   });
 
   it('every Korean verdict, remediation, finding and check summary', () => {
@@ -74,6 +176,23 @@ describe('(unit) Korean text has no English sentence of ours', () => {
     assert.ok(en.length > 150 && en.filter((t) => englishSentences(t).length > 0).length > en.length / 2, `${en.length} texts`);
     const bad = koreanTexts('ko').flatMap((t) => englishSentences(t).map((s) => `${s}   ⟵   ${t}`));
     assert.deepStrictEqual(bad, []);
+  });
+
+  it('every login, key and OpenSSH reason the SSH probe records, told from its kind', () => {
+    // In English the same evidence names what happened: the texts are really built from it.
+    const en = sshResults.flatMap((r) => sshTexts(r, 'en')).join('\n');
+    for (const s of ['connection closed during authentication', '"Bad packet length 1234567"', 'the file is too large to be a key', 'ssh not found',
+      'the ssh-agent keys (ssh-agent did not answer within 1.00 s)', '"Unsupported key format"', 'OpenSSH reported "Connection closed by 203.0.113.10 port 22"']) {
+      assert.ok(en.includes(s), s);
+    }
+    const bad = sshResults.flatMap((r) => sshTexts(r, 'ko')).flatMap((t) => englishSentences(t).map((s) => `${s}   ⟵   ${t}`));
+    assert.deepStrictEqual(bad, []);
+    // The reason itself, for every kind (some appear in no summary: JSON and logs only).
+    for (const r of Object.values(REASONS).flat().filter((x) => x.login.reasonKind)) {
+      const ko = loginReasonText(r, 'ko');
+      assert.ok(ko.length > 0 && englishSentences(ko).length === 0, `${r.login.reasonKind}: ${ko}`);
+      assert.notStrictEqual(ko, loginReasonText(r, 'en'), `${r.login.reasonKind} has Korean text`);
+    }
   });
 
   it('every failure message the extension shows, in Korean', () => {
