@@ -5,6 +5,7 @@
  * (timings), so both always exercise the same hosts.
  */
 import * as assert from 'assert/strict';
+import { execFileSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
@@ -515,8 +516,35 @@ export const SCENARIOS: Scenario[] = [
     findings: ['DIAGNOSED_WITH_OPENSSH', 'LOGIN_NOT_TESTED'],
     verify(r) {
       assert.equal(evidenceField(check(r, 'login'), 'outcome'), 'not-attempted');
+      assert.deepEqual(evidenceField(check(r, 'login'), 'untested'), [{ kind: 'password-openssh' }]);
+      assert.equal(evidenceField(check(r, 'login'), 'reasonKind'), 'not-tested');
       assert.match(r.verdict.summary, /the login was not tested/);
       assert.doesNotMatch(r.verdict.summary, /works/);
+    },
+  },
+  {
+    id: 'pq-only-encrypted-key',
+    // OpenSSH takes no passphrase unattended: the encrypted key is not tested, never said to work or to fail.
+    title: 'sntrup761-only server, encrypted key with its passphrase',
+    host: { sshd: { extraConfig: ['KexAlgorithms sntrup761x25519-sha512@openssh.com'] } },
+    run: (h, lab) => {
+      const file = `${lab.dir}/encrypted_ed25519`;
+      fs.copyFileSync(lab.clientKeyPath, file);
+      fs.chmodSync(file, 0o600);
+      execFileSync('ssh-keygen', ['-q', '-p', '-P', '', '-N', 'lab-pp', '-f', file], { stdio: 'ignore', timeout: 10_000 });
+      return {
+        target: labTarget(h.ipv4, { user: lab.user, knownHostsPath: lab.writeKnownHosts([h.knownHostsLine]) }),
+        credentials: { identityFile: file, passphrase: 'lab-pp' },
+      };
+    },
+    verdict: 'OK',
+    findings: ['DIAGNOSED_WITH_OPENSSH', 'LOGIN_NOT_TESTED'],
+    verify(r, _h, lab) {
+      const login = check(r, 'login');
+      assert.equal(evidenceField(login, 'outcome'), 'not-attempted');
+      assert.equal(evidenceField(login, 'reasonKind'), 'not-tested');
+      assert.deepEqual(evidenceField(login, 'untested'), [{ kind: 'encrypted-key-openssh', path: `${lab.dir}/encrypted_ed25519` }]);
+      assert.match(r.verdict.summary, /the login was not tested: the key .*encrypted_ed25519/);
     },
   },
   {
@@ -628,6 +656,8 @@ export const SCENARIOS: Scenario[] = [
     verify(r) {
       assert.match(r.verdict.summary, /random-identity/);
       assert.match(r.verdict.summary, /not a private key/);
+      assert.equal(evidenceField(check(r, 'login'), 'keyErrorKind'), 'not-a-key');
+      assert.match(String(evidenceField(check(r, 'login'), 'keyFile')), /random-identity$/);
       assert.ok(r.verdict.remediation.some((s) => s.command?.startsWith('ssh-keygen -y -f ')));
     },
   },
