@@ -140,7 +140,7 @@ export function rdpCheck(r: RdpResult, timeoutMs: number, lang: Lang): Check {
     case 'not-rdp': return check('rdp', 'fail', r.durationMs, msg(lang, 'rdp.notRdp', { bytes: r.firstBytes ?? '' }), r);
     case 'timeout': return check('rdp', 'fail', r.durationMs, msg(lang, 'rdp.timeout', { deadline: formatMs(timeoutMs) }), r);
     case 'closed': return check('rdp', 'fail', r.durationMs, msg(lang, 'rdp.closed'), r);
-    default: return check('rdp', 'fail', r.durationMs, msg(lang, 'rdp.error', { detail: r.outcome }), r);
+    default: return check('rdp', 'fail', r.durationMs, msg(lang, 'rdp.error', { detail: r.errorCode ?? msg(lang, 'word.unknownError') }), r);
   }
 }
 

@@ -184,6 +184,7 @@ const M = {
   'word.duringKex': { en: 'during the key exchange', ko: '키 교환 중에' },
   'word.none': { en: 'none', ko: '없음' },
   'word.unknown': { en: 'unknown', ko: '알 수 없음' },
+  'word.unknownError': { en: 'an error without a code', ko: '코드 없는 오류' },
   'word.sgNoRule': { en: 'no security-group rule accepts TCP {port} (implicit deny)', ko: 'TCP {port} 을(를) 허용하는 보안 그룹 규칙이 없습니다(암묵적 거부)' },
   'word.sgRule': { en: 'rule {policyIndex} of security group {securityGroupId} ({action} {protocol}:{rulePort} from {ruleSource}) decides', ko: '보안 그룹 {securityGroupId} 의 {policyIndex}번 규칙({ruleSource} 에서 {protocol}:{rulePort} {action})이 결정합니다' },
   'word.hostKeyConfirmed': { en: ' Confirmed inside the instance: this is its own new key.', ko: ' 인스턴스 내부에서 확인됨: 인스턴스의 새 키가 맞습니다.' },

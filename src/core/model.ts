@@ -290,6 +290,8 @@ export interface RdpResult {
   failure?: string;
   /** Hex of the first bytes when the answer is not RDP (hostile input). */
   firstBytes?: string;
+  /** The socket's error code, for outcome `error` (ETIMEDOUT, EHOSTUNREACH…). */
+  errorCode?: string;
   durationMs: number;
 }
 

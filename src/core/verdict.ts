@@ -62,7 +62,7 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
     DNS_FAILURE: e.dns?.errorCode,
     PORT_REJECTED: `${e.tcp?.errorCode ?? e.tcp?.outcome}${icmpName ? `, ${icmpName}` : ''}`,
     CONNECTION_CLOSED: (ssh?.error ? quoted(ssh.error.message) : undefined) ?? (isSshdRefusal(e.banner?.line) ? `"${visible(e.banner!.line!.trim())}"` : undefined)
-      ?? e.banner?.errorCode ?? e.rdp?.outcome ?? 'EOF',
+      ?? e.banner?.errorCode ?? e.rdp?.errorCode ?? e.rdp?.outcome ?? 'EOF',
     KEX_FAILED: kexDetail(ssh, lang) ?? (ssh?.error ? quoted(ssh.error.message) : undefined) ?? ssh?.handshake,
     KEY_FORMAT_UNSUPPORTED: ssh?.login.keyErrorKind ? keyDetailSuffix(ssh.login, lang) : ssh?.login.keyError ? msg(lang, 'word.keyError', { detail: ssh.login.keyError }) : '',
     AUTH_FAILED: ssh?.login.outcome === 'error' && (ssh.login.reason || ssh.login.reasonKind) ? msg(lang, 'word.keyError', { detail: loginReasonText(ssh, lang) }) : '',

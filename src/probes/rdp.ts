@@ -80,7 +80,10 @@ export function probeRdp(conn: OpenConnection, o: ProbeOptions): Promise<RdpResu
   const onEnd = (): void => examine(true);
   const onError = (e: NodeJS.ErrnoException): void => {
     const reset = e.code === 'ECONNRESET' || e.code === 'EPIPE';
-    settleRef?.({ outcome: reset ? 'closed' : 'error', ...(buf.length ? { firstBytes: buf.subarray(0, 32).toString('hex') } : {}), durationMs: since(start) });
+    settleRef?.({
+      outcome: reset ? 'closed' : 'error', ...(!reset && e.code ? { errorCode: e.code } : {}),
+      ...(buf.length ? { firstBytes: buf.subarray(0, 32).toString('hex') } : {}), durationMs: since(start),
+    });
   };
   let settleRef: ((r: RdpResult) => void) | undefined;
   function examine(eof: boolean): void {

@@ -45,6 +45,7 @@ function koreanTexts(lang: Lang): string[] {
     ...sshChecks(ssh(), 'root', 2000, false, lang).map((c) => c.summary),
     altPortsCheck([alt(2222, 'connected', 'ssh'), alt(2200, 'timeout')], 'ssh', 300, lang).summary,
     rdpCheck({ outcome: 'rdp', selectedProtocol: 'ssl', durationMs: 3 } as never, 2000, lang).summary,
+    ...[{ errorCode: 'EHOSTUNREACH' }, {}].map((x) => rdpCheck({ outcome: 'error', ...x, durationMs: 3 }, 2000, lang).summary),
     ...cloudChecks(richCloud, 22, rdpTarget.protocol, lang).map((c) => c.summary),
   );
   return out;

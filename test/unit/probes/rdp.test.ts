@@ -105,6 +105,18 @@ describe('probes/rdp (unit)', () => {
     assert.equal(r2.outcome, 'closed');
   });
 
+  it('says error with the socket\'s code for a failure other than a reset', async () => {
+    const srv = await rawServer(rdpServer(null));
+    try {
+      const { connection } = await probeTcp('127.0.0.1', srv.port, opts(2000));
+      assert.ok(connection);
+      // A failure while no stage was reading, as TcpConnection records it.
+      (connection as unknown as { lastError: NodeJS.ErrnoException }).lastError = Object.assign(new Error('read EHOSTUNREACH'), { code: 'EHOSTUNREACH' });
+      const r = await probeRdp(connection, opts(1000));
+      assert.deepEqual([r.outcome, r.errorCode], ['error', 'EHOSTUNREACH']);
+    } finally { await srv.close(); }
+  });
+
   it('rejects with CancelledError on cancel', async () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(new CancelledError()), 100);
