@@ -5,7 +5,7 @@
  * the parser never guesses where one command's output ends. Pure.
  */
 import { parseOsRelease } from '../core/guestOs';
-import type { CloudEvidence } from '../core/model';
+import type { CloudEvidence, FirewallDecision } from '../core/model';
 import { parseIp, parseRange, rangeContains } from './ipMatch';
 
 export const MARK = '@@CVMDOCTOR';
@@ -149,15 +149,18 @@ function portInSpec(spec: string, port: number): boolean {
   });
 }
 
-/** A firewall's answer for the port. `onlyFrom`: it accepts the port only from these sources
- *  and blocks the rest, so whether it blocks depends on the caller's address. */
-type FwDecision = { blocks: boolean; detail: string; onlyFrom?: string[] } | undefined;
+/** A firewall's answer for the port (model.ts FirewallDecision), with `detail` in English.
+ *  `onlyFrom`: it accepts the port only from these sources and blocks the rest, so whether it
+ *  blocks depends on the caller's address. */
+type FwDecision = (FirewallDecision & { detail: string }) | undefined;
+type Why = Omit<FirewallDecision, 'blocks' | 'onlyFrom' | 'callerOutside'>;
 
 /** A blocking decision, unless earlier rules accepted the port from some sources only. */
-function blocking(detail: string, onlyFrom: string[], label: string, port: number): NonNullable<FwDecision> {
+function blocking(why: Why, detail: string, onlyFrom: string[], port: number): NonNullable<FwDecision> {
+  const label = why.firewall;
   return onlyFrom.length
-    ? { blocks: false, onlyFrom, detail: `${label}: tcp/${port} is accepted only from ${onlyFrom.join(', ')} (${detail} for the rest)` }
-    : { blocks: true, detail: `${label}: ${detail}` };
+    ? { ...why, blocks: false, onlyFrom, detail: `${label}: tcp/${port} is accepted only from ${onlyFrom.join(', ')} (${detail} for the rest)` }
+    : { ...why, blocks: true, detail: `${label}: ${detail}` };
 }
 
 /** iptables -S INPUT: first rule that can match a new TCP SYN to the port decides, else the policy. */
@@ -181,13 +184,13 @@ export function analyseIptables(lines: string[], port: number): FwDecision {
       if (target === 'ACCEPT' && !/!\s+-s\s/.test(l)) onlyFrom.push(src);
       continue;
     }
-    if (target === 'ACCEPT') return { blocks: false, detail: `iptables: ${l}` };
-    if (target === 'DROP' || target === 'REJECT') return blocking(l, onlyFrom, 'iptables', port);
-    return { blocks: false, detail: `iptables: INPUT jumps to ${target} (not followed): ${l}` };
+    if (target === 'ACCEPT') return { firewall: 'iptables', kind: 'rule', rule: l, blocks: false, detail: `iptables: ${l}` };
+    if (target === 'DROP' || target === 'REJECT') return blocking({ firewall: 'iptables', kind: 'rule', rule: l }, l, onlyFrom, port);
+    return { firewall: 'iptables', kind: 'jump', rule: l, blocks: false, detail: `iptables: INPUT jumps to ${target} (not followed): ${l}` };
   }
   return policy === 'DROP' || policy === 'REJECT'
-    ? blocking(`INPUT policy ${policy} and no rule accepts tcp/${port}`, onlyFrom, 'iptables', port)
-    : { blocks: false, detail: `iptables: INPUT policy ${policy}` };
+    ? blocking({ firewall: 'iptables', kind: 'policy', policy }, `INPUT policy ${policy} and no rule accepts tcp/${port}`, onlyFrom, port)
+    : { firewall: 'iptables', kind: 'policy', policy, blocks: false, detail: `iptables: INPUT policy ${policy}` };
 }
 
 const NFT_SADDR = /\b(?:ip6?\s+)?saddr\s+(!=\s*)?(\{[^}]*\}|\S+)\s*/;
@@ -201,7 +204,7 @@ export function analyseNft(lines: string[], port: number): FwDecision {
   const results: FwDecision[] = [];
   const close = () => {
     if (inInput) results.push(decided ?? (policy === 'drop'
-      ? blocking(`input chain policy drop and no rule accepts tcp/${port}`, onlyFrom, 'nft', port)
+      ? blocking({ firewall: 'nft', kind: 'policy', policy }, `input chain policy drop and no rule accepts tcp/${port}`, onlyFrom, port)
       : undefined));
     inInput = false; policy = undefined; decided = undefined; onlyFrom = [];
   };
@@ -228,9 +231,9 @@ export function analyseNft(lines: string[], port: number): FwDecision {
       if (verdict === 'accept' && !saddr[1]) onlyFrom.push(...saddr[2].replace(/[{}]/g, '').split(',').map((x) => x.trim()).filter(Boolean));
       continue;
     }
-    decided = verdict === 'accept' ? { blocks: false, detail: `nft: ${l}` }
-      : verdict === 'drop' || verdict.startsWith('reject') ? blocking(l, onlyFrom, 'nft', port)
-        : { blocks: false, detail: `nft: input ${verdict} (not followed): ${l}` };
+    decided = verdict === 'accept' ? { firewall: 'nft', kind: 'rule', rule: l, blocks: false, detail: `nft: ${l}` }
+      : verdict === 'drop' || verdict.startsWith('reject') ? blocking({ firewall: 'nft', kind: 'rule', rule: l }, l, onlyFrom, port)
+        : { firewall: 'nft', kind: 'jump', rule: l, blocks: false, detail: `nft: input ${verdict} (not followed): ${l}` };
   }
   close();
   return results.find((r) => r?.blocks) ?? results.find((r) => r?.onlyFrom) ?? results.find(Boolean);
@@ -241,8 +244,9 @@ export function analyseFirewalld(lines: string[], port: number): FwDecision {
   const ports = (lines.find((l) => l.startsWith('ports ')) ?? '').slice(6).split(/\s+/).filter(Boolean);
   const services = (lines.find((l) => l.startsWith('services ')) ?? '').slice(9).split(/\s+/).filter(Boolean);
   const open = ports.some((p) => p.endsWith('/tcp') && portInSpec(p.slice(0, -4), port)) || (port === 22 && services.includes('ssh'));
-  return open ? { blocks: false, detail: `firewalld: tcp/${port} allowed` }
-    : { blocks: true, detail: `firewalld is running and neither its ports (${ports.join(' ') || 'none'}) nor services (${services.join(' ') || 'none'}) allow tcp/${port}` };
+  const why = { firewall: 'firewalld', kind: 'firewalld', ports, services } as const;
+  return open ? { ...why, blocks: false, detail: `firewalld: tcp/${port} allowed` }
+    : { ...why, blocks: true, detail: `firewalld is running and neither its ports (${ports.join(' ') || 'none'}) nor services (${services.join(' ') || 'none'}) allow tcp/${port}` };
 }
 
 export function analyseUfw(lines: string[], port: number): FwDecision {
@@ -259,9 +263,10 @@ export function analyseUfw(lines: string[], port: number): FwDecision {
       if (allows) onlyFrom.push(m[4]);
       continue;
     }
-    return allows ? { blocks: false, detail: `ufw: ${l.trim()}` } : blocking(l.trim(), onlyFrom, 'ufw', port);
+    const rule = { firewall: 'ufw', kind: 'rule', rule: l.trim() } as const;
+    return allows ? { ...rule, blocks: false, detail: `ufw: ${l.trim()}` } : blocking(rule, l.trim(), onlyFrom, port);
   }
-  return blocking(`ufw is active and no rule allows ${port}/tcp from everyone (default deny incoming)`, onlyFrom, 'ufw', port);
+  return blocking({ firewall: 'ufw', kind: 'ufw-default' }, `ufw is active and no rule allows ${port}/tcp from everyone (default deny incoming)`, onlyFrom, port);
 }
 
 /** Whether the caller's address is among a firewall's sources; undefined when one is unreadable. */
@@ -344,6 +349,7 @@ export function parseGuestOutput(output: string, port: number, callerIp?: string
     const outside = callerIp ? limited.filter((d) => callerAmong(callerIp, d.onlyFrom!) === false) : [];
     const blockers = [...decisions.filter((d) => d.blocks), ...outside];
     guest.firewallBlocks = blockers.length > 0;
+    guest.firewallDecisions = decisions.map(({ detail: _english, ...d }, i) => (outside.includes(decisions[i]) ? { ...d, callerOutside: callerIp } : d));
     if (guest.firewallBlocks) {
       guest.firewallDetail = blockers.map((d) => (d.blocks ? d.detail : `${d.detail}; ${callerIp} is not among them`)).join('; ');
     } else {

@@ -190,6 +190,13 @@ const M = {
   'word.hostKeyConfirmed': { en: ' Confirmed inside the instance: this is its own new key.', ko: ' 인스턴스 내부에서 확인됨: 인스턴스의 새 키가 맞습니다.' },
   'word.hostKeyNotInstance': { en: ' Checked inside the instance: this is NOT its key — do not connect.', ko: ' 인스턴스 내부에서 확인됨: 인스턴스의 키가 아닙니다. 접속하지 마세요.' },
   'word.guestFirewall': { en: 'the firewall blocks TCP {port}{detail}', ko: '방화벽이 TCP {port} 을(를) 차단합니다{detail}' },
+  // A guest firewall's decision, by kind (model.ts FirewallDecision; firewallDetail keeps the English).
+  'firewall.decision': { en: '{firewall}: {why}', ko: '{firewall}: {why}' },
+  'firewall.onlyFrom': { en: '{firewall}: tcp/{port} is accepted only from {sources} ({why} for the rest)', ko: '{firewall}: tcp/{port} 은(는) {sources} 에서만 허용되고 나머지는 차단됩니다({why})' },
+  'firewall.callerOutside': { en: '; {caller} is not among them', ko: '. 내 주소 {caller} 은(는) 여기에 속하지 않습니다' },
+  'firewall.policy': { en: 'the input policy is {policy} and no rule accepts tcp/{port}', ko: '입력 정책이 {policy} 이고 tcp/{port} 을(를) 허용하는 규칙이 없습니다' },
+  'firewall.ufw-default': { en: 'no rule allows {port}/tcp from everyone and incoming connections are denied by default', ko: '모든 곳에서 오는 {port}/tcp 를 허용하는 규칙이 없어 기본 정책인 수신 거부가 적용됩니다' },
+  'firewall.firewalld': { en: 'neither its ports ({ports}) nor its services ({services}) allow tcp/{port}', ko: '허용된 포트({ports})와 서비스({services}) 어디에도 tcp/{port} 이(가) 없습니다' },
   'word.keyError': { en: ' ({detail})', ko: ' ({detail})' },
   'word.opensshRefuses': { en: ' {openssh} on this machine refuses it by default: connect with ssh {options}.', ko: ' 이 컴퓨터의 {openssh} 은(는) 기본 설정으로 이를 거부합니다. ssh {options} 로 접속하세요.' },
   'word.silence.banner': { en: 'never speaks', ko: '응답하지 않습니다' },

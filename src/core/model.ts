@@ -307,6 +307,26 @@ export interface AltPortResult {
 // ---------------------------------------------------------------------------------------------
 // Cloud evidence (Tencent Cloud). Filled by src/cloud when the target names an instance.
 
+/**
+ * One guest firewall's answer for the port. rule: one of its rules decides (`rule`, the
+ * firewall's own line); jump: a rule jumps to a chain that was not followed (`rule`); policy: no
+ * rule decides and the input `policy` does; ufw-default: ufw is active and no rule allows the
+ * port from everyone; firewalld: firewalld runs and its `ports` and `services` do (`blocks`
+ * false) or do not allow the port. With `onlyFrom` the port is accepted from those sources only
+ * and the decision holds for the rest; `callerOutside` is the caller's address outside them.
+ */
+export interface FirewallDecision {
+  firewall: 'iptables' | 'nft' | 'firewalld' | 'ufw';
+  kind: 'rule' | 'jump' | 'policy' | 'ufw-default' | 'firewalld';
+  blocks: boolean;
+  rule?: string;
+  policy?: string;
+  ports?: string[];
+  services?: string[];
+  onlyFrom?: string[];
+  callerOutside?: string;
+}
+
 /** Why in-guest checks could not (fully) run. */
 export type GuestErrorKind = 'no-agent' | 'agent-offline' | 'not-delivered' | 'unsupported-os' | 'no-invocation' | 'incomplete' | 'no-result';
 export type CloudErrorKind = 'auth' | 'unauthorized' | 'throttled' | 'not-found' | 'network' | 'other';
@@ -374,6 +394,8 @@ export interface CloudEvidence {
     sshSocket?: { active: boolean; ports: number[] };
     firewallBlocks?: boolean;
     firewallDetail?: string;
+    /** `firewallDetail` firewall by firewall, by kind, for the report's text. */
+    firewallDecisions?: FirewallDecision[];
     /** The firewall accepts the port only from these sources (and drops or rejects the rest). */
     firewallAllowsOnly?: string[];
     hostKeyFingerprints?: Array<{ type: string; fingerprint: string }>;

@@ -66,7 +66,7 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
     KEX_FAILED: kexDetail(ssh, lang) ?? (ssh?.error ? quoted(ssh.error.message) : undefined) ?? ssh?.handshake,
     KEY_FORMAT_UNSUPPORTED: ssh?.login.keyErrorKind ? keyDetailSuffix(ssh.login, lang) : ssh?.login.keyError ? msg(lang, 'word.keyError', { detail: ssh.login.keyError }) : '',
     AUTH_FAILED: ssh?.login.outcome === 'error' && (ssh.login.reason || ssh.login.reasonKind) ? msg(lang, 'word.keyError', { detail: loginReasonText(ssh, lang) }) : '',
-    GUEST_FIREWALL_BLOCKS: msg(lang, 'word.guestFirewall', { port: t.port, detail: cloud?.guest?.firewallDetail ? `: ${cloud.guest.firewallDetail}` : '' }),
+    GUEST_FIREWALL_BLOCKS: msg(lang, 'word.guestFirewall', { port: t.port, detail: guestFirewallDetail(cloud?.guest, t.port, lang) }),
   };
 
   const acl = cloud?.networkAcl?.decidingRule;
@@ -133,6 +133,24 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
     aclId: cloud?.networkAcl?.aclId,
     service: t.protocol === 'rdp' ? 'TermService' : 'sshd',
   };
+}
+
+/** What makes the guest firewall block, as ": …" (or ""): the blocking decisions by kind, else
+ *  the English detail of evidence that has no decisions. */
+function guestFirewallDetail(g: NonNullable<ClassifyInput['cloud']>['guest'], port: number, lang: Lang): string {
+  if (!g?.firewallDecisions) return g?.firewallDetail ? `: ${g.firewallDetail}` : '';
+  const none = msg(lang, 'word.none');
+  const text = g.firewallDecisions.filter((d) => d.blocks || d.callerOutside).map((d) => {
+    const why = d.kind === 'rule' || d.kind === 'jump' ? quoted((d.rule ?? '').replace(/\s+/g, ' '))
+      : d.kind === 'policy' ? msg(lang, 'firewall.policy', { policy: d.policy, port })
+        : d.kind === 'ufw-default' ? msg(lang, 'firewall.ufw-default', { port })
+          : msg(lang, 'firewall.firewalld', { ports: d.ports?.join(' ') || none, services: d.services?.join(' ') || none, port });
+    return d.onlyFrom?.length
+      ? msg(lang, 'firewall.onlyFrom', { firewall: d.firewall, port, sources: d.onlyFrom.join(', '), why })
+        + (d.callerOutside ? msg(lang, 'firewall.callerOutside', { caller: d.callerOutside }) : '')
+      : msg(lang, 'firewall.decision', { firewall: d.firewall, why });
+  }).join(msg(lang, 'word.listSep'));
+  return text ? `: ${text}` : '';
 }
 
 /** `ssh-keygen -R` for every name the old key may sit under: the name typed and the address

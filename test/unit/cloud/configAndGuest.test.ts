@@ -112,7 +112,7 @@ describe('(unit) guest script and parser', () => {
     const acceptChain = (rule: string) => ['table inet filter {', '\tchain input {', '\t\ttype filter hook input priority filter; policy accept;', `\t\t${rule}`, '\t}', '}'];
     for (const rule of ['tcp dport 22 reject with tcp reset', 'tcp dport 22 reject with icmpx admin-prohibited', 'reject with icmp host-prohibited',
       'tcp dport 22 counter packets 3 bytes 180 reject with tcp reset comment "no ssh"']) {
-      assert.deepStrictEqual(analyseNft(acceptChain(rule), 22), { blocks: true, detail: `nft: ${rule}` }, rule);
+      assert.deepStrictEqual(analyseNft(acceptChain(rule), 22), { firewall: 'nft', kind: 'rule', rule, blocks: true, detail: `nft: ${rule}` }, rule);
     }
     assert.strictEqual(analyseNft(acceptChain('tcp dport 80 reject with tcp reset'), 22), undefined);
     assert.strictEqual(analyseNft(acceptChain('udp dport 22 reject with icmp port-unreachable'), 22), undefined);
@@ -168,7 +168,7 @@ describe('(unit) guest parser: socket activation, a stopped Debian ssh, the OS, 
 
   it('ufw, iptables and nft rules limited to a CIDR do not block everyone: the caller\'s address decides', () => {
     const ufw = ['Status: active', '', 'To                         Action      From', '--                         ------      ----', '22/tcp                     ALLOW       203.0.113.0/24', '22/tcp (v6)                ALLOW       2001:db8::/32'];
-    assert.deepStrictEqual(analyseUfw(ufw, 22), { blocks: false, onlyFrom: ['203.0.113.0/24', '2001:db8::/32'], detail: 'ufw: tcp/22 is accepted only from 203.0.113.0/24, 2001:db8::/32 (ufw is active and no rule allows 22/tcp from everyone (default deny incoming) for the rest)' });
+    assert.deepStrictEqual(analyseUfw(ufw, 22), { firewall: 'ufw', kind: 'ufw-default', blocks: false, onlyFrom: ['203.0.113.0/24', '2001:db8::/32'], detail: 'ufw: tcp/22 is accepted only from 203.0.113.0/24, 2001:db8::/32 (ufw is active and no rule allows 22/tcp from everyone (default deny incoming) for the rest)' });
     const ipt = ['-P INPUT DROP', '-A INPUT -s 198.51.100.0/24 -p tcp -m tcp --dport 22 -j ACCEPT'];
     assert.deepStrictEqual(analyseIptables(ipt, 22)?.onlyFrom, ['198.51.100.0/24']);
     assert.strictEqual(analyseIptables(ipt, 22)?.blocks, false);
@@ -185,5 +185,8 @@ describe('(unit) guest parser: socket activation, a stopped Debian ssh, the OS, 
     const outside = parseGuestOutput(out, 22, '198.51.100.7');
     assert.strictEqual(outside.firewallBlocks, true);
     assert.match(outside.firewallDetail ?? '', /accepted only from 203\.0\.113\.0\/24.*198\.51\.100\.7 is not among them/);
+    assert.deepStrictEqual(outside.firewallDecisions?.find((d) => d.firewall === 'ufw'),
+      { firewall: 'ufw', kind: 'ufw-default', blocks: false, onlyFrom: ['203.0.113.0/24', '2001:db8::/32'], callerOutside: '198.51.100.7' });
+    assert.ok(unknown.firewallDecisions?.some((d) => d.firewall === 'ufw' && d.onlyFrom && !d.callerOutside), 'the caller is not known: not said to be outside');
   });
 });

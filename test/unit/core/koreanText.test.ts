@@ -11,14 +11,14 @@ import * as path from 'path';
 import { altPortsCheck, bannerCheck, cloudChecks, dnsCheck, icmpCheck, rdpCheck, sshChecks, tcpCheck } from '../../../src/core/checks';
 import { classifyCode, findings, type ClassifyInput } from '../../../src/core/classify';
 import {
-  VERDICT_CODES, type CloudEvidence, type KeyErrorKind, type Lang, type LoginReasonKind, type OpenSshProblemKind, type SshResult,
+  VERDICT_CODES, type CloudEvidence, type FirewallDecision, type KeyErrorKind, type Lang, type LoginReasonKind, type OpenSshProblemKind, type SshResult,
   type UntestedKind,
 } from '../../../src/core/model';
 import { loginReasonText } from '../../../src/core/sshText';
 import { buildVerdict } from '../../../src/core/verdict';
 import { describeError, type Translate } from '../../../src/vscode/errorText';
 import { englishSentences } from '../../support/englishText';
-import { alt, banner, cloud, dnsFail, dnsOk, healthy, ping, ssh, tcp } from './evidence';
+import { alt, banner, cloud, dnsFail, dnsOk, healthy, ping, ssh, tcp, target } from './evidence';
 
 const richCloud: CloudEvidence = cloud({
   callerIp: '198.51.100.7',
@@ -164,6 +164,30 @@ function sshTexts(r: SshResult, lang: Lang): string[] {
 }
 const sshResults = [...Object.values(REASONS).flat(), ...kexFailures, handshakeError, closedWithError];
 
+/** Each guest firewall decision as the guest parser records it (English detail, its kind). */
+const FIREWALLS: Record<FirewallDecision['kind'], Array<{ detail: string; decision: FirewallDecision }>> = {
+  'rule': [
+    { detail: 'iptables: -A INPUT -p tcp -m tcp --dport 22 -j DROP', decision: { firewall: 'iptables', kind: 'rule', rule: '-A INPUT -p tcp -m tcp --dport 22 -j DROP', blocks: true } },
+    { detail: 'nft: tcp dport 22 reject with tcp reset', decision: { firewall: 'nft', kind: 'rule', rule: 'tcp dport 22 reject with tcp reset', blocks: true } },
+    { detail: 'ufw: 22/tcp                     DENY        Anywhere', decision: { firewall: 'ufw', kind: 'rule', rule: '22/tcp                     DENY        Anywhere', blocks: true } },
+  ],
+  // Never blocks on its own: reported only as evidence.
+  'jump': [{ detail: 'iptables: INPUT jumps to f2b-sshd (not followed): -A INPUT -p tcp -j f2b-sshd', decision: { firewall: 'iptables', kind: 'jump', rule: '-A INPUT -p tcp -j f2b-sshd', blocks: false } }],
+  'policy': [
+    { detail: 'iptables: INPUT policy DROP and no rule accepts tcp/22', decision: { firewall: 'iptables', kind: 'policy', policy: 'DROP', blocks: true } },
+    { detail: 'nft: input chain policy drop and no rule accepts tcp/22', decision: { firewall: 'nft', kind: 'policy', policy: 'drop', blocks: true } },
+  ],
+  'ufw-default': [{
+    detail: 'ufw: tcp/22 is accepted only from 203.0.113.0/24 (ufw is active and no rule allows 22/tcp from everyone (default deny incoming) for the rest); 198.51.100.7 is not among them',
+    decision: { firewall: 'ufw', kind: 'ufw-default', blocks: false, onlyFrom: ['203.0.113.0/24'], callerOutside: '198.51.100.7' },
+  }],
+  'firewalld': [{ detail: 'firewalld is running and neither its ports (8080/tcp) nor services (dhcpv6-client) allow tcp/22', decision: { firewall: 'firewalld', kind: 'firewalld', ports: ['8080/tcp'], services: ['dhcpv6-client'], blocks: true } }],
+};
+const firewallEvidence = Object.values(FIREWALLS).flat().map(({ detail, decision }) => healthy({
+  tcp: tcp('timeout'), banner: undefined, ssh: undefined,
+  cloud: cloud({ guest: { agentOnline: true, serviceActive: true, listeningPorts: [22], firewallBlocks: decision.blocks || !!decision.callerOutside, firewallDetail: detail, firewallDecisions: [decision] } }),
+}));
+
 describe('(unit) Korean text has no English sentence of ours', () => {
   it('the detector finds English runs and leaves commands, quotes and names alone', () => {
     assert.deepStrictEqual(englishSentences('포트가 열려 있습니다 but the login failed'), ['but the login failed']);
@@ -194,6 +218,20 @@ describe('(unit) Korean text has no English sentence of ours', () => {
       assert.ok(ko.length > 0 && englishSentences(ko).length === 0, `${r.login.reasonKind}: ${ko}`);
       assert.notStrictEqual(ko, loginReasonText(r, 'en'), `${r.login.reasonKind} has Korean text`);
     }
+  });
+
+  it('every guest firewall decision, told from its kind', () => {
+    const texts = (lang: Lang) => firewallEvidence.flatMap((e) => {
+      const code = classifyCode(e);
+      const v = buildVerdict(code, e, lang);
+      return [v.summary, ...findings(e, code, lang).map((f) => f.message), ...cloudChecks(e.cloud!, 22, target().protocol, lang).map((c) => c.summary)];
+    });
+    const en = texts('en').join('\n');
+    for (const s of ['iptables: "-A INPUT -p tcp -m tcp --dport 22 -j DROP"', 'nft: the input policy is drop', 'ufw: tcp/22 is accepted only from 203.0.113.0/24', '198.51.100.7 is not among them', 'neither its ports (8080/tcp)']) {
+      assert.ok(en.includes(s), s);
+    }
+    const bad = texts('ko').flatMap((t) => englishSentences(t).map((x) => `${x}   ⟵   ${t}`));
+    assert.deepStrictEqual(bad, []);
   });
 
   it('every failure message the extension shows, in Korean', () => {
