@@ -4,6 +4,7 @@
  * The SSH servers are ssh2's own `Server` speaking the real protocol.
  */
 import * as fs from 'fs';
+import { generateKeyPair } from '../probes/keyPair';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
@@ -65,9 +66,9 @@ export async function startDemoLab(timeoutMs: number): Promise<DemoLab> {
   const track = (s: net.Server) => { s.on('connection', (c) => { sockets.add(c); c.on('close', () => sockets.delete(c)); c.on('error', () => undefined); }); return s; };
 
   try {
-    const hostKey = utils.generateKeyPairSync('ed25519');
-    const otherKey = utils.generateKeyPairSync('ed25519');
-    const clientKey = utils.generateKeyPairSync('ed25519');
+    const hostKey = generateKeyPair('ed25519');
+    const otherKey = generateKeyPair('ed25519');
+    const clientKey = generateKeyPair('ed25519');
     const password = 'demo-' + Math.random().toString(36).slice(2);
     const clientPub = utils.parseKey(clientKey.public);
     const parsedPub = Array.isArray(clientPub) ? clientPub[0] : clientPub;

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { generateKeyPair } from '../../../src/probes/keyPair';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -9,7 +10,7 @@ import {
 } from '../../../src/probes/knownHosts';
 
 function keyBlob(type: 'ed25519' | 'ecdsa' = 'ed25519'): Buffer {
-  const pair = type === 'ecdsa' ? utils.generateKeyPairSync('ecdsa', { bits: 256 }) : utils.generateKeyPairSync('ed25519');
+  const pair = type === 'ecdsa' ? generateKeyPair('ecdsa', { bits: 256 }) : generateKeyPair('ed25519');
   const k = utils.parseKey(pair.public);
   if (k instanceof Error || Array.isArray(k)) throw new Error('key');
   return k.getPublicSSH();

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { generateKeyPair } from '../../../src/probes/keyPair';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { utils } from 'ssh2';
 import { CancelledError, DeadlineReached } from '../../../src/core/model';
 import { sha256Fingerprint } from '../../../src/probes/knownHosts';
 import {
@@ -93,7 +93,7 @@ describe('probes/openssh (unit)', () => {
 
   describe('against a loopback server with the system ssh', function () {
     let srv: SshServer;
-    const userKey = utils.generateKeyPairSync('ed25519');
+    const userKey = generateKeyPair('ed25519');
     let dir: string;
     before(async function () {
       if (!haveSsh()) { console.log('      (skipped: no ssh client)'); this.skip(); }
@@ -155,7 +155,7 @@ describe('probes/openssh (unit)', () => {
       assert.equal(ok.authenticated, 'publickey', JSON.stringify(ok));
       assert.equal(ok.acceptedKey, good);
       const bad = path.join(dir, 'bad');
-      fs.writeFileSync(bad, utils.generateKeyPairSync('ed25519').private, { mode: 0o600 });
+      fs.writeFileSync(bad, generateKeyPair('ed25519').private, { mode: 0o600 });
       const no = await runOpenSsh({ ...base(), auth: { kind: 'publickey', identityFiles: [bad] } });
       assert.equal(no.denied, true);
       assert.equal(no.authenticated, undefined);

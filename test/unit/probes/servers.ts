@@ -3,6 +3,7 @@
  * behaviour, and a closed port. Everything listens on loopback only and is closed by the test.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPair } from '../../../src/probes/keyPair';
 import * as net from 'node:net';
 import { Server, utils, type AuthContext } from 'ssh2';
 import type { ProbeOptions } from '../../../src/core/probes';
@@ -71,9 +72,9 @@ export interface SshServer extends Running {
 }
 
 function hostPair(type: 'ed25519' | 'ecdsa' | 'rsa') {
-  return type === 'rsa' ? utils.generateKeyPairSync('rsa', { bits: 2048 })
-    : type === 'ecdsa' ? utils.generateKeyPairSync('ecdsa', { bits: 256 })
-      : utils.generateKeyPairSync('ed25519');
+  return type === 'rsa' ? generateKeyPair('rsa', { bits: 2048 })
+    : type === 'ecdsa' ? generateKeyPair('ecdsa', { bits: 256 })
+      : generateKeyPair('ed25519');
 }
 
 function publicLine(pub: string): string {

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
+import { generateKeyPair } from '../../../src/probes/keyPair';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -21,7 +22,7 @@ function knownHosts(name: string, text: string): string {
 }
 
 function otherKeyLine(type: 'ed25519' | 'ecdsa' = 'ed25519'): string {
-  const pair = type === 'ecdsa' ? utils.generateKeyPairSync('ecdsa', { bits: 256 }) : utils.generateKeyPairSync('ed25519');
+  const pair = type === 'ecdsa' ? generateKeyPair('ecdsa', { bits: 256 }) : generateKeyPair('ed25519');
   const k = utils.parseKey(pair.public);
   if (k instanceof Error || Array.isArray(k)) throw new Error('key');
   return `${k.type} ${k.getPublicSSH().toString('base64')}`;
@@ -41,7 +42,7 @@ async function runSsh(srv: { port: number; host: string }, o: {
 
 describe('probes/ssh (unit)', () => {
   let srv: SshServer;
-  const userKey = utils.generateKeyPairSync('ed25519');
+  const userKey = generateKeyPair('ed25519');
   before(async () => { srv = await sshServer({ password: 's3cret', authorizedKey: userKey.public }); });
   after(async () => { await srv.close(); });
   beforeEach(() => { srv.attempts.length = 0; });
@@ -106,7 +107,7 @@ describe('probes/ssh (unit)', () => {
   });
 
   it('reads the key from identityFile and reports a rejected key', async () => {
-    const other = utils.generateKeyPairSync('ed25519');
+    const other = generateKeyPair('ed25519');
     const f = path.join(dir, 'id_other');
     fs.writeFileSync(f, other.private, { mode: 0o600 });
     const r = await runSsh(srv, { credentials: { identityFile: f } });
@@ -116,7 +117,7 @@ describe('probes/ssh (unit)', () => {
 
   // issue 7: a key that cannot be used is said to be so (KEY_FORMAT_UNSUPPORTED), not a login error.
   it('reports an encrypted key without passphrase as an unusable key, handshake still ok', async () => {
-    const enc = utils.generateKeyPairSync('ed25519', { passphrase: 'pp', cipher: 'aes256-ctr', rounds: 4 });
+    const enc = generateKeyPair('ed25519', { passphrase: 'pp', cipher: 'aes256-ctr', rounds: 4 });
     const r = await runSsh(srv, { credentials: { privateKey: enc.private } });
     assert.equal(r.handshake, 'ok');
     assert.equal(r.login.outcome, 'key-unusable');
@@ -127,7 +128,7 @@ describe('probes/ssh (unit)', () => {
   });
 
   it('uses the passphrase of an encrypted key', async () => {
-    const enc = utils.generateKeyPairSync('ed25519', { passphrase: 'pp', cipher: 'aes256-ctr', rounds: 4 });
+    const enc = generateKeyPair('ed25519', { passphrase: 'pp', cipher: 'aes256-ctr', rounds: 4 });
     const srv2 = await sshServer({ authorizedKey: enc.public, methods: ['publickey'] });
     try {
       const r = await runSsh(srv2, { credentials: { privateKey: enc.private, passphrase: 'pp' } });
