@@ -7,7 +7,7 @@
 import * as net from 'net';
 import { abortableSleep, CancelledError, isCancelled, isUserCancel } from '../core/cancel';
 import type { CloudEvidence, Target } from '../core/model';
-import type { CloudInspector } from '../core/probes';
+import type { CloudInspector } from '../core/probeContract';
 import { CloudApiError, TencentApi, toCloudError } from './api';
 import { resolveCallerIp } from './callerIp';
 import type { TencentConfig } from './config';

@@ -10,7 +10,7 @@ import { icmpErrorName } from './icmp';
 import { msg } from './messages';
 import { networkAclRuleText, securityGroupRuleText } from './ruleText';
 import { keyErrorText, loginReasonText, quoted, untestedText } from './sshText';
-import { formatMs, visible } from './text';
+import { formatMs, visible } from './format';
 import { kexDetail } from './verdict';
 
 function check(id: CheckId, status: CheckStatus, durationMs: number, summary: string, evidence: object): Check {

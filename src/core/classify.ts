@@ -7,7 +7,7 @@ import type { AltPortResult, CloudError, Evidence, Finding, FindingCode, Lang, V
 import { sameIp } from './ip';
 import { msg, type MessageKey } from './messages';
 import { keyErrorText, untestedText } from './sshText';
-import { formatMs, type TemplateArgs } from './text';
+import { formatMs, type TemplateArgs } from './format';
 
 export interface ClassifyInput extends Evidence {
   /** Whether the user gave credentials (a login was requested). */

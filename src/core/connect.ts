@@ -6,8 +6,8 @@
 import { synPlan, type SynPlan } from './deadline';
 import { cancelledError, deadlineOf, DeadlineReached } from './cancel';
 import type { TcpResult } from './model';
-import type { OpenConnection, Probes } from './probes';
-import { formatMs } from './text';
+import type { OpenConnection, Probes } from './probeContract';
+import { formatMs } from './format';
 
 /**
  * Round trips measured to one address while its probes run: an echo reply, or a SYN-ACK or a

@@ -14,8 +14,8 @@ import {
   type AltPortResult, type BannerResult, type Check, type CloudEvidence, type Credentials, type IcmpResult, type Lang,
   type RdpResult, type Report, type Target,
 } from './model';
-import type { CloudInspector, OpenConnection, ProbeOptions, Probes } from './probes';
-import { formatMs } from './text';
+import type { CloudInspector, OpenConnection, ProbeOptions, Probes } from './probeContract';
+import { formatMs } from './format';
 import { buildVerdict } from './verdict';
 
 export interface DiagnoseDeps {

@@ -4,7 +4,7 @@
  * says. `Record<MessageKey, Bilingual>` makes a missing language a compile error.
  */
 import type { Lang } from './model';
-import { format, type Bilingual, type TemplateArgs } from './text';
+import { format, type Bilingual, type TemplateArgs } from './format';
 
 const M = {
   'dns.literal': { en: '{host} is an IP address: no lookup needed', ko: '{host} 은(는) IP 주소이므로 조회가 필요 없습니다' },

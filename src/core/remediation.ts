@@ -10,7 +10,7 @@
  */
 import { UNKNOWN_OS, type GuestOs, type OsVariant } from './guestOs';
 import type { Lang, Protocol, RemediationStep, VerdictCode } from './model';
-import { format, type Bilingual, type TemplateArgs } from './text';
+import { format, type Bilingual, type TemplateArgs } from './format';
 
 /** Keys of a per-OS command or text: a variant, a family of them, or every Linux variant. */
 type OsKey = OsVariant | 'deb' | 'rpm' | 'linux';

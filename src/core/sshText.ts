@@ -7,7 +7,7 @@
  */
 import { msg } from './messages';
 import type { Lang, NegotiationEvidence, SshResult } from './model';
-import { formatMs, visible } from './text';
+import { formatMs, visible } from './format';
 
 type Login = SshResult['login'];
 

@@ -8,7 +8,7 @@ import type { Lang, SshResult, Target, TcpResult, Verdict, VerdictCode } from '.
 import { remediationFor } from './remediation';
 import { keyDetailSuffix, keyProblemText, loginReasonText, opensshProblemText, quoted, untestedText } from './sshText';
 import { hostKeyName, shellQuote } from './sshCommand';
-import { format, formatMs, visible, type TemplateArgs } from './text';
+import { format, formatMs, visible, type TemplateArgs } from './format';
 import { VERDICT_TEXT } from './verdictText';
 
 /** The placeholders the templates of `code` may use, derived from the evidence. */

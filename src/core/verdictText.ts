@@ -4,7 +4,7 @@
  * placeholders `verdictArgs()` (verdict.ts) derives from the evidence.
  */
 import type { VerdictCode } from './model';
-import type { Bilingual } from './text';
+import type { Bilingual } from './format';
 
 export const VERDICT_TEXT: Record<VerdictCode, { title: Bilingual; summary: Bilingual }> = {
   OK: {

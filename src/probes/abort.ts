@@ -1,7 +1,7 @@
 /**
  * The probes' settle-once scaffold (`guarded`) and their clock. How a signal's reason is read
  * (a deadline or a cancel) is core/cancel.ts's: a `DeadlineReached` ends the probe as a
- * timeout; any other reason is a user cancel and rejects (src/core/probes.ts contract).
+ * timeout; any other reason is a user cancel and rejects (src/core/probeContract.ts).
  */
 import { cancelledError, deadlineOf, type DeadlineReached } from '../core/cancel';
 

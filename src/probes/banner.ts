@@ -5,7 +5,7 @@
  * bounded, and a server that never sends a newline cannot make us buffer more than MAX_BYTES.
  */
 import type { BannerResult } from '../core/model';
-import type { OpenConnection, ProbeOptions } from '../core/probes';
+import type { OpenConnection, ProbeOptions } from '../core/probeContract';
 import { guarded, now, since } from './abort';
 import { TcpConnection } from './connection';
 

@@ -4,7 +4,7 @@
  * stream from its first byte.
  */
 import type * as net from 'node:net';
-import type { OpenConnection } from '../core/probes';
+import type { OpenConnection } from '../core/probeContract';
 
 export class TcpConnection implements OpenConnection {
   /** Set when the socket failed while no stage was reading (e.g. a reset between stages). */

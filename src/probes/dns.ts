@@ -12,7 +12,7 @@
 import * as dns from 'node:dns';
 import * as net from 'node:net';
 import type { DnsResult } from '../core/model';
-import type { ProbeOptions } from '../core/probes';
+import type { ProbeOptions } from '../core/probeContract';
 import { guarded, now, since } from './abort';
 
 export interface DnsOptions {

@@ -11,7 +11,7 @@ import { execFile, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 import { icmpErrorKind, icmpErrorName } from '../core/icmp';
 import type { IcmpResult } from '../core/model';
-import type { ProbeOptions } from '../core/probes';
+import type { ProbeOptions } from '../core/probeContract';
 import { guarded, now, since } from './abort';
 import { canonicalIp } from './dns';
 import { watchEchoErrors } from './icmpErrors';

@@ -4,7 +4,7 @@
  * CVM_DOCTOR_TRACE=1 forwards ssh2's protocol trace to the log (never secrets).
  * CVM_DOCTOR_OPENSSH=off|PATH turns off the OpenSSH second opinion or picks its `ssh` (openssh.ts).
  */
-import type { ProbeOptions, Probes } from '../core/probes';
+import type { ProbeOptions, Probes } from '../core/probeContract';
 import { probeBanner } from './banner';
 import { probeDns, type DnsOptions } from './dns';
 import { probeIcmp } from './icmp';

@@ -9,7 +9,7 @@
  * of server select HYBRID, and the requirement could not be told apart from the preference.
  */
 import type { RdpResult } from '../core/model';
-import type { OpenConnection, ProbeOptions } from '../core/probes';
+import type { OpenConnection, ProbeOptions } from '../core/probeContract';
 import { guarded, now, since } from './abort';
 import { TcpConnection } from './connection';
 

@@ -19,7 +19,7 @@ import type {
   Credentials, HandshakeOutcome, HostKeyInfo, KeyErrorKind, LoginMethod, LoginOutcome, LoginReasonKind, NegotiatedAlgorithms, SshResult,
   UntestedCredential,
 } from '../core/model';
-import type { OpenConnection, ProbeOptions, SshContext } from '../core/probes';
+import type { OpenConnection, ProbeOptions, SshContext } from '../core/probeContract';
 import { cancelledError, isDeadline } from '../core/cancel';
 import { guarded, now, since } from './abort';
 import { TcpConnection } from './connection';

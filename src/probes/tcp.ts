@@ -6,7 +6,7 @@
  */
 import * as net from 'node:net';
 import type { TcpOutcome, TcpResult } from '../core/model';
-import type { ProbeOptions } from '../core/probes';
+import type { ProbeOptions } from '../core/probeContract';
 import { deadlineOf } from '../core/cancel';
 import { guarded, now, since } from './abort';
 import { TcpConnection } from './connection';

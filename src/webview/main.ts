@@ -5,7 +5,7 @@
  */
 import type { Check, Report, SecurityGroupRuleRef } from '../core/model';
 import { securityGroupRuleText } from '../core/ruleText';
-import { formatMs } from '../core/text';
+import { formatMs } from '../core/format';
 import type { FromWebview, PanelState, PersistedState, ReportLabels, ToWebview } from '../shared/protocol';
 
 interface VsCodeApi {

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Check, Credentials, Lang, Report, Target } from '../../src/core/model';
 import { DEFAULT_ALT_PORTS } from '../../src/core/model';
-import type { Probes } from '../../src/core/probes';
+import type { Probes } from '../../src/core/probeContract';
 import { labUnavailableReason } from './lab';
 
 export interface DiagnoseDeps {

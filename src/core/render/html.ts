@@ -7,7 +7,7 @@
 import { createHash } from 'crypto';
 import type { CheckStatus, Report } from '../model';
 import { msg } from '../messages';
-import { escapeHtml as h, formatMs, visible } from '../text';
+import { escapeHtml as h, formatMs, visible } from '../format';
 
 const STYLE = `
 :root { color-scheme: light dark; --fg: #1f2328; --bg: #ffffff; --muted: #59636e; --line: #d1d9e0;

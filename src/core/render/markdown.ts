@@ -4,7 +4,7 @@
  */
 import type { Report } from '../model';
 import { msg } from '../messages';
-import { formatMs, visible } from '../text';
+import { formatMs, visible } from '../format';
 
 /** An inline code span that survives backticks inside the text. */
 function code(s: string): string {

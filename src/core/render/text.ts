@@ -2,7 +2,7 @@
  *  banner cannot send escape sequences to the user's terminal. */
 import type { CheckStatus, Report } from '../model';
 import { msg } from '../messages';
-import { displayWidth, formatMs, padEndWidth, visible } from '../text';
+import { displayWidth, formatMs, padEndWidth, visible } from '../format';
 
 const ANSI = { red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
 const MARK: Record<CheckStatus, string> = { pass: '✓', fail: '✗', warn: '!', skip: '-' };

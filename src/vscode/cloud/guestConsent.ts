@@ -4,7 +4,7 @@
  * instance — kept in globalState and dropped with the instance).
  */
 import * as vscode from 'vscode';
-import type { CloudInspector } from '../../core/probes';
+import type { CloudInspector } from '../../core/probeContract';
 import type { Instance } from '../../core/savedInstance';
 import type { InstanceStore } from '../instances/store';
 import { Disposable } from '../lifecycle';

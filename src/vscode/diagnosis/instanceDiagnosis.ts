@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { diagnose } from '../../core/diagnose';
 import type { Check, Credentials, Lang, Report, Target } from '../../core/model';
-import type { CloudInspector } from '../../core/probes';
+import type { CloudInspector } from '../../core/probeContract';
 import { readFileBounded } from '../../probes/files';
 import { createProbes } from '../../probes/index';
 import type { Instance } from '../../core/savedInstance';

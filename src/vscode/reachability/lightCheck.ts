@@ -5,7 +5,7 @@
  * contract: bounded by `timeoutMs`, a cancel rejects (CancelledError), nothing is left open.
  * No `vscode` import.
  */
-import type { ProbeOptions } from '../../core/probes';
+import type { ProbeOptions } from '../../core/probeContract';
 import { probeBanner } from '../../probes/banner';
 import { probeTcp } from '../../probes/tcp';
 

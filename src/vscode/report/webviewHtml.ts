@@ -3,7 +3,7 @@
  * rendered by media/report.js from typed messages, so the shell has no inline script or
  * style and no remote string ever reaches this HTML. No `vscode` import: unit-tested.
  */
-import { escapeHtml } from '../../core/text';
+import { escapeHtml } from '../../core/format';
 import { randomBytes } from 'crypto';
 
 export function makeNonce(): string {

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { connectWithRetries, RttBoard } from '../../../src/core/connect';
 import { synPlan } from '../../../src/core/deadline';
 import { CancelledError, DeadlineReached } from '../../../src/core/model';
-import type { ProbeOptions, Probes } from '../../../src/core/probes';
+import type { ProbeOptions, Probes } from '../../../src/core/probeContract';
 
 /** A scripted single-attempt `tcp` probe: silent until its signal fires or its timeout passes. */
 function silentTcp(calls: ProbeOptions[]): Probes['tcp'] {

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { diagnose } from '../../../src/core/diagnose';
 import { synPlan } from '../../../src/core/deadline';
 import { CancelledError, DeadlineReached, type BannerResult, type Check, type Target } from '../../../src/core/model';
-import type { OpenConnection, Probes, ProbeOptions } from '../../../src/core/probes';
+import type { OpenConnection, Probes, ProbeOptions } from '../../../src/core/probeContract';
 import { startDemoLab, type DemoLab } from '../../../src/cli/demoTargets';
 import { createProbes } from '../../../src/probes';
 

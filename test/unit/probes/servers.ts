@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPair } from '../../../src/probes/keyPair';
 import * as net from 'node:net';
 import { Server, utils, type AuthContext } from 'ssh2';
-import type { ProbeOptions } from '../../../src/core/probes';
+import type { ProbeOptions } from '../../../src/core/probeContract';
 
 export interface Running { port: number; host: string; close(): Promise<void> }
 

@@ -1,4 +1,5 @@
-/** Small text helpers shared by the catalogues and renderers. Pure. */
+/** Text formatting shared by the message catalogues and the renderers: templates, escaping,
+ *  durations, terminal widths, visible control characters. Pure. */
 import type { Lang } from './model';
 
 export type Bilingual = Record<Lang, string>;
