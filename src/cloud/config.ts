@@ -106,6 +106,20 @@ export function readProfileFile(path: string): { secretId?: string; secretKey?: 
   return out;
 }
 
+/** The caller's address as configured (CVM_DOCTOR_CALLER_IP, cvmDoctor.tencent.callerIp). */
+export function parseCallerIp(value: string, field: string): string {
+  if (!net.isIP(value)) throw new InputError(field, `"${value}" is not an IP address`);
+  return value;
+}
+
+/** The URL that answers the caller's address (CVM_DOCTOR_CALLER_IP_URL, cvmDoctor.tencent.callerIpUrl). */
+export function parseCallerIpUrl(value: string, field: string): string {
+  let u: URL | undefined;
+  try { u = new URL(value); } catch { u = undefined; }
+  if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:')) throw new InputError(field, `"${value}" is not an http(s) URL`);
+  return value;
+}
+
 /**
  * Settings for the CLI: TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, TENCENTCLOUD_ENDPOINT,
  * CVM_DOCTOR_CALLER_IP, CVM_DOCTOR_CALLER_IP_URL; a profile file fills in the credentials the
@@ -125,16 +139,8 @@ export function loadTencentConfigFromEnv(env: NodeJS.ProcessEnv, profileFile?: s
     cfg.endpoint = endpoint;
   }
   const callerIp = env.CVM_DOCTOR_CALLER_IP?.trim();
-  if (callerIp) {
-    if (!net.isIP(callerIp)) throw new InputError('CVM_DOCTOR_CALLER_IP', `"${callerIp}" is not an IP address`);
-    cfg.callerIp = callerIp;
-  }
+  if (callerIp) cfg.callerIp = parseCallerIp(callerIp, 'CVM_DOCTOR_CALLER_IP');
   const callerIpUrl = env.CVM_DOCTOR_CALLER_IP_URL?.trim();
-  if (callerIpUrl) {
-    let u: URL | undefined;
-    try { u = new URL(callerIpUrl); } catch { u = undefined; }
-    if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:')) throw new InputError('CVM_DOCTOR_CALLER_IP_URL', `"${callerIpUrl}" is not an http(s) URL`);
-    cfg.callerIpUrl = callerIpUrl;
-  }
+  if (callerIpUrl) cfg.callerIpUrl = parseCallerIpUrl(callerIpUrl, 'CVM_DOCTOR_CALLER_IP_URL');
   return cfg;
 }

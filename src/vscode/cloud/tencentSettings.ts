@@ -3,10 +3,9 @@
  * value is a warning naming its setting; an unusable endpoint stops everything (no call may go
  * anywhere unintended).
  */
-import * as net from 'net';
 import * as vscode from 'vscode';
 import type { TencentConfig } from '../../cloud';
-import { resolveEndpoint } from '../../cloud/config';
+import { parseCallerIp, parseCallerIpUrl, resolveEndpoint } from '../../cloud/config';
 import type { Logger } from '../log';
 import { Keys, SECTION } from '../settings';
 import { errorMessage } from './sdk';
@@ -33,17 +32,14 @@ export function readTencentSettings(log: Logger): TencentSettings | undefined {
       return undefined;
     }
   }
+  // The cloud layer's own validators decide, as for the CLI's environment variables.
   const callerIp = (c.get<string>(Keys.tencentCallerIp) ?? '').trim();
   if (callerIp) {
-    if (net.isIP(callerIp)) out.callerIp = callerIp;
-    else warn(Keys.tencentCallerIp, vscode.l10n.t('"{0}" is not an IP address; it is ignored.', callerIp));
+    try { out.callerIp = parseCallerIp(callerIp, Keys.tencentCallerIp); } catch { warn(Keys.tencentCallerIp, vscode.l10n.t('"{0}" is not an IP address; it is ignored.', callerIp)); }
   }
   const callerIpUrl = (c.get<string>(Keys.tencentCallerIpUrl) ?? '').trim();
   if (callerIpUrl) {
-    let ok = false;
-    try { ok = ['http:', 'https:'].includes(new URL(callerIpUrl).protocol); } catch { ok = false; }
-    if (ok) out.callerIpUrl = callerIpUrl;
-    else warn(Keys.tencentCallerIpUrl, vscode.l10n.t('"{0}" is not an http(s) URL; it is ignored.', callerIpUrl));
+    try { out.callerIpUrl = parseCallerIpUrl(callerIpUrl, Keys.tencentCallerIpUrl); } catch { warn(Keys.tencentCallerIpUrl, vscode.l10n.t('"{0}" is not an http(s) URL; it is ignored.', callerIpUrl)); }
   }
   return out;
 }
