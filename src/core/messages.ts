@@ -46,7 +46,7 @@ const M = {
   'icmpName.destination-unreachable': { en: 'destination unreachable', ko: '목적지 도달 불가' },
   'icmpName.source-quench': { en: 'source quench', ko: '발신 억제' },
   'icmpName.redirect': { en: 'redirect', ko: '경로 재지정' },
-  'icmpName.time-exceeded': { en: 'time exceeded', ko: '시간 초과(TTL 만료)' },
+  'icmpName.time-exceeded': { en: 'time exceeded', ko: 'TTL 만료' },
   'icmpName.parameter-problem': { en: 'parameter problem', ko: '헤더 매개변수 오류' },
   'icmpName.packet-too-big': { en: 'packet too big', ko: '패킷이 너무 큼' },
   'icmpName.other': { en: '{proto} type {type} code {code}', ko: '{proto} 유형 {type} 코드 {code}' },

@@ -18,7 +18,8 @@ export function icmpProblemText(p: IcmpProblem, address: string, lang: Lang): st
 }
 
 /** What the ping's outcome rests on: the ICMP error and its sender, the system ping's own line,
- *  or why it could not run; then, when the system ping stood in for raw sockets, why. */
+ *  or why it could not run; then, when the system ping stood in for raw sockets, why they
+ *  could not be used. */
 export function icmpDetailText(r: IcmpResult, lang: Lang): string {
   const e = r.icmpError;
   const from = e?.from ?? r.from;
@@ -28,7 +29,9 @@ export function icmpDetailText(r: IcmpResult, lang: Lang): string {
       : r.problem ? icmpProblemText(r.problem, r.address, lang) : undefined;
   const why = r.rawProblem ? icmpProblemText(r.rawProblem, r.address, lang) : undefined;
   if (main === undefined) return why ?? r.detail ?? '';
-  return why ? main + msg(lang, 'icmp.rawFallback', { why }) : main;
+  if (!why) return main;
+  // No ping at all: both reasons. Otherwise the system ping answered in the raw socket's place.
+  return r.outcome === 'unavailable' ? main + msg(lang, 'word.listSep') + why : main + msg(lang, 'icmp.rawFallback', { why });
 }
 
 /** Which implementation sent the echo. */
