@@ -6,8 +6,8 @@ import type {
   AltPortResult, BannerResult, Check, CheckId, CheckStatus, CloudEvidence, DnsResult, IcmpResult, Lang,
   Protocol, RdpResult, SshResult, TcpResult,
 } from './model';
-import { icmpErrorName } from './icmp';
 import { msg } from './messages';
+import { icmpDetailText, icmpMethodText, tcpIcmpText, tcpOutcomeText } from './netText';
 import { networkAclRuleText, securityGroupRuleText } from './ruleText';
 import { keyErrorText, loginReasonText, quoted, untestedText } from './sshText';
 import { formatMs, visible } from './format';
@@ -24,7 +24,7 @@ export function dnsCheck(r: DnsResult, host: string, lang: Lang): Check {
 }
 
 export function icmpCheck(r: IcmpResult, timeoutMs: number, lang: Lang): Check {
-  const base = { address: r.address, method: r.method, detail: r.detail ?? '' };
+  const base = { address: r.address, method: icmpMethodText(r, lang), detail: icmpDetailText(r, lang) };
   switch (r.outcome) {
     case 'reply': return check('icmp', 'pass', r.durationMs, msg(lang, 'icmp.reply', { ...base, rtt: formatMs(r.rttMs ?? r.durationMs) }), r);
     // The wait may have been cut short once the port answered: say how long it really was.
@@ -32,7 +32,7 @@ export function icmpCheck(r: IcmpResult, timeoutMs: number, lang: Lang): Check {
     case 'unreachable': return check('icmp', 'fail', r.durationMs, msg(lang, 'icmp.unreachable', base), r);
     case 'prohibited': return check('icmp', 'fail', r.durationMs, msg(lang, 'icmp.prohibited', base), r);
     case 'unavailable': return check('icmp', 'skip', r.durationMs, msg(lang, 'icmp.unavailable', base), r);
-    default: return check('icmp', 'warn', r.durationMs, msg(lang, 'icmp.error', base), r);
+    default: return check('icmp', 'warn', r.durationMs, msg(lang, 'icmp.error', { ...base, detail: base.detail || msg(lang, 'word.unknownError') }), r);
   }
 }
 
@@ -42,13 +42,13 @@ export function icmpOffCheck(lang: Lang): Check {
 
 /** `earlier`: the name's addresses tried before this one, which did not connect. */
 export function tcpCheck(r: TcpResult, lang: Lang, earlier?: TcpResult[]): Check {
-  const args = { port: r.port, address: r.address, time: formatMs(r.durationMs), code: r.errorCode ?? r.outcome };
+  const args = { port: r.port, address: r.address, time: formatMs(r.durationMs), code: tcpOutcomeText(r, lang) };
   const retried = r.answeredAttempt && r.answeredAttempt > 1 ? msg(lang, 'tcp.retried', { n: r.answeredAttempt }) : '';
   const before = earlier?.length
-    ? msg(lang, 'tcp.earlier', { list: earlier.map((x) => `${x.address} ${x.errorCode ?? x.outcome}`).join(', ') })
+    ? msg(lang, 'tcp.earlier', { list: earlier.map((x) => `${x.address} ${tcpOutcomeText(x, lang)}`).join(', ') })
     : '';
   const ev = earlier?.length ? { ...r, earlierAddresses: earlier } : r;
-  const from = r.icmp ? msg(lang, 'tcp.icmpFrom', { from: r.icmp.from, name: icmpErrorName(r.address.includes(':') ? 6 : 4, r.icmp.type, r.icmp.code) }) : '';
+  const from = tcpIcmpText(r, lang);
   switch (r.outcome) {
     case 'connected': return check('tcp', 'pass', r.durationMs, msg(lang, 'tcp.connected', args) + retried + before, ev);
     case 'refused': return check('tcp', 'fail', r.durationMs, msg(lang, 'tcp.refused', args) + from + retried + before, ev);

@@ -6,6 +6,7 @@ import { isLegacyAlgorithm, opensshEnableOptions } from './algorithms';
 import type { AltPortResult, CloudError, Evidence, Finding, FindingCode, Lang, VerdictCode } from './model';
 import { sameIp } from './ip';
 import { msg, type MessageKey } from './messages';
+import { icmpDetailText, tcpOutcomeText } from './netText';
 import { keyErrorText, untestedText } from './sshText';
 import { formatMs, type TemplateArgs } from './format';
 
@@ -143,13 +144,13 @@ export function findings(e: ClassifyInput, code: VerdictCode, lang: Lang): Findi
   if (e.earlierAddresses?.length && e.tcp) {
     add('ADDRESS_FALLBACK', {
       port: e.target.port, address: e.tcp.address,
-      failed: e.earlierAddresses.map((t) => `${t.address} (${t.errorCode ?? t.outcome})`).join(', '),
+      failed: e.earlierAddresses.map((t) => `${t.address} (${tcpOutcomeText(t, lang)})`).join(', '),
     });
   } else if (e.dns && e.dns.ok && e.dns.addresses.length > 1) {
     add('MULTIPLE_ADDRESSES', { host: e.target.host, count: e.dns.addresses.length, address: e.tcp?.address ?? e.dns.addresses[0].address });
   }
   if (e.icmp?.outcome === 'timeout' && (e.tcp?.outcome === 'connected' || e.tcp?.outcome === 'refused')) add('ICMP_BLOCKED');
-  if (e.icmp?.outcome === 'unavailable') add('ICMP_UNAVAILABLE', { detail: e.icmp.detail ?? '' });
+  if (e.icmp?.outcome === 'unavailable') add('ICMP_UNAVAILABLE', { detail: icmpDetailText(e.icmp, lang) });
   if (e.banner?.outcome === 'ssh' && e.banner.durationMs > 1000) add('SLOW_BANNER', { time: formatMs(e.banner.durationMs) });
   const ssh = e.ssh;
   if (ssh?.client === 'openssh') add('DIAGNOSED_WITH_OPENSSH', { openssh: ssh.negotiation?.openssh?.version ?? 'OpenSSH' });

@@ -82,7 +82,35 @@ export interface IcmpResult {
   from?: string;
   /** Free text: the ICMP error, why raw sockets were unavailable, ping's stderr. */
   detail?: string;
+  /** Why the ping could not be sent or failed, by kind (`detail` keeps the English as evidence). */
+  problem?: IcmpProblem;
+  /** The system ping ran because raw sockets could not be used: why, by kind. */
+  rawProblem?: IcmpProblem;
+  /** The ICMP error a raw socket received for the echo: its type, its code and sender when
+   *  known (for the report's text; `from` above keeps its meaning for the classifier). */
+  icmpError?: { type: number; code?: number; from?: string };
+  /** The system ping's own line behind the outcome (the OS's text, maybe localised: quote it). */
+  pingOutput?: string;
   durationMs: number;
+}
+
+/**
+ * Why no echo could be sent, or why raw sockets were not used (model of `IcmpResult.detail`).
+ * not-an-ip: the address is not an IP literal. disabled: CVM_DOCTOR_ICMP=off. addon-unloadable:
+ * the raw-socket addon (net-ping) could not be loaded. no-session-id: every ICMP identifier is in
+ * use by concurrent pings. raw-socket-denied: no raw socket could be opened (root or CAP_NET_RAW
+ * needed). socket-error: the raw socket failed while pinging. ping-not-run: the system ping
+ * could not be started (`code` ENOENT, EACCES). ping-exit: it ended with an error and said
+ * nothing (`code`: its exit status or signal).
+ */
+export type IcmpProblemKind =
+  | 'not-an-ip' | 'disabled' | 'addon-unloadable' | 'no-session-id' | 'raw-socket-denied' | 'socket-error' | 'ping-not-run' | 'ping-exit';
+export interface IcmpProblem {
+  kind: IcmpProblemKind;
+  /** The library's or the system's own message (remote text: quote it). */
+  message?: string;
+  /** ping-not-run, ping-exit: the error code, exit status or signal. */
+  code?: string;
 }
 
 /** An ICMP error about one of our SYNs, as a raw socket saw it (kind: see core/icmp.ts). */

@@ -2,8 +2,8 @@
 import { opensshEnableOptions, isLegacyAlgorithm } from './algorithms';
 import { hostAnswers, hostSentIcmpError, icmpFromTarget, isSshdRefusal, movedService, type ClassifyInput } from './classify';
 import { guestOs } from './guestOs';
-import { icmpErrorName } from './icmp';
 import { msg, type MessageKey } from './messages';
+import { icmpDetailText, tcpIcmpName, tcpIcmpText, tcpOutcomeText } from './netText';
 import type { Lang, SshResult, Target, TcpResult, Verdict, VerdictCode } from './model';
 import { remediationFor } from './remediation';
 import { keyDetailSuffix, keyProblemText, loginReasonText, opensshProblemText, quoted, untestedText } from './sshText';
@@ -29,11 +29,11 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
   const answeringPort = e.altPorts?.find((a) => a.tcp.outcome === 'connected' || a.tcp.outcome === 'refused')?.port;
   const hostAnswer = e.icmp?.outcome === 'reply' ? msg(lang, 'word.hostAnswersPing')
     : answeringPort !== undefined ? msg(lang, 'word.hostAnswersPort', { port: answeringPort })
-      : icmpFromTarget(e, e.icmp?.from) ? msg(lang, 'word.hostAnswersIcmp', { address, kind: e.icmp!.outcome === 'prohibited' ? 'administratively prohibited' : 'destination unreachable' })
+      : icmpFromTarget(e, e.icmp?.from) ? msg(lang, 'word.hostAnswersIcmp', { address, kind: msg(lang, e.icmp!.outcome === 'prohibited' ? 'icmpName.admin-prohibited' : 'icmpName.destination-unreachable') })
         : hostSentIcmpError(e) ? msg(lang, 'word.hostSentReject', { address })
           : msg(lang, 'word.hostAnswersPort', { port: '?' });
   const tcpIcmp = e.tcp?.icmp;
-  const icmpName = tcpIcmp ? icmpErrorName(address.includes(':') ? 6 : 4, tcpIcmp.type, tcpIcmp.code) : undefined;
+  const icmpName = e.tcp ? tcpIcmpName(e.tcp, lang) : undefined;
   let rejectNote = '';
   if (code === 'PORT_REJECTED') {
     if (hostAnswers(e)) rejectNote = msg(lang, 'word.rejectHostUp', { hostAnswer });
@@ -60,7 +60,7 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
 
   const detailFor: Partial<Record<VerdictCode, string | undefined>> = {
     DNS_FAILURE: e.dns?.errorCode,
-    PORT_REJECTED: `${e.tcp?.errorCode ?? e.tcp?.outcome}${icmpName ? `, ${icmpName}` : ''}`,
+    PORT_REJECTED: `${e.tcp ? tcpOutcomeText(e.tcp, lang) : '?'}${icmpName ? `, ${icmpName}` : ''}`,
     CONNECTION_CLOSED: (ssh?.error ? quoted(ssh.error.message) : undefined) ?? (isSshdRefusal(e.banner?.line) ? `"${visible(e.banner!.line!.trim())}"` : undefined)
       ?? e.banner?.errorCode ?? e.rdp?.errorCode ?? e.rdp?.outcome ?? 'EOF',
     KEX_FAILED: kexDetail(ssh, lang) ?? (ssh?.error ? quoted(ssh.error.message) : undefined) ?? ssh?.handshake,
@@ -86,7 +86,7 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
     user,
     altPort: moved?.port ?? cloud?.guest?.listeningPorts?.find((p) => p !== t.port) ?? '?',
     altPorts: t.altPorts.join(', ') || msg(lang, 'word.none'),
-    portOutcome: e.tcp?.errorCode ?? e.tcp?.outcome,
+    portOutcome: e.tcp ? tcpOutcomeText(e.tcp, lang) : undefined,
     deadline: formatMs(deadline),
     hostAnswer,
     rejectNote,
@@ -236,15 +236,14 @@ function pingNote(e: ClassifyInput, lang: Lang): string {
     case 'unreachable': return msg(lang, 'word.ping.unreachable', { from });
     case 'prohibited': return msg(lang, 'word.ping.prohibited', { from });
     case 'unavailable': return msg(lang, 'word.ping.unavailable');
-    default: return msg(lang, 'word.ping.error', { detail: i.detail ?? i.outcome });
+    default: return msg(lang, 'word.ping.error', { detail: icmpDetailText(i, lang) || msg(lang, 'word.unknownError') });
   }
 }
 
 /** What the port got: the error and, when a raw socket saw it, the ICMP message and its sender. */
 function portNote(t: TcpResult, lang: Lang): string {
   if (t.outcome === 'timeout') return msg(lang, 'word.port.silent', { deadline: formatMs(t.deadlineMs) });
-  const icmp = t.icmp ? msg(lang, 'tcp.icmpFrom', { from: t.icmp.from, name: icmpErrorName(t.address.includes(':') ? 6 : 4, t.icmp.type, t.icmp.code) }) : '';
-  return `${t.errorCode ?? t.outcome}${icmp}`;
+  return `${tcpOutcomeText(t, lang)}${tcpIcmpText(t, lang)}`;
 }
 
 export function buildVerdict(code: VerdictCode, e: ClassifyInput, lang: Lang): Verdict {

@@ -10,7 +10,7 @@
 import { execFile, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 import { icmpErrorKind, icmpErrorName } from '../core/icmp';
-import type { IcmpResult } from '../core/model';
+import type { IcmpProblem, IcmpResult } from '../core/model';
 import type { ProbeOptions } from '../core/probeContract';
 import { guarded, now, since } from './abort';
 import { canonicalIp } from './dns';
@@ -49,15 +49,19 @@ function takeSessionId(): number | undefined {
   return undefined;
 }
 
-let netPingCache: { mod?: NetPing; error?: string } | undefined;
+/** Why raw sockets cannot be used: the English line (evidence, logs) and its kind. */
+interface Unusable { detail: string; problem: IcmpProblem }
+
+let netPingCache: { mod?: NetPing; error?: Unusable } | undefined;
 
 /** require() of a native addon can throw (missing build, other ABI): remember why. */
-function loadNetPing(): { mod?: NetPing; error?: string } {
+function loadNetPing(): { mod?: NetPing; error?: Unusable } {
   if (!netPingCache) {
     try {
       netPingCache = { mod: require('net-ping') as NetPing };
     } catch (e) {
-      netPingCache = { error: `net-ping not loadable: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
+      const message = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+      netPingCache = { error: { detail: `net-ping not loadable: ${message}`, problem: { kind: 'addon-unloadable', message } } };
     }
   }
   return netPingCache;
@@ -65,11 +69,11 @@ function loadNetPing(): { mod?: NetPing; error?: string } {
 
 type IcmpPart = Omit<IcmpResult, 'durationMs' | 'address'>;
 
-function rawPing(address: string, family: 4 | 6, o: ProbeOptions, start: number): Promise<IcmpResult> | { unavailable: string } {
+function rawPing(address: string, family: 4 | 6, o: ProbeOptions, start: number): Promise<IcmpResult> | { unavailable: Unusable } {
   const loaded = loadNetPing();
-  if (!loaded.mod) return { unavailable: loaded.error ?? 'net-ping not loadable' };
+  if (!loaded.mod) return { unavailable: loaded.error ?? { detail: 'net-ping not loadable', problem: { kind: 'addon-unloadable' } } };
   const sessionId = takeSessionId();
-  if (sessionId === undefined) return { unavailable: 'too many concurrent ICMP sessions' };
+  if (sessionId === undefined) return { unavailable: { detail: 'too many concurrent ICMP sessions', problem: { kind: 'no-session-id' } } };
   let session: NetPingSession;
   try {
     session = loaded.mod.createSession({
@@ -81,7 +85,8 @@ function rawPing(address: string, family: 4 | 6, o: ProbeOptions, start: number)
     });
   } catch (e) {
     liveIds.delete(sessionId);
-    return { unavailable: `raw socket unavailable: ${e instanceof Error ? e.message : String(e)}` };
+    const message = e instanceof Error ? e.message : String(e);
+    return { unavailable: { detail: `raw socket unavailable: ${message}`, problem: { kind: 'raw-socket-denied', message } } };
   }
   const done = (p: IcmpPart): IcmpResult => ({ ...p, address, durationMs: since(start) });
   // net-ping never matches an ICMPv6 error to its request: read those ourselves.
@@ -100,33 +105,42 @@ function rawPing(address: string, family: 4 | 6, o: ProbeOptions, start: number)
       settle(done({
         outcome: e.kind === 'prohibited' ? 'prohibited' : 'unreachable', method: 'raw-socket',
         detail: `ICMPv6 ${icmpErrorName(6, e.type, e.code)} (source=${e.from})`,
+        icmpError: { type: e.type, code: e.code, from: e.from },
         from: e.from, ...(e.from === canonicalIp(address) ? { rttMs: rtt } : {}),
       }));
     });
     // The raw socket reports errors as events; unhandled, an 'error' event would crash the host.
-    session.on('error', (e) => settle(done({ outcome: 'error', method: 'raw-socket', detail: e.message })));
+    const socketError = (e: Error): IcmpResult => done({ outcome: 'error', method: 'raw-socket', detail: e.message, problem: { kind: 'socket-error', message: e.message } });
+    session.on('error', (e) => settle(socketError(e)));
     let sentAt = 0;
     const sent: { req?: { code?: number; type?: number } } = {};
     const cb = (err: Error | null): void => {
       const rtt = Math.round((performance.now() - sentAt) * 1000) / 1000;
       if (!err) { settle(done({ outcome: 'reply', method: 'raw-socket', rttMs: rtt })); return; }
       if (err.name === 'RequestTimedOutError') { settle(done({ outcome: 'timeout', method: 'raw-socket' })); return; }
+      // net-ping keeps the ICMP type and code only on its request record, which we captured
+      // below; the sender's address is on the error.
+      const code = sent.req?.code;
+      const source = (err as Error & { source?: unknown }).source;
+      const from = typeof source === 'string' && net.isIP(source) ? canonicalIp(source) : undefined;
       if (err.name === 'DestinationUnreachableError') {
-        // net-ping keeps the ICMP code only on its request record, which we captured below;
-        // the sender's address is on the error. An error the target sent itself is a round
-        // trip to it (its firewall answered), so its time is kept.
-        const code = sent.req?.code;
-        const prohibited = code !== undefined && icmpErrorKind(family, family === 4 ? 3 : 1, code) === 'prohibited';
-        const source = (err as Error & { source?: unknown }).source;
-        const from = typeof source === 'string' && net.isIP(source) ? canonicalIp(source) : undefined;
+        // An error the target sent itself is a round trip to it (its firewall answered), so
+        // its time is kept.
+        const type = family === 4 ? 3 : 1;
+        const prohibited = code !== undefined && icmpErrorKind(family, type, code) === 'prohibited';
         settle(done({
           outcome: prohibited ? 'prohibited' : 'unreachable', method: 'raw-socket',
           detail: `${err.message}${code !== undefined ? ` code ${code}` : ''}`,
+          icmpError: { type, ...(code !== undefined ? { code } : {}), ...(from ? { from } : {}) },
           ...(from ? { from, ...(from === canonicalIp(address) ? { rttMs: rtt } : {}) } : {}),
         }));
         return;
       }
-      settle(done({ outcome: 'error', method: 'raw-socket', detail: err.message }));
+      // Another ICMP error (time exceeded, parameter problem…), or the socket's own failure.
+      const type = sent.req?.type;
+      settle(typeof type === 'number'
+        ? done({ outcome: 'error', method: 'raw-socket', detail: err.message, icmpError: { type, ...(code !== undefined ? { code } : {}), ...(from ? { from } : {}) } })
+        : socketError(err));
     };
     sentAt = performance.now();
     session.pingHost(address, cb);
@@ -142,19 +156,24 @@ export function parsePingOutput(stdout: string, exitCode: number | null, platfor
     if (exitCode === 0 && /TTL=/i.test(stdout)) {
       return { outcome: 'reply', method: 'system-ping', ...(rtt ? { rttMs: Number(rtt[1]) } : {}) };
     }
-    return { outcome: 'timeout', method: 'system-ping', detail: lastLine(stdout) };
+    return { outcome: 'timeout', method: 'system-ping', ...said(lastLine(stdout)) };
   }
   if (/Packet filtered|Host Prohibited|Net Prohibited|Communication prohibited|Administratively prohibited/i.test(stdout)) {
     const detail = lastMatch(stdout, /.*(filtered|prohibited).*/i);
-    return { outcome: 'prohibited', method: 'system-ping', detail, ...errorSource(detail) };
+    return { outcome: 'prohibited', method: 'system-ping', ...said(detail), ...errorSource(detail) };
   }
   if (/Destination (Host|Net|Port|Protocol) Unreachable|Address unreachable|No route to host|Network is unreachable/i.test(stdout)) {
     const detail = lastMatch(stdout, /.*unreachable.*|.*No route to host.*/i);
-    return { outcome: 'unreachable', method: 'system-ping', detail, ...errorSource(detail) };
+    return { outcome: 'unreachable', method: 'system-ping', ...said(detail), ...errorSource(detail) };
   }
   if (exitCode === 0 && rtt) return { outcome: 'reply', method: 'system-ping', rttMs: Number(rtt[1]) };
   if (exitCode === 1) return { outcome: 'timeout', method: 'system-ping' };
-  return { outcome: 'error', method: 'system-ping', detail: lastLine(stdout) };
+  return { outcome: 'error', method: 'system-ping', ...said(lastLine(stdout)) };
+}
+
+/** A line of the ping's output: the detail (evidence) and the text the report quotes. */
+function said(line: string | undefined): { detail?: string; pingOutput?: string } {
+  return line ? { detail: line, pingOutput: line } : {};
 }
 
 /** The sender of an ICMP error line: iputils "From 10.0.0.1 icmp_seq=1 …", BSD "92 bytes from
@@ -200,11 +219,11 @@ export function pingArgv(address: string, family: 4 | 6, timeoutMs: number, plat
   return { file: 'ping', args: ['-n', '-c', '1', '-W', secs.toFixed(3), ...(family === 6 ? ['-6'] : []), address] };
 }
 
-function systemPing(address: string, family: 4 | 6, o: ProbeOptions, start: number, why?: string): Promise<IcmpResult> {
+function systemPing(address: string, family: 4 | 6, o: ProbeOptions, start: number, why?: Unusable): Promise<IcmpResult> {
   let child: ChildProcess | undefined;
   const withWhy = (p: IcmpPart): IcmpResult => ({
     ...p, address, durationMs: since(start),
-    ...(why ? { detail: p.detail ? `${p.detail}; ${why}` : why } : {}),
+    ...(why ? { detail: p.detail ? `${p.detail}; ${why.detail}` : why.detail, rawProblem: why.problem } : {}),
   });
   return guarded<IcmpResult>(o, {
     onTimeout: () => withWhy({ outcome: 'timeout', method: 'system-ping' }),
@@ -213,15 +232,16 @@ function systemPing(address: string, family: 4 | 6, o: ProbeOptions, start: numb
     const { file, args } = pingArgv(address, family, o.timeoutMs, process.platform);
     child = execFile(file, args, { timeout: 0, maxBuffer: 64 * 1024, windowsHide: true, env: pingEnv(process.env, process.platform) },
       (err, stdout, stderr) => {
-        const e = err as (NodeJS.ErrnoException & { code?: number | string }) | null;
+        const e = err as (NodeJS.ErrnoException & { code?: number | string; signal?: NodeJS.Signals | null }) | null;
         if (e && typeof e.code === 'string') {
           // ENOENT/EACCES: no usable ping binary at all.
-          settle(withWhy({ outcome: 'unavailable', method: 'none', detail: `system ping: ${e.code}` }));
+          settle(withWhy({ outcome: 'unavailable', method: 'none', detail: `system ping: ${e.code}`, problem: { kind: 'ping-not-run', code: e.code } }));
           return;
         }
         const exitCode = e ? (typeof e.code === 'number' ? e.code : null) : 0;
         const parsed = parsePingOutput(`${stdout}\n${stderr}`, exitCode, process.platform);
-        if (parsed.outcome === 'error' && stderr.trim()) parsed.detail = stderr.trim().slice(0, 200);
+        if (parsed.outcome === 'error' && stderr.trim()) Object.assign(parsed, said(stderr.trim().slice(0, 200)));
+        if (parsed.outcome === 'error' && !parsed.pingOutput) parsed.problem = { kind: 'ping-exit', code: String(exitCode ?? e?.signal ?? '?') };
         settle(withWhy(parsed));
       });
   });
@@ -233,22 +253,22 @@ function immediate(r: IcmpResult, o: ProbeOptions, start: number): Promise<IcmpR
   return guarded<IcmpResult>(o, { onTimeout: fin, cleanup: () => undefined }, (settle) => settle(fin()));
 }
 
-function unavailable(address: string, detail: string, o: ProbeOptions, start: number): Promise<IcmpResult> {
-  return immediate({ outcome: 'unavailable', method: 'none', address, detail, durationMs: 0 }, o, start);
+function unavailable(address: string, why: Unusable, o: ProbeOptions, start: number): Promise<IcmpResult> {
+  return immediate({ outcome: 'unavailable', method: 'none', address, detail: why.detail, problem: why.problem, durationMs: 0 }, o, start);
 }
 
 export function probeIcmp(address: string, o: ProbeOptions): Promise<IcmpResult> {
   const start = now();
   const family = net.isIP(address);
   if (family !== 4 && family !== 6) {
-    return immediate({ outcome: 'error', method: 'none', address, detail: 'not an IP address', durationMs: 0 }, o, start);
+    return immediate({ outcome: 'error', method: 'none', address, detail: 'not an IP address', problem: { kind: 'not-an-ip' }, durationMs: 0 }, o, start);
   }
   const mode = modeFromEnv();
-  if (mode === 'off') return unavailable(address, 'disabled by CVM_DOCTOR_ICMP=off', o, start);
+  if (mode === 'off') return unavailable(address, { detail: 'disabled by CVM_DOCTOR_ICMP=off', problem: { kind: 'disabled' } }, o, start);
   if (mode === 'system') return systemPing(address, family, o, start);
   const raw = rawPing(address, family, o, start);
   if (raw instanceof Promise) return raw;
-  o.log?.(`icmp: ${raw.unavailable}`);
+  o.log?.(`icmp: ${raw.unavailable.detail}`);
   if (mode === 'raw') return unavailable(address, raw.unavailable, o, start);
   return systemPing(address, family, o, start, raw.unavailable);
 }

@@ -10,8 +10,10 @@ const KEEP = [
   'VS Code', 'CVM Doctor', 'Remote-SSH', 'OpenSSH', 'PowerShell', 'VNC', 'Network ACL', 'security group',
 ];
 
-/** Runs of three or more English words left once commands, quotes, names and identifiers
- *  (camel-case configuration keywords such as KexAlgorithms) are set aside. */
+/** Runs of three or more English words, or two lower-case words in a row ("host prohibited"),
+ *  left once commands, quotes, names and identifiers (camel-case configuration keywords such
+ *  as KexAlgorithms) are set aside. Lists ("publickey, password"), upper-case words and
+ *  capitalised terms (X.224 Connection Confirm) are not prose. */
 export function englishSentences(text: string): string[] {
   let t = text
     .replace(/`[^`]*`/g, ' ')
@@ -20,5 +22,5 @@ export function englishSentences(text: string): string[] {
     .replace(/https?:\/\/\S+/g, ' ')
     .replace(/\b[A-Za-z]*[a-z][A-Z][A-Za-z]*\b/g, ' ');
   for (const k of KEEP) t = t.split(k).join(' ');
-  return [...t.matchAll(/\b[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){2,}\b/g)].map((m) => m[0]);
+  return [...t.matchAll(/\b[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){2,}\b|\b[a-z]{2,} [a-z]{2,}\b/g)].map((m) => m[0]);
 }

@@ -253,6 +253,7 @@ export const SCENARIOS: Scenario[] = [
       expectOutcome(r, 'icmp', 'unreachable');
       expectOutcome(r, 'tcp', 'unreachable');
       assert.equal(evidenceField(check(r, 'icmp'), 'from'), h.ipv4);
+      assert.deepEqual(evidenceField(check(r, 'icmp'), 'icmpError'), { type: 3, code: 1, from: h.ipv4 });
       assert.deepEqual(pick(evidenceField(check(r, 'tcp'), 'icmp'), ['from', 'type', 'code']), { from: h.ipv4, type: 3, code: 1 });
       assert.match(r.verdict.summary, /The host itself is up/);
     },
@@ -331,6 +332,7 @@ export const SCENARIOS: Scenario[] = [
       expectOutcome(r, 'icmp', 'prohibited');
       expectOutcome(r, 'tcp', 'timeout');
       assert.equal(evidenceField(check(r, 'icmp'), 'from'), h.ipv4);
+      assert.deepEqual(evidenceField(check(r, 'icmp'), 'icmpError'), { type: 3, code: 13, from: h.ipv4 });
       assert.ok(Number(evidenceField(check(r, 'tcp'), 'attempts')) >= 3, JSON.stringify(check(r, 'tcp')));
       assert.doesNotMatch(evidenceText(r, 'altports'), /"tcp":"(connected|refused)"/);
     },
@@ -347,6 +349,7 @@ export const SCENARIOS: Scenario[] = [
       expectOutcome(r, 'icmp', 'prohibited');
       expectOutcome(r, 'tcp', 'timeout');
       assert.equal(evidenceField(check(r, 'icmp'), 'from'), h.ipv6);
+      assert.deepEqual(evidenceField(check(r, 'icmp'), 'icmpError'), { type: 1, code: 1, from: h.ipv6 });
     },
   },
   {

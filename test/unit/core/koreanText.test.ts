@@ -10,10 +10,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { altPortsCheck, bannerCheck, cloudChecks, dnsCheck, icmpCheck, rdpCheck, sshChecks, tcpCheck } from '../../../src/core/checks';
 import { classifyCode, findings, type ClassifyInput } from '../../../src/core/classify';
+import { icmpErrorKind, type IcmpNameKind } from '../../../src/core/icmp';
+import { msg } from '../../../src/core/messages';
 import {
-  VERDICT_CODES, type CloudEvidence, type FirewallDecision, type KeyErrorKind, type Lang, type LoginReasonKind, type OpenSshProblemKind, type SshResult,
-  type UntestedKind,
+  VERDICT_CODES, type CloudEvidence, type FirewallDecision, type IcmpProblemKind, type IcmpResult, type KeyErrorKind, type Lang, type LoginReasonKind,
+  type OpenSshProblemKind, type SshResult, type TcpOutcome, type TcpResult, type UntestedKind,
 } from '../../../src/core/model';
+import { icmpDetailText } from '../../../src/core/netText';
 import { loginReasonText } from '../../../src/core/sshText';
 import { buildVerdict } from '../../../src/core/verdict';
 import { describeError, type Translate } from '../../../src/vscode/errorText';
@@ -188,11 +191,112 @@ const firewallEvidence = Object.values(FIREWALLS).flat().map(({ detail, decision
   cloud: cloud({ guest: { agentOnline: true, serviceActive: true, listeningPorts: [22], firewallBlocks: decision.blocks || !!decision.callerOutside, firewallDetail: detail, firewallDecisions: [decision] } }),
 }));
 
+const V4 = '203.0.113.10';
+const V6 = '2001:db8::10';
+const ROUTER = { 4: '198.51.100.1', 6: '2001:db8::1' } as const;
+/** A diagnosis of `address` with the given ping and port results (no SSH session). */
+const atAddress = (address: string, icmp: IcmpResult | undefined, t: TcpResult, over: Partial<ClassifyInput> = {}): ClassifyInput => healthy({
+  target: target({ host: address }), dns: { ok: true, literal: true, addresses: [{ address, family: address.includes(':') ? 6 : 4 }], durationMs: 0 },
+  icmp, tcp: t, banner: undefined, ssh: undefined, altPorts: [alt(2222, 'timeout')], ...over,
+});
+const silentTcp = (address: string): TcpResult => ({ ...tcp('timeout'), address, attempts: 3 });
+const icmpBase = (address: string, over: Partial<IcmpResult>): IcmpResult => ({ outcome: 'unavailable', method: 'none', address, durationMs: 1, ...over });
+
+/** Each reason the ping could not be sent, as the probe records it: its English detail and kind,
+ *  alone (CVM_DOCTOR_ICMP=raw|system) or behind the system ping that stood in for raw sockets. */
+const ICMP_PROBLEMS: Record<IcmpProblemKind, IcmpResult[]> = {
+  'not-an-ip': [icmpBase('cvm.example.com', { outcome: 'error', detail: 'not an IP address', problem: { kind: 'not-an-ip' } })],
+  'disabled': [icmpBase(V4, { detail: 'disabled by CVM_DOCTOR_ICMP=off', problem: { kind: 'disabled' } })],
+  'addon-unloadable': [
+    icmpBase(V4, { detail: "net-ping not loadable: Cannot find module 'net-ping'", problem: { kind: 'addon-unloadable', message: "Cannot find module 'net-ping'" } }),
+    icmpBase(V4, {
+      outcome: 'unreachable', method: 'system-ping', from: ROUTER[4],
+      detail: `From ${ROUTER[4]} icmp_seq=1 Destination Host Unreachable; net-ping not loadable: Cannot find module 'net-ping'`,
+      pingOutput: `From ${ROUTER[4]} icmp_seq=1 Destination Host Unreachable`, rawProblem: { kind: 'addon-unloadable', message: "Cannot find module 'net-ping'" },
+    }),
+  ],
+  'no-session-id': [icmpBase(V4, { detail: 'too many concurrent ICMP sessions', problem: { kind: 'no-session-id' } })],
+  'raw-socket-denied': [
+    icmpBase(V4, { detail: 'raw socket unavailable: Operation not permitted', problem: { kind: 'raw-socket-denied', message: 'Operation not permitted' } }),
+    icmpBase(V4, {
+      detail: 'system ping: ENOENT; raw socket unavailable: Operation not permitted', problem: { kind: 'ping-not-run', code: 'ENOENT' },
+      rawProblem: { kind: 'raw-socket-denied', message: 'Operation not permitted' },
+    }),
+  ],
+  'socket-error': [icmpBase(V4, { outcome: 'error', method: 'raw-socket', detail: 'Socket closed', problem: { kind: 'socket-error', message: 'Socket closed' } })],
+  'ping-not-run': [icmpBase(V4, { detail: 'system ping: EACCES', problem: { kind: 'ping-not-run', code: 'EACCES' } })],
+  'ping-exit': [icmpBase(V4, { outcome: 'error', method: 'system-ping', problem: { kind: 'ping-exit', code: '2' } })],
+};
+/** The system ping's own lines, as it printed them: quoted, never translated. */
+const PING_OUTPUTS: IcmpResult[] = [
+  icmpBase(V4, { outcome: 'prohibited', method: 'system-ping', from: V4, detail: `From ${V4} icmp_seq=1 Packet filtered`, pingOutput: `From ${V4} icmp_seq=1 Packet filtered` }),
+  icmpBase(V4, { outcome: 'error', method: 'system-ping', detail: 'ping: sendmsg: Operation not permitted', pingOutput: 'ping: sendmsg: Operation not permitted' }),
+];
+
+/** An ICMP error of each name (family, type, code), as a raw socket reads it. */
+const ICMP_NAMES: Record<IcmpNameKind, Array<[4 | 6, number, number | undefined]>> = {
+  'net-unreachable': [[4, 3, 0]], 'host-unreachable': [[4, 3, 1]], 'protocol-unreachable': [[4, 3, 2]], 'port-unreachable': [[4, 3, 3], [6, 1, 4]],
+  'net-prohibited': [[4, 3, 9]], 'host-prohibited': [[4, 3, 10]], 'communication-prohibited': [[4, 3, 13]],
+  'no-route': [[6, 1, 0]], 'admin-prohibited': [[6, 1, 1]], 'address-unreachable': [[6, 1, 3]], 'source-policy': [[6, 1, 5]], 'reject-route': [[6, 1, 6]],
+  'destination-unreachable': [[4, 3, undefined]],
+  'source-quench': [[4, 4, 0]], 'redirect': [[4, 5, 1]], 'time-exceeded': [[4, 11, 0], [6, 3, 0]], 'parameter-problem': [[4, 12, 0], [6, 4, 0]], 'packet-too-big': [[6, 2, 0]],
+};
+/** Codes and types without a name: told by number. */
+const UNNAMED: Array<[4 | 6, number, number | undefined, string]> = [[4, 3, 5, 'ICMP 유형 3 코드 5'], [6, 1, 2, 'ICMPv6 유형 1 코드 2'], [4, 40, undefined, 'ICMP 유형 40']];
+
+/** The ping's evidence and, for a destination unreachable, the port's, for one ICMP error. */
+function icmpErrorEvidence([family, type, code]: [4 | 6, number, number | undefined], fromTarget = false): ClassifyInput[] {
+  const address = family === 6 ? V6 : V4;
+  const from = fromTarget ? address : ROUTER[family];
+  const unreach = type === (family === 6 ? 1 : 3);
+  const kind = code === undefined ? (unreach ? 'unreachable' : 'other') : icmpErrorKind(family, type, code);
+  const outcome = !unreach ? 'error' : kind === 'prohibited' ? 'prohibited' : 'unreachable';
+  const ping: IcmpResult = {
+    outcome, method: 'raw-socket', address, durationMs: 1, ...(unreach ? { from } : {}),
+    detail: family === 6 ? `ICMPv6 type ${type} code ${code} (source=${from})` : `Destination unreachable (source=${from})${code !== undefined ? ` code ${code}` : ''}`,
+    icmpError: { type, ...(code !== undefined ? { code } : {}), from },
+  };
+  const out = [atAddress(address, ping, silentTcp(address))];
+  if (unreach && code !== undefined) {
+    const rejected: TcpResult = { ...tcp('unreachable', 'EHOSTUNREACH'), address, icmp: { from, type, code, kind } };
+    out.push(atAddress(address, { ...ping, outcome: 'timeout', from: undefined, icmpError: undefined, detail: undefined }, rejected));
+  }
+  return out;
+}
+
+/** Each TCP outcome without an error code, where the code would be named. */
+const TCP_OUTCOMES: Record<TcpOutcome, TcpResult> = {
+  connected: tcp('connected'), refused: tcp('refused'), timeout: silentTcp(V4), unreachable: tcp('unreachable'), error: tcp('error'),
+};
+const tcpOutcomeEvidence = (Object.keys(TCP_OUTCOMES) as TcpOutcome[]).flatMap((o) => {
+  const t = { ...TCP_OUTCOMES[o], address: '203.0.113.11' };
+  return [
+    // Tried first, before the address diagnosed.
+    healthy({ earlierAddresses: [t] }),
+    // The port itself, next to an SSH server that moved (SERVICE_ON_OTHER_PORT names the outcome).
+    healthy({ tcp: TCP_OUTCOMES[o], banner: undefined, ssh: undefined, altPorts: [alt(2222, 'connected', 'ssh')] }),
+    atAddress(V4, ping('reply', 1), TCP_OUTCOMES[o]),
+  ];
+});
+
+/** Every verdict (each code, so each placeholder sees the evidence), finding and ping/port check. */
+function netTexts(e: ClassifyInput, lang: Lang): string[] {
+  const code = classifyCode(e);
+  const verdicts = VERDICT_CODES.map((c) => buildVerdict(c, e, lang)).flatMap((v) => [v.title, v.summary, ...v.remediation.map((s) => s.text)]);
+  return [...verdicts, ...findings(e, code, lang).map((f) => f.message),
+    ...(e.icmp ? [icmpCheck(e.icmp, 2000, lang).summary] : []), ...(e.tcp ? [tcpCheck(e.tcp, lang, e.earlierAddresses).summary] : [])];
+}
+const wholeWord = (s: string) => new RegExp(`(^|[^A-Za-z])${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z])`, 'i');
+const englishRuns = (texts: string[]) => texts.flatMap((t) => englishSentences(t).map((s) => `${s}   ⟵   ${t}`));
+
 describe('(unit) Korean text has no English sentence of ours', () => {
   it('the detector finds English runs and leaves commands, quotes and names alone', () => {
     assert.deepStrictEqual(englishSentences('포트가 열려 있습니다 but the login failed'), ['but the login failed']);
     assert.deepStrictEqual(englishSentences('`sudo systemctl restart ssh` 를 실행하세요. "Exceeded MaxStartups" Tencent Automation Tools 로'), []);
     assert.deepStrictEqual(englishSentences('KexAlgorithms, HostKeyAlgorithms, Ciphers, MACs 설정에 추가하세요'), []);
+    // Two lower-case English words are a phrase of ours; names, lists and identifiers are not.
+    assert.deepStrictEqual(englishSentences('ICMP 관리상 금지(administratively prohibited), 보낸 곳 198.51.100.1'), ['administratively prohibited']);
+    assert.deepStrictEqual(englishSentences('방식: publickey, password. 상태 RUNNING, NORMAL. 규칙 DROP TCP:22. X.224 Connection Confirm'), []);
   });
 
   it('every Korean verdict, remediation, finding and check summary', () => {
@@ -232,6 +336,72 @@ describe('(unit) Korean text has no English sentence of ours', () => {
     }
     const bad = texts('ko').flatMap((t) => englishSentences(t).map((x) => `${x}   ⟵   ${t}`));
     assert.deepStrictEqual(bad, []);
+  });
+
+  it('every reason the ping could not be sent, told from its kind; the system ping quoted', () => {
+    const all = [...Object.values(ICMP_PROBLEMS).flat(), ...PING_OUTPUTS];
+    const evidence = all.map((i) => atAddress(V4, { ...i, address: i.address === V4 ? V4 : i.address }, silentTcp(V4)));
+    const en = evidence.flatMap((e) => netTexts(e, 'en')).join('\n');
+    for (const s of ['cvm.example.com is not an IP address', 'turned off with CVM_DOCTOR_ICMP=off', 'the raw-socket addon (net-ping) could not be loaded: "Cannot find module \'net-ping\'"',
+      'too many concurrent ICMP sessions', 'it needs root or CAP_NET_RAW): "Operation not permitted"', 'the raw socket failed: "Socket closed"',
+      'the system ping could not be started (EACCES)', 'the system ping could not be started (ENOENT); no raw socket could be opened', 'ping ended with status 2', `ping said "From ${V4} icmp_seq=1 Packet filtered"`,
+      `ping said "From ${ROUTER[4]} icmp_seq=1 Destination Host Unreachable"; the system ping was used instead of raw sockets`]) {
+      assert.ok(en.includes(s), s);
+    }
+    const ko = evidence.flatMap((e) => netTexts(e, 'ko'));
+    assert.deepStrictEqual(englishRuns(ko), []);
+    // The probe's English detail never reaches the Korean text; its Korean telling does.
+    for (const i of all) {
+      const text = icmpDetailText(i, 'ko');
+      assert.ok(text.length > 0 && text !== icmpDetailText(i, 'en'), `${JSON.stringify(i)}: ${text}`);
+      const texts = netTexts(atAddress(V4, i, silentTcp(V4)), 'ko').join('\n');
+      if (i.problem) assert.ok(texts.includes(msg('ko', `icmpProblem.${i.problem.kind}`).split('{')[0]!), `${i.problem.kind}: ${texts}`);
+      for (const english of ['not an IP address', 'disabled by', 'not loadable', 'raw socket unavailable', 'concurrent ICMP', 'system ping:']) {
+        assert.ok(!texts.includes(english), `${english} in ${text}`);
+      }
+    }
+    // Evidence without kinds (an older JSON report) still says what it knows.
+    assert.strictEqual(icmpDetailText(icmpBase(V4, { detail: 'raw socket unavailable: EPERM' }), 'ko'), 'raw socket unavailable: EPERM');
+  });
+
+  it('every ICMP error, by its name in Korean: the ping, the port and the verdicts', () => {
+    for (const kind of Object.keys(ICMP_NAMES) as IcmpNameKind[]) {
+      for (const tcc of ICMP_NAMES[kind]) {
+        for (const e of [...icmpErrorEvidence(tcc), ...icmpErrorEvidence(tcc, true)]) {
+          const en = netTexts(e, 'en').join('\n');
+          const ko = netTexts(e, 'ko');
+          const name = { en: msg('en', `icmpName.${kind}`), ko: msg('ko', `icmpName.${kind}`) };
+          assert.ok(en.includes(name.en), `${kind} ${JSON.stringify(tcc)}: ${en}`);
+          assert.ok(ko.join('\n').includes(name.ko), `${kind} ${JSON.stringify(tcc)}`);
+          // Two-word names ("host prohibited") are shorter than the three-word runs the scan flags.
+          assert.deepStrictEqual(ko.filter((t) => wholeWord(name.en).test(t)), [], kind);
+          assert.deepStrictEqual(englishRuns(ko), []);
+        }
+      }
+    }
+    for (const [family, type, code, ko] of UNNAMED) {
+      const texts = icmpErrorEvidence([family, type, code]).flatMap((e) => netTexts(e, 'ko'));
+      assert.ok(texts.some((t) => t.includes(ko)), ko);
+      assert.deepStrictEqual(texts.filter((t) => /type \d+|code \d+/.test(t)), []);
+    }
+    // The host's own ICMP error as its sign of life.
+    const own = netTexts(icmpErrorEvidence([4, 3, 10], true)[0]!, 'ko').join('\n');
+    assert.ok(own.includes(`${V4} 이(가) 직접 ping에 ICMP 오류(관리상 금지)로 응답함`), own);
+  });
+
+  it('every TCP outcome without an error code, in Korean words', () => {
+    for (const e of tcpOutcomeEvidence) {
+      const ko = netTexts(e, 'ko');
+      assert.deepStrictEqual(englishRuns(ko), []);
+      for (const o of Object.keys(TCP_OUTCOMES) as TcpOutcome[]) {
+        assert.deepStrictEqual(ko.filter((t) => new RegExp(`(^|[ (,])${o}($|[ ),;])`).test(t)), [], o);
+      }
+    }
+    const fallback = netTexts(tcpOutcomeEvidence[0]!, 'ko').join('\n');
+    assert.ok(fallback.includes('203.0.113.11 연결됨'), fallback);
+    const moved = buildVerdict('SERVICE_ON_OTHER_PORT', tcpOutcomeEvidence[7]!, 'ko').summary;
+    assert.ok(moved.includes('실패(응답 없음)'), moved);
+    assert.ok(buildVerdict('SERVICE_ON_OTHER_PORT', tcpOutcomeEvidence[7]!, 'en').summary.includes('fails (timeout)'));
   });
 
   it('every failure message the extension shows, in Korean', () => {

@@ -42,9 +42,11 @@ describe('probes/icmp (unit)', () => {
     const r = await withEnv('off', () => probeIcmp('127.0.0.1', opts(2000)));
     assert.equal(r.outcome, 'unavailable');
     assert.equal(r.method, 'none');
+    assert.deepEqual(r.problem, { kind: 'disabled' });
     const bad = await probeIcmp('-c 9 127.0.0.1', opts(2000));
     assert.equal(bad.outcome, 'error');
     assert.equal(bad.method, 'none');
+    assert.deepEqual(bad.problem, { kind: 'not-an-ip' });
   });
 
   it('rejects with CancelledError when cancelled (system and raw)', async () => {
@@ -80,6 +82,9 @@ describe('probes/icmp (unit)', () => {
       const p = parsePingOutput(out, code, platform);
       assert.equal(p.outcome, outcome);
       if (rtt !== undefined) assert.equal(p.rttMs, rtt);
+      // An error line is kept as the ping printed it, for the report to quote.
+      if (outcome === 'unreachable' || outcome === 'prohibited') assert.ok(p.pingOutput && out.includes(p.pingOutput), JSON.stringify(p));
+      if (outcome === 'reply') assert.equal(p.pingOutput, undefined);
     });
   }
 
@@ -96,6 +101,33 @@ describe('probes/icmp (unit)', () => {
       assert.equal(parsePingOutput(out, 1, platform).from, from);
     });
   }
+
+  // Why the system ping gave nothing to quote, by kind: it is missing, or it failed silently.
+  it('records why the system ping could not run, or ended silently, by kind', async function () {
+    if (process.platform === 'win32') this.skip();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cvmd-ping-'));
+    const saved = process.env.PATH;
+    try {
+      process.env.PATH = dir;
+      const missing = await withEnv('system', () => probeIcmp('127.0.0.1', opts(2000)));
+      assert.equal(missing.outcome, 'unavailable', JSON.stringify(missing));
+      assert.deepEqual(missing.problem, { kind: 'ping-not-run', code: 'ENOENT' });
+      assert.equal(missing.detail, 'system ping: ENOENT');
+      fs.writeFileSync(path.join(dir, 'ping'), '#!/bin/sh\nexit 2\n', { mode: 0o755 });
+      process.env.PATH = `${dir}:/usr/bin:/bin`;
+      const silent = await withEnv('system', () => probeIcmp('127.0.0.1', opts(2000)));
+      assert.equal(silent.outcome, 'error', JSON.stringify(silent));
+      assert.deepEqual(silent.problem, { kind: 'ping-exit', code: '2' });
+      fs.writeFileSync(path.join(dir, 'ping'), '#!/bin/sh\necho "ping: sendmsg: Operation not permitted" >&2\nexit 2\n', { mode: 0o755 });
+      const said = await withEnv('system', () => probeIcmp('127.0.0.1', opts(2000)));
+      assert.equal(said.outcome, 'error', JSON.stringify(said));
+      assert.equal(said.pingOutput, 'ping: sendmsg: Operation not permitted');
+      assert.equal(said.problem, undefined);
+    } finally {
+      process.env.PATH = saved;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('gives the system ping only PATH and LANG=C: no secret of the caller\'s environment', () => {
     const env = { PATH: '/usr/bin', TENCENTCLOUD_SECRET_KEY: 's3cret', CVM_PASSWORD: 'pw', HOME: '/root', LC_ALL: 'de_DE.UTF-8' };
@@ -116,6 +148,7 @@ describe('probes/icmp (unit)', () => {
       const r = await withEnv('system', () => probeIcmp('127.0.0.1', opts(2000)));
       assert.equal(r.outcome, 'prohibited', JSON.stringify(r));
       assert.equal(r.from, '127.0.0.1');
+      assert.equal(r.pingOutput, 'From 127.0.0.1 icmp_seq=1 Packet filtered');
       const seen = fs.readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => l.split('=')[0]).filter((k) => k !== 'PWD' && k !== 'SHLVL' && k !== '_');
       assert.deepEqual(seen.sort(), ['LANG', 'PATH']);
     } finally {
