@@ -136,7 +136,7 @@ export function rdpCheck(r: RdpResult, timeoutMs: number, lang: Lang): Check {
     case 'rdp':
       return r.failure
         ? check('rdp', 'warn', r.durationMs, msg(lang, 'rdp.failure', { failure: r.failure }), r)
-        : check('rdp', 'pass', r.durationMs, msg(lang, 'rdp.ok', { protocol: r.selectedProtocol ?? 'rdp' }), r);
+        : check('rdp', 'pass', r.durationMs, msg(lang, 'rdp.ok', { protocol: r.selectedProtocol === 'unknown' ? msg(lang, 'word.unknown') : r.selectedProtocol ?? 'rdp' }), r);
     case 'not-rdp': return check('rdp', 'fail', r.durationMs, msg(lang, 'rdp.notRdp', { bytes: r.firstBytes ?? '' }), r);
     case 'timeout': return check('rdp', 'fail', r.durationMs, msg(lang, 'rdp.timeout', { deadline: formatMs(timeoutMs) }), r);
     case 'closed': return check('rdp', 'fail', r.durationMs, msg(lang, 'rdp.closed'), r);

@@ -17,11 +17,15 @@ export interface LightTarget {
   protocol: 'ssh' | 'rdp';
 }
 
+/** Why a check came out as it did; the UI words it (presentation.ts), the log keeps `detail`. */
+export type LightReason = 'ssh' | 'connected' | 'timeout' | 'banner-timeout' | 'not-ssh' | 'closed' | 'error';
+
 export interface LightResult {
   state: Exclude<ReachState, 'unknown' | 'checking'>;
+  reason: LightReason;
   /** TCP connect time, when it connected. */
   latencyMs?: number;
-  /** Short machine-ish detail: "ECONNREFUSED", "timeout", "banner timeout", "SSH-2.0-…". */
+  /** Short machine-ish detail for the log: "ECONNREFUSED", "timeout", "SSH-2.0-…". */
   detail: string;
 }
 
@@ -33,19 +37,21 @@ export const lightCheck: LightCheck = async (t, timeoutMs, signal) => {
   const started = performance.now();
   const { result, connection } = await probeTcp(t.host, t.port, { timeoutMs, signal });
   if (result.outcome !== 'connected' || !connection) {
-    return { state: 'unreachable', detail: result.outcome === 'timeout' ? 'timeout' : result.errorCode ?? result.outcome };
+    return result.outcome === 'timeout'
+      ? { state: 'unreachable', reason: 'timeout', detail: 'timeout' }
+      : { state: 'unreachable', reason: 'error', detail: result.errorCode ?? result.outcome };
   }
   const latencyMs = round(result.durationMs);
   try {
     // RDP servers speak only after the client: a completed connect is the signal.
-    if (t.protocol === 'rdp') return { state: 'reachable', latencyMs, detail: 'connected' };
+    if (t.protocol === 'rdp') return { state: 'reachable', reason: 'connected', latencyMs, detail: 'connected' };
     const o: ProbeOptions = { timeoutMs: Math.max(1, timeoutMs - (performance.now() - started)), signal };
     const b = await probeBanner(connection, o);
     switch (b.outcome) {
-      case 'ssh': return { state: 'reachable', latencyMs, detail: (b.line ?? 'SSH').slice(0, 120) };
-      case 'timeout': return { state: 'degraded', latencyMs, detail: 'banner timeout' };
-      case 'other': return { state: 'degraded', latencyMs, detail: 'not SSH' };
-      default: return { state: 'degraded', latencyMs, detail: b.errorCode ?? 'closed before banner' };
+      case 'ssh': return { state: 'reachable', reason: 'ssh', latencyMs, detail: (b.line ?? 'SSH').slice(0, 120) };
+      case 'timeout': return { state: 'degraded', reason: 'banner-timeout', latencyMs, detail: 'banner timeout' };
+      case 'other': return { state: 'degraded', reason: 'not-ssh', latencyMs, detail: 'not SSH' };
+      default: return { state: 'degraded', reason: b.errorCode ? 'error' : 'closed', latencyMs, detail: b.errorCode ?? 'closed before banner' };
     }
   } finally {
     connection.close();

@@ -18,11 +18,22 @@ export const REACH_CODICON: Record<ReachState, string> = {
   unknown: 'vm',
 };
 
+/** The reason in the UI's language; an errno code (ECONNREFUSED…) is shown as it is. */
+function reasonText(info: ReachInfo): string {
+  switch (info.reason) {
+    case 'timeout': return vscode.l10n.t('no answer');
+    case 'banner-timeout': return vscode.l10n.t('no SSH banner');
+    case 'not-ssh': return vscode.l10n.t('another protocol answers');
+    case 'closed': return vscode.l10n.t('closed before the banner');
+    default: return info.detail ?? '';
+  }
+}
+
 export function reachText(info: ReachInfo | undefined): string {
   switch (info?.state) {
     case 'reachable': return vscode.l10n.t('Reachable ({0} ms)', info.latencyMs ?? 0);
-    case 'degraded': return vscode.l10n.t('Port open, no answer ({0})', info.detail ?? '');
-    case 'unreachable': return vscode.l10n.t('Unreachable ({0})', info.detail ?? '');
+    case 'degraded': return vscode.l10n.t('Port open, no answer ({0})', reasonText(info));
+    case 'unreachable': return vscode.l10n.t('Unreachable ({0})', reasonText(info));
     case 'checking': return vscode.l10n.t('Checking…');
     default: return vscode.l10n.t('Not checked yet');
   }

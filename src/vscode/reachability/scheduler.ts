@@ -4,12 +4,13 @@
  * unfocused, and never more than `maxConcurrent` checks (sockets) at once. No `vscode` import:
  * unit-tested under plain mocha against real loopback sockets.
  */
-import type { LightCheck, LightResult, LightTarget, ReachState } from './lightCheck';
+import type { LightCheck, LightReason, LightResult, LightTarget, ReachState } from './lightCheck';
 
 export interface ReachInfo {
   state: ReachState;
   latencyMs?: number;
   detail?: string;
+  reason?: LightReason;
   /** Epoch ms of the last completed check. */
   checkedAt?: number;
   /** Consecutive unreachable results (drives the backoff). */
@@ -176,14 +177,14 @@ export class ReachabilityScheduler {
     if (previous.state === 'unknown') this.opts.onChange?.(e.id, e.info);
     this.opts
       .check(e.target, this.opts.timeoutMs, ac.signal)
-      .catch((err: unknown): LightResult => ({ state: 'unreachable', detail: String(err) }))
+      .catch((err: unknown): LightResult => ({ state: 'unreachable', reason: 'error', detail: String(err) }))
       .then((r) => {
         this.inFlight--;
         // Removed or retargeted meanwhile: the result is stale.
         if (e.running !== ac || this.entries.get(e.id) !== e) return this.pump();
         e.running = undefined;
         const failures = r.state === 'unreachable' ? e.info.failures + 1 : 0;
-        e.info = { state: r.state, latencyMs: r.latencyMs, detail: r.detail, checkedAt: this.clock.now(), failures };
+        e.info = { state: r.state, reason: r.reason, latencyMs: r.latencyMs, detail: r.detail, checkedAt: this.clock.now(), failures };
         const maxBackoff = this.opts.maxBackoffMs ?? this.opts.intervalMs * 16;
         e.dueAt = this.clock.now() + ReachabilityScheduler.nextDelay(this.opts.intervalMs, failures, maxBackoff);
         if (!this.disposed) this.opts.onChange?.(e.id, e.info);

@@ -53,18 +53,18 @@ describe('(unit) reachability scheduler', () => {
     const port = await closedPort();
     const sig = new AbortController().signal;
     const a = await lightCheck({ host: '127.0.0.1', port: ssh.port, protocol: 'ssh' }, 1000, sig);
-    assert.strictEqual(a.state, 'reachable');
+    assert.deepStrictEqual([a.state, a.reason], ['reachable', 'ssh']);
     assert.match(a.detail, /^SSH-2\.0-OpenSSH_9\.2p1/);
     assert.ok(typeof a.latencyMs === 'number' && a.latencyMs >= 0);
     const t0 = Date.now();
     const b = await lightCheck({ host: '127.0.0.1', port: silent.port, protocol: 'ssh' }, 300, sig);
-    assert.strictEqual(b.state, 'degraded');
+    assert.deepStrictEqual([b.state, b.reason], ['degraded', 'banner-timeout']);
     assert.ok(Date.now() - t0 < 1000, 'bounded by the timeout');
     const c = await lightCheck({ host: '127.0.0.1', port, protocol: 'ssh' }, 1000, sig);
-    assert.deepStrictEqual([c.state, c.detail], ['unreachable', 'ECONNREFUSED']);
+    assert.deepStrictEqual([c.state, c.reason, c.detail], ['unreachable', 'error', 'ECONNREFUSED']);
     // RDP: a completed connect is enough (RDP servers speak second).
     const d = await lightCheck({ host: '127.0.0.1', port: silent.port, protocol: 'rdp' }, 1000, sig);
-    assert.strictEqual(d.state, 'reachable');
+    assert.deepStrictEqual([d.state, d.reason], ['reachable', 'connected']);
   });
 
   it('lightCheck follows the probe contract: a cancel rejects and leaves no socket open', async () => {
@@ -110,7 +110,7 @@ describe('(unit) reachability scheduler', () => {
     const times: number[] = [];
     const check: LightCheck = async () => {
       times.push(clock.now());
-      return up() ? { state: 'reachable', latencyMs: 1, detail: 'SSH-2.0-Test' } : { state: 'unreachable', detail: 'ECONNREFUSED' };
+      return up() ? { state: 'reachable', reason: 'ssh', latencyMs: 1, detail: 'SSH-2.0-Test' } : { state: 'unreachable', reason: 'error', detail: 'ECONNREFUSED' };
     };
     return { times, check };
   }
