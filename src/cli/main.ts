@@ -5,7 +5,7 @@
  * CVM_DOCTOR_TRACE). No other exit code, and never a stack trace by default.
  */
 import { diagnose } from '../core/diagnose';
-import type { Lang, Report } from '../core/model';
+import { verdictPassed, type Lang, type Report } from '../core/model';
 import { renderHtml } from '../core/render/html';
 import { renderJson } from '../core/render/json';
 import { renderText } from '../core/render/text';
@@ -48,7 +48,8 @@ async function runDiagnose(cmd: DiagnoseCommand, signal: AbortSignal): Promise<n
     probes: createProbes({ log }), cloud, credentials: cmd.credentials, lang: cmd.lang, guestChecks: cmd.guestChecks, log,
   }, signal);
   process.stdout.write(render(report, cmd.format));
-  return report.verdict.code === 'OK' ? 0 : 1;
+  // OK with the login asked for untested is no success (verdict.loginTested false): exit 1.
+  return verdictPassed(report.verdict) ? EXIT.ok : EXIT.problem;
 }
 
 function render(report: Report, format: DiagnoseCommand['format']): string {

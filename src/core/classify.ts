@@ -61,6 +61,20 @@ const cloudDenies = (r: { verdict: string; exceptFor?: string[] } | undefined) =
 const protocolAnswered = (e: Evidence) => e.banner?.outcome === 'ssh' || e.rdp?.outcome === 'rdp';
 const guest = (e: Evidence) => (e.cloud?.guest?.agentOnline ? e.cloud.guest : undefined);
 
+/**
+ * A login was asked for and none of it could be tested: every credential given is one no
+ * client here could try (`login.untested`: a password or an encrypted key only OpenSSH could
+ * have used and could not be given, a second factor the probe never answers). The handshake
+ * verdict stands (every layer that was tested passed), but it is no OK for the login: the
+ * verdict says so (`loginTested: false`) and the CLI exits 1. A credential-less agent that
+ * could not be asked is no login asked for (reason no-credentials).
+ */
+export function loginUntested(e: Evidence): boolean {
+  const s = e.ssh;
+  return s?.handshake === 'ok' && s.login.outcome === 'not-attempted' && !s.login.passwordWithheld
+    && s.login.reasonKind !== 'no-credentials' && !!(s.login.untested?.length || s.login.notTested);
+}
+
 /** Lines OpenSSH's sshd sends right before closing: MaxStartups and PerSourcePenalties. */
 const SSHD_REFUSALS = /^(Exceeded MaxStartups|Not allowed at this time)\b/;
 export function isSshdRefusal(line: string | undefined): boolean {
@@ -168,7 +182,8 @@ export function findings(e: ClassifyInput, code: VerdictCode, lang: Lang): Findi
     const login = ssh.login;
     if (login.outcome === 'not-attempted' && !login.passwordWithheld && !login.notTested) add('LOGIN_NOT_ATTEMPTED');
     if (login.passwordWithheld && code !== 'HOST_KEY_UNKNOWN') add('PASSWORD_NOT_SENT_UNKNOWN_HOST');
-    if (login.notTested) add('LOGIN_NOT_TESTED', { detail: untestedText(login, lang) });
+    // When none of the login was tested, the verdict itself says so (loginTested false).
+    if (login.notTested && !(code === 'OK' && loginUntested(e))) add('LOGIN_NOT_TESTED', { detail: untestedText(login, lang) });
     if (login.keyError && code !== 'KEY_FORMAT_UNSUPPORTED') add('KEY_NOT_USABLE', { detail: keyErrorText(login, lang) });
     if (login.agentKeys && login.agentKeys.available > login.agentKeys.offered) add('AGENT_KEYS_LIMITED', login.agentKeys);
   }

@@ -126,8 +126,14 @@ const M = {
   'untested.agent-timeout': { en: 'the ssh-agent keys (ssh-agent did not answer within {time})', ko: 'ssh-agent 키({time} 안에 ssh-agent가 응답하지 않음)' },
   'untested.agent-stopped': { en: 'the ssh-agent keys (the diagnosis ended before ssh-agent answered)', ko: 'ssh-agent 키(ssh-agent가 응답하기 전에 진단이 끝남)' },
   'untested.agent-error': { en: 'the ssh-agent keys (ssh-agent: {message})', ko: 'ssh-agent 키(ssh-agent 오류: {message})' },
-  'untested.password-openssh': { en: 'the password, because only OpenSSH can negotiate with this server and it takes no password unattended', ko: '비밀번호(이 서버와는 OpenSSH만 협상할 수 있는데, OpenSSH는 자동 실행 중에 비밀번호를 받지 않음)' },
-  'untested.encrypted-key-openssh': { en: 'the key {path}, because it is encrypted and OpenSSH takes no passphrase unattended', ko: '키 {path}(암호화되어 있는데, OpenSSH는 자동 실행 중에 암호 문구를 받지 않음)' },
+  'untested.password-openssh': { en: 'the password, because only OpenSSH can negotiate with this server and {why}', ko: '비밀번호(이 서버와는 OpenSSH만 협상할 수 있는데, {why})' },
+  'untested.encrypted-key-openssh': { en: 'the key {path}, because it is encrypted, only OpenSSH can negotiate with this server and {why}', ko: '키 {path}(암호화되어 있고 이 서버와는 OpenSSH만 협상할 수 있는데, {why})' },
+  'untested.extra-prompt': { en: 'the password, because the server asked for something CVM Doctor never answers (a prompt that looks like a one-time code, a token or a confirmation)', ko: '비밀번호(서버가 CVM Doctor가 답하지 않는 입력을 요구함: 일회용 코드, 토큰, 확인처럼 보이는 프롬프트)' },
+  // Why OpenSSH could not be given the password or passphrase (model.ts UntestedCause); `batch`: a report without a cause.
+  'untestedWhy.windows': { en: 'CVM Doctor cannot hand it to OpenSSH unattended on Windows', ko: 'Windows에서는 CVM Doctor가 이를 OpenSSH에 자동으로 전달할 수 없음' },
+  'untestedWhy.openssh-old': { en: 'this machine\'s {version} is older than 8.4 and cannot be given it unattended', ko: '이 컴퓨터의 {version} 은(는) 8.4보다 오래되어 이를 자동으로 전달할 수 없음' },
+  'untestedWhy.askpass-failed': { en: 'OpenSSH could not run CVM Doctor\'s helper that hands it over ({detail})', ko: 'OpenSSH가 이를 전달하는 CVM Doctor 도우미를 실행하지 못함({detail})' },
+  'untestedWhy.batch': { en: 'OpenSSH takes none unattended', ko: 'OpenSSH는 자동 실행 중에 이를 받지 않음' },
 
   'rdp.ok': { en: 'RDP answers; security protocol: {protocol}', ko: 'RDP 응답, 보안 프로토콜: {protocol}' },
   'rdp.failure': { en: 'RDP answers with a negotiation failure: {failure}', ko: 'RDP가 협상 실패로 응답: {failure}' },

@@ -242,8 +242,14 @@ export type LoginReasonKind =
   | 'method-unavailable' | 'handshake-failed' | 'closed-before-handshake' | 'host-key-mismatch' | 'host-key-revoked'
   | 'auth-timeout' | 'deadline' | 'closed-during-auth' | 'ssh2-error' | 'openssh-error';
 /** A credential no client here could test: the ssh-agent (no answer in time, the diagnosis
- *  ended first, or an error), a password or an encrypted key only OpenSSH could have used. */
-export type UntestedKind = 'agent-timeout' | 'agent-stopped' | 'agent-error' | 'password-openssh' | 'encrypted-key-openssh';
+ *  ended first, or an error), a password or an encrypted key only OpenSSH could have used
+ *  (see `cause`), or a password the server wanted more than (extra-prompt: it also asked for
+ *  something CVM Doctor never answers, such as a one-time code). */
+export type UntestedKind = 'agent-timeout' | 'agent-stopped' | 'agent-error' | 'password-openssh' | 'encrypted-key-openssh' | 'extra-prompt';
+/** Why OpenSSH could not be given the password or passphrase: CVM Doctor's askpass helper is
+ *  a POSIX script (windows), this OpenSSH predates SSH_ASKPASS_REQUIRE (openssh-old: before
+ *  8.4, see `version`), or ssh could not run the helper (askpass-failed, see `detail`). */
+export type UntestedCause = 'windows' | 'openssh-old' | 'askpass-failed';
 export interface UntestedCredential {
   kind: UntestedKind;
   /** agent-timeout: how long ssh-agent was waited for. */
@@ -252,6 +258,13 @@ export interface UntestedCredential {
   message?: string;
   /** encrypted-key-openssh: the identity file. */
   path?: string;
+  /** password-openssh / encrypted-key-openssh: why OpenSSH could not be given the secret
+   *  (absent in reports from before it could be). */
+  cause?: UntestedCause;
+  /** cause openssh-old: the version, e.g. "OpenSSH_8.2p1". */
+  version?: string;
+  /** cause askpass-failed: ssh's own message (library text). */
+  detail?: string;
 }
 
 export interface SshResult {
@@ -546,6 +559,15 @@ export interface Verdict {
   title: string;
   summary: string;
   remediation: RemediationStep[];
+  /** `false` when a login was asked for and none of it could be tested (only beside `OK`:
+   *  every layer that was tested passed, but the login is unknown). Absent otherwise. */
+  loginTested?: false;
+}
+
+/** Whether a verdict is a success: `OK`, and the login asked for (if any) was tested. What
+ *  the CLI's exit code and every "all good" mark follow. */
+export function verdictPassed(v: Pick<Verdict, 'code' | 'loginTested'>): boolean {
+  return v.code === 'OK' && v.loginTested !== false;
 }
 
 /** Target as it appears in a report: no credentials. */

@@ -179,7 +179,14 @@ const SELINUX_PORT: StepTemplate = {
 
 const SSH: Table = {
   OK: [
-    { text: { en: 'Connect:', ko: '다음 명령으로 접속하세요:' }, command: 'ssh -p {port} {user}@{host}', doc: DOC_SSH_CLIENT },
+    { when: (a) => !a.testPasswordCommand && !a.testKeyCommand, text: { en: 'Connect:', ko: '다음 명령으로 접속하세요:' }, command: 'ssh -p {port} {user}@{host}', doc: DOC_SSH_CLIENT },
+    // A login asked for that could not be tested (verdict loginTested false): test it by hand, and why it was not.
+    { ifArg: 'testPasswordCommand', text: { en: 'Test the password yourself (OpenSSH asks for it):', ko: '비밀번호는 직접 테스트하세요(OpenSSH가 비밀번호를 묻습니다):' }, command: '{testPasswordCommand}', doc: DOC_SSH_CLIENT },
+    { ifArg: 'testKeyCommand', text: { en: 'Test the key yourself (OpenSSH asks for its passphrase):', ko: '키는 직접 테스트하세요(OpenSSH가 암호 문구를 묻습니다):' }, command: '{testKeyCommand}', doc: DOC_SSH_CLIENT },
+    { ifArg: 'askpassOld', text: { en: 'Or update OpenSSH on this machine ({askpassOld}) to 8.4 or later and diagnose again: CVM Doctor then tests the login through it.', ko: '또는 이 컴퓨터의 OpenSSH({askpassOld})를 8.4 이상으로 업데이트한 뒤 다시 진단하세요. 그러면 CVM Doctor가 OpenSSH로 로그인을 테스트합니다.' } },
+    { ifArg: 'askpassWindows', text: { en: 'Or diagnose from WSL, Linux or macOS: there CVM Doctor hands the secret to OpenSSH and tests the login.', ko: '또는 WSL, Linux, macOS에서 진단하세요. 그곳에서는 CVM Doctor가 OpenSSH에 비밀 정보를 전달해 로그인을 테스트합니다.' } },
+    { ifArg: 'askpassFailed', text: { en: 'OpenSSH could not run CVM Doctor\'s helper from the temporary folder (it may be mounted noexec): set TMPDIR to a folder of your own where programs may run, and diagnose again.', ko: 'OpenSSH가 임시 폴더에서 CVM Doctor 도우미를 실행하지 못했습니다(noexec로 마운트되었을 수 있음). 프로그램을 실행할 수 있는 본인 폴더를 TMPDIR로 지정하고 다시 진단하세요.' } },
+    { ifArg: 'extraPrompt', text: { en: 'The server asked for something that looks like a one-time code or a confirmation (a two-factor login?): CVM Doctor never answers those, so only your own login shows whether the password is right.', ko: '서버가 일회용 코드나 확인처럼 보이는 입력을 요구했습니다(2단계 로그인일 수 있음). CVM Doctor는 이런 입력에 답하지 않으므로 비밀번호가 맞는지는 직접 로그인해 봐야 알 수 있습니다.' } },
   ],
   DNS_FAILURE: [
     { text: { en: 'Check the name for typos and resolve it yourself:', ko: '이름에 오타가 없는지 확인하고 직접 조회해 보세요:' }, command: 'nslookup {host}' },

@@ -47,6 +47,7 @@ export function untestedText(login: Login, lang: Lang): string {
   if (!login.untested?.length) return login.notTested ?? '';
   return login.untested.map((u) => msg(lang, `untested.${u.kind}`, {
     time: u.timeoutMs !== undefined ? formatMs(u.timeoutMs) : '?', message: quoted(u.message ?? ''), path: u.path ?? '',
+    why: msg(lang, `untestedWhy.${u.cause ?? 'batch'}`, { version: u.version ?? 'OpenSSH', detail: quoted(u.detail ?? '') }),
   })).join(msg(lang, 'word.listSep'));
 }
 

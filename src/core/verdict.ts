@@ -1,6 +1,6 @@
 /** Builds the localised `Verdict` (title, summary, remediation) for a classified code. Pure. */
 import { opensshEnableOptions, isLegacyAlgorithm } from './algorithms';
-import { hostAnswers, hostSentIcmpError, icmpFromTarget, isSshdRefusal, movedService, type ClassifyInput } from './classify';
+import { hostAnswers, hostSentIcmpError, icmpFromTarget, isSshdRefusal, loginUntested, movedService, type ClassifyInput } from './classify';
 import { guestOs } from './guestOs';
 import { msg, type MessageKey } from './messages';
 import { icmpDetailText, tcpIcmpName, tcpIcmpText, tcpOutcomeText } from './netText';
@@ -9,7 +9,7 @@ import { remediationFor } from './remediation';
 import { keyDetailSuffix, keyProblemText, loginReasonText, opensshProblemText, quoted, untestedText } from './sshText';
 import { hostKeyName, shellQuote } from './sshCommand';
 import { format, formatMs, visible, type TemplateArgs } from './format';
-import { VERDICT_TEXT } from './verdictText';
+import { OK_LOGIN_UNTESTED_TEXT, VERDICT_TEXT } from './verdictText';
 
 /** The placeholders the templates of `code` may use, derived from the evidence. */
 export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): TemplateArgs {
@@ -46,6 +46,23 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
   else if (t.protocol === 'ssh' && (!e.credentialsGiven || (ssh?.login.outcome === 'not-attempted' && !ssh.login.passwordWithheld))) {
     loginNote = msg(lang, 'word.login.untested');
   }
+
+  // OK, but the login asked for was not tested: what was not, why, and how to test it yourself.
+  const untestedLogin = code === 'OK' && loginUntested(e);
+  const untested = untestedLogin ? ssh!.login.untested ?? [] : [];
+  const sshTo = `-p ${t.port} ${shellQuote(user)}@${t.host}`;
+  const keyUntested = untested.find((u) => u.kind === 'encrypted-key-openssh');
+  const untestedArgs: TemplateArgs = !untestedLogin ? { loginUntested: '' } : {
+    loginUntested: 'yes',
+    untested: untestedText(ssh!.login, lang),
+    testPasswordCommand: untested.some((u) => u.kind === 'password-openssh' || u.kind === 'extra-prompt')
+      ? `ssh -o PreferredAuthentications=keyboard-interactive,password ${sshTo}` : '',
+    testKeyCommand: keyUntested ? `ssh -o IdentitiesOnly=yes -i ${shellQuote(keyUntested.path ?? e.identityFile ?? '<private-key-file>')} ${sshTo}` : '',
+    askpassWindows: untested.some((u) => u.cause === 'windows') ? 'yes' : '',
+    askpassOld: untested.find((u) => u.cause === 'openssh-old')?.version ?? '',
+    askpassFailed: untested.some((u) => u.cause === 'askpass-failed') ? 'yes' : '',
+    extraPrompt: untested.some((u) => u.kind === 'extra-prompt') ? 'yes' : '',
+  };
 
   let confirmNote = '';
   const gfp = cloud?.guest?.hostKeyFingerprints;
@@ -132,6 +149,7 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
     ruleNote,
     aclId: cloud?.networkAcl?.aclId,
     service: t.protocol === 'rdp' ? 'TermService' : 'sshd',
+    ...untestedArgs,
   };
 }
 
@@ -248,11 +266,13 @@ function portNote(t: TcpResult, lang: Lang): string {
 
 export function buildVerdict(code: VerdictCode, e: ClassifyInput, lang: Lang): Verdict {
   const args = verdictArgs(code, e, lang);
-  const text = VERDICT_TEXT[code];
+  const untested = args.loginUntested === 'yes';
+  const text = untested ? OK_LOGIN_UNTESTED_TEXT : VERDICT_TEXT[code];
   return {
     code,
     title: format(text.title[lang], args),
     summary: format(text.summary[lang], args),
     remediation: remediationFor(code, e.target.protocol, lang, args, guestOs(e)),
+    ...(untested ? { loginTested: false as const } : {}),
   };
 }

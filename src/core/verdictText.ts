@@ -6,6 +6,16 @@
 import type { VerdictCode } from './model';
 import type { Bilingual } from './format';
 
+/** `OK` when a login was asked for and none of it could be tested (classify.ts
+ *  `loginUntested`): the handshake passed, the login is unknown, and the title says so. */
+export const OK_LOGIN_UNTESTED_TEXT: { title: Bilingual; summary: Bilingual } = {
+  title: { en: 'Reachable, but the login was not tested', ko: '접속은 가능하지만 로그인은 테스트하지 못했습니다' },
+  summary: {
+    en: '{host}:{port} answers as an {proto} server, but whether the login as "{user}" works is unknown: CVM Doctor could not test {untested}.',
+    ko: '{host}:{port} 이(가) {proto} 서버로 응답하지만 "{user}" 로그인이 되는지는 알 수 없습니다. 테스트하지 못한 것: {untested}.',
+  },
+};
+
 export const VERDICT_TEXT: Record<VerdictCode, { title: Bilingual; summary: Bilingual }> = {
   OK: {
     title: { en: 'Reachable: the {proto} handshake completes', ko: '접속 가능: {proto} 핸드셰이크가 완료됩니다' },

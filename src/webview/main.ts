@@ -3,7 +3,7 @@
  * APIs only: every string from the report — banners, summaries, evidence — goes through
  * textContent, never innerHTML. Links and clipboard go through the extension.
  */
-import type { Check, Report, SecurityGroupRuleRef } from '../core/model';
+import { verdictPassed, type Check, type Report, type SecurityGroupRuleRef } from '../core/model';
 import { securityGroupRuleText } from '../core/ruleText';
 import { formatMs } from '../core/format';
 import type { FromWebview, PanelState, PersistedState, ReportLabels, ToWebview } from '../shared/protocol';
@@ -62,7 +62,9 @@ function renderChecks(l: ReportLabels, checks: Check[], id = 'timeline'): HTMLEl
 }
 
 function renderReport(l: ReportLabels, r: Report): HTMLElement {
-  const sec = el('section', { cls: `verdict verdict-${r.verdict.code === 'OK' ? 'ok' : 'problem'}`, id: 'verdict' });
+  // OK with the login asked for untested is neither a pass nor a failure.
+  const state = verdictPassed(r.verdict) ? 'ok' : r.verdict.code === 'OK' ? 'warn' : 'problem';
+  const sec = el('section', { cls: `verdict verdict-${state}`, id: 'verdict' });
   const h = el('h1', { cls: 'verdict-heading' },
     el('span', { cls: 'verdict-code', id: 'verdict-code', text: r.verdict.code }),
     el('span', { cls: 'verdict-title', id: 'verdict-title', text: r.verdict.title }));

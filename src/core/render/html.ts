@@ -5,7 +5,7 @@
  * run code.
  */
 import { createHash } from 'crypto';
-import type { CheckStatus, Report } from '../model';
+import { verdictPassed, type CheckStatus, type Report } from '../model';
 import { msg } from '../messages';
 import { escapeHtml as h, formatMs, visible } from '../format';
 
@@ -23,6 +23,8 @@ h1 { font-size: 1.1rem; color: var(--muted); font-weight: 600; margin: 0 0 1rem;
 .code { font: 600 .95rem ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; padding: .1rem .4rem;
   border-radius: 4px; background: var(--bad); color: #fff; margin-right: .5rem; vertical-align: middle; }
 .ok .code { background: var(--ok); }
+.verdict.warn { border-color: var(--warn); }
+.warn .code { background: var(--warn); }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
 td, th { border-bottom: 1px solid var(--line); padding: .35rem .5rem; text-align: left; vertical-align: top; }
 td.t { color: var(--muted); white-space: nowrap; text-align: right; }
@@ -53,7 +55,9 @@ export function renderHtml(report: Report): string {
   const lang = report.lang;
   const t = report.target;
   const v = report.verdict;
-  const ok = v.code === 'OK';
+  const ok = verdictPassed(v);
+  // OK but with the login asked for untested: neither a pass nor a failure.
+  const state = ok ? ' ok' : v.code === 'OK' ? ' warn' : '';
   const styleHash = createHash('sha256').update(STYLE).digest('base64');
   const csp = `default-src 'none'; style-src 'sha256-${styleHash}'; img-src 'none'; base-uri 'none'; form-action 'none'`;
 
@@ -85,7 +89,7 @@ export function renderHtml(report: Report): string {
 </head>
 <body>
 <h1>${h(msg(lang, 'report.title'))} · ${text(t.name ? `${t.name} — ` : '')}${text(`${t.host}:${t.port}`)} (${t.protocol.toUpperCase()})${t.addresses.length ? ' → ' + text(t.addresses.join(', ')) : ''}</h1>
-<section class="verdict${ok ? ' ok' : ''}">
+<section class="verdict${state}">
 <h2><span class="code">${h(v.code)}</span>${text(v.title)}</h2>
 <p>${text(v.summary)}</p>
 </section>

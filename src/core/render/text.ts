@@ -1,6 +1,6 @@
 /** Terminal rendering of a report. Remote strings pass through `visible()` so a hostile
  *  banner cannot send escape sequences to the user's terminal. */
-import type { CheckStatus, Report } from '../model';
+import { verdictPassed, type CheckStatus, type Report } from '../model';
 import { msg } from '../messages';
 import { displayWidth, formatMs, padEndWidth, visible } from '../format';
 
@@ -13,12 +13,14 @@ export function renderText(report: Report, opts: { color?: boolean } = {}): stri
   const lang = report.lang;
   const t = report.target;
   const v = report.verdict;
-  const ok = v.code === 'OK';
+  const ok = verdictPassed(v);
+  // OK but with the login asked for untested: neither a pass nor a failure.
+  const mark = ok ? c('green', `✓ ${v.code}`) : v.code === 'OK' ? c('yellow', `! ${v.code}`) : c('red', `✗ ${v.code}`);
   const lines: string[] = [];
   const name = t.name ? `${visible(t.name)} — ` : '';
   lines.push(c('bold', `CVM Doctor — ${name}${visible(t.host)}:${t.port} (${t.protocol.toUpperCase()})`));
   lines.push('');
-  lines.push(c(ok ? 'green' : 'red', `${ok ? '✓' : '✗'} ${v.code}`) + '  ' + c('bold', visible(v.title)));
+  lines.push(mark + '  ' + c('bold', visible(v.title)));
   lines.push('  ' + visible(v.summary));
   lines.push('');
   lines.push(c('bold', msg(lang, 'report.checks')));

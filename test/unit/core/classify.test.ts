@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { classifyCode, findings, RULES } from '../../../src/core/classify';
+import { classifyCode, findings, loginUntested, RULES } from '../../../src/core/classify';
 import { VERDICT_CODES, type TcpIcmpError, type VerdictCode } from '../../../src/core/model';
 import type { ClassifyInput } from '../../../src/core/classify';
 import { alt, banner, cloud, dnsFail, healthy, ping, ssh, target, tcp } from './evidence';
@@ -169,13 +169,24 @@ describe('(unit) classify', () => {
       assert.ok(codes(e).includes('HOST_KEY_ADDED'));
       assert.ok(!codes(e).includes('HOST_KEY_UNKNOWN'));
     });
-    it('OpenSSH finished the diagnosis: said so; a password it could not test is named', () => {
+    it('OpenSSH finished the diagnosis: said so; a password it could not test makes the login untested', () => {
       const e = healthy({ credentialsGiven: true, ssh: ssh({ client: 'openssh', negotiation: PQ_NEGOTIATION, login: { outcome: 'not-attempted', tried: [], notTested: 'the password' } }) });
       assert.strictEqual(classifyCode(e), 'OK');
+      assert.ok(loginUntested(e));
       const f = findings(e, 'OK', 'en');
       assert.match(f.find((x) => x.code === 'DIAGNOSED_WITH_OPENSSH')?.message ?? '', /OpenSSH_9\.2p1/);
-      assert.ok(f.some((x) => x.code === 'LOGIN_NOT_TESTED'));
+      // The verdict itself says the login was not tested (loginTested false): no finding repeats it.
+      assert.ok(!f.some((x) => x.code === 'LOGIN_NOT_TESTED'));
       assert.ok(!f.some((x) => x.code === 'LOGIN_NOT_ATTEMPTED'));
+    });
+    it('part of the login untested beside one that works: OK stands, the rest is a finding', () => {
+      const e = healthy({ credentialsGiven: true, ssh: ssh({ login: { outcome: 'ok', tried: ['publickey'], method: 'publickey', notTested: 'the ssh-agent keys (x)', untested: [{ kind: 'agent-error', message: 'x' }] } }) });
+      assert.ok(!loginUntested(e));
+      assert.ok(findings(e, 'OK', 'en').some((x) => x.code === 'LOGIN_NOT_TESTED'));
+    });
+    it('an agent that could not be asked, and nothing else given, is no login asked for', () => {
+      const e = healthy({ ssh: ssh({ login: { outcome: 'not-attempted', tried: [], reasonKind: 'no-credentials', notTested: 'the ssh-agent keys (x)', untested: [{ kind: 'agent-error', message: 'x' }] } }) });
+      assert.ok(!loginUntested(e));
     });
     it('an unusable key beside a working password is a finding', () => {
       const e = healthy({ ssh: ssh({ login: { outcome: 'ok', tried: ['password'], method: 'password', keyError: 'k is not a key', keyErrorKind: 'not-a-key' } }) });

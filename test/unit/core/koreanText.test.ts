@@ -76,9 +76,20 @@ const UNTESTED: Record<UntestedKind, Partial<Login>> = {
   'agent-timeout': { notTested: 'the ssh-agent keys (ssh-agent did not answer within 1000 ms)', untested: [{ kind: 'agent-timeout', timeoutMs: 1000 }] },
   'agent-stopped': { notTested: 'the ssh-agent keys (cancelled)', untested: [{ kind: 'agent-stopped' }] },
   'agent-error': { notTested: 'the ssh-agent keys (ssh-agent: connect ENOENT /tmp/agent.sock)', untested: [{ kind: 'agent-error', message: 'connect ENOENT /tmp/agent.sock' }] },
-  'password-openssh': { notTested: 'the password, because only OpenSSH can negotiate with this server and it takes no password unattended', untested: [{ kind: 'password-openssh' }] },
-  'encrypted-key-openssh': { notTested: `the key ${KEY_FILE}, because it is encrypted and OpenSSH takes no passphrase unattended`, untested: [{ kind: 'encrypted-key-openssh', path: KEY_FILE }] },
+  'password-openssh': { notTested: 'the password, because only OpenSSH can negotiate with this server and CVM Doctor cannot hand the password to OpenSSH unattended on Windows', untested: [{ kind: 'password-openssh', cause: 'windows' }] },
+  'encrypted-key-openssh': { notTested: `the key ${KEY_FILE}, because it is encrypted, only OpenSSH can negotiate with this server and this machine's OpenSSH_8.2p1 is older than 8.4 and cannot be given the passphrase unattended`, untested: [{ kind: 'encrypted-key-openssh', path: KEY_FILE, cause: 'openssh-old', version: 'OpenSSH_8.2p1' }] },
+  'extra-prompt': { notTested: 'the password, because the server asked for something CVM Doctor never answers (a prompt that looks like a one-time code, a token or a confirmation)', untested: [{ kind: 'extra-prompt' }] },
 };
+/** The other causes of a secret OpenSSH could not be given (model.ts UntestedCause), and a report from before causes. */
+const UNTESTED_CAUSES: Array<Partial<Login>> = [
+  { notTested: 'the password, because only OpenSSH can negotiate with this server and this machine\'s OpenSSH_8.2p1 is older than 8.4 and cannot be given the password unattended', untested: [{ kind: 'password-openssh', cause: 'openssh-old', version: 'OpenSSH_8.2p1' }] },
+  { notTested: `the key ${KEY_FILE}, because it is encrypted, only OpenSSH can negotiate with this server and CVM Doctor cannot hand the passphrase to OpenSSH unattended on Windows`, untested: [{ kind: 'encrypted-key-openssh', path: KEY_FILE, cause: 'windows' }] },
+  {
+    notTested: 'the password, because only OpenSSH can negotiate with this server and OpenSSH could not run CVM Doctor\'s helper that hands it over (ssh_askpass: exec(/tmp/cvmd-ssh-x/askpass): Permission denied)',
+    untested: [{ kind: 'password-openssh', cause: 'askpass-failed', detail: 'ssh_askpass: exec(/tmp/cvmd-ssh-x/askpass): Permission denied' }],
+  },
+  { notTested: 'the password, because only OpenSSH can negotiate with this server and it takes no password unattended', untested: [{ kind: 'password-openssh' }] },
+];
 
 /** Each reason as the probe records it (English `reason`, its kind), in the result it comes with. */
 const REASONS: Record<LoginReasonKind, SshResult[]> = {
@@ -88,8 +99,8 @@ const REASONS: Record<LoginReasonKind, SshResult[]> = {
     hostKey: { type: 'ssh-ed25519', fingerprint: 'SHA256:new', status: 'unknown', knownHostsPath: '/k', knownEntries: [] },
     login: { outcome: 'not-attempted', tried: [], planned: ['password'], passwordWithheld: true, reason: 'password not sent: the host key is not confirmed by known_hosts', reasonKind: 'password-withheld' },
   })],
-  'not-tested': (Object.keys(UNTESTED) as UntestedKind[]).map((k) => ssh({
-    client: 'openssh', login: { outcome: 'not-attempted', tried: [], reason: `not tested: ${UNTESTED[k].notTested}`, reasonKind: 'not-tested', ...UNTESTED[k] },
+  'not-tested': [...(Object.keys(UNTESTED) as UntestedKind[]).map((k) => UNTESTED[k]), ...UNTESTED_CAUSES].map((u) => ssh({
+    client: 'openssh', login: { outcome: 'not-attempted', tried: [], reason: `not tested: ${u.notTested}`, reasonKind: 'not-tested', ...u },
   })),
   'key-unusable': keyErrors.flatMap((k) => [
     ssh({ login: { outcome: 'key-unusable', tried: [], planned: [], reason: k.keyError, reasonKind: 'key-unusable', ...k } }),

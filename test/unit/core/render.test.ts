@@ -10,7 +10,7 @@ import { assertReportSchema } from '../../support/reportSchema';
 import { closedPort, sshServer } from '../probes/servers';
 import { buildVerdict } from '../../../src/core/verdict';
 import { bannerCheck } from '../../../src/core/checks';
-import { healthy } from './evidence';
+import { healthy, ssh } from './evidence';
 
 // A server banner is hostile input: markup, script, an ANSI escape and Markdown tricks.
 const HOSTILE = 'SSH-2.0-<script>alert(1)</script><img src=x onerror=alert(2)>\x1b[2J\x1b]0;pwned\x07 `x` [a](javascript:b) "\'&';
@@ -102,6 +102,22 @@ describe('(unit) renderers', () => {
     assert.ok(out.includes('\\u009b2J'), 'CSI written as an escape');
     assert.strictEqual(JSON.parse(out).checks[0].evidence.line, c1);
     assert.ok(!renderText(r, { color: false }).includes('\u009b'), 'the text renderer shows it visibly too');
+  });
+
+  it('OK with the login untested renders as neither a pass nor a failure, and the JSON says loginTested false', () => {
+    const e = healthy({ credentialsGiven: true, ssh: ssh({ client: 'openssh', login: { outcome: 'not-attempted', tried: [], reasonKind: 'not-tested', notTested: 'the password', untested: [{ kind: 'password-openssh', cause: 'windows' }] } }) });
+    const r: Report = { ...report(), verdict: buildVerdict('OK', e, 'en'), findings: [] };
+    const text = renderText(r);
+    assert.match(text, /^! OK {2}Reachable, but the login was not tested$/m);
+    assert.ok(!text.includes('✓ OK') && !text.includes('✗ OK'));
+    assert.match(renderHtml(r), /<section class="verdict warn">/);
+    const o = JSON.parse(renderJson(r));
+    assertReportSchema(o);
+    assert.strictEqual(o.verdict.loginTested, false);
+    const plain: Report = { ...r, verdict: buildVerdict('OK', healthy(), 'en') };
+    assert.match(renderText(plain), /^✓ OK/m);
+    assert.match(renderHtml(plain), /<section class="verdict ok">/);
+    assert.ok(!('loginTested' in JSON.parse(renderJson(plain)).verdict));
   });
 
   it('Korean report is Korean', () => {

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { MESSAGE_KEYS, msg } from '../../../src/core/messages';
-import { FINDING_CODES, VERDICT_CODES, type Lang, type Protocol } from '../../../src/core/model';
+import { FINDING_CODES, VERDICT_CODES, verdictPassed, type Lang, type Protocol, type SshResult } from '../../../src/core/model';
 import { remediationFor, stepTemplates } from '../../../src/core/remediation';
 import { buildVerdict } from '../../../src/core/verdict';
 import { VERDICT_TEXT } from '../../../src/core/verdictText';
@@ -226,10 +226,34 @@ describe('(unit) verdict text and remediation', () => {
       });
     }
 
-    it('OK via OpenSSH with an untested password says so in the summary', () => {
+    it('OK via OpenSSH with an untested password says so in the title and summary, and is no pass', () => {
       const e = healthy({ credentialsGiven: true, ssh: ssh({ client: 'openssh', login: { outcome: 'not-attempted', tried: [], notTested: 'the password, because only OpenSSH can negotiate' } }) });
-      assert.match(buildVerdict('OK', e, 'en').summary, /the login was not tested: the password/);
+      const v = buildVerdict('OK', e, 'en');
+      assert.match(v.title, /the login was not tested/);
+      assert.match(v.summary, /whether the login as "root" works is unknown: CVM Doctor could not test the password/);
+      assert.strictEqual(v.loginTested, false);
+      assert.strictEqual(verdictPassed(v), false);
+      assert.strictEqual(verdictPassed(buildVerdict('OK', healthy(), 'en')), true);
     });
+    for (const lang of ['en', 'ko'] as const) {
+      it(`OK with the login untested (${lang}): how to test it by hand, and why it was not, by cause`, () => {
+        const login = (u: NonNullable<SshResult['login']['untested']>) => healthy({ credentialsGiven: true, identityFile: '/k/id', ssh: ssh({ client: 'openssh', login: { outcome: 'not-attempted', tried: [], reasonKind: 'not-tested', notTested: 'x', untested: u } }) });
+        const win = buildVerdict('OK', login([{ kind: 'password-openssh', cause: 'windows' }]), lang);
+        assert.ok(win.remediation.some((s) => s.command === 'ssh -o PreferredAuthentications=keyboard-interactive,password -p 22 root@cvm.example.com'), JSON.stringify(win));
+        assert.ok(win.remediation.some((s) => /WSL/.test(s.text)));
+        assert.ok(!win.remediation.some((s) => s.command === 'ssh -p 22 root@cvm.example.com'), 'no plain "connect" beside the test command');
+        const old = buildVerdict('OK', login([{ kind: 'encrypted-key-openssh', path: '/k/my key', cause: 'openssh-old', version: 'OpenSSH_8.2p1' }]), lang);
+        assert.ok(old.remediation.some((s) => s.command === "ssh -o IdentitiesOnly=yes -i '/k/my key' -p 22 root@cvm.example.com"), JSON.stringify(old));
+        assert.ok(old.remediation.some((s) => /OpenSSH_8\.2p1/.test(s.text) && /8\.4/.test(s.text)));
+        assert.match(old.summary, /OpenSSH_8\.2p1/);
+        const otp = buildVerdict('OK', login([{ kind: 'extra-prompt' }]), lang);
+        assert.ok(otp.remediation.some((s) => /2|two-factor/.test(s.text)));
+        const failed = buildVerdict('OK', login([{ kind: 'password-openssh', cause: 'askpass-failed', detail: 'ssh_askpass: exec(/t/askpass): Permission denied' }]), lang);
+        assert.match(failed.summary, /"ssh_askpass: exec\(\/t\/askpass\): Permission denied"/);
+        assert.ok(failed.remediation.some((s) => /TMPDIR/.test(s.text)));
+        for (const v of [win, old, otp, failed]) assert.strictEqual(v.loginTested, false);
+      });
+    }
   });
 
   it('RDP advice talks about Remote Desktop, not sshd', () => {
