@@ -6,21 +6,28 @@
  *   asked once per process;
  * - `runOpenSsh()`: one bounded `ssh -v` handshake to the probed address that reports the
  *   negotiated algorithms, the host key (its blob, from a throw-away known_hosts file), the
- *   offered auth methods and, when asked, whether a public key login works.
+ *   offered auth methods and, when asked, whether a public key, password or
+ *   keyboard-interactive login works.
  *
  * Always argv (never a shell), a minimal environment, no configuration files (`-F none`: no
- * ProxyCommand, Match exec or LocalCommand can run), BatchMode (never a prompt), a timeout,
- * and the child killed on cancel. The user's own known_hosts is never handed to ssh: the
- * host key is checked by the caller, with the same code as for ssh2.
+ * ProxyCommand, Match exec or LocalCommand can run), a timeout, and the child killed on
+ * cancel. The user's own known_hosts is never handed to ssh: the host key is checked by the
+ * caller, with the same code as for ssh2. BatchMode (never a prompt) except for a run that
+ * must be given a secret: then ssh gets it from our askpass helper (SSH_ASKPASS with
+ * SSH_ASKPASS_REQUIRE=force, OpenSSH 8.4+), a fixed script in a private directory that
+ * answers only password and passphrase prompts from the secret in ssh's own environment
+ * (never argv, never a file), and a password only ever goes to the host key the caller
+ * verified (StrictHostKeyChecking=yes against that key alone).
  */
 import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AlgorithmLists } from '../core/algorithms';
 import { isProtocolMarker } from '../core/algorithms';
-import type { NegotiatedAlgorithms, OpenSshProblemKind } from '../core/model';
+import type { NegotiatedAlgorithms, OpenSshProblemKind, UntestedCause } from '../core/model';
 import { cancelledError, isDeadline } from '../core/cancel';
 import { now, since } from './abort';
 import { minimalEnv } from './childEnv';
@@ -113,6 +120,63 @@ export function resetOpenSshInfo(): void {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Giving ssh a password or passphrase: SSH_ASKPASS
+
+/** Whether this OpenSSH can be given a secret through our askpass helper: not on Windows (the
+ *  helper is a POSIX script) and not before OpenSSH 8.4 (SSH_ASKPASS_REQUIRE=force; older
+ *  versions use askpass only without a terminal and with DISPLAY set). */
+export function askpassSupport(version: string, platform: NodeJS.Platform = process.platform): { ok: true } | { ok: false; cause: Exclude<UntestedCause, 'askpass-failed'> } {
+  if (platform === 'win32') return { ok: false, cause: 'windows' };
+  const m = /OpenSSH[_A-Za-z]*?_(\d+)\.(\d+)/.exec(version);
+  if (!m) return { ok: false, cause: 'openssh-old' };
+  const major = Number(m[1]);
+  const minor = Number(m[2]);
+  return major > 8 || (major === 8 && minor >= 4) ? { ok: true } : { ok: false, cause: 'openssh-old' };
+}
+
+/**
+ * The askpass helper, written as is (its text is a constant: nothing from the user or the
+ * server is ever part of it). ssh runs it with the prompt as its only argument; it prints the
+ * secret only for a password prompt (OpenSSH's own "user@host's password: ", or a
+ * keyboard-interactive prompt that asks for a password and not for a code, a token or a
+ * one-time password) or a passphrase prompt, and only when ssh's environment holds that
+ * secret; anything else (a one-time code, a yes/no question, a confirmation, a PIN) gets exit
+ * 1. It says on stderr, tagged with the run's random tag, which it answered or declined.
+ */
+export const ASKPASS_SCRIPT = `#!/bin/sh
+# CVM Doctor's askpass helper for one ssh run (a fixed text: nothing in it comes from input).
+t=\${CVMD_ASKPASS_TAG:-}
+no() { echo "cvmd-askpass $t declined" >&2; exit 1; }
+[ -z "\${SSH_ASKPASS_PROMPT:-}" ] || no
+p=\${1:-}
+case $p in
+  *[Pp][Aa][Ss][Ss][Pp][Hh][Rr][Aa][Ss][Ee]*)
+    [ -n "\${CVMD_ASKPASS_PASSPHRASE+set}" ] || no
+    echo "cvmd-askpass $t answered passphrase" >&2
+    printf '%s' "$CVMD_ASKPASS_PASSPHRASE"
+    exit 0 ;;
+esac
+[ -n "\${CVMD_ASKPASS_PASSWORD+set}" ] || no
+case $p in
+  *"'s password: ") ;;
+  *)
+    # keyboard-interactive: the server's prompt after OpenSSH's "(user@host) "
+    q=\${p#"("*") "}
+    case $q in
+      *[Cc][Oo][Dd][Ee]*|*[Tt][Oo][Kk][Ee][Nn]*|*[Oo][Tt][Pp]*|*[Vv][Ee][Rr][Ii][Ff][Ii][Cc][Aa][Tt][Ii][Oo][Nn]*) no ;;
+      *[Oo][Nn][Ee]-[Tt][Ii][Mm][Ee]*|*[Oo][Nn][Ee]' '[Tt][Ii][Mm][Ee]*) no ;;
+      *[Aa][Ss][Ss][Ww][Oo][Rr][Dd]*) ;;
+      *) no ;;
+    esac ;;
+esac
+echo "cvmd-askpass $t answered password" >&2
+printf '%s' "$CVMD_ASKPASS_PASSWORD"
+`;
+
+/** The environment variables the helper reads its secrets from (ssh's child environment only). */
+export const ASKPASS_ENV = { password: 'CVMD_ASKPASS_PASSWORD', passphrase: 'CVMD_ASKPASS_PASSPHRASE', tag: 'CVMD_ASKPASS_TAG' } as const;
+
+// ---------------------------------------------------------------------------------------------
 
 export type OpenSshStage = 'start' | 'connected' | 'ident' | 'kexinit' | 'hostkey' | 'newkeys' | 'auth';
 
@@ -127,6 +191,12 @@ export interface OpenSshLog {
   authenticated?: string;
   /** The key file the server accepted (`Server accepts key: FILE …`). */
   acceptedKey?: string;
+  /** Methods ssh went on to (`Next authentication method: …`), in order. */
+  methodsTried?: string[];
+  /** Set before parsing: the run's askpass tag (its helper's lines carry it). */
+  askpassTag?: string;
+  /** What the askpass helper did, in order: the secret it gave, or a prompt it declined. */
+  askpass?: Array<'password' | 'passphrase' | 'declined'>;
   /** The run ended with `Permission denied (…)`. */
   denied?: boolean;
   /** `Unable to negotiate … no matching X found`: X. */
@@ -162,6 +232,11 @@ export function parseOpenSshLine(s: OpenSshLog, raw: string): void {
     at('auth');
   } else if ((m = /^debug1: Server accepts key: (\S+) /.exec(line))) {
     s.acceptedKey = m[1];
+  } else if ((m = /^debug1: Next authentication method: ([a-z-]+)$/.exec(line))) {
+    (s.methodsTried ??= []).push(m[1]);
+  } else if ((m = /^cvmd-askpass (\S+) (answered password|answered passphrase|declined)$/.exec(line))) {
+    // Only the helper knows the run's tag: a server's banner cannot forge these lines.
+    if (s.askpassTag && m[1] === s.askpassTag) (s.askpass ??= []).push(m[2] === 'declined' ? 'declined' : m[2] === 'answered password' ? 'password' : 'passphrase');
   } else if ((m = /^Authenticated to \S+ \(.*\) using "([a-z-]+)"\.$/.exec(line))) {
     s.authenticated = m[1];
     at('auth');
@@ -192,8 +267,16 @@ export interface OpenSshRunOptions {
   hostKeyAlias: string;
   /** Host key algorithms in the order to offer them (known_hosts types first). */
   hostKeyAlgorithms?: string[];
-  /** `none`: learn the methods only. `publickey`: try these key files / agent keys. */
-  auth: { kind: 'none' } | { kind: 'publickey'; identityFiles: string[]; agent?: { socket: string; publicKeys: string[] } };
+  /** `none`: learn the methods only. `publickey`: try these key files / agent keys (an
+   *  encrypted key file with `passphrase`). `password`: the password, by the one method named
+   *  (never both: each failure counts against MaxAuthTries and fail2ban). A secret reaches ssh
+   *  only through the askpass helper (see `askpassSupport`; the caller checks it first). */
+  auth: { kind: 'none' }
+    | { kind: 'publickey'; identityFiles: string[]; agent?: { socket: string; publicKeys: string[] }; passphrase?: string }
+    | { kind: 'password'; via: 'password' | 'keyboard-interactive'; password: string };
+  /** The host key the caller verified (known_hosts, or just accepted): ssh then accepts only
+   *  this key (StrictHostKeyChecking=yes). Required for a password. */
+  verifiedHostKey?: { blob: Buffer; algorithm: string };
   timeoutMs: number;
   signal: AbortSignal;
   log?: (line: string) => void;
@@ -209,13 +292,25 @@ export interface OpenSshRun extends OpenSshLog {
   durationMs: number;
 }
 
-/** The argv of one diagnostic run (exported for tests: no option may run a command). */
+/** Whether a run needs the askpass helper (a secret to give), rather than BatchMode. */
+function secretOf(o: OpenSshRunOptions): { password?: string; passphrase?: string } | undefined {
+  if (o.auth.kind === 'password') return { password: o.auth.password };
+  if (o.auth.kind === 'publickey' && o.auth.passphrase !== undefined) return { passphrase: o.auth.passphrase };
+  return undefined;
+}
+
+/** The argv of one diagnostic run (exported for tests: no option may run a command, and no
+ *  secret is ever part of it). */
 export function opensshArgs(o: OpenSshRunOptions, dir: string): string[] {
   const kh = path.join(dir, 'known_hosts');
+  const secret = secretOf(o);
+  const password = o.auth.kind === 'password' ? o.auth.via : undefined;
   const args = [
     '-F', 'none', '-v', '-N', '-T',
-    '-o', 'BatchMode=yes',
-    '-o', 'StrictHostKeyChecking=no',
+    // A run given a secret prompts, through the askpass helper only (SSH_ASKPASS_REQUIRE=force).
+    '-o', secret ? 'BatchMode=no' : 'BatchMode=yes',
+    ...(secret ? ['-o', 'NumberOfPasswordPrompts=1'] : []),
+    '-o', o.verifiedHostKey ? 'StrictHostKeyChecking=yes' : 'StrictHostKeyChecking=no',
     '-o', `UserKnownHostsFile=${kh}`,
     '-o', `GlobalKnownHostsFile=${path.join(dir, 'global_known_hosts')}`,
     '-o', `HostKeyAlias=${o.hostKeyAlias}`,
@@ -223,12 +318,17 @@ export function opensshArgs(o: OpenSshRunOptions, dir: string): string[] {
     '-o', `ConnectTimeout=${Math.max(1, Math.ceil(o.timeoutMs / 1000))}`, '-o', 'ConnectionAttempts=1',
     '-o', 'ControlMaster=no', '-o', 'ControlPath=none', '-o', 'ProxyCommand=none', '-o', 'ProxyJump=none',
     '-o', 'PermitLocalCommand=no', '-o', 'ForwardAgent=no', '-o', 'ForwardX11=no', '-o', 'ClearAllForwardings=yes',
-    '-o', 'PasswordAuthentication=no', '-o', 'KbdInteractiveAuthentication=no', '-o', 'GSSAPIAuthentication=no',
+    '-o', `PasswordAuthentication=${password === 'password' ? 'yes' : 'no'}`,
+    '-o', `KbdInteractiveAuthentication=${password === 'keyboard-interactive' ? 'yes' : 'no'}`, '-o', 'GSSAPIAuthentication=no',
     '-o', 'HostbasedAuthentication=no', '-o', 'AddKeysToAgent=no', '-o', 'IdentitiesOnly=yes',
   ];
-  if (o.hostKeyAlgorithms?.length) args.push('-o', `HostKeyAlgorithms=${o.hostKeyAlgorithms.join(',')}`);
+  // A verified key: only its algorithm, so the server cannot present another key instead.
+  if (o.verifiedHostKey) args.push('-o', `HostKeyAlgorithms=${o.verifiedHostKey.algorithm}`);
+  else if (o.hostKeyAlgorithms?.length) args.push('-o', `HostKeyAlgorithms=${o.hostKeyAlgorithms.join(',')}`);
   if (o.auth.kind === 'none') {
     args.push('-o', 'PreferredAuthentications=none', '-o', 'PubkeyAuthentication=no', '-o', 'IdentityAgent=none');
+  } else if (o.auth.kind === 'password') {
+    args.push('-o', `PreferredAuthentications=${o.auth.via}`, '-o', 'PubkeyAuthentication=no', '-o', 'IdentityAgent=none');
   } else {
     args.push('-o', 'PreferredAuthentications=publickey', '-o', 'PubkeyAuthentication=yes');
     const agent = o.auth.agent;
@@ -247,16 +347,39 @@ export async function runOpenSsh(o: OpenSshRunOptions): Promise<OpenSshRun> {
   const exe = opensshExecutable();
   if (!exe) return { outcome: 'error', stage: 'start', lastError: 'OpenSSH disabled', timedOut: false, durationMs: since(start) };
   if (!net.isIP(o.address)) return { outcome: 'error', stage: 'start', lastError: `not an IP address: ${o.address}`, timedOut: false, durationMs: since(start) };
+  const secret = secretOf(o);
+  if (secret) {
+    // The caller checks this first (and says why a secret was not tested); never run without it.
+    const info = await opensshInfo();
+    const support = info.ok ? askpassSupport(info.info.version) : undefined;
+    if (!support?.ok) return { outcome: 'error', stage: 'start', lastError: `askpass unavailable (${support?.cause ?? 'no OpenSSH'})`, timedOut: false, durationMs: since(start) };
+  }
+  // A password goes only to the host key the caller verified.
+  if (o.auth.kind === 'password' && !o.verifiedHostKey) return { outcome: 'error', stage: 'start', lastError: 'no verified host key', timedOut: false, durationMs: since(start) };
   if (o.signal.aborted && !isDeadline(o.signal)) throw cancelledError(o.signal);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cvmd-ssh-'));
   try {
     await fs.chmod(dir, 0o700);
-    await fs.writeFile(path.join(dir, 'known_hosts'), '', { mode: 0o600 });
+    const v = o.verifiedHostKey;
+    await fs.writeFile(path.join(dir, 'known_hosts'), v ? `${o.hostKeyAlias} ${blobKeyType(v.blob)} ${v.blob.toString('base64')}\n` : '', { mode: 0o600 });
     if (o.auth.kind === 'publickey' && o.auth.agent) {
       await Promise.all(o.auth.agent.publicKeys.map((k, i) => fs.writeFile(path.join(dir, `agent-${i}.pub`), `${k}\n`, { mode: 0o600 })));
     }
     const log: OpenSshLog = { stage: 'start' };
-    const { outcome, timedOut } = await spawnAndParse(exe, opensshArgs(o, dir), log, o);
+    let env = minimalEnv();
+    if (secret) {
+      // The helper: a fixed text, owner-only (dir and file 0700), removed with the directory.
+      const helper = path.join(dir, 'askpass');
+      await fs.writeFile(helper, ASKPASS_SCRIPT, { mode: 0o700 });
+      await fs.chmod(helper, 0o700);
+      log.askpassTag = randomBytes(12).toString('hex');
+      env = minimalEnv({
+        SSH_ASKPASS: helper, SSH_ASKPASS_REQUIRE: 'force', [ASKPASS_ENV.tag]: log.askpassTag,
+        ...(secret.password !== undefined ? { [ASKPASS_ENV.password]: secret.password } : {}),
+        ...(secret.passphrase !== undefined ? { [ASKPASS_ENV.passphrase]: secret.passphrase } : {}),
+      });
+    }
+    const { outcome, timedOut } = await spawnAndParse(exe, opensshArgs(o, dir), env, log, o);
     let hostKeyBlob: Buffer | undefined;
     if (log.hostKey) {
       const text = await fs.readFile(path.join(dir, 'known_hosts'), 'utf8').catch(() => '');
@@ -273,13 +396,13 @@ export async function runOpenSsh(o: OpenSshRunOptions): Promise<OpenSshRun> {
   }
 }
 
-function spawnAndParse(exe: string, args: string[], log: OpenSshLog, o: OpenSshRunOptions): Promise<{ outcome: OpenSshOutcome; timedOut: boolean }> {
+function spawnAndParse(exe: string, args: string[], env: NodeJS.ProcessEnv, log: OpenSshLog, o: OpenSshRunOptions): Promise<{ outcome: OpenSshOutcome; timedOut: boolean }> {
   return new Promise((resolve, reject) => {
     let settled = false;
     let stopReason: 'timeout' | 'deadline' | 'cancel' | 'done' | undefined;
     let received = 0;
     let partial = '';
-    const child = spawn(exe, args, { stdio: ['ignore', 'ignore', 'pipe'], env: minimalEnv(), windowsHide: true });
+    const child = spawn(exe, args, { stdio: ['ignore', 'ignore', 'pipe'], env, windowsHide: true });
     const stop = (why: typeof stopReason, signal: NodeJS.Signals = 'SIGKILL') => {
       if (stopReason === undefined) stopReason = why;
       try { child.kill(signal); } catch { /* gone */ }

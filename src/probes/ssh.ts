@@ -29,7 +29,7 @@ import {
   blobKeyType, hostKeyInfo, hostKeyName, knownHostsLineFor, loadKnownHosts, preferKnownHostKeyTypes, sha256Fingerprint,
   type KnownHostsLookup,
 } from './knownHosts';
-import { opensshInfo, runOpenSsh, type OpenSshRun } from './openssh';
+import { askpassSupport, opensshInfo, runOpenSsh, type OpenSshRun } from './openssh';
 
 const MAX_KEY_FILE = 1024 * 1024;
 /** Slack over ssh2's own readyTimeout, so its error (with its level) is what we report. */
@@ -231,7 +231,7 @@ export async function probeSsh(conn: OpenConnection, ctx: SshContext, o: ProbeOp
     });
     const openssh = result.negotiation.openssh;
     if (result.handshake === 'kex-failed' && info.ok && openssh && openssh.missing.length === 0) {
-      const viaOpenSsh = await finishWithOpenSsh(ctx, o, { lookup, keyMat, agentKeys, defaults: info.info.defaults.serverHostKey });
+      const viaOpenSsh = await finishWithOpenSsh(ctx, o, { lookup, keyMat, agentKeys, defaults: info.info.defaults.serverHostKey, version: info.info.version });
       return { ...viaOpenSsh, serverAlgorithms: result.serverAlgorithms, negotiation: result.negotiation, durationMs: since(start) };
     }
   }
@@ -240,7 +240,7 @@ export async function probeSsh(conn: OpenConnection, ctx: SshContext, o: ProbeOp
     // than blame the server for what may be ssh2's gap.
     const info = await opensshInfo();
     if (info.ok) {
-      const viaOpenSsh = await finishWithOpenSsh(ctx, o, { lookup, keyMat, agentKeys, defaults: info.info.defaults.serverHostKey });
+      const viaOpenSsh = await finishWithOpenSsh(ctx, o, { lookup, keyMat, agentKeys, defaults: info.info.defaults.serverHostKey, version: info.info.version });
       if (viaOpenSsh.handshake !== 'kex-failed') return { ...viaOpenSsh, durationMs: since(start) };
     }
   }
@@ -495,12 +495,16 @@ function ssh2Phase(conn: TcpConnection, ctx: SshContext, o: ProbeOptions, p: Pre
 /**
  * ssh2 cannot negotiate with this server but the system OpenSSH can: learn the host key and
  * the offered methods with a `none`-only run (nothing secret is sent), check the key here,
- * then, when asked and allowed, test a public key login in a second run. A password cannot
- * be given to OpenSSH in batch mode: it is reported as not tested, never as working.
+ * then, when asked and allowed, test the login as OpenSSH would: the keys in one run (an
+ * encrypted key's passphrase through the askpass helper), then the password in another (never
+ * beside the passphrase: a keyboard-interactive prompt is the server's text), held to the
+ * verified host key. A secret OpenSSH cannot be given here (Windows, OpenSSH before 8.4, a
+ * helper that could not run) or a prompt the helper declines (a one-time code) makes the
+ * credential "not tested" with its cause, never "working" and never "rejected".
  */
 async function finishWithOpenSsh(
   ctx: SshContext, o: ProbeOptions,
-  p: { lookup: KnownHostsLookup; keyMat?: KeyMaterial; agentKeys?: AgentKeys; defaults: string[] },
+  p: { lookup: KnownHostsLookup; keyMat?: KeyMaterial; agentKeys?: AgentKeys; defaults: string[]; version: string },
 ): Promise<SshResult> {
   const start = now();
   const { lookup, keyMat, agentKeys } = p;
@@ -553,67 +557,148 @@ async function finishWithOpenSsh(
     ...(agentKeys ? { agentKeys: { offered: agentKeys.keys.length, available: agentKeys.available } } : {}),
   };
   const wantsPassword = creds?.password !== undefined;
-  const passwordVia = offered.includes('password') || offered.includes('keyboard-interactive');
-  const passwordWithheld = wantsPassword && passwordVia && !passwordAllowed(hostKey);
+  // One method for the password, as the ssh2 path does: each failure counts (MaxAuthTries, fail2ban).
+  const passwordVia = offered.includes('password') ? 'password' as const : offered.includes('keyboard-interactive') ? 'keyboard-interactive' as const : undefined;
+  // The password goes only to the key known_hosts confirmed (or that was just accepted), and
+  // OpenSSH is held to that very key.
+  const verified = passwordAllowed(hostKey) ? verifiedHostKey(run, hostKey!, lookup) : undefined;
+  const passwordWithheld = wantsPassword && !!passwordVia && !verified;
   if (passwordWithheld) facts.passwordWithheld = true;
+  const askpass = askpassSupport(p.version);
+  const why = askpass.ok ? undefined : { cause: askpass.cause, ...(askpass.cause === 'openssh-old' ? { version: p.version } : {}) };
+  const whyText = (secret: string) => (askpass.ok ? '' : askpass.cause === 'windows'
+    ? `CVM Doctor cannot hand the ${secret} to OpenSSH unattended on Windows`
+    : `this machine's ${p.version} is older than 8.4 and cannot be given the ${secret} unattended`);
   const untestable: string[] = [];
   const untested: UntestedCredential[] = [];
-  if (wantsPassword && passwordVia && !passwordWithheld) {
-    untestable.push('the password, because only OpenSSH can negotiate with this server and it takes no password unattended');
-    untested.push({ kind: 'password-openssh' });
+  const notTested = (english: string, u: UntestedCredential) => { untestable.push(english); untested.push(u); };
+  if (wantsPassword && passwordVia && !passwordWithheld && !askpass.ok) {
+    notTested(`the password, because only OpenSSH can negotiate with this server and ${whyText('password')}`, { kind: 'password-openssh', ...why });
   }
 
-  // A key OpenSSH can use unattended: an unencrypted identity file, or agent keys.
-  const identityFiles = keyMat?.key && creds?.identityFile && !keyMat.encrypted ? [creds.identityFile] : [];
-  if (keyMat?.key && keyMat.encrypted) {
-    untestable.push(`the key ${creds?.identityFile ?? ''}, because it is encrypted and OpenSSH takes no passphrase unattended`);
-    untested.push({ kind: 'encrypted-key-openssh', ...(creds?.identityFile ? { path: creds.identityFile } : {}) });
+  // A key OpenSSH can use: an identity file (an encrypted one through the askpass helper), or agent keys.
+  const identityFile = keyMat?.key && creds?.identityFile ? creds.identityFile : undefined;
+  const passphrase = identityFile && keyMat?.encrypted && askpass.ok ? creds?.passphrase : undefined;
+  const identityFiles = identityFile && (!keyMat?.encrypted || passphrase !== undefined) ? [identityFile] : [];
+  if (keyMat?.key && keyMat.encrypted && passphrase === undefined) {
+    notTested(`the key ${creds?.identityFile ?? ''}, because it is encrypted, only OpenSSH can negotiate with this server and ${whyText('passphrase') || 'OpenSSH takes none unattended'}`,
+      { kind: 'encrypted-key-openssh', ...(creds?.identityFile ? { path: creds.identityFile } : {}), ...why });
   }
   if (agentKeys?.error) {
     untestable.push(`the ssh-agent keys (${agentKeys.error})`);
     if (agentKeys.untested) untested.push(agentKeys.untested);
   }
-  if (untestable.length) { facts.notTested = untestable.join('; '); facts.untested = untested; }
+  const allFacts = (): Partial<SshResult['login']> => ({ ...facts, ...(untestable.length ? { notTested: untestable.join('; '), untested: [...untested] } : {}) });
+  /** A login run met another host key than the verified one: ssh refused it, nothing was sent. */
+  const changedKey = (login: OpenSshRun): SshResult | undefined => {
+    if (!verified || !login.hostKey || login.hostKey.fingerprint === hostKey?.fingerprint) return undefined;
+    const seen = hostKeyFromRun(login, lookup);
+    return done({
+      handshake: 'hostkey-mismatch', ...algorithmsOf(login),
+      ...(seen ? { hostKey: { ...seen, status: seen.status === 'revoked' ? 'revoked' : 'mismatch' } } : {}),
+      login: noLogin('the host key changed between two connections: nothing sent', 'host-key-mismatch'),
+    });
+  };
+  const passwordSent = (tried: LoginMethod[]) => (tried.includes('password') || tried.includes('keyboard-interactive') ? ' (the password was sent: whether it is right is unknown)' : '');
   const agentPub = agentKeys?.keys.map((k) => `${k.type} ${k.getPublicSSH().toString('base64')}`) ?? [];
   const tried: LoginMethod[] = [];
+  const pinned = verified ? { verifiedHostKey: verified } : {};
+
   if (offered.includes('publickey') && (identityFiles.length > 0 || agentPub.length > 0)) {
     const login = await runOpenSsh({
-      ...base, timeoutMs: o.timeoutMs,
-      auth: { kind: 'publickey', identityFiles, ...(agentPub.length ? { agent: { socket: agentKeys!.socket, publicKeys: agentPub } } : {}) },
+      ...base, ...pinned, timeoutMs: o.timeoutMs,
+      auth: {
+        kind: 'publickey', identityFiles, ...(agentPub.length ? { agent: { socket: agentKeys!.socket, publicKeys: agentPub } } : {}),
+        ...(passphrase !== undefined ? { passphrase } : {}),
+      },
     });
+    const changed = changedKey(login);
+    if (changed) return changed;
     if (identityFiles.length) tried.push('publickey');
     if (agentPub.length) tried.push('agent');
     if (login.authenticated) {
       const method: LoginMethod = login.acceptedKey && /agent-\d+\.pub$/.test(login.acceptedKey) ? 'agent' : identityFiles.length ? 'publickey' : 'agent';
-      return done({ ...common, login: { outcome: 'ok', tried, method, ...facts } });
+      return done({ ...common, login: { outcome: 'ok', tried, method, ...allFacts() } });
     }
-    if (login.timedOut) return done({ ...common, stall: 'auth', login: { outcome: 'timeout', tried, reason: 'the server stopped answering during authentication', reasonKind: 'auth-timeout', ...facts } });
-    if (!login.denied) {
+    if (login.timedOut) return done({ ...common, stall: 'auth', login: { outcome: 'timeout', tried, reason: 'the server stopped answering during authentication', reasonKind: 'auth-timeout', ...allFacts() } });
+    if (passphrase !== undefined && login.acceptedKey === identityFile) {
+      // The server accepts the key, yet OpenSSH never signed with it: the passphrase did not
+      // reach it (the helper could not run) or did not decrypt it. The server refused nothing.
+      tried.splice(tried.indexOf('publickey'), 1);
+      if (login.askpass?.includes('passphrase')) {
+        Object.assign(facts, { keyError: `OpenSSH could not decrypt ${identityFile} with the given passphrase`, keyErrorKind: 'bad-passphrase' as const, keyFile: identityFile });
+      } else {
+        const detail = login.lastError ?? login.outcome;
+        notTested(`the key ${identityFile}, because it is encrypted, only OpenSSH can negotiate with this server and OpenSSH could not run CVM Doctor's helper that hands it over (${detail})`,
+          { kind: 'encrypted-key-openssh', path: identityFile, cause: 'askpass-failed', detail });
+      }
+    } else if (!login.denied) {
       return done({
         ...common,
-        login: { outcome: 'error', tried, reason: `OpenSSH: ${login.lastError ?? login.outcome}`, reasonKind: 'openssh-error', ...(login.lastError ? { reasonDetail: login.lastError } : {}), ...facts },
+        login: { outcome: 'error', tried, reason: `OpenSSH: ${login.lastError ?? login.outcome}`, reasonKind: 'openssh-error', ...(login.lastError ? { reasonDetail: login.lastError } : {}), ...allFacts() },
       });
     }
   }
-  const reason = [keyMat?.error, untestable.length ? `not tested: ${untestable.join('; ')}` : undefined,
+
+  if (wantsPassword && passwordVia && verified && askpass.ok) {
+    const login = await runOpenSsh({ ...base, verifiedHostKey: verified, timeoutMs: o.timeoutMs, auth: { kind: 'password', via: passwordVia, password: creds!.password! } });
+    const changed = changedKey(login);
+    if (changed) return changed;
+    const answered = !!login.askpass?.includes('password');
+    if (login.authenticated === 'password' || login.authenticated === 'keyboard-interactive') {
+      return done({ ...common, login: { outcome: 'ok', tried: [...tried, login.authenticated], method: login.authenticated, ...allFacts() } });
+    }
+    const sent: LoginMethod[] = answered ? [...tried, passwordVia] : tried;
+    if (login.timedOut) {
+      return done({ ...common, stall: 'auth', login: { outcome: 'timeout', tried: sent, reason: `the server stopped answering during authentication${passwordSent(sent)}`, reasonKind: 'auth-timeout', ...allFacts() } });
+    }
+    if (login.askpass?.includes('declined')) {
+      // A prompt the helper does not answer (a one-time code?): whether the password is right is unknown.
+      notTested('the password, because the server asked for something CVM Doctor never answers (a prompt that looks like a one-time code, a token or a confirmation)', { kind: 'extra-prompt' });
+    } else if (answered && login.denied) {
+      tried.push(passwordVia);
+    } else if (!answered && (login.denied || login.methodsTried?.includes(passwordVia))) {
+      // ssh asked, but the helper never answered: an empty password went out, not the user's.
+      const detail = login.lastError ?? login.outcome;
+      notTested(`the password, because only OpenSSH can negotiate with this server and OpenSSH could not run CVM Doctor's helper that hands it over (${detail})`,
+        { kind: 'password-openssh', cause: 'askpass-failed', detail });
+    } else {
+      return done({
+        ...common,
+        login: { outcome: 'error', tried: sent, reason: `OpenSSH: ${login.lastError ?? login.outcome}`, reasonKind: 'openssh-error', ...(login.lastError ? { reasonDetail: login.lastError } : {}), ...allFacts() },
+      });
+    }
+  }
+
+  const keyError = facts.keyError;
+  const reason = [keyError, untestable.length ? `not tested: ${untestable.join('; ')}` : undefined,
     passwordWithheld ? 'password not sent: the host key is not confirmed by known_hosts' : undefined].filter(Boolean).join('; ');
-  const reasonKind = notesKind([!!keyMat?.error && 'key-unusable', untestable.length > 0 && 'not-tested', passwordWithheld && 'password-withheld']);
+  const reasonKind = notesKind([!!keyError && 'key-unusable', untestable.length > 0 && 'not-tested', passwordWithheld && 'password-withheld']);
   const notes = { ...(reason ? { reason } : {}), ...(reasonKind ? { reasonKind } : {}) };
-  if (tried.length > 0) return done({ ...common, login: { outcome: 'rejected', tried, ...notes, ...facts } });
+  if (tried.length > 0) return done({ ...common, login: { outcome: 'rejected', tried, ...notes, ...allFacts() } });
   const wanted = wantsPassword || !!keyMat || agentPub.length > 0;
   if (!wanted) {
-    return done({ ...common, login: { ...noLogin('no credentials given', 'no-credentials'), ...(facts.notTested ? { notTested: facts.notTested, untested: facts.untested } : {}) } });
+    return done({ ...common, login: { ...noLogin('no credentials given', 'no-credentials'), ...(untestable.length ? { notTested: untestable.join('; '), untested } : {}) } });
   }
-  if (passwordWithheld || untestable.length) return done({ ...common, login: { outcome: 'not-attempted', tried: [], ...notes, ...facts } });
-  if (keyMat?.error) return done({ ...common, login: { outcome: 'key-unusable', tried: [], reason: keyMat.error, reasonKind: 'key-unusable', ...facts } });
+  if (passwordWithheld || untestable.length) return done({ ...common, login: { outcome: 'not-attempted', tried: [], ...notes, ...allFacts() } });
+  if (keyError) return done({ ...common, login: { outcome: 'key-unusable', tried: [], reason: keyError, reasonKind: 'key-unusable', ...allFacts() } });
   return done({
     ...common,
     login: {
-      outcome: 'method-unavailable', tried: [], ...facts,
+      outcome: 'method-unavailable', tried: [], ...allFacts(),
       reason: `server offers ${offered.length ? offered.join(', ') : 'no methods'}; credentials given: ${plannedMethods.join(', ') || 'an empty ssh-agent'}`,
       reasonKind: 'method-unavailable',
     },
   });
+}
+
+/** The host key to hold OpenSSH to: the blob the first run recorded, else the known_hosts
+ *  entry with the fingerprint it showed; with the algorithm it negotiated. */
+function verifiedHostKey(run: OpenSshRun, k: HostKeyInfo, lookup: KnownHostsLookup): { blob: Buffer; algorithm: string } | undefined {
+  const blob = run.hostKeyBlob && sha256Fingerprint(run.hostKeyBlob) === k.fingerprint ? run.hostKeyBlob
+    : lookup.entries?.find((e) => e.marker === undefined && e.fingerprint === k.fingerprint)?.key;
+  if (!blob) return undefined;
+  return { blob, algorithm: run.algorithms?.serverHostKey || blobKeyType(blob) };
 }
 
 function algorithmsOf(run: OpenSshRun): Partial<SshResult> {

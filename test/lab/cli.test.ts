@@ -9,7 +9,7 @@ import * as path from 'path';
 import { createLab, Lab, LabHost, labUnavailableReason } from '../support/lab';
 import { cliUnavailableReason, LAB_TIMEOUT_MS, runCli } from '../support/labEngine';
 import { assertReportSchema } from '../support/reportSchema';
-import { fingerprint } from '../support/labScenarios';
+import { fingerprint, oldOpenSsh, PQ_ONLY } from '../support/labScenarios';
 
 /** A real OpenSSH client checking the host key strictly against `kh` (no secrets, `none` only). */
 function sshHostKeyCheck(address: string, kh: string): Promise<string> {
@@ -24,7 +24,7 @@ function sshHostKeyCheck(address: string, kh: string): Promise<string> {
 describe('(lab) CLI against lab hosts', function () {
   this.timeout(60_000);
   let lab: Lab | undefined;
-  let healthy: LabHost, filtered: LabHost;
+  let healthy: LabHost, filtered: LabHost, pq: LabHost;
   const timeout = String(LAB_TIMEOUT_MS);
 
   before(async function () {
@@ -34,9 +34,10 @@ describe('(lab) CLI against lab hosts', function () {
       this.skip();
     }
     lab = await createLab();
-    [healthy, filtered] = await Promise.all([
+    [healthy, filtered, pq] = await Promise.all([
       lab.addHost({ label: 'cli-healthy', sshd: {} }),
       lab.addHost({ label: 'cli-filtered', sshd: {}, nft: 'tcp dport 22 drop' }),
+      lab.addHost({ label: 'cli-pq-only', sshd: { extraConfig: [PQ_ONLY] } }),
     ]);
   });
 
@@ -130,6 +131,47 @@ describe('(lab) CLI against lab hosts', function () {
     assert.equal(r.code, 1, r.stderr);
     assert.equal(JSON.parse(r.stdout).verdict.code, 'HOST_KEY_MISMATCH');
     assert.equal(fs.readFileSync(kh, 'utf8'), `${line}\n`);
+  });
+
+  it('post-quantum-only server: the password is tested through OpenSSH (exit 0; exit 1 when wrong), never printed', async () => {
+    const kh = lab!.writeKnownHosts([pq.knownHostsLine]);
+    const args = ['diagnose', pq.ipv4, '--user', lab!.user, '--password-env', 'CVMD_LAB_PW', '--known-hosts', kh, '--timeout', timeout, '--json'];
+    // With the trace on: ssh's own log reaches stderr, the password does not.
+    const ok = await runCli(args, { env: { CVMD_LAB_PW: lab!.password, CVM_DOCTOR_TRACE: '1' } });
+    assert.equal(ok.code, 0, `exit ${ok.code}; stderr: ${ok.stderr}\nstdout: ${ok.stdout}`);
+    assert.match(ok.stderr, /openssh: Authenticated to /);
+    const o = JSON.parse(ok.stdout);
+    assertReportSchema(o);
+    assert.equal(o.verdict.code, 'OK');
+    assert.equal(o.verdict.loginTested, undefined);
+    assert.equal(o.checks.find((c: any) => c.id === 'login').evidence.method, 'password');
+    assert.equal(o.checks.find((c: any) => c.id === 'kex').evidence.client, 'openssh');
+    const bad = await runCli(args, { env: { CVMD_LAB_PW: `${lab!.password}-wrong` } });
+    assert.equal(bad.code, 1, bad.stdout);
+    assert.equal(JSON.parse(bad.stdout).verdict.code, 'AUTH_FAILED');
+    for (const r of [ok, bad]) assert.ok(!r.stdout.includes(lab!.password) && !r.stderr.includes(lab!.password), 'password leaked into output');
+  });
+
+  it('a password no client here can be given (OpenSSH before 8.4): exit 1, "not tested" and why, never a plain OK', async () => {
+    const kh = lab!.writeKnownHosts([pq.knownHostsLine]);
+    const args = ['diagnose', pq.ipv4, '--user', lab!.user, '--password-env', 'CVMD_LAB_PW', '--known-hosts', kh, '--timeout', timeout];
+    const env = { CVMD_LAB_PW: lab!.password, CVM_DOCTOR_OPENSSH: oldOpenSsh(lab!) };
+    const r = await runCli([...args, '--json'], { env });
+    assert.equal(r.code, 1, `exit ${r.code}; stderr: ${r.stderr}\nstdout: ${r.stdout}`);
+    const o = JSON.parse(r.stdout);
+    assertReportSchema(o);
+    assert.equal(o.verdict.code, 'OK');
+    assert.equal(o.verdict.loginTested, false);
+    assert.match(o.verdict.title, /the login was not tested/);
+    assert.match(o.verdict.summary, /could not test the password.*OpenSSH_8\.2p1 is older than 8\.4/);
+    const text = await runCli(args, { env });
+    assert.equal(text.code, 1);
+    assert.match(text.stdout, /! OK {2}Reachable, but the login was not tested/);
+    assert.doesNotMatch(text.stdout, /✓ OK/);
+    const html = await runCli([...args, '--html'], { env });
+    assert.equal(html.code, 1);
+    assert.match(html.stdout, /<section class="verdict warn">/);
+    assert.ok(!r.stdout.includes(lab!.password) && !text.stdout.includes(lab!.password), 'password leaked into output');
   });
 
   it('text output (no --json) names the verdict code', async () => {

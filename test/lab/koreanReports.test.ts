@@ -16,7 +16,8 @@ import { buildScenarioHosts, SCENARIOS } from '../support/labScenarios';
 
 /** The scenarios whose reports are made of SSH session evidence: login, key, key exchange. */
 const IDS = [
-  'auth-failed', 'host-key-mismatch', 'host-key-unknown', 'pq-only-password', 'pq-only-encrypted-key', 'legacy-only-kex',
+  'auth-failed', 'host-key-mismatch', 'host-key-unknown', 'pq-only-password', 'pq-only-encrypted-key', 'pq-only-password-old-openssh',
+  'pq-only-password-wrong', 'pq-only-encrypted-key-wrong', 'legacy-only-kex',
   'kbd-interactive-only-key', 'kex-stall-reply', 'identity-not-a-key', 'auth-method-unavailable',
 ];
 /** The scenarios whose reports are made of ping and TCP evidence. */

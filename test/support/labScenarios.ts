@@ -100,6 +100,29 @@ export function holdSshConnection(address: string, port: number): Promise<net.So
 
 const DROP_PING = 'icmp type echo-request drop\nicmpv6 type echo-request drop';
 
+export const PQ_ONLY = 'KexAlgorithms sntrup761x25519-sha512@openssh.com';
+
+/** The lab's client key, encrypted with the passphrase "lab-pp" (made once per lab). */
+function encryptedLabKey(lab: Lab): string {
+  const file = `${lab.dir}/encrypted_ed25519`;
+  if (!fs.existsSync(file)) {
+    fs.copyFileSync(lab.clientKeyPath, file);
+    fs.chmodSync(file, 0o600);
+    execFileSync('ssh-keygen', ['-q', '-p', '-P', '', '-N', 'lab-pp', '-f', file], { stdio: 'ignore', timeout: 10_000 });
+  }
+  return file;
+}
+
+/** A stand-in for an OpenSSH before 8.4: the system ssh (exec'd: the probe's kill reaches it)
+ *  that names itself OpenSSH_8.2p1. A fixed text written once per lab. */
+export function oldOpenSsh(lab: Lab): string {
+  const file = `${lab.dir}/ssh-8.2`;
+  if (!fs.existsSync(file)) {
+    fs.writeFileSync(file, '#!/bin/sh\nif [ "$1" = "-V" ]; then echo "OpenSSH_8.2p1 (lab stand-in), OpenSSL 3.0" >&2; exit 0; fi\nexec /usr/bin/ssh "$@"\n', { mode: 0o755 });
+  }
+  return file;
+}
+
 // --- scenarios -------------------------------------------------------------------------------
 
 export const SCENARIOS: Scenario[] = [
@@ -475,7 +498,7 @@ export const SCENARIOS: Scenario[] = [
     // issue 7: ssh2 1.17 has no sntrup761, OpenSSH 9.2 has: OpenSSH finishes the diagnosis.
     id: 'pq-only-kex',
     title: 'server offers only sntrup761x25519 kex',
-    host: { sshd: { extraConfig: ['KexAlgorithms sntrup761x25519-sha512@openssh.com'] } },
+    host: { sshd: { extraConfig: [PQ_ONLY] } },
     run: (h, lab) => ({ target: labTarget(h.ipv4, { user: lab.user, knownHostsPath: lab.writeKnownHosts([h.knownHostsLine]) }) }),
     verdict: 'OK',
     findings: ['DIAGNOSED_WITH_OPENSSH'],
@@ -493,7 +516,7 @@ export const SCENARIOS: Scenario[] = [
   {
     id: 'pq-only-key-login',
     title: 'sntrup761-only server, key login through OpenSSH',
-    host: { sshd: { extraConfig: ['KexAlgorithms sntrup761x25519-sha512@openssh.com'] } },
+    host: { sshd: { extraConfig: [PQ_ONLY] } },
     run: (h, lab) => ({
       target: labTarget(h.ipv4, { user: lab.user, knownHostsPath: lab.writeKnownHosts([h.knownHostsLine]) }),
       credentials: { identityFile: lab.clientKeyPath },
@@ -508,46 +531,166 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: 'pq-only-password',
-    // OpenSSH takes no password unattended: the login is reported as not tested, never as working.
+    // issue 7 item 4: only OpenSSH can talk to this server; the password is tested through it
+    // (SSH_ASKPASS), held to the host key known_hosts confirmed.
     title: 'sntrup761-only server, password given',
-    host: { sshd: { extraConfig: ['KexAlgorithms sntrup761x25519-sha512@openssh.com'] } },
+    host: { sshd: { extraConfig: [PQ_ONLY] } },
     run: (h, lab) => ({
       target: labTarget(h.ipv4, { user: lab.user, knownHostsPath: lab.writeKnownHosts([h.knownHostsLine]) }),
       credentials: { password: lab.password },
     }),
     verdict: 'OK',
-    findings: ['DIAGNOSED_WITH_OPENSSH', 'LOGIN_NOT_TESTED'],
+    findings: ['DIAGNOSED_WITH_OPENSSH'],
     verify(r) {
-      assert.equal(evidenceField(check(r, 'login'), 'outcome'), 'not-attempted');
-      assert.deepEqual(evidenceField(check(r, 'login'), 'untested'), [{ kind: 'password-openssh' }]);
-      assert.equal(evidenceField(check(r, 'login'), 'reasonKind'), 'not-tested');
-      assert.match(r.verdict.summary, /the login was not tested/);
-      assert.doesNotMatch(r.verdict.summary, /works/);
+      const login = check(r, 'login');
+      assert.equal(evidenceField(login, 'outcome'), 'ok');
+      assert.equal(evidenceField(login, 'method'), 'password');
+      assert.deepEqual(evidenceField(login, 'tried'), ['password']);
+      assert.equal(evidenceField(check(r, 'kex'), 'client'), 'openssh');
+      assert.equal(r.verdict.loginTested, undefined);
+      assert.match(r.verdict.summary, /login as "cvmdlab" works/);
+      assert.ok(!r.findings.some((f) => f.code === 'LOGIN_NOT_TESTED'));
+    },
+  },
+  {
+    id: 'pq-only-password-wrong',
+    title: 'sntrup761-only server, wrong password',
+    host: { sshd: { extraConfig: [PQ_ONLY] } },
+    run: (h, lab) => ({
+      target: labTarget(h.ipv4, { user: lab.user, knownHostsPath: lab.writeKnownHosts([h.knownHostsLine]) }),
+      credentials: { password: `${lab.password}-wrong` },
+    }),
+    verdict: 'AUTH_FAILED',
+    findings: ['DIAGNOSED_WITH_OPENSSH'],
+    verify(r, h) {
+      const login = check(r, 'login');
+      assert.equal(evidenceField(login, 'outcome'), 'rejected');
+      assert.deepEqual(evidenceField(login, 'tried'), ['password']);
+      // sshd saw exactly one wrong password (NumberOfPasswordPrompts=1, one method).
+      assert.equal(h.log().split('\n').filter((l) => /Failed password for cvmdlab/.test(l)).length, 1, h.log());
+    },
+  },
+  {
+    id: 'pq-only-password-unknown-host',
+    // The password still never goes to an unverified host: OpenSSH is not even asked.
+    title: 'sntrup761-only server not in known_hosts, password given',
+    host: { sshd: { extraConfig: [PQ_ONLY] } },
+    run: (h, lab) => ({
+      target: labTarget(h.ipv4, { user: lab.user, knownHostsPath: lab.writeKnownHosts([]) }),
+      credentials: { password: lab.password },
+    }),
+    verdict: 'HOST_KEY_UNKNOWN',
+    findings: ['DIAGNOSED_WITH_OPENSSH'],
+    verify(r, h) {
+      assert.equal(evidenceField(check(r, 'login'), 'passwordWithheld'), true);
+      assert.ok(r.verdict.summary.includes(fingerprint(h.hostKeys[0]!)), r.verdict.summary);
+      assert.ok(!/Failed password|Accepted password/.test(h.log()), `sshd saw a password:\n${h.log()}`);
+    },
+  },
+  {
+    id: 'pq-only-key-then-password',
+    // OpenSSH's order: the key first (refused here), then the password in a run of its own.
+    title: 'sntrup761-only server, a key it does not know and the right password',
+    host: { sshd: { extraConfig: [PQ_ONLY] } },
+    run: (h, lab) => {
+      const file = `${lab.dir}/unknown_ed25519`;
+      if (!fs.existsSync(file)) execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', '', '-f', file], { stdio: 'ignore', timeout: 10_000 });
+      return {
+        target: labTarget(h.ipv4, { user: lab.user, knownHostsPath: lab.writeKnownHosts([h.knownHostsLine]) }),
+        credentials: { identityFile: file, password: lab.password },
+      };
+    },
+    verdict: 'OK',
+    findings: ['DIAGNOSED_WITH_OPENSSH'],
+    verify(r) {
+      const login = check(r, 'login');
+      assert.equal(evidenceField(login, 'method'), 'password');
+      assert.deepEqual(evidenceField(login, 'tried'), ['publickey', 'password']);
+    },
+  },
+  {
+    id: 'pq-only-kbd-interactive',
+    // keyboard-interactive only (PAM's "Password:"): the helper answers it with the password.
+    title: 'sntrup761-only server, keyboard-interactive only (PAM), password given',
+    host: { sshd: { usePam: true, kbdInteractive: true, passwordAuthentication: false, extraConfig: [PQ_ONLY, 'AuthenticationMethods keyboard-interactive'] } },
+    run: (h, lab) => ({
+      target: labTarget(h.ipv4, { user: lab.user, knownHostsPath: lab.writeKnownHosts([h.knownHostsLine]) }),
+      credentials: { password: lab.password },
+    }),
+    verdict: 'OK',
+    findings: ['DIAGNOSED_WITH_OPENSSH'],
+    verify(r) {
+      assert.deepEqual(evidenceField(check(r, 'auth'), 'methods'), ['keyboard-interactive']);
+      assert.equal(evidenceField(check(r, 'login'), 'method'), 'keyboard-interactive');
+      assert.doesNotMatch(JSON.stringify(r.verdict.remediation), /PasswordAuthentication yes/);
     },
   },
   {
     id: 'pq-only-encrypted-key',
-    // OpenSSH takes no passphrase unattended: the encrypted key is not tested, never said to work or to fail.
+    // The passphrase reaches OpenSSH through the helper; the key itself is what the server judges.
     title: 'sntrup761-only server, encrypted key with its passphrase',
-    host: { sshd: { extraConfig: ['KexAlgorithms sntrup761x25519-sha512@openssh.com'] } },
+    host: { sshd: { extraConfig: [PQ_ONLY] } },
+    run: (h, lab) => ({
+      target: labTarget(h.ipv4, { user: lab.user, knownHostsPath: lab.writeKnownHosts([h.knownHostsLine]) }),
+      credentials: { identityFile: encryptedLabKey(lab), passphrase: 'lab-pp' },
+    }),
+    verdict: 'OK',
+    findings: ['DIAGNOSED_WITH_OPENSSH'],
+    verify(r) {
+      const login = check(r, 'login');
+      assert.equal(evidenceField(login, 'outcome'), 'ok');
+      assert.equal(evidenceField(login, 'method'), 'publickey');
+      assert.equal(evidenceField(login, 'untested'), undefined);
+      assert.match(r.verdict.summary, /login as "cvmdlab" works/);
+    },
+  },
+  {
+    id: 'pq-only-encrypted-key-wrong',
+    // A passphrase that does not decrypt the key: the key cannot be used, the server judged nothing.
+    title: 'sntrup761-only server, encrypted key with a wrong passphrase',
+    host: { sshd: { extraConfig: [PQ_ONLY] } },
+    run: (h, lab) => ({
+      target: labTarget(h.ipv4, { user: lab.user, knownHostsPath: lab.writeKnownHosts([h.knownHostsLine]) }),
+      credentials: { identityFile: encryptedLabKey(lab), passphrase: 'not-the-passphrase' },
+    }),
+    verdict: 'KEY_FORMAT_UNSUPPORTED',
+    findings: ['DIAGNOSED_WITH_OPENSSH'],
+    verify(r, h, lab) {
+      const login = check(r, 'login');
+      assert.equal(evidenceField(login, 'keyErrorKind'), 'bad-passphrase');
+      assert.deepEqual(evidenceField(login, 'tried'), []);
+      assert.ok(r.verdict.summary.includes(`${lab.dir}/encrypted_ed25519`), r.verdict.summary);
+      assert.ok(!/Accepted publickey|Failed publickey/.test(h.log()), h.log());
+    },
+  },
+  {
+    id: 'pq-only-password-old-openssh',
+    // issue 7 item 4: an OpenSSH that cannot be given the password (before 8.4, as a stand-in
+    // here): never OK with exit 0 — the login is said to be untested, and why.
+    title: 'sntrup761-only server, password, and an OpenSSH older than 8.4',
+    host: { sshd: { extraConfig: [PQ_ONLY] } },
     run: (h, lab) => {
-      const file = `${lab.dir}/encrypted_ed25519`;
-      fs.copyFileSync(lab.clientKeyPath, file);
-      fs.chmodSync(file, 0o600);
-      execFileSync('ssh-keygen', ['-q', '-p', '-P', '', '-N', 'lab-pp', '-f', file], { stdio: 'ignore', timeout: 10_000 });
+      const saved = process.env.CVM_DOCTOR_OPENSSH;
+      process.env.CVM_DOCTOR_OPENSSH = oldOpenSsh(lab);
       return {
         target: labTarget(h.ipv4, { user: lab.user, knownHostsPath: lab.writeKnownHosts([h.knownHostsLine]) }),
-        credentials: { identityFile: file, passphrase: 'lab-pp' },
+        credentials: { password: lab.password },
+        cleanup: () => { if (saved === undefined) delete process.env.CVM_DOCTOR_OPENSSH; else process.env.CVM_DOCTOR_OPENSSH = saved; },
       };
     },
     verdict: 'OK',
-    findings: ['DIAGNOSED_WITH_OPENSSH', 'LOGIN_NOT_TESTED'],
-    verify(r, _h, lab) {
+    findings: ['DIAGNOSED_WITH_OPENSSH'],
+    verify(r, h) {
       const login = check(r, 'login');
       assert.equal(evidenceField(login, 'outcome'), 'not-attempted');
-      assert.equal(evidenceField(login, 'reasonKind'), 'not-tested');
-      assert.deepEqual(evidenceField(login, 'untested'), [{ kind: 'encrypted-key-openssh', path: `${lab.dir}/encrypted_ed25519` }]);
-      assert.match(r.verdict.summary, /the login was not tested: the key .*encrypted_ed25519/);
+      assert.deepEqual(evidenceField(login, 'untested'), [{ kind: 'password-openssh', cause: 'openssh-old', version: 'OpenSSH_8.2p1' }]);
+      assert.equal(r.verdict.loginTested, false);
+      assert.match(r.verdict.title, /the login was not tested/);
+      assert.match(r.verdict.summary, /could not test the password/);
+      assert.match(r.verdict.summary, /OpenSSH_8\.2p1 is older than 8\.4/);
+      assert.doesNotMatch(r.verdict.summary, /and the login as "cvmdlab" works/);
+      assert.ok(r.verdict.remediation.some((s) => s.command === `ssh -o PreferredAuthentications=keyboard-interactive,password -p 22 cvmdlab@${h.ipv4}`), JSON.stringify(r.verdict.remediation));
+      assert.ok(!/Failed password|Accepted password/.test(h.log()), `sshd saw a password:\n${h.log()}`);
     },
   },
   {
