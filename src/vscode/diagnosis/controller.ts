@@ -135,7 +135,7 @@ export class DiagnoseController implements PanelHost {
           panel.setReport(report);
           this.log.info('diagnose', `verdict ${report.verdict.code} in ${Math.round(report.durationMs)}ms`);
           if (spec.id && this.store.get(spec.id)) {
-            await this.store.setVerdict(spec.id, { code: report.verdict.code, title: report.verdict.title, at: report.startedAt });
+            await this.store.setVerdict(spec.id, { code: report.verdict.code, title: report.verdict.title, at: report.startedAt, ...(report.verdict.loginTested === false ? { loginTested: false as const } : {}) });
             this.reach.checkNow(spec.id);
           }
           return report;

@@ -16,6 +16,8 @@ export interface LastVerdict {
   code: string;
   title: string;
   at: string;
+  /** false when the verdict is OK but the login asked for was not tested (core's verdictPassed). */
+  loginTested?: false;
 }
 
 export class InstanceStore extends Disposable {

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { Disposable } from '../lifecycle';
-import { instanceAccessibilityLabel, instanceTooltip, REACH_CODICON } from '../reachability/presentation';
+import { instanceAccessibilityLabel, instanceTooltip, REACH_CODICON, verdictTag } from '../reachability/presentation';
 import type { ReachInfo } from '../reachability/scheduler';
 import type { Instance } from '../../core/savedInstance';
 import type { InstanceStore } from './store';
@@ -97,7 +97,7 @@ export class InstanceTreeProvider extends Disposable implements vscode.TreeDataP
     const pinned = this.store.pinned() === i.id;
     const item = new vscode.TreeItem(i.name, vscode.TreeItemCollapsibleState.None);
     item.id = i.id;
-    item.description = `${i.user ? i.user + '@' : ''}${i.host}:${i.port}${verdict ? ' · ' + verdict.code : ''}`;
+    item.description = `${i.user ? i.user + '@' : ''}${i.host}:${i.port}${verdict ? ' · ' + verdictTag(verdict) : ''}`;
     item.iconPath = reachIcon(info);
     item.contextValue = pinned ? 'instance.pinned' : 'instance';
     item.tooltip = instanceTooltip(i, info, verdict);

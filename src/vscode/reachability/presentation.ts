@@ -56,7 +56,12 @@ export function instanceTooltip(i: Instance, info: ReachInfo | undefined, verdic
   return md;
 }
 
+/** The last verdict as a short tag: its code, marked when an OK did not test the login. */
+export function verdictTag(verdict: LastVerdict): string {
+  return verdict.loginTested === false ? vscode.l10n.t('{0} (login not tested)', verdict.code) : verdict.code;
+}
+
 /** Screen-reader label: name, reachability and the last verdict code. */
 export function instanceAccessibilityLabel(i: Instance, info: ReachInfo | undefined, verdict: LastVerdict | undefined): string {
-  return `${i.name}, ${reachText(info)}${verdict ? ', ' + verdict.code : ''}`;
+  return `${i.name}, ${reachText(info)}${verdict ? ', ' + verdictTag(verdict) : ''}`;
 }
