@@ -24,3 +24,8 @@ export function englishSentences(text: string): string[] {
   for (const k of KEEP) t = t.split(k).join(' ');
   return [...t.matchAll(/\b[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){2,}\b|\b[a-z]{2,} [a-z]{2,}\b/g)].map((m) => m[0]);
 }
+
+/** Every English run in `texts`, each shown with the text it stands in (for an assertion's diff). */
+export function englishRuns(texts: readonly string[]): string[] {
+  return texts.flatMap((t) => englishSentences(t).map((e) => `${e}   ⟵   ${t}`));
+}

@@ -20,7 +20,7 @@ import { icmpDetailText } from '../../../src/core/netText';
 import { loginReasonText } from '../../../src/core/sshText';
 import { buildVerdict } from '../../../src/core/verdict';
 import { describeError, type Translate } from '../../../src/vscode/errorText';
-import { englishSentences } from '../../support/englishText';
+import { englishRuns, englishSentences } from '../../support/englishText';
 import { alt, banner, cloud, dnsFail, dnsOk, healthy, ping, ssh, tcp, target } from './evidence';
 
 const richCloud: CloudEvidence = cloud({
@@ -298,7 +298,6 @@ function netTexts(e: ClassifyInput, lang: Lang): string[] {
     ...(e.icmp ? [icmpCheck(e.icmp, 2000, lang).summary] : []), ...(e.tcp ? [tcpCheck(e.tcp, lang, e.earlierAddresses).summary] : [])];
 }
 const wholeWord = (s: string) => new RegExp(`(^|[^A-Za-z])${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z])`, 'i');
-const englishRuns = (texts: string[]) => texts.flatMap((t) => englishSentences(t).map((s) => `${s}   ⟵   ${t}`));
 
 describe('(unit) Korean text has no English sentence of ours', () => {
   it('the detector finds English runs and leaves commands, quotes and names alone', () => {
@@ -314,7 +313,7 @@ describe('(unit) Korean text has no English sentence of ours', () => {
     // The same texts in English are full of English sentences: the scan sees real text.
     const en = koreanTexts('en');
     assert.ok(en.length > 150 && en.filter((t) => englishSentences(t).length > 0).length > en.length / 2, `${en.length} texts`);
-    const bad = koreanTexts('ko').flatMap((t) => englishSentences(t).map((s) => `${s}   ⟵   ${t}`));
+    const bad = englishRuns(koreanTexts('ko'));
     assert.deepStrictEqual(bad, []);
   });
 
@@ -325,7 +324,7 @@ describe('(unit) Korean text has no English sentence of ours', () => {
       'the ssh-agent keys (ssh-agent did not answer within 1.00 s)', '"Unsupported key format"', 'OpenSSH reported "Connection closed by 203.0.113.10 port 22"']) {
       assert.ok(en.includes(s), s);
     }
-    const bad = sshResults.flatMap((r) => sshTexts(r, 'ko')).flatMap((t) => englishSentences(t).map((s) => `${s}   ⟵   ${t}`));
+    const bad = englishRuns(sshResults.flatMap((r) => sshTexts(r, 'ko')));
     assert.deepStrictEqual(bad, []);
     // The reason itself, for every kind (some appear in no summary: JSON and logs only).
     for (const r of Object.values(REASONS).flat().filter((x) => x.login.reasonKind)) {
@@ -345,7 +344,7 @@ describe('(unit) Korean text has no English sentence of ours', () => {
     for (const s of ['iptables: "-A INPUT -p tcp -m tcp --dport 22 -j DROP"', 'nft: the input policy is drop', 'ufw: tcp/22 is accepted only from 203.0.113.0/24', '198.51.100.7 is not among them', 'neither its ports (8080/tcp)']) {
       assert.ok(en.includes(s), s);
     }
-    const bad = texts('ko').flatMap((t) => englishSentences(t).map((x) => `${x}   ⟵   ${t}`));
+    const bad = englishRuns(texts('ko'));
     assert.deepStrictEqual(bad, []);
   });
 
@@ -424,7 +423,7 @@ describe('(unit) Korean text has no English sentence of ours', () => {
       ...['ENOENT', 'EACCES', 'ETIMEDOUT', 'ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH'].map((code) => Object.assign(new Error(`${code}: something failed somewhere`), { code })),
       new TypeError('Cannot read properties of undefined'),
     ];
-    const bad = errors.map((e) => describeError(e, t, 'ko')).flatMap((m) => englishSentences(m).map((s) => `${s}   ⟵   ${m}`));
+    const bad = englishRuns(errors.map((e) => describeError(e, t, 'ko')));
     assert.deepStrictEqual(bad, []);
   });
 });
