@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { isCancelled } from '../core/model';
+import { errorMessage } from './errorText';
 import { userMessage } from './errors';
 import type { Logger } from './log';
 
@@ -17,7 +18,7 @@ export function registerCommand(id: string, log: Logger, handler: (...args: unkn
         log.info('command', `${id}: cancelled`);
         return undefined;
       }
-      log.error('command', `${id}: ${e instanceof Error ? e.message : String(e)}`);
+      log.error('command', `${id}: ${errorMessage(e)}`);
       void vscode.window.showErrorMessage(userMessage(e));
       return undefined;
     }

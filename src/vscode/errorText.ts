@@ -28,6 +28,11 @@ function isCloudError(e: unknown): e is Error & CloudError {
   return e instanceof Error && e.name === 'CloudApiError' && typeof (e as { kind?: unknown }).kind === 'string';
 }
 
+/** The error's own (English) message, for the log. */
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
 /** One clause for `e` in `lang`, through `t`. */
 export function describeError(e: unknown, t: Translate, lang: Lang): string {
   if (isCloudError(e)) {
@@ -41,7 +46,7 @@ export function describeError(e: unknown, t: Translate, lang: Lang): string {
   if (typeof code === 'string' && ERRNO[code]) return `${t(ERRNO[code])} (${code})`;
   // Anything else is unexpected: in English its own message helps; in another language the
   // log has it (an English sentence of ours would not read as the UI's language).
-  if (lang === 'en') return e instanceof Error ? e.message : String(e);
+  if (lang === 'en') return errorMessage(e);
   return t('unexpected error ({0}); the details are in the log (CVM Doctor: Show Log)', e instanceof Error ? e.name : typeof e);
 }
 

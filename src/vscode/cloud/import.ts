@@ -16,7 +16,8 @@ import type { InstanceStore } from '../instances/store';
 import type { Logger } from '../log';
 import { Keys, SECTION } from '../settings';
 import type { TencentCredentials } from './credentials';
-import { errorMessage, loadCloud } from './sdk';
+import { errorMessage } from '../errorText';
+import { loadCloud } from './sdk';
 
 /** Arguments for running the import without pickers (keybindings, automation, tests). */
 export interface ImportArgs {

@@ -15,7 +15,8 @@ import { Disposable } from '../lifecycle';
 import type { Logger } from '../log';
 import { Keys, SECTION } from '../settings';
 import type { TencentCredentials } from './credentials';
-import { errorMessage, loadCloud } from './sdk';
+import { errorMessage } from '../errorText';
+import { loadCloud } from './sdk';
 
 /** globalState key (no secrets): the undo records. */
 export const UNDO_KEY = 'cvmDoctor.tencent.openPortUndo';

@@ -3,7 +3,3 @@
  * cloud feature runs, never at activation (most sessions never touch the cloud).
  */
 export const loadCloud = () => import('../../cloud');
-
-export function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}

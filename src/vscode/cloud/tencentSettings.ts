@@ -8,7 +8,7 @@ import type { TencentConfig } from '../../cloud';
 import { parseCallerIp, parseCallerIpUrl, resolveEndpoint } from '../../cloud/config';
 import type { Logger } from '../log';
 import { Keys, SECTION } from '../settings';
-import { errorMessage } from './sdk';
+import { errorMessage } from '../errorText';
 
 export type TencentSettings = Omit<TencentConfig, 'secretId' | 'secretKey'>;
 

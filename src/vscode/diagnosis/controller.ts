@@ -12,6 +12,7 @@ import type { FromWebview, PanelState, ReportTargetView } from '../../shared/pro
 import { withCancellableProgress } from '../cancellation';
 import type { TencentCloud } from '../cloud/tencent';
 import { buildTarget, gatherCredentials, runDiagnosis, type TargetSpec } from './instanceDiagnosis';
+import { errorMessage } from '../errorText';
 import { userMessage } from '../errors';
 import { effectiveLang, type Localizer } from '../i18n';
 import type { InstanceStore } from '../instances/store';
@@ -145,7 +146,7 @@ export class DiagnoseController implements PanelHost {
             panel.setError(vscode.l10n.t('Diagnosis cancelled.'));
             return undefined;
           }
-          this.log.error('diagnose', e instanceof Error ? e.message : String(e));
+          this.log.error('diagnose', errorMessage(e));
           panel.setError(vscode.l10n.t('The diagnosis could not run: {0}', userMessage(e)));
           return undefined;
         }
