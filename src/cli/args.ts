@@ -47,7 +47,7 @@ const OPTIONS = {
   version: { type: 'boolean', short: 'V' },
 } as const;
 
-function resolvePath(file: string): string {
+export function resolvePath(file: string): string {
   return path.resolve(file.startsWith('~/') ? path.join(os.homedir(), file.slice(2)) : file);
 }
 
@@ -95,7 +95,9 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = process.en
     if (rest.length) throw new InputError('usage', `demo takes no arguments (got "${rest[0]}")`);
     return { kind: 'demo', lang };
   }
-  if (verb !== 'diagnose') throw new InputError('usage', `unknown command "${verb}" (expected diagnose or demo)`);
+  // `sweep` has options of its own: main.ts hands it to sweepArgs.ts when it comes first.
+  if (verb === 'sweep') throw new InputError('usage', 'write "sweep" first: cvm-doctor sweep [options]');
+  if (verb !== 'diagnose') throw new InputError('usage', `unknown command "${verb}" (expected diagnose, sweep or demo)`);
   if (rest.length !== 1) throw new InputError('host', rest.length ? `expected one host, got ${rest.length}` : 'is required: cvm-doctor diagnose <host>');
   if (v.json && v.html) throw new InputError('--json', 'cannot be combined with --html');
 
@@ -160,7 +162,7 @@ function joinNegativeValues(argv: string[]): string[] {
 }
 
 /** Like ssh: the local user's name. */
-function defaultUser(): string {
+export function defaultUser(): string {
   try {
     return os.userInfo().username;
   } catch {
@@ -170,6 +172,7 @@ function defaultUser(): string {
 
 export const USAGE = `Usage:
   cvm-doctor diagnose <host> [options]    find why you cannot log in to <host>
+  cvm-doctor sweep <source> [options]     diagnose many targets at once, one verdict each
   cvm-doctor demo                         diagnose local demo targets (no cloud account, no root)
 
 Options:
@@ -193,7 +196,16 @@ Options:
       --tencent-profile FILE read the Tencent Cloud credentials from FILE instead
       --guest-checks         allow read-only checks inside the instance (Tencent Automation Tools)
 
+Sweep (one source of targets):
+      --ssh-config [FILE]    every concrete Host of FILE (default ~/.ssh/config)
+      --hosts-file FILE      one [user@]host[:port] per line, # comments
+      --tencent-region R     every instance of the account in region R (repeatable, or R1,R2)
+      --concurrency N        diagnoses in flight (default 32; sockets stay within a fixed budget)
+      also: --timeout, --user, --identity, --agent, --known-hosts, --alt-ports, --no-icmp,
+      --lang, --json (JSON Lines, one report per target as it finishes), --tencent-profile
+
 Environment: TENCENTCLOUD_ENDPOINT (API domain or URL), CVM_DOCTOR_CALLER_IP, CVM_DOCTOR_CALLER_IP_URL,
 CVM_DOCTOR_OPENSSH (off, or the ssh to ask when CVM Doctor's own SSH library cannot negotiate).
-Exit status: 0 the verdict is OK, 1 a problem was diagnosed, 2 bad input or usage.
+Exit status: 0 the verdict is OK (sweep: every target's), 1 a problem was diagnosed, 2 bad input,
+usage or a cancel.
 `;

@@ -14,6 +14,8 @@ import { createProbes } from '../probes';
 import { checkReadable } from '../probes/files';
 import { parseCommand, USAGE, type DiagnoseCommand } from './args';
 import { startDemoLab } from './demoTargets';
+import { runSweepCommand } from './sweep';
+import { parseSweepCommand } from './sweepArgs';
 // The manifest's version: esbuild inlines only this field into dist/cli.js.
 import { version as VERSION } from '../../package.json';
 
@@ -97,6 +99,12 @@ export async function main(argv: string[]): Promise<number> {
   };
   for (const sig of SIGNALS) process.on(sig, onSignal);
   try {
+    // `sweep` has options of its own (sweepArgs.ts).
+    if (argv[0] === 'sweep') {
+      const sweep = parseSweepCommand(argv.slice(1), process.env);
+      const log = process.env.CVM_DOCTOR_TRACE ? (l: string) => process.stderr.write(`trace: ${l}\n`) : undefined;
+      return await runSweepCommand(sweep, controller.signal, { stdout: process.stdout, stderr: process.stderr, env: process.env, log });
+    }
     const cmd = parseCommand(argv);
     switch (cmd.kind) {
       case 'help': process.stdout.write(USAGE); return 0;

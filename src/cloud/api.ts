@@ -48,8 +48,28 @@ const HINT: Partial<Record<CloudErrorKind, string>> = {
 };
 
 type SdkClient = CvmClient | VpcClient | TatClient;
+
+/** Read-only answers that many instances share (security groups, their templates, subnets and
+ *  ACLs): within one sweep they are read once. Never instance state, never TAT. */
+const READ_ONCE = new Set([
+  'DescribeSecurityGroupPolicies', 'DescribeAddressTemplates', 'DescribeAddressTemplateGroups', 'DescribeServiceTemplates',
+  'DescribeServiceTemplateGroups', 'DescribeSubnets', 'DescribeNetworkAcls',
+]);
 const VERSIONS: Record<Service, string> = { cvm: '2017-03-12', vpc: '2017-03-12', tat: '2020-10-28' };
 
+
+/** `f()` once per key while its answer is good; without a cache, every time. */
+export function readOnce<T>(cache: Map<string, Promise<unknown>> | undefined, key: string, f: () => Promise<T>): Promise<T> {
+  if (!cache) return f();
+  let p = cache.get(key) as Promise<T> | undefined;
+  if (!p) {
+    const started = f();
+    p = started;
+    cache.set(key, started);
+    started.catch(() => { if (cache.get(key) === started) cache.delete(key); });
+  }
+  return p;
+}
 
 export class TencentApi {
   private readonly endpoint: ResolvedEndpoint;
@@ -86,8 +106,16 @@ export class TencentApi {
     return c;
   }
 
-  /** One API action; resolves with the Response object or rejects with CloudApiError / CancelledError. */
-  async call<T>(service: Service, region: string, action: string, params: object, signal?: AbortSignal): Promise<T> {
+  /** One API action; resolves with the Response object or rejects with CloudApiError / CancelledError.
+   *  With a read cache (a sweep), a READ_ONCE action with the same parameters is sent once and
+   *  its answer shared; a failed call is not kept, so the next asker tries again. */
+  call<T>(service: Service, region: string, action: string, params: object, signal?: AbortSignal): Promise<T> {
+    const send = () => this.send<T>(service, region, action, params, signal);
+    if (!READ_ONCE.has(action)) return send();
+    return readOnce(this.cfg.readCache, `${service}/${region}/${action}/${JSON.stringify(params)}`, send);
+  }
+
+  private async send<T>(service: Service, region: string, action: string, params: object, signal?: AbortSignal): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw new CancelledError();
       const started = Date.now();

@@ -31,6 +31,9 @@ export interface TencentConfig {
   maxRetries?: number;
   /** First delay between TAT result polls, ms (default 1000; grows up to 4x). */
   pollIntervalMs?: number;
+  /** Shared by the diagnoses of one sweep: each security group, ACL and template read once
+   *  (api.ts READ_ONCE), however many instances use it. */
+  readCache?: Map<string, Promise<unknown>>;
 }
 
 export const DEFAULT_DOMAIN = 'tencentcloudapi.com';

@@ -6,6 +6,7 @@
 export { type TencentConfig, InputError, loadTencentConfigFromEnv, readProfileFile, resolveEndpoint, DEFAULT_DOMAIN, KNOWN_DOMAINS } from './config';
 export { createTencentInspector } from './inspector';
 export { type CloudInstanceSummary, listInstances } from './instances';
+export { addressOf } from './importPlan';
 export { type OpenPortFix, type OpenPortRequest, type OpenPortRule, type OpenPortUndo, describeOpenPortFix, openPortForCaller, undoOpenPort } from './openPort';
 export { CloudApiError } from './api';
 export { evaluateSecurityGroups } from './securityGroupEval';

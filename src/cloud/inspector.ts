@@ -8,7 +8,7 @@ import * as net from 'net';
 import { abortableSleep, CancelledError, isCancelled, isUserCancel } from '../core/cancel';
 import type { CloudEvidence, Target } from '../core/model';
 import type { CloudInspector } from '../core/probeContract';
-import { CloudApiError, TencentApi, toCloudError } from './api';
+import { CloudApiError, readOnce, TencentApi, toCloudError } from './api';
 import { resolveCallerIp } from './callerIp';
 import type { TencentConfig } from './config';
 import { buildGuestScript, parseGuestOutput } from './guestScript';
@@ -177,7 +177,8 @@ export function createTencentInspector(cfg: TencentConfig): CloudInspector {
       }
       const { instanceId, region } = target.cloud;
       const [caller, raw] = await Promise.all([
-        attempt('CallerIpDetection', () => resolveCallerIp(cfg, o.signal, Math.min(o.timeoutMs, 5000))),
+        // One detection per sweep (the cache), not one per instance.
+        attempt('CallerIpDetection', () => readOnce(cfg.readCache, 'CallerIpDetection', () => resolveCallerIp(cfg, o.signal, Math.min(o.timeoutMs, 5000)))),
         attempt('DescribeInstances', () => describeInstance(api, region, instanceId, o.signal)),
       ]);
       if (caller?.error) ev.errors.push({ kind: 'network', action: 'CallerIpDetection', message: caller.error });

@@ -8,5 +8,14 @@ import type { Report } from '../model';
  * parsed strings are unchanged. (Inside JSON text these characters occur only in strings.)
  */
 export function renderJson(report: Report): string {
-  return JSON.stringify(report, null, 2).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n';
+  return safeJson(report, 2) + '\n';
+}
+
+/** One line of JSON Lines (`sweep --json`): the same object, escaped the same way. */
+export function renderJsonLine(value: object): string {
+  return safeJson(value) + '\n';
+}
+
+function safeJson(value: object, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -1,0 +1,171 @@
+/**
+ * A sweep: many targets, one diagnosis each, as fast as the bounds allow. Pure orchestration
+ * (the diagnosis is injected): at most `concurrency` diagnoses in flight, and a global socket
+ * budget that is never exceeded — each diagnosis reserves the most sockets it can open before
+ * it starts (socketsReserved), so no connection attempt ever waits for a socket once its
+ * timing has begun (a queued SYN would look like a silent port). Results are reported as each
+ * target finishes; a cancel stops admitting targets, ends the running ones, and keeps what
+ * finished.
+ */
+import { isCancelled } from './cancel';
+import { RULES } from './classify';
+import { UNKNOWN_RTT_ATTEMPTS_MS } from './deadline';
+import { verdictPassed, type Credentials, type Report, type Target, type VerdictCode } from './model';
+
+export const DEFAULT_SWEEP_CONCURRENCY = 32;
+export const MAX_SWEEP_CONCURRENCY = 512;
+/** Sockets a sweep may hold at once: far below the usual 1024 descriptors per process of a
+ *  desktop, with room for the default 32 diagnoses at their worst (32 × 26). */
+export const DEFAULT_SOCKET_BUDGET = 900;
+
+export interface SweepItem {
+  /** What the user calls it: the ssh alias, the hosts file's text, the instance's name. */
+  label: string;
+  target: Target;
+  credentials?: Credentials;
+  /** Where it came from ("hosts.txt:12", an ssh config file), for messages. */
+  source?: string;
+}
+
+export interface SweepResult {
+  item: SweepItem;
+  /** Position in the input (results arrive in completion order). */
+  index: number;
+  report?: Report;
+  /** An internal failure of this target's diagnosis: no verdict for it. */
+  error?: string;
+}
+
+export interface SweepOptions {
+  concurrency: number;
+  socketBudget: number;
+  signal: AbortSignal;
+  diagnose: (item: SweepItem, signal: AbortSignal) => Promise<Report>;
+  onStart?: (item: SweepItem, index: number) => void;
+  onResult?: (r: SweepResult) => void;
+}
+
+export interface SweepOutcome {
+  /** In input order; only targets that finished. */
+  results: SweepResult[];
+  /** Targets that never finished (cancelled before or while running), in input order. */
+  unfinished: SweepItem[];
+  cancelled: boolean;
+  /** Most sockets reserved at once (never above the budget unless one target alone needs more). */
+  peakReservedSockets: number;
+  peakInFlight: number;
+}
+
+/**
+ * The most sockets one diagnosis can hold at once: every connection attempt of the main port
+ * and of each alternative port at the same time (the early scan runs beside the main port),
+ * plus one for a login through the system OpenSSH. Addresses of a name are tried one after the
+ * other, so they do not add up.
+ */
+export function socketsReserved(target: Pick<Target, 'port' | 'altPorts'>): number {
+  const ports = new Set([target.port, ...target.altPorts]).size;
+  return UNKNOWN_RTT_ATTEMPTS_MS.length * ports + 1;
+}
+
+export async function runSweep(items: readonly SweepItem[], o: SweepOptions): Promise<SweepOutcome> {
+  const concurrency = Math.max(1, Math.min(MAX_SWEEP_CONCURRENCY, Math.floor(o.concurrency)));
+  const results: Array<SweepResult | undefined> = new Array(items.length);
+  // Each diagnosis gets its own signal, aborted with the sweep's: hundreds of diagnoses
+  // listening on one signal directly would pile up listeners on it.
+  const running = new Set<AbortController>();
+  const signal = o.signal;
+  const abortAll = () => { for (const c of running) c.abort(o.signal.reason); };
+  o.signal.addEventListener('abort', abortAll, { once: true });
+  let next = 0;
+  let reserved = 0;
+  let inFlight = 0;
+  let peakReserved = 0;
+  let peakInFlight = 0;
+
+  return new Promise<SweepOutcome>((resolve) => {
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      o.signal.removeEventListener('abort', onAbort);
+      o.signal.removeEventListener('abort', abortAll);
+      resolve({
+        results: results.filter((r): r is SweepResult => !!r),
+        unfinished: items.filter((_, i) => !results[i]),
+        cancelled: o.signal.aborted,
+        peakReservedSockets: peakReserved,
+        peakInFlight,
+      });
+    };
+    const onAbort = () => { if (inFlight === 0) finish(); };
+    o.signal.addEventListener('abort', onAbort);
+
+    const pump = () => {
+      while (!signal.aborted && next < items.length && inFlight < concurrency) {
+        const need = socketsReserved(items[next]!.target);
+        // One target alone may need more than the budget (16 alternative ports): it runs alone.
+        if (inFlight > 0 && reserved + need > o.socketBudget) break;
+        const index = next++;
+        const item = items[index]!;
+        reserved += need;
+        inFlight++;
+        peakReserved = Math.max(peakReserved, reserved);
+        peakInFlight = Math.max(peakInFlight, inFlight);
+        o.onStart?.(item, index);
+        const own = new AbortController();
+        running.add(own);
+        o.diagnose(item, own.signal).then(
+          (report) => ({ item, index, report }) as SweepResult,
+          (e: unknown) => (isCancelled(e) || own.signal.aborted ? undefined : { item, index, error: e instanceof Error ? e.message : String(e) }),
+        ).then((r) => {
+          running.delete(own);
+          reserved -= need;
+          inFlight--;
+          if (r) {
+            results[index] = r;
+            o.onResult?.(r);
+          }
+          if (inFlight === 0 && (signal.aborted || next >= items.length)) finish();
+          else pump();
+        });
+      }
+      if (inFlight === 0 && (signal.aborted || next >= items.length)) finish();
+    };
+    pump();
+  });
+}
+
+/** Verdicts from the most serious (most upstream: the rule table's order) to OK; a target
+ *  without a verdict (an internal error) comes first. */
+const RANK: ReadonlyMap<VerdictCode, number> = (() => {
+  const m = new Map<VerdictCode, number>();
+  for (const r of RULES) if (!m.has(r.code)) m.set(r.code, m.size + 1);
+  return m;
+})();
+
+export function verdictRank(code: VerdictCode | undefined): number {
+  if (code === undefined) return 0;
+  if (code === 'OK') return RANK.size + 2;
+  return RANK.get(code) ?? RANK.size + 1;
+}
+
+/** A result's group key: its verdict code (none for an internal error). */
+export function resultCode(r: SweepResult): VerdictCode | undefined {
+  return r.report?.verdict.code;
+}
+
+export function sweepPassed(results: readonly SweepResult[], unfinished: readonly SweepItem[]): boolean {
+  return unfinished.length === 0 && results.every((r) => r.report && verdictPassed(r.report.verdict));
+}
+
+/** Results grouped by verdict, most serious first; each group in input order. */
+export function groupByVerdict(results: readonly SweepResult[]): Array<{ code: VerdictCode | undefined; rows: SweepResult[] }> {
+  const groups = new Map<string, { code: VerdictCode | undefined; rows: SweepResult[] }>();
+  for (const r of [...results].sort((a, b) => a.index - b.index)) {
+    const code = resultCode(r);
+    const key = code ?? '';
+    if (!groups.has(key)) groups.set(key, { code, rows: [] });
+    groups.get(key)!.rows.push(r);
+  }
+  return [...groups.values()].sort((a, b) => verdictRank(a.code) - verdictRank(b.code));
+}
