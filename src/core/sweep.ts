@@ -8,7 +8,6 @@
  * finished.
  */
 import { isCancelled } from './cancel';
-import { RULES } from './classify';
 import { UNKNOWN_RTT_ATTEMPTS_MS } from './deadline';
 import { verdictPassed, type Credentials, type Report, type Target, type VerdictCode } from './model';
 
@@ -135,18 +134,28 @@ export async function runSweep(items: readonly SweepItem[], o: SweepOptions): Pr
   });
 }
 
-/** Verdicts from the most serious (most upstream: the rule table's order) to OK; a target
- *  without a verdict (an internal error) comes first. */
-const RANK: ReadonlyMap<VerdictCode, number> = (() => {
-  const m = new Map<VerdictCode, number>();
-  for (const r of RULES) if (!m.has(r.code)) m.set(r.code, m.size + 1);
-  return m;
-})();
+/**
+ * How far upstream a verdict stops the user: the instance itself, its name, the network, the
+ * port, the service, the SSH session, the login. A sweep lists the most upstream first (they
+ * block everything after them); within a layer, in this order. `Record` over every code: a new
+ * verdict code does not compile until it has its place here.
+ */
+const LAYER: Record<VerdictCode, number> = {
+  INSTANCE_NOT_RUNNING: 1, INSTANCE_ISOLATED: 1,
+  DNS_FAILURE: 2,
+  HOST_UNREACHABLE: 3, NO_RESPONSE: 3,
+  SECURITY_GROUP_BLOCKS: 4, NETWORK_ACL_BLOCKS: 4, GUEST_FIREWALL_BLOCKS: 4, PORT_FILTERED: 4, PORT_REJECTED: 4,
+  SSHD_NOT_RUNNING: 4, PORT_CLOSED: 4, SERVICE_ON_OTHER_PORT: 4,
+  NOT_SSH: 5, NOT_RDP: 5, BANNER_TIMEOUT: 5, CONNECTION_CLOSED: 5,
+  KEX_FAILED: 6, HOST_KEY_MISMATCH: 6,
+  KEY_FORMAT_UNSUPPORTED: 7, AUTH_METHOD_UNAVAILABLE: 7, AUTH_FAILED: 7, HOST_KEY_UNKNOWN: 7,
+  OK: 9,
+};
+const ORDER: readonly VerdictCode[] = (Object.keys(LAYER) as VerdictCode[]).sort((a, b) => LAYER[a] - LAYER[b]);
 
+/** Sort key, most serious first; a target without a verdict (an internal error) before all. */
 export function verdictRank(code: VerdictCode | undefined): number {
-  if (code === undefined) return 0;
-  if (code === 'OK') return RANK.size + 2;
-  return RANK.get(code) ?? RANK.size + 1;
+  return code === undefined ? -1 : ORDER.indexOf(code);
 }
 
 /** A result's group key: its verdict code (none for an internal error). */

@@ -117,7 +117,10 @@ describe('(unit) sweep: many targets within the bounds', () => {
 
   it('groups by verdict, most serious (most upstream) first, OK last; a row without a verdict first of all', () => {
     assert.ok(verdictRank(undefined) < verdictRank('DNS_FAILURE'));
-    assert.ok(verdictRank('DNS_FAILURE') < verdictRank('PORT_FILTERED'));
+    assert.ok(verdictRank('INSTANCE_NOT_RUNNING') < verdictRank('DNS_FAILURE'));
+    assert.ok(verdictRank('DNS_FAILURE') < verdictRank('NO_RESPONSE'));
+    assert.ok(verdictRank('NO_RESPONSE') < verdictRank('PORT_FILTERED'));
+    assert.ok(verdictRank('PORT_CLOSED') < verdictRank('BANNER_TIMEOUT'));
     assert.ok(verdictRank('PORT_FILTERED') < verdictRank('AUTH_FAILED'));
     assert.ok(verdictRank('AUTH_FAILED') < verdictRank('OK'));
     const rows = [
