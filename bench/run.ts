@@ -6,9 +6,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { createLab, labUnavailableReason } from '../test/support/lab';
-import { loadEngine } from '../test/support/labEngine';
+import { cliUnavailableReason, loadEngine } from '../test/support/labEngine';
 import { runLabBench } from './labBench';
 import { runNetworkBench } from './networkBench';
+import { runSweepBench } from './sweepBench';
 import { targetTable } from './table';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -60,12 +61,35 @@ async function networkSection(): Promise<void> {
   }
 }
 
+/** The fleet sweep beside nmap (its own lab: 39 hosts × 13 addresses). `--sweep`: only this. */
+async function sweepSection(): Promise<void> {
+  out('\n== Sweep benchmark (500 lab targets) ==');
+  const reason = labUnavailableReason() ?? cliUnavailableReason();
+  if (reason) {
+    out(`sweep benchmark skipped: ${reason}`);
+    return;
+  }
+  const lab = await createLab();
+  try {
+    const targets = await runSweepBench(lab, out);
+    out('\nTargets');
+    out(targetTable(targets));
+  } finally {
+    await lab.destroy();
+  }
+}
+
 async function main(): Promise<void> {
   if (process.argv.includes('--network')) {
     await networkSection();
     return;
   }
+  if (process.argv.includes('--sweep')) {
+    await sweepSection();
+    return;
+  }
   await labSection();
+  await sweepSection();
   await extensionSection();
 }
 
