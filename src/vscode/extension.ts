@@ -17,6 +17,7 @@ import { ReachabilityService } from './reachability/service';
 import { VIEW_TYPE } from './report/panel';
 import { affects, Keys } from './settings';
 import { PinnedStatusBar } from './statusBar';
+import { DiagnoseAll } from './sweep/diagnoseAll';
 
 export const TREE_VIEW_ID = 'cvmDoctor.instances';
 
@@ -31,6 +32,7 @@ export interface CvmDoctorApi {
   /** The Instances view's data provider: what VS Code renders, read back by the tests. */
   tree: InstanceTreeProvider;
   controller: DiagnoseController;
+  diagnoseAll: DiagnoseAll;
   tencent: TencentCloud;
   /** The extension's globalState, so tests can prove what is (not) stored there. */
   globalState: vscode.Memento;
@@ -49,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): CvmDoctorApi | undef
   const tencent = new TencentCloud(context.globalState, context.secrets, store, log);
   const controller = new DiagnoseController(context.extensionUri, store, reach, log, loc, tencent);
   const commands = new InstanceCommands(store, reach, log);
+  const diagnoseAll = new DiagnoseAll(context.extensionUri, store, reach, log, tencent, controller);
 
   context.subscriptions.push(
     log, store, reach, tree, view, status,
@@ -58,6 +61,8 @@ export function activate(context: vscode.ExtensionContext): CvmDoctorApi | undef
     ...tencent.register(),
     tencent.openPort.onDidChange(() => controller.refreshPanels()),
     registerCommand(Commands.diagnose, log, (arg) => controller.command(arg)),
+    diagnoseAll,
+    registerCommand(Commands.diagnoseAll, log, (arg) => diagnoseAll.run(arg)),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, controller.serializer()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affects(e, Keys.language)) controller.refreshPanels();
@@ -66,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): CvmDoctorApi | undef
   const activationMs = Math.round((performance.now() - started) * 10) / 10;
   log.info('activate', `activated in ${activationMs} ms; ${store.list().length} saved instance(s)`);
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
-  return { store, reach, tree, controller, tencent, globalState: context.globalState, activationMs };
+  return { store, reach, tree, controller, diagnoseAll, tencent, globalState: context.globalState, activationMs };
 }
 
 export function deactivate(): void {

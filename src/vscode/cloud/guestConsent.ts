@@ -72,4 +72,18 @@ export class CloudInspection extends Disposable {
     this.log.info('cloud', `${spec.cloudInstanceId} (${spec.region}): cloud view on, in-guest checks ${guestChecks ? 'allowed' : 'not allowed'}`);
     return { cloud: (await loadCloud()).createTencentInspector({ ...s, ...creds }), guestChecks };
   }
+
+  /** The cloud's part of a fleet run ("Diagnose all"): one inspector for every instance, the
+   *  account's security groups and ACLs read once (a shared read cache); no in-guest checks,
+   *  since a consent modal per instance would stall the run. Undefined without credentials. */
+  async forSweep(): Promise<CloudInspector | undefined> {
+    const creds = await this.credentials.get();
+    if (!creds) {
+      this.log.info('cloud', 'diagnose all: no Tencent Cloud credentials saved; probes only');
+      return undefined;
+    }
+    const s = readTencentSettings(this.log);
+    if (!s) return undefined;
+    return (await loadCloud()).createTencentInspector({ ...s, ...creds, readCache: new Map() });
+  }
 }

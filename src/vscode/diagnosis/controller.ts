@@ -15,7 +15,7 @@ import { buildTarget, gatherCredentials, runDiagnosis, type TargetSpec } from '.
 import { errorMessage } from '../errorText';
 import { userMessage } from '../errors';
 import { effectiveLang, type Localizer } from '../i18n';
-import type { InstanceStore } from '../instances/store';
+import { lastVerdictOf, type InstanceStore } from '../instances/store';
 import { instanceFromArg } from '../instances/resolve';
 import { pickProtocol, validateHost, validatePort } from '../instances/wizard';
 import type { Logger } from '../log';
@@ -136,7 +136,7 @@ export class DiagnoseController implements PanelHost {
           panel.setReport(report);
           this.log.info('diagnose', `verdict ${report.verdict.code} in ${Math.round(report.durationMs)}ms`);
           if (spec.id && this.store.get(spec.id)) {
-            await this.store.setVerdict(spec.id, { code: report.verdict.code, title: report.verdict.title, at: report.startedAt, ...(report.verdict.loginTested === false ? { loginTested: false as const } : {}) });
+            await this.store.setVerdict(spec.id, lastVerdictOf(report));
             this.reach.checkNow(spec.id);
           }
           return report;
@@ -152,6 +152,13 @@ export class DiagnoseController implements PanelHost {
         }
       },
     );
+  }
+
+  /** Shows a report made elsewhere (a "Diagnose all" row): in the instance's own panel,
+   *  unless that panel is running a diagnosis of its own, which is then only revealed. */
+  showReport(spec: TargetSpec, report: Report): void {
+    const panel = ReportPanel.createOrShow(this, this.viewFor(spec));
+    if (!panel.isRunning) panel.setReport(report);
   }
 
   onMessage(panel: ReportPanel, m: FromWebview): void {

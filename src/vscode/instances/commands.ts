@@ -19,6 +19,7 @@ export const Commands = {
   add: 'cvmDoctor.addInstance',
   importSshConfig: 'cvmDoctor.importSshConfig',
   diagnose: 'cvmDoctor.diagnose',
+  diagnoseAll: 'cvmDoctor.diagnoseAll',
   edit: 'cvmDoctor.editInstance',
   rename: 'cvmDoctor.renameInstance',
   duplicate: 'cvmDoctor.duplicateInstance',
