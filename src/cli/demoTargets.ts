@@ -9,10 +9,12 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { Server, utils, type Connection } from 'ssh2';
+import type { Bilingual } from '../core/format';
 import type { Credentials, Target } from '../core/model';
 
 export interface DemoCase {
-  label: string;
+  /** What is broken, in the report's language. */
+  label: Bilingual;
   target: Target;
   credentials?: Credentials;
 }
@@ -101,14 +103,14 @@ export async function startDemoLab(timeoutMs: number): Promise<DemoLab> {
       host: LOOPBACK, port, protocol: 'ssh', user: DEMO_USER, altPorts: [], timeoutMs, icmp: true, knownHostsPath: knownHosts, ...extra,
     });
     const cases: DemoCase[] = [
-      { label: 'healthy SSH server, key login', target: base(healthyPort, { name: 'healthy' }), credentials: { privateKey: clientKey.private } },
-      { label: 'wrong password', target: base(healthyPort, { name: 'wrong-password' }), credentials: { password: 'not-the-password' } },
-      { label: 'host key changed since known_hosts was written', target: base(healthyPort, { name: 'changed-key', knownHostsPath: changedKnownHosts }) },
-      { label: 'nothing listens on the port', target: base(closed, { name: 'closed' }) },
-      { label: 'SSH moved to another port', target: base(closed, { name: 'moved', altPorts: [movedPort] }) },
-      { label: 'accepts the connection, never speaks', target: base(silentPort, { name: 'silent' }) },
-      { label: 'another service on the port', target: base(smtpPort, { name: 'not-ssh' }) },
-      { label: 'closes the connection at once', target: base(slamPort, { name: 'slams' }) },
+      { label: { en: 'healthy SSH server, key login', ko: '정상 SSH 서버, 키로 로그인' }, target: base(healthyPort, { name: 'healthy' }), credentials: { privateKey: clientKey.private } },
+      { label: { en: 'wrong password', ko: '틀린 비밀번호' }, target: base(healthyPort, { name: 'wrong-password' }), credentials: { password: 'not-the-password' } },
+      { label: { en: 'host key changed since known_hosts was written', ko: 'known_hosts 기록 이후 바뀐 호스트 키' }, target: base(healthyPort, { name: 'changed-key', knownHostsPath: changedKnownHosts }) },
+      { label: { en: 'nothing listens on the port', ko: '포트에서 수신 대기 중인 서비스 없음' }, target: base(closed, { name: 'closed' }) },
+      { label: { en: 'SSH moved to another port', ko: '다른 포트로 옮겨 간 SSH' }, target: base(closed, { name: 'moved', altPorts: [movedPort] }) },
+      { label: { en: 'accepts the connection, never speaks', ko: '연결은 받지만 응답하지 않는 서버' }, target: base(silentPort, { name: 'silent' }) },
+      { label: { en: 'another service on the port', ko: '포트를 쓰는 다른 서비스' }, target: base(smtpPort, { name: 'not-ssh' }) },
+      { label: { en: 'closes the connection at once', ko: '곧바로 연결을 끊는 서버' }, target: base(slamPort, { name: 'slams' }) },
     ];
     return {
       cases,

@@ -5,6 +5,7 @@
  * CVM_DOCTOR_TRACE). No other exit code, and never a stack trace by default.
  */
 import { diagnose } from '../core/diagnose';
+import { msg } from '../core/messages';
 import { verdictPassed, type Lang, type Report } from '../core/model';
 import { renderHtml } from '../core/render/html';
 import { renderJson } from '../core/render/json';
@@ -67,11 +68,11 @@ async function runDemo(lang: Lang, signal: AbortSignal): Promise<number> {
     const reports = await Promise.all(lab.cases.map((c) => diagnose(c.target, { probes, credentials: c.credentials, lang }, signal)));
     const color = process.stdout.isTTY && !process.env.NO_COLOR;
     reports.forEach((r, i) => {
-      process.stdout.write(`\n━━ ${i + 1}/${reports.length}: ${lab.cases[i].label} ━━\n`);
+      process.stdout.write(`\n━━ ${i + 1}/${reports.length}: ${lab.cases[i].label[lang]} ━━\n`);
       process.stdout.write(renderText(r, { color }));
     });
-    process.stdout.write('\nSummary\n');
-    reports.forEach((r, i) => process.stdout.write(`  ${r.verdict.code.padEnd(20)} ${String(r.durationMs).padStart(5)} ms  ${lab.cases[i].label}\n`));
+    process.stdout.write(`\n${msg(lang, 'report.demoSummary')}\n`);
+    reports.forEach((r, i) => process.stdout.write(`  ${r.verdict.code.padEnd(20)} ${String(r.durationMs).padStart(5)} ms  ${lab.cases[i].label[lang]}\n`));
     return 0;
   } finally {
     await lab.close();

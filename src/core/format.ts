@@ -1,15 +1,19 @@
 /** Text formatting shared by the message catalogues and the renderers: templates, escaping,
  *  durations, terminal widths, visible control characters. Pure. */
+import { isJosaPair, withJosa } from './josa';
 import type { Lang } from './model';
 
 export type Bilingual = Record<Lang, string>;
 export type TemplateArgs = Record<string, string | number | undefined>;
 
-/** Replaces `{name}` with args.name; a missing arg stays visible as `{name}` so gaps show in tests. */
+/** Replaces `{name}` with args.name, and `{name|이/가}` with it and the Korean particle its
+ *  sound takes (josa.ts: "포트 {port|이/가}" → "포트 22가"); a missing arg stays visible as
+ *  `{name}` so gaps show in tests. */
 export function format(template: string, args: TemplateArgs = {}): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+  return template.replace(/\{(\w+)(?:\|([^{}|]+))?\}/g, (whole, name: string, pair: string | undefined) => {
     const v = args[name];
-    return v === undefined ? whole : String(v);
+    if (v === undefined || (pair !== undefined && !isJosaPair(pair))) return whole;
+    return pair === undefined ? String(v) : withJosa(String(v), pair);
   });
 }
 

@@ -119,10 +119,10 @@ const vnc = (en: string, ko: string): Bilingual => ({ en: `${VNC.en} ${en}`, ko:
 type Table = Record<VerdictCode, StepTemplate[]>;
 
 // Steps that read the same for SSH and RDP.
-const RUNNING_AND_IP: StepTemplate = { text: { en: 'In the console, check that the instance is running and that {address} is its public IP.', ko: '콘솔에서 인스턴스가 실행 중인지, {address} 가 공인 IP인지 확인하세요.' } };
+const RUNNING_AND_IP: StepTemplate = { text: { en: 'In the console, check that the instance is running and that {address} is its public IP.', ko: '콘솔에서 인스턴스가 실행 중인지, 주소({address})가 공인 IP인지 확인하세요.' } };
 const SG_ALLOWS_PORT_AND_ICMP: StepTemplate = { text: { en: 'Check that the security group allows TCP {port} (and ICMP, for ping) from your address.', ko: '보안 그룹이 내 주소에서 TCP {port} (ping을 쓰려면 ICMP도)를 허용하는지 확인하세요.' }, doc: DOC_SECURITY_GROUP };
-const SG_ADD_RULE: StepTemplate = { text: { en: 'Security group: add one inbound rule allowing TCP {port} from your address only (put it above any rule that drops it).', ko: '보안 그룹: 내 주소에서만 TCP {port} 을(를) 허용하는 인바운드 규칙 하나를 추가하세요(차단 규칙보다 위에 두세요).' }, doc: DOC_SECURITY_GROUP };
-const ACL_ALLOW_PORT: StepTemplate = { text: { en: 'Network ACL of the subnet (if bound): allow inbound TCP {port} and outbound TCP 1024-65535 for the return traffic.', ko: '서브넷의 네트워크 ACL(연결된 경우): 인바운드 TCP {port} 와 응답 트래픽용 아웃바운드 TCP 1024-65535를 허용하세요.' } };
+const SG_ADD_RULE: StepTemplate = { text: { en: 'Security group: add one inbound rule allowing TCP {port} from your address only (put it above any rule that drops it).', ko: '보안 그룹: 내 주소에서만 TCP 포트 {port|을/를} 허용하는 인바운드 규칙 하나를 추가하세요(차단 규칙보다 위에 두세요).' }, doc: DOC_SECURITY_GROUP };
+const ACL_ALLOW_PORT: StepTemplate = { text: { en: 'Network ACL of the subnet (if bound): allow inbound TCP {port} and outbound TCP 1024-65535 for the return traffic.', ko: '서브넷의 네트워크 ACL(연결된 경우): 인바운드 TCP {port|와/과} 응답 트래픽용 아웃바운드 TCP 1024-65535를 허용하세요.' } };
 const SG_ALLOWS_WHICHEVER_PORT: StepTemplate = { text: { en: 'Whichever port you use, the security group must allow it from your address.', ko: '어느 포트를 쓰든 보안 그룹이 내 주소에서 그 포트를 허용해야 합니다.' }, doc: DOC_SECURITY_GROUP };
 
 // Commands on the guest, per OS. Windows Server's OpenSSH lives in System32\OpenSSH, its
@@ -172,7 +172,7 @@ const PORT_OWNER: OsCommand = { linux: 'sudo ss -tlnp | grep ":{port} "', window
 const notPort22 = (a: TemplateArgs) => String(a.port) !== '22';
 /** RHEL-family SELinux lets sshd bind only ports labelled ssh_port_t (22 is). */
 const SELINUX_PORT: StepTemplate = {
-  text: { en: 'SELinux lets sshd listen only on ports labelled for it: label port {port}, or sshd cannot bind it ("Permission denied" in its log):', ko: 'SELinux는 sshd에 지정된 포트에서만 수신 대기를 허용합니다. 포트 {port} 에 레이블을 붙이세요(그렇지 않으면 로그에 "Permission denied" 와 함께 바인드에 실패합니다):' },
+  text: { en: 'SELinux lets sshd listen only on ports labelled for it: label port {port}, or sshd cannot bind it ("Permission denied" in its log):', ko: 'SELinux는 sshd에 지정된 포트에서만 수신 대기를 허용합니다. 포트 {port}에 레이블을 붙이세요(그렇지 않으면 바인드에 실패하고 로그에 "Permission denied"가 남습니다):' },
   command: { rhel: 'sudo semanage port -a -t ssh_port_t -p tcp {port}' },
   when: notPort22,
 };
@@ -194,7 +194,7 @@ const SSH: Table = {
     { text: { en: 'Diagnose the IP address directly to rule out DNS:', ko: 'DNS 문제를 배제하려면 IP 주소로 직접 진단하세요:' }, command: 'cvm-doctor diagnose <public-ip> --port {port}' },
   ],
   HOST_UNREACHABLE: [
-    { text: { en: 'In the console, check that the instance is running and that {address} is still its public IP (without an Elastic IP, the public IP can change after the instance is stopped and started).', ko: '콘솔에서 인스턴스가 실행 중인지, {address} 가 여전히 공인 IP인지 확인하세요(EIP가 없으면 중지 후 시작 시 공인 IP가 바뀔 수 있습니다).' } },
+    { text: { en: 'In the console, check that the instance is running and that {address} is still its public IP (without an Elastic IP, the public IP can change after the instance is stopped and started).', ko: '콘솔에서 인스턴스가 실행 중인지, 주소({address})가 여전히 공인 IP인지 확인하세요(EIP가 없으면 중지 후 시작 시 공인 IP가 바뀔 수 있습니다).' } },
     { text: { en: 'See where the route ends:', ko: '경로가 어디에서 끊기는지 확인하세요:' }, command: 'traceroute -n {address}' },
     { text: { en: 'If you are on a VPN or a corporate network, try from another network (e.g. a mobile hotspot).', ko: 'VPN이나 사내망을 사용 중이라면 다른 네트워크(예: 모바일 핫스팟)에서 시도해 보세요.' } },
   ],
@@ -207,7 +207,7 @@ const SSH: Table = {
     SG_ADD_RULE,
     ACL_ALLOW_PORT,
     { text: vnc('check the guest firewall for rules on the port:', '게스트 방화벽에 해당 포트 규칙이 있는지 확인하세요:'), command: { deb: 'sudo ufw status verbose; sudo iptables -S INPUT; sudo nft list ruleset | grep -n "{port}"', rpm: 'sudo firewall-cmd --list-all; sudo iptables -S INPUT; sudo nft list ruleset | grep -n "{port}"', windows: WIN_PORT_RULES } },
-    { text: { en: 'Your own network may block outgoing port {port}: try from another network.', ko: '내 네트워크가 나가는 포트 {port} 을(를) 막고 있을 수 있습니다. 다른 네트워크에서 시도해 보세요.' } },
+    { text: { en: 'Your own network may block outgoing port {port}: try from another network.', ko: '내 네트워크가 나가는 포트 {port|을/를} 막고 있을 수 있습니다. 다른 네트워크에서 시도해 보세요.' } },
   ],
   PORT_REJECTED: [
     { text: vnc('look for a reject rule on the port (firewalld rejects every port it does not allow):', '해당 포트의 reject 규칙을 찾으세요(firewalld는 허용하지 않은 모든 포트를 거부합니다):'), command: { ...REJECT_RULES, windows: 'Get-NetFirewallRule -Action Block -Enabled True | Get-NetFirewallPortFilter | Where-Object LocalPort -eq {port}' } },
@@ -217,15 +217,15 @@ const SSH: Table = {
   PORT_CLOSED: [
     { text: { en: 'From outside, a guest firewall rule that rejects the port (iptables/nft "reject", ufw "reject", a fail2ban ban) looks exactly like a closed port: if sshd turns out to be running, check the firewall as shown below.', ko: '밖에서 보면 포트를 거부하는 게스트 방화벽 규칙(iptables/nft "reject", ufw "reject", fail2ban 차단)은 닫힌 포트와 똑같이 보입니다. sshd가 실행 중이라면 아래와 같이 방화벽을 확인하세요.' }, only: ['linux'] },
     { text: vnc('check whether sshd runs and which address and port it listens on:', 'sshd가 실행 중인지, 어떤 주소와 포트에서 수신 대기하는지 확인하세요:'), command: SSHD_STATUS },
-    { text: { en: 'Check Port and ListenAddress in the configuration:', ko: '설정의 Port 와 ListenAddress 를 확인하세요:' }, command: CONFIG_PORTS, doc: DOC_SSHD_CONFIG },
-    { text: { en: 'If sshd listens on port {port}, look for the rule that rejects it, and whether fail2ban banned your address:', ko: 'sshd가 포트 {port} 에서 수신 대기 중이라면 이를 거부하는 규칙과 fail2ban이 내 주소를 차단했는지 확인하세요:' }, command: REJECT_RULES },
+    { text: { en: 'Check Port and ListenAddress in the configuration:', ko: '설정에서 Port와 ListenAddress 값을 확인하세요:' }, command: CONFIG_PORTS, doc: DOC_SSHD_CONFIG },
+    { text: { en: 'If sshd listens on port {port}, look for the rule that rejects it, and whether fail2ban banned your address:', ko: 'sshd가 포트 {port}에서 수신 대기 중이라면 이를 거부하는 규칙과 fail2ban이 내 주소를 차단했는지 확인하세요:' }, command: REJECT_RULES },
     { text: { en: 'Validate the configuration, then start sshd:', ko: '설정을 검증한 뒤 sshd를 시작하세요:' }, command: VALIDATE_LISTEN },
   ],
   SERVICE_ON_OTHER_PORT: [
     { text: { en: 'Connect on the port where SSH answers:', ko: 'SSH가 응답하는 포트로 접속하세요:' }, command: 'ssh -p {altPort} {user}@{host}' },
     {
-      text: { en: 'Or move sshd back: set "Port {port}" in sshd_config (check sshd_config.d too), then validate and restart:', ko: '또는 sshd 포트를 되돌리세요: sshd_config(sshd_config.d 포함)에서 "Port {port}" 로 설정한 뒤 검증하고 재시작하세요:' },
-      osText: { ubuntuSocket: { en: 'Or move sshd back: ssh.socket holds the port. Set "Port {port}" in sshd_config (check sshd_config.d too), then validate and reload: from Ubuntu 23.10 on, daemon-reload carries the Port into ssh.socket (on 22.10, 23.04 and Debian set ListenStream with "sudo systemctl edit ssh.socket" instead):', ko: '또는 sshd 포트를 되돌리세요: 포트는 ssh.socket 이 잡고 있습니다. sshd_config(sshd_config.d 포함)에서 "Port {port}" 로 설정한 뒤 검증하고 다시 읽게 하세요. Ubuntu 23.10부터는 daemon-reload 가 Port 를 ssh.socket 에 반영합니다(22.10, 23.04와 Debian에서는 대신 "sudo systemctl edit ssh.socket" 으로 ListenStream 을 설정하세요):' } },
+      text: { en: 'Or move sshd back: set "Port {port}" in sshd_config (check sshd_config.d too), then validate and restart:', ko: '또는 sshd 포트를 되돌리세요: sshd_config(sshd_config.d 포함)에 "Port {port}" 줄을 넣은 뒤 검증하고 재시작하세요:' },
+      osText: { ubuntuSocket: { en: 'Or move sshd back: ssh.socket holds the port. Set "Port {port}" in sshd_config (check sshd_config.d too), then validate and reload: from Ubuntu 23.10 on, daemon-reload carries the Port into ssh.socket (on 22.10, 23.04 and Debian set ListenStream with "sudo systemctl edit ssh.socket" instead):', ko: '또는 sshd 포트를 되돌리세요. 이 시스템에서는 ssh.socket 유닛이 포트를 잡고 있습니다. sshd_config(sshd_config.d 포함)에 "Port {port}" 줄을 넣은 뒤 검증하고 다시 읽게 하세요. Ubuntu 23.10부터는 daemon-reload 명령이 Port 설정을 ssh.socket 유닛에 반영합니다(22.10, 23.04와 Debian에서는 대신 "sudo systemctl edit ssh.socket" 명령으로 ListenStream 값을 설정하세요):' } },
       command: { linux: `${GREP_PORT}; {sshdT} && sudo systemctl restart {unit}`, ubuntuSocket: `${GREP_PORT}; ${SOCKET_RESTART}`, windows: `Select-String -Path ${WIN_CONFIG} -Pattern '^Port'; ${WIN_VALIDATE_RESTART}` },
       doc: DOC_SSHD_CONFIG,
     },
@@ -233,7 +233,7 @@ const SSH: Table = {
     SG_ALLOWS_WHICHEVER_PORT,
   ],
   NOT_SSH: [
-    { text: { en: 'Check that {port} is the right port. Inside the instance, see which program owns it:', ko: '{port} 이(가) 올바른 포트인지 확인하세요. 인스턴스 안에서 어떤 프로그램이 포트를 쓰는지 보세요:' }, command: PORT_OWNER },
+    { text: { en: 'Check that {port} is the right port. Inside the instance, see which program owns it:', ko: '포트 번호 {port|이/가} 올바른지 확인하세요. 인스턴스 안에서 어떤 프로그램이 포트를 쓰는지 보세요:' }, command: PORT_OWNER },
     { text: { en: 'If a proxy or port forwarding sits in front, point it at sshd, or move the other service to another port.', ko: '앞단에 프록시나 포트 포워딩이 있다면 sshd로 향하게 하거나, 다른 서비스를 다른 포트로 옮기세요.' } },
   ],
   NOT_RDP: [], // filled below: the same steps as under RDP (an SSH target never yields it)
@@ -243,7 +243,7 @@ const SSH: Table = {
     // it is not being served at all (a stuck or overloaded sshd, a full accept queue), or that
     // something else holds the connection (a tarpit, a proxy or load balancer forwarding nowhere).
     { text: vnc('check the load, memory and sshd\'s log:', '부하, 메모리, sshd 로그를 확인하세요:'), command: { linux: `uptime; free -m; ${JOURNAL}`, ubuntuSocket: 'uptime; free -m; sudo journalctl -u ssh.socket -u ssh -n 50 --no-pager', windows: `Get-Counter '\\Processor(_Total)\\% Processor Time'; ${WIN_LOG}` } },
-    { text: { en: 'See which program owns port {port}: a tarpit or a proxy accepts and never answers. For sshd, a Recv-Q that stays at its Send-Q means the accept queue is full (a connection flood, or sshd stuck): restart it.', ko: '포트 {port} 을(를) 어떤 프로그램이 쓰는지 확인하세요. tarpit이나 프록시는 연결만 받고 응답하지 않습니다. sshd라면 Recv-Q가 Send-Q에 머무는 것은 수락 대기열이 가득 찼다는 뜻입니다(접속 폭주 또는 sshd 멈춤). 재시작하세요.' }, command: PORT_OWNER },
+    { text: { en: 'See which program owns port {port}: a tarpit or a proxy accepts and never answers. For sshd, a Recv-Q that stays at its Send-Q means the accept queue is full (a connection flood, or sshd stuck): restart it.', ko: '포트 {port|을/를} 어떤 프로그램이 쓰는지 확인하세요. tarpit이나 프록시는 연결만 받고 응답하지 않습니다. sshd라면 Recv-Q가 Send-Q에 머무는 것은 수락 대기열이 가득 찼다는 뜻입니다(접속 폭주 또는 sshd 멈춤). 재시작하세요.' }, command: PORT_OWNER },
     { text: { en: 'If a load balancer, NAT port forwarding or a proxy sits in front of the instance, check that it forwards to sshd and that its backend is healthy.', ko: '인스턴스 앞에 로드 밸런서, NAT 포트 포워딩, 프록시가 있다면 sshd로 전달하는지, 백엔드가 정상인지 확인하세요.' } },
   ],
   CONNECTION_CLOSED: [
@@ -255,7 +255,7 @@ const SSH: Table = {
     { text: { en: 'Compare what the server offers (see the key-exchange check) with what your client supports:', ko: '서버가 제시한 알고리즘(키 교환 검사 참고)과 클라이언트가 지원하는 알고리즘을 비교하세요:' }, command: 'ssh -Q kex; ssh -Q HostKeyAlgorithms; ssh -Q cipher; ssh -Q mac' },
     { ifArg: 'legacyOptions', text: { en: 'The server offers only legacy algorithms: as a stopgap, enable the ones it needs for this connection only (never in your global configuration):', ko: '서버가 오래된 알고리즘만 제시합니다. 임시 방편으로 필요한 알고리즘을 이 연결에만 허용하세요(전역 설정에는 넣지 마세요):' }, command: 'ssh {legacyOptions} -p {port} {user}@{host}', doc: DOC_SSH_CLIENT },
     { ifArg: 'legacyOnly', text: { en: 'Better: update OpenSSH on the server, or list modern algorithms in its KexAlgorithms, HostKeyAlgorithms, Ciphers and MACs settings.', ko: '권장: 서버의 OpenSSH를 업데이트하거나 KexAlgorithms, HostKeyAlgorithms, Ciphers, MACs 설정에 최신 알고리즘을 추가하세요.' }, doc: DOC_SSHD_CONFIG },
-    { ifArg: 'clientUpgrade', text: { en: 'The server requires algorithms no client here supports ({clientUpgrade}): install or update an OpenSSH client (sntrup761x25519-sha512 needs OpenSSH 9.0 or later, mlkem768x25519-sha256 needs 9.9 or later), or have the server also offer a widely supported one such as curve25519-sha256. Do not weaken anything: these are not legacy algorithms.', ko: '서버가 이 컴퓨터의 어떤 클라이언트도 지원하지 않는 알고리즘({clientUpgrade})을 요구합니다. OpenSSH 클라이언트를 설치하거나 업데이트하세요(sntrup761x25519-sha512 는 OpenSSH 9.0 이상, mlkem768x25519-sha256 은 9.9 이상 필요). 또는 서버가 curve25519-sha256 처럼 널리 지원되는 알고리즘도 제시하도록 하세요. 오래된 알고리즘 문제가 아니므로 보안 설정을 낮추지 마세요.' }, doc: DOC_SSH_CLIENT },
+    { ifArg: 'clientUpgrade', text: { en: 'The server requires algorithms no client here supports ({clientUpgrade}): install or update an OpenSSH client (sntrup761x25519-sha512 needs OpenSSH 9.0 or later, mlkem768x25519-sha256 needs 9.9 or later), or have the server also offer a widely supported one such as curve25519-sha256. Do not weaken anything: these are not legacy algorithms.', ko: '서버가 이 컴퓨터의 어떤 클라이언트도 지원하지 않는 알고리즘({clientUpgrade})을 요구합니다. OpenSSH 클라이언트를 설치하거나 업데이트하세요(필요한 버전: sntrup761x25519-sha512에 OpenSSH 9.0 이상, mlkem768x25519-sha256에 9.9 이상). 또는 서버가 curve25519-sha256 등 널리 지원되는 알고리즘도 제시하도록 하세요. 오래된 알고리즘 문제가 아니므로 보안 설정을 낮추지 마세요.' }, doc: DOC_SSH_CLIENT },
   ],
   HOST_KEY_MISMATCH: [
     { text: { en: 'Do not log in yet. Compare the fingerprint shown above with the instance\'s own key, read out of band (console VNC login, or the in-guest check):', ko: '아직 로그인하지 마세요. 위에 표시된 지문을 별도 경로(콘솔 VNC 로그인 또는 게스트 내부 검사)로 확인한 인스턴스 키와 비교하세요:' }, command: { linux: 'for f in /etc/ssh/ssh_host_*_key.pub; do ssh-keygen -lf "$f"; done', windows: 'Get-ChildItem "$env:ProgramData\\ssh\\ssh_host_*_key.pub" | ForEach-Object { ssh-keygen -lf $_.FullName }' }, doc: DOC_SSH_KEYGEN },
@@ -263,23 +263,23 @@ const SSH: Table = {
     { text: { en: 'If they do not match, someone may be intercepting the connection: do not connect, and check your network.', ko: '일치하지 않는다면 누군가 연결을 가로채고 있을 수 있습니다. 접속하지 말고 네트워크를 점검하세요.' } },
   ],
   AUTH_FAILED: [
-    { text: { en: 'Check the user name: Ubuntu images log in as "ubuntu", most other Linux images as "root".', ko: '사용자 이름을 확인하세요: Ubuntu 이미지는 "ubuntu", 대부분의 다른 Linux 이미지는 "root" 입니다.' } },
+    { text: { en: 'Check the user name: Ubuntu images log in as "ubuntu", most other Linux images as "root".', ko: '사용자 이름을 확인하세요: Ubuntu 이미지는 "ubuntu", 대부분의 다른 Linux 이미지는 "root"입니다.' } },
     { text: { en: 'With a key: check that this key pair is bound to the instance, and watch which keys are offered:', ko: '키를 쓰는 경우: 이 키 페어가 인스턴스에 연결되어 있는지 확인하고, 어떤 키가 제시되는지 보세요:' }, command: 'ssh -v -o IdentitiesOnly=yes -i <private-key-file> -p {port} {user}@{host}', doc: DOC_SSH_KEYS },
     {
       text: vnc('check the permissions sshd insists on, and its log:', 'sshd가 요구하는 권한과 로그를 확인하세요:'),
-      osText: { windows: vnc('check the key file sshd reads (for an administrator it is C:\\ProgramData\\ssh\\administrators_authorized_keys, which only Administrators and SYSTEM may access), and its log:', 'sshd가 읽는 키 파일(관리자 계정은 C:\\ProgramData\\ssh\\administrators_authorized_keys 이며 Administrators와 SYSTEM만 접근할 수 있어야 함)과 로그를 확인하세요:') },
+      osText: { windows: vnc('check the key file sshd reads (for an administrator it is C:\\ProgramData\\ssh\\administrators_authorized_keys, which only Administrators and SYSTEM may access), and its log:', 'sshd가 읽는 키 파일(관리자 계정의 키 파일: C:\\ProgramData\\ssh\\administrators_authorized_keys, Administrators와 SYSTEM만 접근할 수 있어야 함)과 로그를 확인하세요:') },
       command: { linux: `ls -ld ~{user}/.ssh ~{user}/.ssh/authorized_keys; ${JOURNAL}`, windows: `icacls "$env:ProgramData\\ssh\\administrators_authorized_keys"; ${WIN_LOG}` },
     },
     { text: { en: 'With a password: reset it in the console (the instance restarts), then try again.', ko: '비밀번호를 쓰는 경우: 콘솔에서 비밀번호를 재설정(인스턴스가 재시작됨)한 뒤 다시 시도하세요.' } },
   ],
   AUTH_METHOD_UNAVAILABLE: [
     { text: { en: 'Log in with a method the server offers ({methods}); for "publickey", bind a key pair to the instance in the console.', ko: '서버가 허용하는 방식({methods})으로 로그인하세요. "publickey" 라면 콘솔에서 인스턴스에 키 페어를 연결하세요.' }, doc: DOC_SSH_KEYS },
-    { ifArg: 'enablePassword', text: { en: 'To allow passwords (keys are safer): set "PasswordAuthentication yes" in sshd_config and in any sshd_config.d file that overrides it, then validate and restart:', ko: '비밀번호를 허용하려면(키가 더 안전합니다): sshd_config 와 이를 덮어쓰는 sshd_config.d 파일에 "PasswordAuthentication yes" 를 설정한 뒤 검증하고 재시작하세요:' }, command: { linux: 'sudo grep -ri "^PasswordAuthentication" /etc/ssh/sshd_config /etc/ssh/sshd_config.d/; {sshdT} && sudo systemctl restart {unit}', windows: `Select-String -Path ${WIN_CONFIG} -Pattern '^PasswordAuthentication'; ${WIN_VALIDATE_RESTART}` }, doc: DOC_SSHD_CONFIG },
+    { ifArg: 'enablePassword', text: { en: 'To allow passwords (keys are safer): set "PasswordAuthentication yes" in sshd_config and in any sshd_config.d file that overrides it, then validate and restart:', ko: '비밀번호를 허용하려면(키가 더 안전합니다): sshd_config 파일과 이를 덮어쓰는 sshd_config.d 파일에 "PasswordAuthentication yes" 줄을 넣은 뒤 검증하고 재시작하세요:' }, command: { linux: 'sudo grep -ri "^PasswordAuthentication" /etc/ssh/sshd_config /etc/ssh/sshd_config.d/; {sshdT} && sudo systemctl restart {unit}', windows: `Select-String -Path ${WIN_CONFIG} -Pattern '^PasswordAuthentication'; ${WIN_VALIDATE_RESTART}` }, doc: DOC_SSHD_CONFIG },
   ],
   HOST_KEY_UNKNOWN: [
-    { text: { en: 'Verify the key out of band before you trust it: through the console\'s VNC login, list the instance\'s own host keys and compare them with {fingerprint} ({keyType}):', ko: '신뢰하기 전에 별도 경로로 키를 확인하세요: 콘솔의 VNC 로그인으로 인스턴스 자신의 호스트 키 목록을 보고 {fingerprint} ({keyType}) 와 비교하세요:' }, command: { linux: 'for f in /etc/ssh/ssh_host_*_key.pub; do ssh-keygen -lf "$f"; done', windows: 'Get-ChildItem "$env:ProgramData\\ssh\\ssh_host_*_key.pub" | ForEach-Object { ssh-keygen -lf $_.FullName }' }, doc: DOC_SSH_KEYGEN },
+    { text: { en: 'Verify the key out of band before you trust it: through the console\'s VNC login, list the instance\'s own host keys and compare them with {fingerprint} ({keyType}):', ko: '신뢰하기 전에 별도 경로로 키를 확인하세요: 콘솔의 VNC 로그인으로 인스턴스 자신의 호스트 키 목록을 보고 이 키({fingerprint}, {keyType})와 비교하세요:' }, command: { linux: 'for f in /etc/ssh/ssh_host_*_key.pub; do ssh-keygen -lf "$f"; done', windows: 'Get-ChildItem "$env:ProgramData\\ssh\\ssh_host_*_key.pub" | ForEach-Object { ssh-keygen -lf $_.FullName }' }, doc: DOC_SSH_KEYGEN },
     { text: { en: 'With a Tencent Cloud account, CVM Doctor compares them for you (a read-only check inside the instance through Tencent Automation Tools):', ko: 'Tencent Cloud 계정이 있다면 CVM Doctor가 대신 비교합니다(Tencent Automation Tools를 통한 인스턴스 내부 읽기 전용 검사):' }, command: 'cvm-doctor diagnose {host} --port {port} --tencent-instance {instanceRef} --region {regionRef} --guest-checks' },
-    { text: { en: 'If they match, accept the key and test the login: add --accept-new to the cvm-doctor command, or let OpenSSH record it (accept-new writes an unknown key to known_hosts and never accepts a changed one):', ko: '일치하면 키를 수락하고 로그인을 테스트하세요: cvm-doctor 명령에 --accept-new 를 추가하거나 OpenSSH가 기록하게 하세요(accept-new 는 알 수 없는 키만 known_hosts 에 기록하고 바뀐 키는 절대 수락하지 않습니다):' }, command: '{acceptCommand}', doc: DOC_SSH_CLIENT },
+    { text: { en: 'If they match, accept the key and test the login: add --accept-new to the cvm-doctor command, or let OpenSSH record it (accept-new writes an unknown key to known_hosts and never accepts a changed one):', ko: '일치하면 키를 수락하고 로그인을 테스트하세요: cvm-doctor 명령에 --accept-new 옵션을 추가하거나 OpenSSH가 기록하게 하세요(accept-new 옵션은 알 수 없는 키만 known_hosts 파일에 기록하고 바뀐 키는 절대 수락하지 않습니다):' }, command: '{acceptCommand}', doc: DOC_SSH_CLIENT },
     { text: { en: 'If they do not match, something else answers in the instance\'s place: do not log in.', ko: '일치하지 않으면 다른 무언가가 인스턴스 대신 응답하고 있습니다. 로그인하지 마세요.' } },
   ],
   KEY_FORMAT_UNSUPPORTED: [
@@ -297,11 +297,11 @@ const SSH: Table = {
     { text: { en: 'If it was isolated for security reasons, read the security notice in the console and contact support.', ko: '보안상의 이유로 격리되었다면 콘솔의 보안 알림을 확인하고 고객 지원에 문의하세요.' } },
   ],
   SECURITY_GROUP_BLOCKS: [
-    { text: { en: 'Add one inbound rule: TCP {port} from {callerCidr} only, above any rule that drops it (CVM Doctor\'s "Open port for my IP" does exactly this, after showing you the rule).', ko: '인바운드 규칙 하나를 추가하세요: {callerCidr} 에서만 TCP {port} 허용, 차단 규칙보다 위에(CVM Doctor의 "내 IP에 포트 열기"가 규칙을 보여준 뒤 정확히 이것을 합니다).' }, doc: DOC_SECURITY_GROUP },
+    { text: { en: 'Add one inbound rule: TCP {port} from {callerCidr} only, above any rule that drops it (CVM Doctor\'s "Open port for my IP" does exactly this, after showing you the rule).', ko: '인바운드 규칙 하나를 추가하세요: {callerCidr}에서만 TCP {port} 허용, 차단 규칙보다 위에(CVM Doctor의 "내 IP에 포트 열기"가 규칙을 보여준 뒤 정확히 이것을 합니다).' }, doc: DOC_SECURITY_GROUP },
     { text: { en: 'Or from the CLI (security group {securityGroupId}):', ko: '또는 CLI로(보안 그룹 {securityGroupId}):' }, command: 'tccli vpc CreateSecurityGroupPolicies --region {region} --SecurityGroupId {securityGroupId} --SecurityGroupPolicySet \'{"Ingress":[{"PolicyIndex":0,"Protocol":"TCP","Port":"{port}","{cidrField}":"{callerCidr}","Action":"ACCEPT","PolicyDescription":"CVM Doctor"}]}\'' },
   ],
   NETWORK_ACL_BLOCKS: [
-    { text: { en: 'Edit network ACL {aclId} of the instance\'s subnet: allow inbound TCP {port} from {callerCidr} and outbound TCP 1024-65535 for the return traffic, above the deny rules.', ko: '인스턴스 서브넷의 네트워크 ACL {aclId} 을(를) 수정하세요: {callerCidr} 에서 인바운드 TCP {port}, 응답용 아웃바운드 TCP 1024-65535를 거부 규칙보다 위에 허용하세요.' }, doc: DOC_SECURITY_GROUP },
+    { text: { en: 'Edit network ACL {aclId} of the instance\'s subnet: allow inbound TCP {port} from {callerCidr} and outbound TCP 1024-65535 for the return traffic, above the deny rules.', ko: '인스턴스 서브넷의 네트워크 ACL({aclId})을 수정하세요: {callerCidr}에서 오는 인바운드 TCP {port|와/과} 응답용 아웃바운드 TCP 1024-65535를 거부 규칙보다 위에 허용하세요.' }, doc: DOC_SECURITY_GROUP },
   ],
   SSHD_NOT_RUNNING: [
     { text: vnc('start sshd and enable it at boot:', 'sshd를 시작하고 부팅 시 자동 시작하게 하세요:'), command: { linux: 'sudo systemctl enable --now {unit}', ubuntuSocket: 'sudo systemctl enable --now ssh.socket', windows: 'Set-Service sshd -StartupType Automatic; Start-Service sshd' } },
@@ -339,11 +339,11 @@ const RDP_OVERRIDES: Partial<Table> = {
   ],
   SERVICE_ON_OTHER_PORT: [
     { text: { en: 'Connect on the port where RDP answers:', ko: 'RDP가 응답하는 포트로 접속하세요:' }, command: 'mstsc /v:{host}:{altPort}' },
-    { text: { en: 'Or move Remote Desktop back to {port} (then restart the service):', ko: '또는 원격 데스크톱 포트를 {port} 로 되돌리세요(그 후 서비스 재시작):' }, command: 'Set-ItemProperty "HKLM:\\System\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp" -Name PortNumber -Value {port}' },
+    { text: { en: 'Or move Remote Desktop back to {port} (then restart the service):', ko: '또는 원격 데스크톱 포트를 {port|으로/로} 되돌리세요(그 후 서비스 재시작):' }, command: 'Set-ItemProperty "HKLM:\\System\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp" -Name PortNumber -Value {port}' },
     SG_ALLOWS_WHICHEVER_PORT,
   ],
   NOT_RDP: [
-    { text: { en: 'Check that {port} is the right port. Inside the instance, see which process owns it:', ko: '{port} 이(가) 올바른 포트인지 확인하세요. 인스턴스 안에서 어떤 프로세스가 포트를 쓰는지 보세요:' }, command: 'Get-NetTCPConnection -LocalPort {port} -State Listen | Select-Object OwningProcess' },
+    { text: { en: 'Check that {port} is the right port. Inside the instance, see which process owns it:', ko: '포트 번호 {port|이/가} 올바른지 확인하세요. 인스턴스 안에서 어떤 프로세스가 포트를 쓰는지 보세요:' }, command: 'Get-NetTCPConnection -LocalPort {port} -State Listen | Select-Object OwningProcess' },
     { text: { en: 'If a proxy or port forwarding sits in front, point it at Remote Desktop.', ko: '앞단에 프록시나 포트 포워딩이 있다면 원격 데스크톱으로 향하게 하세요.' } },
   ],
   BANNER_TIMEOUT: [

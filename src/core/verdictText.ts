@@ -12,7 +12,7 @@ export const OK_LOGIN_UNTESTED_TEXT: { title: Bilingual; summary: Bilingual } = 
   title: { en: 'Reachable, but the login was not tested', ko: '접속은 가능하지만 로그인은 테스트하지 못했습니다' },
   summary: {
     en: '{host}:{port} answers as an {proto} server, but whether the login as "{user}" works is unknown: CVM Doctor could not test {untested}.',
-    ko: '{host}:{port} 이(가) {proto} 서버로 응답하지만 "{user}" 로그인이 되는지는 알 수 없습니다. 테스트하지 못한 것: {untested}.',
+    ko: '{host}:{port|이/가} {proto} 서버로 응답하지만 "{user}" 로그인이 되는지는 알 수 없습니다. 테스트하지 못한 것: {untested}.',
   },
 };
 
@@ -21,7 +21,7 @@ export const VERDICT_TEXT: Record<VerdictCode, { title: Bilingual; summary: Bili
     title: { en: 'Reachable: the {proto} handshake completes', ko: '접속 가능: {proto} 핸드셰이크가 완료됩니다' },
     summary: {
       en: '{host}:{port} answers as an {proto} server{loginNote}.',
-      ko: '{host}:{port} 이(가) {proto} 서버로 응답합니다{loginNote}.',
+      ko: '{host}:{port|이/가} {proto} 서버로 응답합니다{loginNote}.',
     },
   },
   DNS_FAILURE: {
@@ -35,21 +35,21 @@ export const VERDICT_TEXT: Record<VerdictCode, { title: Bilingual; summary: Bili
     title: { en: 'The host is unreachable', ko: '호스트에 도달할 수 없습니다' },
     summary: {
       en: 'The network reports {address} as unreachable. Port {port}: {portNote}. Ping: {pingNote}.',
-      ko: '네트워크가 {address} 을(를) 도달할 수 없는 주소로 보고합니다. 포트 {port}: {portNote}. ping: {pingNote}.',
+      ko: '네트워크가 주소 {address}에 도달할 수 없다고 보고합니다. 포트 {port}: {portNote}. ping: {pingNote}.',
     },
   },
   NO_RESPONSE: {
     title: { en: 'No response from the host', ko: '호스트가 전혀 응답하지 않습니다' },
     summary: {
       en: 'Neither TCP port {port} nor any alternative port got an answer from {address} within {deadline}. Ping: {pingNote}.',
-      ko: '{deadline} 안에 {address} 의 TCP 포트 {port} 와 대체 포트 어디에서도 응답이 없었습니다. ping: {pingNote}.',
+      ko: '{deadline} 안에 {address}의 TCP 포트 {port|와/과} 대체 포트 어디에서도 응답이 없었습니다. ping: {pingNote}.',
     },
   },
   PORT_FILTERED: {
-    title: { en: 'Port {port} is filtered', ko: '포트 {port} 이(가) 차단(필터링)되어 있습니다' },
+    title: { en: 'Port {port} is filtered', ko: '포트 {port|이/가} 차단(필터링)되어 있습니다' },
     summary: {
       en: 'The host answers ({hostAnswer}), but port {port} did not answer within {deadline} (connection attempts: {attempts}): a firewall (security group, network ACL or the guest OS) silently drops the SYNs.',
-      ko: '호스트는 응답하지만({hostAnswer}) 포트 {port} 은(는) {deadline} 안에 응답하지 않았습니다(연결 시도 {attempts}회). 방화벽(보안 그룹, 네트워크 ACL 또는 게스트 OS)이 SYN 패킷을 조용히 버리고 있습니다.',
+      ko: '호스트는 응답하지만({hostAnswer}) 포트 {port|은/는} {deadline} 안에 응답하지 않았습니다(연결 시도 {attempts}회). 방화벽(보안 그룹, 네트워크 ACL 또는 게스트 OS)이 SYN 패킷을 조용히 버리고 있습니다.',
     },
   },
   PORT_REJECTED: {
@@ -60,28 +60,28 @@ export const VERDICT_TEXT: Record<VerdictCode, { title: Bilingual; summary: Bili
     },
   },
   PORT_CLOSED: {
-    title: { en: 'Port {port} refuses connections', ko: '포트 {port} 이(가) 연결을 거부합니다' },
+    title: { en: 'Port {port} refuses connections', ko: '포트 {port|이/가} 연결을 거부합니다' },
     summary: {
       en: 'The host answered port {port} with a TCP reset (connection refused), and no {proto} server was found on the alternative ports ({altPorts}): nothing listens on the port, or a firewall rule rejects the connection — from outside the two look the same.',
-      ko: '호스트가 포트 {port} 에 TCP 리셋(연결 거부)으로 응답했고, 대체 포트({altPorts})에서도 {proto} 서버를 찾지 못했습니다. 포트에서 수신 대기 중인 서비스가 없거나 방화벽 규칙이 연결을 거부하고 있습니다. 밖에서는 둘을 구별할 수 없습니다.',
+      ko: '호스트가 포트 {port}에 TCP 리셋(연결 거부)으로 응답했고, 대체 포트({altPorts})에서도 {proto} 서버를 찾지 못했습니다. 포트에서 수신 대기 중인 서비스가 없거나 방화벽 규칙이 연결을 거부하고 있습니다. 밖에서는 둘을 구별할 수 없습니다.',
     },
   },
   SERVICE_ON_OTHER_PORT: {
-    title: { en: 'The {proto} server answers on port {altPort}, not {port}', ko: '{proto} 서버가 포트 {port} 이(가) 아닌 {altPort} 에서 응답합니다' },
+    title: { en: 'The {proto} server answers on port {altPort}, not {port}', ko: '{proto} 서버가 포트 {port|이/가} 아닌 {altPort}에서 응답합니다' },
     summary: {
       en: 'Port {port} fails ({portOutcome}), but a {proto} server answers on port {altPort}: its port was probably changed in its configuration.',
-      ko: '포트 {port} 은(는) 실패({portOutcome})하지만 포트 {altPort} 에서 {proto} 서버가 응답합니다. 설정에서 포트가 변경된 것으로 보입니다.',
+      ko: '포트 {port|은/는} 실패({portOutcome})하지만 포트 {altPort}에서 {proto} 서버가 응답합니다. 설정에서 포트가 변경된 것으로 보입니다.',
     },
   },
   NOT_SSH: {
-    title: { en: 'Port {port} answers, but not as SSH', ko: '포트 {port} 은(는) 응답하지만 SSH가 아닙니다' },
+    title: { en: 'Port {port} answers, but not as SSH', ko: '포트 {port|은/는} 응답하지만 SSH가 아닙니다' },
     summary: {
       en: 'The TCP connection opens, but the server sent something other than an SSH identification line (see the banner check).',
       ko: 'TCP 연결은 열리지만 서버가 SSH 식별 문자열이 아닌 다른 데이터를 보냈습니다(배너 검사 참고).',
     },
   },
   NOT_RDP: {
-    title: { en: 'Port {port} answers, but not as RDP', ko: '포트 {port} 은(는) 응답하지만 RDP가 아닙니다' },
+    title: { en: 'Port {port} answers, but not as RDP', ko: '포트 {port|은/는} 응답하지만 RDP가 아닙니다' },
     summary: {
       en: 'The TCP connection opens, but the answer to the RDP connection request is not an X.224 Connection Confirm.',
       ko: 'TCP 연결은 열리지만 RDP 연결 요청에 대한 응답이 X.224 Connection Confirm이 아닙니다.',
@@ -91,49 +91,49 @@ export const VERDICT_TEXT: Record<VerdictCode, { title: Bilingual; summary: Bili
     title: { en: 'The server accepts the connection but {silence}', ko: '서버가 연결은 받지만 {silence}' },
     summary: {
       en: 'TCP port {port} is open, but {stallDetail} within {deadline}.',
-      ko: 'TCP 포트 {port} 은(는) 열려 있지만 {deadline} 안에 {stallDetail}.',
+      ko: 'TCP 포트 {port|은/는} 열려 있지만 {deadline} 안에 {stallDetail}.',
     },
   },
   CONNECTION_CLOSED: {
     title: { en: 'The server closes the connection', ko: '서버가 연결을 끊습니다' },
     summary: {
       en: 'TCP port {port} opens, but the server closed the connection {when} ({detail}).',
-      ko: 'TCP 포트 {port} 은(는) 열리지만 서버가 {when} 연결을 끊었습니다({detail}).',
+      ko: 'TCP 포트 {port|은/는} 열리지만 서버가 {when} 연결을 끊었습니다({detail}).',
     },
   },
   KEX_FAILED: {
     title: { en: 'Key exchange failed', ko: '키 교환(Key exchange)에 실패했습니다' },
     summary: {
       en: 'The SSH server answered ({software}), but no SSH client on this machine can agree with it: {detail}.',
-      ko: 'SSH 서버는 응답했지만({software}) 이 컴퓨터의 어떤 SSH 클라이언트도 서버와 알고리즘을 맞출 수 없습니다: {detail}.',
+      ko: 'SSH 서버는 응답했지만({software}), 이 컴퓨터의 어떤 SSH 클라이언트도 서버와 알고리즘을 맞출 수 없습니다: {detail}.',
     },
   },
   HOST_KEY_MISMATCH: {
     title: { en: 'The host key has changed', ko: '호스트 키가 변경되었습니다' },
     summary: {
       en: 'The server presented {keyType} key {fingerprint}, but {knownHostsPath} records a different key for this host ({knownFingerprint}).{confirmNote}',
-      ko: '서버가 {keyType} 키 {fingerprint} 을(를) 제시했지만 {knownHostsPath} 에는 이 호스트의 다른 키({knownFingerprint})가 기록되어 있습니다.{confirmNote}',
+      ko: '서버가 {keyType} 키({fingerprint})를 제시했지만 {knownHostsPath}에는 이 호스트의 다른 키({knownFingerprint})가 기록되어 있습니다.{confirmNote}',
     },
   },
   AUTH_FAILED: {
     title: { en: 'Authentication failed', ko: '인증에 실패했습니다' },
     summary: {
       en: 'The server rejected the credentials for user "{user}" (tried: {tried}; the server offers: {methods}).{detail}',
-      ko: '서버가 사용자 "{user}" 의 자격 증명을 거부했습니다(시도: {tried}, 서버가 허용하는 방식: {methods}).{detail}',
+      ko: '서버가 사용자 "{user}"의 자격 증명을 거부했습니다(시도: {tried}, 서버가 허용하는 방식: {methods}).{detail}',
     },
   },
   AUTH_METHOD_UNAVAILABLE: {
     title: { en: 'The server does not offer your login method', ko: '서버가 사용하려는 로그인 방식을 허용하지 않습니다' },
     summary: {
       en: 'You have {tried}, but the server only offers: {methods}.',
-      ko: '사용하려는 방식은 {tried} 이지만 서버는 {methods} 만 허용합니다.',
+      ko: '사용하려는 방식({tried})을 서버가 허용하지 않습니다. 서버가 허용하는 방식: {methods}.',
     },
   },
   HOST_KEY_UNKNOWN: {
     title: { en: 'The host key is not verified: the login was not tested', ko: '호스트 키가 확인되지 않아 로그인을 테스트하지 않았습니다' },
     summary: {
       en: 'The server presented {keyType} key {fingerprint}, which {hostKeyState}. A password is never sent to an unverified host, so the login you asked for was not tested.{confirmNote}',
-      ko: '서버가 {keyType} 키 {fingerprint} 을(를) 제시했지만 이 키는 {hostKeyState}. 확인되지 않은 호스트에는 비밀번호를 보내지 않으므로 요청한 로그인은 테스트하지 않았습니다.{confirmNote}',
+      ko: '서버가 {keyType} 키({fingerprint})를 제시했지만 이 키는 {hostKeyState}. 확인되지 않은 호스트에는 비밀번호를 보내지 않으므로 요청한 로그인은 테스트하지 않았습니다.{confirmNote}',
     },
   },
   KEY_FORMAT_UNSUPPORTED: {
@@ -147,18 +147,18 @@ export const VERDICT_TEXT: Record<VerdictCode, { title: Bilingual; summary: Bili
     title: { en: 'The instance is not running', ko: '인스턴스가 실행 중이 아닙니다' },
     summary: {
       en: 'Tencent Cloud reports instance {instanceId} in state {state}.',
-      ko: 'Tencent Cloud에서 인스턴스 {instanceId} 의 상태는 {state} 입니다.',
+      ko: 'Tencent Cloud에서 본 인스턴스 {instanceId}의 상태는 {state}입니다.',
     },
   },
   INSTANCE_ISOLATED: {
     title: { en: 'The instance is isolated', ko: '인스턴스가 격리되어 있습니다' },
     summary: {
       en: 'Tencent Cloud reports instance {instanceId} as restricted ({restrictState}): it does not accept connections until the restriction is lifted.',
-      ko: 'Tencent Cloud에서 인스턴스 {instanceId} 이(가) 제한 상태({restrictState})입니다. 제한이 해제될 때까지 연결을 받지 않습니다.',
+      ko: 'Tencent Cloud에서 인스턴스 {instanceId}에 제한이 걸려 있습니다({restrictState}). 제한이 해제될 때까지 연결을 받지 않습니다.',
     },
   },
   SECURITY_GROUP_BLOCKS: {
-    title: { en: 'A security group blocks port {port}', ko: '보안 그룹이 포트 {port} 을(를) 차단합니다' },
+    title: { en: 'A security group blocks port {port}', ko: '보안 그룹이 포트 {port|을/를} 차단합니다' },
     summary: {
       en: 'For {source}, {ruleNote}.',
       ko: '{source} 기준으로 {ruleNote}.',
@@ -168,7 +168,7 @@ export const VERDICT_TEXT: Record<VerdictCode, { title: Bilingual; summary: Bili
     title: { en: 'The subnet\'s network ACL blocks the traffic', ko: '서브넷의 네트워크 ACL이 트래픽을 차단합니다' },
     summary: {
       en: 'Network ACL {aclId} denies the traffic ({ruleNote}).',
-      ko: '네트워크 ACL {aclId} 이(가) 트래픽을 거부합니다({ruleNote}).',
+      ko: '네트워크 ACL({aclId})이 트래픽을 거부합니다({ruleNote}).',
     },
   },
   SSHD_NOT_RUNNING: {
@@ -179,7 +179,7 @@ export const VERDICT_TEXT: Record<VerdictCode, { title: Bilingual; summary: Bili
     },
   },
   GUEST_FIREWALL_BLOCKS: {
-    title: { en: 'The guest OS firewall blocks port {port}', ko: '게스트 OS 방화벽이 포트 {port} 을(를) 차단합니다' },
+    title: { en: 'The guest OS firewall blocks port {port}', ko: '게스트 OS 방화벽이 포트 {port|을/를} 차단합니다' },
     summary: {
       en: 'Checked inside the instance (Tencent Automation Tools): {detail}.',
       ko: '인스턴스 내부에서 확인(Tencent Automation Tools): {detail}.',

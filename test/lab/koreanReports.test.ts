@@ -8,7 +8,7 @@
  * Skipped (never passed) with a printed reason when not root or a tool is missing.
  */
 import * as assert from 'assert/strict';
-import { englishRuns } from '../support/englishText';
+import { koreanRuns } from '../support/englishText';
 import { createLab, Lab, LabHost } from '../support/lab';
 import type { Report } from '../../src/core/model';
 import { Engine, labEngineOrSkip } from '../support/labEngine';
@@ -66,7 +66,7 @@ describe('(lab) Korean reports of SSH login, key and key-exchange failures', fun
         assert.equal(r.lang, 'ko');
         assert.equal(r.verdict.code, s.verdict, JSON.stringify(r.checks));
         for (const f of s.findings ?? []) assert.ok(r.findings.some((x) => x.code === f), `finding ${f}`);
-        const bad = englishRuns(reportTexts(r));
+        const bad = koreanRuns(reportTexts(r));
         assert.deepEqual(bad, []);
       } finally {
         cleanup?.();
@@ -108,10 +108,10 @@ describe('(lab) Korean reports of ping and TCP failures', function () {
           assert.equal(r.verdict.code, s.verdict, JSON.stringify(r.checks));
           const icmp = r.checks.find((c) => c.id === 'icmp');
           assert.equal(icmp?.evidence.method, mode === 'raw' ? 'raw-socket' : mode === 'system' ? 'system-ping' : 'none', JSON.stringify(icmp));
-          if (mode === 'off') assert.ok(r.findings.some((f) => f.code === 'ICMP_UNAVAILABLE' && f.message.includes('CVM_DOCTOR_ICMP=off 로 꺼져 있음')), JSON.stringify(r.findings));
+          if (mode === 'off') assert.ok(r.findings.some((f) => f.code === 'ICMP_UNAVAILABLE' && f.message.includes('꺼져 있음(CVM_DOCTOR_ICMP=off)')), JSON.stringify(r.findings));
           // The system ping's own line is quoted as it printed it (its sender and its words).
           if (mode === 'system' && typeof icmp?.evidence.pingOutput === 'string') assert.ok(icmp.summary.includes(`"${icmp.evidence.pingOutput}"`), icmp.summary);
-          const bad = englishRuns(reportTexts(r));
+          const bad = koreanRuns(reportTexts(r));
           assert.deepEqual(bad, []);
         } finally {
           if (savedMode === undefined) delete process.env.CVM_DOCTOR_ICMP; else process.env.CVM_DOCTOR_ICMP = savedMode;

@@ -15,8 +15,19 @@ function code(s: string): string {
   return `${fence}${pad}${text}${pad}${fence}`;
 }
 
-function plain(s: string): string {
-  return visible(s).replace(/([\\`*_{}[\]<>()#+!|~])/g, '\\$1');
+/**
+ * Text as Markdown that renders as written, escaping only what Markdown would act on: code,
+ * emphasis, links and images (brackets), HTML (angle brackets), table cells (pipes),
+ * strikethrough, an entity, and what would start a heading, list or quote at the line's
+ * start. Parentheses, braces and the like stay as they are ("키(SHA256:…)가", not "키\(…\)").
+ */
+export function plain(s: string): string {
+  return visible(s)
+    .replace(/[\\`*[\]<>|~]/g, '\\$&')
+    // An underscore inside a word (known_hosts) cannot open or close emphasis.
+    .replace(/_/g, (u, i: number, all: string) => (/[\p{L}\p{N}]/u.test(all[i - 1] ?? '') && /[\p{L}\p{N}]/u.test(all[i + 1] ?? '') ? u : '\\_'))
+    .replace(/&(?=#?\w+;)/g, '\\&')
+    .replace(/^(\s*)([#+=-]|\d+(?=[.)]))/gm, (m, sp: string, c: string) => `${sp}${/\d/.test(c) ? `${c}\\` : `\\${c}`}`);
 }
 
 export function renderMarkdown(report: Report): string {

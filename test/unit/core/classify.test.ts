@@ -251,7 +251,7 @@ describe('(unit) classify', () => {
       const e = healthy({ ...silent, altPorts: [alt(2222, 'timeout')], cloud: cloud({ securityGroups: sg }) });
       const f = findings(e, classifyCode(e), 'en').find((x) => x.code === 'SECURITY_GROUP_MAY_BLOCK');
       assert.strictEqual(f?.message, 'Your address is unknown: the security groups drop TCP 22 unless your address is in 198.51.100.0/24, 203.0.113.7.');
-      assert.match(findings(e, classifyCode(e), 'ko').find((x) => x.code === 'SECURITY_GROUP_MAY_BLOCK')!.message, /198\.51\.100\.0\/24, 203\.0\.113\.7 에 속하지 않으면 TCP 22/);
+      assert.match(findings(e, classifyCode(e), 'ko').find((x) => x.code === 'SECURITY_GROUP_MAY_BLOCK')!.message, /198\.51\.100\.0\/24, 203\.0\.113\.7에 속하지 않으면 TCP 포트 22를/);
       assert.ok(!codes(healthy({ cloud: cloud({ securityGroups: sg }) })).includes('SECURITY_GROUP_MAY_BLOCK'), 'the port answered: the caller got through');
       const allowSome = healthy({ ...silent, altPorts: [alt(2222, 'timeout')], cloud: cloud({ securityGroups: { verdict: 'allow', evaluatedFor: 'any source', exceptFor: ['203.0.113.7'] } }) });
       assert.match(findings(allowSome, classifyCode(allowSome), 'en').find((x) => x.code === 'SECURITY_GROUP_MAY_BLOCK')!.message, /accept TCP 22, except from 203\.0\.113\.7/);

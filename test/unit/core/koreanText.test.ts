@@ -1,5 +1,7 @@
 /**
- * (unit) Korean reads as Korean: every verdict (title, summary, remediation text), finding and
+ * (unit) Korean reads as Korean: no particle pair ("이(가)") nor a particle standing apart
+ * from its word in any Korean string of ours — source literals, bundles, rendered tables, the
+ * demo's reports — and every verdict (title, summary, remediation text), finding and
  * check summary the engine writes in Korean — for evidence rich enough to fill every
  * placeholder — and every failure message the extension shows, carry no English sentence of
  * our own. English that belongs there stays: commands, identifiers, product names and what a
@@ -11,7 +13,16 @@ import * as path from 'path';
 import { altPortsCheck, bannerCheck, cloudChecks, dnsCheck, icmpCheck, rdpCheck, sshChecks, tcpCheck } from '../../../src/core/checks';
 import { classifyCode, findings, type ClassifyInput } from '../../../src/core/classify';
 import { icmpErrorKind, type IcmpNameKind } from '../../../src/core/icmp';
-import { msg } from '../../../src/core/messages';
+import { diagnose } from '../../../src/core/diagnose';
+import { format } from '../../../src/core/format';
+import { josa, withJosa, type JosaPair } from '../../../src/core/josa';
+import { MESSAGE_KEYS, msg } from '../../../src/core/messages';
+import { renderHtml } from '../../../src/core/render/html';
+import { plain, renderMarkdown } from '../../../src/core/render/markdown';
+import { renderText } from '../../../src/core/render/text';
+import { OK_LOGIN_UNTESTED_TEXT, VERDICT_TEXT } from '../../../src/core/verdictText';
+import { startDemoLab } from '../../../src/cli/demoTargets';
+import { createProbes } from '../../../src/probes';
 import {
   VERDICT_CODES, type CloudEvidence, type FirewallDecision, type IcmpProblemKind, type IcmpResult, type KeyErrorKind, type Lang, type LoginReasonKind,
   type OpenSshProblemKind, type SshResult, type TcpOutcome, type TcpResult, type UntestedKind,
@@ -20,7 +31,7 @@ import { icmpDetailText } from '../../../src/core/netText';
 import { loginReasonText } from '../../../src/core/sshText';
 import { buildVerdict } from '../../../src/core/verdict';
 import { describeError, type Translate } from '../../../src/vscode/errorText';
-import { englishRuns, englishSentences } from '../../support/englishText';
+import { englishSentences, koreanRuns, particleProblems, particleRuns } from '../../support/englishText';
 import { alt, banner, cloud, dnsFail, dnsOk, healthy, ping, ssh, tcp, target } from './evidence';
 
 const richCloud: CloudEvidence = cloud({
@@ -313,7 +324,7 @@ describe('(unit) Korean text has no English sentence of ours', () => {
     // The same texts in English are full of English sentences: the scan sees real text.
     const en = koreanTexts('en');
     assert.ok(en.length > 150 && en.filter((t) => englishSentences(t).length > 0).length > en.length / 2, `${en.length} texts`);
-    const bad = englishRuns(koreanTexts('ko'));
+    const bad = koreanRuns(koreanTexts('ko'));
     assert.deepStrictEqual(bad, []);
   });
 
@@ -324,7 +335,7 @@ describe('(unit) Korean text has no English sentence of ours', () => {
       'the ssh-agent keys (ssh-agent did not answer within 1.00 s)', '"Unsupported key format"', 'OpenSSH reported "Connection closed by 203.0.113.10 port 22"']) {
       assert.ok(en.includes(s), s);
     }
-    const bad = englishRuns(sshResults.flatMap((r) => sshTexts(r, 'ko')));
+    const bad = koreanRuns(sshResults.flatMap((r) => sshTexts(r, 'ko')));
     assert.deepStrictEqual(bad, []);
     // The reason itself, for every kind (some appear in no summary: JSON and logs only).
     for (const r of Object.values(REASONS).flat().filter((x) => x.login.reasonKind)) {
@@ -344,7 +355,7 @@ describe('(unit) Korean text has no English sentence of ours', () => {
     for (const s of ['iptables: "-A INPUT -p tcp -m tcp --dport 22 -j DROP"', 'nft: the input policy is drop', 'ufw: tcp/22 is accepted only from 203.0.113.0/24', '198.51.100.7 is not among them', 'neither its ports (8080/tcp)']) {
       assert.ok(en.includes(s), s);
     }
-    const bad = englishRuns(texts('ko'));
+    const bad = koreanRuns(texts('ko'));
     assert.deepStrictEqual(bad, []);
   });
 
@@ -359,7 +370,7 @@ describe('(unit) Korean text has no English sentence of ours', () => {
       assert.ok(en.includes(s), s);
     }
     const ko = evidence.flatMap((e) => netTexts(e, 'ko'));
-    assert.deepStrictEqual(englishRuns(ko), []);
+    assert.deepStrictEqual(koreanRuns(ko), []);
     // The probe's English detail never reaches the Korean text; its Korean telling does.
     for (const i of all) {
       const text = icmpDetailText(i, 'ko');
@@ -385,7 +396,7 @@ describe('(unit) Korean text has no English sentence of ours', () => {
           assert.ok(ko.join('\n').includes(name.ko), `${kind} ${JSON.stringify(tcc)}`);
           // Two-word names ("host prohibited") are shorter than the three-word runs the scan flags.
           assert.deepStrictEqual(ko.filter((t) => wholeWord(name.en).test(t)), [], kind);
-          assert.deepStrictEqual(englishRuns(ko), []);
+          assert.deepStrictEqual(koreanRuns(ko), []);
         }
       }
     }
@@ -396,13 +407,13 @@ describe('(unit) Korean text has no English sentence of ours', () => {
     }
     // The host's own ICMP error as its sign of life.
     const own = netTexts(icmpErrorEvidence([4, 3, 10], true)[0]!, 'ko').join('\n');
-    assert.ok(own.includes(`${V4} 이(가) 직접 ping에 ICMP 오류(관리상 금지)로 응답함`), own);
+    assert.ok(own.includes(`호스트(${V4})가 직접 ping에 ICMP 오류(관리상 금지)로 응답함`), own);
   });
 
   it('every TCP outcome without an error code, in Korean words', () => {
     for (const e of tcpOutcomeEvidence) {
       const ko = netTexts(e, 'ko');
-      assert.deepStrictEqual(englishRuns(ko), []);
+      assert.deepStrictEqual(koreanRuns(ko), []);
       for (const o of Object.keys(TCP_OUTCOMES) as TcpOutcome[]) {
         assert.deepStrictEqual(ko.filter((t) => new RegExp(`(^|[ (,])${o}($|[ ),;])`).test(t)), [], o);
       }
@@ -423,7 +434,122 @@ describe('(unit) Korean text has no English sentence of ours', () => {
       ...['ENOENT', 'EACCES', 'ETIMEDOUT', 'ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH'].map((code) => Object.assign(new Error(`${code}: something failed somewhere`), { code })),
       new TypeError('Cannot read properties of undefined'),
     ];
-    const bad = englishRuns(errors.map((e) => describeError(e, t, 'ko')));
+    const bad = koreanRuns(errors.map((e) => describeError(e, t, 'ko')));
     assert.deepStrictEqual(bad, []);
+  });
+});
+
+/** Every string literal with Hangul in a source file: the message tables and anything else. */
+function koreanLiterals(file: string): string[] {
+  const src = fs.readFileSync(file, 'utf8');
+  return [...src.matchAll(/'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\]|\\.)*)`|"((?:[^"\\\n]|\\.)*)"/g)]
+    .map((m) => m[1] ?? m[2] ?? m[3] ?? '')
+    .filter((l) => /[가-힣]/.test(l))
+    // A placeholder with its particle chosen by josa.ts ("{port|이/가}") is a value: what the
+    // format makes of it is checked in the rendered texts.
+    .map((l) => l.replace(/\{(\w+)\|[^{}]+\}/g, '{$1}'));
+}
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? sourceFiles(p) : /\.ts$/.test(e.name) ? [p] : [];
+  });
+}
+const ROOT = path.resolve(__dirname, '../../../..');
+
+describe('(unit) Korean particles are attached and chosen, never left as pairs', () => {
+  it('josa picks the form a word takes by its final sound: Hangul, digits, Latin letters', () => {
+    const cases: Array<[string, JosaPair, string]> = [
+      ['포트', '이/가', '가'], ['호스트 키', '을/를', '를'], ['서버', '은/는', '는'], ['규칙', '이/가', '이'], ['주소', '와/과', '와'], ['연결', '와/과', '과'],
+      ['길', '으로/로', '로'], ['집', '으로/로', '으로'], ['파일', '으로/로', '로'],
+      ['22', '이/가', '가'], ['2222', '을/를', '를'], ['3389', '은/는', '는'], ['36831', '이/가', '이'], ['443', '와/과', '과'], ['10', '이/가', '이'], ['100', '은/는', '은'],
+      ['6', '으로/로', '으로'], ['7', '으로/로', '로'], ['8', '으로/로', '로'], ['3', '으로/로', '으로'], ['4', '으로/로', '로'], ['0', '으로/로', '으로'],
+      ['ACL', '이/가', '이'], ['OpenSSH', '은/는', '는'], ['tcp', '을/를', '를'], ['1.50 s', '이/가', '가'], ['(22)', '이/가', '가'],
+    ];
+    for (const [word, pair, want] of cases) assert.strictEqual(josa(word, pair), want, `${word} + ${pair}`);
+    assert.strictEqual(withJosa('22', '이/가'), '22가');
+  });
+
+  it('templates ask for a particle by its pair: {port|이/가}', () => {
+    assert.strictEqual(format('포트 {port|이/가} 열려 있습니다', { port: 22 }), '포트 22가 열려 있습니다');
+    assert.strictEqual(format('포트 {port|을/를} 차단합니다', { port: 36831 }), '포트 36831을 차단합니다');
+    assert.strictEqual(format('{port|으로/로} 되돌리세요', { port: 3389 }), '3389로 되돌리세요');
+    // A missing value or an unknown pair stays visible, as every gap in a template does.
+    assert.strictEqual(format('포트 {port|이/가}', {}), '포트 {port|이/가}');
+    assert.strictEqual(format('{x|a/b}', { x: 1 }), '{x|a/b}');
+  });
+
+  it('the particle check finds pairs and detached particles, and leaves words and bound nouns alone', () => {
+    for (const bad of ['127.0.0.1 은(는) IP 주소입니다', '포트 36831 이(가) 연결을 거부합니다', '"demo" (으)로 로그인', '키를 와(과) 함께', '포트 22 에서 응답합니다',
+      '{host} 에 주소가 있습니다', '/tmp/known_hosts 와 일치합니다', '"root" 입니다', 'CVM_DOCTOR_ICMP=off 로 꺼져 있음', 'SHA256:abc 가 다릅니다', '포트 22 이 열려 있습니다',
+      '포트 이/가 열려 있습니다', '{port} 을 허용합니다']) {
+      assert.ok(particleProblems(bad).length > 0, bad);
+    }
+    for (const good of ['호스트 키(SHA256:abc)가 다릅니다', '포트 번호 22가 올바른지 확인하세요', '127.0.0.1: IP 주소이므로 조회가 필요 없습니다', '14 ms 만에 에코 응답', '5 s 안에 응답 없음',
+      '이 키 페어가 인스턴스에 연결되어 있는지 확인하세요', '할 일이 없습니다', 'ping을 보내지 않음', 'sshd가 포트 22에서 수신 대기 중', '설정에서 Port와 ListenAddress 값을 확인하세요',
+      '응답했지만(OpenSSH), 이 컴퓨터의 클라이언트']) {
+      assert.deepStrictEqual(particleProblems(good), [], good);
+    }
+  });
+
+  it('every Korean string of ours: source literals, the l10n bundle and the manifest', () => {
+    // josa.ts is the table of the pairs themselves ("이/가" → 이, 가).
+    const literals = sourceFiles(path.join(ROOT, 'src')).filter((f) => !f.endsWith(path.join('core', 'josa.ts'))).flatMap(koreanLiterals);
+    assert.ok(literals.length > 400, `${literals.length} Korean literals`);
+    const json = ['l10n/bundle.l10n.ko.json', 'package.nls.ko.json'].flatMap((f) => Object.values(JSON.parse(fs.readFileSync(path.join(ROOT, f), 'utf8')) as Record<string, string>));
+    assert.ok(json.length > 150, `${json.length} bundle and manifest strings`);
+    assert.deepStrictEqual(particleRuns([...literals, ...json]), []);
+  });
+
+  it('every message table, rendered with values of each kind (numbers, addresses, names)', () => {
+    const args = { port: 22, altPort: 2222, ports: '2222, 2200', time: '1.50 s', deadline: '5.00 s', rtt: '12 ms', host: 'cvm.example.com', address: '203.0.113.10', from: '198.51.100.1',
+      user: 'root', proto: 'SSH', count: 2, source: '0.0.0.0/0', sources: '198.51.100.0/24', aclId: 'acl-1', instanceId: 'ins-1', fingerprint: 'SHA256:abc', path: '/home/me/.ssh/known_hosts' };
+    const texts = [
+      ...MESSAGE_KEYS.map((k) => msg('ko', k, args)),
+      ...Object.values(VERDICT_TEXT).flatMap((v) => [format(v.title.ko, args), format(v.summary.ko, args)]),
+      format(OK_LOGIN_UNTESTED_TEXT.title.ko, args), format(OK_LOGIN_UNTESTED_TEXT.summary.ko, args),
+    ];
+    assert.deepStrictEqual(particleRuns(texts), []);
+    assert.ok(texts.some((t) => t.includes('포트 22가')) && texts.some((t) => t.includes('포트 22를')), 'particles chosen by the number');
+  });
+
+  it('the Korean demo: every target\'s report as text, Markdown and HTML', async function () {
+    this.timeout(30_000);
+    const lab = await startDemoLab(1500);
+    try {
+      const probes = createProbes();
+      const reports = await Promise.all(lab.cases.map((c) => diagnose(c.target, { probes, credentials: c.credentials, lang: 'ko' })));
+      assert.strictEqual(reports.length, lab.cases.length);
+      assert.ok(reports.length >= 8, 'every demo target');
+      for (const r of reports) {
+        const texts = [r.verdict.title, r.verdict.summary, ...r.verdict.remediation.map((x) => x.text), ...r.findings.map((f) => f.message), ...r.checks.map((c) => c.summary)];
+        assert.deepStrictEqual(koreanRuns(texts), [], r.verdict.code);
+        const text = renderText(r, { color: false });
+        const md = renderMarkdown(r);
+        const html = renderHtml(r).replace(/<style[\s\S]*?<\/style>|<script[\s\S]*?<\/script>/g, ' ').replace(/<[^>]+>/g, ' ').replace(/&#(\d+);/g, (_x, n: string) => String.fromCharCode(Number(n)));
+        assert.deepStrictEqual(particleRuns([text, md, html].flatMap((t) => t.split('\n'))), [], r.verdict.code);
+        // The Markdown copy escapes only what Markdown acts on: no "\(" beside Korean text.
+        assert.deepStrictEqual(md.split('\n').filter((l) => /\\[(){}]/.test(l)), [], r.verdict.code);
+      }
+      for (const c of lab.cases) assert.ok(/[가-힣]/.test(c.label.ko) && c.label.ko !== c.label.en, c.label.en);
+    } finally {
+      await lab.close();
+    }
+  });
+});
+
+describe('(unit) the Markdown copy escapes only what Markdown acts on', () => {
+  it('Korean particles, parentheses and words with underscores stay as written', () => {
+    const text = '호스트 키(SHA256:abc)가 /home/me/.ssh/known_hosts의 기록과 일치합니다 {x}';
+    assert.strictEqual(plain(text), text);
+    assert.strictEqual(plain('포트 22는 응답하지만 SSH가 아닙니다 (a+b) #1 ! ='), '포트 22는 응답하지만 SSH가 아닙니다 (a+b) #1 ! =');
+  });
+
+  it('what would become a link, code, emphasis, HTML, a table cell or a list is escaped', () => {
+    assert.strictEqual(plain('[a](javascript:b)'), '\\[a\\](javascript:b)');
+    assert.strictEqual(plain('`x` *y* _z_ <b> a|b ~~s~~ &amp; \\'), '\\`x\\` \\*y\\* \\_z\\_ \\<b\\> a\\|b \\~\\~s\\~\\~ \\&amp; \\\\');
+    assert.strictEqual(plain('# title'), '\\# title');
+    assert.strictEqual(plain('- item'), '\\- item');
+    assert.strictEqual(plain('1. item'), '1\\. item');
   });
 });

@@ -93,7 +93,7 @@ describe('(unit) verdict text and remediation', () => {
       assert.match(a, /host prohibited/);
       assert.match(a, /The host itself is up: 203\.0\.113\.10 itself sends the ICMP error/);
       const b = buildVerdict('PORT_REJECTED', healthy({ icmp: ping('timeout'), tcp: router, banner: undefined, ssh: undefined, altPorts: [] }), 'ko').summary;
-      assert.match(b, /경로상의 장비 198\.51\.100\.1/);
+      assert.match(b, /경로에 있는 장비\(198\.51\.100\.1\)/);
     });
   });
 
