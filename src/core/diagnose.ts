@@ -18,6 +18,17 @@ import type { CloudInspector, OpenConnection, ProbeOptions, Probes } from './pro
 import { formatMs } from './format';
 import { buildVerdict } from './verdict';
 
+/** Emits the check(s) a builder makes, told in the run's language; the builder is kept to
+ *  tell the same evidence in another language (`DiagnosedReport.in`). */
+type Emit = (build: (lang: Lang) => Check | Check[]) => void;
+
+/** A finished run: its report, and the same report told in another language from the same
+ *  evidence (no probe runs again), so an open report can follow a language change. */
+export interface DiagnosedReport {
+  report: Report;
+  in(lang: Lang): Report;
+}
+
 export interface DiagnoseDeps {
   probes: Probes;
   cloud?: CloudInspector;
@@ -70,21 +81,29 @@ class PingDeadline {
 }
 
 export async function diagnose(target: Target, deps: DiagnoseDeps, signal: AbortSignal = new AbortController().signal): Promise<Report> {
+  return (await diagnoseReport(target, deps, signal)).report;
+}
+
+export async function diagnoseReport(target: Target, deps: DiagnoseDeps, signal: AbortSignal = new AbortController().signal): Promise<DiagnosedReport> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const lang = deps.lang ?? 'en';
   const { probes } = deps;
   const checks: Check[] = [];
-  const emit = (c: Check) => {
-    checks.push(c);
-    deps.onCheck?.(c);
+  const tellers: Array<(l: Lang) => Check> = [];
+  const emit: Emit = (build) => {
+    [build(lang)].flat().forEach((c, i) => {
+      checks.push(c);
+      tellers.push((l) => (l === lang ? c : [build(l)].flat()[i]!));
+      deps.onCheck?.(c);
+    });
   };
   const opts = (s: AbortSignal = signal): ProbeOptions => ({ timeoutMs: target.timeoutMs, signal: s, log: deps.log });
   const e: ClassifyInput = { target, credentialsGiven: hasCredentials(deps.credentials), identityFile: deps.credentials?.identityFile };
 
   throwIfCancelled(signal);
-  e.dns = await probes.dns(target.host, opts());
-  emit(dnsCheck(e.dns, target.host, lang));
+  const dns = e.dns = await probes.dns(target.host, opts());
+  emit((l) => dnsCheck(dns, target.host, l));
   const address = e.dns.ok ? e.dns.addresses[0]?.address : undefined;
 
   // The cloud's view needs only the address (its family picks the rules evaluated): it runs
@@ -105,13 +124,20 @@ export async function diagnose(target: Target, deps: DiagnoseDeps, signal: Abort
       throwIfCancelled(signal);
       cloudRun = inspect(used);
     }
-    e.cloud = await cloudRun;
-    for (const c of cloudChecks(e.cloud, target.port, target.protocol, lang)) emit(c);
+    const cloud = e.cloud = await cloudRun;
+    emit((l) => cloudChecks(cloud, target.port, target.protocol, l));
   }
   throwIfCancelled(signal);
 
   const code = classifyCode(e);
-  return {
+  const reportIn = (l: Lang): Report => ({
+    ...report,
+    verdict: buildVerdict(code, e, l),
+    findings: findings(e, code, l),
+    checks: tellers.map((tell, i) => ({ ...tell(l), durationMs: checks[i]!.durationMs })),
+    lang: l,
+  });
+  const report: Report = {
     schemaVersion: SCHEMA_VERSION,
     target: {
       host: target.host,
@@ -129,6 +155,7 @@ export async function diagnose(target: Target, deps: DiagnoseDeps, signal: Abort
     startedAt,
     lang,
   };
+  return { report, in: (l) => (l === lang ? report : reportIn(l)) };
 }
 
 /** One address's network probes: ICMP ‖ the connect race on the main port. */
@@ -153,9 +180,8 @@ interface AddressRun {
  */
 async function probeNetwork(
   target: Target, addresses: string[], e: ClassifyInput, probes: Probes, deps: DiagnoseDeps, signal: AbortSignal,
-  opts: (s?: AbortSignal) => ProbeOptions, emit: (c: Check) => void,
+  opts: (s?: AbortSignal) => ProbeOptions, emit: Emit,
 ): Promise<void> {
-  const lang = deps.lang ?? 'en';
   const list = addresses.slice(0, MAX_ADDRESSES);
   const single = list.length === 1;
   const runs: AddressRun[] = [];
@@ -163,7 +189,7 @@ async function probeNetwork(
   let chosen: AddressRun | undefined;
   try {
     throwIfCancelled(signal);
-    if (!target.icmp) emit(icmpOffCheck(lang));
+    if (!target.icmp) emit(icmpOffCheck);
     for (let i = 0; i < list.length; i++) {
       throwIfCancelled(signal);
       const last = i === list.length - 1;
@@ -171,7 +197,7 @@ async function probeNetwork(
       // ping of the address that is used.
       const run = await probeAddress(target, list[i]!, probes, deps, signal, opts, last, single ? (r) => {
         e.icmp = r;
-        emit(icmpCheck(r, target.timeoutMs, lang));
+        emit((l) => icmpCheck(r, target.timeoutMs, l));
       } : undefined, runs);
       if (run.tcp.result.outcome === 'connected') break;
     }
@@ -181,42 +207,45 @@ async function probeNetwork(
     if (!single && chosen.icmp) {
       const report = (r: IcmpResult) => {
         e.icmp = r;
-        emit(icmpCheck(r, target.timeoutMs, lang));
+        emit((l) => icmpCheck(r, target.timeoutMs, l));
       };
       if (chosen.icmpResult) report(chosen.icmpResult);
       else chosen.icmp = chosen.icmp.then((r) => { report(r); return r; });
     }
-    e.tcp = chosen.tcp.result;
-    emit(tcpCheck(e.tcp, lang, e.earlierAddresses));
+    const tcp = e.tcp = chosen.tcp.result;
+    const earlier = e.earlierAddresses;
+    emit((l) => tcpCheck(tcp, l, earlier));
     const address = chosen.address;
     conn = chosen.tcp.connection;
 
     if (conn) {
       throwIfCancelled(signal);
       if (target.protocol === 'ssh') {
-        e.banner = await probes.banner(conn, opts());
-        emit(bannerCheck(e.banner, target.timeoutMs, lang));
+        const banner = e.banner = await probes.banner(conn, opts());
+        emit((l) => bannerCheck(banner, target.timeoutMs, l));
         if (e.banner.outcome === 'ssh') {
           const user = target.user ?? 'root';
-          e.ssh = await probes.ssh(conn, {
+          const ssh = e.ssh = await probes.ssh(conn, {
             host: target.host, address, port: target.port, user,
             credentials: deps.credentials, knownHostsPath: target.knownHostsPath, acceptNew: target.acceptNewHostKey, banner: e.banner,
           }, opts());
-          for (const c of sshChecks(e.ssh, user, target.timeoutMs, !!e.credentialsGiven, lang)) emit(c);
+          emit((l) => sshChecks(ssh, user, target.timeoutMs, !!e.credentialsGiven, l));
         }
       } else {
-        e.rdp = await probes.rdp(conn, opts());
-        emit(rdpCheck(e.rdp, target.timeoutMs, lang));
+        const rdp = e.rdp = await probes.rdp(conn, opts());
+        emit((l) => rdpCheck(rdp, target.timeoutMs, l));
       }
     } else if (chosen.early) {
-      e.altPorts = await chosen.early.run;
+      const alt = e.altPorts = await chosen.early.run;
       const { startedAt, endedAt } = chosen.early;
-      emit(altPortsCheck(e.altPorts, target.protocol, (endedAt ?? performance.now()) - startedAt, lang));
+      const took = (endedAt ?? performance.now()) - startedAt;
+      emit((l) => altPortsCheck(alt, target.protocol, took, l));
     } else if (target.altPorts.length) {
       throwIfCancelled(signal);
       const t0 = performance.now();
-      e.altPorts = await scanAltPorts(target, address, probes, chosen.rtt, signal, target.timeoutMs, deps.log);
-      emit(altPortsCheck(e.altPorts, target.protocol, performance.now() - t0, lang));
+      const alt = e.altPorts = await scanAltPorts(target, address, probes, chosen.rtt, signal, target.timeoutMs, deps.log);
+      const took = performance.now() - t0;
+      emit((l) => altPortsCheck(alt, target.protocol, took, l));
     }
     await chosen.icmp;
   } finally {

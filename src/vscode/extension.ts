@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { TencentCloud } from './cloud/tencent';
 import { registerCommand } from './commandRegistry';
 import { DiagnoseController } from './diagnosis/controller';
-import { Localizer } from './i18n';
+import { initL10n, Localizer } from './i18n';
 import { Commands, InstanceCommands } from './instances/commands';
 import { InstanceStore } from './instances/store';
 import { InstanceTreeProvider } from './instances/tree';
@@ -41,6 +41,7 @@ export interface CvmDoctorApi {
 
 export function activate(context: vscode.ExtensionContext): CvmDoctorApi | undefined {
   const started = performance.now();
+  initL10n(context.extensionPath);
   const log = new Logger('CVM Doctor');
   const store = new InstanceStore(context.globalState, context.secrets);
   const reach = new ReachabilityService(store, log);
@@ -65,7 +66,11 @@ export function activate(context: vscode.ExtensionContext): CvmDoctorApi | undef
     registerCommand(Commands.diagnoseAll, log, (arg) => diagnoseAll.run(arg)),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, controller.serializer()),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (affects(e, Keys.language)) controller.refreshPanels();
+      if (!affects(e, Keys.language)) return;
+      // Every string of ours follows the setting at once: open reports, the tree, the status bar.
+      controller.refreshPanels();
+      tree.refresh();
+      status.update();
     }),
   );
   const activationMs = Math.round((performance.now() - started) * 10) / 10;

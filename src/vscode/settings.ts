@@ -45,9 +45,18 @@ function altPorts(v: unknown, protocol: Protocol): number[] {
   }
 }
 
+/** cvmDoctor.language: anything but 'en' or 'ko' follows the display language. */
+function language(v: unknown): LanguageSetting {
+  return v === 'en' || v === 'ko' ? v : 'auto';
+}
+
+/** cvmDoctor.language alone (read for every string the UI shows: i18n.ts `t`). */
+export function readLanguage(): LanguageSetting {
+  return language(vscode.workspace.getConfiguration(SECTION).get(Keys.language));
+}
+
 export function readSettings(): Settings {
   const c = vscode.workspace.getConfiguration(SECTION);
-  const lang = c.get<string>(Keys.language);
   const kh = c.get<string>(Keys.knownHostsPath);
   return {
     probeTimeoutMs: int(c.get(Keys.probeTimeoutMs), DEFAULT_TIMEOUT_MS, 200, 60_000),
@@ -56,7 +65,7 @@ export function readSettings(): Settings {
     maxConcurrentChecks: int(c.get(Keys.maxConcurrentChecks), 4, 1, 64),
     icmp: c.get<boolean>(Keys.icmp) !== false,
     knownHostsPath: kh && kh.trim() ? kh.trim() : undefined,
-    language: lang === 'en' || lang === 'ko' ? lang : 'auto',
+    language: language(c.get(Keys.language)),
   };
 }
 

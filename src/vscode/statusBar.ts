@@ -7,6 +7,7 @@ import type { InstanceStore } from './instances/store';
 import { Disposable } from './lifecycle';
 import { instanceAccessibilityLabel, instanceTooltip, REACH_CODICON } from './reachability/presentation';
 import type { ReachabilityService } from './reachability/service';
+import { t } from './i18n';
 
 export const STATUS_ITEM_ID = 'cvmDoctor.pinned';
 
@@ -16,7 +17,7 @@ export class PinnedStatusBar extends Disposable {
   constructor(private readonly store: InstanceStore, private readonly reach: ReachabilityService) {
     super();
     this.item = this._register(vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Left, 50));
-    this.item.name = vscode.l10n.t('CVM Doctor: pinned instance');
+    this.item.name = t('CVM Doctor: pinned instance');
     this._register(store.onDidChange(() => this.update()));
     this._register(reach.onDidChange(() => this.update()));
     this.update();
@@ -38,9 +39,9 @@ export class PinnedStatusBar extends Disposable {
     this.item.backgroundColor = state === 'degraded' ? new vscode.ThemeColor('statusBarItem.warningBackground')
       : state === 'unreachable' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.text = `$(${icon}) ${text}`;
-    this.item.tooltip = instanceTooltip(inst, info, verdict, vscode.l10n.t('Click to diagnose.'));
+    this.item.tooltip = instanceTooltip(inst, info, verdict, t('Click to diagnose.'));
     this.item.accessibilityInformation = { label: instanceAccessibilityLabel(inst, info, verdict) };
-    this.item.command = { command: 'cvmDoctor.diagnose', title: vscode.l10n.t('Diagnose'), arguments: [inst.id] };
+    this.item.command = { command: 'cvmDoctor.diagnose', title: t('Diagnose'), arguments: [inst.id] };
     this.item.show();
   }
 }

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { TencentConfig } from '../../cloud';
 import type { Logger } from '../log';
 import { readTencentSettings } from './tencentSettings';
+import { t } from '../i18n';
 
 /** SecretStorage keys. */
 export const SECRET_ID_KEY = 'cvmDoctor.tencent.secretId';
@@ -35,30 +36,30 @@ export class TencentCredentials {
     await this.secrets.delete(SECRET_ID_KEY);
     await this.secrets.delete(SECRET_KEY_KEY);
     this.log.info('cloud', 'Tencent Cloud credentials removed');
-    if (notify) void vscode.window.showInformationMessage(vscode.l10n.t('Tencent Cloud credentials removed.'));
+    if (notify) void vscode.window.showInformationMessage(t('Tencent Cloud credentials removed.'));
   }
 
   /** The two input boxes; true when credentials were saved. */
   async prompt(): Promise<boolean> {
-    const title = vscode.l10n.t('Set Tencent Cloud Credentials');
+    const title = t('Set Tencent Cloud Credentials');
     const secretId = await vscode.window.showInputBox({
       title: `${title} (1/2)`,
-      prompt: vscode.l10n.t('SecretId of a CAM user or role key (stored in VS Code secret storage)'),
+      prompt: t('SecretId of a CAM user or role key (stored in VS Code secret storage)'),
       placeHolder: 'AKID…',
       ignoreFocusOut: true,
-      validateInput: (v) => (/^[A-Za-z0-9]{8,128}$/.test(v.trim()) ? undefined : vscode.l10n.t('A SecretId has letters and digits only, e.g. "AKID…".')),
+      validateInput: (v) => (/^[A-Za-z0-9]{8,128}$/.test(v.trim()) ? undefined : t('A SecretId has letters and digits only, e.g. "AKID…".')),
     });
     if (secretId === undefined) return false;
     const secretKey = await vscode.window.showInputBox({
       title: `${title} (2/2)`,
-      prompt: vscode.l10n.t('SecretKey (stored in VS Code secret storage, never in settings or logs)'),
+      prompt: t('SecretKey (stored in VS Code secret storage, never in settings or logs)'),
       password: true,
       ignoreFocusOut: true,
-      validateInput: (v) => (/^\S{8,256}$/.test(v.trim()) ? undefined : vscode.l10n.t('Enter the SecretKey (no spaces).')),
+      validateInput: (v) => (/^\S{8,256}$/.test(v.trim()) ? undefined : t('Enter the SecretKey (no spaces).')),
     });
     if (secretKey === undefined) return false;
     await this.set(secretId.trim(), secretKey.trim());
-    void vscode.window.showInformationMessage(vscode.l10n.t('Tencent Cloud credentials saved in VS Code secret storage.'));
+    void vscode.window.showInformationMessage(t('Tencent Cloud credentials saved in VS Code secret storage.'));
     return true;
   }
 
@@ -66,8 +67,8 @@ export class TencentCredentials {
   async config(ask: boolean): Promise<TencentConfig | undefined> {
     let creds = await this.get();
     if (!creds && ask) {
-      const set = vscode.l10n.t('Set Credentials');
-      const a = await vscode.window.showWarningMessage(vscode.l10n.t('No Tencent Cloud credentials are saved yet.'), set);
+      const set = t('Set Credentials');
+      const a = await vscode.window.showWarningMessage(t('No Tencent Cloud credentials are saved yet.'), set);
       if (a !== set || !(await this.prompt())) return undefined;
       creds = await this.get();
     }

@@ -12,6 +12,7 @@ import type { Logger } from '../log';
 import type { TencentCredentials } from './credentials';
 import { loadCloud } from './sdk';
 import { readTencentSettings } from './tencentSettings';
+import { t } from '../i18n';
 
 /** globalState key (no secrets): per-instance "always" consent. */
 export const CONSENT_KEY = 'cvmDoctor.tencent.guestConsent';
@@ -42,12 +43,12 @@ export class CloudInspection extends Disposable {
   /** The modal; true when in-guest checks may run this time. */
   private async guestConsent(inst: Pick<Instance, 'id' | 'name'>): Promise<boolean> {
     if (this.consents()[inst.id] === 'always') return true;
-    const once: vscode.MessageItem = { title: vscode.l10n.t('Allow once') };
-    const always: vscode.MessageItem = { title: vscode.l10n.t('Always for this instance') };
-    const no: vscode.MessageItem = { title: vscode.l10n.t('Don\'t allow'), isCloseAffordance: true };
+    const once: vscode.MessageItem = { title: t('Allow once') };
+    const always: vscode.MessageItem = { title: t('Always for this instance') };
+    const no: vscode.MessageItem = { title: t('Don\'t allow'), isCloseAffordance: true };
     const a = await vscode.window.showInformationMessage(
-      vscode.l10n.t('Run read-only checks inside the instance (Tencent Automation Tools)?'),
-      { modal: true, detail: vscode.l10n.t('CVM Doctor asks TAT to run a fixed read-only script as root on "{0}": whether sshd runs, the ports it listens on, its configuration test, firewall rules and host key fingerprints. It changes nothing.', inst.name) },
+      t('Run read-only checks inside the instance (Tencent Automation Tools)?'),
+      { modal: true, detail: t('CVM Doctor asks TAT to run a fixed read-only script as root on "{0}": whether sshd runs, the ports it listens on, its configuration test, firewall rules and host key fingerprints. It changes nothing.', inst.name) },
       once, always, no,
     );
     if (a === always) await this.state.update(CONSENT_KEY, { ...this.consents(), [inst.id]: 'always' });
@@ -61,8 +62,8 @@ export class CloudInspection extends Disposable {
     const creds = await this.credentials.get();
     if (!creds) {
       this.log.info('cloud', `${spec.cloudInstanceId}: no Tencent Cloud credentials saved; probes only`);
-      const set = vscode.l10n.t('Set Credentials');
-      void vscode.window.showInformationMessage(vscode.l10n.t('Save Tencent Cloud credentials to include the cloud\'s view (instance state, security groups, network ACL) in the diagnosis.'), set)
+      const set = t('Set Credentials');
+      void vscode.window.showInformationMessage(t('Save Tencent Cloud credentials to include the cloud\'s view (instance state, security groups, network ACL) in the diagnosis.'), set)
         .then((a) => (a === set ? this.credentials.prompt() : undefined));
       return undefined;
     }

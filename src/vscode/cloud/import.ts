@@ -18,6 +18,7 @@ import { Keys, SECTION } from '../settings';
 import type { TencentCredentials } from './credentials';
 import { errorMessage } from '../errorText';
 import { loadCloud } from './sdk';
+import { t } from '../i18n';
 
 /** Arguments for running the import without pickers (keybindings, automation, tests). */
 export interface ImportArgs {
@@ -38,14 +39,14 @@ export class TencentImport {
   private async pickRegions(): Promise<string[] | undefined> {
     const { regions, invalid } = parseRegions(vscode.workspace.getConfiguration(SECTION).get(Keys.tencentRegions));
     if (invalid.length) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('The setting {0} is not valid: {1}', `${SECTION}.${Keys.tencentRegions}`,
-        vscode.l10n.t('not region IDs: {0}', invalid.join(', '))));
+      void vscode.window.showWarningMessage(t('The setting {0} is not valid: {1}', `${SECTION}.${Keys.tencentRegions}`,
+        t('not region IDs: {0}', invalid.join(', '))));
     }
     if (regions.length) return regions;
     const picks = await vscode.window.showQuickPick(COMMON_REGIONS.map((id) => ({ label: id })), {
       canPickMany: true,
-      title: vscode.l10n.t('Import from Tencent Cloud'),
-      placeHolder: vscode.l10n.t('Choose the regions to list instances in (setting {0} skips this step)', `${SECTION}.${Keys.tencentRegions}`),
+      title: t('Import from Tencent Cloud'),
+      placeHolder: t('Choose the regions to list instances in (setting {0} skips this step)', `${SECTION}.${Keys.tencentRegions}`),
       ignoreFocusOut: true,
     });
     return picks?.length ? picks.map((p) => p.label) : undefined;
@@ -58,17 +59,17 @@ export class TencentImport {
     if (!regions?.length) return undefined;
     let found: CloudInstanceSummary[];
     try {
-      found = await withCancellableProgress(vscode.l10n.t('Listing Tencent Cloud instances in {0}…', regions.join(', ')),
+      found = await withCancellableProgress(t('Listing Tencent Cloud instances in {0}…', regions.join(', ')),
         async (_p, signal) => (await loadCloud()).listInstances(cfg, regions, signal));
     } catch (e) {
       if (isCancelled(e)) return undefined;
       this.log.error('import', `Tencent Cloud import: ${errorMessage(e)}`);
-      void vscode.window.showErrorMessage(vscode.l10n.t('Import from Tencent Cloud failed: {0}', userMessage(e)));
+      void vscode.window.showErrorMessage(t('Import from Tencent Cloud failed: {0}', userMessage(e)));
       return undefined;
     }
     this.log.info('import', `Tencent Cloud: ${found.length} instance(s) in ${regions.join(', ')}`);
     if (found.length === 0) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('No instances found in {0}.', regions.join(', ')));
+      void vscode.window.showInformationMessage(t('No instances found in {0}.', regions.join(', ')));
       return { added: [], updated: [], unchanged: 0 };
     }
     const existing = this.store.list();
@@ -80,11 +81,11 @@ export class TencentImport {
       const picks = await vscode.window.showQuickPick(found.map((s) => ({
         label: s.name,
         description: `${s.instanceId} · ${s.region} · ${s.state}`,
-        detail: `${s.publicIps[0] ?? s.privateIps[0] ?? '-'}${s.publicIps.length ? '' : ` (${vscode.l10n.t('private address only')})`}`
-          + (saved.has(s.instanceId) ? ` · ${vscode.l10n.t('already saved: updates its address and state')}` : ''),
+        detail: `${s.publicIps[0] ?? s.privateIps[0] ?? '-'}${s.publicIps.length ? '' : ` (${t('private address only')})`}`
+          + (saved.has(s.instanceId) ? ` · ${t('already saved: updates its address and state')}` : ''),
         picked: true,
         summary: s,
-      })), { canPickMany: true, title: vscode.l10n.t('Import from Tencent Cloud'), placeHolder: vscode.l10n.t('Choose the instances to save'), matchOnDescription: true, ignoreFocusOut: true });
+      })), { canPickMany: true, title: t('Import from Tencent Cloud'), placeHolder: t('Choose the instances to save'), matchOnDescription: true, ignoreFocusOut: true });
       if (!picks?.length) return undefined;
       chosen = picks.map((p) => p.summary);
     }
@@ -94,12 +95,12 @@ export class TencentImport {
     for (const u of plan.update) await this.store.update(u);
     this.log.info('import', `Tencent Cloud: added ${added.length}, updated ${plan.update.length}, unchanged ${plan.unchanged}`);
     if (plan.privateOnly.length) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('No public IP: saved with the private address, reachable only from inside the VPC (or over VPN): {0}', plan.privateOnly.join(', ')));
+      void vscode.window.showWarningMessage(t('No public IP: saved with the private address, reachable only from inside the VPC (or over VPN): {0}', plan.privateOnly.join(', ')));
     }
     if (plan.noAddress.length) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('Skipped (the cloud reports no address): {0}', plan.noAddress.join(', ')));
+      void vscode.window.showWarningMessage(t('Skipped (the cloud reports no address): {0}', plan.noAddress.join(', ')));
     }
-    void vscode.window.showInformationMessage(vscode.l10n.t('Tencent Cloud: {0} added, {1} updated.', added.length, plan.update.length));
+    void vscode.window.showInformationMessage(t('Tencent Cloud: {0} added, {1} updated.', added.length, plan.update.length));
     return { added, updated: plan.update, unchanged: plan.unchanged };
   }
 }

@@ -17,6 +17,7 @@ import { Keys, SECTION } from '../settings';
 import type { TencentCredentials } from './credentials';
 import { errorMessage } from '../errorText';
 import { loadCloud } from './sdk';
+import { t } from '../i18n';
 
 /** globalState key (no secrets): the undo records. */
 export const UNDO_KEY = 'cvmDoctor.tencent.openPortUndo';
@@ -53,25 +54,25 @@ export class OpenPortFix extends Disposable {
   /** Asks for the caller's address, never offering a default; 0.0.0.0/0 only when typed. */
   private async askCallerIp(port: number, family: 4 | 6): Promise<{ ip: string; anySource: boolean } | undefined> {
     const typed = await vscode.window.showInputBox({
-      title: vscode.l10n.t('Open port for my IP'),
-      prompt: vscode.l10n.t('Your public IP address as the cloud sees it (CVM Doctor could not tell it). Set {0} to skip this question.', `${SECTION}.${Keys.tencentCallerIp}`),
+      title: t('Open port for my IP'),
+      prompt: t('Your public IP address as the cloud sees it (CVM Doctor could not tell it). Set {0} to skip this question.', `${SECTION}.${Keys.tencentCallerIp}`),
       placeHolder: family === 6 ? '2001:db8::5' : '203.0.113.5',
       ignoreFocusOut: true,
       validateInput: (v) => {
         const r = parseCallerIpInput(v, family);
         if (r.ok) return undefined;
-        if (r.reason === 'family') return vscode.l10n.t('The instance was reached over IPv{0}: type your public IPv{0} address.', family);
-        return r.reason === 'unspecified' ? vscode.l10n.t('That is not a usable address; type your public IP address.') : vscode.l10n.t('Type one IP address, e.g. 203.0.113.5.');
+        if (r.reason === 'family') return t('The instance was reached over IPv{0}: type your public IPv{0} address.', family);
+        return r.reason === 'unspecified' ? t('That is not a usable address; type your public IP address.') : t('Type one IP address, e.g. 203.0.113.5.');
       },
     });
     if (typed === undefined) return undefined;
     const r = parseCallerIpInput(typed, family);
     if (!r.ok) return undefined;
     if (r.anySource) {
-      const yes: vscode.MessageItem = { title: vscode.l10n.t('Open to the whole Internet') };
+      const yes: vscode.MessageItem = { title: t('Open to the whole Internet') };
       const a = await vscode.window.showWarningMessage(
-        vscode.l10n.t('{0} opens port {1} to every address on the Internet, not only yours. Scanners find open SSH and RDP ports within minutes.', r.ip, port),
-        { modal: true, detail: vscode.l10n.t('Prefer your own address. Continue only if you really mean everyone.') },
+        t('{0} opens port {1} to every address on the Internet, not only yours. Scanners find open SSH and RDP ports within minutes.', r.ip, port),
+        { modal: true, detail: t('Prefer your own address. Continue only if you really mean everyone.') },
         yes,
       );
       if (a !== yes) return undefined;
@@ -92,29 +93,29 @@ export class OpenPortFix extends Disposable {
     caller ??= await this.askCallerIp(c.port, c.family);
     if (!caller) return false;
     if (!caller.anySource && alreadyAccepted(c, caller.ip)) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('The security groups already accept {0} on port {1}: another rule would change nothing. Re-run the diagnosis with your address set ({2}) to see what blocks it.', caller.ip, c.port, `${SECTION}.${Keys.tencentCallerIp}`));
+      void vscode.window.showInformationMessage(t('The security groups already accept {0} on port {1}: another rule would change nothing. Re-run the diagnosis with your address set ({2}) to see what blocks it.', caller.ip, c.port, `${SECTION}.${Keys.tencentCallerIp}`));
       return false;
     }
     const req = openPortRequest(c, caller.ip, caller.anySource);
     const fix = (await loadCloud()).describeOpenPortFix(req);
     const r = fix.rule;
-    const add: vscode.MessageItem = { title: vscode.l10n.t('Add Rule') };
+    const add: vscode.MessageItem = { title: t('Add Rule') };
     const a = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Add this inbound rule to security group {0}?', fix.securityGroupId),
+      t('Add this inbound rule to security group {0}?', fix.securityGroupId),
       {
         modal: true,
         detail: [
           fix.summary,
           `PolicyIndex ${r.PolicyIndex} · ${r.Protocol} ${r.Port} · ${r.CidrBlock ?? r.Ipv6CidrBlock ?? ''} · ${r.Action}`,
           `"${r.PolicyDescription}"`,
-          vscode.l10n.t('It applies to every instance in this security group. "Remove the rule CVM Doctor added" deletes exactly this rule later.'),
+          t('It applies to every instance in this security group. "Remove the rule CVM Doctor added" deletes exactly this rule later.'),
         ].join('\n'),
       },
       add,
     );
     if (a !== add) return false;
     try {
-      const undo = await withCancellableProgress(vscode.l10n.t('Adding the rule to {0}…', fix.securityGroupId),
+      const undo = await withCancellableProgress(t('Adding the rule to {0}…', fix.securityGroupId),
         async (_p, signal) => (await loadCloud()).openPortForCaller(cfg, req, signal));
       await this.writeUndos([...this.undos(), { instanceId, instanceName: inst.name, undo }]);
       this.log.info('cloud', `added ${describeUndo(undo)}`);
@@ -122,7 +123,7 @@ export class OpenPortFix extends Disposable {
     } catch (e) {
       if (isCancelled(e)) return false;
       this.log.error('cloud', `open port: ${errorMessage(e)}`);
-      void vscode.window.showErrorMessage(vscode.l10n.t('The rule could not be added: {0}', userMessage(e)));
+      void vscode.window.showErrorMessage(t('The rule could not be added: {0}', userMessage(e)));
       return false;
     }
   }
@@ -135,7 +136,7 @@ export class OpenPortFix extends Disposable {
     if (!cfg) return false;
     let removed = 0;
     try {
-      await withCancellableProgress(vscode.l10n.t('Removing the rule CVM Doctor added…'), async (_p, signal) => {
+      await withCancellableProgress(t('Removing the rule CVM Doctor added…'), async (_p, signal) => {
         for (const u of mine) {
           const r = await (await loadCloud()).undoOpenPort(cfg, u.undo, signal);
           if (r.removed) removed++;
@@ -147,10 +148,10 @@ export class OpenPortFix extends Disposable {
     } catch (e) {
       if (isCancelled(e)) return removed > 0;
       this.log.error('cloud', `undo: ${errorMessage(e)}`);
-      void vscode.window.showErrorMessage(vscode.l10n.t('The rule could not be removed: {0}', userMessage(e)));
+      void vscode.window.showErrorMessage(t('The rule could not be removed: {0}', userMessage(e)));
       return removed > 0;
     }
-    if (removed === 0) void vscode.window.showInformationMessage(vscode.l10n.t('The rule was already gone from the security group.'));
+    if (removed === 0) void vscode.window.showInformationMessage(t('The rule was already gone from the security group.'));
     return true;
   }
 
@@ -160,11 +161,11 @@ export class OpenPortFix extends Disposable {
     if (!id) {
       const all = this.undos();
       if (!all.length) {
-        void vscode.window.showInformationMessage(vscode.l10n.t('CVM Doctor has added no security-group rule that is still in place.'));
+        void vscode.window.showInformationMessage(t('CVM Doctor has added no security-group rule that is still in place.'));
         return false;
       }
       const pick = await vscode.window.showQuickPick(all.map((u) => ({ label: u.instanceName, description: describeUndo(u.undo), id: u.instanceId })),
-        { title: vscode.l10n.t('Remove the rule CVM Doctor added') });
+        { title: t('Remove the rule CVM Doctor added') });
       id = pick?.id;
     }
     return id ? this.undo(id) : false;

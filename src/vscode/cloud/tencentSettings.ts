@@ -9,6 +9,7 @@ import { parseCallerIp, parseCallerIpUrl, resolveEndpoint } from '../../cloud/co
 import type { Logger } from '../log';
 import { Keys, SECTION } from '../settings';
 import { errorMessage } from '../errorText';
+import { t } from '../i18n';
 
 export type TencentSettings = Omit<TencentConfig, 'secretId' | 'secretKey'>;
 
@@ -16,7 +17,7 @@ export type TencentSettings = Omit<TencentConfig, 'secretId' | 'secretKey'>;
 export function readTencentSettings(log: Logger): TencentSettings | undefined {
   const c = vscode.workspace.getConfiguration(SECTION);
   const warn = (key: string, detail: string) => {
-    const text = vscode.l10n.t('The setting {0} is not valid: {1}', `${SECTION}.${key}`, detail);
+    const text = t('The setting {0} is not valid: {1}', `${SECTION}.${key}`, detail);
     log.warn('cloud', text);
     void vscode.window.showWarningMessage(text);
   };
@@ -28,18 +29,18 @@ export function readTencentSettings(log: Logger): TencentSettings | undefined {
       out.endpoint = endpoint;
     } catch (e) {
       log.warn('cloud', `${SECTION}.${Keys.tencentEndpoint}: ${errorMessage(e)}`);
-      warn(Keys.tencentEndpoint, vscode.l10n.t('use a domain suffix such as tencentcloudapi.com or intl.tencentcloudapi.com, or an https:// URL (plain http:// only to a loopback address)'));
+      warn(Keys.tencentEndpoint, t('use a domain suffix such as tencentcloudapi.com or intl.tencentcloudapi.com, or an https:// URL (plain http:// only to a loopback address)'));
       return undefined;
     }
   }
   // The cloud layer's own validators decide, as for the CLI's environment variables.
   const callerIp = (c.get<string>(Keys.tencentCallerIp) ?? '').trim();
   if (callerIp) {
-    try { out.callerIp = parseCallerIp(callerIp, Keys.tencentCallerIp); } catch { warn(Keys.tencentCallerIp, vscode.l10n.t('"{0}" is not an IP address; it is ignored.', callerIp)); }
+    try { out.callerIp = parseCallerIp(callerIp, Keys.tencentCallerIp); } catch { warn(Keys.tencentCallerIp, t('"{0}" is not an IP address; it is ignored.', callerIp)); }
   }
   const callerIpUrl = (c.get<string>(Keys.tencentCallerIpUrl) ?? '').trim();
   if (callerIpUrl) {
-    try { out.callerIpUrl = parseCallerIpUrl(callerIpUrl, Keys.tencentCallerIpUrl); } catch { warn(Keys.tencentCallerIpUrl, vscode.l10n.t('"{0}" is not an http(s) URL; it is ignored.', callerIpUrl)); }
+    try { out.callerIpUrl = parseCallerIpUrl(callerIpUrl, Keys.tencentCallerIpUrl); } catch { warn(Keys.tencentCallerIpUrl, t('"{0}" is not an http(s) URL; it is ignored.', callerIpUrl)); }
   }
   return out;
 }

@@ -14,7 +14,7 @@ import type { TencentCloud } from '../cloud/tencent';
 import { buildTarget, gatherCredentials, runDiagnosis, type TargetSpec } from './instanceDiagnosis';
 import { errorMessage } from '../errorText';
 import { userMessage } from '../errors';
-import { effectiveLang, type Localizer } from '../i18n';
+import { effectiveLang, type Localizer, t } from '../i18n';
 import { lastVerdictOf, type InstanceStore } from '../instances/store';
 import { instanceFromArg } from '../instances/resolve';
 import { pickProtocol, validateHost, validatePort } from '../instances/wizard';
@@ -68,15 +68,15 @@ export class DiagnoseController implements PanelHost {
       detail: this.store.verdicts()[i.id]?.code,
       id: i.id,
     }));
-    items.push({ label: `$(edit) ${vscode.l10n.t('Enter a host…')}` });
-    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Diagnose CVM'), placeHolder: vscode.l10n.t('Choose an instance to diagnose'), matchOnDescription: true });
+    items.push({ label: `$(edit) ${t('Enter a host…')}` });
+    const picked = await vscode.window.showQuickPick(items, { title: t('Diagnose CVM'), placeHolder: t('Choose an instance to diagnose'), matchOnDescription: true });
     if (!picked) return undefined;
     if (picked.id) return this.store.get(picked.id);
-    const host = await vscode.window.showInputBox({ title: `${vscode.l10n.t('Diagnose CVM')} (1/3)`, prompt: vscode.l10n.t('Host name or IP address of the instance'), validateInput: validateHost, ignoreFocusOut: true });
+    const host = await vscode.window.showInputBox({ title: `${t('Diagnose CVM')} (1/3)`, prompt: t('Host name or IP address of the instance'), validateInput: validateHost, ignoreFocusOut: true });
     if (host === undefined) return undefined;
-    const proto = await pickProtocol(`${vscode.l10n.t('Diagnose CVM')} (2/3)`);
+    const proto = await pickProtocol(`${t('Diagnose CVM')} (2/3)`);
     if (!proto) return undefined;
-    const port = await vscode.window.showInputBox({ title: `${vscode.l10n.t('Diagnose CVM')} (3/3)`, prompt: vscode.l10n.t('Port'), value: String(DEFAULT_PORT[proto.value]), validateInput: validatePort, ignoreFocusOut: true });
+    const port = await vscode.window.showInputBox({ title: `${t('Diagnose CVM')} (3/3)`, prompt: t('Port'), value: String(DEFAULT_PORT[proto.value]), validateInput: validatePort, ignoreFocusOut: true });
     if (port === undefined) return undefined;
     return { host: parseHost(host.trim()), port: parsePort(port.trim()), protocol: proto.value };
   }
@@ -113,14 +113,14 @@ export class DiagnoseController implements PanelHost {
     panel.startRun();
     this.log.info('diagnose', `start ${target.protocol}://${target.host}:${target.port} lang=${lang} timeout=${target.timeoutMs}ms${cloud ? ` cloud=${target.cloud?.instanceId} guest=${cloud.guestChecks}` : ''}`);
     const labels = reportLabels(this.loc, lang);
-    return withCancellableProgress(vscode.l10n.t('Diagnosing {0}', spec.name ?? spec.host),
+    return withCancellableProgress(t('Diagnosing {0}', spec.name ?? spec.host),
       async (progress, signal) => {
-        if (cloud) progress.report({ message: vscode.l10n.t('Probing the network and reading the Tencent Cloud view…') });
+        if (cloud) progress.report({ message: t('Probing the network and reading the Tencent Cloud view…') });
         try {
           const credentials = await gatherCredentials(spec, this.store, this.log, (file, reason) => {
-            void vscode.window.showWarningMessage(vscode.l10n.t('Identity file of "{0}" cannot be read ({1}): {2}. The key login is not tested.', spec.name ?? spec.host, reason, file));
+            void vscode.window.showWarningMessage(t('Identity file of "{0}" cannot be read ({1}): {2}. The key login is not tested.', spec.name ?? spec.host, reason, file));
           }, target.timeoutMs);
-          const report = await runDiagnosis(target, {
+          const run = await runDiagnosis(target, {
             lang,
             credentials,
             log: this.log,
@@ -133,7 +133,8 @@ export class DiagnoseController implements PanelHost {
               panel.pushCheck(c);
             },
           });
-          panel.setReport(report);
+          const report = run.report;
+          panel.setReport(report, run.in);
           this.log.info('diagnose', `verdict ${report.verdict.code} in ${Math.round(report.durationMs)}ms`);
           if (spec.id && this.store.get(spec.id)) {
             await this.store.setVerdict(spec.id, lastVerdictOf(report));
@@ -143,11 +144,11 @@ export class DiagnoseController implements PanelHost {
         } catch (e) {
           if (isCancelled(e)) {
             this.log.info('diagnose', 'cancelled by the user');
-            panel.setError(vscode.l10n.t('Diagnosis cancelled.'));
+            panel.setError(t('Diagnosis cancelled.'));
             return undefined;
           }
           this.log.error('diagnose', errorMessage(e));
-          panel.setError(vscode.l10n.t('The diagnosis could not run: {0}', userMessage(e)));
+          panel.setError(t('The diagnosis could not run: {0}', userMessage(e)));
           return undefined;
         }
       },
@@ -174,7 +175,12 @@ export class DiagnoseController implements PanelHost {
     };
   }
 
+  /** Re-sends every open report; a finished run is told again in the current language. */
   refreshPanels(): void {
-    for (const p of ReportPanel.all()) p.refresh();
+    const lang = this.lang();
+    for (const p of ReportPanel.all()) {
+      p.tellIn(lang);
+      p.refresh();
+    }
   }
 }

@@ -6,8 +6,8 @@
  */
 import * as os from 'os';
 import * as path from 'path';
-import { diagnose } from '../../core/diagnose';
-import type { Check, Credentials, Lang, Report, Target } from '../../core/model';
+import { diagnoseReport, type DiagnosedReport } from '../../core/diagnose';
+import type { Check, Credentials, Lang, Target } from '../../core/model';
 import type { CloudInspector } from '../../core/probeContract';
 import { readFileBounded } from '../../probes/files';
 import { createProbes } from '../../probes/index';
@@ -79,9 +79,9 @@ export async function gatherCredentials(
 export async function runDiagnosis(
   target: Target,
   o: { lang: Lang; credentials?: Credentials; log: Logger; onCheck: (c: Check) => void; signal: AbortSignal; cloud?: CloudInspector; guestChecks?: boolean },
-): Promise<Report> {
+): Promise<DiagnosedReport> {
   const trace = (l: string) => o.log.trace('probe', l);
-  return diagnose(target, {
+  return diagnoseReport(target, {
     probes: createProbes({ log: trace }),
     credentials: o.credentials,
     lang: o.lang,

@@ -14,6 +14,7 @@ import { resolveInstance } from './resolve';
 import { readSshConfigHosts } from '../../probes/sshConfigImport';
 import type { InstanceStore } from './store';
 import { instanceWizard } from './wizard';
+import { t } from '../i18n';
 
 export const Commands = {
   add: 'cvmDoctor.addInstance',
@@ -82,9 +83,9 @@ export class InstanceCommands {
   private async rename(i: Instance): Promise<void> {
     const others = this.store.list().filter((x) => x.id !== i.id).map((x) => x.name);
     const name = await vscode.window.showInputBox({
-      title: vscode.l10n.t('Rename Instance'),
+      title: t('Rename Instance'),
       value: i.name,
-      validateInput: (v) => (!v.trim() ? vscode.l10n.t('Enter a name.') : others.includes(v.trim()) ? vscode.l10n.t('An instance named "{0}" already exists.', v.trim()) : undefined),
+      validateInput: (v) => (!v.trim() ? t('Enter a name.') : others.includes(v.trim()) ? t('An instance named "{0}" already exists.', v.trim()) : undefined),
     });
     if (name === undefined || name.trim() === i.name) return;
     await this.store.update({ ...i, name: name.trim() });
@@ -92,13 +93,13 @@ export class InstanceCommands {
 
   private async duplicate(i: Instance): Promise<Instance> {
     const { id: _id, ...data } = i;
-    return this.store.add({ ...data, name: uniqueName(i.name, this.store.list().map((x) => x.name), vscode.l10n.t('copy')) });
+    return this.store.add({ ...data, name: uniqueName(i.name, this.store.list().map((x) => x.name), t('copy')) });
   }
 
   private async remove(i: Instance): Promise<void> {
-    const yes = vscode.l10n.t('Remove');
+    const yes = t('Remove');
     const answer = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Remove "{0}"? Its saved password and passphrase are deleted too.', i.name),
+      t('Remove "{0}"? Its saved password and passphrase are deleted too.', i.name),
       { modal: true },
       yes,
     );
@@ -109,16 +110,16 @@ export class InstanceCommands {
 
   private async copySsh(i: Instance): Promise<void> {
     if (i.protocol !== 'ssh') {
-      void vscode.window.showInformationMessage(vscode.l10n.t('"{0}" is an RDP instance: use a Remote Desktop client.', i.name));
+      void vscode.window.showInformationMessage(t('"{0}" is an RDP instance: use a Remote Desktop client.', i.name));
       return;
     }
     await vscode.env.clipboard.writeText(sshCommandLine(i, readSettings().knownHostsPath));
-    void vscode.window.showInformationMessage(vscode.l10n.t('SSH command copied.'));
+    void vscode.window.showInformationMessage(t('SSH command copied.'));
   }
 
   private openTerminal(i: Instance): vscode.Terminal | undefined {
     if (i.protocol !== 'ssh') {
-      void vscode.window.showInformationMessage(vscode.l10n.t('"{0}" is an RDP instance: use a Remote Desktop client.', i.name));
+      void vscode.window.showInformationMessage(t('"{0}" is an RDP instance: use a Remote Desktop client.', i.name));
       return undefined;
     }
     // No shell: the terminal's process is ssh itself, with each option as its own argv entry.
@@ -129,15 +130,15 @@ export class InstanceCommands {
 
   private async credentials(i: Instance): Promise<void> {
     const items = [
-      { label: vscode.l10n.t('Set password…'), action: 'password' as const },
-      { label: vscode.l10n.t('Choose identity file…'), action: 'identity' as const },
-      { label: vscode.l10n.t('Set key passphrase…'), action: 'passphrase' as const },
-      { label: vscode.l10n.t('Forget saved password and passphrase'), action: 'forget' as const },
+      { label: t('Set password…'), action: 'password' as const },
+      { label: t('Choose identity file…'), action: 'identity' as const },
+      { label: t('Set key passphrase…'), action: 'passphrase' as const },
+      { label: t('Forget saved password and passphrase'), action: 'forget' as const },
     ];
-    const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Credentials for {0}', i.name), placeHolder: vscode.l10n.t('Stored in VS Code secret storage, never in settings') });
+    const pick = await vscode.window.showQuickPick(items, { title: t('Credentials for {0}', i.name), placeHolder: t('Stored in VS Code secret storage, never in settings') });
     if (!pick) return;
     if (pick.action === 'identity') {
-      const uris = await vscode.window.showOpenDialog({ canSelectMany: false, title: vscode.l10n.t('Choose identity file…') });
+      const uris = await vscode.window.showOpenDialog({ canSelectMany: false, title: t('Choose identity file…') });
       if (uris?.[0]) await this.store.update({ ...i, identityFile: uris[0].fsPath });
       return;
     }
@@ -150,7 +151,7 @@ export class InstanceCommands {
       title: pick.label,
       password: true,
       ignoreFocusOut: true,
-      prompt: vscode.l10n.t('Leave empty to remove the saved value.'),
+      prompt: t('Leave empty to remove the saved value.'),
     });
     if (value === undefined) return;
     this.log.addSecret(value);
@@ -160,7 +161,7 @@ export class InstanceCommands {
   private async importSshConfig(): Promise<Instance[]> {
     const hosts = readSshConfigHosts();
     if (hosts.length === 0) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('No hosts found in ~/.ssh/config.'));
+      void vscode.window.showInformationMessage(t('No hosts found in ~/.ssh/config.'));
       return [];
     }
     const existing = this.store.list();
@@ -171,7 +172,7 @@ export class InstanceCommands {
         picked: !existing.some((e) => e.host === h.hostName && e.port === h.port),
         host: h,
       })),
-      { canPickMany: true, title: vscode.l10n.t('Import from ~/.ssh/config'), placeHolder: vscode.l10n.t('Choose the hosts to import') },
+      { canPickMany: true, title: t('Import from ~/.ssh/config'), placeHolder: t('Choose the hosts to import') },
     );
     if (!picks?.length) return [];
     const added: Instance[] = [];

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { Instance } from '../../core/savedInstance';
 import type { InstanceStore } from './store';
+import { t } from '../i18n';
 
 export function instanceFromArg(arg: unknown, store: InstanceStore): Instance | undefined {
   if (typeof arg === 'string') return store.get(arg);
@@ -23,10 +24,10 @@ export async function resolveInstance(arg: unknown, store: InstanceStore, pick: 
 }
 
 /** A quick pick of the saved instances (a message instead when there are none). */
-export async function pickInstance(store: InstanceStore, placeHolder = vscode.l10n.t('Choose an instance')): Promise<Instance | undefined> {
+export async function pickInstance(store: InstanceStore, placeHolder = t('Choose an instance')): Promise<Instance | undefined> {
   const list = store.list();
   if (list.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('No saved instances yet. Add one first.'));
+    void vscode.window.showInformationMessage(t('No saved instances yet. Add one first.'));
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(list.map((i) => ({ label: i.name, description: `${i.host}:${i.port}`, id: i.id })), { placeHolder });

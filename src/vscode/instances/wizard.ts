@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { DEFAULT_PORT, type Protocol } from '../../core/model';
 import { isInstanceId, isRegion, isUserName, parseHost, parsePort } from '../../core/validate';
 import type { Instance } from '../../core/savedInstance';
+import { t } from '../i18n';
 
 /** Core's parsers decide; the message is ours, in the UI's language (core's is English). */
 export function validateHost(v: string): string | undefined {
@@ -14,7 +15,7 @@ export function validateHost(v: string): string | undefined {
     parseHost(v.trim());
     return undefined;
   } catch {
-    return vscode.l10n.t('Not a valid host name or IP address: {0}', printable(v.trim()));
+    return t('Not a valid host name or IP address: {0}', printable(v.trim()));
   }
 }
 
@@ -29,14 +30,14 @@ export function validatePort(v: string): string | undefined {
     parsePort(v.trim());
     return undefined;
   } catch {
-    return vscode.l10n.t('Enter a port between 1 and 65535.');
+    return t('Enter a port between 1 and 65535.');
   }
 }
 
 function validateUser(v: string): string | undefined {
   const s = v.trim();
   if (s === '') return undefined;
-  return isUserName(s) ? undefined : vscode.l10n.t('Enter a valid user name (letters, digits, ".", "_", "-", "@"; not starting with "-").');
+  return isUserName(s) ? undefined : t('Enter a valid user name (letters, digits, ".", "_", "-", "@"; not starting with "-").');
 }
 
 async function input(step: number, total: number, title: string, o: vscode.InputBoxOptions): Promise<string | undefined> {
@@ -45,10 +46,10 @@ async function input(step: number, total: number, title: string, o: vscode.Input
 
 /** Runs the wizard; returns the instance data, or undefined when cancelled. */
 export async function instanceWizard(existing: Instance | undefined, takenNames: string[]): Promise<Omit<Instance, 'id'> | undefined> {
-  const title = existing ? vscode.l10n.t('Edit Instance') : vscode.l10n.t('Add Instance');
+  const title = existing ? t('Edit Instance') : t('Add Instance');
   const total = 7;
   const host = await input(1, total, title, {
-    prompt: vscode.l10n.t('Host name or IP address of the instance'),
+    prompt: t('Host name or IP address of the instance'),
     placeHolder: '203.0.113.10',
     value: existing?.host,
     validateInput: validateHost,
@@ -59,14 +60,14 @@ export async function instanceWizard(existing: Instance | undefined, takenNames:
   if (!proto) return undefined;
 
   const port = await input(3, total, title, {
-    prompt: vscode.l10n.t('Port'),
+    prompt: t('Port'),
     value: String(existing && existing.protocol === proto.value ? existing.port : DEFAULT_PORT[proto.value]),
     validateInput: validatePort,
   });
   if (port === undefined) return undefined;
 
   const user = await input(4, total, title, {
-    prompt: vscode.l10n.t('User name (optional)'),
+    prompt: t('User name (optional)'),
     placeHolder: proto.value === 'ssh' ? 'root' : 'Administrator',
     value: existing?.user ?? '',
     validateInput: validateUser,
@@ -75,26 +76,26 @@ export async function instanceWizard(existing: Instance | undefined, takenNames:
 
   const others = takenNames.filter((n) => n !== existing?.name);
   const name = await input(5, total, title, {
-    prompt: vscode.l10n.t('Display name'),
+    prompt: t('Display name'),
     value: existing?.name ?? host.trim(),
-    validateInput: (v) => (!v.trim() ? vscode.l10n.t('Enter a name.') : others.includes(v.trim()) ? vscode.l10n.t('An instance named "{0}" already exists.', v.trim()) : undefined),
+    validateInput: (v) => (!v.trim() ? t('Enter a name.') : others.includes(v.trim()) ? t('An instance named "{0}" already exists.', v.trim()) : undefined),
   });
   if (name === undefined) return undefined;
 
   const group = await input(6, total, title, {
-    prompt: vscode.l10n.t('Group (optional)'),
+    prompt: t('Group (optional)'),
     value: existing?.group ?? '',
   });
   if (group === undefined) return undefined;
 
   const cloud = await input(7, total, title, {
-    prompt: vscode.l10n.t('Tencent Cloud instance ID and region (optional), e.g. "ins-abcd1234 ap-guangzhou"'),
+    prompt: t('Tencent Cloud instance ID and region (optional), e.g. "ins-abcd1234 ap-guangzhou"'),
     value: existing?.cloudInstanceId ? `${existing.cloudInstanceId} ${existing.region ?? ''}`.trim() : '',
     validateInput: (v) => {
       const parts = v.trim().toLowerCase().split(/\s+/).filter(Boolean);
       if (parts.length === 0) return undefined;
-      if (!isInstanceId(parts[0])) return vscode.l10n.t('An instance ID looks like "ins-abcd1234".');
-      if (parts.length !== 2 || !isRegion(parts[1])) return vscode.l10n.t('Add the region after the ID, e.g. "ap-guangzhou".');
+      if (!isInstanceId(parts[0])) return t('An instance ID looks like "ins-abcd1234".');
+      if (parts.length !== 2 || !isRegion(parts[1])) return t('Add the region after the ID, e.g. "ap-guangzhou".');
       return undefined;
     },
   });
@@ -120,8 +121,8 @@ export async function instanceWizard(existing: Instance | undefined, takenNames:
 /** SSH or RDP, the current choice first. Shared by the instance wizard and ad-hoc Diagnose. */
 export async function pickProtocol(title: string, current?: Protocol): Promise<{ value: Protocol } | undefined> {
   const items: Array<vscode.QuickPickItem & { value: Protocol }> = [
-    { label: 'SSH', description: vscode.l10n.t('Linux instances (port 22)'), value: 'ssh' },
-    { label: 'RDP', description: vscode.l10n.t('Windows instances (port 3389)'), value: 'rdp' },
+    { label: 'SSH', description: t('Linux instances (port 22)'), value: 'ssh' },
+    { label: 'RDP', description: t('Windows instances (port 3389)'), value: 'rdp' },
   ];
-  return vscode.window.showQuickPick(current === 'rdp' ? [...items].reverse() : items, { title, placeHolder: vscode.l10n.t('Protocol'), ignoreFocusOut: true });
+  return vscode.window.showQuickPick(current === 'rdp' ? [...items].reverse() : items, { title, placeHolder: t('Protocol'), ignoreFocusOut: true });
 }

@@ -8,6 +8,7 @@ import type { Instance } from '../../core/savedInstance';
 import type { LastVerdict } from '../instances/store';
 import type { ReachState } from './lightCheck';
 import type { ReachInfo } from './scheduler';
+import { t } from '../i18n';
 
 /** Codicon id per state; the tree and the status bar colour them differently. */
 export const REACH_CODICON: Record<ReachState, string> = {
@@ -21,21 +22,21 @@ export const REACH_CODICON: Record<ReachState, string> = {
 /** The reason in the UI's language; an errno code (ECONNREFUSED…) is shown as it is. */
 function reasonText(info: ReachInfo): string {
   switch (info.reason) {
-    case 'timeout': return vscode.l10n.t('no answer');
-    case 'banner-timeout': return vscode.l10n.t('no SSH banner');
-    case 'not-ssh': return vscode.l10n.t('another protocol answers');
-    case 'closed': return vscode.l10n.t('closed before the banner');
+    case 'timeout': return t('no answer');
+    case 'banner-timeout': return t('no SSH banner');
+    case 'not-ssh': return t('another protocol answers');
+    case 'closed': return t('closed before the banner');
     default: return info.detail ?? '';
   }
 }
 
 export function reachText(info: ReachInfo | undefined): string {
   switch (info?.state) {
-    case 'reachable': return vscode.l10n.t('Reachable ({0} ms)', info.latencyMs ?? 0);
-    case 'degraded': return vscode.l10n.t('Port open, no answer ({0})', reasonText(info));
-    case 'unreachable': return vscode.l10n.t('Unreachable ({0})', reasonText(info));
-    case 'checking': return vscode.l10n.t('Checking…');
-    default: return vscode.l10n.t('Not checked yet');
+    case 'reachable': return t('Reachable ({0} ms)', info.latencyMs ?? 0);
+    case 'degraded': return t('Port open, no answer ({0})', reasonText(info));
+    case 'unreachable': return t('Unreachable ({0})', reasonText(info));
+    case 'checking': return t('Checking…');
+    default: return t('Not checked yet');
   }
 }
 
@@ -46,19 +47,19 @@ export function instanceTooltip(i: Instance, info: ReachInfo | undefined, verdic
   md.supportHtml = false;
   md.appendMarkdown('**').appendText(i.name).appendMarkdown('**\n\n');
   md.appendText(`${i.protocol.toUpperCase()} ${i.user ? i.user + '@' : ''}${i.host}:${i.port}\n\n`);
-  if (i.group) md.appendText(vscode.l10n.t('Group: {0}', i.group) + '\n\n');
-  if (i.region) md.appendText(vscode.l10n.t('Region: {0}', i.region) + '\n\n');
-  if (i.cloudInstanceId) md.appendText(vscode.l10n.t('Cloud instance: {0}', i.cloudInstanceId) + '\n\n');
-  md.appendText(vscode.l10n.t('Reachability: {0}', reachText(info)) + '\n\n');
-  if (info?.checkedAt) md.appendText(vscode.l10n.t('Last check: {0}', new Date(info.checkedAt).toLocaleTimeString()) + '\n\n');
-  md.appendText(verdict ? vscode.l10n.t('Last verdict: {0} — {1}', verdict.code, verdict.title) : vscode.l10n.t('Not diagnosed yet'));
+  if (i.group) md.appendText(t('Group: {0}', i.group) + '\n\n');
+  if (i.region) md.appendText(t('Region: {0}', i.region) + '\n\n');
+  if (i.cloudInstanceId) md.appendText(t('Cloud instance: {0}', i.cloudInstanceId) + '\n\n');
+  md.appendText(t('Reachability: {0}', reachText(info)) + '\n\n');
+  if (info?.checkedAt) md.appendText(t('Last check: {0}', new Date(info.checkedAt).toLocaleTimeString()) + '\n\n');
+  md.appendText(verdict ? t('Last verdict: {0} — {1}', verdict.code, verdict.title) : t('Not diagnosed yet'));
   if (footer) md.appendText('\n\n' + footer);
   return md;
 }
 
 /** The last verdict as a short tag: its code, marked when an OK did not test the login. */
 export function verdictTag(verdict: LastVerdict): string {
-  return verdict.loginTested === false ? vscode.l10n.t('{0} (login not tested)', verdict.code) : verdict.code;
+  return verdict.loginTested === false ? t('{0} (login not tested)', verdict.code) : verdict.code;
 }
 
 /** Screen-reader label: name, reachability and the last verdict code. */

@@ -11,6 +11,7 @@ import type { FromWebview } from '../../shared/protocol';
 import type { OpenPortFix } from '../cloud/openPortFix';
 import type { Logger } from '../log';
 import type { ReportPanel } from './panel';
+import { t } from '../i18n';
 
 export interface RouterDeps {
   rerun(panel: ReportPanel): Promise<unknown>;
@@ -37,15 +38,15 @@ export class ReportMessageRouter {
       case 'copyMarkdown':
         if (!panel.report) return;
         await vscode.env.clipboard.writeText(renderMarkdown(panel.report));
-        void vscode.window.showInformationMessage(vscode.l10n.t('Report copied as Markdown.'));
+        void vscode.window.showInformationMessage(t('Report copied as Markdown.'));
         return;
       case 'saveHtml': {
         if (!panel.report) return;
         const name = `cvm-doctor-${panel.target.host.replace(/[^A-Za-z0-9.-]/g, '_')}.html`;
-        const uri = await vscode.window.showSaveDialog({ filters: { HTML: ['html'] }, defaultUri: vscode.Uri.file(name), title: vscode.l10n.t('Save HTML') });
+        const uri = await vscode.window.showSaveDialog({ filters: { HTML: ['html'] }, defaultUri: vscode.Uri.file(name), title: t('Save HTML') });
         if (!uri) return;
         await fs.promises.writeFile(uri.fsPath, renderHtml(panel.report), 'utf8');
-        void vscode.window.showInformationMessage(vscode.l10n.t('Report saved to {0}.', uri.fsPath));
+        void vscode.window.showInformationMessage(t('Report saved to {0}.', uri.fsPath));
         return;
       }
       case 'openLink': {
@@ -68,10 +69,10 @@ export class ReportMessageRouter {
           : await this.deps.openPort.undo(id);
         if (!done) return;
         const text = m.type === 'openPort'
-          ? vscode.l10n.t('The rule was added. Re-run the diagnosis to see the effect.')
-          : vscode.l10n.t('The rule CVM Doctor added was removed. Re-run the diagnosis to see the effect.');
+          ? t('The rule was added. Re-run the diagnosis to see the effect.')
+          : t('The rule CVM Doctor added was removed. Re-run the diagnosis to see the effect.');
         panel.setNote(text);
-        const rerun = vscode.l10n.t('Re-run');
+        const rerun = t('Re-run');
         if (await vscode.window.showInformationMessage(text, rerun) === rerun) await this.deps.rerun(panel);
         return;
       }

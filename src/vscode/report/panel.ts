@@ -4,10 +4,11 @@
  * `dispose` releases every listener. Messages to the webview wait for its `ready`.
  */
 import * as vscode from 'vscode';
-import type { Check, Report } from '../../core/model';
+import type { Check, Lang, Report } from '../../core/model';
 import { isFromWebview, isPersistedState, type FromWebview, type PanelState, type PersistedState, type ReportTargetView, type ToWebview } from '../../shared/protocol';
 import { Disposable } from '../lifecycle';
 import { buildShellHtml, makeNonce } from './webviewHtml';
+import { t } from '../i18n';
 
 export const VIEW_TYPE = 'cvmDoctor.report';
 
@@ -23,6 +24,8 @@ export class ReportPanel extends Disposable {
   private ready = false;
   private pending: ToWebview[] = [];
   report?: Report;
+  /** Tells the finished run in another language from its evidence (none for a restored panel). */
+  private tell?: (lang: Lang) => Report;
   private checks: Check[] = [];
   private running = false;
   private error?: string;
@@ -72,8 +75,8 @@ export class ReportPanel extends Disposable {
     };
   }
 
-  private static titleFor(t: ReportTargetView): string {
-    return vscode.l10n.t('CVM Doctor: {0}', t.name ?? t.host);
+  private static titleFor(target: ReportTargetView): string {
+    return t('CVM Doctor: {0}', target.name ?? target.host);
   }
 
   private constructor(private readonly host: PanelHost, readonly panel: vscode.WebviewPanel, public target: ReportTargetView) {
@@ -146,12 +149,21 @@ export class ReportPanel extends Disposable {
     this.post({ type: 'check', check: c });
   }
 
-  setReport(r: Report): void {
+  setReport(r: Report, tell?: (lang: Lang) => Report): void {
     this.report = r;
+    this.tell = tell;
     this.running = false;
     this.error = undefined;
     this.checks = r.checks;
     this.refresh();
+  }
+
+  /** The finished report in `lang` (the language setting changed), without running again. */
+  tellIn(lang: Lang): void {
+    this.panel.title = ReportPanel.titleFor(this.target);
+    if (this.running || !this.tell || !this.report || this.report.lang === lang) return;
+    this.report = this.tell(lang);
+    this.checks = this.report.checks;
   }
 
   setError(message: string): void {

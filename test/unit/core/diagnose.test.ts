@@ -1,7 +1,7 @@
 import * as assert from 'assert';
-import { diagnose } from '../../../src/core/diagnose';
+import { diagnose, diagnoseReport } from '../../../src/core/diagnose';
 import { synPlan } from '../../../src/core/deadline';
-import { CancelledError, DeadlineReached, type BannerResult, type Check, type Target } from '../../../src/core/model';
+import { CancelledError, DeadlineReached, type BannerResult, type Check, type Report, type Target } from '../../../src/core/model';
 import type { OpenConnection, Probes, ProbeOptions } from '../../../src/core/probeContract';
 import { startDemoLab, type DemoLab } from '../../../src/cli/demoTargets';
 import { createProbes } from '../../../src/probes';
@@ -314,5 +314,43 @@ describe('(unit) diagnose orchestration', () => {
       assert.strictEqual(report.checks.find((x) => x.id === 'hostkey')!.status, 'pass');
       assert.match(report.verdict.title, /접속 가능/);
     });
+  });
+});
+
+describe('(unit) a finished report told in the other language, from the same evidence', () => {
+  /** What a reader reads (evidence carries each run's own timings). */
+  const texts = (r: Report) => ({ lang: r.lang, verdict: r.verdict, findings: r.findings, checks: r.checks.map((c) => [c.id, c.status, c.summary]) });
+
+  it('in(lang) is what a run in that language says, with the first run\'s times; no probe runs again', async () => {
+    const target = { ...baseTarget, timeoutMs: 300 };
+    const calls: string[] = [];
+    const run = await diagnoseReport(target, { probes: filteredHost(calls), lang: 'en' });
+    const probed = calls.length;
+    const ko = run.in('ko');
+    assert.strictEqual(calls.length, probed, 'telling it again probes nothing');
+    assert.strictEqual(run.in('en'), run.report);
+    assert.strictEqual(ko.lang, 'ko');
+    assert.deepStrictEqual(ko.checks.map((c) => [c.id, c.status, c.durationMs]), run.report.checks.map((c) => [c.id, c.status, c.durationMs]));
+    assert.strictEqual(ko.verdict.code, run.report.verdict.code);
+    const direct = await diagnose(target, { probes: filteredHost([]), lang: 'ko' });
+    assert.deepStrictEqual(texts(ko), texts(direct));
+    assert.notStrictEqual(ko.verdict.summary, run.report.verdict.summary);
+  });
+
+  it('every demo target: the Korean telling of an English run matches its checks and reads as Korean', async function () {
+    this.timeout(30_000);
+    const lab = await startDemoLab(1500);
+    try {
+      const probes = createProbes();
+      for (const c of lab.cases) {
+        const run = await diagnoseReport(c.target, { probes, credentials: c.credentials, lang: 'en' });
+        const ko = run.in('ko');
+        assert.deepStrictEqual(ko.checks.map((x) => [x.id, x.status]), run.report.checks.map((x) => [x.id, x.status]), c.label.en);
+        assert.ok(/[가-힣]/.test(ko.verdict.title) && ko.checks.every((x) => /[가-힣]/.test(x.summary)), c.label.en);
+        assert.deepStrictEqual(ko.checks.map((x) => x.evidence), run.report.checks.map((x) => x.evidence));
+      }
+    } finally {
+      await lab.close();
+    }
   });
 });

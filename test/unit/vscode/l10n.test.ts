@@ -53,6 +53,16 @@ describe('(unit) l10n', () => {
     }
   });
 
+  it('every UI string goes through i18n.ts t(), which honours cvmDoctor.language', () => {
+    // vscode.l10n.t follows only VS Code's display language: with cvmDoctor.language set to
+    // the other language, a string that bypassed t() would come out in the wrong one.
+    const direct = walk(path.join(root, 'src/vscode')).filter((f) => !f.endsWith(path.join('vscode', 'i18n.ts')))
+      .flatMap((f) => fs.readFileSync(f, 'utf8').split('\n').map((l, i) => [f, i + 1, l] as const))
+      .filter(([, , l]) => /\bl10n\.t\(|from '@vscode\/l10n'/.test(l) && !/^\s*(\*|\/\/)/.test(l))
+      .map(([f, n, l]) => `${path.relative(root, f)}:${n}: ${l.trim()}`);
+    assert.deepStrictEqual(direct, []);
+  });
+
   it('the extractor sees escaped quotes', () => {
     assert.deepStrictEqual(l10nLiterals(`vscode.l10n.t('it\\'s {0}', x); t('a')`), ["it's {0}", 'a']);
   });
