@@ -23,6 +23,12 @@ export function effectiveLang(setting: LanguageSetting, displayLanguage = vscode
   return displayLanguage.toLowerCase().startsWith('ko') ? 'ko' : 'en';
 }
 
+/** The locale dates and times are written in: the UI's language ("ko" → 오후 9:47:14). */
+export function uiLocale(): string {
+  const setting = readLanguage();
+  return setting === 'auto' ? vscode.env.language : setting;
+}
+
 /** The language the UI speaks now (cvmDoctor.language, read on every use). */
 export function uiLang(): Lang {
   return effectiveLang(readLanguage());
