@@ -5,11 +5,15 @@
  * a library or a command said stays English (quoted). The same for real network failures
  * (reject rules, routers, dropped SYNs and pings), pinged through raw sockets, through the
  * system ping (whose own output is quoted) and not at all (CVM_DOCTOR_ICMP=off).
+ * Every other lab scenario too, in Korean: no particle pair ("이(가)") nor a detached
+ * particle in its texts or its printed and copied forms.
  * Skipped (never passed) with a printed reason when not root or a tool is missing.
  */
 import * as assert from 'assert/strict';
-import { koreanRuns } from '../support/englishText';
-import { createLab, Lab, LabHost } from '../support/lab';
+import { koreanRuns, particleRuns } from '../support/englishText';
+import { renderMarkdown } from '../../src/core/render/markdown';
+import { renderText } from '../../src/core/render/text';
+import { createLab, Lab, LabHost, xrdpUnavailableReason } from '../support/lab';
 import type { Report } from '../../src/core/model';
 import { Engine, labEngineOrSkip } from '../support/labEngine';
 import { buildScenarioHosts, SCENARIOS } from '../support/labScenarios';
@@ -35,6 +39,13 @@ const ICMP_MODES: Array<{ mode: 'raw' | 'system' | 'off'; ids: string[] }> = [
 /** Every text of a report a person reads: verdict, steps, findings, check summaries. */
 function reportTexts(r: Report): string[] {
   return [r.verdict.title, r.verdict.summary, ...r.verdict.remediation.map((x) => x.text), ...r.findings.map((f) => f.message), ...r.checks.map((c) => c.summary)];
+}
+
+/** A Korean report as a reader meets it: no English of ours in its texts, and no particle
+ *  pair or detached particle anywhere in it as printed (text) or copied (Markdown). */
+function assertKorean(r: Report): void {
+  assert.deepEqual(koreanRuns(reportTexts(r)), []);
+  assert.deepEqual(particleRuns([...renderText(r, { color: false }).split('\n'), ...renderMarkdown(r).split('\n')], { joined: true }), []);
 }
 
 describe('(lab) Korean reports of SSH login, key and key-exchange failures', function () {
@@ -66,8 +77,7 @@ describe('(lab) Korean reports of SSH login, key and key-exchange failures', fun
         assert.equal(r.lang, 'ko');
         assert.equal(r.verdict.code, s.verdict, JSON.stringify(r.checks));
         for (const f of s.findings ?? []) assert.ok(r.findings.some((x) => x.code === f), `finding ${f}`);
-        const bad = koreanRuns(reportTexts(r));
-        assert.deepEqual(bad, []);
+        assertKorean(r);
       } finally {
         cleanup?.();
       }
@@ -111,13 +121,50 @@ describe('(lab) Korean reports of ping and TCP failures', function () {
           if (mode === 'off') assert.ok(r.findings.some((f) => f.code === 'ICMP_UNAVAILABLE' && f.message.includes('꺼져 있음(CVM_DOCTOR_ICMP=off)')), JSON.stringify(r.findings));
           // The system ping's own line is quoted as it printed it (its sender and its words).
           if (mode === 'system' && typeof icmp?.evidence.pingOutput === 'string') assert.ok(icmp.summary.includes(`"${icmp.evidence.pingOutput}"`), icmp.summary);
-          const bad = koreanRuns(reportTexts(r));
-          assert.deepEqual(bad, []);
+          assertKorean(r);
         } finally {
           if (savedMode === undefined) delete process.env.CVM_DOCTOR_ICMP; else process.env.CVM_DOCTOR_ICMP = savedMode;
           cleanup?.();
         }
       });
     }
+  }
+});
+
+describe('(lab) every other lab scenario, diagnosed in Korean', function () {
+  this.timeout(120_000);
+  let lab: Lab | undefined;
+  let engine: Engine;
+  let hosts = new Map<string, LabHost | Error>();
+  const scenarios = SCENARIOS.filter((s) => !IDS.includes(s.id) && !NET_IDS.includes(s.id));
+
+  before(async function () {
+    engine = labEngineOrSkip(this, 'Korean lab reports');
+    lab = await createLab();
+    hosts = await buildScenarioHosts(lab, scenarios.filter((s) => !(s.rdp && xrdpUnavailableReason())));
+  });
+
+  after(async () => {
+    await lab?.destroy();
+  });
+
+  for (const s of scenarios) {
+    it(`${s.id}: ${s.verdict} in Korean, without English of ours or particle pairs`, async function () {
+      if (s.rdp && xrdpUnavailableReason()) {
+        console.log(`      SKIPPED ${s.id}: ${xrdpUnavailableReason()}`);
+        this.skip();
+      }
+      const h = hosts.get(s.id);
+      if (h instanceof Error) throw h;
+      assert.ok(h && lab, `host for ${s.id} was not built`);
+      const { target, credentials, cleanup } = await s.run(h, lab);
+      try {
+        const r = await engine.diagnose(target, { probes: engine.createProbes(), credentials, lang: 'ko' });
+        assert.equal(r.verdict.code, s.verdict, JSON.stringify(r.checks));
+        assertKorean(r);
+      } finally {
+        cleanup?.();
+      }
+    });
   }
 });

@@ -490,6 +490,10 @@ describe('(unit) Korean particles are attached and chosen, never left as pairs',
       '응답했지만(OpenSSH), 이 컴퓨터의 클라이언트']) {
       assert.deepStrictEqual(particleProblems(good), [], good);
     }
+    // A printed line joins texts: a time, then a summary that starts with the determiner "이".
+    assert.ok(particleProblems('0.3 ms  이 환경에서 ping을 실행할 수 없습니다').length > 0);
+    assert.deepStrictEqual(particleProblems('0.3 ms  이 환경에서 ping을 실행할 수 없습니다', { joined: true }), []);
+    assert.ok(particleProblems('포트 22 은(는) 열림  이 환경', { joined: true }).length > 0, 'pairs count in joined text too');
   });
 
   it('every Korean string of ours: source literals, the l10n bundle and the manifest', () => {
@@ -527,7 +531,7 @@ describe('(unit) Korean particles are attached and chosen, never left as pairs',
         const text = renderText(r, { color: false });
         const md = renderMarkdown(r);
         const html = renderHtml(r).replace(/<style[\s\S]*?<\/style>|<script[\s\S]*?<\/script>/g, ' ').replace(/<[^>]+>/g, ' ').replace(/&#(\d+);/g, (_x, n: string) => String.fromCharCode(Number(n)));
-        assert.deepStrictEqual(particleRuns([text, md, html].flatMap((t) => t.split('\n'))), [], r.verdict.code);
+        assert.deepStrictEqual(particleRuns([text, md, html].flatMap((t) => t.split('\n')), { joined: true }), [], r.verdict.code);
         // The Markdown copy escapes only what Markdown acts on: no "\(" beside Korean text.
         assert.deepStrictEqual(md.split('\n').filter((l) => /\\[(){}]/.test(l)), [], r.verdict.code);
       }
