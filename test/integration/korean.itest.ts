@@ -55,6 +55,8 @@ describe('(integration) cvmDoctor.language: ko speaks Korean in every string of 
       await config().update('language', 'en', vscode.ConfigurationTarget.Global);
       const en = tooltip();
       assert.ok(/Reachability|Last verdict|Not checked/.test(en), `English after the switch: ${en}`);
+      // The stored verdict is told in the new language too: no Korean left in the tooltip.
+      assert.ok(!hangul.test(en), `English after the switch: ${en}`);
     } finally {
       await api.store.remove(inst.id);
     }

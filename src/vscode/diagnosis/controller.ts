@@ -137,7 +137,7 @@ export class DiagnoseController implements PanelHost {
           panel.setReport(report, run.in);
           this.log.info('diagnose', `verdict ${report.verdict.code} in ${Math.round(report.durationMs)}ms`);
           if (spec.id && this.store.get(spec.id)) {
-            await this.store.setVerdict(spec.id, lastVerdictOf(report));
+            await this.store.setVerdict(spec.id, lastVerdictOf(report, { en: run.in('en').verdict.title, ko: run.in('ko').verdict.title }));
             this.reach.checkNow(spec.id);
           }
           return report;

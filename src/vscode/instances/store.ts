@@ -6,7 +6,7 @@
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { Disposable } from '../lifecycle';
-import type { Report } from '../../core/model';
+import type { Lang, Report } from '../../core/model';
 import { sanitizeInstance, secretKey, type Instance, type SecretKind } from '../../core/savedInstance';
 
 const INSTANCES_KEY = 'cvmDoctor.instances';
@@ -16,15 +16,17 @@ const VERDICTS_KEY = 'cvmDoctor.lastVerdicts';
 export interface LastVerdict {
   code: string;
   title: string;
+  /** The title in each language, so the tooltip follows cvmDoctor.language after a switch. */
+  titles?: Partial<Record<Lang, string>>;
   at: string;
   /** false when the verdict is OK but the login asked for was not tested (core's verdictPassed). */
   loginTested?: false;
 }
 
 /** What the tree and the status bar keep of a report: one shape, from one place. */
-export function lastVerdictOf(report: Pick<Report, 'verdict' | 'startedAt'>): LastVerdict {
+export function lastVerdictOf(report: Pick<Report, 'verdict' | 'startedAt'>, titles?: LastVerdict['titles']): LastVerdict {
   const v = report.verdict;
-  return { code: v.code, title: v.title, at: report.startedAt, ...(v.loginTested === false ? { loginTested: false as const } : {}) };
+  return { code: v.code, title: v.title, ...(titles ? { titles } : {}), at: report.startedAt, ...(v.loginTested === false ? { loginTested: false as const } : {}) };
 }
 
 export class InstanceStore extends Disposable {

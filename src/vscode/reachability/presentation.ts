@@ -8,7 +8,7 @@ import type { Instance } from '../../core/savedInstance';
 import type { LastVerdict } from '../instances/store';
 import type { ReachState } from './lightCheck';
 import type { ReachInfo } from './scheduler';
-import { t, uiLocale } from '../i18n';
+import { t, uiLang, uiLocale } from '../i18n';
 
 /** Codicon id per state; the tree and the status bar colour them differently. */
 export const REACH_CODICON: Record<ReachState, string> = {
@@ -52,7 +52,7 @@ export function instanceTooltip(i: Instance, info: ReachInfo | undefined, verdic
   if (i.cloudInstanceId) md.appendText(t('Cloud instance: {0}', i.cloudInstanceId) + '\n\n');
   md.appendText(t('Reachability: {0}', reachText(info)) + '\n\n');
   if (info?.checkedAt) md.appendText(t('Last check: {0}', new Date(info.checkedAt).toLocaleTimeString(uiLocale())) + '\n\n');
-  md.appendText(verdict ? t('Last verdict: {0} — {1}', verdict.code, verdict.title) : t('Not diagnosed yet'));
+  md.appendText(verdict ? t('Last verdict: {0} — {1}', verdict.code, verdict.titles?.[uiLang()] ?? verdict.title) : t('Not diagnosed yet'));
   if (footer) md.appendText('\n\n' + footer);
   return md;
 }

@@ -16,7 +16,7 @@ import type { TencentCloud } from '../cloud/tencent';
 import type { DiagnoseController } from '../diagnosis/controller';
 import { buildTarget, gatherCredentials, runDiagnosis } from '../diagnosis/instanceDiagnosis';
 import { errorMessage } from '../errorText';
-import { effectiveLang } from '../i18n';
+import { effectiveLang, t } from '../i18n';
 import { lastVerdictOf, type InstanceStore } from '../instances/store';
 import { Disposable } from '../lifecycle';
 import type { Logger } from '../log';
@@ -53,11 +53,11 @@ export class DiagnoseAll extends Disposable {
     const group = groupOf(arg);
     const list = this.store.list().filter((i) => group === undefined || i.group === group).sort((a, b) => a.name.localeCompare(b.name));
     if (!list.length) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('No saved instances yet. Add one first.'));
+      void vscode.window.showInformationMessage(t('No saved instances yet. Add one first.'));
       return undefined;
     }
     if (this.running) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('"Diagnose all" is already running.'));
+      void vscode.window.showInformationMessage(t('"Diagnose all" is already running.'));
       return undefined;
     }
     this.running = true;
@@ -71,14 +71,14 @@ export class DiagnoseAll extends Disposable {
   private labels(done: number, total: number, results: readonly SweepResult[], running: boolean, group?: string): SummaryLabels {
     const lang = effectiveLang(readSettings().language);
     return {
-      title: group ? vscode.l10n.t('CVM Doctor: diagnose all in {0}', group) : vscode.l10n.t('CVM Doctor: diagnose all'),
-      progress: running ? sweepProgressLine(results, total, lang) : vscode.l10n.t('{0} of {1} instances diagnosed.', done, total),
-      instance: vscode.l10n.t('Instance'),
-      address: vscode.l10n.t('Address'),
-      summary: vscode.l10n.t('Verdict'),
-      noVerdict: vscode.l10n.t('no verdict'),
-      notFinished: vscode.l10n.t('not diagnosed'),
-      openHint: vscode.l10n.t('Open this instance\'s report'),
+      title: group ? t('CVM Doctor: diagnose all in {0}', group) : t('CVM Doctor: diagnose all'),
+      progress: running ? sweepProgressLine(results, total, lang) : t('{0} of {1} instances diagnosed.', done, total),
+      instance: t('Instance'),
+      address: t('Address'),
+      summary: t('Verdict'),
+      noVerdict: t('no verdict'),
+      notFinished: t('not diagnosed'),
+      openHint: t('Open this instance\'s report'),
     };
   }
 
@@ -101,7 +101,7 @@ export class DiagnoseAll extends Disposable {
     this.log.info('sweep', `diagnose all${group ? ` in ${group}` : ''}: ${list.length} instance(s), ${DEFAULT_SWEEP_CONCURRENCY} at a time${cloud ? ', cloud view on' : ''}`);
     const started = performance.now();
     let cancelled = false;
-    await withCancellableProgress(vscode.l10n.t('Diagnosing {0} instances', list.length), async (progress, signal) => {
+    await withCancellableProgress(t('Diagnosing {0} instances', list.length), async (progress, signal) => {
       const outcome = await runSweep(items, {
         concurrency: DEFAULT_SWEEP_CONCURRENCY,
         socketBudget: DEFAULT_SOCKET_BUDGET,
@@ -109,7 +109,7 @@ export class DiagnoseAll extends Disposable {
         diagnose: async (item, s) => {
           const inst = this.store.get(item.source!) ?? list.find((i) => i.id === item.source)!;
           const credentials = await gatherCredentials(inst, this.store, this.log, undefined, item.target.timeoutMs);
-          return runDiagnosis(item.target, { lang, credentials, log: this.log, signal: s, onCheck: () => undefined, cloud: item.target.cloud ? cloud : undefined, guestChecks: false });
+          return (await runDiagnosis(item.target, { lang, credentials, log: this.log, signal: s, onCheck: () => undefined, cloud: item.target.cloud ? cloud : undefined, guestChecks: false })).report;
         },
         onResult: (r) => {
           results.push(r);
