@@ -115,7 +115,8 @@ describe('(e2e) CVM Doctor in real VS Code', function () {
   it('switches cvmDoctor.language to ko and re-runs: the report is Korean', async () => {
     await setUserSetting(page, cs, 'cvmDoctor.language', 'ko');
     let { frame } = await waitVerdict(page, `${ssh.host}:${ssh.port}`);
-    // The shown report keeps its language (one page never mixes two); Re-run makes a Korean one.
+    // The open report is told again in Korean at once (korean.e2e.test.ts checks that); a
+    // Re-run makes a new Korean one.
     await frame.click('#rerun');
     frame = await until(page, 'a Korean report after Re-run', async () => {
       const { frame: f } = await waitVerdict(page, `${ssh.host}:${ssh.port}`);
