@@ -81,8 +81,10 @@ describe('(unit) connect race', () => {
     await connectWithRetries(silentTcp([]), ADDR, 22, { timeoutMs: 5000, signal: new AbortController().signal, rtt, onAltScanDue: (at) => due.push(at) });
     // Once, and never before the plan's time (how much later depends on the machine's load:
     // timing is the benchmark's business, not a test's).
+    // Node's timers run on the event loop's millisecond clock, which may lag performance.now()
+    // by up to 1 ms: a timer can look 1 ms early measured in performance.now().
     const at = synPlan(0.1, 5000).altScanAtMs;
-    assert.ok(due.length === 1 && due[0]! >= at, `due ${due}`);
+    assert.ok(due.length === 1 && due[0]! >= at - 1, `due ${due}`);
 
     const none: number[] = [];
     const answering: Probes['tcp'] = async (address, port, o) => ({ result: { outcome: 'refused', address, port, deadlineMs: o.timeoutMs, durationMs: 0.2 } });
