@@ -8,6 +8,7 @@ import { sameIp } from './ip';
 import { msg, type MessageKey } from './messages';
 import { icmpDetailText, tcpOutcomeText } from './netText';
 import { keyErrorText, untestedText } from './sshText';
+import { localFindings, localVerdict, SECOND_OPINION_CODES } from './local';
 import { formatMs, type TemplateArgs } from './format';
 
 export interface ClassifyInput extends Evidence {
@@ -15,6 +16,8 @@ export interface ClassifyInput extends Evidence {
   credentialsGiven?: boolean;
   /** The identity file given, if any (a path, not a secret: remediation names it). */
   identityFile?: string;
+  /** A passphrase was given for it (an encrypted key is then no problem). */
+  passphraseGiven?: boolean;
 }
 
 interface Rule {
@@ -87,6 +90,11 @@ export function cloudErrorArgs(err: CloudError, lang: Lang): TemplateArgs {
 }
 
 export const RULES: readonly Rule[] = [
+  // The user's own side, before any packet: a config ssh cannot read, a key it refuses or
+  // cannot load. Whatever the server does, ssh on this machine fails first.
+  { code: 'LOCAL_CONFIG_ERROR', when: (e) => localVerdict(e) === 'LOCAL_CONFIG_ERROR' },
+  { code: 'LOCAL_KEY_REFUSED', when: (e) => localVerdict(e) === 'LOCAL_KEY_REFUSED' },
+  { code: 'KEY_FORMAT_UNSUPPORTED', when: (e) => localVerdict(e) === 'KEY_FORMAT_UNSUPPORTED' },
   // An isolated instance is usually also shut down: isolation is the more specific cause.
   // When the protocol itself answered, something is serving this address: a stopped or
   // isolated instance cannot be it, so the probe's view decides (with ADDRESS_NOT_INSTANCE).
@@ -146,9 +154,21 @@ export const RULES: readonly Rule[] = [
   { code: 'AUTH_FAILED', when: (e) => e.ssh?.login.outcome === 'rejected' || e.ssh?.login.outcome === 'error' },
 ];
 
-export function classifyCode(e: ClassifyInput): VerdictCode {
+/** The verdict from the rules alone (before OpenSSH's second opinion is weighed). */
+export function ruleCode(e: ClassifyInput): VerdictCode {
   for (const rule of RULES) if (rule.when(e)) return rule.code;
   return 'OK';
+}
+
+/** ssh2 failed where the system OpenSSH, run with the same settings, logged in: the
+ *  library's quirk is never the server's fault, and the user's own ssh works. */
+export function openSshOverrules(e: ClassifyInput, code: VerdictCode): boolean {
+  return e.secondOpinion?.outcome === 'authenticated' && SECOND_OPINION_CODES.includes(code) && localVerdict(e) === undefined;
+}
+
+export function classifyCode(e: ClassifyInput): VerdictCode {
+  const code = ruleCode(e);
+  return openSshOverrules(e, code) ? 'OK' : code;
 }
 
 export function findings(e: ClassifyInput, code: VerdictCode, lang: Lang): Finding[] {
@@ -186,6 +206,10 @@ export function findings(e: ClassifyInput, code: VerdictCode, lang: Lang): Findi
     if (login.notTested && !(code === 'OK' && loginUntested(e))) add('LOGIN_NOT_TESTED', { detail: untestedText(login, lang) });
     if (login.keyError && code !== 'KEY_FORMAT_UNSUPPORTED') add('KEY_NOT_USABLE', { detail: keyErrorText(login, lang) });
     if (login.agentKeys && login.agentKeys.available > login.agentKeys.offered) add('AGENT_KEYS_LIMITED', login.agentKeys);
+  }
+  out.push(...localFindings(e, code, lang));
+  if (code === 'OK' && openSshOverrules(e, ruleCode(e))) {
+    add('OPENSSH_LOGGED_IN', { code: ruleCode(e), version: e.secondOpinion?.version ?? 'OpenSSH' });
   }
   // Selecting HYBRID is a preference; only this negotiation failure says NLA is required.
   if (e.rdp?.failure === 'HYBRID_REQUIRED_BY_SERVER') add('RDP_NLA_REQUIRED');

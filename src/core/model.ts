@@ -5,6 +5,8 @@
  * bumping `SCHEMA_VERSION`.
  */
 
+import type { LocalEvidence, SecondOpinion } from './localModel';
+
 export const SCHEMA_VERSION = 1;
 
 export type Protocol = 'ssh' | 'rdp';
@@ -20,6 +22,9 @@ export interface Credentials {
   password?: string;
   /** Path of an ssh-agent socket (SSH_AUTH_SOCK) to try. */
   agent?: string;
+  /** More identity files to offer after `identityFile` (from the ssh config, in its order);
+   *  only the OpenSSH second opinion offers them. */
+  extraIdentityFiles?: string[];
 }
 
 export interface Target {
@@ -43,6 +48,10 @@ export interface Target {
   name?: string;
   /** Tencent Cloud instance, when the cloud view is wanted. */
   cloud?: { instanceId: string; region: string };
+  /** The Local layer (ssh -G): `file` is `--ssh-config FILE` (ssh -F); `userGiven` /
+   *  `portGiven` say the user typed them (else the ssh config's values are used, as `ssh
+   *  alias` would). Absent: the target is used as typed. */
+  sshConfig?: { file?: string; userGiven: boolean; portGiven: boolean };
 }
 
 /** Where an SSH or RDP server is often moved to: tried when the main port fails. The
@@ -466,6 +475,10 @@ export interface Evidence {
    *  the same way), in the order tried. */
   earlierAddresses?: TcpResult[];
   cloud?: CloudEvidence;
+  /** The user's own side (ssh config, keys, agent), observed before DNS. */
+  local?: LocalEvidence;
+  /** The system OpenSSH's own run after a verdict ssh2 may have caused. */
+  secondOpinion?: SecondOpinion;
   cancelled?: boolean;
 }
 
@@ -494,6 +507,8 @@ export const VERDICT_CODES = [
   'NETWORK_ACL_BLOCKS',
   'SSHD_NOT_RUNNING',
   'GUEST_FIREWALL_BLOCKS',
+  'LOCAL_CONFIG_ERROR',
+  'LOCAL_KEY_REFUSED',
 ] as const;
 export type VerdictCode = (typeof VERDICT_CODES)[number];
 
@@ -525,6 +540,12 @@ export const FINDING_CODES = [
   'SSHD_CONFIG_INVALID',
   'RDP_NLA_REQUIRED',
   'CANCELLED',
+  'LOCAL_CONFIG_APPLIED',
+  'LOCAL_KEY_PROBLEM',
+  'AGENT_UNREACHABLE',
+  'AGENT_KEYS_EXCEED_TRIES',
+  'OPENSSH_SECOND_OPINION',
+  'OPENSSH_LOGGED_IN',
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
@@ -542,7 +563,8 @@ export interface RemediationStep {
 
 export type CheckId =
   | 'dns' | 'icmp' | 'tcp' | 'banner' | 'kex' | 'hostkey' | 'auth' | 'login' | 'rdp' | 'altports'
-  | 'cloud.instance' | 'cloud.securityGroups' | 'cloud.networkAcl' | 'cloud.guest';
+  | 'cloud.instance' | 'cloud.securityGroups' | 'cloud.networkAcl' | 'cloud.guest'
+  | 'local.config' | 'local.keys' | 'local.agent' | 'openssh';
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
 
 export interface Check {

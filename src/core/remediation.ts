@@ -109,6 +109,7 @@ const DOC_SSH_KEYS: Bilingual = {
 const DOC_SSHD_CONFIG: Bilingual = { en: 'https://man.openbsd.org/sshd_config', ko: 'https://man.openbsd.org/sshd_config' };
 const DOC_SSH_KEYGEN: Bilingual = { en: 'https://man.openbsd.org/ssh-keygen', ko: 'https://man.openbsd.org/ssh-keygen' };
 const DOC_SSH_CLIENT: Bilingual = { en: 'https://man.openbsd.org/ssh', ko: 'https://man.openbsd.org/ssh' };
+const DOC_SSH_CONFIG: Bilingual = { en: 'https://man.openbsd.org/ssh_config', ko: 'https://man.openbsd.org/ssh_config' };
 
 const VNC: Bilingual = {
   en: 'Through the console\'s VNC login (it does not use the network path that fails),',
@@ -283,10 +284,23 @@ const SSH: Table = {
     { text: { en: 'If they do not match, something else answers in the instance\'s place: do not log in.', ko: '일치하지 않으면 다른 무언가가 인스턴스 대신 응답하고 있습니다. 로그인하지 마세요.' } },
   ],
   KEY_FORMAT_UNSUPPORTED: [
+    // Named by the Local layer (the file itself), before anything was sent.
+    { ifArg: 'publicKeyGiven', text: { en: 'You gave the public key: give the private key next to it (the same name without .pub). This prints its public key, which must match:', ko: '공개 키를 지정했습니다. 그 옆의 개인 키(.pub 없는 같은 이름)를 지정하세요. 아래 명령이 개인 키의 공개 키를 출력하며 두 값이 같아야 합니다:' }, command: 'ssh-keygen -y -f {privateGuess}', doc: DOC_SSH_KEYGEN },
     { text: { en: 'Check that the file is the private key (not the .pub file) and that SSH can read it: this prints its public key, or says what is wrong:', ko: '파일이 (.pub 파일이 아닌) 개인 키이고 SSH가 읽을 수 있는지 확인하세요. 정상이면 공개 키가 출력되고, 아니면 문제가 표시됩니다:' }, command: 'ssh-keygen -y -f {identity}', doc: DOC_SSH_KEYGEN },
     { ifArg: 'keyEncrypted', text: { en: 'The key is encrypted: give its passphrase (cvm-doctor --passphrase-env VAR; in VS Code, save it with the instance).', ko: '키가 암호화되어 있습니다. 암호 문구를 지정하세요(cvm-doctor --passphrase-env VAR, VS Code에서는 인스턴스에 저장).' } },
-    { text: { en: 'A key exported from PuTTY (.ppk) converts to OpenSSH format with puttygen:', ko: 'PuTTY에서 내보낸 키(.ppk)는 puttygen으로 OpenSSH 형식으로 변환하세요:' }, command: 'puttygen <key.ppk> -O private-openssh -o <key>' },
+    // ppkCommand names the file when the Local layer found a PPK key (PuTTYgen on Windows: Conversions → Export OpenSSH key).
+    { text: { en: 'A key exported from PuTTY (.ppk) converts to OpenSSH format with puttygen:', ko: 'PuTTY에서 내보낸 키(.ppk)는 puttygen으로 OpenSSH 형식으로 변환하세요:' }, command: '{ppkCommand}' },
     { text: { en: 'If the private key is lost, bind a new key pair to the instance in the console (the instance restarts).', ko: '개인 키를 잃어버렸다면 콘솔에서 인스턴스에 새 키 페어를 연결하세요(인스턴스가 재시작됩니다).' }, doc: DOC_SSH_KEYS },
+  ],
+  LOCAL_CONFIG_ERROR: [
+    { ifArg: 'configPermFix', text: { en: 'OpenSSH refuses a config file that others can write. Make it writable by you only (CVM Doctor\'s report can do this for you after showing it):', ko: 'OpenSSH 클라이언트는 다른 사용자가 쓸 수 있는 설정 파일을 거부합니다. 내 계정만 쓸 수 있게 바꾸세요(CVM Doctor 보고서에서 명령을 보여 준 뒤 대신 실행할 수 있습니다):' }, command: '{configPermFix}', doc: DOC_SSH_CONFIG },
+    { ifArg: 'configLine', text: { en: 'Fix line {configLine} of {configFile}: {configMessage}', ko: '설정 파일({configFile})의 {configLine}번째 줄을 고치세요: {configMessage}' }, doc: DOC_SSH_CONFIG },
+    { text: { en: 'Check it: this prints the settings OpenSSH will use for the host, or the same error:', ko: '확인하세요. 아래 명령은 OpenSSH 클라이언트가 이 호스트에 쓸 설정을 출력하거나 같은 오류를 보여 줍니다:' }, command: '{sshGCommand}', doc: DOC_SSH_CONFIG },
+  ],
+  LOCAL_KEY_REFUSED: [
+    { ifArg: 'keyFixCommand', text: { en: 'Make the key readable by you only (CVM Doctor\'s report can do this for you after showing it, and undo it):', ko: '내 계정만 키를 읽을 수 있게 바꾸세요(CVM Doctor 보고서에서 명령을 보여 준 뒤 대신 실행하고 되돌릴 수도 있습니다):' }, command: '{keyFixCommand}', doc: DOC_SSH_CLIENT },
+    { ifArg: 'keyUnreadable', text: { en: 'The file cannot be read by you ({keyUnreadable}): give your own account read access to it, or use a copy you own.', ko: '내 계정으로 파일을 읽을 수 없습니다({keyUnreadable}). 내 계정에 읽기 권한을 주거나 내 소유의 사본을 사용하세요.' } },
+    { text: { en: 'Then check that OpenSSH loads it (it prints the public key):', ko: '그다음 OpenSSH 클라이언트가 키를 읽는지 확인하세요(공개 키가 출력됩니다):' }, command: 'ssh-keygen -y -f {keyRefusedPath}', doc: DOC_SSH_KEYGEN },
   ],
   INSTANCE_NOT_RUNNING: [
     { text: { en: 'Start the instance in the console, or with the Tencent Cloud CLI:', ko: '콘솔에서 인스턴스를 시작하거나 Tencent Cloud CLI를 사용하세요:' }, command: 'tccli cvm StartInstances --region {region} --InstanceIds \'["{instanceId}"]\'' },

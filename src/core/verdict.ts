@@ -10,6 +10,7 @@ import { keyDetailSuffix, keyProblemText, loginReasonText, opensshProblemText, q
 import { hostKeyName, shellQuote } from './sshCommand';
 import { format, formatMs, visible, type TemplateArgs } from './format';
 import { OK_LOGIN_UNTESTED_TEXT, VERDICT_TEXT } from './verdictText';
+import { localVerdictArgs, verdictKey } from './local';
 
 /** The placeholders the templates of `code` may use, derived from the evidence. */
 export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): TemplateArgs {
@@ -41,7 +42,7 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
   }
 
   let loginNote = '';
-  if (ssh?.login.outcome === 'ok') loginNote = msg(lang, 'word.login.ok', { user });
+  if (ssh?.login.outcome === 'ok' || e.secondOpinion?.outcome === 'authenticated') loginNote = msg(lang, 'word.login.ok', { user });
   else if (ssh?.login.notTested) loginNote = msg(lang, 'word.login.notTested', { detail: untestedText(ssh.login, lang) });
   else if (t.protocol === 'ssh' && (!e.credentialsGiven || (ssh?.login.outcome === 'not-attempted' && !ssh.login.passwordWithheld))) {
     loginNote = msg(lang, 'word.login.untested');
@@ -150,7 +151,24 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
     aclId: cloud?.networkAcl?.aclId,
     service: t.protocol === 'rdp' ? 'TermService' : 'sshd',
     ...untestedArgs,
+    ...localArgs(code, e, lang, user),
   };
+}
+
+/** The Local layer's placeholders; a key problem it named stands in for the SSH probe's. */
+function localArgs(code: VerdictCode, e: ClassifyInput, lang: Lang, user: string): TemplateArgs {
+  const a: TemplateArgs = { ppkCommand: 'puttygen <key.ppk> -O private-openssh -o <key>', serverAcceptsKey: '', ...localVerdictArgs(e, lang) };
+  const local = verdictKey(e);
+  if (code === 'KEY_FORMAT_UNSUPPORTED' && local) {
+    // "{identity}: {keyProblem}{detail}": the line already names the file.
+    a.identity = a.localIdentity;
+    a.keyProblem = (a.localKeyProblem as string).slice(local.key.path.length + 2);
+    a.detail = '';
+    a.keyEncrypted = local.problem.kind === 'encrypted' ? 'yes' : '';
+  }
+  const login = e.ssh?.login;
+  if (code === 'LOCAL_KEY_REFUSED' && login?.outcome === 'ok' && login.method === 'publickey') a.serverAcceptsKey = msg(lang, 'word.serverAcceptsKey', { user });
+  return a;
 }
 
 /** What makes the guest firewall block, as ": …" (or ""): the blocking decisions by kind, else
