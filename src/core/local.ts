@@ -240,7 +240,7 @@ export const SECOND_OPINION_CODES: readonly VerdictCode[] = ['KEX_FAILED', 'AUTH
 export function keyFixCommand(k: LocalKeyResult, platform: string, backup = '<backup-file>'): string | undefined {
   if (platform === 'win32') {
     if (!k.acl || !('tooOpen' in k.acl)) return undefined;
-    const user = k.acl.user ?? '%USERNAME%';
+    const user = k.acl.user ?? '$($env:USERNAME)';
     const dir = k.path.replace(/[\\/][^\\/]*$/, '') || '.';
     return icaclsRepair(k.path, user, k.acl.tooOpen, backup, dir).preview;
   }
@@ -250,19 +250,23 @@ export function keyFixCommand(k: LocalKeyResult, platform: string, backup = '<ba
 
 /** The fix for a config file OpenSSH refuses ("Bad owner or permissions"). */
 export function configPermFix(file: string, platform: string): string {
-  if (platform === 'win32') return `icacls "${file}" /inheritance:r /grant:r "%USERNAME%:F"`;
+  if (platform === 'win32') return `icacls "${file}" /inheritance:r /grant:r "$($env:USERNAME):F"`;
   return `chmod 600 ${shellQuote(file)}`;
 }
 
 /** The placeholders the Local verdicts' texts and steps use. */
 export function localVerdictArgs(e: ClassifyInput, lang: Lang): TemplateArgs {
   const l = e.local;
-  if (!l) return {};
-  const out: TemplateArgs = {};
+  // Evidence without the Local layer (an older report) still reads: generic placeholders.
+  const unknownKey = e.identityFile ? shellQuote(e.identityFile) : '<private-key-file>';
+  const out: TemplateArgs = {
+    configFile: '~/.ssh/config', configMessage: msg(lang, 'word.unknown'), keyRefused: unknownKey, keyRefusedPath: unknownKey,
+    sshGCommand: `ssh -G ${shellQuote(e.target.host)}`,
+  };
+  if (!l) return out;
   const c = l.config;
-  const host = e.target.host;
-  const sshG = ['ssh', '-G', ...(c.file !== undefined ? ['-F', c.file] : []), host].map(shellQuote).join(' ');
-  out.sshGCommand = sshG;
+  const host = l.host;
+  out.sshGCommand = ['ssh', '-G', ...(c.file !== undefined ? ['-F', c.file] : []), host].map(shellQuote).join(' ');
   if (c.outcome === 'error') {
     out.configMessage = quoted(c.error.message);
     out.configFile = c.error.file ?? c.file ?? '~/.ssh/config';
@@ -273,7 +277,7 @@ export function localVerdictArgs(e: ClassifyInput, lang: Lang): TemplateArgs {
   if (v) {
     const line = keyProblemLine(v.key, v.problem, lang);
     out.keyRefused = line;
-    out.keyRefusedPath = shellQuote(v.key.path);
+    out.keyRefusedPath = l.platform === 'win32' ? `"${v.key.path}"` : shellQuote(v.key.path);
     if (v.problem.kind === 'unreadable') out.keyUnreadable = v.problem.code;
     const fix = v.problem.kind === 'mode' || v.problem.kind === 'acl' ? keyFixCommand(v.key, l.platform) : undefined;
     if (fix) out.keyFixCommand = fix;

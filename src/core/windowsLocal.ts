@@ -122,9 +122,11 @@ export function icaclsRepair(file: string, user: string, tooOpen: AclEntry[], ba
   const remove = [...new Set(tooOpen.filter((e) => !e.inherited).map((e) => (e.sid ? `*${e.sid}` : e.principal)))];
   const repair = [file, '/inheritance:r', '/grant:r', `${user}:F`, ...(remove.length ? ['/remove:g', ...remove] : [])];
   const q = (s: string) => `"${s.replace(/"/g, '`"')}"`;
+  // Paths and the account are quoted (PowerShell); switches and *SIDs need no quotes.
+  const shown = repair.map((a, i) => (i === 0 || a === `${user}:F` || /\s/.test(a) ? q(a) : a));
   const preview = [
     `icacls ${q(file)} /save ${q(backup)}`,
-    `icacls ${repair.map(q).join(' ')}`,
+    `icacls ${shown.join(' ')}`,
   ].join('\n');
   return { save: [file, '/save', backup], repair, restore: [dir, '/restore', backup], preview };
 }

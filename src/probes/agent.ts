@@ -5,6 +5,7 @@
  * often lacks it in PATH) and no output has to be parsed in the user's language. On Windows
  * also the `ssh-agent` service's state (`Get-Service`, parsed by windowsLocal.ts).
  */
+import * as net from 'node:net';
 import { createAgent, type BaseAgent, type ParsedKey } from 'ssh2';
 import type { LocalAgentResult } from '../core/localModel';
 import type { UntestedCredential } from '../core/model';
@@ -57,6 +58,9 @@ export async function probeAgent(o: { socket?: string; timeoutMs: number; signal
   const socket = o.socket ?? (platform === 'win32' && service?.status === 'Running' ? WINDOWS_AGENT_PIPE : undefined);
   const svc = service ? { service } : {};
   if (!socket) return { outcome: 'no-socket', ...svc, durationMs: since(start) };
+  // ssh2 says only "Failed to connect to agent": the socket's own error says why.
+  const reach = await reachSocket(socket, o);
+  if (reach) return { socket, outcome: reach === 'ETIMEDOUT' ? 'timeout' : 'unreachable', message: reach, ...svc, durationMs: since(start) };
   const r = await listAgentIdentities(socket, o);
   if ('keys' in r) return { socket, outcome: 'ok', keys: r.keys.length, ...svc, durationMs: since(start) };
   const kind = r.untested.kind;
@@ -66,6 +70,30 @@ export async function probeAgent(o: { socket?: string; timeoutMs: number; signal
     socket, outcome: kind === 'agent-timeout' || kind === 'agent-stopped' ? 'timeout' : unreachable ? 'unreachable' : 'error',
     message, ...svc, durationMs: since(start),
   };
+}
+
+/** Connects to the socket (or pipe) once: undefined when it answers, else the error code. */
+function reachSocket(socket: string, o: { timeoutMs: number; signal: AbortSignal }): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const c = net.createConnection(socket);
+    const done = (v: string | undefined) => {
+      clearTimeout(timer);
+      o.signal.removeEventListener('abort', onAbort);
+      c.destroy();
+      resolve(v);
+    };
+    const timer = setTimeout(() => done('ETIMEDOUT'), o.timeoutMs);
+    const onAbort = () => {
+      clearTimeout(timer);
+      c.destroy();
+      if (isDeadline(o.signal)) resolve('ETIMEDOUT');
+      else reject(cancelledError(o.signal));
+    };
+    if (o.signal.aborted) { onAbort(); return; }
+    o.signal.addEventListener('abort', onAbort, { once: true });
+    c.once('connect', () => done(undefined));
+    c.once('error', (e: NodeJS.ErrnoException) => done(e.code ?? e.message));
+  });
 }
 
 /** `Get-Service ssh-agent`: a constant command line, argv only. */

@@ -4,6 +4,7 @@ import { VERDICT_CODES, type TcpIcmpError, type VerdictCode } from '../../../src
 import type { ClassifyInput } from '../../../src/core/classify';
 import { alt, banner, cloud, dnsFail, healthy, ping, ssh, target, tcp } from './evidence';
 import type { HostKeyInfo, NegotiationEvidence } from '../../../src/core/model';
+import type { LocalEvidence } from '../../../src/core/localModel';
 
 const UNKNOWN_KEY: HostKeyInfo = { type: 'ssh-ed25519', fingerprint: 'SHA256:x', status: 'unknown', knownHostsPath: '/k', knownEntries: [] };
 const PQ_NEGOTIATION: NegotiationEvidence = { ssh2: { missing: ['kex'] }, openssh: { version: 'OpenSSH_9.2p1', missing: [], enable: {}, enableSuffices: false }, legacyOnly: false };
@@ -119,7 +120,15 @@ const TABLE: Array<[string, ClassifyInput, VerdictCode]> = [
   ['cloud: caller unknown, ACL accepts an office /24 only', healthy({ ...silent, altPorts: [alt(2222, 'timeout')], cloud: cloud({ securityGroups: { verdict: 'allow', evaluatedFor: 'any source' }, networkAcl: { verdict: 'deny', aclId: 'acl-1', exceptFor: ['198.51.100.0/24'] } }) }), 'PORT_FILTERED'],
   // Issue 7 item 6: a reject rule with sshd running reads as a closed port from outside.
   ['guest reject rule, no cloud view', healthy({ ...refused, altPorts: [alt(2222, 'refused')] }), 'PORT_CLOSED'],
+  // Issue 14: the user's own side comes first; a healthy server does not change it.
+  ['ssh -G fails on the user\'s config', healthy({ local: localSide({ config: { outcome: 'error', executable: 'ssh', error: { kind: 'permissions', file: '/h/.ssh/config', message: 'Bad owner or permissions on /h/.ssh/config' }, durationMs: 1 } }) }), 'LOCAL_CONFIG_ERROR'],
+  ['the given key is readable by others', healthy({ local: localSide({ keys: [{ path: '/k', source: 'given', exists: true, readable: true, format: 'openssh', mode: 0o644, ownedBySelf: true, refused: true }] }) }), 'LOCAL_KEY_REFUSED'],
+  ['the given key is a PuTTY v3 key', healthy({ ...refused, local: localSide({ keys: [{ path: '/k.ppk', source: 'given', exists: true, readable: true, format: 'ppk3' }] }) }), 'KEY_FORMAT_UNSUPPORTED'],
 ];
+
+function localSide(over: Partial<LocalEvidence>): LocalEvidence {
+  return { host: 'cvm.example.com', platform: 'linux', config: { outcome: 'unavailable', executable: 'ssh', reason: 'not-found', durationMs: 0 }, keys: [], durationMs: 1, ...over };
+}
 
 describe('(unit) classify', () => {
   for (const [name, evidence, expected] of TABLE) {
