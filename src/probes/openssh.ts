@@ -275,7 +275,8 @@ export function parseOpenSshLine(s: OpenSshLog, raw: string): void {
     s.closed = true;
     s.lastError = line;
   } else if (!line.startsWith('debug') && !line.startsWith('Warning: Permanently added') && line.length > 0) {
-    s.lastError = line;
+    // The server's reason stays the message: "Disconnected from …" after it says less.
+    if (!s.tooManyFailures && !s.hostKeyFailed) s.lastError = line;
   }
 }
 
