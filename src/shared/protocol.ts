@@ -33,6 +33,9 @@ export interface ReportLabels {
   instanceState: string;
   openPort: string;
   undoOpenPort: string;
+  /** The local repair (a key or ssh config OpenSSH refuses for its permissions). */
+  fixLocal: string;
+  undoFixLocal: string;
   status: Record<Check['status'], string>;
   checkNames: Partial<Record<CheckId, string>>;
 }
@@ -61,6 +64,8 @@ export interface PanelState {
   note?: string;
   /** Cloud actions the extension can take for this saved instance. */
   cloudActions?: { openPort: boolean; undo: boolean };
+  /** The local repair the report calls for: `fix` is the command shown before it runs. */
+  localActions?: { fix?: string; undo: boolean };
 }
 
 /** What the webview keeps with `setState` so the serializer can restore it after reload. */
@@ -85,7 +90,11 @@ export type FromWebview =
   /** "Open port for my IP": the extension builds, confirms and applies the rule. */
   | { type: 'openPort' }
   /** "Remove the rule CVM Doctor added". */
-  | { type: 'undoOpenPort' };
+  | { type: 'undoOpenPort' }
+  /** "Fix the permissions": the extension shows the command, confirms and runs it. */
+  | { type: 'fixLocal' }
+  /** "Restore the previous permissions". */
+  | { type: 'undoFixLocal' };
 
 /** Validates a message from the webview (it is a separate, less trusted context). */
 export function isFromWebview(m: unknown): m is FromWebview {
@@ -98,6 +107,8 @@ export function isFromWebview(m: unknown): m is FromWebview {
     case 'saveHtml':
     case 'openPort':
     case 'undoOpenPort':
+    case 'fixLocal':
+    case 'undoFixLocal':
       return true;
     case 'copyText':
       return typeof o.text === 'string' && typeof o.id === 'string' && o.text.length < 100_000;

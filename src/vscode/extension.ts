@@ -4,6 +4,7 @@
  * no I/O beyond reading globalState, so it cannot fail on a missing native module: probes
  * load lazily when a diagnosis runs.
  */
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { TencentCloud } from './cloud/tencent';
 import { registerCommand } from './commandRegistry';
@@ -14,6 +15,7 @@ import { InstanceStore } from './instances/store';
 import { InstanceTreeProvider } from './instances/tree';
 import { Logger } from './log';
 import { ReachabilityService } from './reachability/service';
+import { LocalPermissionFix } from './report/localFix';
 import { VIEW_TYPE } from './report/panel';
 import { affects, Keys } from './settings';
 import { PinnedStatusBar } from './statusBar';
@@ -34,6 +36,8 @@ export interface CvmDoctorApi {
   controller: DiagnoseController;
   diagnoseAll: DiagnoseAll;
   tencent: TencentCloud;
+  /** The report's local permission repair and its undo. */
+  localFix: LocalPermissionFix;
   /** The extension's globalState, so tests can prove what is (not) stored there. */
   globalState: vscode.Memento;
   activationMs: number;
@@ -50,7 +54,8 @@ export function activate(context: vscode.ExtensionContext): CvmDoctorApi | undef
   const status = new PinnedStatusBar(store, reach);
   const loc = new Localizer(context.extensionPath);
   const tencent = new TencentCloud(context.globalState, context.secrets, store, log);
-  const controller = new DiagnoseController(context.extensionUri, store, reach, log, loc, tencent);
+  const localFix = new LocalPermissionFix(context.globalState, path.join(context.globalStorageUri.fsPath, 'acl-backups'), log);
+  const controller = new DiagnoseController(context.extensionUri, store, reach, log, loc, tencent, localFix);
   const commands = new InstanceCommands(store, reach, log);
   const diagnoseAll = new DiagnoseAll(context.extensionUri, store, reach, log, tencent, controller);
 
@@ -61,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): CvmDoctorApi | undef
     ...commands.register(),
     ...tencent.register(),
     tencent.openPort.onDidChange(() => controller.refreshPanels()),
+    localFix, localFix.onDidChange(() => controller.refreshPanels()),
     registerCommand(Commands.diagnose, log, (arg) => controller.command(arg)),
     diagnoseAll,
     registerCommand(Commands.diagnoseAll, log, (arg) => diagnoseAll.run(arg)),
@@ -76,7 +82,7 @@ export function activate(context: vscode.ExtensionContext): CvmDoctorApi | undef
   const activationMs = Math.round((performance.now() - started) * 10) / 10;
   log.info('activate', `activated in ${activationMs} ms; ${store.list().length} saved instance(s)`);
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
-  return { store, reach, tree, controller, diagnoseAll, tencent, globalState: context.globalState, activationMs };
+  return { store, reach, tree, controller, diagnoseAll, tencent, localFix, globalState: context.globalState, activationMs };
 }
 
 export function deactivate(): void {

@@ -12,6 +12,7 @@ export const Keys = {
   maxConcurrentChecks: 'maxConcurrentChecks',
   icmp: 'icmp',
   knownHostsPath: 'knownHostsPath',
+  sshPath: 'sshPath',
   language: 'language',
   tencentEndpoint: 'tencent.endpoint',
   tencentCallerIp: 'tencent.callerIp',
@@ -29,6 +30,8 @@ export interface Settings {
   maxConcurrentChecks: number;
   icmp: boolean;
   knownHostsPath?: string;
+  /** The system `ssh` (the Local layer's ssh -G, OpenSSH's second opinion); undefined: from PATH. */
+  sshPath?: string;
   language: LanguageSetting;
 }
 
@@ -65,6 +68,7 @@ export function readSettings(): Settings {
     maxConcurrentChecks: int(c.get(Keys.maxConcurrentChecks), 4, 1, 64),
     icmp: c.get<boolean>(Keys.icmp) !== false,
     knownHostsPath: kh && kh.trim() ? kh.trim() : undefined,
+    sshPath: c.get<string>(Keys.sshPath)?.trim() || undefined,
     language: language(c.get(Keys.language)),
   };
 }

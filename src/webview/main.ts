@@ -158,6 +158,24 @@ function renderCloud(l: ReportLabels, checks: Check[], actions: PanelState['clou
   return sec;
 }
 
+/** The local repair: the command it would run, shown before the button that asks to run it. */
+function renderLocalFix(l: ReportLabels, actions: PanelState['localActions'], running: boolean): HTMLElement | undefined {
+  if (!actions || running || (!actions.fix && !actions.undo)) return undefined;
+  const sec = el('div', { cls: 'actions local-actions', id: 'local-actions' });
+  if (actions.fix) {
+    sec.appendChild(el('code', { cls: 'local-fix-preview', id: 'local-fix-preview', text: actions.fix }));
+    const b = button(l.fixLocal, () => vscode.postMessage({ type: 'fixLocal' }));
+    b.id = 'fix-local';
+    sec.appendChild(b);
+  }
+  if (actions.undo) {
+    const b = button(l.undoFixLocal, () => vscode.postMessage({ type: 'undoFixLocal' }), 'btn btn-secondary');
+    b.id = 'undo-fix-local';
+    sec.appendChild(b);
+  }
+  return sec;
+}
+
 function render(): void {
   if (!state) return;
   const l = state.labels;
@@ -182,6 +200,8 @@ function render(): void {
   if (state.note) app.appendChild(el('p', { cls: 'note', id: 'note', text: state.note }));
   if (state.running) app.appendChild(el('p', { cls: 'running', id: 'running', text: l.running }));
   if (state.report && !state.running) app.appendChild(renderReport(l, state.report));
+  const localFix = renderLocalFix(l, state.localActions, state.running);
+  if (localFix) app.appendChild(localFix);
   const all = state.running || !state.report ? state.checks : state.report.checks;
   const cloud = renderCloud(l, all, state.cloudActions, state.running);
   if (cloud) app.appendChild(cloud);

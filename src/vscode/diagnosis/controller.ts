@@ -21,6 +21,7 @@ import { pickProtocol, validateHost, validatePort } from '../instances/wizard';
 import type { Logger } from '../log';
 import type { ReachabilityService } from '../reachability/service';
 import { reportLabels } from '../report/labels';
+import type { LocalPermissionFix } from '../report/localFix';
 import { ReportMessageRouter } from '../report/messageRouter';
 import { ReportPanel, type PanelHost } from '../report/panel';
 import { readSettings } from '../settings';
@@ -35,8 +36,9 @@ export class DiagnoseController implements PanelHost {
     private readonly log: Logger,
     private readonly loc: Localizer,
     private readonly tencent: TencentCloud,
+    private readonly localFix?: LocalPermissionFix,
   ) {
-    this.router = new ReportMessageRouter({ rerun: (panel) => this.run(this.specFor(panel.target)), openPort: tencent.openPort, log });
+    this.router = new ReportMessageRouter({ rerun: (panel) => this.run(this.specFor(panel.target)), openPort: tencent.openPort, log, ...(localFix ? { localFix } : {}) });
   }
 
   private lang() {
@@ -50,7 +52,10 @@ export class DiagnoseController implements PanelHost {
       openPort: !cur.running && this.tencent.openPort.canOffer(cur.report, target.key),
       undo: this.tencent.openPort.undos(target.key).length > 0,
     };
-    return { target, lang, labels: reportLabels(this.loc, lang), ...cur, ...(cloudActions ? { cloudActions } : {}) };
+    const fix = !cur.running ? this.localFix?.offer(cur.report) : undefined;
+    const localUndo = !!this.localFix?.undoFor(target.key);
+    const localActions = fix || localUndo ? { ...(fix ? { fix: fix.preview } : {}), undo: localUndo } : undefined;
+    return { target, lang, labels: reportLabels(this.loc, lang), ...cur, ...(cloudActions ? { cloudActions } : {}), ...(localActions ? { localActions } : {}) };
   }
 
   /** Command entry: `arg` is an instance id (status bar), a tree node, or nothing (palette). */
@@ -127,6 +132,7 @@ export class DiagnoseController implements PanelHost {
             signal,
             cloud: cloud?.cloud,
             guestChecks: cloud?.guestChecks,
+            ...(settings.sshPath ? { sshPath: settings.sshPath } : {}),
             onCheck: (c) => {
               this.log.debug('diagnose', `check ${c.id} ${c.status} ${Math.round(c.durationMs)}ms: ${c.summary}`);
               progress.report({ message: `${labels.checkNames[c.id] ?? c.id}: ${labels.status[c.status]}` });

@@ -10,12 +10,14 @@ import { renderMarkdown } from '../../core/render/markdown';
 import type { FromWebview } from '../../shared/protocol';
 import type { OpenPortFix } from '../cloud/openPortFix';
 import type { Logger } from '../log';
+import type { LocalPermissionFix } from './localFix';
 import type { ReportPanel } from './panel';
 import { t } from '../i18n';
 
 export interface RouterDeps {
   rerun(panel: ReportPanel): Promise<unknown>;
   openPort: Pick<OpenPortFix, 'apply' | 'undo'>;
+  localFix?: Pick<LocalPermissionFix, 'apply' | 'undo'>;
   log: Logger;
 }
 
@@ -73,6 +75,20 @@ export class ReportMessageRouter {
           : t('The rule CVM Doctor added was removed. Re-run the diagnosis to see the effect.');
         panel.setNote(text);
         const rerun = t('Re-run');
+        if (await vscode.window.showInformationMessage(text, rerun) === rerun) await this.deps.rerun(panel);
+        return;
+      }
+      case 'fixLocal':
+      case 'undoFixLocal': {
+        const fix = this.deps.localFix;
+        if (!fix) return;
+        const done = m.type === 'fixLocal' ? !!panel.report && await fix.apply(panel.target.key, panel.report) : await fix.undo(panel.target.key);
+        if (!done) return;
+        const text = m.type === 'fixLocal'
+          ? vscode.l10n.t('The permissions were fixed. Re-run the diagnosis to see the effect.')
+          : vscode.l10n.t('The previous permissions were restored.');
+        panel.setNote(text);
+        const rerun = vscode.l10n.t('Re-run');
         if (await vscode.window.showInformationMessage(text, rerun) === rerun) await this.deps.rerun(panel);
         return;
       }
