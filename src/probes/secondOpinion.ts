@@ -6,6 +6,8 @@
  * stops it, nothing is written), never a password, no configuration file run (-F none: the
  * effective settings came from `ssh -G` already).
  */
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { SecondOpinion } from '../core/localModel';
 import type { ProbeOptions, SecondOpinionContext } from '../core/probeContract';
 import { shellQuote } from '../core/sshCommand';
@@ -34,8 +36,10 @@ export function secondOpinionOutcome(r: OpenSshRun): SecondOpinion['outcome'] {
   return 'error';
 }
 
-export async function probeSecondOpinion(ctx: SecondOpinionContext, o: ProbeOptions): Promise<SecondOpinion> {
+export async function probeSecondOpinion(given: SecondOpinionContext, o: ProbeOptions): Promise<SecondOpinion> {
   const start = now();
+  // Without the config's list (no ssh -G), ssh's own default file.
+  const ctx = given.knownHostsFiles.length ? given : { ...given, knownHostsFiles: [path.join(os.homedir(), '.ssh', 'known_hosts')] };
   const command = secondOpinionCommand(ctx, o.timeoutMs);
   const info = await opensshInfo(ctx.executable);
   if (!info.ok) return { outcome: 'unavailable', message: info.reason, command, durationMs: since(start) };
