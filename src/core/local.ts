@@ -43,8 +43,8 @@ export function identitiesToCheck(given: string | undefined, config: LocalConfig
  * The target and credentials the rest of the diagnosis uses: the user's own values, and the
  * effective configuration's where the user gave nothing (HostName, User, Port,
  * UserKnownHostsFile, StrictHostKeyChecking=accept-new, the first usable IdentityFile).
- * A key OpenSSH cannot use (PPK, a public key) is not handed to the SSH probe: the Local
- * layer has named it, and the login is not tried with it.
+ * A PPK v2 key is not handed to the SSH probe: ssh2 could log in with it, OpenSSH never
+ * would, and the Local layer has named it (the login is not tried with it).
  */
 export function applyLocal(target: Target, credentials: Credentials | undefined, local: LocalEvidence | undefined): { target: Target; credentials?: Credentials } {
   const cfg = local?.config;
@@ -66,8 +66,10 @@ export function applyLocal(target: Target, credentials: Credentials | undefined,
     const usable = keys.filter((k) => k.source === 'config' && keyUsable(k));
     if (usable.length) c = { ...(c ?? {}), identityFile: usable[0]!.path, ...(usable.length > 1 ? { extraIdentityFiles: usable.slice(1).map((k) => k.path) } : {}) };
   } else if (c.identityFile) {
+    // A PPK v2 key ssh2 could log in with while OpenSSH never would: not tried. (A file ssh2
+    // cannot read either stays, and the SSH probe reports it as before.)
     const given = keys.find((k) => k.source === 'given' && k.path === c!.identityFile);
-    if (given && given.readable && given.format !== undefined && !opensshReads(given.format)) {
+    if (given && given.readable && given.format === 'ppk2') {
       const rest = { ...c };
       delete rest.identityFile;
       delete rest.privateKey;
@@ -110,6 +112,10 @@ export function localVerdict(e: ClassifyInput): VerdictCode | undefined {
   if (l.config.outcome === 'error') return 'LOCAL_CONFIG_ERROR';
   const k = verdictKey(e);
   if (!k) return undefined;
+  // The login works another way (password, agent): the key is a finding, not the cause. A
+  // login ssh2 made with the key itself does not count: OpenSSH would not make it.
+  const login = e.ssh?.login;
+  if (login?.outcome === 'ok' && login.method !== 'publickey') return undefined;
   const p = k.problem;
   if (p.kind === 'unreadable' || p.kind === 'mode' || p.kind === 'acl') return 'LOCAL_KEY_REFUSED';
   return 'KEY_FORMAT_UNSUPPORTED';
@@ -303,11 +309,15 @@ export function localFindings(e: ClassifyInput, code: VerdictCode, lang: Lang): 
   const add = (c: FindingCode, args: TemplateArgs) => out.push({ code: c, message: msg(lang, `finding.${c}` as MessageKey, args) });
   const l = e.local;
   if (l?.config.outcome === 'ok' && l.config.configured.length) add('LOCAL_CONFIG_APPLIED', { host: l.host, fields: configuredText(l.config) });
-  const v = verdictKey(e);
+  const named = localVerdict(e);
+  const v = named && named !== 'LOCAL_CONFIG_ERROR' ? verdictKey(e) : undefined;
+  const login = e.ssh?.login;
   for (const k of l?.keys ?? []) {
     if (v && v.key === k) continue;
     const p = keyProblem(k, !!e.passphraseGiven);
     if (!p || (k.source === 'default' && p.kind === 'missing')) continue;
+    // The SSH probe's KEY_NOT_USABLE already names this file's format problem.
+    if (login?.keyError && login.keyFile === k.path && p.kind !== 'mode' && p.kind !== 'acl') continue;
     add('LOCAL_KEY_PROBLEM', { detail: keyProblemLine(k, p, lang) });
   }
   const a = l?.agent;

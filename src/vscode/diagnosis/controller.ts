@@ -52,8 +52,9 @@ export class DiagnoseController implements PanelHost {
       openPort: !cur.running && this.tencent.openPort.canOffer(cur.report, target.key),
       undo: this.tencent.openPort.undos(target.key).length > 0,
     };
-    const fix = !cur.running ? this.localFix?.offer(cur.report) : undefined;
     const localUndo = !!this.localFix?.undoFor(target.key);
+    // Once applied, the undo is what is offered (the report still shows the old mode).
+    const fix = !cur.running && !localUndo ? this.localFix?.offer(cur.report) : undefined;
     const localActions = fix || localUndo ? { ...(fix ? { fix: fix.preview } : {}), undo: localUndo } : undefined;
     return { target, lang, labels: reportLabels(this.loc, lang), ...cur, ...(cloudActions ? { cloudActions } : {}), ...(localActions ? { localActions } : {}) };
   }

@@ -122,9 +122,11 @@ describe('(unit) the Local layer in the diagnosis', () => {
     assert.deepStrictEqual([r.target.user, r.target.port, r.target.knownHostsPath, r.credentials?.identityFile], ['bob', 22, '/kh', '/mine']);
   });
 
-  it('a key OpenSSH cannot read is not handed to the SSH probe', () => {
-    const r = applyLocal(target(), { identityFile: '/k.ppk', agent: '/sock' }, local({ keys: [key({ path: '/k.ppk', format: 'ppk3' })] }));
+  it('a PPK v2 key (ssh2 could use it, OpenSSH never) is not handed to the SSH probe; files ssh2 cannot read either stay', () => {
+    const r = applyLocal(target(), { identityFile: '/k.ppk', agent: '/sock' }, local({ keys: [key({ path: '/k.ppk', format: 'ppk2' })] }));
     assert.deepStrictEqual(r.credentials, { agent: '/sock' });
+    const v3 = applyLocal(target(), { identityFile: '/k.ppk' }, local({ keys: [key({ path: '/k.ppk', format: 'ppk3' })] }));
+    assert.deepStrictEqual(v3.credentials, { identityFile: '/k.ppk' });
   });
 
   const rows: Array<[string, Partial<LocalEvidence>, string, RegExp]> = [
@@ -158,6 +160,12 @@ describe('(unit) the Local layer in the diagnosis', () => {
   it('a refused key the server accepts says so: only the mode stands in the way', () => {
     const e = healthy({ local: local({ keys: [key({ mode: 0o644, refused: true })] }), ssh: ssh({ login: { outcome: 'ok', tried: ['publickey'], method: 'publickey' } }) });
     assert.match(buildVerdict('LOCAL_KEY_REFUSED', e, 'en').summary, /The server does accept this key/);
+  });
+
+  it('a refused key while the password logs in: OK, the key a finding', () => {
+    const e = healthy({ local: local({ keys: [key({ mode: 0o644, refused: true })] }), ssh: ssh({ login: { outcome: 'ok', tried: ['password'], method: 'password' } }) });
+    assert.strictEqual(classifyCode(e), 'OK');
+    assert.match(findings(e, 'OK', 'en').find((f) => f.code === 'LOCAL_KEY_PROBLEM')?.message ?? '', /mode 0644/);
   });
 
   it('a config or default key with a problem is a finding, not the verdict', () => {
