@@ -25,7 +25,7 @@ export function localFixFor(report: Report, backup = '<backup-file>'): LocalFix 
   const keys = (report.checks.find((c) => c.id === 'local.keys')?.evidence.keys ?? []) as LocalKeyResult[];
   for (const k of keys) {
     if (!k.refused || k.source === 'default') continue;
-    if (k.mode !== undefined) return { kind: 'chmod', file: k.path, what: 'key', mode: k.mode, preview: `chmod 600 ${shellQuote(k.path)}  # ${octalMode(k.mode)} → 0600` };
+    if (k.mode !== undefined) return { kind: 'chmod', file: k.path, what: 'key', mode: k.mode, preview: `chmod 600 ${shellQuote(k.path)} # ${octalMode(k.mode)} → 0600` };
     if (k.acl && 'tooOpen' in k.acl && k.acl.user) {
       const dir = k.path.replace(/[\\/][^\\/]*$/, '') || '.';
       return { kind: 'icacls', file: k.path, what: 'key', user: k.acl.user, tooOpen: k.acl.tooOpen, preview: icaclsRepair(k.path, k.acl.user, k.acl.tooOpen, backup, dir).preview };

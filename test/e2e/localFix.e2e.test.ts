@@ -63,7 +63,7 @@ describe('(e2e) local permission fix in real VS Code', function () {
     await page.keyboard.press('Enter');
     const { frame, code } = await waitVerdict(page, `127.0.0.1:${port}`);
     assert.strictEqual(code, 'LOCAL_KEY_REFUSED');
-    assert.match(await text(frame, '#local-fix-preview'), new RegExp(`^chmod 600 ${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}  # 0644 → 0600$`));
+    assert.match(await text(frame, '#local-fix-preview'), new RegExp(`^chmod 600 ${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} # 0644 → 0600$`));
     assert.strictEqual(await frame.$('#undo-fix-local'), null, 'nothing to undo yet');
     await screenshot(page, 'e2e-local-fix-offered');
 

@@ -41,7 +41,7 @@ describe('(integration) local permission repair', () => {
 
       const view = { key: inst.id, host: inst.host, port: inst.port, protocol: inst.protocol };
       const state = api.controller.stateFor(view, { report, checks: report!.checks, running: false });
-      assert.strictEqual(state.localActions?.fix, `chmod 600 ${key}  # 0644 → 0600`, 'the command is shown before it runs');
+      assert.strictEqual(state.localActions?.fix, `chmod 600 ${key} # 0644 → 0600`, 'the command is shown before it runs');
       assert.strictEqual(state.localActions?.undo, false);
 
       const asked: string[] = [];
