@@ -141,6 +141,7 @@ export async function runSweep(items: readonly SweepItem[], o: SweepOptions): Pr
  * verdict code does not compile until it has its place here.
  */
 const LAYER: Record<VerdictCode, number> = {
+  LOCAL_CONFIG_ERROR: 0, LOCAL_KEY_REFUSED: 0,
   INSTANCE_NOT_RUNNING: 1, INSTANCE_ISOLATED: 1,
   DNS_FAILURE: 2,
   HOST_UNREACHABLE: 3, NO_RESPONSE: 3,

@@ -7,7 +7,7 @@
  * `ssh -G` evaluates `Match exec` lines of the user's own configuration, exactly as every
  * `ssh HOST` the user runs does; it never connects anywhere and runs no ProxyCommand.
  */
-import { configuredFields, configuredIdentityFiles, parseEffectiveConfig, parseSshGError } from '../core/sshConfigEffective';
+import { configuredFields, configuredIdentityFiles, parseEffectiveConfig, parseSshGError, type EffectiveSshConfig } from '../core/sshConfigEffective';
 import type { LocalConfigResult } from '../core/localModel';
 import { now, since } from './abort';
 import { execBounded, opensshExecutable } from './openssh';
@@ -39,14 +39,31 @@ export function sshGArgs(q: Pick<LocalConfigQuery, 'host' | 'user' | 'port' | 'f
   return args;
 }
 
+/** OpenSSH's own defaults (`ssh -G -F none`) depend on no host (nothing can match without a
+ *  config): asked once per binary, user and port, with the host's name filled in after. A
+ *  failed answer is not kept. */
+const defaultsCache = new Map<string, Promise<EffectiveSshConfig | undefined>>();
+function opensshDefaults(exe: string, q: LocalConfigQuery, bound: number): Promise<EffectiveSshConfig | undefined> {
+  const key = JSON.stringify([exe, q.user ?? null, q.port ?? null]);
+  let hit = defaultsCache.get(key);
+  if (!hit) {
+    hit = execBounded(exe, sshGArgs({ host: 'cvm-doctor-defaults', user: q.user, port: q.port }, 'none'), bound)
+      .then((r) => (r.code === 0 ? parseEffectiveConfig(r.stdout) : undefined));
+    defaultsCache.set(key, hit);
+    void hit.then((d) => { if (!d) defaultsCache.delete(key); });
+  }
+  // ssh lower-cases the name it was given.
+  return hit.then((d) => (d ? { ...d, hostname: q.host.toLowerCase() } : undefined));
+}
+
 export async function probeLocalConfig(q: LocalConfigQuery): Promise<LocalConfigResult> {
   const start = now();
   const exe = opensshExecutable(q.executable);
   if (!exe) return { outcome: 'unavailable', executable: 'ssh', reason: 'disabled', durationMs: since(start) };
   const bound = Math.max(1, Math.min(MAX_MS, q.timeoutMs));
-  const [real, defaults] = await Promise.all([
+  const [real, base] = await Promise.all([
     execBounded(exe, sshGArgs(q), bound, q.signal),
-    execBounded(exe, sshGArgs(q, 'none'), bound, q.signal),
+    opensshDefaults(exe, q, bound),
   ]);
   const file = q.file !== undefined ? { file: q.file } : {};
   if (real.code === 'ENOENT') return { outcome: 'unavailable', executable: exe, reason: 'not-found', ...file, durationMs: since(start) };
@@ -60,7 +77,6 @@ export async function probeLocalConfig(q: LocalConfigQuery): Promise<LocalConfig
     }
     return { outcome: 'error', executable: exe, ...file, error, durationMs: since(start) };
   }
-  const base = defaults.code === 0 ? parseEffectiveConfig(defaults.stdout) : undefined;
   return {
     outcome: 'ok', executable: exe, ...file, effective,
     configured: configuredFields(effective, base), configuredIdentityFiles: configuredIdentityFiles(effective, base),
