@@ -11,6 +11,7 @@ import { localFixFor, type LocalFix, type LocalFixUndo } from '../../core/localF
 import type { Report } from '../../core/model';
 import { applyLocalFix, undoLocalFix } from '../../probes/localFix';
 import { Disposable } from '../lifecycle';
+import { t } from '../i18n';
 import type { Logger } from '../log';
 
 /** globalState key (paths and modes only): the undo records, by report panel key. */
@@ -66,19 +67,19 @@ export class LocalPermissionFix extends Disposable {
   async apply(key: string, report: Report, confirm: Confirm = modal): Promise<boolean> {
     const fix = this.offer(report);
     if (!fix) return false;
-    const what = fix.what === 'config' ? vscode.l10n.t('your ssh config file') : vscode.l10n.t('your private key');
+    const what = fix.what === 'config' ? t('your ssh config file') : t('your private key');
     const ok = await confirm(
-      vscode.l10n.t('CVM Doctor will make {0} readable by you only, so that OpenSSH accepts it:', what),
-      `${fix.preview}\n\n${vscode.l10n.t('File: {0}. You can restore the previous permissions from the report afterwards.', fix.file)}`,
-      vscode.l10n.t('Fix the permissions'),
+      t('CVM Doctor will make {0} readable by you only, so that OpenSSH accepts it:', what),
+      `${fix.preview}\n\n${t('File: {0}. You can restore the previous permissions from the report afterwards.', fix.file)}`,
+      t('Fix the permissions'),
     );
     if (!ok) return false;
     const r = await applyLocalFix(fix, this.backupDir);
     if (!r.ok) {
       this.log.warn('panel', `${fix.file}: ${r.reason} ${r.detail}`);
       void vscode.window.showErrorMessage(r.reason === 'changed'
-        ? vscode.l10n.t('{0} changed since the diagnosis ({1}): nothing was done. Re-run the diagnosis first.', fix.file, r.detail)
-        : vscode.l10n.t('Could not fix the permissions of {0}: {1}', fix.file, r.detail));
+        ? t('{0} changed since the diagnosis ({1}): nothing was done. Re-run the diagnosis first.', fix.file, r.detail)
+        : t('Could not fix the permissions of {0}: {1}', fix.file, r.detail));
       return false;
     }
     this.log.info('panel', `${fix.kind} ${fix.file} applied`);
@@ -91,11 +92,11 @@ export class LocalPermissionFix extends Disposable {
     const u = this.undoFor(key);
     if (!u) return false;
     const detail = u.kind === 'chmod' ? `chmod ${u.mode.toString(8).padStart(4, '0')} ${u.file}` : `icacls "${u.dir}" /restore "${u.backup}"`;
-    const ok = await confirm(vscode.l10n.t('Restore the permissions {0} had before CVM Doctor changed them?', u.file), detail, vscode.l10n.t('Restore the previous permissions'));
+    const ok = await confirm(t('Restore the permissions {0} had before CVM Doctor changed them?', u.file), detail, t('Restore the previous permissions'));
     if (!ok) return false;
     const r = await undoLocalFix(u);
     if (!r.ok) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Could not restore the permissions of {0}: {1}', u.file, r.detail));
+      void vscode.window.showErrorMessage(t('Could not restore the permissions of {0}: {1}', u.file, r.detail));
       return false;
     }
     await this.store(key, undefined);

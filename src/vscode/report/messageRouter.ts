@@ -85,10 +85,10 @@ export class ReportMessageRouter {
         const done = m.type === 'fixLocal' ? !!panel.report && await fix.apply(panel.target.key, panel.report) : await fix.undo(panel.target.key);
         if (!done) return;
         const text = m.type === 'fixLocal'
-          ? vscode.l10n.t('The permissions were fixed. Re-run the diagnosis to see the effect.')
-          : vscode.l10n.t('The previous permissions were restored.');
+          ? t('The permissions were fixed. Re-run the diagnosis to see the effect.')
+          : t('The previous permissions were restored.');
         panel.setNote(text);
-        const rerun = vscode.l10n.t('Re-run');
+        const rerun = t('Re-run');
         if (await vscode.window.showInformationMessage(text, rerun) === rerun) await this.deps.rerun(panel);
         return;
       }
