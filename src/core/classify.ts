@@ -99,6 +99,8 @@ export const RULES: readonly Rule[] = [
   // When the protocol itself answered, something is serving this address: a stopped or
   // isolated instance cannot be it, so the probe's view decides (with ADDRESS_NOT_INSTANCE).
   { code: 'INSTANCE_ISOLATED', when: (e) => !protocolAnswered(e) && !!cloudState(e)?.restrictState && cloudState(e)!.restrictState !== 'NORMAL' },
+  // Lighthouse: a traffic package's unpaid overflow cuts the instance's network.
+  { code: 'INSTANCE_ISOLATED', when: (e) => !protocolAnswered(e) && cloudState(e)?.trafficPackage?.status === 'OVERDUE_NETWORK_DISABLED' },
   { code: 'INSTANCE_NOT_RUNNING', when: (e) => !protocolAnswered(e) && !!cloudState(e) && cloudState(e)!.state !== 'RUNNING' },
   { code: 'DNS_FAILURE', when: (e) => !!e.dns && !e.dns.ok },
 
@@ -108,6 +110,7 @@ export const RULES: readonly Rule[] = [
   // ACLs drop silently: they explain a silent port, never a reset or an ICMP error.
   { code: 'SECURITY_GROUP_BLOCKS', when: (e) => tcpSilent(e) && cloudDenies(e.cloud?.securityGroups) },
   { code: 'NETWORK_ACL_BLOCKS', when: (e) => tcpSilent(e) && cloudDenies(e.cloud?.networkAcl) },
+  { code: 'INSTANCE_FIREWALL_BLOCKS', when: (e) => tcpSilent(e) && cloudDenies(e.cloud?.firewall) },
   { code: 'GUEST_FIREWALL_BLOCKS', when: (e) => (tcpSilent(e) || tcpUnreachable(e)) && guest(e)?.firewallBlocks === true },
   // A reset although the guest shows sshd listening on the port: nothing else can send it but
   // the rule the guest reports (`reject with tcp reset`) — the port is not closed.
@@ -223,10 +226,13 @@ export function findings(e: ClassifyInput, code: VerdictCode, lang: Lang): Findi
       add('ADDRESS_NOT_INSTANCE', { address: probed, instanceId: c.instanceId, ips: own.join(', ') || '-' });
     }
     for (const err of c.errors) add('CLOUD_API_ERROR', cloudErrorArgs(err, lang));
-    if (c.securityGroups && !c.callerIp) {
+    if ((c.securityGroups || c.firewall) && !c.callerIp) {
+      // What was evaluated for any source: the security groups, or a Lighthouse instance's firewall.
+      const fw = !c.securityGroups;
       if (c.callerIpOtherFamily) {
-        out.push({ code: 'CALLER_IP_UNKNOWN', message: msg(lang, 'finding.CALLER_IP_OTHER_FAMILY', { ip: c.callerIpOtherFamily, address: probed ?? e.target.host, family: probed?.includes(':') ? 6 : 4 }) });
-      } else add('CALLER_IP_UNKNOWN');
+        out.push({ code: 'CALLER_IP_UNKNOWN', message: msg(lang, fw ? 'finding.CALLER_IP_OTHER_FAMILY_FIREWALL' : 'finding.CALLER_IP_OTHER_FAMILY', { ip: c.callerIpOtherFamily, address: probed ?? e.target.host, family: probed?.includes(':') ? 6 : 4 }) });
+      } else if (fw) out.push({ code: 'CALLER_IP_UNKNOWN', message: msg(lang, 'finding.CALLER_IP_UNKNOWN_FIREWALL') });
+      else add('CALLER_IP_UNKNOWN');
     }
     // With the caller unknown, a cloud record may hold for some sources only. It matters only
     // when the port did not answer (an answer shows the caller got through).
@@ -234,6 +240,10 @@ export function findings(e: ClassifyInput, code: VerdictCode, lang: Lang): Findi
     const sg = c.securityGroups;
     if (portFailed && sg?.exceptFor?.length && code !== 'SECURITY_GROUP_BLOCKS') {
       out.push({ code: 'SECURITY_GROUP_MAY_BLOCK', message: msg(lang, sg.verdict === 'deny' ? 'finding.SECURITY_GROUP_MAY_BLOCK' : 'finding.SECURITY_GROUP_MAY_BLOCK_SOME', { port: e.target.port, sources: sg.exceptFor.join(', ') }) });
+    }
+    const fw = c.firewall;
+    if (portFailed && fw?.exceptFor?.length && code !== 'INSTANCE_FIREWALL_BLOCKS') {
+      out.push({ code: 'INSTANCE_FIREWALL_MAY_BLOCK', message: msg(lang, fw.verdict === 'deny' ? 'finding.INSTANCE_FIREWALL_MAY_BLOCK' : 'finding.INSTANCE_FIREWALL_MAY_BLOCK_SOME', { port: e.target.port, sources: fw.exceptFor.join(', ') }) });
     }
     const acl = c.networkAcl;
     if (portFailed && acl?.exceptFor?.length && acl.verdict !== 'none' && code !== 'NETWORK_ACL_BLOCKS') {

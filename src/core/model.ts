@@ -392,10 +392,23 @@ export interface SecurityGroupRuleRef {
   description?: string;
 }
 
+/** One rule of a Lighthouse instance's firewall, as the report names it (`index`: its place in
+ *  DescribeFirewallRules' list, 0 = evaluated first). */
+export interface FirewallRuleRef {
+  index: number;
+  action: 'ACCEPT' | 'DROP';
+  protocol: string;
+  port: string;
+  source: string;
+  description?: string;
+}
+
 export interface CloudEvidence {
   instanceId: string;
   region: string;
   instance?: {
+    /** 'lighthouse' for a Tencent Lighthouse instance (lhins-…); absent for CVM. */
+    product?: 'lighthouse';
     name?: string;
     state: string;            // RUNNING, STOPPED, …
     restrictState?: string;   // NORMAL, EXPIRED, PROTECTIVELY_ISOLATED
@@ -407,6 +420,9 @@ export interface CloudEvidence {
     securityGroupIds: string[];
     vpcId?: string;
     subnetId?: string;
+    /** Lighthouse: a traffic package whose unpaid overflow cut the instance's network
+     *  (DescribeInstancesTrafficPackages Status OVERDUE_NETWORK_DISABLED). */
+    trafficPackage?: { id?: string; status: string };
   };
   /** Caller address used for evaluation; undefined means "any source". */
   callerIp?: string;
@@ -420,6 +436,14 @@ export interface CloudEvidence {
     evaluatedFor: string;  // "203.0.113.5" or "any source"
     /** With the caller unknown: the sources for which the outcome is the opposite of
      *  `verdict` ("blocks unless your address is in …"). Absent when it holds for everyone. */
+    exceptFor?: string[];
+  };
+  /** Lighthouse: the instance's own firewall, evaluated as securityGroups are. */
+  firewall?: {
+    verdict: 'allow' | 'deny';
+    /** The rule that decided; undefined when no rule matched (a firewall drops what no rule accepts). */
+    decidingRule?: FirewallRuleRef;
+    evaluatedFor: string;
     exceptFor?: string[];
   };
   networkAcl?: {
@@ -505,6 +529,7 @@ export const VERDICT_CODES = [
   'INSTANCE_ISOLATED',
   'SECURITY_GROUP_BLOCKS',
   'NETWORK_ACL_BLOCKS',
+  'INSTANCE_FIREWALL_BLOCKS',
   'SSHD_NOT_RUNNING',
   'GUEST_FIREWALL_BLOCKS',
   'LOCAL_CONFIG_ERROR',
@@ -536,6 +561,7 @@ export const FINDING_CODES = [
   'CALLER_IP_UNKNOWN',
   'SECURITY_GROUP_MAY_BLOCK',
   'NETWORK_ACL_MAY_BLOCK',
+  'INSTANCE_FIREWALL_MAY_BLOCK',
   'TAT_AGENT_OFFLINE',
   'SSHD_CONFIG_INVALID',
   'RDP_NLA_REQUIRED',
@@ -559,11 +585,14 @@ export interface RemediationStep {
   text: string;
   command?: string;
   doc?: string;
+  /** An action the extension offers beside the step: 'vnc-console' for a step done through
+   *  the console's VNC login (the extension's "Open VNC console"). */
+  action?: 'vnc-console';
 }
 
 export type CheckId =
   | 'dns' | 'icmp' | 'tcp' | 'banner' | 'kex' | 'hostkey' | 'auth' | 'login' | 'rdp' | 'altports'
-  | 'cloud.instance' | 'cloud.securityGroups' | 'cloud.networkAcl' | 'cloud.guest'
+  | 'cloud.instance' | 'cloud.securityGroups' | 'cloud.firewall' | 'cloud.networkAcl' | 'cloud.guest'
   | 'local.config' | 'local.keys' | 'local.agent' | 'openssh';
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
 

@@ -76,7 +76,7 @@ function label(group: OsVariant[], split: OsVariant[], lang: Lang): string {
 function expand(s: StepTemplate, os: GuestOs, lang: Lang, args: TemplateArgs): RemediationStep[] {
   if (s.when && !s.when(args)) return [];
   if (s.ifArg !== undefined && (args[s.ifArg] === undefined || args[s.ifArg] === '')) return [];
-  const doc = s.doc ? { doc: s.doc[lang] } : {};
+  const doc = { ...(s.doc ? { doc: s.doc[lang] } : {}), ...(VIA_VNC.test(s.text.en) ? { action: 'vnc-console' as const } : {}) };
   if (typeof s.command !== 'object' && !s.osText && !s.only) {
     return [{ text: format(s.text[lang], args), ...(s.command ? { command: format(s.command, args) } : {}), ...doc }];
   }
@@ -116,6 +116,14 @@ const VNC: Bilingual = {
   ko: '콘솔의 VNC 로그인(실패하는 네트워크 경로를 거치지 않음)으로 접속해서',
 };
 const vnc = (en: string, ko: string): Bilingual => ({ en: `${VNC.en} ${en}`, ko: `${VNC.ko} ${ko}` });
+/** A step done through the console's VNC login: the extension offers "Open VNC console" beside it. */
+const VIA_VNC = /console(?:'s)? VNC login/;
+
+const DOC_LIGHTHOUSE_FIREWALL: Bilingual = {
+  en: 'https://www.tencentcloud.com/document/product/1103/41393',
+  ko: 'https://www.tencentcloud.com/ko/document/product/1103/41393',
+};
+const isLighthouse = (a: TemplateArgs) => a.cloudProduct === 'lighthouse';
 
 type Table = Record<VerdictCode, StepTemplate[]>;
 
@@ -124,6 +132,10 @@ const RUNNING_AND_IP: StepTemplate = { text: { en: 'In the console, check that t
 const SG_ALLOWS_PORT_AND_ICMP: StepTemplate = { text: { en: 'Check that the security group allows TCP {port} (and ICMP, for ping) from your address.', ko: '보안 그룹이 내 주소에서 TCP {port} (ping을 쓰려면 ICMP도)를 허용하는지 확인하세요.' }, doc: DOC_SECURITY_GROUP };
 const SG_ADD_RULE: StepTemplate = { text: { en: 'Security group: add one inbound rule allowing TCP {port} from your address only (put it above any rule that drops it).', ko: '보안 그룹: 내 주소에서만 TCP 포트 {port|을/를} 허용하는 인바운드 규칙 하나를 추가하세요(차단 규칙보다 위에 두세요).' }, doc: DOC_SECURITY_GROUP };
 const ACL_ALLOW_PORT: StepTemplate = { text: { en: 'Network ACL of the subnet (if bound): allow inbound TCP {port} and outbound TCP 1024-65535 for the return traffic.', ko: '서브넷의 네트워크 ACL(연결된 경우): 인바운드 TCP {port|와/과} 응답 트래픽용 아웃바운드 TCP 1024-65535를 허용하세요.' } };
+// A Lighthouse instance has no security groups and no network ACL: its own firewall instead.
+const FW_ALLOWS_PORT_AND_ICMP: StepTemplate = { text: { en: 'Check that the instance firewall allows TCP {port} (and ICMP, for ping) from your address.', ko: '인스턴스 방화벽이 내 주소에서 오는 TCP {port} 연결(ping을 쓰려면 ICMP도)을 허용하는지 확인하세요.' }, doc: DOC_LIGHTHOUSE_FIREWALL };
+const FW_ADD_RULE: StepTemplate = { text: { en: 'Instance firewall: add one rule allowing TCP {port} from your address only (put it above any rule that drops it).', ko: '인스턴스 방화벽: 내 주소에서 오는 TCP {port} 연결만 허용하는 규칙 하나를 추가하세요(차단 규칙보다 위에 두세요).' }, doc: DOC_LIGHTHOUSE_FIREWALL };
+const FW_ALLOWS_WHICHEVER_PORT: StepTemplate = { text: { en: 'Whichever port you use, the instance firewall must allow it from your address.', ko: '어느 포트를 쓰든 인스턴스 방화벽이 내 주소에서 그 포트를 허용해야 합니다.' }, doc: DOC_LIGHTHOUSE_FIREWALL };
 const SG_ALLOWS_WHICHEVER_PORT: StepTemplate = { text: { en: 'Whichever port you use, the security group must allow it from your address.', ko: '어느 포트를 쓰든 보안 그룹이 내 주소에서 그 포트를 허용해야 합니다.' }, doc: DOC_SECURITY_GROUP };
 
 // Commands on the guest, per OS. Windows Server's OpenSSH lives in System32\OpenSSH, its
@@ -303,12 +315,15 @@ const SSH: Table = {
     { text: { en: 'Then check that OpenSSH loads it (it prints the public key):', ko: '그다음 OpenSSH 클라이언트가 키를 읽는지 확인하세요(공개 키가 출력됩니다):' }, command: 'ssh-keygen -y -f {keyRefusedPath}', doc: DOC_SSH_KEYGEN },
   ],
   INSTANCE_NOT_RUNNING: [
-    { text: { en: 'Start the instance in the console, or with the Tencent Cloud CLI:', ko: '콘솔에서 인스턴스를 시작하거나 Tencent Cloud CLI를 사용하세요:' }, command: 'tccli cvm StartInstances --region {region} --InstanceIds \'["{instanceId}"]\'' },
+    { ifArg: 'stateNote', text: { en: '{stateNote}', ko: '{stateNote}' } },
+    { text: { en: 'Start the instance in the console, or with the Tencent Cloud CLI:', ko: '콘솔에서 인스턴스를 시작하거나 Tencent Cloud CLI를 사용하세요:' }, command: 'tccli {cloudProduct} StartInstances --region {region} --InstanceIds \'["{instanceId}"]\'' },
     { text: { en: 'If it does not reach RUNNING, check the instance\'s status details and the account\'s billing in the console.', ko: 'RUNNING 상태가 되지 않으면 콘솔에서 인스턴스 상태 상세와 계정 결제 상태를 확인하세요.' } },
   ],
   INSTANCE_ISOLATED: [
-    { text: { en: 'An expired or overdue instance is isolated until it is renewed: check the billing center and renew it.', ko: '만료되었거나 연체된 인스턴스는 갱신될 때까지 격리됩니다. 결제 센터에서 확인하고 갱신하세요.' } },
-    { text: { en: 'If it was isolated for security reasons, read the security notice in the console and contact support.', ko: '보안상의 이유로 격리되었다면 콘솔의 보안 알림을 확인하고 고객 지원에 문의하세요.' } },
+    { ifArg: 'trafficOverdue', text: { en: 'Pay the overdue traffic in the billing center (or buy more traffic): Tencent Cloud restores the network of {instanceId} once nothing is owed.', ko: '결제 센터에서 미납된 트래픽 요금을 결제하거나 트래픽을 추가로 구매하세요. 미납 금액이 없어지면 Tencent Cloud가 인스턴스 네트워크를 복구합니다({instanceId}).' } },
+    { ifArg: 'networkRestrict', text: { en: 'NETWORK_RESTRICT: Lighthouse restricted this instance\'s network, usually after a violation or security notice. Read the notice in the Message Center, remove the cause, then ask for the restriction to be lifted (console or support ticket).', ko: 'NETWORK_RESTRICT 상태: Lighthouse가 인스턴스 네트워크를 제한했습니다. 보통 위반 또는 보안 알림 뒤에 이렇게 됩니다. 메시지 센터에서 알림을 읽고 원인을 없앤 뒤 콘솔이나 지원 티켓으로 제한 해제를 요청하세요.' } },
+    { when: (a) => !a.trafficOverdue && !a.networkRestrict, text: { en: 'An expired or overdue instance is isolated until it is renewed: check the billing center and renew it.', ko: '만료되었거나 연체된 인스턴스는 갱신될 때까지 격리됩니다. 결제 센터에서 확인하고 갱신하세요.' } },
+    { when: (a) => !a.trafficOverdue && !a.networkRestrict, text: { en: 'If it was isolated for security reasons, read the security notice in the console and contact support.', ko: '보안상의 이유로 격리되었다면 콘솔의 보안 알림을 확인하고 고객 지원에 문의하세요.' } },
   ],
   SECURITY_GROUP_BLOCKS: [
     { text: { en: 'Add one inbound rule: TCP {port} from {callerCidr} only, above any rule that drops it (CVM Doctor\'s "Open port for my IP" does exactly this, after showing you the rule).', ko: '인바운드 규칙 하나를 추가하세요: {callerCidr}에서만 TCP {port} 허용, 차단 규칙보다 위에(CVM Doctor의 "내 IP에 포트 열기"가 규칙을 보여준 뒤 정확히 이것을 합니다).' }, doc: DOC_SECURITY_GROUP },
@@ -316,6 +331,10 @@ const SSH: Table = {
   ],
   NETWORK_ACL_BLOCKS: [
     { text: { en: 'Edit network ACL {aclId} of the instance\'s subnet: allow inbound TCP {port} from {callerCidr} and outbound TCP 1024-65535 for the return traffic, above the deny rules.', ko: '인스턴스 서브넷의 네트워크 ACL({aclId})을 수정하세요: {callerCidr}에서 오는 인바운드 TCP {port|와/과} 응답용 아웃바운드 TCP 1024-65535를 거부 규칙보다 위에 허용하세요.' }, doc: DOC_SECURITY_GROUP },
+  ],
+  INSTANCE_FIREWALL_BLOCKS: [
+    { text: { en: 'Add one firewall rule: TCP {port} from {callerCidr} only, above any rule that drops it (CVM Doctor\'s "Open port for my IP" does exactly this, after showing you the rule).', ko: '방화벽 규칙 하나를 추가하세요(TCP {port}, 출발지 {callerCidr}, ACCEPT). 이 연결을 차단하는 규칙보다 위에 있어야 합니다. CVM Doctor의 "내 IP에 포트 열기"는 규칙을 보여 준 뒤 정확히 이 작업을 합니다.' }, doc: DOC_LIGHTHOUSE_FIREWALL },
+    { text: { en: 'Or from the CLI (the API chooses where the rule goes: check afterwards that it is above every rule that drops it):', ko: '또는 CLI로 추가하세요. 규칙 위치는 API가 정하므로, 추가한 뒤 차단 규칙보다 위에 있는지 확인하세요:' }, command: 'tccli lighthouse CreateFirewallRules --region {region} --InstanceId {instanceId} --FirewallRules \'[{"Protocol":"TCP","Port":"{port}","{cidrField}":"{callerCidr}","Action":"ACCEPT","FirewallRuleDescription":"CVM Doctor"}]\'' },
   ],
   SSHD_NOT_RUNNING: [
     { text: vnc('start sshd and enable it at boot:', 'sshd를 시작하고 부팅 시 자동 시작하게 하세요:'), command: { linux: 'sudo systemctl enable --now {unit}', ubuntuSocket: 'sudo systemctl enable --now ssh.socket', windows: 'Set-Service sshd -StartupType Automatic; Start-Service sshd' } },
@@ -379,10 +398,19 @@ const RDP_OVERRIDES: Partial<Table> = {
 
 SSH.NOT_RDP = RDP_OVERRIDES.NOT_RDP ?? [];
 
+/** For a Lighthouse instance the security-group steps name its firewall; it has no network ACL. */
+const LIGHTHOUSE_SWAP = new Map<StepTemplate, StepTemplate | undefined>([
+  [SG_ALLOWS_PORT_AND_ICMP, FW_ALLOWS_PORT_AND_ICMP],
+  [SG_ADD_RULE, FW_ADD_RULE],
+  [SG_ALLOWS_WHICHEVER_PORT, FW_ALLOWS_WHICHEVER_PORT],
+  [ACL_ALLOW_PORT, undefined],
+]);
+
 /** The steps for `code` under `protocol`, localised and filled in, for the guest's OS. */
 export function remediationFor(code: VerdictCode, protocol: Protocol, lang: Lang, args: TemplateArgs, os: GuestOs = UNKNOWN_OS): RemediationStep[] {
   const steps = (protocol === 'rdp' ? RDP_OVERRIDES[code] : undefined) ?? SSH[code];
-  return steps.flatMap((s) => expand(s, os, lang, args));
+  const own = isLighthouse(args) ? steps.flatMap((s) => (LIGHTHOUSE_SWAP.has(s) ? LIGHTHOUSE_SWAP.get(s) ?? [] : [s])) : steps;
+  return own.flatMap((s) => expand(s, os, lang, args));
 }
 
 /** For tests: every code has steps for both protocols (NOT_RDP only matters for RDP). */

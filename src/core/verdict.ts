@@ -2,7 +2,8 @@
 import { opensshEnableOptions, isLegacyAlgorithm } from './algorithms';
 import { hostAnswers, hostSentIcmpError, icmpFromTarget, isSshdRefusal, loginUntested, movedService, type ClassifyInput } from './classify';
 import { guestOs } from './guestOs';
-import { msg, type MessageKey } from './messages';
+import { MESSAGE_KEYS, msg, type MessageKey } from './messages';
+import { isLighthouseId } from './validate';
 import { icmpDetailText, tcpIcmpName, tcpIcmpText, tcpOutcomeText } from './netText';
 import type { Lang, SshResult, Target, TcpResult, Verdict, VerdictCode } from './model';
 import { remediationFor } from './remediation';
@@ -97,6 +98,7 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
 
   const deadline = e.tcp?.outcome === 'timeout' ? e.tcp.deadlineMs : t.timeoutMs;
   return {
+    ...lighthouseArgs(e, lang),
     host: t.host,
     port: t.port,
     address,
@@ -169,6 +171,29 @@ function localArgs(code: VerdictCode, e: ClassifyInput, lang: Lang, user: string
   const login = e.ssh?.login;
   if (code === 'LOCAL_KEY_REFUSED' && login?.outcome === 'ok' && login.method === 'publickey') a.serverAcceptsKey = msg(lang, 'word.serverAcceptsKey', { user });
   return a;
+}
+
+/** A Lighthouse instance's placeholders: its product (tccli service), firewall rule, the
+ *  restriction or unpaid traffic that cut its network, and what its state means. */
+function lighthouseArgs(e: ClassifyInput, lang: Lang): TemplateArgs {
+  const cloud = e.cloud;
+  const id = e.target.cloud?.instanceId ?? cloud?.instanceId;
+  const inst = cloud?.instance;
+  if (inst?.product !== 'lighthouse' && !isLighthouseId(id)) return { cloudProduct: 'cvm' };
+  const fw = cloud?.firewall?.decidingRule;
+  const tp = inst?.trafficPackage?.status === 'OVERDUE_NETWORK_DISABLED' ? inst.trafficPackage : undefined;
+  const restricted = !!inst?.restrictState && inst.restrictState !== 'NORMAL';
+  const stateKey = `word.lhState.${inst?.state ?? ''}`;
+  return {
+    cloudProduct: 'lighthouse',
+    fwRuleNote: fw
+      ? msg(lang, 'word.fwRule', { index: fw.index, action: fw.action, protocol: fw.protocol, rulePort: fw.port, ruleSource: fw.source })
+      : msg(lang, 'word.fwNoRule', { port: e.target.port }),
+    // The restriction the API names wins; else the unpaid traffic package is the cause.
+    ...(tp && !restricted ? { restrictState: msg(lang, 'word.trafficOverdue', { id: tp.id ?? '?', status: tp.status }), trafficOverdue: tp.id ?? tp.status } : {}),
+    networkRestrict: inst?.restrictState === 'NETWORK_RESTRICT' ? 'yes' : '',
+    stateNote: MESSAGE_KEYS.includes(stateKey as MessageKey) ? msg(lang, stateKey as MessageKey) : '',
+  };
 }
 
 /** What makes the guest firewall block, as ": …" (or ""): the blocking decisions by kind, else

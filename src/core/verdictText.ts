@@ -171,6 +171,13 @@ export const VERDICT_TEXT: Record<VerdictCode, { title: Bilingual; summary: Bili
       ko: '네트워크 ACL({aclId})이 트래픽을 거부합니다({ruleNote}).',
     },
   },
+  INSTANCE_FIREWALL_BLOCKS: {
+    title: { en: 'The Lighthouse instance firewall blocks port {port}', ko: 'Lighthouse 인스턴스 방화벽이 로그인 포트를 차단합니다(TCP {port})' },
+    summary: {
+      en: 'For {source}, {fwRuleNote}.',
+      ko: '{source} 기준: {fwRuleNote}.',
+    },
+  },
   SSHD_NOT_RUNNING: {
     title: { en: 'The {service} service is not running', ko: '{service} 서비스가 실행 중이 아닙니다' },
     summary: {
