@@ -249,10 +249,6 @@ const M = {
   'word.fwNoRule': { en: 'no firewall rule accepts TCP {port} (the firewall drops what no rule accepts)', ko: '방화벽에 TCP {port} 연결을 허용하는 규칙이 없습니다(규칙에 맞지 않는 연결은 차단됨)' },
   'word.fwRule': { en: 'rule #{index} of the instance firewall ({action} {protocol}:{rulePort} from {ruleSource}) decides', ko: '인스턴스 방화벽 규칙이 결정합니다: #{index} {action} {protocol}:{rulePort}, 출발지 {ruleSource}' },
   'word.trafficOverdue': { en: 'traffic package {id} is {status}: the network is cut for unpaid traffic', ko: '트래픽 패키지 {id} 상태: {status}, 미납 트래픽 요금 때문에 네트워크가 차단됨' },
-  // Lighthouse states that need more than "start it" (InstanceState).
-  'word.lhState.RESCUE_MODE': { en: 'The instance is in rescue mode: exit rescue mode in the Lighthouse console, and it boots from its own system disk again.', ko: '인스턴스가 복구 모드입니다. Lighthouse 콘솔에서 복구 모드를 끝내면 원래 시스템 디스크로 다시 부팅합니다.' },
-  'word.lhState.SHUTDOWN': { en: 'SHUTDOWN means stopped and waiting to be destroyed (it expired): renew it in the console before it is released.', ko: 'SHUTDOWN 상태는 만료되어 폐기를 기다리는 중지 상태입니다. 해제되기 전에 콘솔에서 갱신하세요.' },
-  'word.lhState.FREEZING': { en: 'FREEZING: the instance is being frozen, usually for an overdue payment: check the billing center.', ko: 'FREEZING 상태는 보통 미납 때문에 인스턴스가 동결되는 중이라는 뜻입니다. 결제 센터를 확인하세요.' },
   'word.hostKeyConfirmed': { en: ' Confirmed inside the instance: this is its own new key.', ko: ' 인스턴스 내부에서 확인됨: 인스턴스의 새 키가 맞습니다.' },
   'word.hostKeyNotInstance': { en: ' Checked inside the instance: this is NOT its key — do not connect.', ko: ' 인스턴스 내부에서 확인됨: 인스턴스의 키가 아닙니다. 접속하지 마세요.' },
   'word.guestFirewall': { en: 'the firewall blocks TCP {port}{detail}', ko: '방화벽이 TCP 포트 {port|을/를} 차단합니다{detail}' },

@@ -315,7 +315,10 @@ const SSH: Table = {
     { text: { en: 'Then check that OpenSSH loads it (it prints the public key):', ko: '그다음 OpenSSH 클라이언트가 키를 읽는지 확인하세요(공개 키가 출력됩니다):' }, command: 'ssh-keygen -y -f {keyRefusedPath}', doc: DOC_SSH_KEYGEN },
   ],
   INSTANCE_NOT_RUNNING: [
-    { ifArg: 'stateNote', text: { en: '{stateNote}', ko: '{stateNote}' } },
+    // Lighthouse states that need more than "start it" (InstanceState).
+    { when: (a) => a.lhState === 'RESCUE_MODE', text: { en: 'The instance is in rescue mode: exit rescue mode in the Lighthouse console, and it boots from its own system disk again.', ko: '인스턴스가 복구 모드입니다. Lighthouse 콘솔에서 복구 모드를 끝내면 원래 시스템 디스크로 다시 부팅합니다.' } },
+    { when: (a) => a.lhState === 'SHUTDOWN', text: { en: 'SHUTDOWN means stopped and waiting to be destroyed (it expired): renew it in the console before it is released.', ko: 'SHUTDOWN 상태는 만료되어 폐기를 기다리는 중지 상태입니다. 해제되기 전에 콘솔에서 갱신하세요.' } },
+    { when: (a) => a.lhState === 'FREEZING', text: { en: 'FREEZING: the instance is being frozen, usually for an overdue payment: check the billing center.', ko: 'FREEZING 상태는 보통 미납 때문에 인스턴스가 동결되는 중이라는 뜻입니다. 결제 센터를 확인하세요.' } },
     { text: { en: 'Start the instance in the console, or with the Tencent Cloud CLI:', ko: '콘솔에서 인스턴스를 시작하거나 Tencent Cloud CLI를 사용하세요:' }, command: 'tccli {cloudProduct} StartInstances --region {region} --InstanceIds \'["{instanceId}"]\'' },
     { text: { en: 'If it does not reach RUNNING, check the instance\'s status details and the account\'s billing in the console.', ko: 'RUNNING 상태가 되지 않으면 콘솔에서 인스턴스 상태 상세와 계정 결제 상태를 확인하세요.' } },
   ],

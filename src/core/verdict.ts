@@ -2,7 +2,7 @@
 import { opensshEnableOptions, isLegacyAlgorithm } from './algorithms';
 import { hostAnswers, hostSentIcmpError, icmpFromTarget, isSshdRefusal, loginUntested, movedService, type ClassifyInput } from './classify';
 import { guestOs } from './guestOs';
-import { MESSAGE_KEYS, msg, type MessageKey } from './messages';
+import { msg, type MessageKey } from './messages';
 import { isLighthouseId } from './validate';
 import { icmpDetailText, tcpIcmpName, tcpIcmpText, tcpOutcomeText } from './netText';
 import type { Lang, SshResult, Target, TcpResult, Verdict, VerdictCode } from './model';
@@ -98,7 +98,6 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
 
   const deadline = e.tcp?.outcome === 'timeout' ? e.tcp.deadlineMs : t.timeoutMs;
   return {
-    ...lighthouseArgs(e, lang),
     host: t.host,
     port: t.port,
     address,
@@ -154,6 +153,8 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
     service: t.protocol === 'rdp' ? 'TermService' : 'sshd',
     ...untestedArgs,
     ...localArgs(code, e, lang, user),
+    // Last: an overdue traffic package names itself in place of the (NORMAL) restriction.
+    ...lighthouseArgs(e, lang),
   };
 }
 
@@ -174,25 +175,25 @@ function localArgs(code: VerdictCode, e: ClassifyInput, lang: Lang, user: string
 }
 
 /** A Lighthouse instance's placeholders: its product (tccli service), firewall rule, the
- *  restriction or unpaid traffic that cut its network, and what its state means. */
+ *  restriction or unpaid traffic that cut its network, and its state (remediation explains some). */
 function lighthouseArgs(e: ClassifyInput, lang: Lang): TemplateArgs {
   const cloud = e.cloud;
   const id = e.target.cloud?.instanceId ?? cloud?.instanceId;
   const inst = cloud?.instance;
-  if (inst?.product !== 'lighthouse' && !isLighthouseId(id)) return { cloudProduct: 'cvm' };
   const fw = cloud?.firewall?.decidingRule;
+  const fwRuleNote = fw
+    ? msg(lang, 'word.fwRule', { index: fw.index, action: fw.action, protocol: fw.protocol, rulePort: fw.port, ruleSource: fw.source })
+    : msg(lang, 'word.fwNoRule', { port: e.target.port });
+  if (inst?.product !== 'lighthouse' && !isLighthouseId(id)) return { cloudProduct: 'cvm', fwRuleNote };
   const tp = inst?.trafficPackage?.status === 'OVERDUE_NETWORK_DISABLED' ? inst.trafficPackage : undefined;
   const restricted = !!inst?.restrictState && inst.restrictState !== 'NORMAL';
-  const stateKey = `word.lhState.${inst?.state ?? ''}`;
   return {
     cloudProduct: 'lighthouse',
-    fwRuleNote: fw
-      ? msg(lang, 'word.fwRule', { index: fw.index, action: fw.action, protocol: fw.protocol, rulePort: fw.port, ruleSource: fw.source })
-      : msg(lang, 'word.fwNoRule', { port: e.target.port }),
+    fwRuleNote,
     // The restriction the API names wins; else the unpaid traffic package is the cause.
     ...(tp && !restricted ? { restrictState: msg(lang, 'word.trafficOverdue', { id: tp.id ?? '?', status: tp.status }), trafficOverdue: tp.id ?? tp.status } : {}),
     networkRestrict: inst?.restrictState === 'NETWORK_RESTRICT' ? 'yes' : '',
-    stateNote: MESSAGE_KEYS.includes(stateKey as MessageKey) ? msg(lang, stateKey as MessageKey) : '',
+    lhState: inst?.state,
   };
 }
 

@@ -118,6 +118,13 @@ const TABLE: Array<[string, ClassifyInput, VerdictCode]> = [
   ['cloud: caller unknown, group accepts an office /24 only', healthy({ ...silent, altPorts: [alt(2222, 'timeout')], cloud: cloud({ securityGroups: { verdict: 'deny', evaluatedFor: 'any source', exceptFor: ['198.51.100.0/24'] } }) }), 'PORT_FILTERED'],
   ['cloud: caller unknown, no group rule accepts anyone', healthy({ ...silent, altPorts: [alt(2222, 'timeout')], cloud: cloud({ securityGroups: { verdict: 'deny', evaluatedFor: 'any source' } }) }), 'SECURITY_GROUP_BLOCKS'],
   ['cloud: caller unknown, ACL accepts an office /24 only', healthy({ ...silent, altPorts: [alt(2222, 'timeout')], cloud: cloud({ securityGroups: { verdict: 'allow', evaluatedFor: 'any source' }, networkAcl: { verdict: 'deny', aclId: 'acl-1', exceptFor: ['198.51.100.0/24'] } }) }), 'PORT_FILTERED'],
+  // Issue 11: a Lighthouse instance's own firewall, its network restriction and unpaid traffic.
+  ['lighthouse: the firewall drops the caller', healthy({ ...silent, cloud: cloud({ firewall: { verdict: 'deny', evaluatedFor: '198.51.100.7', decidingRule: { index: 0, action: 'DROP', protocol: 'TCP', port: '22', source: '0.0.0.0/0' } } }, { product: 'lighthouse', securityGroupIds: [] }) }), 'INSTANCE_FIREWALL_BLOCKS'],
+  ['lighthouse: the firewall drops, but the port answers', healthy({ cloud: cloud({ firewall: { verdict: 'deny', evaluatedFor: '198.51.100.7' } }, { product: 'lighthouse' }) }), 'OK'],
+  ['lighthouse: caller unknown, the firewall accepts an office /24 only', healthy({ ...silent, altPorts: [alt(2222, 'timeout')], cloud: cloud({ firewall: { verdict: 'deny', evaluatedFor: 'any source', exceptFor: ['198.51.100.0/24'] } }, { product: 'lighthouse' }) }), 'PORT_FILTERED'],
+  ['lighthouse: NETWORK_RESTRICT', healthy({ ...silent, cloud: cloud({ firewall: { verdict: 'allow', evaluatedFor: 'x' } }, { product: 'lighthouse', restrictState: 'NETWORK_RESTRICT' }) }), 'INSTANCE_ISOLATED'],
+  ['lighthouse: traffic package overdue, network cut', healthy({ ...silent, cloud: cloud({ firewall: { verdict: 'allow', evaluatedFor: 'x' } }, { product: 'lighthouse', restrictState: 'NORMAL', trafficPackage: { id: 'lhtp-1', status: 'OVERDUE_NETWORK_DISABLED' } }) }), 'INSTANCE_ISOLATED'],
+  ['lighthouse: rescue mode is not running', healthy({ ...silent, cloud: cloud({}, { product: 'lighthouse', state: 'RESCUE_MODE' }) }), 'INSTANCE_NOT_RUNNING'],
   // Issue 7 item 6: a reject rule with sshd running reads as a closed port from outside.
   ['guest reject rule, no cloud view', healthy({ ...refused, altPorts: [alt(2222, 'refused')] }), 'PORT_CLOSED'],
   // Issue 14: the user's own side comes first; a healthy server does not change it.
