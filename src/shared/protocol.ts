@@ -36,6 +36,7 @@ export interface ReportLabels {
   /** The local repair (a key or ssh config OpenSSH refuses for its permissions). */
   fixLocal: string;
   undoFixLocal: string;
+  openVnc: string;
   status: Record<Check['status'], string>;
   checkNames: Partial<Record<CheckId, string>>;
 }
@@ -63,7 +64,7 @@ export interface PanelState {
   /** A one-line note from the extension (e.g. after a rule was added), already localised. */
   note?: string;
   /** Cloud actions the extension can take for this saved instance. */
-  cloudActions?: { openPort: boolean; undo: boolean };
+  cloudActions?: { openPort: boolean; undo: boolean; vnc?: boolean };
   /** The local repair the report calls for: `fix` is the command shown before it runs. */
   localActions?: { fix?: string; undo: boolean };
 }
@@ -94,7 +95,9 @@ export type FromWebview =
   /** "Fix the permissions": the extension shows the command, confirms and runs it. */
   | { type: 'fixLocal' }
   /** "Restore the previous permissions". */
-  | { type: 'undoFixLocal' };
+  | { type: 'undoFixLocal' }
+  /** "Open VNC console": the extension asks for a fresh console URL and opens it. */
+  | { type: 'openVnc' };
 
 /** Validates a message from the webview (it is a separate, less trusted context). */
 export function isFromWebview(m: unknown): m is FromWebview {
@@ -109,6 +112,7 @@ export function isFromWebview(m: unknown): m is FromWebview {
     case 'undoOpenPort':
     case 'fixLocal':
     case 'undoFixLocal':
+    case 'openVnc':
       return true;
     case 'copyText':
       return typeof o.text === 'string' && typeof o.id === 'string' && o.text.length < 100_000;

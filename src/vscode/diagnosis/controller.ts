@@ -38,7 +38,7 @@ export class DiagnoseController implements PanelHost {
     private readonly tencent: TencentCloud,
     private readonly localFix?: LocalPermissionFix,
   ) {
-    this.router = new ReportMessageRouter({ rerun: (panel) => this.run(this.specFor(panel.target)), openPort: tencent.openPort, log, ...(localFix ? { localFix } : {}) });
+    this.router = new ReportMessageRouter({ rerun: (panel) => this.run(this.specFor(panel.target)), openPort: tencent.openPort, vnc: tencent.vnc, log, ...(localFix ? { localFix } : {}) });
   }
 
   private lang() {
@@ -50,7 +50,8 @@ export class DiagnoseController implements PanelHost {
     // Static labels follow the report's language so one page never mixes two languages.
     const cloudActions = target.key.startsWith('adhoc:') ? undefined : {
       openPort: !cur.running && this.tencent.openPort.canOffer(cur.report, target.key),
-      undo: this.tencent.openPort.undos(target.key).length > 0,
+      undo: this.tencent.openPort.hasUndo(target.key),
+      vnc: !!this.store.get(target.key)?.cloudInstanceId,
     };
     const localUndo = !!this.localFix?.undoFor(target.key);
     // Once applied, the undo is what is offered (the report still shows the old mode).

@@ -41,6 +41,7 @@ export function reportLabels(loc: Localizer, lang: Lang): ReportLabels {
     undoOpenPort: t('Remove the rule CVM Doctor added'),
     fixLocal: t('Fix the permissions'),
     undoFixLocal: t('Restore the previous permissions'),
+    openVnc: t('Open VNC console'),
     status: { pass: core('status.pass'), fail: core('status.fail'), warn: core('status.warn'), skip: core('status.skip') },
     checkNames: Object.fromEntries(CHECK_NAME_KEYS.map((k) => [k.slice('check.'.length), core(k)])),
   };

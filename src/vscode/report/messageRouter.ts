@@ -1,7 +1,7 @@
 /**
  * Answers the report panel's messages: re-run, copy a command, copy the report as Markdown,
  * save it as HTML, open a documentation link (https only; the webview never navigates
- * itself), and the cloud fix with its undo.
+ * itself), the cloud fix with its undo, and the VNC console.
  */
 import * as fs from 'fs';
 import * as vscode from 'vscode';
@@ -9,6 +9,7 @@ import { renderHtml } from '../../core/render/html';
 import { renderMarkdown } from '../../core/render/markdown';
 import type { FromWebview } from '../../shared/protocol';
 import type { OpenPortFix } from '../cloud/openPortFix';
+import type { VncConsole } from '../cloud/vncConsole';
 import type { Logger } from '../log';
 import type { LocalPermissionFix } from './localFix';
 import type { ReportPanel } from './panel';
@@ -18,6 +19,7 @@ export interface RouterDeps {
   rerun(panel: ReportPanel): Promise<unknown>;
   openPort: Pick<OpenPortFix, 'apply' | 'undo'>;
   localFix?: Pick<LocalPermissionFix, 'apply' | 'undo'>;
+  vnc: Pick<VncConsole, 'open'>;
   log: Logger;
 }
 
@@ -92,6 +94,10 @@ export class ReportMessageRouter {
         if (await vscode.window.showInformationMessage(text, rerun) === rerun) await this.deps.rerun(panel);
         return;
       }
+      case 'openVnc':
+        // Fetched now, opened at once: the URL expires within seconds and is never kept.
+        await this.deps.vnc.open(panel.target.key);
+        return;
       case 'ready':
         return;
     }
