@@ -108,7 +108,13 @@ export class LighthouseFirewallFix extends Disposable {
     const lines = p.proposed.map((r, i) => `${firewallRuleLine(r, i)}${i === b.index ? `   ← ${t('new')}` : ''}`);
     const a = await vscode.window.showWarningMessage(
       t('The new rule landed at #{0}, below rule #{1} ({2} {3}:{4} from {5}), which drops these connections first. Move it above?', p.index, b.index, b.action, b.protocol, b.port, b.source),
-      { modal: true, detail: [t('This rewrites the whole firewall (ModifyFirewallRules), in exactly this order:'), ...lines].join('\n') },
+      {
+        modal: true,
+        detail: [
+          t('This rewrites the whole firewall (ModifyFirewallRules), in exactly this order:'), ...lines, '',
+          t('The API takes no template labels (such as "Linux登录"): the rewritten rules show as custom rules, with the same protocol, port, source and action.'),
+        ].join('\n'),
+      },
       rewrite,
     );
     if (a !== rewrite) {
