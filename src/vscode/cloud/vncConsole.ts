@@ -16,14 +16,24 @@ import type { TencentCredentials } from './credentials';
 import { loadCloud } from './sdk';
 import { t } from '../i18n';
 
-export type ExternalOpener = (uri: vscode.Uri) => Thenable<boolean>;
+/** Opens a URL outside VS Code, exactly as given. */
+export type ExternalOpener = (url: string) => Thenable<boolean>;
+
+/**
+ * vscode.env.openExternal with the URL as a string. A vscode.Uri would not survive: its
+ * query is decoded and written out again, so the console URL inside it arrives mangled (its
+ * "?" escaped twice, a "+" of the token read as a space — seen in the e2e test). The extension
+ * host's openExternal also takes the string itself, parses it only to check the scheme, and
+ * hands the very string to the browser.
+ */
+export const openExternalExactly: ExternalOpener = (url) => vscode.env.openExternal(url as unknown as vscode.Uri);
 
 export class VncConsole {
   constructor(
     private readonly credentials: TencentCredentials,
     private readonly store: InstanceStore,
     private readonly log: Logger,
-    private readonly opener: ExternalOpener = (uri) => vscode.env.openExternal(uri),
+    private readonly opener: ExternalOpener = openExternalExactly,
   ) {}
 
   /** The command (tree item, instance id, or a pick) and the report's button. */
@@ -47,7 +57,7 @@ export class VncConsole {
       void vscode.window.showErrorMessage(t('The VNC console could not be opened: {0}', userMessage(e)));
       return false;
     }
-    const opened = await this.opener(vscode.Uri.parse(url, true));
+    const opened = await this.opener(url);
     this.log.info('cloud', `${id} (${region}): VNC console ${opened ? 'opened in the browser' : 'not opened'}`);
     return opened;
   }
