@@ -115,6 +115,16 @@ describe('(e2e) Tencent Lighthouse: import, firewall verdict, VNC console, the f
 
   let frame: Frame;
 
+  /** The URLs the page handed to window.open (stubbed: recorded, never opened), once `n` came;
+   *  code-server's "open the external website?" question is answered Open, as a user would. */
+  async function recordedOpens(n: number): Promise<string[]> {
+    const dialog = page.locator('.monaco-dialog-box', { hasText: /external website|img\.qcloud\.com/ });
+    const opened = async () => page.evaluate(() => (window as unknown as { __opened: string[] }).__opened);
+    await until(page, 'the dialog or the recorded open', async () => (await dialog.count()) > 0 || (await opened()).length >= n, 30_000);
+    if (await dialog.count()) await dialog.locator('.monaco-button', { hasText: /^Open$/ }).first().click();
+    return until(page, 'window.open to be called', async () => { const u = await opened(); return u.length >= n ? u : undefined; });
+  }
+
   it('diagnoses it behind the firewall DROP: INSTANCE_FIREWALL_BLOCKS and the deciding rule', async () => {
     await palette(page, 'CVM Doctor: Diagnose CVM');
     await choose(page, 'Diagnose CVM', NAME);
@@ -141,12 +151,7 @@ describe('(e2e) Tencent Lighthouse: import, firewall verdict, VNC console, the f
       w.open = (u?: string | URL) => { w.__opened.push(String(u)); return null; };
     });
     await frame.click('#open-vnc');
-    // code-server asks before opening an external site: the user agrees.
-    const dialog = page.locator('.monaco-dialog-box', { hasText: /external website|img\.qcloud\.com/ });
-    const opened = async () => page.evaluate(() => (window as unknown as { __opened: string[] }).__opened);
-    await until(page, 'the dialog or the recorded open', async () => (await dialog.count()) > 0 || (await opened()).length > 0, 30_000);
-    if (await dialog.count()) await dialog.locator('.monaco-button', { hasText: /^Open$/ }).first().click();
-    const urls = await until(page, 'window.open to be called', async () => { const u = await opened(); return u.length ? u : undefined; });
+    const urls = await recordedOpens(1);
     assert.strictEqual(ep.state.vncIssued.length, 1);
     assert.deepStrictEqual(ep.requests.filter((r) => r.action === 'DescribeInstanceVncUrl').map((r) => `${r.service}:${r.params.InstanceId}`), [`lighthouse:${INSTANCE_ID}`]);
     const issued = ep.state.vncIssued[0].url;
@@ -156,6 +161,15 @@ describe('(e2e) Tencent Lighthouse: import, firewall verdict, VNC console, the f
     const token = new URL(issued).searchParams.get('s') ?? '';
     assert.ok(token && !cs.log().includes(token), 'the console URL is in no log');
     await screenshot(page, 'e2e-lighthouse-vnc');
+  });
+
+  it('the tree\'s context menu opens it too, with a fresh URL', async () => {
+    await page.locator('.monaco-list-row[role="treeitem"]', { hasText: NAME }).first().click({ button: 'right' });
+    await page.locator('.monaco-menu .action-label', { hasText: 'Open VNC Console' }).first().click();
+    const urls = await recordedOpens(2);
+    assert.strictEqual(ep.state.vncIssued.length, 2, 'asked again: a console URL works once');
+    assert.strictEqual(new URL(urls[1]).searchParams.get('InstanceVncUrl'), ep.state.vncIssued[1].url);
+    assert.notStrictEqual(ep.state.vncIssued[1].url, ep.state.vncIssued[0].url);
   });
 
   it('"Open port for my IP": one /32 rule; it lands below the DROP; the complete list is shown and the rewrite goes out', async () => {
