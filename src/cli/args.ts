@@ -10,6 +10,7 @@ import { DEFAULT_PORT, DEFAULT_TIMEOUT_MS, type Credentials, type Lang, type Tar
 import {
   InputError, parseAltPorts, parseHost, parseInstanceId, parseProtocol, parsePort, parseRegion, parseTimeout, parseUser,
 } from '../core/validate';
+import { hopFromSpec, parseJumpList } from '../core/jump';
 
 
 export interface DiagnoseCommand {
@@ -44,6 +45,7 @@ const OPTIONS = {
   'tencent-profile': { type: 'string' },
   'guest-checks': { type: 'boolean' },
   'ssh-config': { type: 'string' },
+  jump: { type: 'string', short: 'J' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -115,6 +117,11 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = process.en
   // The user's own files are checked (and read) later with a time bound: a hung network
   // home must not hang the run (main.ts checkInputFiles, probes/files.ts).
   if (v['known-hosts'] !== undefined) target.knownHostsPath = resolvePath(v['known-hosts']);
+  // `ssh -J`: a hop without a user logs in as the local user, as ssh does.
+  if (v.jump !== undefined) {
+    const hops = parseJumpList(v.jump, '--jump').map((s) => hopFromSpec(s, { user: defaultUser() }));
+    if (hops.length) target.jump = hops;
+  }
   if (v['accept-new']) target.acceptNewHostKey = true;
   // The Local layer reads the ssh config (ssh -G) and uses it where nothing was typed.
   if (protocol === 'ssh') {
@@ -195,6 +202,8 @@ Options:
       --timeout MS           bound of each probe in milliseconds (default 5000)
       --alt-ports LIST       ports tried when the main port fails (default 2222,22222,10022,36000; "none")
       --no-icmp              do not send a ping
+  -J, --jump LIST            reach the host through bastions, as ssh -J: [user@]host[:port][,...]
+                             (each hop is diagnosed; the same key/agent serve every hop)
       --lang en|ko           language (default: from LANG)
       --json | --html        machine-readable JSON, or a self-contained HTML report
       --tencent-instance ID  also read Tencent Cloud's view of instance ID (needs --region and

@@ -103,6 +103,9 @@ export const RULES: readonly Rule[] = [
   { code: 'INSTANCE_ISOLATED', when: (e) => !protocolAnswered(e) && cloudState(e)?.trafficPackage?.status === 'OVERDUE_NETWORK_DISABLED' },
   { code: 'INSTANCE_NOT_RUNNING', when: (e) => !protocolAnswered(e) && !!cloudState(e) && cloudState(e)!.state !== 'RUNNING' },
   { code: 'DNS_FAILURE', when: (e) => !!e.dns && !e.dns.ok },
+  // Behind a bastion: its sshd refused the channel (AllowTcpForwarding, PermitOpen) — nothing
+  // about the host behind it is known.
+  { code: 'JUMP_FORWARDING_DENIED', when: (e) => e.tcp?.forward?.kind === 'prohibited' },
 
   // The port failed. A server answering on another port is seen, not inferred: it works now.
   { code: 'SERVICE_ON_OTHER_PORT', when: (e) => tcpFailed(e) && !!movedService(e) },

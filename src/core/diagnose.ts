@@ -13,17 +13,18 @@ import { connectWithRetries, RttBoard, type RaceResult } from './connect';
 import { pingDeadlineMs } from './deadline';
 import { DeadlineReached, throwIfCancelled } from './cancel';
 import {
-  SCHEMA_VERSION,
+  SCHEMA_VERSION, hasCredentials,
   type AltPortResult, type BannerResult, type Check, type CloudEvidence, type Credentials, type IcmpResult, type Lang,
   type RdpResult, type Report, type Target,
 } from './model';
-import type { CloudInspector, LocalContext, OpenConnection, ProbeOptions, Probes, SecondOpinionContext } from './probeContract';
+import type { CloudInspector, JumpSession, LocalContext, OpenConnection, ProbeOptions, Probes, SecondOpinionContext } from './probeContract';
+import { diagnoseChain } from './jumpDiagnose';
 import { formatMs } from './format';
 import { buildVerdict } from './verdict';
 
 /** Emits the check(s) a builder makes, told in the run's language; the builder is kept to
  *  tell the same evidence in another language (`DiagnosedReport.in`). */
-type Emit = (build: (lang: Lang) => Check | Check[]) => void;
+export type Emit = (build: (lang: Lang) => Check | Check[]) => void;
 
 /** A finished run: its report, and the same report told in another language from the same
  *  evidence (no probe runs again), so an open report can follow a language change. */
@@ -48,9 +49,6 @@ export interface DiagnoseDeps {
  *  one; a silent address costs up to one timeout, and the run must end within a few). */
 export const MAX_ADDRESSES = 4;
 
-function hasCredentials(c?: Credentials): boolean {
-  return !!c && !!(c.identityFile || c.privateKey || c.password || c.agent);
-}
 
 
 /**
@@ -88,6 +86,8 @@ export async function diagnose(target: Target, deps: DiagnoseDeps, signal: Abort
 }
 
 export async function diagnoseReport(typed: Target, deps: DiagnoseDeps, signal: AbortSignal = new AbortController().signal): Promise<DiagnosedReport> {
+  // Through bastions: every hop in turn, the first one probed from here (jumpDiagnose.ts).
+  if (typed.jump?.length) return diagnoseChain(typed, deps, signal, probeDirect);
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const lang = deps.lang ?? 'en';
@@ -225,6 +225,24 @@ function secondOpinionContext(e: ClassifyInput, c: Credentials | undefined): Sec
   };
 }
 
+/**
+ * The layered probe of a host reached from here (DNS, ICMP ‖ TCP, banner, SSH/RDP, other
+ * ports), without the cloud's view: the first hop of a jump chain. `keepSession` as in
+ * SshContext: a logged-in session is handed over instead of closed.
+ */
+export async function probeDirect(
+  target: Target, e: ClassifyInput, deps: DiagnoseDeps, signal: AbortSignal, emit: Emit,
+  keepSession?: (s: JumpSession) => void,
+): Promise<void> {
+  const opts = (s: AbortSignal = signal): ProbeOptions => ({ timeoutMs: target.timeoutMs, signal: s, log: deps.log });
+  throwIfCancelled(signal);
+  const dns = e.dns = await deps.probes.dns(target.host, opts());
+  emit((l) => dnsCheck(dns, target.host, l));
+  if (e.dns.ok && e.dns.addresses.length) {
+    await probeNetwork(target, e.dns.addresses.map((a) => a.address), e, deps.probes, deps, signal, opts, emit, keepSession);
+  }
+}
+
 /** One address's network probes: ICMP ‖ the connect race on the main port. */
 interface AddressRun {
   address: string;
@@ -247,9 +265,12 @@ interface AddressRun {
  */
 async function probeNetwork(
   target: Target, addresses: string[], e: ClassifyInput, probes: Probes, deps: DiagnoseDeps, signal: AbortSignal,
-  opts: (s?: AbortSignal) => ProbeOptions, emit: Emit,
+  opts: (s?: AbortSignal) => ProbeOptions, emit: Emit, keepSession?: (s: JumpSession) => void,
 ): Promise<void> {
   const list = addresses.slice(0, MAX_ADDRESSES);
+  // A session handed over owns the connection: it is not closed here.
+  let kept = false;
+  const keep = keepSession ? (s: JumpSession) => { kept = true; keepSession(s); } : undefined;
   const single = list.length === 1;
   const runs: AddressRun[] = [];
   let conn: OpenConnection | undefined;
@@ -295,6 +316,7 @@ async function probeNetwork(
           const ssh = e.ssh = await probes.ssh(conn, {
             host: target.host, address, port: target.port, user,
             credentials: deps.credentials, knownHostsPath: target.knownHostsPath, acceptNew: target.acceptNewHostKey, banner: e.banner,
+            ...(keep ? { keepSession: keep } : {}),
           }, opts());
           emit((l) => sshChecks(ssh, user, target.timeoutMs, !!e.credentialsGiven, l));
         }
@@ -316,7 +338,7 @@ async function probeNetwork(
     }
     await chosen.icmp;
   } finally {
-    conn?.close();
+    if (!kept) conn?.close();
     // Nothing outlives the run: the other addresses' pings, and a scan the main port made moot.
     for (const r of runs) {
       if (r.early && r.tcp?.connection) r.early.stop.abort(new DeadlineReached(0, 'main port answered'));

@@ -52,6 +52,24 @@ export interface Target {
    *  `portGiven` say the user typed them (else the ssh config's values are used, as `ssh
    *  alias` would). Absent: the target is used as typed. */
   sshConfig?: { file?: string; userGiven: boolean; portGiven: boolean };
+  /** Bastions to go through, in order (OpenSSH ProxyJump / `ssh -J`; core/jump.ts). The
+   *  target itself is the last hop; absent or empty = a direct connection. */
+  jump?: JumpHop[];
+}
+
+/** One bastion of a jump chain: reached through the hops before it, authenticated as any
+ *  target is (its own identity file and known_hosts when the user's ssh_config says so). */
+export interface JumpHop {
+  host: string;
+  port: number;
+  user?: string;
+  identityFile?: string;
+  knownHostsPath?: string;
+  /** The alias or saved instance it came from, for display. */
+  name?: string;
+  /** Its Tencent Cloud instance, when known (its own cloud view; its private address is the
+   *  source the next hop's security groups see). */
+  cloud?: { instanceId: string; region: string };
 }
 
 /** Where an SSH or RDP server is often moved to: tried when the main port fails. The
@@ -157,6 +175,27 @@ export interface TcpResult {
   planRttMs?: number;
   /** The ICMP error behind an unreachable/refused outcome, when a raw socket could read it. */
   icmp?: TcpIcmpError;
+  /** Set when the connection was asked of a bastion (a `direct-tcpip` channel, ssh2
+   *  `forwardOut`) instead of made from here: what the bastion answered. */
+  forward?: ForwardAnswer;
+}
+
+/**
+ * A bastion's answer to a `direct-tcpip` request, by kind: opened; refused, unreachable or
+ * timed out as the bastion's own connect saw it (SSH_OPEN_CONNECT_FAILED and its text); no
+ * answer from the bastion within our deadline (timeout, `message` absent); the name does not
+ * resolve there (name); forwarding refused by the bastion's sshd
+ * (SSH_OPEN_ADMINISTRATIVELY_PROHIBITED: AllowTcpForwarding, PermitOpen); anything else.
+ */
+export type ForwardKind = 'opened' | 'refused' | 'unreachable' | 'timeout' | 'name' | 'prohibited' | 'error';
+export interface ForwardAnswer {
+  kind: ForwardKind;
+  /** The bastion that was asked (host as the user gave it). */
+  via: string;
+  /** SSH_MSG_CHANNEL_OPEN_FAILURE reason code, when one came. */
+  reason?: number;
+  /** The bastion's own description (remote text: quote it). */
+  message?: string;
 }
 
 export type BannerOutcome = 'ssh' | 'other' | 'timeout' | 'closed' | 'error';
@@ -534,6 +573,7 @@ export const VERDICT_CODES = [
   'GUEST_FIREWALL_BLOCKS',
   'LOCAL_CONFIG_ERROR',
   'LOCAL_KEY_REFUSED',
+  'JUMP_FORWARDING_DENIED',
 ] as const;
 export type VerdictCode = (typeof VERDICT_CODES)[number];
 
@@ -572,6 +612,8 @@ export const FINDING_CODES = [
   'AGENT_KEYS_EXCEED_TRIES',
   'OPENSSH_SECOND_OPINION',
   'OPENSSH_LOGGED_IN',
+  'JUMP_NOT_FOLLOWED',
+  'JUMP_SOURCE_UNKNOWN',
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
@@ -597,7 +639,10 @@ export type CheckId =
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
 
 export interface Check {
-  id: CheckId;
+  /** The layer, or `hop<N>.<layer>` in a diagnosis through a jump chain (core/jump.ts). */
+  id: CheckId | `hop${number}.${CheckId}`;
+  /** In a jump chain: the hop the check belongs to (1 = the first host). */
+  hop?: number;
   status: CheckStatus;
   durationMs: number;
   /** Localised one-line summary; may quote remote strings (escape when rendering). */
@@ -613,6 +658,13 @@ export interface Verdict {
   /** `false` when a login was asked for and none of it could be tested (only beside `OK`:
    *  every layer that was tested passed, but the login is unknown). Absent otherwise. */
   loginTested?: false;
+  /** Through a jump chain: the hop the verdict is about (1 = the first host of the chain). */
+  hop?: number;
+}
+
+/** Whether credentials for a login were given (a key, a password or an agent). */
+export function hasCredentials(c?: Credentials): boolean {
+  return !!c && !!(c.identityFile || c.privateKey || c.password || c.agent);
 }
 
 /** Whether a verdict is a success: `OK`, and the login asked for (if any) was tested. What
@@ -630,6 +682,8 @@ export interface ReportTarget {
   name?: string;
   addresses: string[];
   cloud?: { instanceId: string; region: string };
+  /** The bastions the target was reached through, in order (no credentials). */
+  jump?: Array<{ host: string; port: number; user?: string; name?: string }>;
 }
 
 export interface Report {

@@ -45,6 +45,22 @@ export interface SshContext {
   acceptNew?: boolean;
   /** The banner already read from this connection (its bytes are still readable). */
   banner: BannerResult;
+  /** The connection is a channel through this bastion: the system OpenSSH, which would
+   *  connect from here, is not asked for a second opinion. */
+  via?: string;
+  /** A bastion of a jump chain: on a successful login the session is handed here instead of
+   *  being closed (the caller then owns it and closes it). */
+  keepSession?: (session: JumpSession) => void;
+}
+
+/** A logged-in SSH session to a bastion, kept open to reach the next hop. */
+export interface JumpSession {
+  /** Asks the bastion for a `direct-tcpip` channel to host:port (ssh2 `forwardOut`). The
+   *  outcome reads like a TCP connect (`result.forward` says what the bastion answered); on
+   *  `connected`, `connection` is the channel and the caller owns it. Same contract as a probe. */
+  forward(host: string, port: number, o: ProbeOptions): Promise<{ result: TcpResult; connection?: OpenConnection }>;
+  /** Ends the session (and every channel in it); idempotent. */
+  close(): void;
 }
 
 /** The Local layer's question: the host as typed and only what the user gave explicitly. */
@@ -103,5 +119,9 @@ export interface CloudInspector {
     /** The address the probes connect to (from DNS), when it resolved: its IP family is the
      *  one evaluated when the caller's own address is unknown. */
     address?: string;
+    /** Behind a bastion: the packets come from the bastion, not from this machine. `address`
+     *  is the bastion's private address when known (the source the rules are evaluated for);
+     *  without it the rules are evaluated for any source. The caller's own address is not used. */
+    source?: { via: string; address?: string };
   }): Promise<CloudEvidence>;
 }

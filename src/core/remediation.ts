@@ -192,7 +192,7 @@ const SELINUX_PORT: StepTemplate = {
 
 const SSH: Table = {
   OK: [
-    { when: (a) => !a.testPasswordCommand && !a.testKeyCommand, text: { en: 'Connect:', ko: '다음 명령으로 접속하세요:' }, command: 'ssh -p {port} {user}@{host}', doc: DOC_SSH_CLIENT },
+    { when: (a) => !a.testPasswordCommand && !a.testKeyCommand, text: { en: 'Connect:', ko: '다음 명령으로 접속하세요:' }, command: 'ssh {jumpOption}-p {port} {user}@{host}', doc: DOC_SSH_CLIENT },
     // A login asked for that could not be tested (verdict loginTested false): test it by hand, and why it was not.
     { ifArg: 'testPasswordCommand', text: { en: 'Test the password yourself (OpenSSH asks for it):', ko: '비밀번호는 직접 테스트하세요(OpenSSH가 비밀번호를 묻습니다):' }, command: '{testPasswordCommand}', doc: DOC_SSH_CLIENT },
     { ifArg: 'testKeyCommand', text: { en: 'Test the key yourself (OpenSSH asks for its passphrase):', ko: '키는 직접 테스트하세요(OpenSSH가 암호 문구를 묻습니다):' }, command: '{testKeyCommand}', doc: DOC_SSH_CLIENT },
@@ -344,6 +344,11 @@ const SSH: Table = {
     { text: { en: 'If it does not start, validate the configuration and read the log:', ko: '시작되지 않으면 설정을 검증하고 로그를 확인하세요:' }, command: { linux: `{sshdT}; ${JOURNAL}`, ubuntuSocket: '{sshdT}; sudo journalctl -u ssh.socket -u ssh -n 50 --no-pager', windows: `${WIN_SSHD} -t; ${WIN_LOG}` } },
     SELINUX_PORT,
     { text: { en: 'If the SSH server is not installed at all, install it:', ko: 'SSH 서버가 아예 설치되어 있지 않다면 설치하세요:' }, command: { deb: 'sudo apt-get install openssh-server', rhel: 'sudo yum install openssh-server', suse: 'sudo zypper install openssh', windows: 'Add-WindowsCapability -Online -Name OpenSSH.Server~~~~0.0.1.0' } },
+  ],
+  JUMP_FORWARDING_DENIED: [
+    { text: { en: 'On bastion {via}, see what its sshd allows (as root, on the bastion):', ko: '배스천({via})에서 sshd가 무엇을 허용하는지 확인하세요(배스천에서 root 권한으로):' }, command: { linux: 'sudo sshd -T | grep -Ei \'^(allowtcpforwarding|disableforwarding|permitopen)\'', windows: `${WIN_SSHD} -T | Select-String -Pattern '^(allowtcpforwarding|disableforwarding|permitopen)'` }, doc: DOC_SSHD_CONFIG },
+    { text: { en: 'Allow it: set "AllowTcpForwarding yes" (or "local"), and remove a "DisableForwarding yes" or a "PermitOpen" that leaves out {host}:{port}, in sshd_config or in the Match block for your user; then validate and restart sshd on the bastion:', ko: '허용하려면 sshd_config 또는 사용자에게 적용되는 Match 블록에서 "AllowTcpForwarding yes"(또는 "local")를 설정하고, {host}:{port} 주소를 빠뜨린 "PermitOpen" 설정이나 "DisableForwarding yes" 설정을 지운 뒤 배스천에서 설정을 검증하고 sshd를 재시작하세요:' }, command: VALIDATE_RESTART, doc: DOC_SSHD_CONFIG },
+    { text: { en: 'If the bastion is a managed jump server (a bastion host service, a company jump box), ask its administrator to allow forwarding to {host}:{port} for your user.', ko: '배스천이 관리형 점프 서버(배스천 호스트 서비스, 사내 점프 서버)라면 관리자에게 내 사용자의 {host}:{port} 주소 전달을 허용해 달라고 요청하세요.' } },
   ],
   GUEST_FIREWALL_BLOCKS: [
     { text: vnc('list the firewall rules:', '방화벽 규칙을 확인하세요:'), command: FW_RULES },

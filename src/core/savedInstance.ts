@@ -3,7 +3,9 @@
  * globalState as JSON); no secrets here — passwords and passphrases live in SecretStorage under
  * `secretKey(id, kind)`. Pure, so the import plans (src/cloud) and any adapter can use it.
  */
-import type { Protocol } from './model';
+import type { JumpHop, Protocol } from './model';
+import { MAX_JUMP_HOPS } from './jump';
+import { isUserName } from './validate';
 
 export interface Instance {
   /** Stable id (random hex), independent of the user-visible name. */
@@ -18,6 +20,8 @@ export interface Instance {
   region?: string;
   /** Tencent Cloud instance id (ins-xxxxxxxx). */
   cloudInstanceId?: string;
+  /** Bastions to go through, in order (ProxyJump); the instance itself is the last hop. */
+  jump?: JumpHop[];
   /** The instance state the cloud reported at the last import (RUNNING, STOPPED, …). */
   cloudState?: string;
   /** What the last import from Tencent Cloud set: a re-import updates a field only while it
@@ -57,7 +61,30 @@ export function sanitizeInstance(v: unknown): Instance | undefined {
   }
   const imp = sanitizeImported(o.imported);
   if (imp) out.imported = imp;
+  const jump = sanitizeJump(o.jump);
+  if (jump) out.jump = jump;
   return out;
+}
+
+/** A stored jump chain: every hop well-formed, or none at all (a half chain would connect
+ *  somewhere else than the user meant). */
+function sanitizeJump(v: unknown): JumpHop[] | undefined {
+  if (!Array.isArray(v) || v.length === 0 || v.length > MAX_JUMP_HOPS) return undefined;
+  const hops: JumpHop[] = [];
+  for (const x of v) {
+    if (!x || typeof x !== 'object') return undefined;
+    const h = x as Record<string, unknown>;
+    if (typeof h.host !== 'string' || !h.host || /[\s\0,]/.test(h.host) || h.host.startsWith('-')) return undefined;
+    if (typeof h.port !== 'number' || !Number.isInteger(h.port) || h.port < 1 || h.port > 65535) return undefined;
+    if (h.user !== undefined && !isUserName(h.user)) return undefined;
+    hops.push({
+      host: h.host, port: h.port,
+      ...(typeof h.user === 'string' ? { user: h.user } : {}),
+      ...(typeof h.identityFile === 'string' && h.identityFile ? { identityFile: h.identityFile } : {}),
+      ...(typeof h.name === 'string' && h.name ? { name: h.name } : {}),
+    });
+  }
+  return hops;
 }
 
 function sanitizeImported(v: unknown): ImportedFields | undefined {

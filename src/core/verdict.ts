@@ -9,6 +9,7 @@ import type { Lang, SshResult, Target, TcpResult, Verdict, VerdictCode } from '.
 import { remediationFor } from './remediation';
 import { keyDetailSuffix, keyProblemText, loginReasonText, opensshProblemText, quoted, untestedText } from './sshText';
 import { hostKeyName, shellQuote } from './sshCommand';
+import { formatJumpChain } from './jump';
 import { format, formatMs, visible, type TemplateArgs } from './format';
 import { OK_LOGIN_UNTESTED_TEXT, VERDICT_TEXT } from './verdictText';
 import { localVerdictArgs, verdictKey } from './local';
@@ -151,6 +152,10 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
     ruleNote,
     aclId: cloud?.networkAcl?.aclId,
     service: t.protocol === 'rdp' ? 'TermService' : 'sshd',
+    // Behind a bastion (core/jump.ts): who answered for the hop, and `-J` for its commands.
+    via: e.tcp?.forward?.via ?? t.jump?.[t.jump.length - 1]?.host ?? '?',
+    forwardMessage: e.tcp?.forward?.message !== undefined ? quoted(e.tcp.forward.message) : msg(lang, 'word.unknown'),
+    jumpOption: t.jump?.length ? `-J ${shellQuote(formatJumpChain(t.jump))} ` : '',
     ...untestedArgs,
     ...localArgs(code, e, lang, user),
     // Last: an overdue traffic package names itself in place of the (NORMAL) restriction.
@@ -226,7 +231,8 @@ function forgetCommand(t: Target, address: string): string {
 /** OpenSSH's accept-new for the same known_hosts file the diagnosis read. */
 function acceptCommand(t: Target, user: string): string {
   const file = t.knownHostsPath ? ` -o ${shellQuote(`UserKnownHostsFile=${t.knownHostsPath}`)}` : '';
-  return `ssh -o StrictHostKeyChecking=accept-new${file} -p ${t.port} ${shellQuote(user)}@${t.host}`;
+  const jump = t.jump?.length ? ` -J ${shellQuote(formatJumpChain(t.jump))}` : '';
+  return `ssh -o StrictHostKeyChecking=accept-new${file}${jump} -p ${t.port} ${shellQuote(user)}@${t.host}`;
 }
 
 /** Where the server went silent: before its banner, in the key exchange or in authentication. */
@@ -289,6 +295,7 @@ function kexAdvice(ssh: SshResult | undefined): TemplateArgs {
 /** What the ping got, in words that claim no more than was seen (it may not have been sent). */
 function pingNote(e: ClassifyInput, lang: Lang): string {
   const i = e.icmp;
+  if (e.tcp?.forward) return msg(lang, 'word.ping.beyondFirstHop');
   if (!e.target.icmp) return msg(lang, 'word.ping.off');
   if (!i) return msg(lang, 'word.unknown');
   const from = i.from ? msg(lang, 'word.icmpFrom', { from: i.from }) : '';

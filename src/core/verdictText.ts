@@ -199,6 +199,13 @@ export const VERDICT_TEXT: Record<VerdictCode, { title: Bilingual; summary: Bili
       ko: '{keyRefused}. OpenSSH 클라이언트와 이를 쓰는 VS Code Remote-SSH 확장은 다른 사용자가 읽을 수 있는 개인 키를 제시하지 않습니다("UNPROTECTED PRIVATE KEY FILE"). 서버가 아닌 이 컴퓨터의 문제입니다.{serverAcceptsKey}',
     },
   },
+  JUMP_FORWARDING_DENIED: {
+    title: { en: 'The bastion refuses to forward the connection', ko: '배스천이 연결 전달을 거부합니다' },
+    summary: {
+      en: 'Bastion {via} refused to open a channel to {host}:{port} ({forwardMessage}): its sshd does not allow TCP forwarding for this user or to this destination (AllowTcpForwarding, PermitOpen). ssh -J, ProxyJump and VS Code Remote-SSH cannot go through it.',
+      ko: '배스천({via})이 {host}:{port} 주소로 가는 채널을 열지 않았습니다({forwardMessage}). 배스천의 sshd가 이 사용자나 이 목적지로의 TCP 포워딩을 허용하지 않습니다(AllowTcpForwarding, PermitOpen). 이 배스천을 거치는 ssh -J, ProxyJump, VS Code Remote-SSH 연결은 모두 실패합니다.',
+    },
+  },
   GUEST_FIREWALL_BLOCKS: {
     title: { en: 'The guest OS firewall blocks port {port}', ko: '게스트 OS 방화벽이 포트 {port|을/를} 차단합니다' },
     summary: {

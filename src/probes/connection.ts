@@ -1,9 +1,10 @@
 /**
  * The OpenConnection handed from the TCP stage to the protocol stages: the socket stays paused
  * between stages and whatever a stage peeked is pushed back, so the next stage reads the
- * stream from its first byte.
+ * stream from its first byte. The stream is a TCP socket, or an SSH channel through a bastion
+ * (jumpSession.ts): every stage reads either the same way.
  */
-import type * as net from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { OpenConnection } from '../core/probeContract';
 
 export class TcpConnection implements OpenConnection {
@@ -13,7 +14,7 @@ export class TcpConnection implements OpenConnection {
   ended = false;
   tail: Buffer = Buffer.alloc(0);
 
-  constructor(readonly socket: net.Socket, readonly address: string, readonly port: number) {
+  constructor(readonly socket: Duplex, readonly address: string, readonly port: number) {
     // Without a permanent listener a late RST would be an uncaught 'error' and crash the host.
     socket.on('error', (e: NodeJS.ErrnoException) => { this.lastError = e; });
     socket.once('end', () => { this.ended = true; });

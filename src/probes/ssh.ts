@@ -30,6 +30,7 @@ import {
   type KnownHostsLookup,
 } from './knownHosts';
 import { listAgentIdentities } from './agent';
+import { Ssh2JumpSession } from './jumpSession';
 import { askpassSupport, opensshInfo, runOpenSsh, type OpenSshRun } from './openssh';
 
 const MAX_KEY_FILE = 1024 * 1024;
@@ -208,12 +209,13 @@ export async function probeSsh(conn: OpenConnection, ctx: SshContext, o: ProbeOp
       ...(info.ok ? { openssh: info.info } : { opensshUnavailable: info.reason, opensshProblem: { kind: info.kind, executable: info.executable } }),
     });
     const openssh = result.negotiation.openssh;
-    if (result.handshake === 'kex-failed' && info.ok && openssh && openssh.missing.length === 0) {
+    if (result.handshake === 'kex-failed' && info.ok && openssh && openssh.missing.length === 0 && ctx.via === undefined) {
+      // Through a bastion OpenSSH would connect from here, not through the channel: not asked.
       const viaOpenSsh = await finishWithOpenSsh(ctx, o, { lookup, keyMat, agentKeys, defaults: info.info.defaults.serverHostKey, version: info.info.version, openssh: opensshPath });
       return { ...viaOpenSsh, serverAlgorithms: result.serverAlgorithms, negotiation: result.negotiation, durationMs: since(start) };
     }
   }
-  if (result.handshake === 'kex-failed' && !kexinit) {
+  if (result.handshake === 'kex-failed' && !kexinit && ctx.via === undefined) {
     // ssh2 disagreed but the server's offer could not be read here: let OpenSSH try rather
     // than blame the server for what may be ssh2's gap.
     const info = await opensshInfo(opensshPath);
@@ -256,6 +258,8 @@ function ssh2Phase(conn: TcpConnection, ctx: SshContext, o: ProbeOptions, p: Pre
   let current: LoginMethod | undefined;
   let passwordWithheld = false;
   let kbdRounds = 0;
+  /** The session was handed to ctx.keepSession: cleanup leaves it open. */
+  let kept = false;
   const remaining = Math.max(1, o.timeoutMs - (now() - start));
 
   // The plan: what the user's credentials allow, in OpenSSH's order (identity, agent, password).
@@ -336,6 +340,7 @@ function ssh2Phase(conn: TcpConnection, ctx: SshContext, o: ProbeOptions, p: Pre
       : result('timeout', { outcome: 'not-attempted', tried: [], reason: `stopped at ${d.message}`, reasonKind: 'deadline' }, { stall: stalled() })),
     cleanup: () => {
       socket.removeListener('data', tap.onData);
+      if (kept) return;
       try { client.end(); } catch { /* already closed */ }
       conn.close();
     },
@@ -409,6 +414,11 @@ function ssh2Phase(conn: TcpConnection, ctx: SshContext, o: ProbeOptions, p: Pre
       algorithms = { kex: neg.kex, serverHostKey: neg.serverHostKey, cipher: neg.cs.cipher, mac: neg.cs.mac, compress: neg.cs.compress };
     });
     client.on('ready', () => {
+      if (ctx.keepSession) {
+        // A bastion: logged in, so the next hop is reached through this session.
+        kept = true;
+        ctx.keepSession(new Ssh2JumpSession(client, conn, ctx.host));
+      }
       if (current === 'none' || current === undefined) {
         authMethods = [];
         settle(result('ok', wanted

@@ -10,6 +10,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import SSHConfig, { LineType, glob, type Line } from 'ssh-config';
+import { proxyCommandJump, proxyJumpChain, type HostConfig } from '../core/jump';
+import type { JumpHop } from '../core/model';
 
 export interface ImportedHost {
   alias: string;
@@ -19,6 +21,12 @@ export interface ImportedHost {
   identityFile?: string;
   /** File the Host block came from. */
   source: string;
+  /** ProxyJump (or `ProxyCommand ssh -W %h:%p bastion`), each hop's own Host block resolved. */
+  jump?: JumpHop[];
+  /** A ProxyCommand that is not a plain jump: never run, so this host's path cannot be followed. */
+  proxyCommand?: string;
+  /** Why the ProxyJump could not be used (a loop, a malformed hop): one line naming it. */
+  jumpError?: string;
 }
 
 interface Block {
@@ -29,7 +37,7 @@ interface Block {
 }
 
 const MAX_INCLUDE_DEPTH = 16;
-const WANTED = new Set(['hostname', 'port', 'user', 'identityfile']);
+const WANTED = new Set(['hostname', 'port', 'user', 'identityfile', 'proxyjump', 'proxycommand']);
 
 type Value = string | Array<{ val: string }>;
 
@@ -151,21 +159,61 @@ export function readSshConfigHosts(file?: string, home = os.homedir()): Imported
       aliases.push({ alias: p, source: b.source });
     }
   }
-  return aliases.map(({ alias, source }) => {
+  const valuesFor = (alias: string): Record<string, string> => {
     const v: Record<string, string> = {};
     for (const b of blocks) {
       if (b.patterns === 'match') continue; // never evaluated
       if (b.patterns !== null && !matches(b.patterns, alias)) continue;
       for (const [k, val] of b.params) if (!(k in v)) v[k] = val;
     }
+    return v;
+  };
+  function hostConfig(alias: string): HostConfig {
+    const v = valuesFor(alias);
     const port = Number(v.port);
+    // ProxyJump and ProxyCommand: the first of the two wins, as in ssh(1).
+    const jump = v.proxyjump ?? (v.proxycommand ? proxyCommandJumpText(v.proxycommand) : undefined);
     return {
-      alias,
       hostName: (v.hostname ?? alias).replace(/%h/g, alias),
       port: Number.isInteger(port) && port > 0 && port < 65536 ? port : 22,
-      user: v.user,
-      identityFile: v.identityfile ? expandHome(v.identityfile, home) : undefined,
-      source,
+      ...(v.user ? { user: v.user } : {}),
+      ...(v.identityfile ? { identityFile: expandHome(v.identityfile, home) } : {}),
+      ...(jump !== undefined ? { proxyJump: jump } : {}),
     };
+  }
+  return aliases.map(({ alias, source }): ImportedHost => {
+    const c = hostConfig(alias);
+    const v = valuesFor(alias);
+    const out: ImportedHost = { alias, hostName: c.hostName, port: c.port, user: c.user, identityFile: c.identityFile, source };
+    const command = v.proxyjump === undefined && v.proxycommand && v.proxycommand.trim().toLowerCase() !== 'none' ? v.proxycommand : undefined;
+    if (command !== undefined && c.proxyJump === undefined) {
+      out.proxyCommand = command;
+      return out;
+    }
+    if (c.proxyJump === undefined || c.proxyJump.trim().toLowerCase() === 'none') return out;
+    try {
+      const jump = proxyJumpChain(c.proxyJump, hostConfig, { from: alias, defaultUser: localUser() });
+      if (jump.length) out.jump = jump;
+    } catch (e) {
+      out.jumpError = (e as Error).message;
+    }
+    return out;
   });
+}
+
+/** `ProxyCommand ssh -W %h:%p [opts] bastion` → the ProxyJump element it spells (its -i, if
+ *  any, is not carried: the bastion's own Host block or the diagnosis's key serve it). */
+function proxyCommandJumpText(command: string): string | undefined {
+  const j = proxyCommandJump(command);
+  if (!j) return undefined;
+  const host = j.host.includes(':') ? `[${j.host}]` : j.host;
+  return `${j.user ? `${j.user}@` : ''}${host}${j.port !== undefined ? `:${j.port}` : ''}`;
+}
+
+function localUser(): string | undefined {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return undefined;
+  }
 }

@@ -39,6 +39,10 @@ export interface ReportLabels {
   openVnc: string;
   status: Record<Check['status'], string>;
   checkNames: Partial<Record<CheckId, string>>;
+  /** A hop's name with `{n}` for its number ("Hop {n}"), for checks `hop<N>.<layer>`. */
+  hopName: string;
+  /** "Path: {chain}", for a target reached through bastions. */
+  path: string;
 }
 
 export interface ReportTargetView {

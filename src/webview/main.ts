@@ -6,6 +6,8 @@
 import { verdictPassed, type Check, type FirewallRuleRef, type Report, type SecurityGroupRuleRef } from '../core/model';
 import { firewallRuleText, securityGroupRuleText } from '../core/ruleText';
 import { formatMs } from '../core/format';
+import { pathText } from '../core/jump';
+import type { CheckId } from '../core/model';
 import type { FromWebview, PanelState, PersistedState, ReportLabels, ToWebview } from '../shared/protocol';
 
 interface VsCodeApi {
@@ -35,8 +37,12 @@ function button(label: string, action: () => void, cls = 'btn'): HTMLButtonEleme
   return b;
 }
 
+/** "TCP connect", or "Hop 2 · TCP connect" in a diagnosis through bastions (core/jump.ts ids). */
 function checkName(l: ReportLabels, c: Check): string {
-  return l.checkNames[c.id] ?? c.id;
+  const m = /^hop(\d+)\.(.+)$/.exec(c.id);
+  const layer = (m ? m[2] : c.id) as CheckId;
+  const base = l.checkNames[layer] ?? layer;
+  return m ? `${l.hopName.replace('{n}', m[1]!)} · ${base}` : base;
 }
 
 function renderChecks(l: ReportLabels, checks: Check[], id = 'timeline'): HTMLElement {
@@ -116,7 +122,9 @@ function renderReport(l: ReportLabels, r: Report, actions?: PanelState['cloudAct
   return frag;
 }
 
-const isCloud = (c: Check) => c.id.startsWith('cloud.');
+/** A check's layer without its hop (`hop2.cloud.instance` → `cloud.instance`). */
+const layerOf = (c: Check) => c.id.replace(/^hop\d+\./, '');
+const isCloud = (c: Check) => layerOf(c).startsWith('cloud.');
 
 function str(v: unknown): string {
   return typeof v === 'string' || typeof v === 'number' ? String(v) : '';
@@ -131,15 +139,15 @@ function renderCloud(l: ReportLabels, checks: Check[], actions: PanelState['clou
   const canVnc = !!actions?.vnc;
   if (cloud.length === 0 && !canUndo && !canVnc) return undefined;
   const sec = el('section', { cls: 'cloud', id: 'cloud' }, el('h2', { text: l.cloud }));
-  const inst = cloud.find((c) => c.id === 'cloud.instance')?.evidence.instance as Record<string, unknown> | undefined;
+  const inst = cloud.find((c) => layerOf(c) === 'cloud.instance')?.evidence.instance as Record<string, unknown> | undefined;
   if (inst) {
     const restrict = str(inst.restrictState);
     sec.appendChild(el('p', { cls: 'cloud-line' }, el('span', { cls: 'cloud-label', text: `${l.instanceState}: ` }),
       el('code', { id: 'cloud-instance-state', text: restrict && restrict !== 'NORMAL' ? `${str(inst.state)} / ${restrict}` : str(inst.state) })));
   }
   // The rule that decided: a security group's, or a Lighthouse instance's own firewall's.
-  const sgCheck = cloud.find((c) => c.id === 'cloud.securityGroups');
-  const fwCheck = cloud.find((c) => c.id === 'cloud.firewall');
+  const sgCheck = cloud.find((c) => layerOf(c) === 'cloud.securityGroups');
+  const fwCheck = cloud.find((c) => layerOf(c) === 'cloud.firewall');
   const sg = (sgCheck ?? fwCheck)?.evidence;
   if (sg) {
     const r = sg.decidingRule as (SecurityGroupRuleRef & FirewallRuleRef) | undefined;
@@ -200,6 +208,9 @@ function render(): void {
   app.appendChild(el('header', { cls: 'top' },
     el('div', { cls: 'heading', text: l.heading }),
     el('div', { cls: 'target', id: 'target', text: t.name ? `${t.name} — ${who}` : who })));
+  // Through bastions: the whole path, hop by hop (remote names: text only).
+  const path = state.report ? pathText(state.report.target) : '';
+  if (path) app.appendChild(el('div', { cls: 'path', id: 'path', text: l.path.replace('{chain}', path) }));
   const actions = el('div', { cls: 'actions' });
   const rerun = button(l.rerun, () => vscode.postMessage({ type: 'rerun' }));
   rerun.id = 'rerun';

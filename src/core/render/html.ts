@@ -8,6 +8,7 @@ import { createHash } from 'crypto';
 import { verdictPassed, type CheckStatus, type Report } from '../model';
 import { msg } from '../messages';
 import { escapeHtml as h, formatMs, visible } from '../format';
+import { checkName, pathText } from '../jump';
 
 const STYLE = `
 :root { color-scheme: light dark; --fg: #1f2328; --bg: #ffffff; --muted: #59636e; --line: #d1d9e0;
@@ -62,7 +63,7 @@ export function renderHtml(report: Report): string {
   const csp = `default-src 'none'; style-src 'sha256-${styleHash}'; img-src 'none'; base-uri 'none'; form-action 'none'`;
 
   const checks = report.checks.map((c) => `<tr>
-<td class="s-${c.status}">${MARK[c.status]} ${h(msg(lang, `check.${c.id}`))}</td>
+<td class="s-${c.status}">${MARK[c.status]} ${h(checkName(c.id, lang))}</td>
 <td>${text(c.summary)}<details><summary>${h(msg(lang, 'report.evidence'))}</summary><pre>${h(JSON.stringify(c.evidence, null, 2))}</pre></details></td>
 <td class="t">${h(formatMs(c.durationMs))}</td></tr>`).join('\n');
 
@@ -89,7 +90,8 @@ export function renderHtml(report: Report): string {
 </head>
 <body>
 <h1>${h(msg(lang, 'report.title'))} · ${text(t.name ? `${t.name} — ` : '')}${text(`${t.host}:${t.port}`)} (${t.protocol.toUpperCase()})${t.addresses.length ? ' → ' + text(t.addresses.join(', ')) : ''}</h1>
-<section class="verdict${state}">
+${pathText(t) ? `<p class="path">${text(msg(lang, 'jump.path', { chain: pathText(t) }))}</p>
+` : ''}<section class="verdict${state}">
 <h2><span class="code">${h(v.code)}</span>${text(v.title)}</h2>
 <p>${text(v.summary)}</p>
 </section>

@@ -5,6 +5,7 @@
 import type { Report } from '../model';
 import { msg } from '../messages';
 import { formatMs, visible } from '../format';
+import { checkName, pathText } from '../jump';
 
 /** An inline code span that survives backticks inside the text. */
 function code(s: string): string {
@@ -39,6 +40,10 @@ export function renderMarkdown(report: Report): string {
   out.push('');
   out.push(`**${msg(lang, 'report.target')}:** ${code(`${t.host}:${t.port}`)} (${t.protocol.toUpperCase()})${t.addresses.length ? ' → ' + t.addresses.map(code).join(', ') : ''}`);
   out.push('');
+  if (pathText(t)) {
+    out.push(plain(msg(lang, 'jump.path', { chain: pathText(t) })));
+    out.push('');
+  }
   out.push(plain(v.summary));
   out.push('');
   out.push(`### ${msg(lang, 'report.checks')}`);
@@ -46,7 +51,7 @@ export function renderMarkdown(report: Report): string {
   out.push('| | | | |');
   out.push('|---|---|---|---|');
   for (const ch of report.checks) {
-    out.push(`| ${msg(lang, `check.${ch.id}`)} | ${msg(lang, `status.${ch.status}`)} | ${formatMs(ch.durationMs)} | ${plain(ch.summary)} |`);
+    out.push(`| ${checkName(ch.id, lang)} | ${msg(lang, `status.${ch.status}`)} | ${formatMs(ch.durationMs)} | ${plain(ch.summary)} |`);
   }
   if (report.findings.length) {
     out.push('');

@@ -3,6 +3,7 @@
 import { verdictPassed, type CheckStatus, type Report } from '../model';
 import { msg } from '../messages';
 import { displayWidth, formatMs, padEndWidth, visible } from '../format';
+import { checkName, pathText } from '../jump';
 
 const ANSI = { red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
 const MARK: Record<CheckStatus, string> = { pass: '✓', fail: '✗', warn: '!', skip: '-' };
@@ -19,14 +20,16 @@ export function renderText(report: Report, opts: { color?: boolean } = {}): stri
   const lines: string[] = [];
   const name = t.name ? `${visible(t.name)} — ` : '';
   lines.push(c('bold', `CVM Doctor — ${name}${visible(t.host)}:${t.port} (${t.protocol.toUpperCase()})`));
+  const path = pathText(t);
+  if (path) lines.push(msg(lang, 'jump.path', { chain: visible(path) }));
   lines.push('');
   lines.push(mark + '  ' + c('bold', visible(v.title)));
   lines.push('  ' + visible(v.summary));
   lines.push('');
   lines.push(c('bold', msg(lang, 'report.checks')));
-  const width = Math.max(...report.checks.map((ch) => displayWidth(msg(lang, `check.${ch.id}`))), 4);
+  const width = Math.max(...report.checks.map((ch) => displayWidth(checkName(ch.id, lang))), 4);
   for (const ch of report.checks) {
-    const label = padEndWidth(msg(lang, `check.${ch.id}`), width);
+    const label = padEndWidth(checkName(ch.id, lang), width);
     const time = formatMs(ch.durationMs).padStart(8);
     lines.push(`  ${c(COLOUR[ch.status], MARK[ch.status])} ${label} ${c('dim', time)}  ${visible(ch.summary)}`);
   }

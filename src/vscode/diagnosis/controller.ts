@@ -6,6 +6,7 @@
  * panel's messages are answered by report/messageRouter.ts.
  */
 import * as vscode from 'vscode';
+import { checkName } from '../../core/jump';
 import { DEFAULT_PORT, isCancelled, type Check, type Report } from '../../core/model';
 import { parseHost, parsePort } from '../../core/validate';
 import type { FromWebview, PanelState, ReportTargetView } from '../../shared/protocol';
@@ -137,7 +138,7 @@ export class DiagnoseController implements PanelHost {
             ...(settings.sshPath ? { sshPath: settings.sshPath } : {}),
             onCheck: (c) => {
               this.log.debug('diagnose', `check ${c.id} ${c.status} ${Math.round(c.durationMs)}ms: ${c.summary}`);
-              progress.report({ message: `${labels.checkNames[c.id] ?? c.id}: ${labels.status[c.status]}` });
+              progress.report({ message: `${checkName(c.id, lang)}: ${labels.status[c.status]}` });
               panel.pushCheck(c);
             },
           });

@@ -43,6 +43,8 @@ export function reportLabels(loc: Localizer, lang: Lang): ReportLabels {
     undoFixLocal: t('Restore the previous permissions'),
     openVnc: t('Open VNC console'),
     status: { pass: core('status.pass'), fail: core('status.fail'), warn: core('status.warn'), skip: core('status.skip') },
+    hopName: core('jump.hopLabel'),
+    path: core('jump.path'),
     checkNames: Object.fromEntries(CHECK_NAME_KEYS.map((k) => [k.slice('check.'.length), core(k)])),
   };
 }

@@ -1,0 +1,301 @@
+/**
+ * Diagnosis through a jump chain (`ssh -J`, ProxyJump). Hop 1 gets the full layered probe
+ * from here and must log in; every next hop is reached through the session of the one before
+ * it: a `direct-tcpip` channel read like a TCP connect, then banner, key exchange, host key
+ * (known_hosts under the hop's own name, as `ssh -J` checks it) and login over the channel.
+ * The verdict is the most upstream failing layer of the first failing hop, with `hop` set and
+ * a text naming where it was seen from. No ICMP beyond hop 1: only the bastion could send it.
+ * Pure: the probes and the sessions are injected.
+ */
+import { altPortsCheck, bannerCheck, cloudChecks, rdpCheck, sshChecks } from './checks';
+import { classifyCode, findings, loginUntested, type ClassifyInput } from './classify';
+import { throwIfCancelled } from './cancel';
+import type { DiagnoseDeps, DiagnosedReport, Emit } from './diagnose';
+import { formatMs } from './format';
+import { checkLayer, formatJumpChain, formatJumpHop, hopCheckId, hopTargets } from './jump';
+import { msg } from './messages';
+import {
+  SCHEMA_VERSION, hasCredentials,
+  type AltPortResult, type Check, type CheckId, type Credentials, type Finding, type Lang, type Report, type Target, type TcpResult, type Verdict,
+} from './model';
+import type { JumpSession, ProbeOptions } from './probeContract';
+import { buildVerdict } from './verdict';
+
+/** The first hop's probe (diagnose.ts `probeDirect`), injected so this module does not
+ *  import the engine that calls it. */
+export type DirectProbe = (
+  target: Target, e: ClassifyInput, deps: DiagnoseDeps, signal: AbortSignal, emit: Emit, keepSession?: (s: JumpSession) => void,
+) => Promise<void>;
+
+interface HopRun {
+  n: number;
+  target: Target;
+  e: ClassifyInput;
+  code: ReturnType<typeof classifyCode>;
+}
+
+/** Why the chain stopped at a hop whose own verdict is OK. */
+type StopReason = 'noCredentials' | 'openssh' | 'notLoggedIn';
+
+/**
+ * The credentials one hop is tried with. The identity file and agent serve every hop, as
+ * with `ssh -J`, unless the hop has its own identity file; a password and a passphrase are
+ * the target's own (they were given for it): never sent to a bastion.
+ */
+export function hopCredentials(c: Credentials | undefined, hop: { identityFile?: string }, isTarget: boolean): Credentials | undefined {
+  if (isTarget) return c;
+  if (!c && !hop.identityFile) return undefined;
+  const out: Credentials = {};
+  if (hop.identityFile) out.identityFile = hop.identityFile;
+  else if (c?.identityFile || c?.privateKey) {
+    if (c.identityFile) out.identityFile = c.identityFile;
+    if (c.privateKey !== undefined) out.privateKey = c.privateKey;
+    if (c.passphrase !== undefined) out.passphrase = c.passphrase;
+  }
+  if (c?.agent) out.agent = c.agent;
+  return Object.keys(out).length ? out : undefined;
+}
+
+export async function diagnoseChain(target: Target, deps: DiagnoseDeps, signal: AbortSignal, probeDirect: DirectProbe): Promise<DiagnosedReport> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const lang = deps.lang ?? 'en';
+  const hops = hopTargets(target);
+  const total = hops.length;
+  const checks: Check[] = [];
+  // As diagnose.ts: each check's builder is kept to tell the same evidence in another language.
+  const tellers: Array<(l: Lang) => Check> = [];
+  const hopEmit = (n: number): Emit => (build) => {
+    const told = (l: Lang) => [build(l)].flat().map((c): Check => ({ ...c, id: hopCheckId(n, c.id as CheckId), hop: n }));
+    told(lang).forEach((c, i) => {
+      checks.push(c);
+      tellers.push((l) => (l === lang ? c : told(l)[i]!));
+      deps.onCheck?.(c);
+    });
+  };
+  const runs: HopRun[] = [];
+  const sessions: JumpSession[] = [];
+  let stop: { n: number; why: StopReason } | undefined;
+  try {
+    for (let i = 0; i < total; i++) {
+      throwIfCancelled(signal);
+      const n = i + 1;
+      const t = hops[i]!;
+      const last = n === total;
+      const credentials = hopCredentials(deps.credentials, last ? {} : target.jump![i]!, last);
+      const e: ClassifyInput = { target: t, credentialsGiven: hasCredentials(credentials), identityFile: credentials?.identityFile };
+      const emit = hopEmit(n);
+      const hopDeps: DiagnoseDeps = { ...deps, credentials };
+      let session: JumpSession | undefined;
+      const keep = last ? undefined : (s: JumpSession) => { session = s; sessions.push(s); };
+
+      // The hop's own cloud view, alongside its probes. Behind a bastion the packets come from
+      // the bastion: its private address (from its own cloud view) is the source evaluated.
+      const prev = runs[i - 1];
+      const source = prev ? { via: prev.target.host, ...sourceAddress(prev) } : undefined;
+      const cloudRun = deps.cloud && t.cloud
+        ? deps.cloud.inspect(t, {
+          timeoutMs: t.timeoutMs, signal, log: deps.log, port: t.port, protocol: t.protocol, guestChecks: !!deps.guestChecks,
+          ...(source ? { source } : {}),
+        })
+        : undefined;
+      cloudRun?.catch(() => undefined);
+
+      if (i === 0) await probeDirect(t, e, hopDeps, signal, emit, keep);
+      else await probeBehind(sessions[sessions.length - 1]!, prev!.target, t, e, hopDeps, signal, emit, keep);
+
+      if (cloudRun) {
+        const cloud = e.cloud = await cloudRun;
+        emit((l) => cloudChecks(cloud, t.port, t.protocol, l));
+      }
+      throwIfCancelled(signal);
+      const code = classifyCode(e);
+      runs.push({ n, target: t, e, code });
+      if (last || code !== 'OK' || loginUntested(e)) break;
+      if (!session) {
+        stop = { n, why: e.ssh?.client === 'openssh' ? 'openssh' : e.ssh?.login.reasonKind === 'no-credentials' || !e.credentialsGiven ? 'noCredentials' : 'notLoggedIn' };
+        break;
+      }
+    }
+  } finally {
+    for (const s of sessions.reverse()) s.close();
+  }
+
+  const run = runs[runs.length - 1]!;
+  const findingsIn = (l: Lang): Finding[] => {
+    const out: Finding[] = [];
+    for (const r of runs) {
+      for (const f of findings(r.e, r.code, l)) out.push({ code: f.code, message: msg(l, 'jump.findingOfHop', { n: r.n, message: f.message }) });
+      if (r.n > 1 && r.e.cloud?.securityGroups && !sourceAddress(runs[r.n - 2]!).address) {
+        out.push({ code: 'JUMP_SOURCE_UNKNOWN', message: msg(l, 'finding.JUMP_SOURCE_UNKNOWN', { n: r.n, via: runs[r.n - 2]!.target.host }) });
+      }
+    }
+    if (stop) {
+      const next = hops[stop.n]!;
+      out.push({
+        code: 'JUMP_NOT_FOLLOWED',
+        message: msg(l, 'finding.JUMP_NOT_FOLLOWED', { next: stop.n + 1, nextHost: `${next.host}:${next.port}`, host: hops[stop.n - 1]!.host, why: msg(l, `jump.why.${stop.why}`) }),
+      });
+    }
+    return out;
+  };
+  const first = runs[0]!;
+  const report: Report = {
+    schemaVersion: SCHEMA_VERSION,
+    target: {
+      host: target.host,
+      port: target.port,
+      protocol: target.protocol,
+      user: target.user,
+      name: target.name,
+      // Only hop 1 is resolved here; the others are resolved by the bastion before them.
+      addresses: total === 1 ? first.e.dns?.addresses.map((a) => a.address) ?? [] : [],
+      cloud: target.cloud,
+      jump: (target.jump ?? []).map((h) => ({ host: h.host, port: h.port, ...(h.user ?? target.user ? { user: h.user ?? target.user } : {}), ...(h.name ? { name: h.name } : {}) })),
+    },
+    verdict: chainVerdict(run, runs, total, stop, lang),
+    findings: findingsIn(lang),
+    checks,
+    durationMs: Math.round(performance.now() - started),
+    startedAt,
+    lang,
+  };
+  const reportIn = (l: Lang): Report => ({
+    ...report,
+    verdict: chainVerdict(run, runs, total, stop, l),
+    findings: findingsIn(l),
+    checks: tellers.map((tell, i) => ({ ...tell(l), durationMs: checks[i]!.durationMs })),
+    lang: l,
+  });
+  return { report, in: (l) => (l === lang ? report : reportIn(l)) };
+}
+
+/** The address a hop's connections leave the bastion with, when its cloud view knows it. */
+function sourceAddress(bastion: HopRun): { address?: string } {
+  const ip = bastion.e.cloud?.instance?.privateIps[0];
+  return ip ? { address: ip } : {};
+}
+
+/** The verdict of the hop that decided, with `hop` and where it was seen from. */
+function chainVerdict(run: HopRun, runs: HopRun[], total: number, stop: { n: number } | undefined, lang: Lang): Verdict {
+  // A refused channel is the bastion's doing: the verdict is about the bastion (the hop
+  // before), its remediation for the bastion's system.
+  const denied = run.code === 'JUMP_FORWARDING_DENIED' && run.n > 1;
+  const bastion = run.n > 1 ? runs[run.n - 2]! : undefined;
+  const e = denied ? { ...run.e, cloud: bastion!.e.cloud } : run.e;
+  const v = buildVerdict(run.code, e, lang);
+  const chain = formatJumpChain(runs.slice(0, -1).map((r) => ({ host: r.target.host, port: r.target.port, user: r.target.user })));
+  let summary: string;
+  if (run.n === 1) summary = msg(lang, 'jump.firstHop', { total, host: formatJumpHop(run.target), summary: v.summary });
+  else if (run.code === 'OK' && !stop && run.n === total) summary = msg(lang, 'jump.through', { summary: v.summary, chain });
+  else summary = msg(lang, 'jump.seenFrom', { n: run.n, total, host: `${run.target.host}:${run.target.port}`, via: bastion!.target.host, summary: v.summary });
+  return {
+    ...v,
+    summary,
+    hop: denied ? run.n - 1 : run.n,
+    // The chain stopped before the target: whatever was tested passed, the rest is unknown.
+    ...(stop ? { loginTested: false as const } : {}),
+  };
+}
+
+/**
+ * A hop behind a bastion: the channel, then the protocol stages on it; when the port fails,
+ * the other ports through the same bastion. The hop's name is resolved by the bastion.
+ */
+async function probeBehind(
+  session: JumpSession, bastion: Target, t: Target, e: ClassifyInput, deps: DiagnoseDeps, signal: AbortSignal,
+  emit: Emit, keepSession?: (s: JumpSession) => void,
+): Promise<void> {
+  const via = bastion.host;
+  const o: ProbeOptions = { timeoutMs: t.timeoutMs, signal, log: deps.log };
+  throwIfCancelled(signal);
+  const { result, connection } = await session.forward(t.host, t.port, o);
+  e.tcp = result;
+  if (result.forward?.kind === 'name') {
+    e.dns = { ok: false, addresses: [], literal: false, errorCode: 'ENOTFOUND', durationMs: result.durationMs };
+    const f = result.forward;
+    emit((l) => hopCheck('dns', 'fail', result.durationMs, msg(l, 'jump.dnsFail', { host: t.host, via, message: f.message ?? '?' }), { resolvedBy: via, forward: f }));
+  } else {
+    emit((l) => hopCheck('dns', 'skip', 0, msg(l, 'jump.dnsAtBastion', { host: t.host, via }), { resolvedBy: via }));
+  }
+  emit((l) => hopCheck('icmp', 'skip', 0, msg(l, 'jump.noIcmp', { via }), { method: 'none', reason: 'beyond the first hop' }));
+  emit((l) => forwardCheck(result, l));
+
+  let kept = false;
+  const keep = keepSession ? (s: JumpSession) => { kept = true; keepSession(s); } : undefined;
+  if (connection) {
+    try {
+      throwIfCancelled(signal);
+      if (t.protocol === 'ssh') {
+        const banner = e.banner = await deps.probes.banner(connection, o);
+        emit((l) => bannerCheck(banner, t.timeoutMs, l));
+        if (banner.outcome === 'ssh') {
+          const user = t.user ?? 'root';
+          const ssh = e.ssh = await deps.probes.ssh(connection, {
+            host: t.host, address: t.host, port: t.port, user, credentials: deps.credentials,
+            knownHostsPath: t.knownHostsPath, acceptNew: t.acceptNewHostKey, banner: e.banner, via,
+            ...(keep ? { keepSession: keep } : {}),
+          }, o);
+          emit((l) => sshChecks(ssh, user, t.timeoutMs, !!e.credentialsGiven, l));
+        }
+      } else {
+        const rdp = e.rdp = await deps.probes.rdp(connection, o);
+        emit((l) => rdpCheck(rdp, t.timeoutMs, l));
+      }
+    } finally {
+      if (!kept) connection.close();
+    }
+  } else if (t.altPorts.length && (result.forward?.kind === 'refused' || result.forward?.kind === 'timeout')) {
+    const t0 = performance.now();
+    const alt = e.altPorts = await altPortsThrough(session, t, deps, signal);
+    const took = performance.now() - t0;
+    emit((l) => altPortsCheck(alt, t.protocol, took, l));
+  }
+}
+
+/** The other ports, through the same bastion, all at once; what answers is identified. */
+async function altPortsThrough(session: JumpSession, t: Target, deps: DiagnoseDeps, signal: AbortSignal): Promise<AltPortResult[]> {
+  const ports = [...new Set(t.altPorts)].filter((p) => p !== t.port);
+  const o: ProbeOptions = { timeoutMs: t.timeoutMs, signal, log: deps.log };
+  return Promise.all(ports.map(async (port): Promise<AltPortResult> => {
+    const { result: tcp, connection } = await session.forward(t.host, port, o);
+    if (!connection) return { port, tcp };
+    try {
+      if (t.protocol === 'ssh') {
+        const b = await deps.probes.banner(connection, o);
+        return { port, tcp, ...(b.outcome === 'ssh' || b.outcome === 'other' ? { protocol: b.outcome, ...(b.line !== undefined ? { banner: b.line } : {}) } : { protocol: 'silent' as const }) };
+      }
+      const r = await deps.probes.rdp(connection, o);
+      return { port, tcp, protocol: r.outcome === 'rdp' ? 'rdp' : r.outcome === 'not-rdp' ? 'other' : 'silent' };
+    } finally {
+      connection.close();
+    }
+  }));
+}
+
+function hopCheck(id: CheckId, status: Check['status'], durationMs: number, summary: string, evidence: object): Check {
+  return { id, status, durationMs: Math.round(durationMs * 10) / 10, summary, evidence: { ...evidence } };
+}
+
+/** The bastion's answer to the channel request, as the TCP check of the hop. */
+export function forwardCheck(r: TcpResult, lang: Lang): Check {
+  const f = r.forward!;
+  const args = { via: f.via, address: r.address, port: r.port, time: formatMs(r.durationMs), message: f.message ?? '?' };
+  switch (f.kind) {
+    case 'opened': return hopCheck('tcp', 'pass', r.durationMs, msg(lang, 'jump.tcp.opened', args), r);
+    case 'timeout': return hopCheck('tcp', 'fail', r.durationMs, msg(lang, 'jump.tcp.timeout', { ...args, deadline: formatMs(r.deadlineMs), message: f.message ? ` (${f.message})` : '' }), r);
+    default: return hopCheck('tcp', 'fail', r.durationMs, msg(lang, `jump.tcp.${f.kind}`, args), r);
+  }
+}
+
+/** For renderers: the checks grouped by hop, in order (a report without a chain is one group). */
+export function checksByHop(checks: readonly Check[]): Array<{ hop?: number; checks: Check[] }> {
+  const groups: Array<{ hop?: number; checks: Check[] }> = [];
+  for (const c of checks) {
+    const hop = c.hop ?? checkLayer(c.id).hop;
+    const g = groups.find((x) => x.hop === hop);
+    if (g) g.checks.push(c);
+    else groups.push({ hop, checks: [c] });
+  }
+  return groups;
+}
