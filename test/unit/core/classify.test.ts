@@ -131,6 +131,11 @@ const TABLE: Array<[string, ClassifyInput, VerdictCode]> = [
   ['ssh -G fails on the user\'s config', healthy({ local: localSide({ config: { outcome: 'error', executable: 'ssh', error: { kind: 'permissions', file: '/h/.ssh/config', message: 'Bad owner or permissions on /h/.ssh/config' }, durationMs: 1 } }) }), 'LOCAL_CONFIG_ERROR'],
   ['the given key is readable by others', healthy({ local: localSide({ keys: [{ path: '/k', source: 'given', exists: true, readable: true, format: 'openssh', mode: 0o644, ownedBySelf: true, refused: true }] }) }), 'LOCAL_KEY_REFUSED'],
   ['the given key is a PuTTY v3 key', healthy({ ...refused, local: localSide({ keys: [{ path: '/k.ppk', source: 'given', exists: true, readable: true, format: 'ppk3' }] }) }), 'KEY_FORMAT_UNSUPPORTED'],
+  // Behind a bastion (jump chains): the bastion's answer to the channel request is the port's.
+  ['behind a bastion: forwarding refused by the bastion', { target: target(), tcp: { ...tcp('error', 'EPROHIBITED'), forward: { kind: 'prohibited', via: '203.0.113.5', reason: 1, message: 'open failed' } } }, 'JUMP_FORWARDING_DENIED'],
+  ['behind a bastion: connection refused, seen from it', { target: target(), tcp: { ...tcp('refused', 'ECONNREFUSED'), forward: { kind: 'refused', via: '203.0.113.5', reason: 2, message: 'Connection refused' } }, altPorts: [alt(2222, 'refused')] }, 'PORT_CLOSED'],
+  ['behind a bastion: no answer in time, another port resets through it', { target: target(), tcp: { ...tcp('timeout'), forward: { kind: 'timeout', via: '203.0.113.5' } }, altPorts: [alt(2222, 'refused')] }, 'PORT_FILTERED'],
+  ['behind a bastion: the name does not resolve there', { target: target(), dns: { ...dnsFail }, tcp: { ...tcp('error', 'ENOTFOUND'), forward: { kind: 'name', via: '203.0.113.5', reason: 2, message: 'Name or service not known' } } }, 'DNS_FAILURE'],
 ];
 
 function localSide(over: Partial<LocalEvidence>): LocalEvidence {

@@ -59,4 +59,47 @@ describe('(unit) ssh_config import', () => {
     assert.deepStrictEqual(readSshConfigHosts(undefined, home).map((h) => h.alias), ['a']);
     assert.deepStrictEqual(readSshConfigHosts(path.join(home, 'nope'), home), []);
   });
+
+  it('ProxyJump: single, chains, none; each hop resolved from its own Host block; loops refused', () => {
+    fs.writeFileSync(path.join(home, '.ssh', 'config'), [
+      'Host bastion',
+      '  HostName 203.0.113.5',
+      '  Port 2222',
+      '  User ops',
+      '  IdentityFile ~/.ssh/id_bastion',
+      'Host private',
+      '  HostName 10.0.1.5',
+      '  ProxyJump bastion',
+      'Host deep',
+      '  HostName 10.0.2.9',
+      '  ProxyJump private,root@10.0.1.7:2200',
+      'Host direct',
+      '  HostName 198.51.100.9',
+      '  ProxyJump none',
+      'Host classic',
+      '  HostName 10.0.3.3',
+      '  ProxyCommand ssh -W %h:%p bastion',
+      'Host netcat',
+      '  HostName 10.0.4.4',
+      '  ProxyCommand nc -X connect -x proxy.example:8080 %h %p',
+      'Host loop1',
+      '  ProxyJump loop2',
+      'Host loop2',
+      '  ProxyJump loop1',
+      'Host *',
+      '  User me',
+    ].join('\n') + '\n');
+    const by = Object.fromEntries(readSshConfigHosts(undefined, home).map((h) => [h.alias, h]));
+    const bastion = { host: '203.0.113.5', port: 2222, user: 'ops', identityFile: path.join(home, '.ssh', 'id_bastion'), name: 'bastion' };
+    assert.deepStrictEqual(by.private.jump, [bastion]);
+    // The first hop's own ProxyJump comes first; a written user@ and :port win.
+    assert.deepStrictEqual(by.deep.jump, [bastion, { host: '10.0.1.5', port: 22, user: 'me', name: 'private' }, { host: '10.0.1.7', port: 2200, user: 'root' }]);
+    assert.strictEqual(by.direct.jump, undefined);
+    assert.deepStrictEqual(by.classic.jump, [bastion]);
+    assert.strictEqual(by.classic.proxyCommand, undefined);
+    assert.strictEqual(by.netcat.jump, undefined);
+    assert.strictEqual(by.netcat.proxyCommand, 'nc -X connect -x proxy.example:8080 %h %p');
+    assert.strictEqual(by.loop1.jump, undefined);
+    assert.match(by.loop1.jumpError ?? '', /ProxyJump loop: loop1 → loop2 → loop1/);
+  });
 });
