@@ -9,7 +9,7 @@ import { msg, type MessageKey } from './messages';
 import { icmpDetailText, tcpOutcomeText } from './netText';
 import { keyErrorText, untestedText } from './sshText';
 import { localFindings, localVerdict, SECOND_OPINION_CODES } from './local';
-import { formatMs, type TemplateArgs } from './format';
+import { formatMs, visible, type TemplateArgs } from './format';
 
 export interface ClassifyInput extends Evidence {
   /** Whether the user gave credentials (a login was requested). */
@@ -217,6 +217,8 @@ export function findings(e: ClassifyInput, code: VerdictCode, lang: Lang): Findi
   if (code === 'OK' && openSshOverrules(e, ruleCode(e))) {
     add('OPENSSH_LOGGED_IN', { code: ruleCode(e), version: e.secondOpinion?.version ?? 'OpenSSH' });
   }
+  // The path ssh takes (a ProxyCommand) was not followed: the verdict is about a direct connection.
+  if (e.target.proxyCommand) add('PROXY_COMMAND_NOT_FOLLOWED', { command: visible(e.target.proxyCommand) });
   // Selecting HYBRID is a preference; only this negotiation failure says NLA is required.
   if (e.rdp?.failure === 'HYBRID_REQUIRED_BY_SERVER') add('RDP_NLA_REQUIRED');
 

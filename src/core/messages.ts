@@ -223,6 +223,10 @@ const M = {
     en: 'Hop {next} ({nextHost}) and the hops after it were not tested: bastion {host} forwards only after a login, and that login was not tested ({why}).',
     ko: '배스천({host})은 로그인한 뒤에만 연결을 전달하는데 그 로그인을 테스트하지 못해서({why}) 홉 {next}({nextHost})부터는 테스트하지 못했습니다.',
   },
+  'finding.PROXY_COMMAND_NOT_FOLLOWED': {
+    en: 'Your ssh config reaches this host through ProxyCommand "{command}", which CVM Doctor never runs: this diagnosis connected directly, so it says nothing about the path ssh takes.',
+    ko: 'ssh 설정에서 이 호스트는 ProxyCommand("{command}")를 거쳐 접속하는데 CVM Doctor는 이 명령을 실행하지 않습니다. 이 진단은 직접 연결한 결과이므로 ssh가 실제로 쓰는 경로에 대해서는 알려 주지 않습니다.',
+  },
   'finding.JUMP_SOURCE_UNKNOWN': {
     en: 'The cloud rules of hop {n} were evaluated for any source: its connections come from bastion {via}, whose private address is not known (name the bastion\'s Tencent Cloud instance to evaluate them for it).',
     ko: '홉 {n}의 클라우드 규칙은 모든 출발지 기준으로 평가했습니다. 이 홉으로 가는 연결은 배스천({via})에서 오는데 배스천의 사설 주소를 알 수 없습니다(배스천의 Tencent Cloud 인스턴스를 지정하면 그 주소 기준으로 평가합니다).',

@@ -55,6 +55,9 @@ export interface Target {
   /** Bastions to go through, in order (OpenSSH ProxyJump / `ssh -J`; core/jump.ts). The
    *  target itself is the last hop; absent or empty = a direct connection. */
   jump?: JumpHop[];
+  /** The user's ssh_config reaches this host through a ProxyCommand that is not a plain jump:
+   *  never run, so the diagnosis connects directly and says so (a finding). */
+  proxyCommand?: string;
 }
 
 /** One bastion of a jump chain: reached through the hops before it, authenticated as any
@@ -614,6 +617,7 @@ export const FINDING_CODES = [
   'OPENSSH_LOGGED_IN',
   'JUMP_NOT_FOLLOWED',
   'JUMP_SOURCE_UNKNOWN',
+  'PROXY_COMMAND_NOT_FOLLOWED',
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
