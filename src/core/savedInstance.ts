@@ -5,7 +5,7 @@
  */
 import type { JumpHop, Protocol } from './model';
 import { MAX_JUMP_HOPS } from './jump';
-import { isUserName } from './validate';
+import { isInstanceId, isRegion, isUserName } from './validate';
 
 export interface Instance {
   /** Stable id (random hex), independent of the user-visible name. */
@@ -22,6 +22,9 @@ export interface Instance {
   cloudInstanceId?: string;
   /** Bastions to go through, in order (ProxyJump); the instance itself is the last hop. */
   jump?: JumpHop[];
+  /** Imported from ssh_config: a ProxyCommand that is not a plain jump (never run; the
+   *  diagnosis says its path was not followed). */
+  proxyCommand?: string;
   /** The instance state the cloud reported at the last import (RUNNING, STOPPED, …). */
   cloudState?: string;
   /** What the last import from Tencent Cloud set: a re-import updates a field only while it
@@ -55,7 +58,7 @@ export function sanitizeInstance(v: unknown): Instance | undefined {
   const protocol = o.protocol === 'ssh' || o.protocol === 'rdp' ? o.protocol : undefined;
   if (!id || !name || !host || !port || !protocol) return undefined;
   const out: Instance = { id, name, host, port, protocol };
-  for (const k of ['user', 'identityFile', 'group', 'region', 'cloudInstanceId', 'cloudState'] as const) {
+  for (const k of ['user', 'identityFile', 'group', 'region', 'cloudInstanceId', 'cloudState', 'proxyCommand'] as const) {
     const s = str(k);
     if (s) out[k] = s;
   }
@@ -82,6 +85,8 @@ function sanitizeJump(v: unknown): JumpHop[] | undefined {
       ...(typeof h.user === 'string' ? { user: h.user } : {}),
       ...(typeof h.identityFile === 'string' && h.identityFile ? { identityFile: h.identityFile } : {}),
       ...(typeof h.name === 'string' && h.name ? { name: h.name } : {}),
+      ...(h.cloud && typeof h.cloud === 'object' && isInstanceId((h.cloud as Record<string, unknown>).instanceId) && isRegion((h.cloud as Record<string, unknown>).region)
+        ? { cloud: { instanceId: (h.cloud as { instanceId: string }).instanceId, region: (h.cloud as { region: string }).region } } : {}),
     });
   }
   return hops;

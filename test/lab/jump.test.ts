@@ -7,6 +7,7 @@ import * as assert from 'assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { LabHost } from '../support/lab';
+type LightHostLike = Pick<LabHost, 'ipv4'>;
 import { labUnavailableReason } from '../support/lab';
 import { cliUnavailableReason } from '../support/labEngine';
 import { createJumpTopology, type JumpTopology } from '../support/jumpLab';
@@ -37,8 +38,8 @@ describe('(lab) jump chains: each hop diagnosed through the one before it', func
     [bastion, noForward, down] = await Promise.all([
       j.addBastion({ label: 'bastion', sshd: {} }),
       j.addBastion({ label: 'bastion-no-forwarding', sshd: { extraConfig: ['AllowTcpForwarding no'] } }),
-      // A bastion that is down: nothing answers at all.
-      j.addBastion({ label: 'bastion-down', nft: 'drop' }),
+      // A bastion that is down: nothing answers at all (its SYNs counted).
+      j.addBastion({ label: 'bastion-down', nft: 'tcp dport 22 counter drop\ndrop' }),
     ]);
     [priv, stopped, dropped, wrongKey, behindNoForward] = await Promise.all([
       j.addBehind(bastion, { label: 'private', sshd: {} }),
@@ -196,5 +197,26 @@ describe('(lab) jump chains: each hop diagnosed through the one before it', func
     const loop = await j!.runNode(runner, [cfg, 'loop-a', j!.lab.clientKeyPath, kh]);
     assert.equal(loop.code, 2);
     assert.match(loop.stderr, /ProxyJump loop: loop-a → loop-b → loop-a/);
+  });
+
+  it('reachability light check through the chain; a bastion that is down is asked once per interval', async () => {
+    const runner = path.resolve(__dirname, '..', 'support', 'jumpLightRunner.js');
+    const hop = (b: LightHostLike) => ({ host: b.ipv4, port: 22, user: user(), identityFile: j!.lab.clientKeyPath });
+    const t = (h: LabHost, b: LabHost) => ({ host: h.ipv4, port: 22, protocol: 'ssh', jump: [hop(b)], knownHostsPath: kh });
+    const synCount = async () => Number(/counter packets (\d+)/.exec((await down.exec(['nft', 'list', 'ruleset'])).stdout)?.[1] ?? NaN);
+    const before = await synCount();
+    const r = await j!.runNode(runner, [JSON.stringify({
+      timeoutMs: 1500, intervalMs: 60_000,
+      targets: [t(priv, bastion), t(stopped, bastion), t(priv, down), t(dropped, down), t(wrongKey, down)],
+    })], { timeoutMs: 60_000 });
+    const results = JSON.parse(r.stdout) as Array<{ state: string; reason: string; detail: string }>;
+    assert.equal(results[0]!.state, 'reachable', JSON.stringify(results));
+    assert.equal(results[1]!.state, 'unreachable');
+    assert.match(results[1]!.detail, new RegExp(`seen from ${bastion.ipv4.replace(/\./g, '\\.')}: refused`));
+    for (const x of results.slice(2)) assert.deepEqual([x.state, x.reason], ['unreachable', 'bastion'], JSON.stringify(results));
+    // Three instances behind the down bastion, one connect attempt's SYNs (a first and its
+    // retransmission within 1.5 s): the second and third did not touch it.
+    const syns = (await synCount()) - before;
+    assert.ok(syns >= 1 && syns <= 2, `${syns} SYNs reached the down bastion`);
   });
 });

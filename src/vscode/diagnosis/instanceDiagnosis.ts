@@ -16,7 +16,7 @@ import type { InstanceStore } from '../instances/store';
 import type { Logger } from '../log';
 import type { Settings } from '../settings';
 
-export type TargetSpec = Pick<Instance, 'host' | 'port' | 'protocol'> & Partial<Pick<Instance, 'id' | 'name' | 'user' | 'identityFile' | 'cloudInstanceId' | 'region'>>;
+export type TargetSpec = Pick<Instance, 'host' | 'port' | 'protocol'> & Partial<Pick<Instance, 'id' | 'name' | 'user' | 'identityFile' | 'cloudInstanceId' | 'region' | 'jump' | 'proxyCommand'>>;
 
 export function buildTarget(spec: TargetSpec, s: Settings): Target {
   const t: Target = {
@@ -33,10 +33,24 @@ export function buildTarget(spec: TargetSpec, s: Settings): Target {
   // The Local layer: the ssh config fills in only what the instance does not say (its user).
   if (spec.protocol === 'ssh') t.sshConfig = { userGiven: spec.user !== undefined, portGiven: true };
   if (spec.cloudInstanceId && spec.region) t.cloud = { instanceId: spec.cloudInstanceId, region: spec.region };
+  // Through bastions: each hop's own key file (from ssh_config or its saved instance), and
+  // ssh's default user (the local one) for a hop that names none.
+  if (spec.jump?.length) {
+    t.jump = spec.jump.map((h) => ({ ...h, user: h.user ?? localUser(), ...(h.identityFile ? { identityFile: expandHome(h.identityFile) } : {}) }));
+  }
+  if (spec.proxyCommand) t.proxyCommand = spec.proxyCommand;
   return t;
 }
 
-function expandHome(p: string): string {
+function localUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'root';
+  }
+}
+
+export function expandHome(p: string): string {
   return p === '~' ? os.homedir() : p.startsWith('~/') ? path.join(os.homedir(), p.slice(2)) : p;
 }
 

@@ -8,6 +8,7 @@ import type { Logger } from '../log';
 import type { ReachabilityService } from '../reachability/service';
 import { readSettings } from '../settings';
 import { sshArgs, sshCommandLine } from '../../core/sshCommand';
+import { formatJumpChain } from '../../core/jump';
 import { uniqueName, type Instance } from '../../core/savedInstance';
 import { registerCommand } from '../commandRegistry';
 import { resolveInstance } from './resolve';
@@ -65,7 +66,7 @@ export class InstanceCommands {
   }
 
   async add(): Promise<Instance | undefined> {
-    const data = await instanceWizard(undefined, this.store.list().map((i) => i.name));
+    const data = await instanceWizard(undefined, this.store.list().map((i) => i.name), this.store.list());
     if (!data) return undefined;
     const inst = await this.store.add(data);
     this.log.info('store', `added ${inst.name} (${inst.protocol} ${inst.host}:${inst.port})`);
@@ -73,7 +74,7 @@ export class InstanceCommands {
   }
 
   private async edit(i: Instance): Promise<void> {
-    const data = await instanceWizard(i, this.store.list().map((x) => x.name));
+    const data = await instanceWizard(i, this.store.list().map((x) => x.name), this.store.list());
     if (!data) return;
     // What the last cloud import set stays the base of the next re-sync: a field the user
     // just changed differs from it and is kept; the others keep following the cloud.
@@ -165,10 +166,15 @@ export class InstanceCommands {
       return [];
     }
     const existing = this.store.list();
+    // A ProxyJump that loops (or names a bad hop) is refused, with ssh_config's own words.
+    const refused = hosts.filter((h) => h.jumpError);
+    if (refused.length) {
+      void vscode.window.showWarningMessage(t('Not imported: {0}', refused.map((h) => `${h.alias} (${h.jumpError})`).join('; ')));
+    }
     const picks = await vscode.window.showQuickPick(
-      hosts.map((h) => ({
+      hosts.filter((h) => !h.jumpError).map((h) => ({
         label: h.alias,
-        description: `${h.user ? h.user + '@' : ''}${h.hostName}:${h.port}`,
+        description: `${h.user ? h.user + '@' : ''}${h.hostName}:${h.port}${h.jump ? ` ${t('through {0}', formatJumpChain(h.jump))}` : ''}`,
         picked: !existing.some((e) => e.host === h.hostName && e.port === h.port),
         host: h,
       })),
@@ -180,7 +186,10 @@ export class InstanceCommands {
     for (const p of picks) {
       const name = uniqueName(p.host.alias, names);
       names.push(name);
-      added.push(await this.store.add({ name, host: p.host.hostName, port: p.host.port, protocol: 'ssh', user: p.host.user, identityFile: p.host.identityFile }));
+      added.push(await this.store.add({
+        name, host: p.host.hostName, port: p.host.port, protocol: 'ssh', user: p.host.user, identityFile: p.host.identityFile,
+        ...(p.host.jump ? { jump: p.host.jump } : {}), ...(p.host.proxyCommand ? { proxyCommand: p.host.proxyCommand } : {}),
+      }));
     }
     this.log.info('import', `imported ${added.length} host(s) from ssh config`);
     return added;

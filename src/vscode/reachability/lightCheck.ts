@@ -5,6 +5,7 @@
  * contract: bounded by `timeoutMs`, a cancel rejects (CancelledError), nothing is left open.
  * No `vscode` import.
  */
+import type { JumpHop } from '../../core/model';
 import type { ProbeOptions } from '../../core/probeContract';
 import { probeBanner } from '../../probes/banner';
 import { probeTcp } from '../../probes/tcp';
@@ -15,10 +16,15 @@ export interface LightTarget {
   host: string;
   port: number;
   protocol: 'ssh' | 'rdp';
+  /** Bastions in front of it (jumpLightCheck.ts checks through them). */
+  jump?: JumpHop[];
+  /** For the logins to bastions: the instance's key file (a hop's own wins) and known_hosts. */
+  identityFile?: string;
+  knownHostsPath?: string;
 }
 
 /** Why a check came out as it did; the UI words it (presentation.ts), the log keeps `detail`. */
-export type LightReason = 'ssh' | 'connected' | 'timeout' | 'banner-timeout' | 'not-ssh' | 'closed' | 'error';
+export type LightReason = 'ssh' | 'connected' | 'timeout' | 'banner-timeout' | 'not-ssh' | 'closed' | 'error' | 'bastion' | 'bastion-login';
 
 export interface LightResult {
   state: Exclude<ReachState, 'unknown' | 'checking'>;

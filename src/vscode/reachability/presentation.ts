@@ -5,6 +5,7 @@
  */
 import { isLighthouseId } from '../../core/validate';
 import * as vscode from 'vscode';
+import { pathText } from '../../core/jump';
 import type { Instance } from '../../core/savedInstance';
 import type { LastVerdict } from '../instances/store';
 import type { ReachState } from './lightCheck';
@@ -27,6 +28,8 @@ function reasonText(info: ReachInfo): string {
     case 'banner-timeout': return t('no SSH banner');
     case 'not-ssh': return t('another protocol answers');
     case 'closed': return t('closed before the banner');
+    case 'bastion': return t('bastion does not answer: {0}', info.detail ?? '');
+    case 'bastion-login': return t('no login to the bastion: {0}', info.detail ?? '');
     default: return info.detail ?? '';
   }
 }
@@ -48,6 +51,7 @@ export function instanceTooltip(i: Instance, info: ReachInfo | undefined, verdic
   md.supportHtml = false;
   md.appendMarkdown('**').appendText(i.name).appendMarkdown('**\n\n');
   md.appendText(`${i.protocol.toUpperCase()} ${i.user ? i.user + '@' : ''}${i.host}:${i.port}\n\n`);
+  if (i.jump?.length) md.appendText(t('Through: {0}', pathText(i)) + '\n\n');
   if (i.group) md.appendText(t('Group: {0}', i.group) + '\n\n');
   if (i.region) md.appendText(t('Region: {0}', i.region) + '\n\n');
   if (i.cloudInstanceId) md.appendText(t('Cloud instance: {0}', isLighthouseId(i.cloudInstanceId) ? `${i.cloudInstanceId} (Lighthouse)` : i.cloudInstanceId) + '\n\n');

@@ -82,11 +82,15 @@ export class ReachabilityScheduler {
     }
     const now = this.clock.now();
     for (const t of list) {
-      const target: LightTarget = { host: t.host, port: t.port, protocol: t.protocol };
+      const target: LightTarget = {
+        host: t.host, port: t.port, protocol: t.protocol,
+        ...(t.jump?.length ? { jump: t.jump } : {}), ...(t.identityFile ? { identityFile: t.identityFile } : {}), ...(t.knownHostsPath ? { knownHostsPath: t.knownHostsPath } : {}),
+      };
       const e = this.entries.get(t.id);
       if (!e) {
         this.entries.set(t.id, { id: t.id, target, info: { state: 'unknown', failures: 0 }, dueAt: now });
-      } else if (e.target.host !== target.host || e.target.port !== target.port || e.target.protocol !== target.protocol) {
+      } else if (e.target.host !== target.host || e.target.port !== target.port || e.target.protocol !== target.protocol
+        || JSON.stringify(e.target.jump ?? []) !== JSON.stringify(target.jump ?? [])) {
         e.running?.abort();
         e.running = undefined;
         e.target = target;

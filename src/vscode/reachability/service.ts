@@ -8,6 +8,8 @@ import type { InstanceStore } from '../instances/store';
 import { Disposable } from '../lifecycle';
 import type { Logger } from '../log';
 import { affects, Keys, readSettings } from '../settings';
+import { buildTarget, expandHome } from '../diagnosis/instanceDiagnosis';
+import { createChainCheck, withChains } from './jumpLightCheck';
 import { lightCheck, type LightCheck } from './lightCheck';
 import { ReachabilityScheduler, type ReachInfo } from './scheduler';
 
@@ -16,11 +18,13 @@ export class ReachabilityService extends Disposable {
   readonly onDidChange = this.emitter.event;
   private readonly scheduler: ReachabilityScheduler;
 
-  constructor(private readonly store: InstanceStore, private readonly log: Logger, check: LightCheck = lightCheck) {
+  constructor(private readonly store: InstanceStore, private readonly log: Logger, check?: LightCheck) {
     super();
     const s = readSettings();
+    // Behind bastions: through the chain, each bastion's failure shared for one interval.
+    const chain = createChainCheck({ intervalMs: () => this.timing(readSettings()).intervalMs, ...(process.env.SSH_AUTH_SOCK ? { agent: process.env.SSH_AUTH_SOCK } : {}) });
     this.scheduler = new ReachabilityScheduler({
-      check,
+      check: check ?? withChains(lightCheck, chain),
       ...this.timing(s),
       onChange: (id, info) => {
         this.log.trace('reach', `${id}: ${info.state}${info.latencyMs !== undefined ? ` ${info.latencyMs} ms` : ''} ${info.detail ?? ''}`);
@@ -54,7 +58,17 @@ export class ReachabilityService extends Disposable {
     const pinned = this.store.pinned();
     // Polling off: only the pinned instance is watched, so the status bar still means something.
     const list = this.store.list().filter((i) => enabled || i.id === pinned);
-    this.scheduler.setTargets(list.map((i) => ({ id: i.id, host: i.host, port: i.port, protocol: i.protocol })));
+    const settings = readSettings();
+    this.scheduler.setTargets(list.map((i) => {
+      if (!i.jump?.length) return { id: i.id, host: i.host, port: i.port, protocol: i.protocol };
+      // The same chain, users and key files a diagnosis uses (instanceDiagnosis.ts buildTarget).
+      const t = buildTarget(i, settings);
+      return {
+        id: i.id, host: i.host, port: i.port, protocol: i.protocol, jump: t.jump,
+        ...(i.identityFile ? { identityFile: expandHome(i.identityFile) } : {}),
+        ...(t.knownHostsPath ? { knownHostsPath: t.knownHostsPath } : {}),
+      };
+    }));
   }
 
   get(id: string): ReachInfo | undefined {
