@@ -10,7 +10,7 @@ import { abortableSleep, CancelledError, isCancelled, isUserCancel } from '../co
 import type { CloudEvidence, Target } from '../core/model';
 import type { CloudInspector } from '../core/probeContract';
 import { CloudApiError, readOnce, TencentApi, toCloudError } from './api';
-import { resolveCallerIp } from './callerIp';
+import { resolveCallerIp, type CallerIpResult } from './callerIp';
 import type { TencentConfig } from './config';
 import { buildGuestScript, parseGuestOutput } from './guestScript';
 import { isLighthouseId } from '../core/validate';
@@ -181,9 +181,12 @@ export function createTencentInspector(cfg: TencentConfig): CloudInspector {
       }
       const { instanceId, region } = target.cloud;
       if (isLighthouseId(instanceId)) return inspectLighthouse();
+      // Behind a bastion the packets come from the bastion: its private address is the source
+      // (when known), never this machine's public one, which is then not even detected.
       const [caller, raw] = await Promise.all([
-        // One detection per sweep (the cache), not one per instance.
-        attempt('CallerIpDetection', () => readOnce(cfg.readCache, 'CallerIpDetection', () => resolveCallerIp(cfg, o.signal, Math.min(o.timeoutMs, 5000)))),
+        o.source ? Promise.resolve<CallerIpResult | undefined>(o.source.address ? { ip: o.source.address, source: 'configured' } : undefined)
+          // One detection per sweep (the cache), not one per instance.
+          : attempt('CallerIpDetection', () => readOnce(cfg.readCache, 'CallerIpDetection', () => resolveCallerIp(cfg, o.signal, Math.min(o.timeoutMs, 5000)))),
         attempt('DescribeInstances', () => describeInstance(api, region, instanceId, o.signal)),
       ]);
       // The probe's packets leave with an address of the probed address's family: a caller
@@ -215,7 +218,9 @@ export function createTencentInspector(cfg: TencentConfig): CloudInspector {
 
       async function inspectLighthouse(): Promise<CloudEvidence> {
         const [caller, raw] = await Promise.all([
-          attempt('CallerIpDetection', () => resolveCallerIp(cfg, o.signal, Math.min(o.timeoutMs, 5000))),
+          // Behind a bastion: the bastion's private address, as for CVM above.
+          o.source ? Promise.resolve<CallerIpResult | undefined>(o.source.address ? { ip: o.source.address, source: 'configured' } : undefined)
+            : attempt('CallerIpDetection', () => resolveCallerIp(cfg, o.signal, Math.min(o.timeoutMs, 5000))),
           attempt('DescribeInstances', () => describeLighthouseInstance(api, region, instanceId, o.signal)),
         ]);
         const family = callerFamily(caller);

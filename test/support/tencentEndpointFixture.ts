@@ -185,6 +185,8 @@ export function defaultTencentFixture(): TencentFixture {
       instance('ins-agentoff', {}),
       instance('ins-noagent', {}),
       instance('ins-centos', { OsName: 'CentOS 7.9 64bit', PublicIpAddresses: ['127.0.0.11'] }),
+      // A private instance: SSH only from inside its VPC (reached through a bastion there).
+      instance('ins-private', { PublicIpAddresses: null, SecurityGroupIds: ['sg-vpc'] }),
       instance('ins-win', { OsName: 'Windows Server 2022 DataCenter 64bit', SecurityGroupIds: ['sg-rdp'], PublicIpAddresses: ['127.0.0.12'] }),
     ],
     securityGroups: {
@@ -201,6 +203,7 @@ export function defaultTencentFixture(): TencentFixture {
       'sg-tpl': { version: 1, ingress: [
         { AddressTemplate: { AddressGroupId: 'ipmg-office' }, ServiceTemplate: { ServiceGroupId: 'ppmg-admin' }, Action: 'ACCEPT', PolicyDescription: 'office admin' },
       ], egress: [] },
+      'sg-vpc': { version: 1, ingress: [{ Protocol: 'TCP', Port: '22', CidrBlock: '172.16.0.0/16', Action: 'ACCEPT', PolicyDescription: 'ssh from the VPC' }], egress: [] },
       'sg-rdp': { version: 1, ingress: [{ Protocol: 'TCP', Port: '3389', CidrBlock: '198.51.100.0/24', Action: 'ACCEPT' }], egress: [] },
     },
     addressTemplates: { 'ipm-hq': ['198.51.100.0/24'], 'ipm-vpn': ['203.0.113.100-203.0.113.120'] },

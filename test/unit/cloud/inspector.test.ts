@@ -217,4 +217,22 @@ describe('(unit) Tencent inspector via the SDK and the local endpoint', () => {
     setTimeout(() => ac.abort(), 100);
     await assert.rejects(p, (e: Error) => e.name === 'CancelledError');
   });
+
+  it('behind a bastion: the bastion\'s private address is the source, not this machine\'s', async () => {
+    const base = { timeoutMs: 2000, signal: new AbortController().signal, port: 22, protocol: 'ssh' as const, guestChecks: false };
+    const inspector = createTencentInspector(cfg);
+    // From here (the configured public caller address) the VPC-only rule does not let SSH in …
+    const direct = await inspector.inspect(target('ins-private', '172.16.0.9'), base);
+    assert.strictEqual(direct.callerIp, '203.0.113.5');
+    assert.strictEqual(direct.securityGroups?.verdict, 'deny');
+    // … but the bastion's private address is what the group sees, and it is accepted.
+    const via = await inspector.inspect(target('ins-private', '172.16.0.9'), { ...base, source: { via: '203.0.113.7', address: '172.16.0.4' } });
+    assert.strictEqual(via.callerIp, '172.16.0.4');
+    assert.strictEqual(via.securityGroups?.verdict, 'allow');
+    assert.strictEqual(via.securityGroups?.decidingRule?.securityGroupId, 'sg-vpc');
+    // Its private address unknown: any source, never the public caller address.
+    const unknown = await inspector.inspect(target('ins-private', '172.16.0.9'), { ...base, source: { via: '203.0.113.7' } });
+    assert.strictEqual(unknown.callerIp, undefined);
+    assert.deepStrictEqual(unknown.securityGroups?.exceptFor, ['172.16.0.0/16']);
+  });
 });

@@ -225,4 +225,30 @@ describe('(unit) diagnosis through a jump chain (scripted)', () => {
     assert.ok(r.findings.some((f) => f.code === 'JUMP_NOT_FOLLOWED' && /Hop 2 \(10\.0\.1\.5:22\)/.test(f.message)), JSON.stringify(r.findings));
     assert.ok(!log.some((l) => l.startsWith('forward')));
   });
+
+  it("the cloud view per hop: the bastion's private address is the next hop's source; unknown, a finding says so", async () => {
+    const seen: Array<{ id: string; source?: { via: string; address?: string } }> = [];
+    const cloud = {
+      inspect: async (t: Target, o: { source?: { via: string; address?: string } }) => {
+        seen.push({ id: t.cloud!.instanceId, ...(o.source ? { source: o.source } : {}) });
+        const bastion = t.cloud!.instanceId === 'ins-bastion1';
+        return {
+          instanceId: t.cloud!.instanceId, region: 'ap-guangzhou', errors: [], durationMs: 1,
+          instance: { state: 'RUNNING', publicIps: bastion ? ['203.0.113.5'] : [], privateIps: bastion ? ['172.16.0.4'] : ['172.16.0.9'], securityGroupIds: ['sg-1'] },
+          securityGroups: { verdict: 'allow' as const, evaluatedFor: o.source?.address ?? 'any source' },
+        };
+      },
+    };
+    const t = chainTarget({ cloud: { instanceId: 'ins-private1', region: 'ap-guangzhou' }, jump: [{ host: '203.0.113.5', port: 22, user: 'ops', cloud: { instanceId: 'ins-bastion1', region: 'ap-guangzhou' } }] });
+    const r = await diagnose(t, { probes: scripted({ '10.0.1.5:22': { kind: 'opened' } }, []), credentials: { identityFile: '/k' }, cloud });
+    assert.deepStrictEqual(seen, [{ id: 'ins-bastion1' }, { id: 'ins-private1', source: { via: '203.0.113.5', address: '172.16.0.4' } }]);
+    assert.ok(r.checks.some((c) => c.id === 'hop2.cloud.securityGroups'));
+    assert.ok(!r.findings.some((f) => f.code === 'JUMP_SOURCE_UNKNOWN'));
+
+    seen.length = 0;
+    const noBastionCloud = chainTarget({ cloud: { instanceId: 'ins-private1', region: 'ap-guangzhou' } });
+    const r2 = await diagnose(noBastionCloud, { probes: scripted({ '10.0.1.5:22': { kind: 'opened' } }, []), credentials: { identityFile: '/k' }, cloud });
+    assert.deepStrictEqual(seen, [{ id: 'ins-private1', source: { via: '203.0.113.5' } }]);
+    assert.ok(r2.findings.some((f) => f.code === 'JUMP_SOURCE_UNKNOWN'), JSON.stringify(r2.findings));
+  });
 });
