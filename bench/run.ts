@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { createLab, labUnavailableReason } from '../test/support/lab';
 import { cliUnavailableReason, loadEngine } from '../test/support/labEngine';
+import { runJumpBench } from './jumpBench';
 import { runLabBench } from './labBench';
 import { runNetworkBench } from './networkBench';
 import { runSweepBench } from './sweepBench';
@@ -24,6 +25,7 @@ async function labSection(): Promise<void> {
   }
   const t0 = performance.now();
   const targets = await runLabBench(engine, out);
+  targets.push(...await runJumpBench(out));
   out('\nTargets');
   out(targetTable(targets));
   out(`\nlab benchmark: ${targets.filter((t) => t.pass).length}/${targets.length} targets met, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -86,6 +88,12 @@ async function main(): Promise<void> {
   }
   if (process.argv.includes('--sweep')) {
     await sweepSection();
+    return;
+  }
+  if (process.argv.includes('--jump')) {
+    const targets = await runJumpBench(out);
+    out('\nTargets');
+    out(targetTable(targets));
     return;
   }
   await labSection();
