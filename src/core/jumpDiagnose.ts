@@ -11,7 +11,7 @@ import { altPortsCheck, bannerCheck, cloudChecks, rdpCheck, sshChecks } from './
 import { classifyCode, findings, loginUntested, type ClassifyInput } from './classify';
 import { throwIfCancelled } from './cancel';
 import type { DiagnoseDeps, DiagnosedReport, Emit } from './diagnose';
-import { formatMs } from './format';
+import { format, formatMs } from './format';
 import { checkLayer, formatJumpChain, formatJumpHop, hopCheckId, hopTargets } from './jump';
 import { msg } from './messages';
 import {
@@ -19,7 +19,8 @@ import {
   type AltPortResult, type Check, type CheckId, type Credentials, type Finding, type Lang, type Report, type Target, type TcpResult, type Verdict,
 } from './model';
 import type { JumpSession, ProbeOptions } from './probeContract';
-import { buildVerdict } from './verdict';
+import { buildVerdict, verdictArgs } from './verdict';
+import { OK_LOGIN_UNTESTED_TEXT } from './verdictText';
 
 /** The first hop's probe (diagnose.ts `probeDirect`), injected so this module does not
  *  import the engine that calls it. */
@@ -32,6 +33,9 @@ interface HopRun {
   target: Target;
   e: ClassifyInput;
   code: ReturnType<typeof classifyCode>;
+  /** Behind a bastion, only the system OpenSSH could negotiate with the hop: it cannot be run
+   *  through the channel, so the key exchange and the login are untested (not KEX_FAILED). */
+  opensshOnly?: boolean;
 }
 
 /** Why the chain stopped at a hop whose own verdict is OK. */
@@ -109,8 +113,14 @@ export async function diagnoseChain(target: Target, deps: DiagnoseDeps, signal: 
         emit((l) => cloudChecks(cloud, t.port, t.protocol, l));
       }
       throwIfCancelled(signal);
-      const code = classifyCode(e);
-      runs.push({ n, target: t, e, code });
+      let code = classifyCode(e);
+      const opensshOnly = i > 0 && code === 'KEX_FAILED' && e.ssh?.negotiation?.openssh?.missing.length === 0;
+      if (opensshOnly) code = 'OK';
+      runs.push({ n, target: t, e, code, ...(opensshOnly ? { opensshOnly } : {}) });
+      if (opensshOnly) {
+        if (!last) stop = { n, why: 'openssh' };
+        break;
+      }
       if (last || code !== 'OK' || loginUntested(e)) break;
       if (!session) {
         stop = { n, why: e.ssh?.client === 'openssh' ? 'openssh' : e.ssh?.login.reasonKind === 'no-credentials' || !e.credentialsGiven ? 'noCredentials' : 'notLoggedIn' };
@@ -183,7 +193,11 @@ function chainVerdict(run: HopRun, runs: HopRun[], total: number, stop: { n: num
   const denied = run.code === 'JUMP_FORWARDING_DENIED' && run.n > 1;
   const bastion = run.n > 1 ? runs[run.n - 2]! : undefined;
   const e = denied ? { ...run.e, cloud: bastion!.e.cloud } : run.e;
-  const v = buildVerdict(run.code, e, lang);
+  let v = buildVerdict(run.code, e, lang);
+  if (run.opensshOnly) {
+    const args = { ...verdictArgs('OK', e, lang), untested: msg(lang, 'jump.opensshOnly') };
+    v = { ...v, title: format(OK_LOGIN_UNTESTED_TEXT.title[lang], args), summary: format(OK_LOGIN_UNTESTED_TEXT.summary[lang], args), loginTested: false };
+  }
   const chain = formatJumpChain(runs.slice(0, -1).map((r) => ({ host: r.target.host, port: r.target.port, user: r.target.user })));
   let summary: string;
   if (run.n === 1) summary = msg(lang, 'jump.firstHop', { total, host: formatJumpHop(run.target), summary: v.summary });

@@ -411,6 +411,7 @@ const M = {
   'jump.findingOfHop': { en: 'Hop {n}: {message}', ko: '홉 {n}: {message}' },
   'jump.why.noCredentials': { en: 'no credentials were given', ko: '자격 증명이 주어지지 않음' },
   'jump.why.openssh': { en: 'only the system OpenSSH can negotiate with it, and CVM Doctor forwards with its own SSH library', ko: '이 서버와는 시스템 OpenSSH만 협상할 수 있는데 CVM Doctor는 자체 SSH 라이브러리로 전달함' },
+  'jump.opensshOnly': { en: 'the key exchange and the login: only the system OpenSSH can negotiate with this server, and CVM Doctor cannot run it through the bastion', ko: '키 교환과 로그인(이 서버와는 시스템 OpenSSH만 협상할 수 있는데 CVM Doctor는 배스천을 거쳐 OpenSSH를 실행할 수 없음)' },
   'jump.why.notLoggedIn': { en: 'the login did not complete', ko: '로그인이 완료되지 않음' },
   'word.ping.beyondFirstHop': { en: 'not available beyond the first hop', ko: '첫 번째 홉 너머에서는 사용할 수 없음' },
   'status.pass': { en: 'pass', ko: '통과' },

@@ -251,4 +251,20 @@ describe('(unit) diagnosis through a jump chain (scripted)', () => {
     assert.deepStrictEqual(seen, [{ id: 'ins-private1', source: { via: '203.0.113.5' } }]);
     assert.ok(r2.findings.some((f) => f.code === 'JUMP_SOURCE_UNKNOWN'), JSON.stringify(r2.findings));
   });
+
+  it('behind a bastion, a server only the system OpenSSH can negotiate with: untested, never KEX_FAILED', async () => {
+    const probes = scripted({ '10.0.1.5:22': { kind: 'opened' } }, []);
+    const inner = probes.ssh;
+    probes.ssh = async (c, ctx, o) => (ctx.via === undefined ? inner(c, ctx, o) : {
+      handshake: 'kex-failed', client: 'ssh2', login: { outcome: 'not-attempted', tried: [], reason: 'handshake did not complete', reasonKind: 'handshake-failed' },
+      serverAlgorithms: { kex: ['sntrup761x25519-sha512@openssh.com'], serverHostKey: ['ssh-ed25519'], cipher: ['aes128-ctr'], mac: ['hmac-sha2-256'] },
+      negotiation: { ssh2: { missing: ['kex'] }, openssh: { version: 'OpenSSH_9.2p1', missing: [], enable: {}, enableSuffices: false }, legacyOnly: false },
+      durationMs: 1,
+    });
+    const r = await diagnose(chainTarget(), { probes, credentials: { identityFile: '/k' } });
+    assert.strictEqual(r.verdict.code, 'OK');
+    assert.strictEqual(r.verdict.loginTested, false);
+    assert.strictEqual(r.verdict.hop, 2);
+    assert.match(r.verdict.summary, /only the system OpenSSH can negotiate with this server/);
+  });
 });
