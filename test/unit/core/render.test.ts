@@ -125,4 +125,19 @@ describe('(unit) renderers', () => {
     assert.match(out, /검사 항목/);
     assert.match(out, /해결 방법/);
   });
+
+  it('a report through bastions shows the chain and names each hop\'s checks (text, HTML, Markdown, schema)', () => {
+    const r = report();
+    r.target = { ...r.target, jump: [{ host: '203.0.113.5', port: 22, user: 'ops' }, { host: '<b>', port: 2222 }] };
+    r.checks = r.checks.map((c) => ({ ...c, id: `hop3.${c.id}` as typeof c.id, hop: 3 }));
+    r.verdict = { ...r.verdict, hop: 3 };
+    assertReportSchema(JSON.parse(renderJson(r)));
+    const text = renderText(r);
+    assert.match(text, /Path: ops@203\.0\.113\.5 → <b>:2222 → root@cvm\.example\.com:22/);
+    assert.match(text, /Hop 3 · SSH banner/);
+    const html = renderHtml(r);
+    assert.ok(html.includes('ops@203.0.113.5 → &#60;b&#62;:2222 → root@cvm.example.com:22'), 'escaped path in HTML');
+    assert.ok(html.includes('Hop 3 · SSH banner'));
+    assert.match(renderMarkdown(r), /Hop 3 · SSH banner/);
+  });
 });
