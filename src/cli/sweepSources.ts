@@ -57,11 +57,20 @@ export function sshConfigTargets(cmd: SweepCommand & { source: { kind: 'ssh-conf
       out.skipped.push({ label: h.alias, reason: `${h.source}: ${(e as Error).message}` });
       continue;
     }
+    // A ProxyJump that loops is refused (its message names the loop), never probed directly.
+    if (h.jumpError) {
+      out.skipped.push({ label: h.alias, reason: `${h.source}: ${h.jumpError}` });
+      continue;
+    }
     // The Host block's IdentityFile is the key ssh would offer for it; --identity otherwise.
     const credentials: Credentials | undefined = h.identityFile ? { ...cmd.credentials, identityFile: h.identityFile } : cmd.credentials;
     out.items.push({
       label: h.alias,
-      target: { ...baseTarget(cmd.defaults, host, h.port, 'ssh', h.user), name: h.alias },
+      // Behind bastions (ProxyJump): diagnosed through them, as ssh would connect.
+      target: {
+        ...baseTarget(cmd.defaults, host, h.port, 'ssh', h.user), name: h.alias,
+        ...(h.jump ? { jump: h.jump } : {}), ...(h.proxyCommand ? { proxyCommand: h.proxyCommand } : {}),
+      },
       ...(credentials ? { credentials } : {}),
       source: h.source,
     });

@@ -53,6 +53,20 @@ describe('(unit) cvm-doctor sweep arguments and sources', () => {
     assert.throws(() => parseSweepCommand(['--hosts-file', file('empty.txt', '# nothing\n\n')], env), /names no host/);
   });
 
+  it('--ssh-config: a ProxyJump host is swept through its bastion; a ProxyJump loop is skipped naming it', () => {
+    const f = file('config-jump', [
+      'Host bastion', '  HostName 203.0.113.5', '  User ops', '',
+      'Host private', '  HostName 10.0.1.5', '  ProxyJump bastion', '',
+      'Host l1', '  ProxyJump l2', '', 'Host l2', '  ProxyJump l1', '',
+    ].join('\n'));
+    const { items, skipped } = sshConfigTargets(parseSweepCommand(['--ssh-config', f], env) as never);
+    const priv = items.find((i) => i.label === 'private')!;
+    assert.deepStrictEqual(priv.target.jump?.map((h) => [h.host, h.port, h.user]), [['203.0.113.5', 22, 'ops']]);
+    assert.strictEqual(items.find((i) => i.label === 'bastion')!.target.jump, undefined);
+    assert.deepStrictEqual(skipped.map((s) => s.label), ['l1', 'l2']);
+    assert.match(skipped[0]!.reason, /ProxyJump loop: l1 → l2 → l1/);
+  });
+
   it('--ssh-config without a file reads ~/.ssh/config; each concrete Host with its own HostName, Port, User and IdentityFile', () => {
     const f = file('config', [
       'Host *', '  User fallback', '',
