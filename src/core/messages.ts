@@ -225,7 +225,7 @@ const M = {
   },
   'finding.PROXY_COMMAND_NOT_FOLLOWED': {
     en: 'Your ssh config reaches this host through ProxyCommand "{command}", which CVM Doctor never runs: this diagnosis connected directly, so it says nothing about the path ssh takes.',
-    ko: 'ssh 설정에서 이 호스트는 ProxyCommand("{command}")를 거쳐 접속하는데 CVM Doctor는 이 명령을 실행하지 않습니다. 이 진단은 직접 연결한 결과이므로 ssh가 실제로 쓰는 경로에 대해서는 알려 주지 않습니다.',
+    ko: 'ssh 설정에서 이 호스트는 ProxyCommand("{command}")를 거쳐 접속하는데 CVM Doctor는 이 명령을 실행하지 않습니다. 이 진단은 직접 연결한 결과이므로 ssh 명령이 실제로 쓰는 경로에 대해서는 알려 주지 않습니다.',
   },
   'finding.JUMP_SOURCE_UNKNOWN': {
     en: 'The cloud rules of hop {n} were evaluated for any source: its connections come from bastion {via}, whose private address is not known (name the bastion\'s Tencent Cloud instance to evaluate them for it).',

@@ -100,7 +100,8 @@ export async function createJumpTopology(opts: { clientNamespace?: boolean } = {
 
   const blockInMachine = async (h: LabHost) => {
     for (const [fam, dst] of [['-4', prefix28(h.ipv4)], ['-6', prefix64(h.ipv6)]] as const) {
-      await run('ip', [fam, 'route', 'add', 'unreachable', dst, 'metric', UNREACHABLE_METRIC]);
+      // `replace`: a run killed before its teardown may have left the same route behind.
+      await run('ip', [fam, 'route', 'replace', 'unreachable', dst, 'metric', UNREACHABLE_METRIC]);
       routes.push(`${fam} ${dst}`);
       liveRoutes.add(`${fam} ${dst}`);
     }
