@@ -10,7 +10,8 @@ import { DEFAULT_PORT, DEFAULT_TIMEOUT_MS, type Credentials, type Lang, type Tar
 import {
   InputError, parseAltPorts, parseHost, parseInstanceId, parseProtocol, parsePort, parseRegion, parseTimeout, parseUser,
 } from '../core/validate';
-import { hopFromSpec, parseJumpList } from '../core/jump';
+import { proxyJumpChain } from '../core/jump';
+import { sshConfigLookup } from '../probes/sshConfigImport';
 
 
 export interface DiagnoseCommand {
@@ -117,9 +118,10 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = process.en
   // The user's own files are checked (and read) later with a time bound: a hung network
   // home must not hang the run (main.ts checkInputFiles, probes/files.ts).
   if (v['known-hosts'] !== undefined) target.knownHostsPath = resolvePath(v['known-hosts']);
-  // `ssh -J`: a hop without a user logs in as the local user, as ssh does.
+  // `ssh -J`: each hop's own Host block of ~/.ssh/config applies (HostName, Port, User,
+  // IdentityFile, its ProxyJump), else the local user name and port 22, as ssh does.
   if (v.jump !== undefined) {
-    const hops = parseJumpList(v.jump, '--jump').map((s) => hopFromSpec(s, { user: defaultUser() }));
+    const hops = proxyJumpChain(v.jump, sshConfigLookup(), { from: target.host, defaultUser: defaultUser(), field: '--jump' });
     if (hops.length) target.jump = hops;
   }
   if (v['accept-new']) target.acceptNewHostKey = true;

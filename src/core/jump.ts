@@ -67,17 +67,6 @@ export function parseJumpList(value: string, field = '--jump'): JumpSpec[] {
   return specs;
 }
 
-/** A spec with ssh's defaults filled in (port 22; the user, when given, else the default). */
-export function hopFromSpec(s: JumpSpec, defaults: { user?: string; identityFile?: string; knownHostsPath?: string } = {}): JumpHop {
-  const user = s.user ?? defaults.user;
-  return {
-    host: s.host, port: s.port ?? 22,
-    ...(user !== undefined ? { user } : {}),
-    ...(defaults.identityFile !== undefined ? { identityFile: defaults.identityFile } : {}),
-    ...(defaults.knownHostsPath !== undefined ? { knownHostsPath: defaults.knownHostsPath } : {}),
-  };
-}
-
 /** One hop in `-J` syntax: `user@host:port`, IPv6 in brackets, `:22` left out. */
 export function formatJumpHop(h: Pick<JumpHop, 'host' | 'port' | 'user'>): string {
   const host = isIPv6(h.host) ? `[${h.host}]` : h.host;

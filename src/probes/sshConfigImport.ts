@@ -159,6 +159,30 @@ export function readSshConfigHosts(file?: string, home = os.homedir()): Imported
       aliases.push({ alias: p, source: b.source });
     }
   }
+  const { valuesFor, hostConfig } = lookups(blocks, home);
+  return aliases.map(({ alias, source }): ImportedHost => {
+    const c = hostConfig(alias);
+    const v = valuesFor(alias);
+    const out: ImportedHost = { alias, hostName: c.hostName, port: c.port, user: c.user, identityFile: c.identityFile, source };
+    const command = v.proxyjump === undefined && v.proxycommand && v.proxycommand.trim().toLowerCase() !== 'none' ? v.proxycommand : undefined;
+    if (command !== undefined && c.proxyJump === undefined) {
+      out.proxyCommand = command;
+      return out;
+    }
+    if (c.proxyJump === undefined || c.proxyJump.trim().toLowerCase() === 'none') return out;
+    try {
+      const jump = proxyJumpChain(c.proxyJump, hostConfig, { from: alias, defaultUser: localUser() });
+      if (jump.length) out.jump = jump;
+    } catch (e) {
+      out.jumpError = (e as Error).message;
+    }
+    return out;
+  });
+}
+
+/** What ssh_config says for any alias (wildcard blocks apply; first value wins): the
+ *  ProxyJump resolver's lookup (core/jump.ts proxyJumpChain). */
+function lookups(blocks: Block[], home: string): { valuesFor: (alias: string) => Record<string, string>; hostConfig: (alias: string) => HostConfig } {
   const valuesFor = (alias: string): Record<string, string> => {
     const v: Record<string, string> = {};
     for (const b of blocks) {
@@ -181,24 +205,18 @@ export function readSshConfigHosts(file?: string, home = os.homedir()): Imported
       ...(jump !== undefined ? { proxyJump: jump } : {}),
     };
   }
-  return aliases.map(({ alias, source }): ImportedHost => {
-    const c = hostConfig(alias);
-    const v = valuesFor(alias);
-    const out: ImportedHost = { alias, hostName: c.hostName, port: c.port, user: c.user, identityFile: c.identityFile, source };
-    const command = v.proxyjump === undefined && v.proxycommand && v.proxycommand.trim().toLowerCase() !== 'none' ? v.proxycommand : undefined;
-    if (command !== undefined && c.proxyJump === undefined) {
-      out.proxyCommand = command;
-      return out;
-    }
-    if (c.proxyJump === undefined || c.proxyJump.trim().toLowerCase() === 'none') return out;
-    try {
-      const jump = proxyJumpChain(c.proxyJump, hostConfig, { from: alias, defaultUser: localUser() });
-      if (jump.length) out.jump = jump;
-    } catch (e) {
-      out.jumpError = (e as Error).message;
-    }
-    return out;
-  });
+  return { valuesFor, hostConfig };
+}
+
+/**
+ * The lookup for hops named on the command line (`--jump bastion`): each hop's own Host block
+ * of `file` (default ~/.ssh/config) gives its HostName, Port, User, IdentityFile and
+ * ProxyJump, as `ssh -J` reads them. Parsed only, never evaluated (Match, exec).
+ */
+export function sshConfigLookup(file?: string, home = os.homedir()): (alias: string) => HostConfig {
+  const blocks: Block[] = [];
+  collect(file ?? path.join(home, '.ssh', 'config'), home, 0, blocks, new Set());
+  return lookups(blocks, home).hostConfig;
 }
 
 /** `ProxyCommand ssh -W %h:%p [opts] bastion` → the ProxyJump element it spells (its -i, if
