@@ -118,11 +118,29 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = process.en
   // The user's own files are checked (and read) later with a time bound: a hung network
   // home must not hang the run (main.ts checkInputFiles, probes/files.ts).
   if (v['known-hosts'] !== undefined) target.knownHostsPath = resolvePath(v['known-hosts']);
-  // `ssh -J`: each hop's own Host block of ~/.ssh/config applies (HostName, Port, User,
-  // IdentityFile, its ProxyJump), else the local user name and port 22, as ssh does.
-  if (v.jump !== undefined) {
-    const hops = proxyJumpChain(v.jump, sshConfigLookup(), { from: target.host, defaultUser: defaultUser(), field: '--jump' });
-    if (hops.length) target.jump = hops;
+  // `ssh -J`: each hop's own Host block of the ssh config applies (HostName, Port, User,
+  // IdentityFile, its ProxyJump), else the local user name and port 22, as ssh does. Without
+  // --jump, <host>'s own ProxyJump (an alias behind a bastion) is followed as `ssh alias` would.
+  let hostIdentity: string | undefined;
+  if (protocol === 'ssh') {
+    const lookup = sshConfigLookup(v['ssh-config'] !== undefined ? resolvePath(v['ssh-config']) : undefined);
+    if (v.jump !== undefined) {
+      const hops = proxyJumpChain(v.jump, lookup, { from: target.host, defaultUser: defaultUser(), field: '--jump' });
+      if (hops.length) target.jump = hops;
+    } else {
+      const own = lookup(target.host);
+      if (own.proxyJump !== undefined && own.proxyJump.trim().toLowerCase() !== 'none') {
+        const alias = target.host;
+        target.jump = proxyJumpChain(own.proxyJump, lookup, { from: alias, defaultUser: defaultUser(), field: 'ProxyJump' });
+        // The chain path resolves the host from the same block (the Local layer runs for direct targets).
+        target.host = parseHost(own.hostName, 'HostName');
+        if (v.port === undefined) target.port = own.port;
+        if (v.user === undefined && own.user) target.user = own.user;
+        if (target.host !== alias) target.name = alias;
+        hostIdentity = own.identityFile;
+        if (!target.jump.length) delete target.jump;
+      }
+    }
   }
   if (v['accept-new']) target.acceptNewHostKey = true;
   // The Local layer reads the ssh config (ssh -G) and uses it where nothing was typed.
@@ -133,6 +151,7 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = process.en
 
   const credentials: Credentials = {};
   if (v.identity !== undefined) credentials.identityFile = resolvePath(v.identity);
+  else if (hostIdentity) credentials.identityFile = hostIdentity;
   if (v['passphrase-env'] !== undefined) credentials.passphrase = envSecret(v['passphrase-env'], '--passphrase-env', env);
   if (v['password-env'] !== undefined) credentials.password = envSecret(v['password-env'], '--password-env', env);
   if (v.agent) {

@@ -47,4 +47,18 @@ describe('(unit) cvm-doctor diagnose --jump', () => {
       assert.throws(() => jumpOf(['--jump', bad]), (e: unknown) => e instanceof InputError && e.field === '--jump', bad);
     }
   });
+
+  it('without --jump, an alias whose Host block has ProxyJump goes through its bastions, its host from the block', () => {
+    fs.mkdirSync(path.join(home, '.ssh'));
+    fs.writeFileSync(path.join(home, '.ssh', 'config'), [
+      'Host bastion', '  HostName 203.0.113.5', '  User ops',
+      'Host app', '  HostName 10.0.1.5', '  User deploy', '  IdentityFile ~/.ssh/app_key', '  ProxyJump bastion',
+    ].join('\n') + '\n');
+    const cmd = parseCommand(['diagnose', 'app'], {}) as DiagnoseCommand;
+    assert.deepStrictEqual([cmd.target.host, cmd.target.port, cmd.target.user, cmd.target.name], ['10.0.1.5', 22, 'deploy', 'app']);
+    assert.deepStrictEqual(cmd.target.jump, [{ host: '203.0.113.5', port: 22, user: 'ops', name: 'bastion' }]);
+    assert.strictEqual(cmd.credentials?.identityFile, path.join(home, '.ssh', 'app_key'));
+    // A host without ProxyJump is left to the Local layer (ssh -G), as before.
+    assert.strictEqual((parseCommand(['diagnose', 'bastion'], {}) as DiagnoseCommand).target.jump, undefined);
+  });
 });
