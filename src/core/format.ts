@@ -53,3 +53,13 @@ export function displayWidth(s: string): number {
 export function padEndWidth(s: string, width: number): string {
   return s + ' '.repeat(Math.max(0, width - displayWidth(s)));
 }
+
+/**
+ * Text for a Markdown hover (VS Code's MarkdownString): every ASCII punctuation character
+ * backslash-escaped (CommonMark allows it for each), so nothing a user or a server wrote can
+ * become emphasis, a link — `root@10.231.1.2` an e-mail autolink, `www.x` or `http://` a web
+ * one — or HTML; control characters become visible, line breaks spaces.
+ */
+export function markdownText(s: string): string {
+  return visible(s.replace(/\r?\n/g, ' ')).replace(/[!-/:-@[-`{-~]/g, '\\$&');
+}
