@@ -64,4 +64,19 @@ export class ReachabilityService extends Disposable {
   checkNow(id: string): void {
     this.scheduler.checkNow(id);
   }
+
+  /** Checks every watched instance now; resolves when all have answered (bounded: a paused
+   *  or stuck scheduler cannot keep a progress bar spinning). */
+  async checkAll(): Promise<void> {
+    const ids = this.store.list().map((i) => i.id);
+    const s = readSettings();
+    const rounds = Math.ceil(ids.length / Math.max(1, s.maxConcurrentChecks));
+    const bound = this.timing(s).timeoutMs * (rounds + 1) + 5000;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.scheduler.checkNowAndWait(ids),
+      new Promise<void>((r) => { timer = setTimeout(r, bound); }),
+    ]);
+    clearTimeout(timer);
+  }
 }
