@@ -12,7 +12,8 @@ import { DiagnoseController } from './diagnosis/controller';
 import { initL10n, Localizer } from './i18n';
 import { Commands, InstanceCommands } from './instances/commands';
 import { InstanceStore } from './instances/store';
-import { InstanceTreeProvider } from './instances/tree';
+import { InstanceTreeProvider, TREE_VIEW_ID } from './instances/tree';
+import { LastReports } from './diagnosis/lastReports';
 import { Logger } from './log';
 import { ReachabilityService } from './reachability/service';
 import { LocalPermissionFix } from './report/localFix';
@@ -21,7 +22,7 @@ import { affects, Keys } from './settings';
 import { PinnedStatusBar } from './statusBar';
 import { DiagnoseAll } from './sweep/diagnoseAll';
 
-export const TREE_VIEW_ID = 'cvmDoctor.instances';
+export { TREE_VIEW_ID };
 
 /**
  * Returned from activate() only to the integration tests (ExtensionMode.Test): it reaches the
@@ -55,8 +56,9 @@ export function activate(context: vscode.ExtensionContext): CvmDoctorApi | undef
   const loc = new Localizer(context.extensionPath);
   const tencent = new TencentCloud(context.globalState, context.secrets, store, log);
   const localFix = new LocalPermissionFix(context.globalState, path.join(context.globalStorageUri.fsPath, 'acl-backups'), log);
-  const controller = new DiagnoseController(context.extensionUri, store, reach, log, loc, tencent, localFix);
-  const commands = new InstanceCommands(store, reach, log);
+  const reports = new LastReports(vscode.Uri.joinPath(context.globalStorageUri, 'reports'));
+  const controller = new DiagnoseController(context.extensionUri, store, reach, log, loc, tencent, localFix, reports);
+  const commands = new InstanceCommands(store, reach, log, reports);
   const diagnoseAll = new DiagnoseAll(context.extensionUri, store, reach, log, tencent, controller);
 
   context.subscriptions.push(
@@ -70,6 +72,8 @@ export function activate(context: vscode.ExtensionContext): CvmDoctorApi | undef
     registerCommand(Commands.diagnose, log, (arg) => controller.command(arg)),
     diagnoseAll,
     registerCommand(Commands.diagnoseAll, log, (arg) => diagnoseAll.run(arg)),
+    registerCommand(Commands.diagnoseHost, log, () => controller.diagnoseHost()),
+    registerCommand(Commands.openInstance, log, (arg) => controller.open(arg)),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, controller.serializer()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affects(e, Keys.language)) return;

@@ -6,8 +6,7 @@
  * panel's messages are answered by report/messageRouter.ts.
  */
 import * as vscode from 'vscode';
-import { DEFAULT_PORT, isCancelled, type Check, type Report } from '../../core/model';
-import { parseHost, parsePort } from '../../core/validate';
+import { isCancelled, type Check, type Report } from '../../core/model';
 import type { FromWebview, PanelState, ReportTargetView } from '../../shared/protocol';
 import { withCancellableProgress } from '../cancellation';
 import type { TencentCloud } from '../cloud/tencent';
@@ -17,7 +16,8 @@ import { userMessage } from '../errors';
 import { effectiveLang, type Localizer, t } from '../i18n';
 import { lastVerdictOf, type InstanceStore } from '../instances/store';
 import { instanceFromArg } from '../instances/resolve';
-import { pickProtocol, validateHost, validatePort } from '../instances/wizard';
+import { adhocTargetWizard } from '../instances/wizard';
+import type { LastReports } from './lastReports';
 import type { Logger } from '../log';
 import type { ReachabilityService } from '../reachability/service';
 import { reportLabels } from '../report/labels';
@@ -37,6 +37,7 @@ export class DiagnoseController implements PanelHost {
     private readonly loc: Localizer,
     private readonly tencent: TencentCloud,
     private readonly localFix?: LocalPermissionFix,
+    private readonly reports?: LastReports,
   ) {
     this.router = new ReportMessageRouter({ rerun: (panel) => this.run(this.specFor(panel.target)), openPort: tencent.openPort, vnc: tencent.vnc, log, ...(localFix ? { localFix } : {}) });
   }
@@ -79,13 +80,35 @@ export class DiagnoseController implements PanelHost {
     const picked = await vscode.window.showQuickPick(items, { title: t('Diagnose CVM'), placeHolder: t('Choose an instance to diagnose'), matchOnDescription: true });
     if (!picked) return undefined;
     if (picked.id) return this.store.get(picked.id);
-    const host = await vscode.window.showInputBox({ title: `${t('Diagnose CVM')} (1/3)`, prompt: t('Host name or IP address of the instance'), validateInput: validateHost, ignoreFocusOut: true });
-    if (host === undefined) return undefined;
-    const proto = await pickProtocol(`${t('Diagnose CVM')} (2/3)`);
-    if (!proto) return undefined;
-    const port = await vscode.window.showInputBox({ title: `${t('Diagnose CVM')} (3/3)`, prompt: t('Port'), value: String(DEFAULT_PORT[proto.value]), validateInput: validatePort, ignoreFocusOut: true });
-    if (port === undefined) return undefined;
-    return { host: parseHost(host.trim()), port: parsePort(port.trim()), protocol: proto.value };
+    return adhocTargetWizard(vscode.l10n.t('Diagnose CVM'));
+  }
+
+  /** "Diagnose a host…": straight to the host box (a pasted ssh command fills the rest). */
+  async diagnoseHost(): Promise<Report | undefined> {
+    const spec = await adhocTargetWizard(vscode.l10n.t('Diagnose CVM'));
+    return spec ? this.run(spec) : undefined;
+  }
+
+  /**
+   * A click on an instance: its report panel when one is open and current, else its last
+   * report (the one its verdict came from), else a new diagnosis. A report older than the
+   * instance's verdict — or one left from before an edit cleared the verdict — is not shown.
+   */
+  async open(arg: unknown): Promise<Report | undefined> {
+    const inst = instanceFromArg(arg, this.store);
+    if (!inst) return undefined;
+    const verdict = this.store.verdicts()[inst.id];
+    const view = this.viewFor(inst);
+    const panel = ReportPanel.get(view.key);
+    if (panel && (panel.isRunning || (verdict && panel.report?.startedAt === verdict.at))) {
+      ReportPanel.createOrShow(this, view);
+      return panel.report;
+    }
+    const last = await this.reports?.load(inst.id, verdict);
+    if (!last) return this.run(inst);
+    ReportPanel.createOrShow(this, view).setReport(last);
+    this.log.info('diagnose', `${inst.name}: showing the last report (${last.verdict.code}, ${last.startedAt})`);
+    return last;
   }
 
   private viewFor(spec: TargetSpec): ReportTargetView {
@@ -144,10 +167,7 @@ export class DiagnoseController implements PanelHost {
           const report = run.report;
           panel.setReport(report, run.in);
           this.log.info('diagnose', `verdict ${report.verdict.code} in ${Math.round(report.durationMs)}ms`);
-          if (spec.id && this.store.get(spec.id)) {
-            await this.store.setVerdict(spec.id, lastVerdictOf(report, { en: run.in('en').verdict.title, ko: run.in('ko').verdict.title }));
-            this.reach.checkNow(spec.id);
-          }
+          if (spec.id) await this.keep(spec.id, report);
           return report;
         } catch (e) {
           if (isCancelled(e)) {
@@ -168,6 +188,15 @@ export class DiagnoseController implements PanelHost {
   showReport(spec: TargetSpec, report: Report): void {
     const panel = ReportPanel.createOrShow(this, this.viewFor(spec));
     if (!panel.isRunning) panel.setReport(report);
+  }
+
+  /** A finished report of a saved instance: kept for its row's click (LastReports), its
+   *  verdict on the tree, then a fresh reachability check. Diagnose and Diagnose all share it. */
+  async keep(id: string, report: Report): Promise<void> {
+    if (!this.store.get(id)) return;
+    await this.reports?.save(id, report).catch((e: unknown) => this.log.warn('diagnose', `cannot keep the report: ${errorMessage(e)}`));
+    await this.store.setVerdict(id, lastVerdictOf(report));
+    this.reach.checkNow(id);
   }
 
   onMessage(panel: ReportPanel, m: FromWebview): void {

@@ -6,8 +6,8 @@
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { Disposable } from '../lifecycle';
-import type { Lang, Report } from '../../core/model';
-import { sanitizeInstance, secretKey, type Instance, type SecretKind } from '../../core/savedInstance';
+import type { Report } from '../../core/model';
+import { connectionChanged, sanitizeInstance, secretKey, type Instance, type SecretKind } from '../../core/savedInstance';
 
 const INSTANCES_KEY = 'cvmDoctor.instances';
 const PINNED_KEY = 'cvmDoctor.pinned';
@@ -57,11 +57,19 @@ export class InstanceStore extends Disposable {
     return inst;
   }
 
+  /** Saves `inst`. When it now connects differently (host, port, protocol, user, key), its
+   *  last verdict described another target and is dropped: the tree must not show it. */
   async update(inst: Instance): Promise<void> {
     const list = this.list();
     const i = list.findIndex((x) => x.id === inst.id);
     if (i < 0) throw new Error(`unknown instance ${inst.id}`);
+    const stale = connectionChanged(list[i], inst) && this.verdicts()[inst.id] !== undefined;
     list[i] = inst;
+    if (stale) {
+      const v = { ...this.verdicts() };
+      delete v[inst.id];
+      await this.state.update(VERDICTS_KEY, v);
+    }
     await this.write(list);
   }
 
