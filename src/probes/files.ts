@@ -105,3 +105,14 @@ export function appendKnownHostsLine(file: string, line: string, o: { timeoutMs:
   };
   return bounded(op, o.timeoutMs, o.signal);
 }
+
+/** Private keys in `dir` (~/.ssh), by name only — nothing is read: files with a `.pub`
+ *  beside them, and OpenSSH's default names (id_*). At most 32, sorted. */
+export function listPrivateKeys(dir: string, o: { timeoutMs: number; signal?: AbortSignal }): Promise<FileResult<string[]>> {
+  return bounded(async () => {
+    const entries = await fs.readdir(dir, { withFileTypes: true });
+    const names = new Set(entries.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name));
+    const keys = [...names].filter((n) => !n.endsWith('.pub') && (names.has(`${n}.pub`) || /^id_[a-z0-9_-]+$/i.test(n)));
+    return keys.sort().slice(0, 32).map((n) => path.join(dir, n));
+  }, o.timeoutMs, o.signal);
+}
