@@ -13,7 +13,9 @@ import type { Logger } from '../log';
 import type { ReachabilityService } from '../reachability/service';
 import { readSettings } from '../settings';
 import { sshArgs, sshCommandLine } from '../../core/sshCommand';
-import { uniqueName, type Instance } from '../../core/savedInstance';
+import { connectionChanged, uniqueName, type Instance } from '../../core/savedInstance';
+import { targetLine } from '../reachability/presentation';
+import { ReportPanel } from '../report/panel';
 import { registerCommand } from '../commandRegistry';
 import { resolveInstance } from './resolve';
 import { readSshConfigHosts } from '../../probes/sshConfigImport';
@@ -89,6 +91,11 @@ export class InstanceCommands {
     // just changed differs from it and is kept; the others keep following the cloud.
     await this.store.update({ ...data, id: i.id, ...(i.imported ? { imported: i.imported } : {}), ...(i.cloudState ? { cloudState: i.cloudState } : {}) });
     this.log.info('store', `edited ${data.name} (${data.protocol} ${data.host}:${data.port})`);
+    // An open report of the old target says what it is about, and Re-run checks the new one.
+    const panel = ReportPanel.get(i.id);
+    if (panel && !panel.isRunning && connectionChanged(i, data)) {
+      panel.setNote(vscode.l10n.t('This report is for {0}; the instance now connects to {1}. Re-run to diagnose it.', targetLine(i), targetLine(data)));
+    }
     this.reach.checkNow(i.id);
   }
 

@@ -116,9 +116,9 @@ export function reachText(info: ReachInfo | undefined): string {
   switch (info?.state) {
     case 'reachable': return vscode.l10n.t('Reachable ({0} ms)', info.latencyMs ?? 0);
     case 'degraded':
-      return info.reason === 'banner-timeout' ? vscode.l10n.t('Port open, no SSH banner')
-        : info.reason === 'not-ssh' ? vscode.l10n.t('Port open, another service answers')
-          : vscode.l10n.t('Port open, closed before the banner');
+      return info.reason === 'banner-timeout' ? vscode.l10n.t('No SSH banner')
+        : info.reason === 'not-ssh' ? vscode.l10n.t('Another service answers')
+          : vscode.l10n.t('Closed before the banner');
     case 'unreachable':
       return info.reason === 'refused' ? vscode.l10n.t('Port closed')
         : info.reason === 'timeout' ? vscode.l10n.t('No answer')
