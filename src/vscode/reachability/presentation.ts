@@ -163,12 +163,19 @@ export function instanceTooltip(i: Instance, info: ReachInfo | undefined, verdic
   para(vscode.l10n.t('Reachability: {0}', reachText(info)));
   for (const d of reachDetails(info, uiLang())) para(d);
   if (info?.checkedAt) para(vscode.l10n.t('Last check: {0}', new Date(info.checkedAt).toLocaleTimeString()));
-  para(verdict ? vscode.l10n.t('Last verdict: {0} ({1}) — {2}', verdictShort(verdict), verdictTag(verdict), verdict.title) : vscode.l10n.t('Not diagnosed yet'));
+  para(verdict ? vscode.l10n.t('Last verdict: {0} — {1}', verdictWithCode(verdict), verdict.title) : vscode.l10n.t('Not diagnosed yet'));
   if (footer) para(footer);
   return md;
 }
 
+/** "Port closed (PORT_CLOSED)"; just "OK" where the words are the code. */
+export function verdictWithCode(v: LastVerdict): string {
+  const short = verdictShort(v);
+  const tag = verdictTag(v);
+  return short === tag ? tag : `${short} (${tag})`;
+}
+
 /** Screen-reader label: name, the verdict and the reachability. */
 export function instanceAccessibilityLabel(i: Instance, info: ReachInfo | undefined, verdict: LastVerdict | undefined): string {
-  return `${i.name}, ${reachText(info)}${verdict ? ', ' + verdictShort(verdict) + ' (' + verdictTag(verdict) + ')' : ''}`;
+  return `${i.name}, ${reachText(info)}${verdict ? ', ' + verdictWithCode(verdict) : ''}`;
 }
