@@ -197,4 +197,33 @@ describe('(e2e) the Instances tree and the wizard', function () {
     // The title bar keeps "Diagnose a Host…" now that instances exist.
     assert.ok(await page.locator('.part.sidebar .action-label[aria-label^="Diagnose a Host"]').count() >= 1);
   });
+
+  it('the Settings UI lists our settings in order, described, browsed without a "Cvm Doctor:" prefix', async () => {
+    await palette(page, 'Preferences: Open Settings (UI)');
+    await page.locator('.settings-editor').first().waitFor();
+    await page.waitForTimeout(500); // the search box takes focus when the editor opens
+    await page.keyboard.insertText('@ext:cvm-doctor.cvm-doctor');
+    await page.locator('.settings-editor .settings-count-widget', { hasText: /^1\d Settings Found$/ }).waitFor();
+    await page.waitForTimeout(500);
+    const rows = await page.locator('.settings-editor .setting-item-title').allInnerTexts();
+    await screenshot(page, 'tree-settings-ui');
+    // Ordered by `order` (what fits in view: the list is virtual), each led by its description.
+    assert.deepStrictEqual(rows.slice(0, 4).map((r) => r.replace(/^Cvm Doctor: /, '')), ['Language', 'Probe Timeout Ms', 'Icmp', 'Alternative Ports']);
+    assert.strictEqual(await page.locator('.settings-editor .setting-item-description', { hasText: 'Ping (ICMP): send an ICMP echo' }).count(), 1);
+    // Browsing instead of searching: Extensions › CVM Doctor in the table of contents.
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Delete');
+    await page.waitForTimeout(1000);
+    await page.locator('.settings-toc-container').getByRole('treeitem', { name: /^Extensions/ }).first().click();
+    await page.waitForTimeout(500);
+    await page.locator('.settings-toc-container').getByRole('treeitem', { name: /^CVM Doctor/ }).first().click();
+    await page.waitForTimeout(1000);
+    const toc = await page.locator('.settings-editor .setting-item-title').allInnerTexts();
+    await screenshot(page, 'tree-settings-ui-toc');
+    // Browsed by its group, no key-derived "Cvm Doctor:" prefix (searching adds it back: the
+    // Settings UI builds labels from keys, and extensions cannot give a setting a title).
+    assert.deepStrictEqual(toc.slice(0, 4), ['Language', 'Probe Timeout Ms', 'Icmp', 'Alternative Ports']);
+    await page.keyboard.press('Escape');
+    await palette(page, 'View: Close All Editors');
+  });
 });

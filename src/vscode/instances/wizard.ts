@@ -16,7 +16,7 @@ import { isInstanceId, isRegion, isUserName, parseHost, parsePort } from '../../
 import { listPrivateKeys } from '../../probes/files';
 import { inputErrorText, type Translate } from '../errorText';
 import { userMessage } from '../errors';
-import { inputStep, pickStep, runSteps, type Step, type StepContext, type StepResult } from './steps';
+import { inputStep, pickStep, runSteps, type Step, type StepResult } from './steps';
 
 const t: Translate = (m, ...args) => vscode.l10n.t(m, ...args);
 
@@ -298,11 +298,3 @@ function protocolItems(): Array<vscode.QuickPickItem & { value: Protocol }> {
     { label: 'RDP', description: t('Windows instances (port 3389)'), value: 'rdp' },
   ];
 }
-
-/** SSH or RDP, the current choice first. For callers outside the wizard. */
-export async function pickProtocol(title: string, current?: Protocol): Promise<{ value: Protocol } | undefined> {
-  const items = protocolItems();
-  return vscode.window.showQuickPick(current === 'rdp' ? [...items].reverse() : items, { title, placeHolder: t('Protocol'), ignoreFocusOut: true });
-}
-
-export type { StepContext };
