@@ -51,9 +51,11 @@ function expandHome(p: string): string {
 export async function gatherCredentials(
   spec: TargetSpec, store: InstanceStore, log: Logger, onUnreadableKey?: (file: string, reason: string) => void, timeoutMs = 5000,
 ): Promise<Credentials | undefined> {
-  if (!spec.id || spec.protocol !== 'ssh') return undefined;
+  // An ad-hoc host has no saved secrets; it gets credentials only when it names a key (a
+  // pasted `ssh -i key …`), and then the agent after it, as a saved instance would.
+  if (spec.protocol !== 'ssh' || (!spec.id && !spec.identityFile)) return undefined;
   const creds: Credentials = {};
-  const password = await store.getSecret(spec.id, 'password');
+  const password = spec.id ? await store.getSecret(spec.id, 'password') : undefined;
   if (password) {
     log.addSecret(password);
     creds.password = password;
@@ -64,7 +66,7 @@ export async function gatherCredentials(
     const r = await readFileBounded(file, { maxBytes: 1024 * 1024, timeoutMs });
     if (r.ok) {
       creds.privateKey = r.value;
-      const passphrase = await store.getSecret(spec.id, 'passphrase');
+      const passphrase = spec.id ? await store.getSecret(spec.id, 'passphrase') : undefined;
       if (passphrase) {
         log.addSecret(passphrase);
         creds.passphrase = passphrase;

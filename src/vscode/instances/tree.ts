@@ -35,14 +35,14 @@ export function reachIcon(info: ReachInfo | undefined): vscode.ThemeIcon {
   return new vscode.ThemeIcon(REACH_CODICON[state], color ? new vscode.ThemeColor(color) : undefined);
 }
 
-/** Whether a reachability result newer than the verdict says otherwise (the verdict's OK
- *  while the port no longer answers, or a network verdict while it does). */
+/** Whether a reachability result newer than the verdict says otherwise: a verdict that
+ *  needed the port to answer (OK, a login or key-exchange failure) while it no longer does,
+ *  or one that found it failing (network, service, instance) while it now answers SSH. */
 export function contradicts(verdict: LastVerdict, info: ReachInfo | undefined): boolean {
   if (!info?.checkedAt || !(info.checkedAt > Date.parse(verdict.at))) return false;
   const cls: VerdictClass = verdictClass(verdict);
-  if (cls === 'ok' || cls === 'untested') return info.state === 'unreachable' || info.state === 'degraded';
-  if (cls === 'network' || cls === 'service' || cls === 'instance') return info.state === 'reachable';
-  return false;
+  const answered = cls === 'ok' || cls === 'untested' || cls === 'login' || verdict.code === 'KEX_FAILED';
+  return answered ? info.state === 'unreachable' || info.state === 'degraded' : info.state === 'reachable';
 }
 
 export class InstanceTreeProvider extends Disposable implements vscode.TreeDataProvider<TreeNode> {
