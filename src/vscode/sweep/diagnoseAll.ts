@@ -16,8 +16,8 @@ import type { TencentCloud } from '../cloud/tencent';
 import type { DiagnoseController } from '../diagnosis/controller';
 import { buildTarget, gatherCredentials, runDiagnosis } from '../diagnosis/instanceDiagnosis';
 import { errorMessage } from '../errorText';
-import { effectiveLang, t } from '../i18n';
-import { lastVerdictOf, type InstanceStore } from '../instances/store';
+import { effectiveLang } from '../i18n';
+import type { InstanceStore } from '../instances/store';
 import { Disposable } from '../lifecycle';
 import type { Logger } from '../log';
 import type { ReachabilityService } from '../reachability/service';
@@ -117,7 +117,7 @@ export class DiagnoseAll extends Disposable {
           if (r.report) {
             this.reports.set(id, r.report);
             this.log.info('sweep', `${r.item.label}: ${r.report.verdict.code} in ${Math.round(r.report.durationMs)} ms`);
-            if (this.store.get(id)) void this.store.setVerdict(id, lastVerdictOf(r.report)).then(() => this.reach.checkNow(id));
+            void this.controller.keep(id, r.report); // the tree's verdict, and the report its row opens
           } else {
             this.log.error('sweep', `${r.item.label}: ${r.error ?? 'no verdict'}`);
           }
