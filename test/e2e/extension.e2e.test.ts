@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { msg, type MessageKey } from '../../src/core/messages';
 import { launchBrowser, openWorkbench, ROOT, screenshot, startCodeServer, type CodeServer } from './harness';
 import { startSshTarget, type SshTarget } from './sshd';
-import { answer, choose, palette, setUserSetting, text, until, VSIX, waitVerdict } from './ui';
+import { answer, choose, hoverText, palette, setUserSetting, text, until, VSIX, waitVerdict } from './ui';
 
 describe('(e2e) CVM Doctor in real VS Code', function () {
   this.timeout(240_000);
@@ -69,14 +69,8 @@ describe('(e2e) CVM Doctor in real VS Code', function () {
     await answer(page, '(8/8)', '');
     const row = page.locator('.monaco-list-row', { hasText: name });
     await row.waitFor();
-    // The row's words are the state (they fit the sidebar); the target is in its hover (a
-    // poll every 3 s re-renders the row and may close a hover: hover again until it shows).
-    const shown = await until(page, 'the row\'s hover', async () => {
-      await page.mouse.move(5, 5);
-      await row.hover();
-      const hover = page.locator('.monaco-hover, .workbench-hover', { hasText: name }).first();
-      return (await hover.waitFor({ timeout: 3000 }).then(() => hover.innerText(), () => '')) || undefined;
-    });
+    // The row's words are the state (they fit the sidebar); the target is in its hover.
+    const { text: shown } = await hoverText(page, row, name);
     assert.ok(shown.includes(`SSH root@${ssh.host}:${ssh.port}`), shown);
     await page.mouse.move(5, 5);
   });

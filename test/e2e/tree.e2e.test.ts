@@ -12,7 +12,7 @@ import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { createLab, labUnavailableReason, type Lab, type LabHost } from '../support/lab';
 import { launchBrowser, openWorkbench, ROOT, screenshot, startCodeServer, type CodeServer } from './harness';
-import { answer, choose, palette, text, until, VSIX, waitVerdict } from './ui';
+import { answer, choose, hoverText, palette, text, until, VSIX, waitVerdict } from './ui';
 
 describe('(e2e) the Instances tree and the wizard', function () {
   this.timeout(240_000);
@@ -101,10 +101,7 @@ describe('(e2e) the Instances tree and the wizard', function () {
   it('before a diagnosis the row shows the live reachability; the hover names the target without a link', async () => {
     await row().locator('.codicon-pass-filled').waitFor({ timeout: 20_000 });
     assert.match(await description(), /^Reachable \(\d+(\.\d+)? ms\)$/);
-    await row().hover();
-    const hover = page.locator('.monaco-hover, .workbench-hover', { hasText: 'Not diagnosed yet' }).first();
-    await hover.waitFor({ timeout: 10_000 });
-    const shown = await hover.innerText();
+    const { text: shown, hover } = await hoverText(page, row(), 'Not diagnosed yet');
     assert.ok(shown.includes(`SSH root@${host.ipv4}:2222`), shown);
     // The report's own words for the TCP and banner checks.
     assert.match(shown, new RegExp(`TCP port 2222 on ${host.ipv4.replace(/\./g, '\\.')} is open`));
@@ -145,10 +142,7 @@ describe('(e2e) the Instances tree and the wizard', function () {
     await until(page, 'the re-check of port 22', async () => (await description()) === 'Port closed', 20_000);
     assert.ok(await row().locator('.codicon-error').count(), 'the reachability icon, not the old verdict');
     assert.ok(!/OK/.test((await row().getAttribute('aria-label')) ?? ''), 'no stale verdict in the label');
-    await row().hover();
-    const hover = page.locator('.monaco-hover, .workbench-hover', { hasText: 'Not diagnosed yet' }).first();
-    await hover.waitFor({ timeout: 10_000 });
-    const shown = await hover.innerText();
+    const { text: shown } = await hoverText(page, row(), 'Not diagnosed yet');
     assert.match(shown, /TCP port 22 refused the connection/, 'the report\'s words, not a raw ECONNREFUSED');
     assert.ok(!shown.includes('ECONNREFUSED'), shown);
     await screenshot(page, 'tree-edited-stale-gone');
@@ -158,7 +152,7 @@ describe('(e2e) the Instances tree and the wizard', function () {
     assert.match(await text(old.frame, '#note'), new RegExp(`This report is for SSH root@${host.ipv4.replace(/\./g, '\\.')}:2222; the instance now connects to SSH root@${host.ipv4.replace(/\./g, '\\.')}:22`));
     // No last report for the new target: a click diagnoses it.
     await row().click();
-    const { code } = await waitVerdict(page, `${host.ipv4}:22`);
+    const { code } = await waitVerdict(page, `${host.ipv4}:22 (SSH)`); // not the old :2222 report
     assert.strictEqual(code, 'SERVICE_ON_OTHER_PORT');
     await until(page, 'the new verdict on the row', async () => (await description()) === 'Answers on another port');
     await screenshot(page, 'tree-after-edit-diagnosis');
@@ -179,11 +173,8 @@ describe('(e2e) the Instances tree and the wizard', function () {
     }
     const smtp = page.locator('.monaco-list-row[role="treeitem"]', { hasText: 'tree-smtp' });
     await until(page, 'the other service\'s answer', async () => /Another service answers/.test(await smtp.innerText()), 20_000);
-    await smtp.hover();
-    const hover = page.locator('.monaco-hover, .workbench-hover', { hasText: 'tree-smtp' }).first();
-    await hover.waitFor({ timeout: 10_000 });
     // What it sent, as the report's banner check says it — not a bare "not SSH".
-    assert.match(await hover.innerText(), /Not an SSH server; it sent: 220 /);
+    assert.match((await hoverText(page, smtp, 'tree-smtp')).text, /Not an SSH server; it sent: 220 /);
     await screenshot(page, 'tree-hover-other-service');
     await page.mouse.move(5, 5);
     const filtered = page.locator('.monaco-list-row[role="treeitem"]', { hasText: 'tree-filtered' });
