@@ -14,7 +14,7 @@ import { buildTarget, gatherCredentials, runDiagnosis, type TargetSpec } from '.
 import { errorMessage } from '../errorText';
 import { userMessage } from '../errors';
 import { effectiveLang, type Localizer, t } from '../i18n';
-import { lastVerdictOf, type InstanceStore } from '../instances/store';
+import { lastVerdictOf, type InstanceStore, type LastVerdict } from '../instances/store';
 import { instanceFromArg } from '../instances/resolve';
 import { adhocTargetWizard } from '../instances/wizard';
 import type { LastReports } from './lastReports';
@@ -80,12 +80,12 @@ export class DiagnoseController implements PanelHost {
     const picked = await vscode.window.showQuickPick(items, { title: t('Diagnose CVM'), placeHolder: t('Choose an instance to diagnose'), matchOnDescription: true });
     if (!picked) return undefined;
     if (picked.id) return this.store.get(picked.id);
-    return adhocTargetWizard(vscode.l10n.t('Diagnose CVM'));
+    return adhocTargetWizard(t('Diagnose CVM'));
   }
 
   /** "Diagnose a host…": straight to the host box (a pasted ssh command fills the rest). */
   async diagnoseHost(): Promise<Report | undefined> {
-    const spec = await adhocTargetWizard(vscode.l10n.t('Diagnose CVM'));
+    const spec = await adhocTargetWizard(t('Diagnose CVM'));
     return spec ? this.run(spec) : undefined;
   }
 
@@ -167,7 +167,7 @@ export class DiagnoseController implements PanelHost {
           const report = run.report;
           panel.setReport(report, run.in);
           this.log.info('diagnose', `verdict ${report.verdict.code} in ${Math.round(report.durationMs)}ms`);
-          if (spec.id) await this.keep(spec.id, report);
+          if (spec.id) await this.keep(spec.id, report, { en: run.in('en').verdict.title, ko: run.in('ko').verdict.title });
           return report;
         } catch (e) {
           if (isCancelled(e)) {
@@ -192,10 +192,10 @@ export class DiagnoseController implements PanelHost {
 
   /** A finished report of a saved instance: kept for its row's click (LastReports), its
    *  verdict on the tree, then a fresh reachability check. Diagnose and Diagnose all share it. */
-  async keep(id: string, report: Report): Promise<void> {
+  async keep(id: string, report: Report, titles?: LastVerdict['titles']): Promise<void> {
     if (!this.store.get(id)) return;
     await this.reports?.save(id, report).catch((e: unknown) => this.log.warn('diagnose', `cannot keep the report: ${errorMessage(e)}`));
-    await this.store.setVerdict(id, lastVerdictOf(report));
+    await this.store.setVerdict(id, lastVerdictOf(report, titles));
     this.reach.checkNow(id);
   }
 

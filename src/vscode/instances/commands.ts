@@ -9,6 +9,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { LastReports } from '../diagnosis/lastReports';
 import { userMessage } from '../errors';
+import { t } from '../i18n';
 import type { Logger } from '../log';
 import type { ReachabilityService } from '../reachability/service';
 import { readSettings } from '../settings';
@@ -94,7 +95,7 @@ export class InstanceCommands {
     // An open report of the old target says what it is about, and Re-run checks the new one.
     const panel = ReportPanel.get(i.id);
     if (panel && !panel.isRunning && connectionChanged(i, data)) {
-      panel.setNote(vscode.l10n.t('This report is for {0}; the instance now connects to {1}. Re-run to diagnose it.', targetLine(i), targetLine(data)));
+      panel.setNote(t('This report is for {0}; the instance now connects to {1}. Re-run to diagnose it.', targetLine(i), targetLine(data)));
     }
     this.reach.checkNow(i.id);
   }
@@ -189,7 +190,7 @@ export class InstanceCommands {
       await fs.promises.access(file, fs.constants.R_OK);
     } catch (e) {
       // Missing or unreadable is not "no hosts": say which, and where we looked.
-      void vscode.window.showWarningMessage(vscode.l10n.t('Cannot read {0}: {1}.', file, userMessage(e)));
+      void vscode.window.showWarningMessage(t('Cannot read {0}: {1}.', file, userMessage(e)));
       return [];
     }
     const hosts = readSshConfigHosts(file);

@@ -6,7 +6,7 @@
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { Disposable } from '../lifecycle';
-import type { Report } from '../../core/model';
+import type { Lang, Report } from '../../core/model';
 import { connectionChanged, sanitizeInstance, secretKey, type Instance, type SecretKind } from '../../core/savedInstance';
 
 const INSTANCES_KEY = 'cvmDoctor.instances';

@@ -9,6 +9,7 @@
  * blanks on error (a warning node is shown instead).
  */
 import * as vscode from 'vscode';
+import { t } from '../i18n';
 import { Disposable } from '../lifecycle';
 import { instanceAccessibilityLabel, instanceTooltip, REACH_CODICON, reachText, VERDICT_ICON, verdictClass, verdictShort, type VerdictClass } from '../reachability/presentation';
 import type { ReachInfo } from '../reachability/scheduler';
@@ -122,17 +123,17 @@ export class InstanceTreeProvider extends Disposable implements vscode.TreeDataP
       text = reachText(info);
     } else if (contradicts(verdict, info)) {
       item.iconPath = reachIcon(info);
-      text = vscode.l10n.t('{0} now (last verdict: {1})', reachText(info), verdictShort(verdict));
+      text = t('{0} now (last verdict: {1})', reachText(info), verdictShort(verdict));
     } else {
       const icon = VERDICT_ICON[verdictClass(verdict)];
       item.iconPath = new vscode.ThemeIcon(icon.id, new vscode.ThemeColor(icon.color));
       text = verdictShort(verdict);
     }
-    item.description = pinned ? vscode.l10n.t('Pinned · {0}', text) : text;
+    item.description = pinned ? t('Pinned · {0}', text) : text;
     item.contextValue = pinned ? 'instance.pinned' : 'instance';
-    item.tooltip = instanceTooltip(i, info, verdict, verdict ? vscode.l10n.t('Click to open the last report.') : vscode.l10n.t('Click to diagnose.'), pinned);
+    item.tooltip = instanceTooltip(i, info, verdict, verdict ? t('Click to open the last report.') : t('Click to diagnose.'), pinned);
     item.accessibilityInformation = { label: instanceAccessibilityLabel(i, info, verdict) };
-    item.command = { command: OPEN_INSTANCE_COMMAND, title: vscode.l10n.t('Open the last report'), arguments: [i.id] };
+    item.command = { command: OPEN_INSTANCE_COMMAND, title: t('Open the last report'), arguments: [i.id] };
     return item;
   }
 }

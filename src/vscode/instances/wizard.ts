@@ -14,11 +14,10 @@ import { DEFAULT_PORT, type Protocol } from '../../core/model';
 import type { Instance } from '../../core/savedInstance';
 import { isInstanceId, isRegion, isUserName, parseHost, parsePort } from '../../core/validate';
 import { listPrivateKeys } from '../../probes/files';
-import { inputErrorText, type Translate } from '../errorText';
+import { inputErrorText } from '../errorText';
 import { userMessage } from '../errors';
+import { t } from '../i18n';
 import { inputStep, pickStep, runSteps, type Step, type StepResult } from './steps';
-
-const t: Translate = (m, ...args) => vscode.l10n.t(m, ...args);
 
 /** The wizard's working copy: strings as typed, turned into an Instance at the end. */
 export interface Draft {

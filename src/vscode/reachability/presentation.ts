@@ -10,9 +10,7 @@ import { bannerCheck, tcpCheck } from '../../core/checks';
 import { markdownText } from '../../core/format';
 import type { Lang, VerdictCode } from '../../core/model';
 import type { Instance } from '../../core/savedInstance';
-import { effectiveLang } from '../i18n';
 import type { LastVerdict } from '../instances/store';
-import { readSettings } from '../settings';
 import type { ReachState } from './lightCheck';
 import type { ReachInfo } from './scheduler';
 import { t, uiLang, uiLocale } from '../i18n';
@@ -73,35 +71,35 @@ export function verdictClass(v: Pick<LastVerdict, 'code' | 'loginTested'>): Verd
 
 /** A few words per verdict, short enough for the default sidebar width. */
 const SHORT: Record<VerdictCode, () => string> = {
-  OK: () => vscode.l10n.t('OK'),
-  HOST_KEY_UNKNOWN: () => vscode.l10n.t('Host key not verified'),
-  DNS_FAILURE: () => vscode.l10n.t('Name does not resolve'),
-  HOST_UNREACHABLE: () => vscode.l10n.t('Host unreachable'),
-  NO_RESPONSE: () => vscode.l10n.t('No response'),
-  PORT_FILTERED: () => vscode.l10n.t('Port filtered'),
-  PORT_REJECTED: () => vscode.l10n.t('Port rejected'),
-  SECURITY_GROUP_BLOCKS: () => vscode.l10n.t('Security group blocks'),
-  NETWORK_ACL_BLOCKS: () => vscode.l10n.t('Network ACL blocks'),
-  GUEST_FIREWALL_BLOCKS: () => vscode.l10n.t('Guest firewall blocks'),
-  PORT_CLOSED: () => vscode.l10n.t('Port closed'),
-  SERVICE_ON_OTHER_PORT: () => vscode.l10n.t('Answers on another port'),
-  NOT_SSH: () => vscode.l10n.t('Another service answers'),
-  NOT_RDP: () => vscode.l10n.t('Another service answers'),
-  BANNER_TIMEOUT: () => vscode.l10n.t('No SSH banner'),
-  CONNECTION_CLOSED: () => vscode.l10n.t('Connection closed'),
-  KEX_FAILED: () => vscode.l10n.t('No common algorithm'),
-  SSHD_NOT_RUNNING: () => vscode.l10n.t('sshd not running'),
-  HOST_KEY_MISMATCH: () => vscode.l10n.t('Host key changed'),
-  AUTH_FAILED: () => vscode.l10n.t('Login refused'),
-  AUTH_METHOD_UNAVAILABLE: () => vscode.l10n.t('Login method not offered'),
-  KEY_FORMAT_UNSUPPORTED: () => vscode.l10n.t('Key file unusable'),
-  INSTANCE_NOT_RUNNING: () => vscode.l10n.t('Instance not running'),
-  INSTANCE_ISOLATED: () => vscode.l10n.t('Instance isolated'),
+  OK: () => t('OK'),
+  HOST_KEY_UNKNOWN: () => t('Host key not verified'),
+  DNS_FAILURE: () => t('Name does not resolve'),
+  HOST_UNREACHABLE: () => t('Host unreachable'),
+  NO_RESPONSE: () => t('No response'),
+  PORT_FILTERED: () => t('Port filtered'),
+  PORT_REJECTED: () => t('Port rejected'),
+  SECURITY_GROUP_BLOCKS: () => t('Security group blocks'),
+  NETWORK_ACL_BLOCKS: () => t('Network ACL blocks'),
+  GUEST_FIREWALL_BLOCKS: () => t('Guest firewall blocks'),
+  PORT_CLOSED: () => t('Port closed'),
+  SERVICE_ON_OTHER_PORT: () => t('Answers on another port'),
+  NOT_SSH: () => t('Another service answers'),
+  NOT_RDP: () => t('Another service answers'),
+  BANNER_TIMEOUT: () => t('No SSH banner'),
+  CONNECTION_CLOSED: () => t('Connection closed'),
+  KEX_FAILED: () => t('No common algorithm'),
+  SSHD_NOT_RUNNING: () => t('sshd not running'),
+  HOST_KEY_MISMATCH: () => t('Host key changed'),
+  AUTH_FAILED: () => t('Login refused'),
+  AUTH_METHOD_UNAVAILABLE: () => t('Login method not offered'),
+  KEY_FORMAT_UNSUPPORTED: () => t('Key file unusable'),
+  INSTANCE_NOT_RUNNING: () => t('Instance not running'),
+  INSTANCE_ISOLATED: () => t('Instance isolated'),
 };
 
 /** The verdict in a few words: "OK", "Port closed", "Login not tested". */
 export function verdictShort(v: Pick<LastVerdict, 'code' | 'loginTested'>): string {
-  if (v.code === 'OK' && v.loginTested === false) return vscode.l10n.t('Login not tested');
+  if (v.code === 'OK' && v.loginTested === false) return t('Login not tested');
   return SHORT[v.code as VerdictCode]?.() ?? v.code;
 }
 
@@ -114,17 +112,17 @@ export function verdictTag(verdict: LastVerdict): string {
  *  answered), a non-SSH answer is another service, not "no answer". */
 export function reachText(info: ReachInfo | undefined): string {
   switch (info?.state) {
-    case 'reachable': return vscode.l10n.t('Reachable ({0} ms)', info.latencyMs ?? 0);
+    case 'reachable': return t('Reachable ({0} ms)', info.latencyMs ?? 0);
     case 'degraded':
-      return info.reason === 'banner-timeout' ? vscode.l10n.t('No SSH banner')
-        : info.reason === 'not-ssh' ? vscode.l10n.t('Another service answers')
-          : vscode.l10n.t('Closed before the banner');
+      return info.reason === 'banner-timeout' ? t('No SSH banner')
+        : info.reason === 'not-ssh' ? t('Another service answers')
+          : t('Closed before the banner');
     case 'unreachable':
-      return info.reason === 'refused' ? vscode.l10n.t('Port closed')
-        : info.reason === 'timeout' ? vscode.l10n.t('No answer')
-          : vscode.l10n.t('Unreachable');
-    case 'checking': return vscode.l10n.t('Checking…');
-    default: return vscode.l10n.t('Not checked yet');
+      return info.reason === 'refused' ? t('Port closed')
+        : info.reason === 'timeout' ? t('No answer')
+          : t('Unreachable');
+    case 'checking': return t('Checking…');
+    default: return t('Not checked yet');
   }
 }
 
@@ -136,11 +134,6 @@ export function reachDetails(info: ReachInfo | undefined, lang: Lang): string[] 
   if (info.banner) out.push(bannerCheck(info.banner, info.timeoutMs ?? info.banner.durationMs, lang).summary);
   if (out.length === 0 && info.detail) out.push(info.detail);
   return out;
-}
-
-/** The language our words follow (cvmDoctor.language, or VS Code's). */
-function uiLang(): Lang {
-  return effectiveLang(readSettings().language);
 }
 
 /** `SSH root@10.0.0.1:22` */
@@ -155,15 +148,15 @@ export function instanceTooltip(i: Instance, info: ReachInfo | undefined, verdic
   md.isTrusted = false;
   md.supportHtml = false;
   const para = (s: string) => md.appendMarkdown(markdownText(s) + '\n\n');
-  md.appendMarkdown('**' + markdownText(i.name) + '**' + (pinned ? ' · ' + markdownText(vscode.l10n.t('pinned to the status bar')) : '') + '\n\n');
+  md.appendMarkdown('**' + markdownText(i.name) + '**' + (pinned ? ' · ' + markdownText(t('pinned to the status bar')) : '') + '\n\n');
   para(targetLine(i));
-  if (i.group) para(vscode.l10n.t('Group: {0}', i.group));
-  if (i.region) para(vscode.l10n.t('Region: {0}', i.region));
-  if (i.cloudInstanceId) para(vscode.l10n.t('Cloud instance: {0}', i.cloudInstanceId));
-  para(vscode.l10n.t('Reachability: {0}', reachText(info)));
+  if (i.group) para(t('Group: {0}', i.group));
+  if (i.region) para(t('Region: {0}', i.region));
+  if (i.cloudInstanceId) para(t('Cloud instance: {0}', i.cloudInstanceId));
+  para(t('Reachability: {0}', reachText(info)));
   for (const d of reachDetails(info, uiLang())) para(d);
-  if (info?.checkedAt) para(vscode.l10n.t('Last check: {0}', new Date(info.checkedAt).toLocaleTimeString()));
-  para(verdict ? vscode.l10n.t('Last verdict: {0} — {1}', verdictWithCode(verdict), verdict.title) : vscode.l10n.t('Not diagnosed yet'));
+  if (info?.checkedAt) para(t('Last check: {0}', new Date(info.checkedAt).toLocaleTimeString(uiLocale())));
+  para(verdict ? t('Last verdict: {0} — {1}', verdictWithCode(verdict), verdict.titles?.[uiLang()] ?? verdict.title) : t('Not diagnosed yet'));
   if (footer) para(footer);
   return md;
 }

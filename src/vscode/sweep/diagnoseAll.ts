@@ -16,7 +16,7 @@ import type { TencentCloud } from '../cloud/tencent';
 import type { DiagnoseController } from '../diagnosis/controller';
 import { buildTarget, gatherCredentials, runDiagnosis } from '../diagnosis/instanceDiagnosis';
 import { errorMessage } from '../errorText';
-import { effectiveLang } from '../i18n';
+import { effectiveLang, t } from '../i18n';
 import type { InstanceStore } from '../instances/store';
 import { Disposable } from '../lifecycle';
 import type { Logger } from '../log';
