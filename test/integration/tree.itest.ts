@@ -56,6 +56,17 @@ describe('(integration) Instances tree rows', () => {
     }
   });
 
+  it('verdicts that land together are all kept (Diagnose all)', async () => {
+    const made = await Promise.all(Array.from({ length: 12 }, (_, n) => api.store.add({ name: `it-many-${n}`, host: '127.0.0.1', port: 1000 + n, protocol: 'ssh' })));
+    try {
+      const at = new Date(Date.now() + 60_000).toISOString();
+      await Promise.all(made.map((i) => api.store.setVerdict(i.id, { code: 'PORT_CLOSED', title: 'closed', at })));
+      assert.deepStrictEqual(made.filter((i) => api.store.verdicts()[i.id]?.code !== 'PORT_CLOSED').map((i) => i.name), []);
+    } finally {
+      for (const i of made) await api.store.remove(i.id);
+    }
+  });
+
   it('a newer reachability result that contradicts the verdict is shown instead of it', async function () {
     this.timeout(20_000);
     const port = await closedPort();

@@ -32,6 +32,7 @@ export function lastVerdictOf(report: Pick<Report, 'verdict' | 'startedAt'>, tit
 export class InstanceStore extends Disposable {
   private readonly emitter = this._register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.emitter.event;
+  private verdictWrites: Promise<void> = Promise.resolve();
 
   constructor(private readonly state: vscode.Memento, private readonly secrets: vscode.SecretStorage) {
     super();
@@ -65,11 +66,7 @@ export class InstanceStore extends Disposable {
     if (i < 0) throw new Error(`unknown instance ${inst.id}`);
     const stale = connectionChanged(list[i], inst) && this.verdicts()[inst.id] !== undefined;
     list[i] = inst;
-    if (stale) {
-      const v = { ...this.verdicts() };
-      delete v[inst.id];
-      await this.state.update(VERDICTS_KEY, v);
-    }
+    if (stale) await this.changeVerdicts((v) => { delete v[inst.id]; });
     await this.write(list);
   }
 
@@ -77,9 +74,7 @@ export class InstanceStore extends Disposable {
     await this.write(this.list().filter((i) => i.id !== id));
     await Promise.all((['password', 'passphrase'] as SecretKind[]).map((k) => this.secrets.delete(secretKey(id, k))));
     if (this.pinned() === id) await this.setPinned(undefined);
-    const v = { ...this.verdicts() };
-    delete v[id];
-    await this.state.update(VERDICTS_KEY, v);
+    await this.changeVerdicts((v) => { delete v[id]; });
   }
 
   getSecret(id: string, kind: SecretKind): Thenable<string | undefined> {
@@ -107,7 +102,19 @@ export class InstanceStore extends Disposable {
   }
 
   async setVerdict(id: string, v: LastVerdict): Promise<void> {
-    await this.state.update(VERDICTS_KEY, { ...this.verdicts(), [id]: v });
+    await this.changeVerdicts((all) => { all[id] = v; });
     this.emitter.fire();
+  }
+
+  /** Read-modify-write of the verdict map, one at a time: verdicts that land together (a
+   *  "Diagnose all") would otherwise each start from the same old map and lose one another. */
+  private changeVerdicts(change: (v: Record<string, LastVerdict>) => void): Promise<void> {
+    const next = this.verdictWrites.then(async () => {
+      const v = { ...this.verdicts() };
+      change(v);
+      await this.state.update(VERDICTS_KEY, v);
+    });
+    this.verdictWrites = next.catch(() => undefined);
+    return next;
   }
 }
