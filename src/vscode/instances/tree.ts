@@ -37,12 +37,12 @@ export function reachIcon(info: ReachInfo | undefined): vscode.ThemeIcon {
 }
 
 /** Whether a reachability result newer than the verdict says otherwise: a verdict that
- *  needed the port to answer (OK, a login or key-exchange failure) while it no longer does,
+ *  needed the port to answer (OK, a login, key-exchange or local failure) while it no longer does,
  *  or one that found it failing (network, service, instance) while it now answers SSH. */
 export function contradicts(verdict: LastVerdict, info: ReachInfo | undefined): boolean {
   if (!info?.checkedAt || !(info.checkedAt > Date.parse(verdict.at))) return false;
   const cls: VerdictClass = verdictClass(verdict);
-  const answered = cls === 'ok' || cls === 'untested' || cls === 'login' || verdict.code === 'KEX_FAILED';
+  const answered = cls === 'ok' || cls === 'untested' || cls === 'login' || cls === 'local' || verdict.code === 'KEX_FAILED';
   return answered ? info.state === 'unreachable' || info.state === 'degraded' : info.state === 'reachable';
 }
 

@@ -24,7 +24,7 @@ export const REACH_CODICON: Record<ReachState, string> = {
   unknown: 'vm',
 };
 
-export type VerdictClass = 'ok' | 'untested' | 'network' | 'service' | 'login' | 'instance';
+export type VerdictClass = 'ok' | 'untested' | 'network' | 'service' | 'login' | 'instance' | 'local';
 
 /** Which layer a verdict blames: one icon per class. `Record` makes a new code a compile error here. */
 export const VERDICT_CLASS: Record<VerdictCode, VerdictClass> = {
@@ -52,6 +52,8 @@ export const VERDICT_CLASS: Record<VerdictCode, VerdictClass> = {
   KEY_FORMAT_UNSUPPORTED: 'login',
   INSTANCE_NOT_RUNNING: 'instance',
   INSTANCE_ISOLATED: 'instance',
+  LOCAL_CONFIG_ERROR: 'local',
+  LOCAL_KEY_REFUSED: 'local',
 };
 
 /** Icon and theme colour per class (colours the tests and themes already use for pass/warn/fail). */
@@ -62,6 +64,7 @@ export const VERDICT_ICON: Record<VerdictClass, { id: string; color: string }> =
   service: { id: 'server-process', color: 'testing.iconFailed' },
   login: { id: 'key', color: 'testing.iconFailed' },
   instance: { id: 'vm-outline', color: 'testing.iconFailed' },
+  local: { id: 'gear', color: 'testing.iconFailed' },
 };
 
 export function verdictClass(v: Pick<LastVerdict, 'code' | 'loginTested'>): VerdictClass {
@@ -95,6 +98,8 @@ const SHORT: Record<VerdictCode, () => string> = {
   KEY_FORMAT_UNSUPPORTED: () => t('Key file unusable'),
   INSTANCE_NOT_RUNNING: () => t('Instance not running'),
   INSTANCE_ISOLATED: () => t('Instance isolated'),
+  LOCAL_CONFIG_ERROR: () => t('Local SSH config unusable'),
+  LOCAL_KEY_REFUSED: () => t('Key refused on this machine'),
 };
 
 /** The verdict in a few words: "OK", "Port closed", "Login not tested". */
