@@ -33,7 +33,7 @@ const INPUT_PROBLEM: Record<InputProblem['kind'], string> = {
   ipv4: '"{0}" is not a valid IPv4 address.',
   port: '"{0}" is not a port number (1 to 65535).',
   user: '"{0}" cannot be a user name: use letters, digits, ".", "_", "-" or "@", not starting with "-".',
-  instanceId: '"{0}" is not an instance ID: it looks like "ins-abcd1234".',
+  instanceId: '"{0}" is not an instance ID: it looks like "ins-abcd1234" or "lhins-abcd1234".',
   region: '"{0}" is not a region: it looks like "ap-guangzhou".',
   protocol: '"{0}" is not a protocol: choose SSH or RDP.',
   unclosedQuote: 'A quote is not closed.',

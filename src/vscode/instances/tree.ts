@@ -14,6 +14,7 @@ import { Disposable } from '../lifecycle';
 import { instanceAccessibilityLabel, instanceTooltip, REACH_CODICON, reachText, VERDICT_ICON, verdictClass, verdictShort, type VerdictClass } from '../reachability/presentation';
 import type { ReachInfo } from '../reachability/scheduler';
 import type { Instance } from '../../core/savedInstance';
+import { isLighthouseId } from '../../core/validate';
 import type { InstanceStore, LastVerdict } from './store';
 
 export const TREE_VIEW_ID = 'cvmDoctor.instances';
@@ -129,8 +130,11 @@ export class InstanceTreeProvider extends Disposable implements vscode.TreeDataP
       item.iconPath = new vscode.ThemeIcon(icon.id, new vscode.ThemeColor(icon.color));
       text = verdictShort(verdict);
     }
+    // A Lighthouse instance is marked as one (its ID says so: lhins-…).
+    if (isLighthouseId(i.cloudInstanceId)) text = `Lighthouse · ${text}`;
     item.description = pinned ? t('Pinned · {0}', text) : text;
-    item.contextValue = pinned ? 'instance.pinned' : 'instance';
+    // ".cloud": linked to a Tencent Cloud instance (the VNC console is offered).
+    item.contextValue = `${pinned ? 'instance.pinned' : 'instance'}${i.cloudInstanceId ? '.cloud' : ''}`;
     item.tooltip = instanceTooltip(i, info, verdict, verdict ? t('Click to open the last report.') : t('Click to diagnose.'), pinned);
     item.accessibilityInformation = { label: instanceAccessibilityLabel(i, info, verdict) };
     item.command = { command: OPEN_INSTANCE_COMMAND, title: t('Open the last report'), arguments: [i.id] };

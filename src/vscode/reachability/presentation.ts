@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import { bannerCheck, tcpCheck } from '../../core/checks';
 import { markdownText } from '../../core/format';
+import { isLighthouseId } from '../../core/validate';
 import type { Lang, VerdictCode } from '../../core/model';
 import type { Instance } from '../../core/savedInstance';
 import type { LastVerdict } from '../instances/store';
@@ -38,6 +39,7 @@ export const VERDICT_CLASS: Record<VerdictCode, VerdictClass> = {
   SECURITY_GROUP_BLOCKS: 'network',
   NETWORK_ACL_BLOCKS: 'network',
   GUEST_FIREWALL_BLOCKS: 'network',
+  INSTANCE_FIREWALL_BLOCKS: 'network',
   PORT_CLOSED: 'service',
   SERVICE_ON_OTHER_PORT: 'service',
   NOT_SSH: 'service',
@@ -84,6 +86,7 @@ const SHORT: Record<VerdictCode, () => string> = {
   SECURITY_GROUP_BLOCKS: () => t('Security group blocks'),
   NETWORK_ACL_BLOCKS: () => t('Network ACL blocks'),
   GUEST_FIREWALL_BLOCKS: () => t('Guest firewall blocks'),
+  INSTANCE_FIREWALL_BLOCKS: () => t('Instance firewall blocks'),
   PORT_CLOSED: () => t('Port closed'),
   SERVICE_ON_OTHER_PORT: () => t('Answers on another port'),
   NOT_SSH: () => t('Another service answers'),
@@ -157,7 +160,7 @@ export function instanceTooltip(i: Instance, info: ReachInfo | undefined, verdic
   para(targetLine(i));
   if (i.group) para(t('Group: {0}', i.group));
   if (i.region) para(t('Region: {0}', i.region));
-  if (i.cloudInstanceId) para(t('Cloud instance: {0}', i.cloudInstanceId));
+  if (i.cloudInstanceId) para(t('Cloud instance: {0}', isLighthouseId(i.cloudInstanceId) ? `${i.cloudInstanceId} (Lighthouse)` : i.cloudInstanceId));
   para(t('Reachability: {0}', reachText(info)));
   for (const d of reachDetails(info, uiLang())) para(d);
   if (info?.checkedAt) para(t('Last check: {0}', new Date(info.checkedAt).toLocaleTimeString(uiLocale())));
