@@ -384,6 +384,19 @@ const M = {
   'status.fail': { en: 'fail', ko: '실패' },
   'status.warn': { en: 'warn', ko: '주의' },
   'status.skip': { en: 'skip', ko: '건너뜀' },
+  // A check under way (core/progress.ts): what it waits for, and for how long at most.
+  'wait.resolve': { en: 'waiting up to {bound} for {host} to resolve', ko: '이름 조회(DNS) 응답을 최대 {bound} 기다리는 중입니다: {host}' },
+  'wait.echo': { en: 'waiting up to {bound} for a ping reply from {address}', ko: 'ping 응답을 최대 {bound} 기다리는 중입니다: {address}' },
+  'wait.connect': { en: 'waiting up to {bound} for an answer on port {port} ({address})', ko: '포트 번호 {port}에서 응답을 최대 {bound} 기다리는 중입니다({address})' },
+  'wait.banner': { en: 'waiting up to {bound} for the server to identify itself', ko: '서버의 식별 문자열을 최대 {bound} 기다리는 중입니다' },
+  'wait.ssh': { en: 'key exchange, host key and login: each step waits up to {bound}', ko: '키 교환, 호스트 키, 로그인: 단계마다 최대 {bound} 기다립니다' },
+  'wait.rdp': { en: 'waiting up to {bound} for the RDP handshake', ko: 'RDP 핸드셰이크 응답을 최대 {bound} 기다리는 중입니다' },
+  'wait.altports': { en: 'trying ports {ports}: waiting up to {bound}', ko: '다른 포트 {ports} 확인 중: 최대 {bound} 기다립니다' },
+  'report.column.check': { en: 'Check', ko: '검사' },
+  'report.column.status': { en: 'Status', ko: '결과' },
+  'report.column.time': { en: 'Time', ko: '소요 시간' },
+  'report.column.summary': { en: 'Summary', ko: '요약' },
+  'word.closedAfterLine': { en: 'it sent: {line}', ko: '보낸 내용: {line}' },
 } satisfies Record<string, Bilingual>;
 
 export type MessageKey = keyof typeof M;

@@ -192,7 +192,7 @@ const SELINUX_PORT: StepTemplate = {
 
 const SSH: Table = {
   OK: [
-    { when: (a) => !a.testPasswordCommand && !a.testKeyCommand, text: { en: 'Connect:', ko: '다음 명령으로 접속하세요:' }, command: 'ssh -p {port} {user}@{host}', doc: DOC_SSH_CLIENT },
+    { when: (a) => !a.testPasswordCommand && !a.testKeyCommand && !!a.connectCommand, text: { en: 'Connect:', ko: '다음 명령으로 접속하세요:' }, command: '{connectCommand}', doc: DOC_SSH_CLIENT },
     // A login asked for that could not be tested (verdict loginTested false): test it by hand, and why it was not.
     { ifArg: 'testPasswordCommand', text: { en: 'Test the password yourself (OpenSSH asks for it):', ko: '비밀번호는 직접 테스트하세요(OpenSSH가 비밀번호를 묻습니다):' }, command: '{testPasswordCommand}', doc: DOC_SSH_CLIENT },
     { ifArg: 'testKeyCommand', text: { en: 'Test the key yourself (OpenSSH asks for its passphrase):', ko: '키는 직접 테스트하세요(OpenSSH가 암호 문구를 묻습니다):' }, command: '{testKeyCommand}', doc: DOC_SSH_CLIENT },
@@ -235,7 +235,7 @@ const SSH: Table = {
     { text: { en: 'Validate the configuration, then start sshd:', ko: '설정을 검증한 뒤 sshd를 시작하세요:' }, command: VALIDATE_LISTEN },
   ],
   SERVICE_ON_OTHER_PORT: [
-    { text: { en: 'Connect on the port where SSH answers:', ko: 'SSH가 응답하는 포트로 접속하세요:' }, command: 'ssh -p {altPort} {user}@{host}' },
+    { ifArg: 'altConnectCommand', text: { en: 'Connect on the port where SSH answers:', ko: 'SSH가 응답하는 포트로 접속하세요:' }, command: '{altConnectCommand}' },
     {
       text: { en: 'Or move sshd back: set "Port {port}" in sshd_config (check sshd_config.d too), then validate and restart:', ko: '또는 sshd 포트를 되돌리세요: sshd_config(sshd_config.d 포함)에 "Port {port}" 줄을 넣은 뒤 검증하고 재시작하세요:' },
       osText: { ubuntuSocket: { en: 'Or move sshd back: ssh.socket holds the port. Set "Port {port}" in sshd_config (check sshd_config.d too), then validate and reload: from Ubuntu 23.10 on, daemon-reload carries the Port into ssh.socket (on 22.10, 23.04 and Debian set ListenStream with "sudo systemctl edit ssh.socket" instead):', ko: '또는 sshd 포트를 되돌리세요. 이 시스템에서는 ssh.socket 유닛이 포트를 잡고 있습니다. sshd_config(sshd_config.d 포함)에 "Port {port}" 줄을 넣은 뒤 검증하고 다시 읽게 하세요. Ubuntu 23.10부터는 daemon-reload 명령이 Port 설정을 ssh.socket 유닛에 반영합니다(22.10, 23.04와 Debian에서는 대신 "sudo systemctl edit ssh.socket" 명령으로 ListenStream 값을 설정하세요):' } },

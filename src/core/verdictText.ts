@@ -69,7 +69,7 @@ export const VERDICT_TEXT: Record<VerdictCode, { title: Bilingual; summary: Bili
   SERVICE_ON_OTHER_PORT: {
     title: { en: 'The {proto} server answers on port {altPort}, not {port}', ko: '{proto} 서버가 포트 {port|이/가} 아닌 {altPort}에서 응답합니다' },
     summary: {
-      en: 'Port {port} fails ({portOutcome}), but a {proto} server answers on port {altPort}: its port was probably changed in its configuration.',
+      en: 'Port {port} fails ({portOutcome}), but an {proto} server answers on port {altPort}: its port was probably changed in its configuration.',
       ko: '포트 {port|은/는} 실패({portOutcome})하지만 포트 {altPort}에서 {proto} 서버가 응답합니다. 설정에서 포트가 변경된 것으로 보입니다.',
     },
   },
