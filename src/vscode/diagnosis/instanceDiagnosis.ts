@@ -9,6 +9,7 @@ import * as path from 'path';
 import { diagnoseReport, type DiagnosedReport } from '../../core/diagnose';
 import type { Check, Credentials, Lang, Target } from '../../core/model';
 import type { CloudInspector } from '../../core/probeContract';
+import type { CheckStart } from '../../core/progress';
 import { readFileBounded } from '../../probes/files';
 import { createProbes } from '../../probes/index';
 import type { Instance } from '../../core/savedInstance';
@@ -80,14 +81,20 @@ export async function gatherCredentials(
 
 export async function runDiagnosis(
   target: Target,
-  o: { lang: Lang; credentials?: Credentials; log: Logger; onCheck: (c: Check) => void; signal: AbortSignal; cloud?: CloudInspector; guestChecks?: boolean; sshPath?: string },
+  o: {
+    lang: Lang; credentials?: Credentials; log: Logger; onCheck: (c: Check) => void; onCheckStart?: (s: CheckStart) => void;
+    signal: AbortSignal; cloud?: CloudInspector; guestChecks?: boolean; sshPath?: string;
+    /** Starts every probe line, e.g. "run 3 web-1:", so overlapping runs can be told apart. */
+    logPrefix?: string;
+  },
 ): Promise<DiagnosedReport> {
-  const trace = (l: string) => o.log.trace('probe', l);
+  const trace = (l: string) => o.log.trace('probe', o.logPrefix ? `${o.logPrefix} ${l}` : l);
   return diagnoseReport(target, {
     probes: createProbes({ log: trace, ...(o.sshPath ? { opensshPath: o.sshPath } : {}) }),
     credentials: o.credentials,
     lang: o.lang,
     onCheck: o.onCheck,
+    onCheckStart: o.onCheckStart,
     log: trace,
     cloud: o.cloud,
     guestChecks: o.guestChecks,

@@ -34,7 +34,7 @@ export function validatePort(v: string): string | undefined {
   }
 }
 
-function validateUser(v: string): string | undefined {
+export function validateUser(v: string): string | undefined {
   const s = v.trim();
   if (s === '') return undefined;
   return isUserName(s) ? undefined : t('Enter a valid user name (letters, digits, ".", "_", "-", "@"; not starting with "-").');
