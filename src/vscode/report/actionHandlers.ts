@@ -5,9 +5,6 @@
  * that is the point of it. An action the panel does not currently offer is refused: the
  * webview is a less trusted context.
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import * as vscode from 'vscode';
 import { uniqueName, type Instance } from '../../core/savedInstance';
 import type { ReportAction, ReportTargetView } from '../../shared/protocol';
@@ -17,6 +14,7 @@ import { validateUser } from '../instances/wizard';
 import { t } from '../i18n';
 import type { Logger } from '../log';
 import { actionsFor } from './actions';
+import { keyPickerStart } from './keyPicker';
 import type { ReportPanel } from './panel';
 
 export interface ActionDeps {
@@ -28,16 +26,6 @@ export interface ActionDeps {
 }
 
 const sameAction = (a: ReportAction, b: ReportAction) => JSON.stringify(a) === JSON.stringify(b);
-
-/** Where a key file picker opens: ~/.ssh when it exists, else the home folder. */
-export function keyFolder(home = os.homedir()): string {
-  const ssh = path.join(home, '.ssh');
-  try {
-    return fs.statSync(ssh).isDirectory() ? ssh : home;
-  } catch {
-    return home;
-  }
-}
 
 export class ReportActionHandlers {
   constructor(private readonly deps: ActionDeps) {}
@@ -116,7 +104,7 @@ export class ReportActionHandlers {
     if (pick.way === 'key') {
       const uris = await vscode.window.showOpenDialog({
         title: `${title} (3/3)`, canSelectMany: false, canSelectFolders: false, openLabel: t('Use this key'),
-        defaultUri: vscode.Uri.file(keyFolder()),
+        defaultUri: vscode.Uri.file(keyPickerStart()),
       });
       const file = uris?.[0]?.fsPath;
       if (!file) return;

@@ -8,6 +8,7 @@ import { createProbes } from '../../../src/probes';
 import { isFromWebview, isReportAction } from '../../../src/shared/protocol';
 import { actionLabel, actionsFor, actionViews, answeringPort } from '../../../src/vscode/report/actions';
 import { htmlFileName } from '../../../src/vscode/report/exportName';
+import { keyPickerStart } from '../../../src/vscode/report/keyPicker';
 
 describe('(unit) report actions', () => {
   let lab: DemoLab;
@@ -82,5 +83,25 @@ describe('(unit) report actions', () => {
     assert.strictEqual(htmlFileName('fe80::1%eth0', '2026-12-01T01:00:00.000Z', 0), 'cvm-doctor-fe80_1_eth0-2026-12-01.html');
     assert.strictEqual(htmlFileName('웹 서버', '2026-12-01T01:00:00.000Z', 0), 'cvm-doctor-웹_서버-2026-12-01.html');
     assert.strictEqual(htmlFileName('///', '2026-12-01T01:00:00.000Z', 0), 'cvm-doctor-report-2026-12-01.html');
+  });
+});
+
+describe('(unit) the key file picker', () => {
+  it('opens in ~/.ssh on the first default key that exists, else on id_ed25519; the home folder without ~/.ssh', () => {
+    const fs = require('fs') as typeof import('fs');
+    const os = require('os') as typeof import('os');
+    const path = require('path') as typeof import('path');
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cvmd-keypicker-'));
+    try {
+      assert.strictEqual(keyPickerStart(home), home);
+      fs.mkdirSync(path.join(home, '.ssh'));
+      assert.strictEqual(keyPickerStart(home), path.join(home, '.ssh', 'id_ed25519'));
+      fs.writeFileSync(path.join(home, '.ssh', 'id_rsa'), '');
+      assert.strictEqual(keyPickerStart(home), path.join(home, '.ssh', 'id_rsa'));
+      fs.writeFileSync(path.join(home, '.ssh', 'id_ecdsa'), '');
+      assert.strictEqual(keyPickerStart(home), path.join(home, '.ssh', 'id_ecdsa'));
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
   });
 });
