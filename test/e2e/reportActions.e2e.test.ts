@@ -195,6 +195,32 @@ describe('(e2e) acting on the verdict from the report', function () {
     await screenshot(page, 'e2e-actions-credentials-key');
   });
 
+  it('Save HTML suggests cvm-doctor-<name>-<date>.html in the workspace or home, then offers Open and Reveal; the file looks like the report', async () => {
+    const frame = await reportFrame(page, NAME);
+    await frame.click('text=Save HTML');
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Save HTML' }).waitFor();
+    const input = page.locator('.quick-input-widget input.input');
+    const suggested = await until(page, 'the suggested file', async () => (await input.inputValue()) || undefined);
+    assert.match(path.basename(suggested), new RegExp(`^cvm-doctor-${NAME}-\\d{4}-\\d\\d-\\d\\d\\.html$`), suggested);
+    assert.ok([cs.workspace, home].includes(path.dirname(suggested)), `in the workspace or home, not /: ${suggested}`);
+    await page.keyboard.press('Enter');
+    const toast = page.locator('.notification-toast', { hasText: 'Report saved to' });
+    await toast.waitFor({ timeout: 15_000 });
+    for (const b of ['Open', 'Reveal']) assert.ok(await toast.locator('.monaco-button', { hasText: b }).count() >= 1, `toast offers ${b}`);
+    await screenshot(page, 'e2e-actions-save-html-toast');
+    await until(page, 'the saved file', () => fs.existsSync(suggested));
+    const html = fs.readFileSync(suggested, 'utf8');
+    assert.match(html, /<ol class="timeline">/);
+    assert.match(html, /<span class="badge badge-pass">pass<\/span><span class="check-name">Login<\/span>/);
+    // The saved page, opened as a person would open the file.
+    const view = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+    await view.goto(`file://${suggested}`);
+    await view.screenshot({ path: path.join(ROOT, 'test-results', 'e2e-actions-saved-html.png') });
+    await view.close();
+    await toast.locator('.monaco-button', { hasText: 'Open' }).first().click();
+    await page.locator('.tab', { hasText: path.basename(suggested) }).first().waitFor({ timeout: 15_000 });
+  });
+
   it('a waiting check shows what it waits for; Stop cancels; closing the tab cancels — no "Webview is disposed"', async () => {
     await palette(page, 'CVM Doctor: Diagnose CVM');
     await choose(page, 'Diagnose CVM', 'Enter a host');

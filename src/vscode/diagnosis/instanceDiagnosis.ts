@@ -71,7 +71,7 @@ export async function gatherCredentials(
         creds.passphrase = passphrase;
       }
     } else {
-      log.warn('diagnose', `cannot read identity file ${file}: ${r.code}`);
+      log.warn('diagnose', `${spec.name ?? spec.host}: cannot read identity file ${file}: ${r.code}`);
       onUnreadableKey?.(file, r.code);
     }
   }
