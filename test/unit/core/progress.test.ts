@@ -4,9 +4,12 @@ import * as assert from 'assert';
 import { CHECK_ORDER, sortChecks } from '../../../src/core/checkOrder';
 import { formatLocalTime, formatWait, localDate } from '../../../src/core/format';
 import { checkStartText, type CheckStart } from '../../../src/core/progress';
-import { altPortsCheck } from '../../../src/core/checks';
+import { altPortsCheck, bannerCheck, dnsCheck } from '../../../src/core/checks';
+import type { Report } from '../../../src/core/model';
+import { renderHtml } from '../../../src/core/render/html';
+import { renderMarkdown } from '../../../src/core/render/markdown';
 import { buildVerdict } from '../../../src/core/verdict';
-import { alt, banner, healthy, tcp, target } from './evidence';
+import { alt, banner, dnsOk, healthy, tcp, target } from './evidence';
 
 const HANGUL = /[\uac00-\ud7a3]/;
 /** The particle pairs and detached particles helper-common.md forbids. */
@@ -111,5 +114,26 @@ describe('(unit) what a careful user noticed in the report', () => {
     assert.strictEqual(connect?.command, "ssh -p 2200 -i '/home/u/.ssh/my key' -o UserKnownHostsFile=/home/u/.ssh/kh -l ubuntu cvm.example.com");
     const moved = buildVerdict('SERVICE_ON_OTHER_PORT', healthy({ target: target(), tcp: tcp('refused'), banner: undefined, ssh: undefined, altPorts: [alt(2222, 'connected', 'ssh')] }), 'en');
     assert.strictEqual(moved.remediation[0]?.command, 'ssh -p 2222 -l root cvm.example.com');
+  });
+
+  it('Markdown has a real table header; HTML and Markdown show local time and the checks in the one order', () => {
+    const lang = 'en' as const;
+    const r: Report = {
+      schemaVersion: 1, target: { host: 'cvm.example.com', port: 22, protocol: 'ssh', addresses: ['203.0.113.10'] },
+      verdict: buildVerdict('OK', healthy(), lang), findings: [],
+      // In completion order, banner before DNS: the renderers list DNS first.
+      checks: [bannerCheck(banner('ssh', 'SSH-2.0-OpenSSH_9.2'), 2000, lang), dnsCheck(dnsOk, 'cvm.example.com', lang)],
+      durationMs: 40, startedAt: '2026-12-01T21:13:32.000Z', lang,
+    };
+    const local = formatLocalTime(r.startedAt);
+    const md = renderMarkdown(r);
+    assert.match(md, /^\| Check \| Status \| Time \| Summary \|$/m);
+    assert.doesNotMatch(md, /^\| \| \| \| \|$/m, 'an empty header row');
+    assert.ok(md.includes(local), md);
+    assert.match(renderMarkdown({ ...r, lang: 'ko', verdict: buildVerdict('OK', healthy(), 'ko') }), /^\| 검사 \| 결과 \| 소요 시간 \| 요약 \|$/m);
+    const html = renderHtml(r);
+    assert.ok(html.includes(local), 'local time in the saved HTML');
+    assert.ok(html.indexOf('data-check="dns"') < html.indexOf('data-check="banner"'), 'DNS listed before the banner');
+    assert.ok(!html.includes('2026-12-01T21:13:32.000Z'), 'no raw UTC timestamp');
   });
 });
