@@ -200,7 +200,12 @@ describe('(e2e) acting on the verdict from the report', function () {
     await frame.click('text=Save HTML');
     await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Save HTML' }).waitFor();
     const input = page.locator('.quick-input-widget input.input');
-    const suggested = await until(page, 'the suggested file', async () => (await input.inputValue()) || undefined);
+    // The dialog fills in its folder first, then the suggested name.
+    let shown = '';
+    const suggested = await until(page, `the suggested file name (shows "${shown}")`, async () => {
+      shown = await input.inputValue();
+      return shown.endsWith('.html') ? shown : undefined;
+    }, 10_000);
     assert.match(path.basename(suggested), new RegExp(`^cvm-doctor-${NAME}-\\d{4}-\\d\\d-\\d\\d\\.html$`), suggested);
     assert.ok([cs.workspace, home].includes(path.dirname(suggested)), `in the workspace or home, not /: ${suggested}`);
     await page.keyboard.press('Enter');
