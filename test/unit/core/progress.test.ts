@@ -4,6 +4,7 @@ import * as assert from 'assert';
 import { CHECK_ORDER, sortChecks } from '../../../src/core/checkOrder';
 import { formatLocalTime, formatWait, localDate } from '../../../src/core/format';
 import { checkStartText, type CheckStart } from '../../../src/core/progress';
+import { MESSAGE_KEYS } from '../../../src/core/messages';
 import { altPortsCheck, bannerCheck, dnsCheck } from '../../../src/core/checks';
 import type { Report } from '../../../src/core/model';
 import { renderHtml } from '../../../src/core/render/html';
@@ -55,6 +56,9 @@ describe('(unit) check order', () => {
     const ids = ['login', 'cloud.guest', 'icmp', 'tcp', 'dns', 'altports', 'banner'] as const;
     assert.deepStrictEqual(sortChecks(ids.map((id) => ({ id }))).map((c) => c.id), ['dns', 'icmp', 'tcp', 'altports', 'banner', 'login', 'cloud.guest']);
     assert.strictEqual(new Set(CHECK_ORDER).size, CHECK_ORDER.length);
+    // Every check the reports name (messages.ts check.*) has its place in the order.
+    const named = MESSAGE_KEYS.filter((k) => k.startsWith('check.')).map((k) => k.slice('check.'.length));
+    assert.deepStrictEqual(named.filter((id) => !(CHECK_ORDER as readonly string[]).includes(id)), []);
     const a = { id: 'tcp' as const, n: 1 };
     const b = { id: 'tcp' as const, n: 2 };
     assert.deepStrictEqual(sortChecks([b, a]).map((c) => c.n), [2, 1]);
