@@ -8,7 +8,7 @@ export const CHECK_ORDER: readonly CheckId[] = [
   // The user's own ssh configuration, keys and agent come before any packet.
   'local.config', 'local.keys', 'local.agent',
   'dns', 'icmp', 'tcp', 'altports', 'banner', 'kex', 'hostkey', 'auth', 'login', 'openssh', 'rdp',
-  'cloud.instance', 'cloud.securityGroups', 'cloud.networkAcl', 'cloud.guest',
+  'cloud.instance', 'cloud.securityGroups', 'cloud.firewall', 'cloud.networkAcl', 'cloud.guest',
 ];
 
 const RANK = new Map<CheckId, number>(CHECK_ORDER.map((id, i) => [id, i]));
