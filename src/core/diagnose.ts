@@ -5,6 +5,7 @@
  * cloud inspector are injected.
  */
 import { altPortsCheck, bannerCheck, cloudChecks, dnsCheck, icmpCheck, icmpOffCheck, rdpCheck, sshChecks, tcpCheck } from './checks';
+import { readinessChecks } from './readinessChecks';
 import { classifyCode, findings, type ClassifyInput } from './classify';
 import { connectWithRetries, RttBoard, type RaceResult } from './connect';
 import { pingDeadlineMs } from './deadline';
@@ -228,8 +229,13 @@ async function probeNetwork(
           const ssh = e.ssh = await probes.ssh(conn, {
             host: target.host, address, port: target.port, user,
             credentials: deps.credentials, knownHostsPath: target.knownHostsPath, acceptNew: target.acceptNewHostKey, banner: e.banner,
+            ...(target.vscodeServer ? { readiness: target.vscodeServer } : {}),
           }, opts());
           emit((l) => sshChecks(ssh, user, target.timeoutMs, !!e.credentialsGiven, l));
+          if (target.vscodeServer) {
+            const ready = ssh.readiness ?? { skipped: 'no-login' as const, outputs: {}, durationMs: 0 };
+            emit((l) => readinessChecks(ready, l));
+          }
         }
       } else {
         const rdp = e.rdp = await probes.rdp(conn, opts());

@@ -44,6 +44,8 @@ export interface SshContext {
   acceptNew?: boolean;
   /** The banner already read from this connection (its bytes are still readable). */
   banner: BannerResult;
+  /** After a successful login, run the VS Code readiness checks over the same session. */
+  readiness?: { downloadUrl: string };
 }
 
 export interface Probes {

@@ -10,6 +10,7 @@ import { keyDetailSuffix, keyProblemText, loginReasonText, opensshProblemText, q
 import { hostKeyName, shellQuote } from './sshCommand';
 import { format, formatMs, visible, type TemplateArgs } from './format';
 import { OK_LOGIN_UNTESTED_TEXT, VERDICT_TEXT } from './verdictText';
+import { readinessArgs } from './readinessChecks';
 
 /** The placeholders the templates of `code` may use, derived from the evidence. */
 export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): TemplateArgs {
@@ -150,6 +151,7 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
     aclId: cloud?.networkAcl?.aclId,
     service: t.protocol === 'rdp' ? 'TermService' : 'sshd',
     ...untestedArgs,
+    ...readinessArgs(ssh?.readiness, lang),
   };
 }
 

@@ -30,6 +30,7 @@ import {
   type KnownHostsLookup,
 } from './knownHosts';
 import { askpassSupport, opensshInfo, runOpenSsh, type OpenSshRun } from './openssh';
+import { READINESS_BUDGET_MS, runReadiness } from './readiness';
 
 const MAX_KEY_FILE = 1024 * 1024;
 /** Slack over ssh2's own readyTimeout, so its error (with its level) is what we report. */
@@ -279,6 +280,9 @@ function ssh2Phase(conn: TcpConnection, ctx: SshContext, o: ProbeOptions, p: Pre
   let passwordWithheld = false;
   let kbdRounds = 0;
   const remaining = Math.max(1, o.timeoutMs - (now() - start));
+  /** Set once logged in with readiness checks to run: the session is theirs from then on. */
+  let readinessLogin: SshResult['login'] | undefined;
+  const sessionEnded = new AbortController();
 
   // The plan: what the user's credentials allow, in OpenSSH's order (identity, agent, password).
   const plan: LoginMethod[] = [];
@@ -348,15 +352,18 @@ function ssh2Phase(conn: TcpConnection, ctx: SshContext, o: ProbeOptions, p: Pre
     message: err.message,
   });
 
-  return guarded<{ result: SshResult; kexinit?: ServerKexinit }>({ timeoutMs: remaining + GUARD_SLACK_MS, signal: o.signal }, {
-    onTimeout: () => (handshakeOk
+  // The readiness checks bound themselves (READINESS_BUDGET_MS); the guard leaves them room.
+  const guardMs = remaining + GUARD_SLACK_MS + (ctx.readiness ? READINESS_BUDGET_MS : 0);
+  return guarded<{ result: SshResult; kexinit?: ServerKexinit }>({ timeoutMs: guardMs, signal: o.signal }, {
+    onTimeout: () => (readinessLogin ? result('ok', readinessLogin) : handshakeOk
       ? authStalled('the server stopped answering during authentication', 'auth-timeout')
       : result('timeout', { outcome: 'not-attempted', tried: [], reason: 'handshake did not complete', reasonKind: 'handshake-failed' },
         { stall: stalled(), error: { level: 'client-timeout', message: 'Timed out while waiting for handshake' } })),
-    onDeadline: (d) => (handshakeOk
+    onDeadline: (d) => (readinessLogin ? result('ok', readinessLogin) : handshakeOk
       ? authStalled(`stopped at ${d.message}`, 'deadline')
       : result('timeout', { outcome: 'not-attempted', tried: [], reason: `stopped at ${d.message}`, reasonKind: 'deadline' }, { stall: stalled() })),
     cleanup: () => {
+      sessionEnded.abort();
       socket.removeListener('data', tap.onData);
       try { client.end(); } catch { /* already closed */ }
       conn.close();
@@ -431,16 +438,24 @@ function ssh2Phase(conn: TcpConnection, ctx: SshContext, o: ProbeOptions, p: Pre
       algorithms = { kex: neg.kex, serverHostKey: neg.serverHostKey, cipher: neg.cs.cipher, mac: neg.cs.mac, compress: neg.cs.compress };
     });
     client.on('ready', () => {
+      let login: SshResult['login'];
       if (current === 'none' || current === undefined) {
         authMethods = [];
-        settle(result('ok', wanted
+        login = wanted
           ? { outcome: 'ok', tried: ['none'], method: 'none', ...loginFacts() }
-          : { outcome: 'not-attempted', tried: [], reason: "the server accepts the 'none' method: no credentials needed", reasonKind: 'none-accepted' }));
-        return;
+          : { outcome: 'not-attempted', tried: [], reason: "the server accepts the 'none' method: no credentials needed", reasonKind: 'none-accepted' };
+      } else {
+        login = { outcome: 'ok', tried: [...tried], method: current, ...loginFacts() };
       }
-      settle(result('ok', { outcome: 'ok', tried: [...tried], method: current, ...loginFacts() }));
+      if (!ctx.readiness || login.outcome !== 'ok') { settle(result('ok', login)); return; }
+      // Logged in: the readiness checks run over this very session before it is closed.
+      readinessLogin = login;
+      runReadiness(client, { downloadUrl: ctx.readiness.downloadUrl, targetPort: ctx.port, timeoutMs: o.timeoutMs, signal: AbortSignal.any([o.signal, sessionEnded.signal]) })
+        .then((readiness) => settle(result('ok', login, { readiness })), () => settle(result('ok', login)));
     });
     client.on('error', (err: Error & { level?: string; code?: unknown }) => {
+      // After the login the readiness checks own the session: they end on sessionEnded.
+      if (readinessLogin) { sessionEnded.abort(); return; }
       const msg = err.message ?? '';
       if (!handshakeOk) {
         let h: HandshakeOutcome = 'error';
@@ -463,6 +478,7 @@ function ssh2Phase(conn: TcpConnection, ctx: SshContext, o: ProbeOptions, p: Pre
       settle(result('ok', login, { error: errorOf(err) }));
     });
     client.on('close', () => {
+      if (readinessLogin) { sessionEnded.abort(); return; }
       if (!handshakeOk) {
         settle(result('closed', { outcome: 'not-attempted', tried: [], reason: 'connection closed before the handshake completed', reasonKind: 'closed-before-handshake' }));
       } else {
@@ -513,7 +529,9 @@ async function finishWithOpenSsh(
   const hostKeyAlgorithms = preferKnownHostKeyTypes(p.defaults, lookup);
   const base = { address: ctx.address, port: ctx.port, user: ctx.user, hostKeyAlias, hostKeyAlgorithms, signal: o.signal, log: o.log };
   const noLogin = (reason: string, reasonKind: LoginReasonKind): SshResult['login'] => ({ outcome: 'not-attempted', tried: [], reason, reasonKind });
-  const done = (r: Partial<SshResult> & Pick<SshResult, 'handshake' | 'login'>): SshResult => ({ client: 'openssh', ...r, durationMs: since(start) });
+  // The readiness checks need a session CVM Doctor holds itself: not OpenSSH's.
+  const skipped = (r: Pick<SshResult, 'login'>) => (ctx.readiness && r.login.outcome === 'ok' ? { readiness: { skipped: 'openssh' as const, outputs: {}, durationMs: 0 } } : {});
+  const done = (r: Partial<SshResult> & Pick<SshResult, 'handshake' | 'login'>): SshResult => ({ client: 'openssh', ...r, ...skipped(r), durationMs: since(start) });
 
   const run = await runOpenSsh({ ...base, auth: { kind: 'none' }, timeoutMs: o.timeoutMs });
   const err = run.lastError ? { error: { message: `OpenSSH: ${run.lastError}` } } : {};

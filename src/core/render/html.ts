@@ -7,6 +7,7 @@
 import { createHash } from 'crypto';
 import { verdictPassed, type CheckStatus, type Report } from '../model';
 import { msg } from '../messages';
+import { isReadinessCheck } from '../readinessChecks';
 import { escapeHtml as h, formatMs, visible } from '../format';
 
 const STYLE = `
@@ -61,10 +62,13 @@ export function renderHtml(report: Report): string {
   const styleHash = createHash('sha256').update(STYLE).digest('base64');
   const csp = `default-src 'none'; style-src 'sha256-${styleHash}'; img-src 'none'; base-uri 'none'; form-action 'none'`;
 
-  const checks = report.checks.map((c) => `<tr>
+  const row = (c: Report['checks'][number]) => `<tr>
 <td class="s-${c.status}">${MARK[c.status]} ${h(msg(lang, `check.${c.id}`))}</td>
 <td>${text(c.summary)}<details><summary>${h(msg(lang, 'report.evidence'))}</summary><pre>${h(JSON.stringify(c.evidence, null, 2))}</pre></details></td>
-<td class="t">${h(formatMs(c.durationMs))}</td></tr>`).join('\n');
+<td class="t">${h(formatMs(c.durationMs))}</td></tr>`;
+  const checks = report.checks.filter((c) => !isReadinessCheck(c)).map(row).join('\n');
+  const ready = report.checks.filter(isReadinessCheck);
+  const readiness = ready.length ? `<h3>${h(msg(lang, 'report.readiness'))}</h3>\n<table>${ready.map(row).join('\n')}</table>\n` : '';
 
   const findings = report.findings.length
     ? `<h3>${h(msg(lang, 'report.findings'))}</h3><ul>${report.findings.map((f) => `<li><code>${h(f.code)}</code> ${text(f.message)}</li>`).join('')}</ul>`
@@ -97,7 +101,7 @@ ${steps}
 ${findings}
 <h3>${h(msg(lang, 'report.checks'))}</h3>
 <table>${checks}</table>
-<footer>${h(msg(lang, 'report.duration', { time: formatMs(report.durationMs) }))} · ${h(msg(lang, 'report.started'))} ${h(report.startedAt)}</footer>
+${readiness}<footer>${h(msg(lang, 'report.duration', { time: formatMs(report.durationMs) }))} · ${h(msg(lang, 'report.started'))} ${h(report.startedAt)}</footer>
 </body>
 </html>
 `;
