@@ -5,7 +5,6 @@
  */
 import * as assert from 'assert/strict';
 import * as http from 'http';
-import type { AddressInfo } from 'net';
 import * as fs from 'fs';
 import type { Report } from '../../src/core/model';
 import { createLab, type Lab, type LabHost } from '../support/lab';
