@@ -40,7 +40,7 @@ export function readinessArgs(ev: ReadinessEvidence | undefined, lang: Lang): Te
   return {
     readinessFailures: failing.map((c) => c.summary).join(msg(lang, 'word.listSep')) || msg(lang, 'word.unknown'),
     tarMissing: blocked.has('tar') ? 'yes' : '',
-    systemTooOld: [...blocked].some((id) => id !== 'tar') ? 'yes' : '',
+    tarOnly: blocked.size === 1 && blocked.has('tar') ? 'yes' : '',
     // VS Code 1.98 still starts on an old glibc, libstdc++ or kernel; not on musl or another OS.
     pinHelps: !nonGlibc && [...blocked].some((id) => id === 'glibc' || id === 'libstdcxx' || id === 'kernel') ? 'yes' : '',
     sysrootHelps: sysrootHelps(items) ? 'yes' : '',
