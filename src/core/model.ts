@@ -180,6 +180,8 @@ export interface HostKeyInfo {
   type: string;
   /** OpenSSH style, e.g. "SHA256:abc…" (base64 without padding). */
   fingerprint: string;
+  /** The public key blob, base64 (what "Trust this key" writes to known_hosts). */
+  key?: string;
   status: KnownHostsStatus;
   knownHostsPath: string;
   /** Fingerprints and line numbers of the known_hosts entries for this host (any type). */
