@@ -28,6 +28,8 @@ export interface ReportLabels {
   waiting: string;
   /** The Cloud section (checks cloud.*) and its actions. */
   cloud: string;
+  /** The "VS Code readiness" section (checks vscode.*). */
+  readiness: string;
   decidingRule: string;
   implicitDeny: string;
   instanceState: string;
@@ -61,7 +63,13 @@ export interface PanelState {
   note?: string;
   /** Cloud actions the extension can take for this saved instance. */
   cloudActions?: { openPort: boolean; undo: boolean };
+  /** Host-key, Remote-SSH and ssh-config actions for this report (remoteSsh/availability.ts). */
+  remoteActions?: Array<{ id: RemoteActionId; label: string }>;
 }
+
+/** The "from OK to working" actions (handled by src/vscode/remoteSsh and src/vscode/hostKeys). */
+export const REMOTE_ACTION_IDS = ['trustHostKey', 'replaceHostKey', 'verifyHostKey', 'connectRemoteSsh', 'addSshConfig', 'localServerDownload', 'undoFileChange'] as const;
+export type RemoteActionId = (typeof REMOTE_ACTION_IDS)[number];
 
 /** What the webview keeps with `setState` so the serializer can restore it after reload. */
 export interface PersistedState {
@@ -85,7 +93,9 @@ export type FromWebview =
   /** "Open port for my IP": the extension builds, confirms and applies the rule. */
   | { type: 'openPort' }
   /** "Remove the rule CVM Doctor added". */
-  | { type: 'undoOpenPort' };
+  | { type: 'undoOpenPort' }
+  /** One of the host-key / Remote-SSH actions; the extension previews and confirms it. */
+  | { type: 'remoteAction'; action: RemoteActionId };
 
 /** Validates a message from the webview (it is a separate, less trusted context). */
 export function isFromWebview(m: unknown): m is FromWebview {
@@ -103,6 +113,8 @@ export function isFromWebview(m: unknown): m is FromWebview {
       return typeof o.text === 'string' && typeof o.id === 'string' && o.text.length < 100_000;
     case 'openLink':
       return typeof o.url === 'string' && o.url.length < 2048;
+    case 'remoteAction':
+      return typeof o.action === 'string' && (REMOTE_ACTION_IDS as readonly string[]).includes(o.action);
     default:
       return false;
   }

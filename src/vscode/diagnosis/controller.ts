@@ -24,6 +24,10 @@ import { reportLabels } from '../report/labels';
 import { ReportMessageRouter } from '../report/messageRouter';
 import { ReportPanel, type PanelHost } from '../report/panel';
 import { readSettings } from '../settings';
+import { HostKeyActions } from '../hostKeys/hostKeyActions';
+import type { FileUndo } from '../remoteSsh/fileUndo';
+import type { RemoteSshActions } from '../remoteSsh/remoteSsh';
+import { RemoteReportActions } from '../remoteSsh/reportActions';
 
 export class DiagnoseController implements PanelHost {
   private readonly router: ReportMessageRouter;
@@ -35,9 +39,14 @@ export class DiagnoseController implements PanelHost {
     private readonly log: Logger,
     private readonly loc: Localizer,
     private readonly tencent: TencentCloud,
+    remote: { undo: FileUndo; ssh: RemoteSshActions },
   ) {
-    this.router = new ReportMessageRouter({ rerun: (panel) => this.run(this.specFor(panel.target)), openPort: tencent.openPort, log });
+    const rerun = (panel: { target: ReportTargetView }) => this.run(this.specFor(panel.target));
+    this.remote = new RemoteReportActions(store, loc, remote.undo, new HostKeyActions(log, remote.undo), remote.ssh, rerun);
+    this.router = new ReportMessageRouter({ rerun, openPort: tencent.openPort, remote: this.remote, log });
   }
+
+  private readonly remote: RemoteReportActions;
 
   private lang() {
     return effectiveLang(readSettings().language);
@@ -50,7 +59,8 @@ export class DiagnoseController implements PanelHost {
       openPort: !cur.running && this.tencent.openPort.canOffer(cur.report, target.key),
       undo: this.tencent.openPort.undos(target.key).length > 0,
     };
-    return { target, lang, labels: reportLabels(this.loc, lang), ...cur, ...(cloudActions ? { cloudActions } : {}) };
+    const remoteActions = this.remote.offered(target, cur.report, lang, cur.running);
+    return { target, lang, labels: reportLabels(this.loc, lang), ...cur, ...(cloudActions ? { cloudActions } : {}), remoteActions };
   }
 
   /** Command entry: `arg` is an instance id (status bar), a tree node, or nothing (palette). */

@@ -30,6 +30,8 @@ export function buildTarget(spec: TargetSpec, s: Settings): Target {
     icmp: s.icmp,
     name: spec.name,
   };
+  // After every successful login, whether VS Code's server will run there.
+  if (spec.protocol === 'ssh') t.vscodeServer = { downloadUrl: s.vscodeServerDownloadUrl };
   if (spec.cloudInstanceId && spec.region) t.cloud = { instanceId: spec.cloudInstanceId, region: spec.region };
   return t;
 }

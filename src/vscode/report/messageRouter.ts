@@ -10,12 +10,15 @@ import { renderMarkdown } from '../../core/render/markdown';
 import type { FromWebview } from '../../shared/protocol';
 import type { OpenPortFix } from '../cloud/openPortFix';
 import type { Logger } from '../log';
+import type { RemoteReportActions } from '../remoteSsh/reportActions';
 import type { ReportPanel } from './panel';
 import { t } from '../i18n';
 
 export interface RouterDeps {
   rerun(panel: ReportPanel): Promise<unknown>;
   openPort: Pick<OpenPortFix, 'apply' | 'undo'>;
+  /** Host-key and Remote-SSH actions (src/vscode/remoteSsh/reportActions.ts). */
+  remote: Pick<RemoteReportActions, 'handle'>;
   log: Logger;
 }
 
@@ -76,6 +79,9 @@ export class ReportMessageRouter {
         if (await vscode.window.showInformationMessage(text, rerun) === rerun) await this.deps.rerun(panel);
         return;
       }
+      case 'remoteAction':
+        await this.deps.remote.handle(panel, m.action);
+        return;
       case 'ready':
         return;
     }
