@@ -229,13 +229,11 @@ async function probeNetwork(
           const ssh = e.ssh = await probes.ssh(conn, {
             host: target.host, address, port: target.port, user,
             credentials: deps.credentials, knownHostsPath: target.knownHostsPath, acceptNew: target.acceptNewHostKey, banner: e.banner,
-            ...(target.vscodeServer ? { readiness: target.vscodeServer } : {}),
+            ...(target.vscodeServer ? { readiness: { downloadUrl: target.vscodeServer.downloadUrl } } : {}),
           }, opts());
           emit((l) => sshChecks(ssh, user, target.timeoutMs, !!e.credentialsGiven, l));
-          if (target.vscodeServer) {
-            const ready = ssh.readiness ?? { skipped: 'no-login' as const, outputs: {}, durationMs: 0 };
-            emit((l) => readinessChecks(ready, l));
-          }
+          const ready = ssh.readiness ?? (target.vscodeServer?.quietWithoutLogin ? undefined : { skipped: 'no-login' as const, outputs: {}, durationMs: 0 });
+          if (target.vscodeServer && ready) emit((l) => readinessChecks(ready, l));
         }
       } else {
         const rdp = e.rdp = await probes.rdp(conn, opts());

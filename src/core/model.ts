@@ -45,7 +45,12 @@ export interface Target {
   cloud?: { instanceId: string; region: string };
   /** `--check-vscode-server`: after a successful login, read-only checks that VS Code's
    *  Remote-SSH server can install and run there (core/readiness.ts). */
-  vscodeServer?: { downloadUrl: string };
+  vscodeServer?: {
+    downloadUrl: string;
+    /** The extension runs the checks after every login: without one, the section is left out
+     *  instead of saying "not checked" (the CLI's explicit flag always answers). */
+    quietWithoutLogin?: boolean;
+  };
 }
 
 /** Where an SSH or RDP server is often moved to: tried when the main port fails. The

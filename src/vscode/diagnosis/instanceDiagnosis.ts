@@ -31,7 +31,7 @@ export function buildTarget(spec: TargetSpec, s: Settings): Target {
     name: spec.name,
   };
   // After every successful login, whether VS Code's server will run there.
-  if (spec.protocol === 'ssh') t.vscodeServer = { downloadUrl: s.vscodeServerDownloadUrl };
+  if (spec.protocol === 'ssh') t.vscodeServer = { downloadUrl: s.vscodeServerDownloadUrl, quietWithoutLogin: true };
   if (spec.cloudInstanceId && spec.region) t.cloud = { instanceId: spec.cloudInstanceId, region: spec.region };
   return t;
 }
