@@ -6,6 +6,7 @@
  * a plain warning that this may be an attack; a key the instance disowns is never replaced.
  */
 import * as vscode from 'vscode';
+import { t } from '../i18n';
 import type { Report } from '../../core/model';
 import { applyKnownHostsPlan, planKnownHostsChange, type KnownHostsPlan } from '../../probes/hostKeyTrust';
 import type { ReportTargetView } from '../../shared/protocol';
@@ -22,16 +23,16 @@ export class HostKeyActions {
     if (!key) return false;
     const plan = await planKnownHostsChange({ host: target.host, port: target.port, key: key.key, fingerprint: key.fingerprint, replace: false, knownHostsPath: knownHostsPath ?? key.knownHostsPath });
     if (!plan.ok) return this.failed(plan.code);
-    const go = vscode.l10n.t('Trust and re-run');
+    const go = t('Trust and re-run');
     const detail = [
-      vscode.l10n.t('Key: {0} {1}', key.type, key.fingerprint),
-      vscode.l10n.t('This line is added to {0}:', plan.value.file),
+      t('Key: {0} {1}', key.type, key.fingerprint),
+      t('This line is added to {0}:', plan.value.file),
       plan.value.add,
-      vscode.l10n.t('A copy of the file is kept in {0}.', plan.value.backup),
-      vscode.l10n.t('Trust it only if you compared the fingerprint with the instance\'s own key (console VNC login or the in-guest check).'),
+      t('A copy of the file is kept in {0}.', plan.value.backup),
+      t('Trust it only if you compared the fingerprint with the instance\'s own key (console VNC login or the in-guest check).'),
     ].join('\n\n');
-    if (await vscode.window.showWarningMessage(vscode.l10n.t('Trust this host key for {0}?', target.host), { modal: true, detail }, go) !== go) return false;
-    return this.apply(plan.value, target, vscode.l10n.t('trusting the host key of {0}', target.host));
+    if (await vscode.window.showWarningMessage(t('Trust this host key for {0}?', target.host), { modal: true, detail }, go) !== go) return false;
+    return this.apply(plan.value, target, t('trusting the host key of {0}', target.host));
   }
 
   /** Replaces a changed key: confirmed by the in-guest check, or by the host name typed. */
@@ -39,33 +40,33 @@ export class HostKeyActions {
     const key = reportHostKey(report);
     if (!key || report.verdict.code !== 'HOST_KEY_MISMATCH') return false;
     if (report.findings.some((f) => f.code === 'HOST_KEY_NOT_INSTANCE')) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('The instance says this key is not one of its own: CVM Doctor does not replace it. Do not connect.'));
+      void vscode.window.showErrorMessage(t('The instance says this key is not one of its own: CVM Doctor does not replace it. Do not connect.'));
       return false;
     }
     const confirmed = report.findings.some((f) => f.code === 'HOST_KEY_CONFIRMED_CHANGED');
     if (!confirmed) {
       const typed = await vscode.window.showInputBox({
-        title: vscode.l10n.t('Replace the saved key of {0}', target.host),
-        prompt: vscode.l10n.t('The server\'s key changed. This may be an attack (someone between you and the instance). Replace it only if you know the instance was reinstalled or its keys regenerated. Type the host name to confirm: {0}', target.host),
+        title: t('Replace the saved key of {0}', target.host),
+        prompt: t('The server\'s key changed. This may be an attack (someone between you and the instance). Replace it only if you know the instance was reinstalled or its keys regenerated. Type the host name to confirm: {0}', target.host),
         ignoreFocusOut: true,
-        validateInput: (v) => (v.trim() === target.host ? undefined : vscode.l10n.t('Type {0} exactly.', target.host)),
+        validateInput: (v) => (v.trim() === target.host ? undefined : t('Type {0} exactly.', target.host)),
       });
       if (typed?.trim() !== target.host) return false;
     }
     const plan = await planKnownHostsChange({ host: target.host, address: reportAddress(report), port: target.port, key: key.key, fingerprint: key.fingerprint, replace: true, knownHostsPath: knownHostsPath ?? key.knownHostsPath });
     if (!plan.ok) return this.failed(plan.code);
-    const go = vscode.l10n.t('Replace and re-run');
-    const removed = plan.value.remove.map((l) => `- ${l.line}: ${l.text}`).join('\n') || vscode.l10n.t('(no line)');
+    const go = t('Replace and re-run');
+    const removed = plan.value.remove.map((l) => `- ${l.line}: ${l.text}`).join('\n') || t('(no line)');
     const detail = [
-      confirmed ? vscode.l10n.t('Checked inside the instance: {0} is its own key.', key.fingerprint) : vscode.l10n.t('Not confirmed by the instance: you typed the host name.'),
-      vscode.l10n.t('These lines are removed from {0}:', plan.value.file),
+      confirmed ? t('Checked inside the instance: {0} is its own key.', key.fingerprint) : t('Not confirmed by the instance: you typed the host name.'),
+      t('These lines are removed from {0}:', plan.value.file),
       removed,
-      vscode.l10n.t('This line is added:'),
+      t('This line is added:'),
       `+ ${plan.value.add}`,
-      vscode.l10n.t('A copy of the file is kept in {0}.', plan.value.backup),
+      t('A copy of the file is kept in {0}.', plan.value.backup),
     ].join('\n\n');
-    if (await vscode.window.showWarningMessage(vscode.l10n.t('Replace the saved host key of {0}?', target.host), { modal: true, detail }, go) !== go) return false;
-    return this.apply(plan.value, target, vscode.l10n.t('replacing the host key of {0}', target.host));
+    if (await vscode.window.showWarningMessage(t('Replace the saved host key of {0}?', target.host), { modal: true, detail }, go) !== go) return false;
+    return this.apply(plan.value, target, t('replacing the host key of {0}', target.host));
   }
 
   private async apply(plan: KnownHostsPlan, target: ReportTargetView, what: string): Promise<boolean> {
@@ -79,7 +80,7 @@ export class HostKeyActions {
 
   private failed(code: string): false {
     this.log.warn('hostkey', `known_hosts change failed: ${code}`);
-    void vscode.window.showErrorMessage(vscode.l10n.t('known_hosts could not be changed ({0}).', code));
+    void vscode.window.showErrorMessage(t('known_hosts could not be changed ({0}).', code));
     return false;
   }
 }

@@ -4,6 +4,7 @@
  * file (known_hosts.old, config.cvm-doctor.bak) stays on disk for later.
  */
 import * as vscode from 'vscode';
+import { t } from '../i18n';
 import type { FileChange } from '../../probes/files';
 import { undoFileChange } from '../../probes/hostKeyTrust';
 import { Disposable } from '../lifecycle';
@@ -39,14 +40,14 @@ export class FileUndo extends Disposable {
       const r = await undoFileChange(e.file, e.change);
       if (!r.ok) {
         void vscode.window.showWarningMessage(r.code === 'ECHANGED'
-          ? vscode.l10n.t('{0} changed since CVM Doctor wrote it: nothing was undone.', e.file)
-          : vscode.l10n.t('{0} could not be restored ({1}).', e.file, r.code));
+          ? t('{0} changed since CVM Doctor wrote it: nothing was undone.', e.file)
+          : t('{0} could not be restored ({1}).', e.file, r.code));
         return false;
       }
     }
     this.entries.delete(key);
     this.changed.fire(key);
-    void vscode.window.showInformationMessage(vscode.l10n.t('Undone: {0}', e.what));
+    void vscode.window.showInformationMessage(t('Undone: {0}', e.what));
     return true;
   }
 }

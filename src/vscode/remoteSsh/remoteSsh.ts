@@ -7,6 +7,7 @@
  * previewed, confirmed, backed up and undoable (fileUndo.ts).
  */
 import * as vscode from 'vscode';
+import { t } from '../i18n';
 import { matchingAlias, needsSshConfig, openWindowArgs, sshAliasFor, type OpenWindowArgs } from '../../core/remoteSshHandoff';
 import type { Instance } from '../../core/savedInstance';
 import { sshArgs } from '../../core/sshCommand';
@@ -42,17 +43,17 @@ export class RemoteSshActions {
   /** Opens a Remote-SSH window, or offers the ways there when Remote-SSH is missing. */
   async connect(spec: ConnectSpec): Promise<OpenWindowArgs | undefined> {
     if (spec.protocol !== 'ssh') {
-      void vscode.window.showInformationMessage(vscode.l10n.t('"{0}" is an RDP instance: use a Remote Desktop client.', spec.name ?? spec.host));
+      void vscode.window.showInformationMessage(t('"{0}" is an RDP instance: use a Remote Desktop client.', spec.name ?? spec.host));
       return undefined;
     }
     if (!vscode.extensions.getExtension(REMOTE_SSH_EXTENSION)) return this.withoutRemoteSsh(spec);
     let alias = matchingAlias(spec, readSshConfigHosts());
     if (!alias && needsSshConfig(spec, spec.proxyJump)) {
-      const add = vscode.l10n.t('Add to SSH config');
-      const anyway = vscode.l10n.t('Connect without it');
-      const why = spec.proxyJump ? vscode.l10n.t('its jump host') : spec.identityFile ? vscode.l10n.t('its identity file') : vscode.l10n.t('its port');
+      const add = t('Add to SSH config');
+      const anyway = t('Connect without it');
+      const why = spec.proxyJump ? t('its jump host') : spec.identityFile ? t('its identity file') : t('its port');
       const a = await vscode.window.showInformationMessage(
-        vscode.l10n.t('Remote-SSH learns {0} only from ~/.ssh/config. Add a Host block for "{1}" first?', why, spec.name ?? spec.host),
+        t('Remote-SSH learns {0} only from ~/.ssh/config. Add a Host block for "{1}" first?', why, spec.name ?? spec.host),
         { modal: true }, add, anyway,
       );
       if (a === undefined) return undefined;
@@ -66,10 +67,10 @@ export class RemoteSshActions {
   }
 
   private async withoutRemoteSsh(spec: ConnectSpec): Promise<undefined> {
-    const install = vscode.l10n.t('Install Remote - SSH');
-    const terminal = vscode.l10n.t('Open ssh in a terminal');
+    const install = t('Install Remote - SSH');
+    const terminal = t('Open ssh in a terminal');
     const a = await vscode.window.showInformationMessage(
-      vscode.l10n.t('The Remote - SSH extension ({0}) is not installed. Install it, or open the ssh command in a terminal?', REMOTE_SSH_EXTENSION),
+      t('The Remote - SSH extension ({0}) is not installed. Install it, or open the ssh command in a terminal?', REMOTE_SSH_EXTENSION),
       install, terminal,
     );
     if (a === install) {
@@ -87,7 +88,7 @@ export class RemoteSshActions {
     if (spec.protocol !== 'ssh') return undefined;
     const existing = matchingAlias(spec, readSshConfigHosts());
     if (existing) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('~/.ssh/config already has Host {0} for this instance: nothing to add.', existing));
+      void vscode.window.showInformationMessage(t('~/.ssh/config already has Host {0} for this instance: nothing to add.', existing));
       return existing;
     }
     const block: HostBlockSpec = {
@@ -98,29 +99,29 @@ export class RemoteSshActions {
     const file = defaultSshConfigPath();
     const plan = await planHostBlock(block, file);
     if (!plan.ok) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('~/.ssh/config could not be read ({0}).', plan.code));
+      void vscode.window.showErrorMessage(t('~/.ssh/config could not be read ({0}).', plan.code));
       return undefined;
     }
     if (plan.value.kind === 'exists') {
-      void vscode.window.showWarningMessage(vscode.l10n.t('Host {0} already exists in {1} and leads elsewhere: CVM Doctor does not replace it. Rename the instance or edit that file.', plan.value.alias, plan.value.source));
+      void vscode.window.showWarningMessage(t('Host {0} already exists in {1} and leads elsewhere: CVM Doctor does not replace it. Rename the instance or edit that file.', plan.value.alias, plan.value.source));
       return undefined;
     }
-    const go = vscode.l10n.t('Add');
+    const go = t('Add');
     const detail = [
-      vscode.l10n.t('This block is added to {0} (line {1}):', plan.value.file, plan.value.line),
+      t('This block is added to {0} (line {1}):', plan.value.file, plan.value.line),
       plan.value.block,
-      vscode.l10n.t('A copy of the file is kept in {0}. Files it includes are not changed.', plan.value.backup),
+      t('A copy of the file is kept in {0}. Files it includes are not changed.', plan.value.backup),
     ].join('\n\n');
-    if (await vscode.window.showInformationMessage(vscode.l10n.t('Add "{0}" to your SSH config?', block.alias), { modal: true, detail }, go) !== go) return undefined;
+    if (await vscode.window.showInformationMessage(t('Add "{0}" to your SSH config?', block.alias), { modal: true, detail }, go) !== go) return undefined;
     const r = await applyHostBlock(block, plan.value);
     if (!r.ok) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('~/.ssh/config could not be changed ({0}).', r.code));
+      void vscode.window.showErrorMessage(t('~/.ssh/config could not be changed ({0}).', r.code));
       return undefined;
     }
-    if (r.value) this.undo.rememberFile(undoKey, vscode.l10n.t('adding Host {0} to {1}', block.alias, file), file, r.value);
+    if (r.value) this.undo.rememberFile(undoKey, t('adding Host {0} to {1}', block.alias, file), file, r.value);
     this.log.info('remote', `added Host ${block.alias} to ${file}`);
-    const undo = vscode.l10n.t('Undo');
-    void vscode.window.showInformationMessage(vscode.l10n.t('Host {0} added to {1}.', block.alias, file), undo)
+    const undo = t('Undo');
+    void vscode.window.showInformationMessage(t('Host {0} added to {1}.', block.alias, file), undo)
       .then((a) => (a === undo ? this.undo.undo(undoKey) : undefined));
     return block.alias;
   }
@@ -130,21 +131,21 @@ export class RemoteSshActions {
     const c = vscode.workspace.getConfiguration('remote.SSH');
     const before = c.inspect<string>('localServerDownload')?.globalValue;
     if (before === 'always') {
-      void vscode.window.showInformationMessage(vscode.l10n.t('remote.SSH.localServerDownload is already "always".'));
+      void vscode.window.showInformationMessage(t('remote.SSH.localServerDownload is already "always".'));
       return false;
     }
-    const go = vscode.l10n.t('Set to "always"');
-    const detail = vscode.l10n.t('Your user setting remote.SSH.localServerDownload changes from {0} to "always": Remote-SSH then downloads VS Code\'s server on this machine and copies it to the instance over SSH.', before === undefined ? vscode.l10n.t('(not set: auto)') : `"${before}"`);
-    if (await vscode.window.showInformationMessage(vscode.l10n.t('Let Remote-SSH download the server on this machine?'), { modal: true, detail }, go) !== go) return false;
+    const go = t('Set to "always"');
+    const detail = t('Your user setting remote.SSH.localServerDownload changes from {0} to "always": Remote-SSH then downloads VS Code\'s server on this machine and copies it to the instance over SSH.', before === undefined ? t('(not set: auto)') : `"${before}"`);
+    if (await vscode.window.showInformationMessage(t('Let Remote-SSH download the server on this machine?'), { modal: true, detail }, go) !== go) return false;
     try {
       await c.update('localServerDownload', 'always', vscode.ConfigurationTarget.Global);
     } catch (e) {
       // Unregistered until Remote-SSH is installed.
       this.log.warn('remote', `remote.SSH.localServerDownload not set: ${(e as Error).message}`);
-      void vscode.window.showWarningMessage(vscode.l10n.t('remote.SSH.localServerDownload could not be set: install the Remote - SSH extension ({0}) first.', REMOTE_SSH_EXTENSION));
+      void vscode.window.showWarningMessage(t('remote.SSH.localServerDownload could not be set: install the Remote - SSH extension ({0}) first.', REMOTE_SSH_EXTENSION));
       return false;
     }
-    this.undo.rememberRun(undoKey, vscode.l10n.t('setting remote.SSH.localServerDownload to "always"'), async () => {
+    this.undo.rememberRun(undoKey, t('setting remote.SSH.localServerDownload to "always"'), async () => {
       await vscode.workspace.getConfiguration('remote.SSH').update('localServerDownload', before, vscode.ConfigurationTarget.Global);
     });
     this.log.info('remote', `remote.SSH.localServerDownload: ${before ?? '(unset)'} → always`);

@@ -3,13 +3,12 @@
  * labels in the report's language, and what each does when clicked. A change to known_hosts
  * re-runs the diagnosis at once (the login is tested with the key now known).
  */
-import * as vscode from 'vscode';
 import type { Lang, Report } from '../../core/model';
 import { needsSshConfig } from '../../core/remoteSshHandoff';
 import type { PanelState, RemoteActionId, ReportTargetView } from '../../shared/protocol';
 import { buildTarget, type TargetSpec } from '../diagnosis/instanceDiagnosis';
 import type { HostKeyActions } from '../hostKeys/hostKeyActions';
-import type { Localizer } from '../i18n';
+import { t, type Localizer } from '../i18n';
 import type { InstanceStore } from '../instances/store';
 import { readSettings } from '../settings';
 import { remoteActionsFor } from './availability';
@@ -85,7 +84,7 @@ export class RemoteReportActions {
         await this.remote.localServerDownload(target.key);
         return;
       case 'undoFileChange':
-        if (await this.undo.undo(target.key)) panel.setNote(vscode.l10n.t('The last change was undone. Re-run the diagnosis to see the effect.'));
+        if (await this.undo.undo(target.key)) panel.setNote(t('The last change was undone. Re-run the diagnosis to see the effect.'));
         return;
     }
   }
