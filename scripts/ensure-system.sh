@@ -5,8 +5,9 @@
 set -euo pipefail
 
 # fonts-nanum: Korean glyphs in the VS Code screenshots (test-results/). tcpdump: the egress
-# audit (scripts/egress-audit.sh) records what tries to leave the machine.
-PACKAGES=(openssh-server openssh-client nftables iproute2 iputils-ping nmap xrdp chromium libkrb5-dev procps passwd fonts-nanum tcpdump)
+# audit (scripts/egress-audit.sh) records what tries to leave the machine. putty-tools:
+# puttygen makes the PPK v2/v3 keys the local-key tests read.
+PACKAGES=(openssh-server openssh-client nftables iproute2 iputils-ping nmap xrdp chromium libkrb5-dev procps passwd fonts-nanum tcpdump putty-tools)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -45,6 +45,7 @@ const OPTIONS = {
   region: { type: 'string' },
   'tencent-profile': { type: 'string' },
   'guest-checks': { type: 'boolean' },
+  'ssh-config': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -124,6 +125,11 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = process.en
     if (!url) throw new InputError('CVM_DOCTOR_VSCODE_DOWNLOAD_URL', `"${raw}" is not an http(s) URL without spaces or quotes`);
     target.vscodeServer = { downloadUrl: url };
   }
+  // The Local layer reads the ssh config (ssh -G) and uses it where nothing was typed.
+  if (protocol === 'ssh') {
+    target.sshConfig = { userGiven: v.user !== undefined, portGiven: v.port !== undefined };
+    if (v['ssh-config'] !== undefined) target.sshConfig.file = resolvePath(v['ssh-config']);
+  } else if (v['ssh-config'] !== undefined) throw new InputError('--ssh-config', 'applies to --protocol ssh only');
 
   const credentials: Credentials = {};
   if (v.identity !== undefined) credentials.identityFile = resolvePath(v.identity);
@@ -207,6 +213,8 @@ Options:
       --region REGION        TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY in the environment)
       --tencent-profile FILE read the Tencent Cloud credentials from FILE instead
       --guest-checks         allow read-only checks inside the instance (Tencent Automation Tools)
+      --ssh-config FILE      read FILE instead of ~/.ssh/config (as ssh -F does); <host> may be an
+                             alias of it: its HostName, User, Port, IdentityFile are used unless given
 
 Sweep (one source of targets):
       --ssh-config [FILE]    every concrete Host of FILE (default ~/.ssh/config)

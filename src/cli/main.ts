@@ -36,6 +36,7 @@ async function checkInputFiles(cmd: DiagnoseCommand, signal: AbortSignal): Promi
   };
   await check(cmd.credentials?.identityFile, '--identity', false);
   await check(cmd.target.knownHostsPath, '--known-hosts', !!cmd.target.acceptNewHostKey);
+  await check(cmd.target.sshConfig?.file, '--ssh-config', false);
 }
 
 async function runDiagnose(cmd: DiagnoseCommand, signal: AbortSignal): Promise<number> {

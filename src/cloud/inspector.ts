@@ -1,7 +1,8 @@
 /**
  * The cloud's view of one instance: state, security groups (evaluated for the caller), the
- * subnet's network ACL, and — only with the user's consent — read-only in-guest checks over
- * TAT. Each part fails on its own into `errors` (a CloudError with a clear message), so the
+ * subnet's network ACL — or, for a Lighthouse instance (lhins-…), its own firewall and traffic
+ * packages — and, only with the user's consent, read-only in-guest checks over TAT (the same
+ * script for both). Each part fails on its own into `errors` (a CloudError with a clear message), so the
  * probe-only diagnosis always completes; only a user cancel rejects.
  */
 import * as net from 'net';
@@ -12,6 +13,9 @@ import { CloudApiError, readOnce, TencentApi, toCloudError } from './api';
 import { resolveCallerIp } from './callerIp';
 import type { TencentConfig } from './config';
 import { buildGuestScript, parseGuestOutput } from './guestScript';
+import { isLighthouseId } from '../core/validate';
+import { evaluateFirewall } from './firewallEval';
+import { describeLighthouseInstance, lighthouseInstance, overdueTrafficPackage, readFirewall } from './lighthouse';
 import { evaluateNetworkAcl } from './networkAclEval';
 import { type SgGroup, type SgPolicy, type SgTemplates, evaluateSecurityGroups } from './securityGroupEval';
 
@@ -107,7 +111,7 @@ async function readNetworkAcl(api: TencentApi, region: string, subnetId: string,
 const AGENT_ERRORS = /InstanceIsNotRelatedToAgent|AgentNotInstalled|AgentOffline|AgentStatusNotOnline|AgentUnsupportedCommandType/;
 const FINAL = new Set(['SUCCESS', 'FAILED', 'TIMEOUT', 'TASK_TIMEOUT', 'DELIVER_FAILED', 'START_FAILED', 'CANCELLED', 'TERMINATED']);
 
-async function guestChecks(api: TencentApi, cfg: TencentConfig, region: string, inst: RawInstance, port: number, callerIp: string | undefined, signal?: AbortSignal): Promise<Guest> {
+async function guestChecks(api: TencentApi, cfg: TencentConfig, region: string, inst: Pick<RawInstance, 'InstanceId' | 'OsName'>, port: number, callerIp: string | undefined, signal?: AbortSignal): Promise<Guest> {
   const id = inst.InstanceId as string;
   const status = await api.call<{ AutomationAgentSet?: Array<{ InstanceId?: string; AgentStatus?: string; LastHeartbeatTime?: string }> }>(
     'tat', region, 'DescribeAutomationAgentStatus', { InstanceIds: [id] }, signal);
@@ -176,17 +180,15 @@ export function createTencentInspector(cfg: TencentConfig): CloudInspector {
         return done();
       }
       const { instanceId, region } = target.cloud;
+      if (isLighthouseId(instanceId)) return inspectLighthouse();
       const [caller, raw] = await Promise.all([
         // One detection per sweep (the cache), not one per instance.
         attempt('CallerIpDetection', () => readOnce(cfg.readCache, 'CallerIpDetection', () => resolveCallerIp(cfg, o.signal, Math.min(o.timeoutMs, 5000)))),
         attempt('DescribeInstances', () => describeInstance(api, region, instanceId, o.signal)),
       ]);
-      if (caller?.error) ev.errors.push({ kind: 'network', action: 'CallerIpDetection', message: caller.error });
       // The probe's packets leave with an address of the probed address's family: a caller
       // address of the other family says nothing about them (and a rule for it would not help).
-      const family = net.isIPv6(o.address ?? target.host) ? 6 : 4;
-      if (caller?.ip && (net.isIPv6(caller.ip) ? 6 : 4) === family) ev.callerIp = caller.ip;
-      else if (caller?.ip) ev.callerIpOtherFamily = caller.ip;
+      const family = callerFamily(caller);
       if (!raw) return done();
       ev.instance = toInstance(raw);
 
@@ -210,6 +212,42 @@ export function createTencentInspector(cfg: TencentConfig): CloudInspector {
         o.guestChecks && ev.instance.state === 'RUNNING' ? attempt('RunCommand', async () => { ev.guest = await guestChecks(api, cfg, region, raw, o.port, ev.callerIp, o.signal); }) : undefined,
       ]);
       return done();
+
+      async function inspectLighthouse(): Promise<CloudEvidence> {
+        const [caller, raw] = await Promise.all([
+          attempt('CallerIpDetection', () => resolveCallerIp(cfg, o.signal, Math.min(o.timeoutMs, 5000))),
+          attempt('DescribeInstances', () => describeLighthouseInstance(api, region, instanceId, o.signal)),
+        ]);
+        const family = callerFamily(caller);
+        if (!raw) return done();
+        const inst = lighthouseInstance(raw);
+        ev.instance = inst;
+        await Promise.all([
+          attempt('DescribeFirewallRules', async () => {
+            const fw = await readFirewall(api, region, instanceId, o.signal);
+            const { notes, decidingRule, exceptFor, verdict, evaluatedFor } = evaluateFirewall(fw.rules, { protocol: 'TCP', port: o.port, callerIp: ev.callerIp, family });
+            ev.firewall = { verdict, evaluatedFor, ...(decidingRule ? { decidingRule } : {}), ...(exceptFor ? { exceptFor } : {}) };
+            for (const n of notes) api.log(`firewall: ${n}`);
+          }),
+          attempt('DescribeInstancesTrafficPackages', async () => {
+            const cut = await overdueTrafficPackage(api, region, instanceId, o.signal);
+            if (cut) inst.trafficPackage = cut;
+          }),
+          o.guestChecks && inst.state === 'RUNNING'
+            ? attempt('RunCommand', async () => { ev.guest = await guestChecks(api, cfg, region, { InstanceId: instanceId, OsName: raw.OsName }, o.port, ev.callerIp, o.signal); })
+            : undefined,
+        ]);
+        return done();
+      }
+
+      /** The probed address's family; keeps the caller only when it is of that family. */
+      function callerFamily(caller: Awaited<ReturnType<typeof resolveCallerIp>> | undefined): 4 | 6 {
+        if (caller?.error) ev.errors.push({ kind: 'network', action: 'CallerIpDetection', message: caller.error });
+        const family = net.isIPv6(o.address ?? target.host) ? 6 : 4;
+        if (caller?.ip && (net.isIPv6(caller.ip) ? 6 : 4) === family) ev.callerIp = caller.ip;
+        else if (caller?.ip) ev.callerIpOtherFamily = caller.ip;
+        return family;
+      }
     },
   };
 }

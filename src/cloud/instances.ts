@@ -1,13 +1,17 @@
 /**
- * Instance import: every instance of the given regions (paged DescribeInstances, bounded),
+ * Instance import: every CVM and Lighthouse instance of the given regions (paged
+ * DescribeInstances of both services, bounded),
  * summarised with what a connection needs — addresses, protocol, port and user guessed from
  * the image where that is derivable.
  */
 import type { Protocol } from '../core/model';
 import { TencentApi } from './api';
 import type { TencentConfig } from './config';
+import { LH_PAGE, type RawLighthouseInstance } from './lighthouse';
 
 export interface CloudInstanceSummary {
+  /** 'lighthouse' for a Tencent Lighthouse instance; absent for CVM. */
+  product?: 'lighthouse';
   instanceId: string;
   name: string;
   region: string;
@@ -53,7 +57,22 @@ export function summarise(i: RawInstance, region: string): CloudInstanceSummary 
   };
 }
 
-/** All instances of `regions`; rejects with CloudApiError (or CancelledError) on failure. */
+/** A Lighthouse instance in the summary's terms (Lighthouse has no security groups and no
+ *  default login user in its API: the image's convention decides). */
+export function summariseLighthouse(i: RawLighthouseInstance, region: string): CloudInstanceSummary {
+  const os = i.OsName || i.Platform || '';
+  const windows = /windows/i.test(os) || i.PlatformType === 'WINDOWS';
+  return {
+    product: 'lighthouse',
+    ...summarise({
+      InstanceId: i.InstanceId, InstanceName: i.InstanceName, InstanceState: i.InstanceState,
+      OsName: windows && !/windows/i.test(os) ? `Windows ${os}` : os || undefined,
+      PublicIpAddresses: i.PublicAddresses, PrivateIpAddresses: i.PrivateAddresses,
+    }, region),
+  };
+}
+
+/** All CVM and Lighthouse instances of `regions`; rejects with CloudApiError (or CancelledError) on failure. */
 export async function listInstances(cfg: TencentConfig, regions: string[], signal?: AbortSignal, pageSize = PAGE): Promise<CloudInstanceSummary[]> {
   const api = new TencentApi(cfg);
   const limit = Math.min(Math.max(Math.floor(pageSize), 1), PAGE);
@@ -64,6 +83,13 @@ export async function listInstances(cfg: TencentConfig, regions: string[], signa
       const set = res.InstanceSet ?? [];
       out.push(...set.map((i) => summarise(i, region)));
       if (set.length < limit || (res.TotalCount !== undefined && (page + 1) * limit >= res.TotalCount)) break;
+    }
+    const lhLimit = Math.min(limit, LH_PAGE);
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const res = await api.call<{ TotalCount?: number; InstanceSet?: RawLighthouseInstance[] }>('lighthouse', region, 'DescribeInstances', { Offset: page * lhLimit, Limit: lhLimit }, signal);
+      const set = res.InstanceSet ?? [];
+      out.push(...set.map((i) => summariseLighthouse(i, region)));
+      if (set.length < lhLimit || (res.TotalCount !== undefined && (page + 1) * lhLimit >= res.TotalCount)) break;
     }
   }
   return out;

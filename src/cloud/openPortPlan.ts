@@ -32,12 +32,12 @@ export interface OpenPortCandidate {
 }
 
 /** The address the report's TCP check probed (else the first resolved one). */
-function probedAddress(r: Report): string | undefined {
+export function probedAddress(r: Report): string | undefined {
   const a = evidenceOf(r, 'tcp')?.address;
   return typeof a === 'string' && net.isIP(a) ? a : r.target.addresses.find((x) => net.isIP(x));
 }
 
-function evidenceOf(r: Report, id: string): Record<string, unknown> | undefined {
+export function evidenceOf(r: Report, id: string): Record<string, unknown> | undefined {
   const c = r.checks.find((x) => x.id === id);
   return c && c.evidence && typeof c.evidence === 'object' ? c.evidence : undefined;
 }
@@ -69,8 +69,8 @@ export function openPortCandidate(r: Report): OpenPortCandidate | undefined {
   };
 }
 
-/** The candidate's groups accept `ip` already (one of the sources the evaluation named). */
-export function alreadyAccepted(c: OpenPortCandidate, ip: string): boolean {
+/** The candidate's groups (or firewall) accept `ip` already (one of the sources the evaluation named). */
+export function alreadyAccepted(c: Pick<OpenPortCandidate, 'acceptedSources'>, ip: string): boolean {
   const v = parseIp(ip);
   return !!v && !!c.acceptedSources?.some((s) => {
     const range = parseRange(s);

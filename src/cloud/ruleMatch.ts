@@ -1,10 +1,11 @@
 /**
- * Protocol and port matching shared by the security-group and network-ACL evaluators. The API
+ * Protocol and port matching shared by the security-group, network-ACL and Lighthouse firewall
+ * evaluators. The API
  * writes ports as "22", "22,3389", "8000-9000", "ALL" (or empty = all); service templates write
  * "tcp:22", "udp:8000-9000", "icmp", "ALL". Pure.
  */
 
-export type TrafficProtocol = 'TCP' | 'UDP' | 'ICMP';
+export type TrafficProtocol = 'TCP' | 'UDP' | 'ICMP' | 'ICMPv6';
 
 /** Inclusive port ranges, or 'all'. undefined when the spec is malformed. */
 export type PortSet = 'all' | Array<[number, number]>;
@@ -31,14 +32,14 @@ export function portSetHas(set: PortSet, port: number): boolean {
 /** Rule protocol "ALL"/empty matches anything; otherwise the names must agree. */
 export function protocolMatches(ruleProtocol: string | undefined, traffic: TrafficProtocol): boolean {
   const p = (ruleProtocol ?? '').trim().toUpperCase();
-  return p === '' || p === 'ALL' || p === traffic;
+  return p === '' || p === 'ALL' || p === traffic.toUpperCase();
 }
 
 /** Whether rule protocol + port spec accept `traffic` to `port` (ICMP has no port). */
 export function serviceMatches(ruleProtocol: string | undefined, ports: string | undefined,
   traffic: TrafficProtocol, port: number | undefined): boolean | undefined {
   if (!protocolMatches(ruleProtocol, traffic)) return false;
-  if (traffic === 'ICMP' || port === undefined) return true;
+  if (traffic === 'ICMP' || traffic === 'ICMPv6' || port === undefined) return true;
   const set = parsePortSpec(ports);
   return set === undefined ? undefined : portSetHas(set, port);
 }

@@ -15,7 +15,8 @@
  * template as `{ServiceId: ""}`; both are read as the console shows them.
  */
 import type { SecurityGroupRuleRef } from '../core/model';
-import { type Family, type IpRange, type IpValue, anySourceDecision, formatRange, parseIp, parseRange, rangeContains } from './ipMatch';
+import { callerContext, firstMatch, type OrderedRule } from './firstMatch';
+import { type Family, type IpRange, parseRange } from './ipMatch';
 import { type TrafficProtocol, serviceEntryMatches, serviceMatches } from './ruleMatch';
 
 /** The subset of the API's SecurityGroupPolicy the evaluation reads. */
@@ -63,9 +64,6 @@ export interface SgEvaluation {
   /** Rules that could not be evaluated, or were skipped for "any source". */
   notes: string[];
 }
-
-/** Shown `exceptFor` entries at most (the rest are counted). */
-const MAX_EXCEPT = 8;
 
 /** The source of a rule as the user would recognise it in the console. */
 export function ruleSource(p: SgPolicy): string {
@@ -160,21 +158,14 @@ function describe(groupId: string, p: SgPolicy, position: number): string {
 }
 
 export function evaluateSecurityGroups(groups: SgGroup[], templates: SgTemplates, req: SgRequest): SgEvaluation {
-  const parsed: IpValue | undefined = req.callerIp === undefined ? undefined : parseIp(req.callerIp);
+  const ctx = callerContext(req.callerIp, req.family);
   const notes: string[] = [];
-  if (req.callerIp !== undefined && !parsed) notes.push(`caller address "${req.callerIp}" is not an IP address; evaluated for any source`);
-  // The probe's packets have the probed address's family: a caller of the other family is not their source.
-  const caller = parsed && req.family !== undefined && parsed.family !== req.family ? undefined : parsed;
-  if (parsed && !caller) notes.push(`caller address ${req.callerIp} is IPv${parsed.family} but the probed address is IPv${req.family}; evaluated for any IPv${req.family} source`);
-  const family: Family = caller?.family ?? req.family ?? 4;
-  const evaluatedFor = caller ? req.callerIp as string : 'any source';
-
-  const candidates: Array<{ ranges: IpRange[]; accept: boolean; rule: SecurityGroupRuleRef }> = [];
+  const ordered: Array<OrderedRule<SecurityGroupRuleRef>> = [];
   for (const g of groups) {
-    const ordered = g.ingress
+    const list = g.ingress
       .map((p, position) => ({ p, position }))
       .sort((a, b) => (a.p.PolicyIndex ?? a.position) - (b.p.PolicyIndex ?? b.position));
-    for (const { p, position } of ordered) {
+    for (const { p, position } of list) {
       const svc = serviceOf(p, templates, req);
       if (svc === false) continue;
       if (svc === undefined) { notes.push(`cannot read the service of rule ${describe(g.securityGroupId, p, position)}; skipped`); continue; }
@@ -185,25 +176,9 @@ export function evaluateSecurityGroups(groups: SgGroup[], templates: SgTemplates
       const ranges = sourceRanges(p, templates);
       if (!ranges) { notes.push(`cannot read the source of rule ${describe(g.securityGroupId, p, position)}; skipped`); continue; }
       const ref = toRef(g.securityGroupId, p, position);
-      if (caller) {
-        if (ranges.some((r) => rangeContains(r, caller))) return { verdict: ref.action === 'ACCEPT' ? 'allow' : 'deny', decidingRule: ref, evaluatedFor, notes };
-        continue;
-      }
-      candidates.push({ ranges, accept: ref.action === 'ACCEPT', rule: ref });
+      ordered.push({ ranges, accept: ref.action === 'ACCEPT', rule: ref });
     }
   }
-  if (caller) return { verdict: 'deny', evaluatedFor, notes };
-
-  const d = anySourceDecision(candidates, family);
-  for (const c of candidates) {
-    if (c.rule === d.rule) break;
-    if (c.ranges.some((r) => r.family === family)) notes.push(`rule ${c.rule.securityGroupId} #${c.rule.policyIndex} ${c.rule.action} from ${c.rule.source} applies to some sources only`);
-  }
-  const except = d.exceptFor.map(formatRange);
-  const exceptFor = except.length > MAX_EXCEPT ? [...except.slice(0, MAX_EXCEPT), `… (${except.length - MAX_EXCEPT} more)`] : except;
-  return {
-    verdict: d.accept ? 'allow' : 'deny', evaluatedFor, notes,
-    ...(d.rule ? { decidingRule: d.rule } : {}),
-    ...(exceptFor.length ? { exceptFor } : {}),
-  };
+  const r = firstMatch(ordered, { ...ctx, notes: [...ctx.notes, ...notes] }, (x) => `${x.securityGroupId} #${x.policyIndex} ${x.action} from ${x.source}`);
+  return r;
 }

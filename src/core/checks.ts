@@ -8,7 +8,7 @@ import type {
 } from './model';
 import { msg } from './messages';
 import { icmpDetailText, icmpMethodText, tcpIcmpText, tcpOutcomeText } from './netText';
-import { networkAclRuleText, securityGroupRuleText } from './ruleText';
+import { firewallRuleText, networkAclRuleText, securityGroupRuleText } from './ruleText';
 import { keyErrorText, loginReasonText, quoted, untestedText } from './sshText';
 import { formatMs, visible } from './format';
 import { kexDetail } from './verdict';
@@ -160,10 +160,11 @@ export function cloudChecks(c: CloudEvidence, port: number, protocol: Protocol, 
     const i = c.instance;
     const running = i.state === 'RUNNING';
     const restricted = !!i.restrictState && i.restrictState !== 'NORMAL';
-    out.push(check('cloud.instance', running && !restricted ? 'pass' : 'fail', c.durationMs, msg(lang, 'cloud.instance', {
+    const cut = i.trafficPackage?.status === 'OVERDUE_NETWORK_DISABLED';
+    out.push(check('cloud.instance', running && !restricted && !cut ? 'pass' : 'fail', c.durationMs, msg(lang, 'cloud.instance', {
       instanceId: c.instanceId, name: i.name ?? '', state: i.state, restrictState: i.restrictState ?? 'NORMAL',
       publicIps: i.publicIps.join(', ') || msg(lang, 'word.none'),
-    }), { instance: i, region: c.region }));
+    }) + (cut ? msg(lang, 'cloud.trafficOverdue', { id: i.trafficPackage?.id ?? '?', status: i.trafficPackage?.status }) : ''), { instance: i, region: c.region }));
   } else {
     out.push(check('cloud.instance', 'warn', c.durationMs, msg(lang, 'cloud.instanceUnknown', { instanceId: c.instanceId }), { errors: c.errors }));
   }
@@ -179,6 +180,17 @@ export function cloudChecks(c: CloudEvidence, port: number, protocol: Protocol, 
         : r ? msg(lang, 'cloud.sgDeny', { source, rule }) : msg(lang, 'cloud.sgImplicit', { source, port });
     // For any source with exceptions the groups may or may not let this caller in: a warning.
     out.push(check('cloud.securityGroups', sources ? 'warn' : sg.verdict === 'allow' ? 'pass' : 'fail', 0, summary, sg));
+  }
+  if (c.firewall) {
+    const fw = c.firewall;
+    const source = c.callerIp ?? msg(lang, 'word.anySource');
+    const rule = fw.decidingRule ? firewallRuleText(fw.decidingRule) : '';
+    const sources = fw.exceptFor?.join(', ');
+    const summary = fw.verdict === 'allow'
+      ? (sources ? msg(lang, 'cloud.fwExcept', { source, port, sources, rule }) : msg(lang, 'cloud.fwAllow', { source, rule }))
+      : sources ? msg(lang, 'cloud.fwUnless', { source, port, sources })
+        : fw.decidingRule ? msg(lang, 'cloud.fwDeny', { source, rule }) : msg(lang, 'cloud.fwImplicit', { source, port });
+    out.push(check('cloud.firewall', sources ? 'warn' : fw.verdict === 'allow' ? 'pass' : 'fail', 0, summary, fw));
   }
   if (c.networkAcl) {
     const a = c.networkAcl;

@@ -8,6 +8,7 @@ import { sameIp } from './ip';
 import { msg, type MessageKey } from './messages';
 import { icmpDetailText, tcpOutcomeText } from './netText';
 import { keyErrorText, untestedText } from './sshText';
+import { localFindings, localVerdict, SECOND_OPINION_CODES } from './local';
 import { formatMs, type TemplateArgs } from './format';
 import { evaluateReadiness, readinessVerdict } from './readiness';
 
@@ -16,6 +17,8 @@ export interface ClassifyInput extends Evidence {
   credentialsGiven?: boolean;
   /** The identity file given, if any (a path, not a secret: remediation names it). */
   identityFile?: string;
+  /** A passphrase was given for it (an encrypted key is then no problem). */
+  passphraseGiven?: boolean;
 }
 
 interface Rule {
@@ -88,10 +91,17 @@ export function cloudErrorArgs(err: CloudError, lang: Lang): TemplateArgs {
 }
 
 export const RULES: readonly Rule[] = [
+  // The user's own side, before any packet: a config ssh cannot read, a key it refuses or
+  // cannot load. Whatever the server does, ssh on this machine fails first.
+  { code: 'LOCAL_CONFIG_ERROR', when: (e) => localVerdict(e) === 'LOCAL_CONFIG_ERROR' },
+  { code: 'LOCAL_KEY_REFUSED', when: (e) => localVerdict(e) === 'LOCAL_KEY_REFUSED' },
+  { code: 'KEY_FORMAT_UNSUPPORTED', when: (e) => localVerdict(e) === 'KEY_FORMAT_UNSUPPORTED' },
   // An isolated instance is usually also shut down: isolation is the more specific cause.
   // When the protocol itself answered, something is serving this address: a stopped or
   // isolated instance cannot be it, so the probe's view decides (with ADDRESS_NOT_INSTANCE).
   { code: 'INSTANCE_ISOLATED', when: (e) => !protocolAnswered(e) && !!cloudState(e)?.restrictState && cloudState(e)!.restrictState !== 'NORMAL' },
+  // Lighthouse: a traffic package's unpaid overflow cuts the instance's network.
+  { code: 'INSTANCE_ISOLATED', when: (e) => !protocolAnswered(e) && cloudState(e)?.trafficPackage?.status === 'OVERDUE_NETWORK_DISABLED' },
   { code: 'INSTANCE_NOT_RUNNING', when: (e) => !protocolAnswered(e) && !!cloudState(e) && cloudState(e)!.state !== 'RUNNING' },
   { code: 'DNS_FAILURE', when: (e) => !!e.dns && !e.dns.ok },
 
@@ -101,6 +111,7 @@ export const RULES: readonly Rule[] = [
   // ACLs drop silently: they explain a silent port, never a reset or an ICMP error.
   { code: 'SECURITY_GROUP_BLOCKS', when: (e) => tcpSilent(e) && cloudDenies(e.cloud?.securityGroups) },
   { code: 'NETWORK_ACL_BLOCKS', when: (e) => tcpSilent(e) && cloudDenies(e.cloud?.networkAcl) },
+  { code: 'INSTANCE_FIREWALL_BLOCKS', when: (e) => tcpSilent(e) && cloudDenies(e.cloud?.firewall) },
   { code: 'GUEST_FIREWALL_BLOCKS', when: (e) => (tcpSilent(e) || tcpUnreachable(e)) && guest(e)?.firewallBlocks === true },
   // A reset although the guest shows sshd listening on the port: nothing else can send it but
   // the rule the guest reports (`reject with tcp reset`) — the port is not closed.
@@ -151,9 +162,21 @@ export const RULES: readonly Rule[] = [
   { code: 'PORT_FORWARDING_DISABLED', when: (e) => e.ssh?.login.outcome === 'ok' && readinessVerdict(e.ssh.readiness) === 'PORT_FORWARDING_DISABLED' },
 ];
 
-export function classifyCode(e: ClassifyInput): VerdictCode {
+/** The verdict from the rules alone (before OpenSSH's second opinion is weighed). */
+export function ruleCode(e: ClassifyInput): VerdictCode {
   for (const rule of RULES) if (rule.when(e)) return rule.code;
   return 'OK';
+}
+
+/** ssh2 failed where the system OpenSSH, run with the same settings, logged in: the
+ *  library's quirk is never the server's fault, and the user's own ssh works. */
+export function openSshOverrules(e: ClassifyInput, code: VerdictCode): boolean {
+  return e.secondOpinion?.outcome === 'authenticated' && SECOND_OPINION_CODES.includes(code) && localVerdict(e) === undefined;
+}
+
+export function classifyCode(e: ClassifyInput): VerdictCode {
+  const code = ruleCode(e);
+  return openSshOverrules(e, code) ? 'OK' : code;
 }
 
 export function findings(e: ClassifyInput, code: VerdictCode, lang: Lang): Finding[] {
@@ -198,6 +221,10 @@ export function findings(e: ClassifyInput, code: VerdictCode, lang: Lang): Findi
     const noTool = dl.some((i) => i.id === 'fetcher');
     out.push({ code: 'REMOTE_DOWNLOAD_BLOCKED', message: msg(lang, noTool ? 'finding.REMOTE_DOWNLOAD_BLOCKED_NO_TOOL' : 'finding.REMOTE_DOWNLOAD_BLOCKED', { url: ssh!.readiness!.downloadUrl ?? '?' }) });
   }
+  out.push(...localFindings(e, code, lang));
+  if (code === 'OK' && openSshOverrules(e, ruleCode(e))) {
+    add('OPENSSH_LOGGED_IN', { code: ruleCode(e), version: e.secondOpinion?.version ?? 'OpenSSH' });
+  }
   // Selecting HYBRID is a preference; only this negotiation failure says NLA is required.
   if (e.rdp?.failure === 'HYBRID_REQUIRED_BY_SERVER') add('RDP_NLA_REQUIRED');
 
@@ -210,10 +237,13 @@ export function findings(e: ClassifyInput, code: VerdictCode, lang: Lang): Findi
       add('ADDRESS_NOT_INSTANCE', { address: probed, instanceId: c.instanceId, ips: own.join(', ') || '-' });
     }
     for (const err of c.errors) add('CLOUD_API_ERROR', cloudErrorArgs(err, lang));
-    if (c.securityGroups && !c.callerIp) {
+    if ((c.securityGroups || c.firewall) && !c.callerIp) {
+      // What was evaluated for any source: the security groups, or a Lighthouse instance's firewall.
+      const fw = !c.securityGroups;
       if (c.callerIpOtherFamily) {
-        out.push({ code: 'CALLER_IP_UNKNOWN', message: msg(lang, 'finding.CALLER_IP_OTHER_FAMILY', { ip: c.callerIpOtherFamily, address: probed ?? e.target.host, family: probed?.includes(':') ? 6 : 4 }) });
-      } else add('CALLER_IP_UNKNOWN');
+        out.push({ code: 'CALLER_IP_UNKNOWN', message: msg(lang, fw ? 'finding.CALLER_IP_OTHER_FAMILY_FIREWALL' : 'finding.CALLER_IP_OTHER_FAMILY', { ip: c.callerIpOtherFamily, address: probed ?? e.target.host, family: probed?.includes(':') ? 6 : 4 }) });
+      } else if (fw) out.push({ code: 'CALLER_IP_UNKNOWN', message: msg(lang, 'finding.CALLER_IP_UNKNOWN_FIREWALL') });
+      else add('CALLER_IP_UNKNOWN');
     }
     // With the caller unknown, a cloud record may hold for some sources only. It matters only
     // when the port did not answer (an answer shows the caller got through).
@@ -221,6 +251,10 @@ export function findings(e: ClassifyInput, code: VerdictCode, lang: Lang): Findi
     const sg = c.securityGroups;
     if (portFailed && sg?.exceptFor?.length && code !== 'SECURITY_GROUP_BLOCKS') {
       out.push({ code: 'SECURITY_GROUP_MAY_BLOCK', message: msg(lang, sg.verdict === 'deny' ? 'finding.SECURITY_GROUP_MAY_BLOCK' : 'finding.SECURITY_GROUP_MAY_BLOCK_SOME', { port: e.target.port, sources: sg.exceptFor.join(', ') }) });
+    }
+    const fw = c.firewall;
+    if (portFailed && fw?.exceptFor?.length && code !== 'INSTANCE_FIREWALL_BLOCKS') {
+      out.push({ code: 'INSTANCE_FIREWALL_MAY_BLOCK', message: msg(lang, fw.verdict === 'deny' ? 'finding.INSTANCE_FIREWALL_MAY_BLOCK' : 'finding.INSTANCE_FIREWALL_MAY_BLOCK_SOME', { port: e.target.port, sources: fw.exceptFor.join(', ') }) });
     }
     const acl = c.networkAcl;
     if (portFailed && acl?.exceptFor?.length && acl.verdict !== 'none' && code !== 'NETWORK_ACL_BLOCKS') {

@@ -6,7 +6,10 @@
  */
 import { altPortsCheck, bannerCheck, cloudChecks, dnsCheck, icmpCheck, icmpOffCheck, rdpCheck, sshChecks, tcpCheck } from './checks';
 import { readinessChecks } from './readinessChecks';
-import { classifyCode, findings, type ClassifyInput } from './classify';
+import { classifyCode, findings, ruleCode, type ClassifyInput } from './classify';
+import { opensshReads } from './keyFormat';
+import { applyLocal, localChecks, localVerdict, SECOND_OPINION_CODES, secondOpinionCheck } from './local';
+import { hostKeyName } from './sshCommand';
 import { connectWithRetries, RttBoard, type RaceResult } from './connect';
 import { pingDeadlineMs } from './deadline';
 import { DeadlineReached, throwIfCancelled } from './cancel';
@@ -15,7 +18,7 @@ import {
   type AltPortResult, type BannerResult, type Check, type CloudEvidence, type Credentials, type IcmpResult, type Lang,
   type RdpResult, type Report, type Target,
 } from './model';
-import type { CloudInspector, OpenConnection, ProbeOptions, Probes } from './probeContract';
+import type { CloudInspector, LocalContext, OpenConnection, ProbeOptions, Probes, SecondOpinionContext } from './probeContract';
 import { formatMs } from './format';
 import { buildVerdict } from './verdict';
 
@@ -85,7 +88,7 @@ export async function diagnose(target: Target, deps: DiagnoseDeps, signal: Abort
   return (await diagnoseReport(target, deps, signal)).report;
 }
 
-export async function diagnoseReport(target: Target, deps: DiagnoseDeps, signal: AbortSignal = new AbortController().signal): Promise<DiagnosedReport> {
+export async function diagnoseReport(typed: Target, deps: DiagnoseDeps, signal: AbortSignal = new AbortController().signal): Promise<DiagnosedReport> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const lang = deps.lang ?? 'en';
@@ -99,10 +102,27 @@ export async function diagnoseReport(target: Target, deps: DiagnoseDeps, signal:
       deps.onCheck?.(c);
     });
   };
-  const opts = (s: AbortSignal = signal): ProbeOptions => ({ timeoutMs: target.timeoutMs, signal: s, log: deps.log });
-  const e: ClassifyInput = { target, credentialsGiven: hasCredentials(deps.credentials), identityFile: deps.credentials?.identityFile };
+  const opts = (s: AbortSignal = signal): ProbeOptions => ({ timeoutMs: typed.timeoutMs, signal: s, log: deps.log });
+  const passphraseGiven = deps.credentials?.passphrase !== undefined;
+
+  // The Local layer, before any packet: the user's ssh config, keys and agent. What the
+  // config sets fills in what the user did not type (a host typed as its alias behaves as
+  // `ssh alias`).
+  throwIfCancelled(signal);
+  const local = probes.local && typed.protocol === 'ssh' ? await probes.local(localContext(typed, deps.credentials), opts()) : undefined;
+  if (local) emit((l) => localChecks(local, { passphraseGiven }, l));
+  const given = deps.credentials;
+  const applied = applyLocal(typed, given, local);
+  const target = applied.target;
+  if (applied.credentials !== deps.credentials) deps = { ...deps, credentials: applied.credentials };
+  const e: ClassifyInput = {
+    target, credentialsGiven: hasCredentials(deps.credentials), identityFile: deps.credentials?.identityFile ?? given?.identityFile,
+    ...(passphraseGiven ? { passphraseGiven } : {}), ...(local ? { local } : {}),
+  };
 
   throwIfCancelled(signal);
+  // ssh on this machine cannot even read its configuration: nothing is sent anywhere.
+  if (local?.config.outcome === 'error') return finish();
   const dns = e.dns = await probes.dns(target.host, opts());
   emit((l) => dnsCheck(dns, target.host, l));
   const address = e.dns.ok ? e.dns.addresses[0]?.address : undefined;
@@ -130,33 +150,80 @@ export async function diagnoseReport(target: Target, deps: DiagnoseDeps, signal:
   }
   throwIfCancelled(signal);
 
-  const code = classifyCode(e);
-  const reportIn = (l: Lang): Report => ({
-    ...report,
-    verdict: buildVerdict(code, e, l),
-    findings: findings(e, code, l),
-    checks: tellers.map((tell, i) => ({ ...tell(l), durationMs: checks[i]!.durationMs })),
-    lang: l,
-  });
-  const report: Report = {
-    schemaVersion: SCHEMA_VERSION,
-    target: {
-      host: target.host,
-      port: target.port,
-      protocol: target.protocol,
-      user: target.user,
-      name: target.name,
-      addresses: e.dns?.addresses.map((a) => a.address) ?? [],
-      cloud: target.cloud,
-    },
-    verdict: buildVerdict(code, e, lang),
-    findings: findings(e, code, lang),
-    checks,
-    durationMs: Math.round(performance.now() - started),
-    startedAt,
-    lang,
+  // A verdict ssh2 may have caused: what does the system OpenSSH say with the same settings?
+  if (probes.secondOpinion && secondOpinionWanted(e)) {
+    const so = e.secondOpinion = await probes.secondOpinion(secondOpinionContext(e, deps.credentials), opts());
+    emit((l) => secondOpinionCheck(so, target.user ?? 'root', l));
+    throwIfCancelled(signal);
+  }
+  return finish();
+
+  function finish(): DiagnosedReport {
+    const code = classifyCode(e);
+    const reportIn = (l: Lang): Report => ({
+      ...report,
+      verdict: buildVerdict(code, e, l),
+      findings: findings(e, code, l),
+      checks: tellers.map((tell, i) => ({ ...tell(l), durationMs: checks[i]!.durationMs })),
+      lang: l,
+    });
+    const report: Report = {
+      schemaVersion: SCHEMA_VERSION,
+      target: {
+        host: target.host,
+        port: target.port,
+        protocol: target.protocol,
+        user: target.user,
+        name: target.name,
+        addresses: e.dns?.addresses.map((a) => a.address) ?? [],
+        cloud: target.cloud,
+      },
+      verdict: buildVerdict(code, e, lang),
+      findings: findings(e, code, lang),
+      checks,
+      durationMs: Math.round(performance.now() - started),
+      startedAt,
+      lang,
+    };
+    return { report, in: (l) => (l === lang ? report : reportIn(l)) };
+  }
+}
+
+/** What the Local layer is asked: the host as typed, and only what the user gave. */
+function localContext(t: Target, c: Credentials | undefined): LocalContext {
+  const given = t.sshConfig;
+  return {
+    host: t.host,
+    ...(t.user !== undefined && (!given || given.userGiven) ? { user: t.user } : {}),
+    ...(!given || given.portGiven ? { port: t.port } : {}),
+    ...(given?.file !== undefined ? { configFile: given.file } : {}),
+    ...(c?.identityFile !== undefined ? { identityFile: c.identityFile } : {}),
+    ...(c?.agent !== undefined ? { agentSocket: c.agent } : {}),
   };
-  return { report, in: (l) => (l === lang ? report : reportIn(l)) };
+}
+
+/** The second opinion is asked after a handshake or login verdict ssh2 may have caused (and
+ *  after an identity ssh2 could not read but OpenSSH can, such as PKCS#8), never for what the
+ *  Local layer already named. */
+function secondOpinionWanted(e: ClassifyInput): boolean {
+  if (e.target.protocol !== 'ssh' || e.tcp?.outcome !== 'connected' || e.banner?.outcome !== 'ssh' || !e.ssh) return false;
+  if (localVerdict(e) !== undefined) return false;
+  const code = ruleCode(e);
+  if (!SECOND_OPINION_CODES.includes(code)) return false;
+  if (code !== 'KEY_FORMAT_UNSUPPORTED') return true;
+  const key = e.local?.keys.find((k) => k.path === e.ssh?.login.keyFile);
+  return !!key?.format && opensshReads(key.format) && !(key.encrypted && !e.passphraseGiven);
+}
+
+function secondOpinionContext(e: ClassifyInput, c: Credentials | undefined): SecondOpinionContext {
+  const t = e.target;
+  const cfg = e.local?.config;
+  const knownHostsFiles = t.knownHostsPath ? [t.knownHostsPath] : cfg?.outcome === 'ok' ? cfg.effective.userKnownHostsFiles : [];
+  return {
+    address: e.tcp!.address, port: t.port, user: t.user ?? 'root', hostKeyAlias: hostKeyName(t.host, t.port), knownHostsFiles,
+    identityFiles: [...(c?.identityFile ? [c.identityFile] : []), ...(c?.extraIdentityFiles ?? [])],
+    ...(c?.agent ? { agentSocket: c.agent } : {}),
+  };
 }
 
 /** One address's network probes: ICMP ‖ the connect race on the main port. */

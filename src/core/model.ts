@@ -5,6 +5,8 @@
  * bumping `SCHEMA_VERSION`.
  */
 
+import type { LocalEvidence, SecondOpinion } from './localModel';
+
 export const SCHEMA_VERSION = 1;
 
 export type Protocol = 'ssh' | 'rdp';
@@ -20,6 +22,9 @@ export interface Credentials {
   password?: string;
   /** Path of an ssh-agent socket (SSH_AUTH_SOCK) to try. */
   agent?: string;
+  /** More identity files to offer after `identityFile` (from the ssh config, in its order);
+   *  only the OpenSSH second opinion offers them. */
+  extraIdentityFiles?: string[];
 }
 
 export interface Target {
@@ -51,6 +56,10 @@ export interface Target {
      *  instead of saying "not checked" (the CLI's explicit flag always answers). */
     quietWithoutLogin?: boolean;
   };
+  /** The Local layer (ssh -G): `file` is `--ssh-config FILE` (ssh -F); `userGiven` /
+   *  `portGiven` say the user typed them (else the ssh config's values are used, as `ssh
+   *  alias` would). Absent: the target is used as typed. */
+  sshConfig?: { file?: string; userGiven: boolean; portGiven: boolean };
 }
 
 /** Where an SSH or RDP server is often moved to: tried when the main port fails. The
@@ -432,10 +441,23 @@ export interface SecurityGroupRuleRef {
   description?: string;
 }
 
+/** One rule of a Lighthouse instance's firewall, as the report names it (`index`: its place in
+ *  DescribeFirewallRules' list, 0 = evaluated first). */
+export interface FirewallRuleRef {
+  index: number;
+  action: 'ACCEPT' | 'DROP';
+  protocol: string;
+  port: string;
+  source: string;
+  description?: string;
+}
+
 export interface CloudEvidence {
   instanceId: string;
   region: string;
   instance?: {
+    /** 'lighthouse' for a Tencent Lighthouse instance (lhins-…); absent for CVM. */
+    product?: 'lighthouse';
     name?: string;
     state: string;            // RUNNING, STOPPED, …
     restrictState?: string;   // NORMAL, EXPIRED, PROTECTIVELY_ISOLATED
@@ -447,6 +469,9 @@ export interface CloudEvidence {
     securityGroupIds: string[];
     vpcId?: string;
     subnetId?: string;
+    /** Lighthouse: a traffic package whose unpaid overflow cut the instance's network
+     *  (DescribeInstancesTrafficPackages Status OVERDUE_NETWORK_DISABLED). */
+    trafficPackage?: { id?: string; status: string };
   };
   /** Caller address used for evaluation; undefined means "any source". */
   callerIp?: string;
@@ -460,6 +485,14 @@ export interface CloudEvidence {
     evaluatedFor: string;  // "203.0.113.5" or "any source"
     /** With the caller unknown: the sources for which the outcome is the opposite of
      *  `verdict` ("blocks unless your address is in …"). Absent when it holds for everyone. */
+    exceptFor?: string[];
+  };
+  /** Lighthouse: the instance's own firewall, evaluated as securityGroups are. */
+  firewall?: {
+    verdict: 'allow' | 'deny';
+    /** The rule that decided; undefined when no rule matched (a firewall drops what no rule accepts). */
+    decidingRule?: FirewallRuleRef;
+    evaluatedFor: string;
     exceptFor?: string[];
   };
   networkAcl?: {
@@ -515,6 +548,10 @@ export interface Evidence {
    *  the same way), in the order tried. */
   earlierAddresses?: TcpResult[];
   cloud?: CloudEvidence;
+  /** The user's own side (ssh config, keys, agent), observed before DNS. */
+  local?: LocalEvidence;
+  /** The system OpenSSH's own run after a verdict ssh2 may have caused. */
+  secondOpinion?: SecondOpinion;
   cancelled?: boolean;
 }
 
@@ -541,11 +578,14 @@ export const VERDICT_CODES = [
   'INSTANCE_ISOLATED',
   'SECURITY_GROUP_BLOCKS',
   'NETWORK_ACL_BLOCKS',
+  'INSTANCE_FIREWALL_BLOCKS',
   'SSHD_NOT_RUNNING',
   'GUEST_FIREWALL_BLOCKS',
   'REMOTE_SERVER_UNSUPPORTED',
   'DISK_FULL',
   'PORT_FORWARDING_DISABLED',
+  'LOCAL_CONFIG_ERROR',
+  'LOCAL_KEY_REFUSED',
 ] as const;
 export type VerdictCode = (typeof VERDICT_CODES)[number];
 
@@ -573,11 +613,18 @@ export const FINDING_CODES = [
   'CALLER_IP_UNKNOWN',
   'SECURITY_GROUP_MAY_BLOCK',
   'NETWORK_ACL_MAY_BLOCK',
+  'INSTANCE_FIREWALL_MAY_BLOCK',
   'TAT_AGENT_OFFLINE',
   'SSHD_CONFIG_INVALID',
   'RDP_NLA_REQUIRED',
   'REMOTE_DOWNLOAD_BLOCKED',
   'CANCELLED',
+  'LOCAL_CONFIG_APPLIED',
+  'LOCAL_KEY_PROBLEM',
+  'AGENT_UNREACHABLE',
+  'AGENT_KEYS_EXCEED_TRIES',
+  'OPENSSH_SECOND_OPINION',
+  'OPENSSH_LOGGED_IN',
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
@@ -591,11 +638,15 @@ export interface RemediationStep {
   text: string;
   command?: string;
   doc?: string;
+  /** An action the extension offers beside the step: 'vnc-console' for a step done through
+   *  the console's VNC login (the extension's "Open VNC console"). */
+  action?: 'vnc-console';
 }
 
 export type CheckId =
   | 'dns' | 'icmp' | 'tcp' | 'banner' | 'kex' | 'hostkey' | 'auth' | 'login' | 'rdp' | 'altports'
-  | 'cloud.instance' | 'cloud.securityGroups' | 'cloud.networkAcl' | 'cloud.guest'
+  | 'cloud.instance' | 'cloud.securityGroups' | 'cloud.firewall' | 'cloud.networkAcl' | 'cloud.guest'
+  | 'local.config' | 'local.keys' | 'local.agent' | 'openssh'
   | `vscode.${ReadinessItemId}`;
 /** The items of the "VS Code readiness" section (core/readiness.ts). */
 export type ReadinessItemId = 'session' | 'platform' | 'glibc' | 'libstdcxx' | 'kernel' | 'tar' | 'disk' | 'fetcher' | 'download' | 'forwarding';

@@ -15,6 +15,7 @@ import type {
   BannerResult, CloudEvidence, Credentials, DnsResult, IcmpResult, Protocol,
   RdpResult, SshResult, Target, TcpResult,
 } from './model';
+import type { LocalEvidence, SecondOpinion } from './localModel';
 
 export interface ProbeOptions {
   timeoutMs: number;
@@ -48,7 +49,39 @@ export interface SshContext {
   readiness?: { downloadUrl: string };
 }
 
+/** The Local layer's question: the host as typed and only what the user gave explicitly. */
+export interface LocalContext {
+  host: string;
+  user?: string;
+  port?: number;
+  /** `--ssh-config FILE` (ssh -F). */
+  configFile?: string;
+  /** The identity file the user gave (--identity, the saved instance's key). */
+  identityFile?: string;
+  /** The agent socket the diagnosis may use (absent: the environment's SSH_AUTH_SOCK). */
+  agentSocket?: string;
+}
+
+/** The second opinion's settings: those the diagnosis used (no password, ever). */
+export interface SecondOpinionContext {
+  address: string;
+  port: number;
+  user: string;
+  /** The known_hosts name (`host` or `[host]:port`). */
+  hostKeyAlias: string;
+  knownHostsFiles: string[];
+  identityFiles: string[];
+  agentSocket?: string;
+  /** The ssh binary (setting). */
+  executable?: string;
+}
+
 export interface Probes {
+  /** Optional: the user's own side before DNS (ssh -G, key files, agent). Resolves; never
+   *  connects anywhere. A probe set without it skips the Local layer. */
+  local?(ctx: LocalContext, o: ProbeOptions): Promise<LocalEvidence>;
+  /** Optional: the system OpenSSH's own run after a verdict ssh2 may have caused. */
+  secondOpinion?(ctx: SecondOpinionContext, o: ProbeOptions): Promise<SecondOpinion>;
   dns(host: string, o: ProbeOptions): Promise<DnsResult>;
   icmp(address: string, o: ProbeOptions): Promise<IcmpResult>;
   /** One connection attempt (the engine makes its own retries: core/connect.ts). On

@@ -76,7 +76,7 @@ function label(group: OsVariant[], split: OsVariant[], lang: Lang): string {
 function expand(s: StepTemplate, os: GuestOs, lang: Lang, args: TemplateArgs): RemediationStep[] {
   if (s.when && !s.when(args)) return [];
   if (s.ifArg !== undefined && (args[s.ifArg] === undefined || args[s.ifArg] === '')) return [];
-  const doc = s.doc ? { doc: s.doc[lang] } : {};
+  const doc = { ...(s.doc ? { doc: s.doc[lang] } : {}), ...(VIA_VNC.test(s.text.en) ? { action: 'vnc-console' as const } : {}) };
   if (typeof s.command !== 'object' && !s.osText && !s.only) {
     return [{ text: format(s.text[lang], args), ...(s.command ? { command: format(s.command, args) } : {}), ...doc }];
   }
@@ -113,12 +113,21 @@ const DOC_VSCODE_LINUX: Bilingual = { en: 'https://code.visualstudio.com/docs/re
 const DOC_VSCODE_OLD_LINUX: Bilingual = { en: 'https://code.visualstudio.com/docs/remote/faq#_can-i-run-vs-code-server-on-older-linux-distributions', ko: 'https://code.visualstudio.com/docs/remote/faq#_can-i-run-vs-code-server-on-older-linux-distributions' };
 const DOC_VSCODE_PREVIOUS: Bilingual = { en: 'https://code.visualstudio.com/docs/supporting/faq#_previous-release-versions', ko: 'https://code.visualstudio.com/docs/supporting/faq#_previous-release-versions' };
 const DOC_VSCODE_SSH: Bilingual = { en: 'https://code.visualstudio.com/docs/remote/ssh', ko: 'https://code.visualstudio.com/docs/remote/ssh' };
+const DOC_SSH_CONFIG: Bilingual = { en: 'https://man.openbsd.org/ssh_config', ko: 'https://man.openbsd.org/ssh_config' };
 
 const VNC: Bilingual = {
   en: 'Through the console\'s VNC login (it does not use the network path that fails),',
   ko: '콘솔의 VNC 로그인(실패하는 네트워크 경로를 거치지 않음)으로 접속해서',
 };
 const vnc = (en: string, ko: string): Bilingual => ({ en: `${VNC.en} ${en}`, ko: `${VNC.ko} ${ko}` });
+/** A step done through the console's VNC login: the extension offers "Open VNC console" beside it. */
+const VIA_VNC = /console(?:'s)? VNC login/;
+
+const DOC_LIGHTHOUSE_FIREWALL: Bilingual = {
+  en: 'https://www.tencentcloud.com/document/product/1103/41393',
+  ko: 'https://www.tencentcloud.com/ko/document/product/1103/41393',
+};
+const isLighthouse = (a: TemplateArgs) => a.cloudProduct === 'lighthouse';
 
 type Table = Record<VerdictCode, StepTemplate[]>;
 
@@ -127,6 +136,10 @@ const RUNNING_AND_IP: StepTemplate = { text: { en: 'In the console, check that t
 const SG_ALLOWS_PORT_AND_ICMP: StepTemplate = { text: { en: 'Check that the security group allows TCP {port} (and ICMP, for ping) from your address.', ko: '보안 그룹이 내 주소에서 TCP {port} (ping을 쓰려면 ICMP도)를 허용하는지 확인하세요.' }, doc: DOC_SECURITY_GROUP };
 const SG_ADD_RULE: StepTemplate = { text: { en: 'Security group: add one inbound rule allowing TCP {port} from your address only (put it above any rule that drops it).', ko: '보안 그룹: 내 주소에서만 TCP 포트 {port|을/를} 허용하는 인바운드 규칙 하나를 추가하세요(차단 규칙보다 위에 두세요).' }, doc: DOC_SECURITY_GROUP };
 const ACL_ALLOW_PORT: StepTemplate = { text: { en: 'Network ACL of the subnet (if bound): allow inbound TCP {port} and outbound TCP 1024-65535 for the return traffic.', ko: '서브넷의 네트워크 ACL(연결된 경우): 인바운드 TCP {port|와/과} 응답 트래픽용 아웃바운드 TCP 1024-65535를 허용하세요.' } };
+// A Lighthouse instance has no security groups and no network ACL: its own firewall instead.
+const FW_ALLOWS_PORT_AND_ICMP: StepTemplate = { text: { en: 'Check that the instance firewall allows TCP {port} (and ICMP, for ping) from your address.', ko: '인스턴스 방화벽이 내 주소에서 오는 TCP {port} 연결(ping을 쓰려면 ICMP도)을 허용하는지 확인하세요.' }, doc: DOC_LIGHTHOUSE_FIREWALL };
+const FW_ADD_RULE: StepTemplate = { text: { en: 'Instance firewall: add one rule allowing TCP {port} from your address only (put it above any rule that drops it).', ko: '인스턴스 방화벽: 내 주소에서 오는 TCP {port} 연결만 허용하는 규칙 하나를 추가하세요(차단 규칙보다 위에 두세요).' }, doc: DOC_LIGHTHOUSE_FIREWALL };
+const FW_ALLOWS_WHICHEVER_PORT: StepTemplate = { text: { en: 'Whichever port you use, the instance firewall must allow it from your address.', ko: '어느 포트를 쓰든 인스턴스 방화벽이 내 주소에서 그 포트를 허용해야 합니다.' }, doc: DOC_LIGHTHOUSE_FIREWALL };
 const SG_ALLOWS_WHICHEVER_PORT: StepTemplate = { text: { en: 'Whichever port you use, the security group must allow it from your address.', ko: '어느 포트를 쓰든 보안 그룹이 내 주소에서 그 포트를 허용해야 합니다.' }, doc: DOC_SECURITY_GROUP };
 
 // Commands on the guest, per OS. Windows Server's OpenSSH lives in System32\OpenSSH, its
@@ -287,18 +300,37 @@ const SSH: Table = {
     { text: { en: 'If they do not match, something else answers in the instance\'s place: do not log in.', ko: '일치하지 않으면 다른 무언가가 인스턴스 대신 응답하고 있습니다. 로그인하지 마세요.' } },
   ],
   KEY_FORMAT_UNSUPPORTED: [
+    // Named by the Local layer (the file itself), before anything was sent.
+    { ifArg: 'publicKeyGiven', text: { en: 'You gave the public key: give the private key next to it (the same name without .pub). This prints its public key, which must match:', ko: '공개 키를 지정했습니다. 그 옆의 개인 키(.pub 없는 같은 이름)를 지정하세요. 아래 명령이 개인 키의 공개 키를 출력하며 두 값이 같아야 합니다:' }, command: 'ssh-keygen -y -f {privateGuess}', doc: DOC_SSH_KEYGEN },
     { text: { en: 'Check that the file is the private key (not the .pub file) and that SSH can read it: this prints its public key, or says what is wrong:', ko: '파일이 (.pub 파일이 아닌) 개인 키이고 SSH가 읽을 수 있는지 확인하세요. 정상이면 공개 키가 출력되고, 아니면 문제가 표시됩니다:' }, command: 'ssh-keygen -y -f {identity}', doc: DOC_SSH_KEYGEN },
     { ifArg: 'keyEncrypted', text: { en: 'The key is encrypted: give its passphrase (cvm-doctor --passphrase-env VAR; in VS Code, save it with the instance).', ko: '키가 암호화되어 있습니다. 암호 문구를 지정하세요(cvm-doctor --passphrase-env VAR, VS Code에서는 인스턴스에 저장).' } },
-    { text: { en: 'A key exported from PuTTY (.ppk) converts to OpenSSH format with puttygen:', ko: 'PuTTY에서 내보낸 키(.ppk)는 puttygen으로 OpenSSH 형식으로 변환하세요:' }, command: 'puttygen <key.ppk> -O private-openssh -o <key>' },
+    // ppkCommand names the file when the Local layer found a PPK key (PuTTYgen on Windows: Conversions → Export OpenSSH key).
+    { text: { en: 'A key exported from PuTTY (.ppk) converts to OpenSSH format with puttygen:', ko: 'PuTTY에서 내보낸 키(.ppk)는 puttygen으로 OpenSSH 형식으로 변환하세요:' }, command: '{ppkCommand}' },
     { text: { en: 'If the private key is lost, bind a new key pair to the instance in the console (the instance restarts).', ko: '개인 키를 잃어버렸다면 콘솔에서 인스턴스에 새 키 페어를 연결하세요(인스턴스가 재시작됩니다).' }, doc: DOC_SSH_KEYS },
   ],
+  LOCAL_CONFIG_ERROR: [
+    { ifArg: 'configPermFix', text: { en: 'OpenSSH refuses a config file that others can write. Make it writable by you only (CVM Doctor\'s report can do this for you after showing it):', ko: 'OpenSSH 클라이언트는 다른 사용자가 쓸 수 있는 설정 파일을 거부합니다. 내 계정만 쓸 수 있게 바꾸세요(CVM Doctor 보고서에서 명령을 보여 준 뒤 대신 실행할 수 있습니다):' }, command: '{configPermFix}', doc: DOC_SSH_CONFIG },
+    { ifArg: 'configLine', text: { en: 'Fix line {configLine} of {configFile}: {configMessage}', ko: '설정 파일({configFile})의 {configLine}번째 줄을 고치세요: {configMessage}' }, doc: DOC_SSH_CONFIG },
+    { text: { en: 'Check it: this prints the settings OpenSSH will use for the host, or the same error:', ko: '확인하세요. 아래 명령은 OpenSSH 클라이언트가 이 호스트에 쓸 설정을 출력하거나 같은 오류를 보여 줍니다:' }, command: '{sshGCommand}', doc: DOC_SSH_CONFIG },
+  ],
+  LOCAL_KEY_REFUSED: [
+    { ifArg: 'keyFixCommand', text: { en: 'Make the key readable by you only (CVM Doctor\'s report can do this for you after showing it, and undo it):', ko: '내 계정만 키를 읽을 수 있게 바꾸세요(CVM Doctor 보고서에서 명령을 보여 준 뒤 대신 실행하고 되돌릴 수도 있습니다):' }, command: '{keyFixCommand}', doc: DOC_SSH_CLIENT },
+    { ifArg: 'keyUnreadable', text: { en: 'The file cannot be read by you ({keyUnreadable}): give your own account read access to it, or use a copy you own.', ko: '내 계정으로 파일을 읽을 수 없습니다({keyUnreadable}). 내 계정에 읽기 권한을 주거나 내 소유의 사본을 사용하세요.' } },
+    { text: { en: 'Then check that OpenSSH loads it (it prints the public key):', ko: '그다음 OpenSSH 클라이언트가 키를 읽는지 확인하세요(공개 키가 출력됩니다):' }, command: 'ssh-keygen -y -f {keyRefusedPath}', doc: DOC_SSH_KEYGEN },
+  ],
   INSTANCE_NOT_RUNNING: [
-    { text: { en: 'Start the instance in the console, or with the Tencent Cloud CLI:', ko: '콘솔에서 인스턴스를 시작하거나 Tencent Cloud CLI를 사용하세요:' }, command: 'tccli cvm StartInstances --region {region} --InstanceIds \'["{instanceId}"]\'' },
+    // Lighthouse states that need more than "start it" (InstanceState).
+    { when: (a) => a.lhState === 'RESCUE_MODE', text: { en: 'The instance is in rescue mode: exit rescue mode in the Lighthouse console, and it boots from its own system disk again.', ko: '인스턴스가 복구 모드입니다. Lighthouse 콘솔에서 복구 모드를 끝내면 원래 시스템 디스크로 다시 부팅합니다.' } },
+    { when: (a) => a.lhState === 'SHUTDOWN', text: { en: 'SHUTDOWN means stopped and waiting to be destroyed (it expired): renew it in the console before it is released.', ko: 'SHUTDOWN 상태는 만료되어 폐기를 기다리는 중지 상태입니다. 해제되기 전에 콘솔에서 갱신하세요.' } },
+    { when: (a) => a.lhState === 'FREEZING', text: { en: 'FREEZING: the instance is being frozen, usually for an overdue payment: check the billing center.', ko: 'FREEZING 상태는 보통 미납 때문에 인스턴스가 동결되는 중이라는 뜻입니다. 결제 센터를 확인하세요.' } },
+    { text: { en: 'Start the instance in the console, or with the Tencent Cloud CLI:', ko: '콘솔에서 인스턴스를 시작하거나 Tencent Cloud CLI를 사용하세요:' }, command: 'tccli {cloudProduct} StartInstances --region {region} --InstanceIds \'["{instanceId}"]\'' },
     { text: { en: 'If it does not reach RUNNING, check the instance\'s status details and the account\'s billing in the console.', ko: 'RUNNING 상태가 되지 않으면 콘솔에서 인스턴스 상태 상세와 계정 결제 상태를 확인하세요.' } },
   ],
   INSTANCE_ISOLATED: [
-    { text: { en: 'An expired or overdue instance is isolated until it is renewed: check the billing center and renew it.', ko: '만료되었거나 연체된 인스턴스는 갱신될 때까지 격리됩니다. 결제 센터에서 확인하고 갱신하세요.' } },
-    { text: { en: 'If it was isolated for security reasons, read the security notice in the console and contact support.', ko: '보안상의 이유로 격리되었다면 콘솔의 보안 알림을 확인하고 고객 지원에 문의하세요.' } },
+    { ifArg: 'trafficOverdue', text: { en: 'Pay the overdue traffic in the billing center (or buy more traffic): Tencent Cloud restores the network of {instanceId} once nothing is owed.', ko: '결제 센터에서 미납된 트래픽 요금을 결제하거나 트래픽을 추가로 구매하세요. 미납 금액이 없어지면 Tencent Cloud가 인스턴스 네트워크를 복구합니다({instanceId}).' } },
+    { ifArg: 'networkRestrict', text: { en: 'NETWORK_RESTRICT: Lighthouse restricted this instance\'s network, usually after a violation or security notice. Read the notice in the Message Center, remove the cause, then ask for the restriction to be lifted (console or support ticket).', ko: 'NETWORK_RESTRICT 상태: Lighthouse가 인스턴스 네트워크를 제한했습니다. 보통 위반 또는 보안 알림 뒤에 이렇게 됩니다. 메시지 센터에서 알림을 읽고 원인을 없앤 뒤 콘솔이나 지원 티켓으로 제한 해제를 요청하세요.' } },
+    { when: (a) => !a.trafficOverdue && !a.networkRestrict, text: { en: 'An expired or overdue instance is isolated until it is renewed: check the billing center and renew it.', ko: '만료되었거나 연체된 인스턴스는 갱신될 때까지 격리됩니다. 결제 센터에서 확인하고 갱신하세요.' } },
+    { when: (a) => !a.trafficOverdue && !a.networkRestrict, text: { en: 'If it was isolated for security reasons, read the security notice in the console and contact support.', ko: '보안상의 이유로 격리되었다면 콘솔의 보안 알림을 확인하고 고객 지원에 문의하세요.' } },
   ],
   SECURITY_GROUP_BLOCKS: [
     { text: { en: 'Add one inbound rule: TCP {port} from {callerCidr} only, above any rule that drops it (CVM Doctor\'s "Open port for my IP" does exactly this, after showing you the rule).', ko: '인바운드 규칙 하나를 추가하세요: {callerCidr}에서만 TCP {port} 허용, 차단 규칙보다 위에(CVM Doctor의 "내 IP에 포트 열기"가 규칙을 보여준 뒤 정확히 이것을 합니다).' }, doc: DOC_SECURITY_GROUP },
@@ -306,6 +338,10 @@ const SSH: Table = {
   ],
   NETWORK_ACL_BLOCKS: [
     { text: { en: 'Edit network ACL {aclId} of the instance\'s subnet: allow inbound TCP {port} from {callerCidr} and outbound TCP 1024-65535 for the return traffic, above the deny rules.', ko: '인스턴스 서브넷의 네트워크 ACL({aclId})을 수정하세요: {callerCidr}에서 오는 인바운드 TCP {port|와/과} 응답용 아웃바운드 TCP 1024-65535를 거부 규칙보다 위에 허용하세요.' }, doc: DOC_SECURITY_GROUP },
+  ],
+  INSTANCE_FIREWALL_BLOCKS: [
+    { text: { en: 'Add one firewall rule: TCP {port} from {callerCidr} only, above any rule that drops it (CVM Doctor\'s "Open port for my IP" does exactly this, after showing you the rule).', ko: '방화벽 규칙 하나를 추가하세요(TCP {port}, 출발지 {callerCidr}, ACCEPT). 이 연결을 차단하는 규칙보다 위에 있어야 합니다. CVM Doctor의 "내 IP에 포트 열기"는 규칙을 보여 준 뒤 정확히 이 작업을 합니다.' }, doc: DOC_LIGHTHOUSE_FIREWALL },
+    { text: { en: 'Or from the CLI (the API chooses where the rule goes: check afterwards that it is above every rule that drops it):', ko: '또는 CLI로 추가하세요. 규칙 위치는 API가 정하므로, 추가한 뒤 차단 규칙보다 위에 있는지 확인하세요:' }, command: 'tccli lighthouse CreateFirewallRules --region {region} --InstanceId {instanceId} --FirewallRules \'[{"Protocol":"TCP","Port":"{port}","{cidrField}":"{callerCidr}","Action":"ACCEPT","FirewallRuleDescription":"CVM Doctor"}]\'' },
   ],
   SSHD_NOT_RUNNING: [
     { text: vnc('start sshd and enable it at boot:', 'sshd를 시작하고 부팅 시 자동 시작하게 하세요:'), command: { linux: 'sudo systemctl enable --now {unit}', ubuntuSocket: 'sudo systemctl enable --now ssh.socket', windows: 'Set-Service sshd -StartupType Automatic; Start-Service sshd' } },
@@ -386,10 +422,19 @@ const RDP_OVERRIDES: Partial<Table> = {
 
 SSH.NOT_RDP = RDP_OVERRIDES.NOT_RDP ?? [];
 
+/** For a Lighthouse instance the security-group steps name its firewall; it has no network ACL. */
+const LIGHTHOUSE_SWAP = new Map<StepTemplate, StepTemplate | undefined>([
+  [SG_ALLOWS_PORT_AND_ICMP, FW_ALLOWS_PORT_AND_ICMP],
+  [SG_ADD_RULE, FW_ADD_RULE],
+  [SG_ALLOWS_WHICHEVER_PORT, FW_ALLOWS_WHICHEVER_PORT],
+  [ACL_ALLOW_PORT, undefined],
+]);
+
 /** The steps for `code` under `protocol`, localised and filled in, for the guest's OS. */
 export function remediationFor(code: VerdictCode, protocol: Protocol, lang: Lang, args: TemplateArgs, os: GuestOs = UNKNOWN_OS): RemediationStep[] {
   const steps = (protocol === 'rdp' ? RDP_OVERRIDES[code] : undefined) ?? SSH[code];
-  return steps.flatMap((s) => expand(s, os, lang, args));
+  const own = isLighthouse(args) ? steps.flatMap((s) => (LIGHTHOUSE_SWAP.has(s) ? LIGHTHOUSE_SWAP.get(s) ?? [] : [s])) : steps;
+  return own.flatMap((s) => expand(s, os, lang, args));
 }
 
 /** For tests: every code has steps for both protocols (NOT_RDP only matters for RDP). */

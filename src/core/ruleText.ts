@@ -2,7 +2,7 @@
  * A cloud rule as one line — "sg-1a2b #0 ACCEPT TCP:22 203.0.113.5/32 "office"" — the same in
  * the check summaries, the exported reports and the report webview (which bundles this file).
  */
-import type { CloudEvidence, SecurityGroupRuleRef } from './model';
+import type { CloudEvidence, FirewallRuleRef, SecurityGroupRuleRef } from './model';
 
 type AclRule = NonNullable<NonNullable<CloudEvidence['networkAcl']>['decidingRule']>;
 
@@ -12,4 +12,9 @@ export function securityGroupRuleText(r: SecurityGroupRuleRef): string {
 
 export function networkAclRuleText(r: AclRule): string {
   return `${r.direction} #${r.index} ${r.action} ${r.protocol}:${r.port} ${r.cidr}`;
+}
+
+/** A Lighthouse firewall rule: "firewall #0 DROP TCP:22 0.0.0.0/0 "no ssh"". */
+export function firewallRuleText(r: FirewallRuleRef): string {
+  return `firewall #${r.index} ${r.action} ${r.protocol}:${r.port} ${r.source}${r.description ? ` "${r.description}"` : ''}`;
 }

@@ -104,12 +104,15 @@ export function parseProtocol(value: unknown, field = 'protocol'): Protocol {
 // its stored data and the settings readers.
 const USER = /^[A-Za-z0-9._][A-Za-z0-9._@-]{0,63}$/;
 const INSTANCE_ID = /^ins-[a-z0-9]{6,16}$/;
+const LIGHTHOUSE_ID = /^lhins-[a-z0-9]{6,16}$/;
 const REGION = /^[a-z]{2,4}(-[a-z0-9]+){1,3}$/;
 
 /** A login name OpenSSH accepts without quoting surprises (never starting with "-"). */
 export const isUserName = (v: unknown): v is string => typeof v === 'string' && USER.test(v);
-/** A Tencent Cloud CVM instance ID: ins-xxxxxxxx. */
-export const isInstanceId = (v: unknown): v is string => typeof v === 'string' && INSTANCE_ID.test(v);
+/** A Tencent Cloud instance ID: CVM (ins-xxxxxxxx) or Lighthouse (lhins-xxxxxxxx). */
+export const isInstanceId = (v: unknown): v is string => typeof v === 'string' && (INSTANCE_ID.test(v) || LIGHTHOUSE_ID.test(v));
+/** A Tencent Lighthouse instance ID: lhins-xxxxxxxx (its API is the lighthouse service). */
+export const isLighthouseId = (v: unknown): v is string => typeof v === 'string' && LIGHTHOUSE_ID.test(v);
 /** A Tencent Cloud region ID: ap-guangzhou, na-siliconvalley, ap-shanghai-fsi. */
 export const isRegion = (v: unknown): v is string => typeof v === 'string' && REGION.test(v);
 
@@ -121,9 +124,9 @@ export function parseUser(value: unknown, field = 'user'): string {
   return value;
 }
 
-/** Tencent Cloud instance IDs look like ins-xxxxxxxx; regions like ap-guangzhou. */
+/** Tencent Cloud instance IDs look like ins-xxxxxxxx (CVM) or lhins-xxxxxxxx (Lighthouse); regions like ap-guangzhou. */
 export function parseInstanceId(value: unknown, field = 'tencent-instance'): string {
-  if (!isInstanceId(value)) throw new InputError(field, `"${printable(String(value ?? ''))}" is not an instance ID (ins-xxxxxxxx)`);
+  if (!isInstanceId(value)) throw new InputError(field, `"${printable(String(value ?? ''))}" is not an instance ID (ins-xxxxxxxx or lhins-xxxxxxxx)`);
   return value;
 }
 

@@ -3,6 +3,7 @@ import { opensshEnableOptions, isLegacyAlgorithm } from './algorithms';
 import { hostAnswers, hostSentIcmpError, icmpFromTarget, isSshdRefusal, loginUntested, movedService, type ClassifyInput } from './classify';
 import { guestOs } from './guestOs';
 import { msg, type MessageKey } from './messages';
+import { isLighthouseId } from './validate';
 import { icmpDetailText, tcpIcmpName, tcpIcmpText, tcpOutcomeText } from './netText';
 import type { Lang, SshResult, Target, TcpResult, Verdict, VerdictCode } from './model';
 import { remediationFor } from './remediation';
@@ -11,6 +12,7 @@ import { hostKeyName, shellQuote } from './sshCommand';
 import { format, formatMs, visible, type TemplateArgs } from './format';
 import { OK_LOGIN_UNTESTED_TEXT, VERDICT_TEXT } from './verdictText';
 import { readinessArgs } from './readinessChecks';
+import { localVerdictArgs, verdictKey } from './local';
 
 /** The placeholders the templates of `code` may use, derived from the evidence. */
 export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): TemplateArgs {
@@ -42,7 +44,7 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
   }
 
   let loginNote = '';
-  if (ssh?.login.outcome === 'ok') loginNote = msg(lang, 'word.login.ok', { user });
+  if (ssh?.login.outcome === 'ok' || e.secondOpinion?.outcome === 'authenticated') loginNote = msg(lang, 'word.login.ok', { user });
   else if (ssh?.login.notTested) loginNote = msg(lang, 'word.login.notTested', { detail: untestedText(ssh.login, lang) });
   else if (t.protocol === 'ssh' && (!e.credentialsGiven || (ssh?.login.outcome === 'not-attempted' && !ssh.login.passwordWithheld))) {
     loginNote = msg(lang, 'word.login.untested');
@@ -152,6 +154,48 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
     service: t.protocol === 'rdp' ? 'TermService' : 'sshd',
     ...untestedArgs,
     ...readinessArgs(ssh?.readiness, lang),
+    ...localArgs(code, e, lang, user),
+    // Last: an overdue traffic package names itself in place of the (NORMAL) restriction.
+    ...lighthouseArgs(e, lang),
+  };
+}
+
+/** The Local layer's placeholders; a key problem it named stands in for the SSH probe's. */
+function localArgs(code: VerdictCode, e: ClassifyInput, lang: Lang, user: string): TemplateArgs {
+  const a: TemplateArgs = { ppkCommand: 'puttygen <key.ppk> -O private-openssh -o <key>', serverAcceptsKey: '', ...localVerdictArgs(e, lang) };
+  const local = verdictKey(e);
+  if (code === 'KEY_FORMAT_UNSUPPORTED' && local) {
+    // "{identity}: {keyProblem}{detail}": the line already names the file.
+    a.identity = a.localIdentity;
+    a.keyProblem = (a.localKeyProblem as string).slice(local.key.path.length + 2);
+    a.detail = '';
+    a.keyEncrypted = local.problem.kind === 'encrypted' ? 'yes' : '';
+  }
+  const login = e.ssh?.login;
+  if (code === 'LOCAL_KEY_REFUSED' && login?.outcome === 'ok' && login.method === 'publickey') a.serverAcceptsKey = msg(lang, 'word.serverAcceptsKey', { user });
+  return a;
+}
+
+/** A Lighthouse instance's placeholders: its product (tccli service), firewall rule, the
+ *  restriction or unpaid traffic that cut its network, and its state (remediation explains some). */
+function lighthouseArgs(e: ClassifyInput, lang: Lang): TemplateArgs {
+  const cloud = e.cloud;
+  const id = e.target.cloud?.instanceId ?? cloud?.instanceId;
+  const inst = cloud?.instance;
+  const fw = cloud?.firewall?.decidingRule;
+  const fwRuleNote = fw
+    ? msg(lang, 'word.fwRule', { index: fw.index, action: fw.action, protocol: fw.protocol, rulePort: fw.port, ruleSource: fw.source })
+    : msg(lang, 'word.fwNoRule', { port: e.target.port });
+  if (inst?.product !== 'lighthouse' && !isLighthouseId(id)) return { cloudProduct: 'cvm', fwRuleNote };
+  const tp = inst?.trafficPackage?.status === 'OVERDUE_NETWORK_DISABLED' ? inst.trafficPackage : undefined;
+  const restricted = !!inst?.restrictState && inst.restrictState !== 'NORMAL';
+  return {
+    cloudProduct: 'lighthouse',
+    fwRuleNote,
+    // The restriction the API names wins; else the unpaid traffic package is the cause.
+    ...(tp && !restricted ? { restrictState: msg(lang, 'word.trafficOverdue', { id: tp.id ?? '?', status: tp.status }), trafficOverdue: tp.id ?? tp.status } : {}),
+    networkRestrict: inst?.restrictState === 'NETWORK_RESTRICT' ? 'yes' : '',
+    lhState: inst?.state,
   };
 }
 

@@ -171,11 +171,32 @@ export const VERDICT_TEXT: Record<VerdictCode, { title: Bilingual; summary: Bili
       ko: '네트워크 ACL({aclId})이 트래픽을 거부합니다({ruleNote}).',
     },
   },
+  INSTANCE_FIREWALL_BLOCKS: {
+    title: { en: 'The Lighthouse instance firewall blocks port {port}', ko: 'Lighthouse 인스턴스 방화벽이 로그인 포트를 차단합니다(TCP {port})' },
+    summary: {
+      en: 'For {source}, {fwRuleNote}.',
+      ko: '{source} 기준: {fwRuleNote}.',
+    },
+  },
   SSHD_NOT_RUNNING: {
     title: { en: 'The {service} service is not running', ko: '{service} 서비스가 실행 중이 아닙니다' },
     summary: {
       en: 'Checked inside the instance (Tencent Automation Tools): the {service} service is inactive.',
       ko: '인스턴스 내부에서 확인(Tencent Automation Tools): {service} 서비스가 비활성 상태입니다.',
+    },
+  },
+  LOCAL_CONFIG_ERROR: {
+    title: { en: 'Your ssh configuration cannot be used', ko: 'ssh 설정 파일을 사용할 수 없습니다' },
+    summary: {
+      en: 'OpenSSH on this machine stops before it connects anywhere: {configMessage}. Every ssh command here, and VS Code Remote-SSH, fails the same way until {configFile} is fixed; nothing was sent to {host}.',
+      ko: '이 컴퓨터의 OpenSSH 클라이언트가 어디에도 접속하기 전에 멈춥니다: {configMessage}. 설정 파일({configFile})을 고치기 전에는 이 컴퓨터의 모든 ssh 명령과 VS Code Remote-SSH 확장이 같은 이유로 실패합니다. 대상 호스트({host})에는 아무것도 보내지 않았습니다.',
+    },
+  },
+  LOCAL_KEY_REFUSED: {
+    title: { en: 'OpenSSH on this machine refuses your private key', ko: '이 컴퓨터의 OpenSSH 클라이언트가 개인 키를 거부합니다' },
+    summary: {
+      en: '{keyRefused}. OpenSSH, and VS Code Remote-SSH with it, never offers a private key that other users can read ("UNPROTECTED PRIVATE KEY FILE"): this is a problem on your machine, not on the server.{serverAcceptsKey}',
+      ko: '{keyRefused}. OpenSSH 클라이언트와 이를 쓰는 VS Code Remote-SSH 확장은 다른 사용자가 읽을 수 있는 개인 키를 제시하지 않습니다("UNPROTECTED PRIVATE KEY FILE"). 서버가 아닌 이 컴퓨터의 문제입니다.{serverAcceptsKey}',
     },
   },
   GUEST_FIREWALL_BLOCKS: {

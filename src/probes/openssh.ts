@@ -36,11 +36,13 @@ import { blobKeyType, sha256Fingerprint } from './knownHosts';
 const INFO_TIMEOUT_MS = 3000;
 const MAX_STDERR = 512 * 1024;
 
-/** `CVM_DOCTOR_OPENSSH`: `off` disables the second opinion; a path picks the `ssh` binary. */
-export function opensshExecutable(): string | undefined {
+/** `CVM_DOCTOR_OPENSSH`: `off` disables the system OpenSSH (the Local layer's `ssh -G` and
+ *  the second opinion); a path picks the `ssh` binary. `configured`: the extension's
+ *  setting for the binary, used unless the variable says `off`. */
+export function opensshExecutable(configured?: string): string | undefined {
   const v = (process.env.CVM_DOCTOR_OPENSSH ?? '').trim();
   if (v.toLowerCase() === 'off') return undefined;
-  return v || 'ssh';
+  return configured?.trim() || v || 'ssh';
 }
 
 export interface OpenSshInfo {
@@ -54,16 +56,24 @@ export interface OpenSshInfo {
 /** `reason` is English evidence; `kind` and `executable` are what a report says it from. */
 export type OpenSshAvailability = { ok: true; info: OpenSshInfo } | { ok: false; reason: string; kind: OpenSshProblemKind; executable: string };
 
-interface ExecResult { code: number | string | null; stdout: string; stderr: string }
+export interface ExecResult { code: number | string | null; stdout: string; stderr: string }
 
-function execBounded(file: string, args: string[], timeoutMs: number): Promise<ExecResult> {
-  return new Promise((resolve) => {
-    execFile(file, args, {
+/** One bounded child (argv only, minimal environment, killed at `timeoutMs`: code SIGKILL).
+ *  With `signal`: a deadline ends it as a timeout, a user cancel rejects with CancelledError. */
+export function execBounded(file: string, args: string[], timeoutMs: number, signal?: AbortSignal): Promise<ExecResult> {
+  if (signal?.aborted && !isDeadline(signal)) return Promise.reject(cancelledError(signal));
+  return new Promise((resolve, reject) => {
+    const child = execFile(file, args, {
       timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1 << 20, env: minimalEnv(), windowsHide: true,
     }, (err, stdout, stderr) => {
+      signal?.removeEventListener('abort', onAbort);
+      if (signal?.aborted && !isDeadline(signal)) { reject(cancelledError(signal)); return; }
       const code = err ? ((err as NodeJS.ErrnoException).code ?? (err as { signal?: string }).signal ?? -1) : 0;
       resolve({ code: typeof code === 'number' || typeof code === 'string' ? code : -1, stdout: String(stdout), stderr: String(stderr) });
     });
+    const onAbort = () => { try { child.kill('SIGKILL'); } catch { /* gone */ } };
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -85,8 +95,8 @@ const cache = new Map<string, Promise<OpenSshAvailability>>();
 
 /** What the system OpenSSH supports and enables by default; cached per executable (a
  *  failure that may be transient, such as a timeout, is not cached). */
-export function opensshInfo(): Promise<OpenSshAvailability> {
-  const exe = opensshExecutable();
+export function opensshInfo(configured?: string): Promise<OpenSshAvailability> {
+  const exe = opensshExecutable(configured);
   if (!exe) return Promise.resolve({ ok: false, reason: 'disabled (CVM_DOCTOR_OPENSSH=off)', kind: 'disabled', executable: 'ssh' });
   const hit = cache.get(exe);
   if (hit) return hit;
@@ -193,6 +203,12 @@ export interface OpenSshLog {
   acceptedKey?: string;
   /** Methods ssh went on to (`Next authentication method: …`), in order. */
   methodsTried?: string[];
+  /** Public keys ssh offered (`Offering public key: …`). */
+  keysOffered?: number;
+  /** The server ended the login: "Too many authentication failures" (MaxAuthTries). */
+  tooManyFailures?: boolean;
+  /** ssh refused the host key ("Host key verification failed."). */
+  hostKeyFailed?: boolean;
   /** Set before parsing: the run's askpass tag (its helper's lines carry it). */
   askpassTag?: string;
   /** What the askpass helper did, in order: the secret it gave, or a prompt it declined. */
@@ -234,6 +250,14 @@ export function parseOpenSshLine(s: OpenSshLog, raw: string): void {
     s.acceptedKey = m[1];
   } else if ((m = /^debug1: Next authentication method: ([a-z-]+)$/.exec(line))) {
     (s.methodsTried ??= []).push(m[1]);
+  } else if (/^debug1: Offering public key: /.test(line)) {
+    s.keysOffered = (s.keysOffered ?? 0) + 1;
+  } else if (/^(Received disconnect from .*: ?2: )?Too many authentication failures/.test(line) || /^Received disconnect from .*Too many authentication failures/.test(line)) {
+    s.tooManyFailures = true;
+    s.lastError = line;
+  } else if (/^Host key verification failed\.$/.test(line)) {
+    s.hostKeyFailed = true;
+    s.lastError = line;
   } else if ((m = /^cvmd-askpass (\S+) (answered password|answered passphrase|declined)$/.exec(line))) {
     // Only the helper knows the run's tag: a server's banner cannot forge these lines.
     if (s.askpassTag && m[1] === s.askpassTag) (s.askpass ??= []).push(m[2] === 'declined' ? 'declined' : m[2] === 'answered password' ? 'password' : 'passphrase');
@@ -251,7 +275,8 @@ export function parseOpenSshLine(s: OpenSshLog, raw: string): void {
     s.closed = true;
     s.lastError = line;
   } else if (!line.startsWith('debug') && !line.startsWith('Warning: Permanently added') && line.length > 0) {
-    s.lastError = line;
+    // The server's reason stays the message: "Disconnected from …" after it says less.
+    if (!s.tooManyFailures && !s.hostKeyFailed) s.lastError = line;
   }
 }
 
@@ -273,7 +298,15 @@ export interface OpenSshRunOptions {
    *  only through the askpass helper (see `askpassSupport`; the caller checks it first). */
   auth: { kind: 'none' }
     | { kind: 'publickey'; identityFiles: string[]; agent?: { socket: string; publicKeys: string[] }; passphrase?: string }
-    | { kind: 'password'; via: 'password' | 'keyboard-interactive'; password: string };
+    | { kind: 'password'; via: 'password' | 'keyboard-interactive'; password: string }
+    /** The second opinion: what `ssh` itself would offer in batch mode (these key files, then
+     *  every key of the agent, as OpenSSH does), never a password. */
+    | { kind: 'batch'; identityFiles: string[]; agentSocket?: string };
+  /** Check the host key against these known_hosts files as ssh does (StrictHostKeyChecking=
+   *  yes, the system file too), instead of the throw-away file (the second opinion). */
+  knownHostsFiles?: string[];
+  /** The ssh binary (the extension's setting); default from CVM_DOCTOR_OPENSSH or PATH. */
+  executable?: string;
   /** The host key the caller verified (known_hosts, or just accepted): ssh then accepts only
    *  this key (StrictHostKeyChecking=yes). Required for a password. */
   verifiedHostKey?: { blob: Buffer; algorithm: string };
@@ -310,9 +343,12 @@ export function opensshArgs(o: OpenSshRunOptions, dir: string): string[] {
     // A run given a secret prompts, through the askpass helper only (SSH_ASKPASS_REQUIRE=force).
     '-o', secret ? 'BatchMode=no' : 'BatchMode=yes',
     ...(secret ? ['-o', 'NumberOfPasswordPrompts=1'] : []),
-    '-o', o.verifiedHostKey ? 'StrictHostKeyChecking=yes' : 'StrictHostKeyChecking=no',
-    '-o', `UserKnownHostsFile=${kh}`,
-    '-o', `GlobalKnownHostsFile=${path.join(dir, 'global_known_hosts')}`,
+    // The second opinion honours the user's known_hosts (and the system's) as ssh does.
+    ...(o.knownHostsFiles ? ['-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${o.knownHostsFiles.map(optionPath).join(' ')}`] : [
+      '-o', o.verifiedHostKey ? 'StrictHostKeyChecking=yes' : 'StrictHostKeyChecking=no',
+      '-o', `UserKnownHostsFile=${kh}`,
+      '-o', `GlobalKnownHostsFile=${path.join(dir, 'global_known_hosts')}`,
+    ]),
     '-o', `HostKeyAlias=${o.hostKeyAlias}`,
     '-o', 'CheckHostIP=no', '-o', 'HashKnownHosts=no', '-o', 'UpdateHostKeys=no',
     '-o', `ConnectTimeout=${Math.max(1, Math.ceil(o.timeoutMs / 1000))}`, '-o', 'ConnectionAttempts=1',
@@ -320,7 +356,9 @@ export function opensshArgs(o: OpenSshRunOptions, dir: string): string[] {
     '-o', 'PermitLocalCommand=no', '-o', 'ForwardAgent=no', '-o', 'ForwardX11=no', '-o', 'ClearAllForwardings=yes',
     '-o', `PasswordAuthentication=${password === 'password' ? 'yes' : 'no'}`,
     '-o', `KbdInteractiveAuthentication=${password === 'keyboard-interactive' ? 'yes' : 'no'}`, '-o', 'GSSAPIAuthentication=no',
-    '-o', 'HostbasedAuthentication=no', '-o', 'AddKeysToAgent=no', '-o', 'IdentitiesOnly=yes',
+    '-o', 'HostbasedAuthentication=no', '-o', 'AddKeysToAgent=no',
+    // Batch with an agent: every agent key, as ssh offers them (the MaxAuthTries check).
+    '-o', o.auth.kind === 'batch' && o.auth.agentSocket ? 'IdentitiesOnly=no' : 'IdentitiesOnly=yes',
   ];
   // A verified key: only its algorithm, so the server cannot present another key instead.
   if (o.verifiedHostKey) args.push('-o', `HostKeyAlgorithms=${o.verifiedHostKey.algorithm}`);
@@ -329,6 +367,10 @@ export function opensshArgs(o: OpenSshRunOptions, dir: string): string[] {
     args.push('-o', 'PreferredAuthentications=none', '-o', 'PubkeyAuthentication=no', '-o', 'IdentityAgent=none');
   } else if (o.auth.kind === 'password') {
     args.push('-o', `PreferredAuthentications=${o.auth.via}`, '-o', 'PubkeyAuthentication=no', '-o', 'IdentityAgent=none');
+  } else if (o.auth.kind === 'batch') {
+    args.push('-o', 'PreferredAuthentications=publickey', '-o', 'PubkeyAuthentication=yes');
+    args.push('-o', o.auth.agentSocket ? `IdentityAgent=${optionPath(o.auth.agentSocket)}` : 'IdentityAgent=none');
+    for (const f of o.auth.identityFiles) args.push('-i', f);
   } else {
     args.push('-o', 'PreferredAuthentications=publickey', '-o', 'PubkeyAuthentication=yes');
     const agent = o.auth.agent;
@@ -340,17 +382,22 @@ export function opensshArgs(o: OpenSshRunOptions, dir: string): string[] {
   return args;
 }
 
+/** A path inside an `-o Key=value` option: quoted when it has spaces (ssh splits the value). */
+function optionPath(p: string): string {
+  return /\s/.test(p) ? `"${p.replace(/"/g, '')}"` : p;
+}
+
 /** One bounded `ssh -v` run. Resolves (timeout on the deadline or at `timeoutMs`); rejects
  *  only with CancelledError on a user cancel. The child never outlives the call. */
 export async function runOpenSsh(o: OpenSshRunOptions): Promise<OpenSshRun> {
   const start = now();
-  const exe = opensshExecutable();
+  const exe = opensshExecutable(o.executable);
   if (!exe) return { outcome: 'error', stage: 'start', lastError: 'OpenSSH disabled', timedOut: false, durationMs: since(start) };
   if (!net.isIP(o.address)) return { outcome: 'error', stage: 'start', lastError: `not an IP address: ${o.address}`, timedOut: false, durationMs: since(start) };
   const secret = secretOf(o);
   if (secret) {
     // The caller checks this first (and says why a secret was not tested); never run without it.
-    const info = await opensshInfo();
+    const info = await opensshInfo(o.executable);
     const support = info.ok ? askpassSupport(info.info.version) : undefined;
     if (!support?.ok) return { outcome: 'error', stage: 'start', lastError: `askpass unavailable (${support?.cause ?? 'no OpenSSH'})`, timedOut: false, durationMs: since(start) };
   }

@@ -29,6 +29,7 @@ import {
   blobKeyType, hostKeyInfo, hostKeyName, knownHostsLineFor, loadKnownHosts, preferKnownHostKeyTypes, sha256Fingerprint,
   type KnownHostsLookup,
 } from './knownHosts';
+import { listAgentIdentities } from './agent';
 import { askpassSupport, opensshInfo, runOpenSsh, type OpenSshRun } from './openssh';
 import { READINESS_BUDGET_MS, runReadiness } from './readiness';
 
@@ -131,34 +132,10 @@ function notesKind(kinds: Array<LoginReasonKind | false | undefined>): LoginReas
 
 /** The agent's keys, minus the identity itself, bounded to MAX_AGENT_KEYS. */
 async function loadAgentKeys(socket: string, identity: ParsedKey | undefined, o: { timeoutMs: number; signal: AbortSignal }): Promise<AgentKeys> {
-  let agent: BaseAgent;
-  try {
-    agent = createAgent(socket);
-  } catch (e) {
-    return { socket, keys: [], available: 0, error: (e as Error).message, untested: { kind: 'agent-error', message: (e as Error).message } };
-  }
-  type Failed = { error: string; untested: UntestedCredential };
-  const listed = await new Promise<ParsedKey[] | Failed>((resolve) => {
-    const failed = (message: string): void => resolve({ error: `ssh-agent: ${message}`, untested: { kind: 'agent-error', message } });
-    const timer = setTimeout(() => resolve({ error: `ssh-agent did not answer within ${o.timeoutMs} ms`, untested: { kind: 'agent-timeout', timeoutMs: o.timeoutMs } }), o.timeoutMs);
-    const onAbort = () => { clearTimeout(timer); resolve({ error: 'cancelled', untested: { kind: 'agent-stopped' } }); };
-    o.signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      agent.getIdentities((err, keys) => {
-        clearTimeout(timer);
-        o.signal.removeEventListener('abort', onAbort);
-        if (err) failed(err.message);
-        else resolve((keys ?? []).filter((k): k is ParsedKey => typeof k === 'object' && !Buffer.isBuffer(k)));
-      });
-    } catch (e) {
-      clearTimeout(timer);
-      failed((e as Error).message);
-    }
-  });
-  if (o.signal.aborted && !isDeadline(o.signal)) throw cancelledError(o.signal);
-  if (!Array.isArray(listed)) return { socket, keys: [], available: 0, ...listed };
+  const listed = await listAgentIdentities(socket, o);
+  if (!('keys' in listed)) return { socket, keys: [], available: 0, ...listed };
   const own = identity?.getPublicSSH();
-  const others = listed.filter((k) => !own || !k.getPublicSSH().equals(own));
+  const others = listed.keys.filter((k) => !own || !k.getPublicSSH().equals(own));
   return { socket, keys: others.slice(0, MAX_AGENT_KEYS), available: others.length };
 }
 
@@ -194,7 +171,8 @@ function serverLists(k: ServerKexinit): SshResult['serverAlgorithms'] {
   return { kex: k.kex, serverHostKey: k.serverHostKey, cipher: k.cipher, mac: k.mac };
 }
 
-export async function probeSsh(conn: OpenConnection, ctx: SshContext, o: ProbeOptions): Promise<SshResult> {
+/** `openssh`: the system ssh binary to fall back on (the extension's setting). */
+export async function probeSsh(conn: OpenConnection, ctx: SshContext, o: ProbeOptions, opensshPath?: string): Promise<SshResult> {
   if (!(conn instanceof TcpConnection)) throw new TypeError('ssh: not a connection from tcp()');
   const start = now();
   const creds = ctx.credentials;
@@ -224,7 +202,7 @@ export async function probeSsh(conn: OpenConnection, ctx: SshContext, o: ProbeOp
   if (kexinit && (result.handshake === 'kex-failed' || negotiatedLegacy)) {
     // Which client here can agree? Asked only when ssh2 could not, or agreed on a legacy
     // algorithm that the user's own OpenSSH may refuse.
-    const info = await opensshInfo();
+    const info = await opensshInfo(opensshPath);
     result.negotiation = analyseNegotiation({
       server: serverLists(kexinit) as NonNullable<SshResult['serverAlgorithms']>,
       ssh2: ssh2Lists(hostKeyOrder),
@@ -232,16 +210,16 @@ export async function probeSsh(conn: OpenConnection, ctx: SshContext, o: ProbeOp
     });
     const openssh = result.negotiation.openssh;
     if (result.handshake === 'kex-failed' && info.ok && openssh && openssh.missing.length === 0) {
-      const viaOpenSsh = await finishWithOpenSsh(ctx, o, { lookup, keyMat, agentKeys, defaults: info.info.defaults.serverHostKey, version: info.info.version });
+      const viaOpenSsh = await finishWithOpenSsh(ctx, o, { lookup, keyMat, agentKeys, defaults: info.info.defaults.serverHostKey, version: info.info.version, openssh: opensshPath });
       return { ...viaOpenSsh, serverAlgorithms: result.serverAlgorithms, negotiation: result.negotiation, durationMs: since(start) };
     }
   }
   if (result.handshake === 'kex-failed' && !kexinit) {
     // ssh2 disagreed but the server's offer could not be read here: let OpenSSH try rather
     // than blame the server for what may be ssh2's gap.
-    const info = await opensshInfo();
+    const info = await opensshInfo(opensshPath);
     if (info.ok) {
-      const viaOpenSsh = await finishWithOpenSsh(ctx, o, { lookup, keyMat, agentKeys, defaults: info.info.defaults.serverHostKey, version: info.info.version });
+      const viaOpenSsh = await finishWithOpenSsh(ctx, o, { lookup, keyMat, agentKeys, defaults: info.info.defaults.serverHostKey, version: info.info.version, openssh: opensshPath });
       if (viaOpenSsh.handshake !== 'kex-failed') return { ...viaOpenSsh, durationMs: since(start) };
     }
   }
@@ -520,14 +498,14 @@ function ssh2Phase(conn: TcpConnection, ctx: SshContext, o: ProbeOptions, p: Pre
  */
 async function finishWithOpenSsh(
   ctx: SshContext, o: ProbeOptions,
-  p: { lookup: KnownHostsLookup; keyMat?: KeyMaterial; agentKeys?: AgentKeys; defaults: string[]; version: string },
+  p: { lookup: KnownHostsLookup; keyMat?: KeyMaterial; agentKeys?: AgentKeys; defaults: string[]; version: string; openssh?: string },
 ): Promise<SshResult> {
   const start = now();
   const { lookup, keyMat, agentKeys } = p;
   const creds = ctx.credentials;
   const hostKeyAlias = hostKeyName(ctx.host, ctx.port);
   const hostKeyAlgorithms = preferKnownHostKeyTypes(p.defaults, lookup);
-  const base = { address: ctx.address, port: ctx.port, user: ctx.user, hostKeyAlias, hostKeyAlgorithms, signal: o.signal, log: o.log };
+  const base = { address: ctx.address, port: ctx.port, user: ctx.user, hostKeyAlias, hostKeyAlgorithms, signal: o.signal, log: o.log, ...(p.openssh ? { executable: p.openssh } : {}) };
   const noLogin = (reason: string, reasonKind: LoginReasonKind): SshResult['login'] => ({ outcome: 'not-attempted', tried: [], reason, reasonKind });
   // The readiness checks need a session CVM Doctor holds itself: not OpenSSH's.
   const skipped = (r: Pick<SshResult, 'login'>) => (ctx.readiness && r.login.outcome === 'ok' ? { readiness: { skipped: 'openssh' as const, outputs: {}, durationMs: 0 } } : {});

@@ -35,6 +35,10 @@ export interface ReportLabels {
   instanceState: string;
   openPort: string;
   undoOpenPort: string;
+  /** The local repair (a key or ssh config OpenSSH refuses for its permissions). */
+  fixLocal: string;
+  undoFixLocal: string;
+  openVnc: string;
   status: Record<Check['status'], string>;
   checkNames: Partial<Record<CheckId, string>>;
 }
@@ -62,9 +66,11 @@ export interface PanelState {
   /** A one-line note from the extension (e.g. after a rule was added), already localised. */
   note?: string;
   /** Cloud actions the extension can take for this saved instance. */
-  cloudActions?: { openPort: boolean; undo: boolean };
   /** Host-key, Remote-SSH and ssh-config actions for this report (remoteSsh/availability.ts). */
   remoteActions?: Array<{ id: RemoteActionId; label: string }>;
+  cloudActions?: { openPort: boolean; undo: boolean; vnc?: boolean };
+  /** The local repair the report calls for: `fix` is the command shown before it runs. */
+  localActions?: { fix?: string; undo: boolean };
 }
 
 /** The "from OK to working" actions (handled by src/vscode/remoteSsh and src/vscode/hostKeys). */
@@ -95,7 +101,13 @@ export type FromWebview =
   /** "Remove the rule CVM Doctor added". */
   | { type: 'undoOpenPort' }
   /** One of the host-key / Remote-SSH actions; the extension previews and confirms it. */
-  | { type: 'remoteAction'; action: RemoteActionId };
+  | { type: 'remoteAction'; action: RemoteActionId }
+  /** "Fix the permissions": the extension shows the command, confirms and runs it. */
+  | { type: 'fixLocal' }
+  /** "Restore the previous permissions". */
+  | { type: 'undoFixLocal' }
+  /** "Open VNC console": the extension asks for a fresh console URL and opens it. */
+  | { type: 'openVnc' };
 
 /** Validates a message from the webview (it is a separate, less trusted context). */
 export function isFromWebview(m: unknown): m is FromWebview {
@@ -108,6 +120,9 @@ export function isFromWebview(m: unknown): m is FromWebview {
     case 'saveHtml':
     case 'openPort':
     case 'undoOpenPort':
+    case 'fixLocal':
+    case 'undoFixLocal':
+    case 'openVnc':
       return true;
     case 'copyText':
       return typeof o.text === 'string' && typeof o.id === 'string' && o.text.length < 100_000;

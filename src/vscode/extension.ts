@@ -4,6 +4,7 @@
  * no I/O beyond reading globalState, so it cannot fail on a missing native module: probes
  * load lazily when a diagnosis runs.
  */
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { TencentCloud } from './cloud/tencent';
 import { registerCommand } from './commandRegistry';
@@ -14,6 +15,7 @@ import { InstanceStore } from './instances/store';
 import { InstanceTreeProvider } from './instances/tree';
 import { Logger } from './log';
 import { ReachabilityService } from './reachability/service';
+import { LocalPermissionFix } from './report/localFix';
 import { VIEW_TYPE } from './report/panel';
 import { affects, Keys } from './settings';
 import { PinnedStatusBar } from './statusBar';
@@ -36,6 +38,8 @@ export interface CvmDoctorApi {
   controller: DiagnoseController;
   diagnoseAll: DiagnoseAll;
   tencent: TencentCloud;
+  /** The report's local permission repair and its undo. */
+  localFix: LocalPermissionFix;
   /** The extension's globalState, so tests can prove what is (not) stored there. */
   globalState: vscode.Memento;
   activationMs: number;
@@ -54,7 +58,8 @@ export function activate(context: vscode.ExtensionContext): CvmDoctorApi | undef
   const tencent = new TencentCloud(context.globalState, context.secrets, store, log);
   const undo = new FileUndo();
   const remoteSsh = new RemoteSshActions(store, log, undo);
-  const controller = new DiagnoseController(context.extensionUri, store, reach, log, loc, tencent, { undo, ssh: remoteSsh });
+  const localFix = new LocalPermissionFix(context.globalState, path.join(context.globalStorageUri.fsPath, 'acl-backups'), log);
+  const controller = new DiagnoseController(context.extensionUri, store, reach, log, loc, tencent, { undo, ssh: remoteSsh }, localFix);
   const commands = new InstanceCommands(store, reach, log);
   const diagnoseAll = new DiagnoseAll(context.extensionUri, store, reach, log, tencent, controller);
 
@@ -67,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): CvmDoctorApi | undef
     tencent.openPort.onDidChange(() => controller.refreshPanels()),
     undo, undo.onDidChange(() => controller.refreshPanels()),
     ...remoteSsh.register(),
+    localFix, localFix.onDidChange(() => controller.refreshPanels()),
     registerCommand(Commands.diagnose, log, (arg) => controller.command(arg)),
     diagnoseAll,
     registerCommand(Commands.diagnoseAll, log, (arg) => diagnoseAll.run(arg)),
@@ -82,7 +88,7 @@ export function activate(context: vscode.ExtensionContext): CvmDoctorApi | undef
   const activationMs = Math.round((performance.now() - started) * 10) / 10;
   log.info('activate', `activated in ${activationMs} ms; ${store.list().length} saved instance(s)`);
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
-  return { store, reach, tree, controller, diagnoseAll, tencent, globalState: context.globalState, activationMs };
+  return { store, reach, tree, controller, diagnoseAll, tencent, localFix, globalState: context.globalState, activationMs };
 }
 
 export function deactivate(): void {

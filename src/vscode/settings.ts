@@ -13,6 +13,7 @@ export const Keys = {
   maxConcurrentChecks: 'maxConcurrentChecks',
   icmp: 'icmp',
   knownHostsPath: 'knownHostsPath',
+  sshPath: 'sshPath',
   language: 'language',
   tencentEndpoint: 'tencent.endpoint',
   tencentCallerIp: 'tencent.callerIp',
@@ -31,6 +32,8 @@ export interface Settings {
   maxConcurrentChecks: number;
   icmp: boolean;
   knownHostsPath?: string;
+  /** The system `ssh` (the Local layer's ssh -G, OpenSSH's second opinion); undefined: from PATH. */
+  sshPath?: string;
   language: LanguageSetting;
   /** What the VS Code readiness checks fetch from the instance (HEAD): CVM_DOCTOR_VSCODE_DOWNLOAD_URL,
    *  else the setting, else VS Code's update host; an invalid value falls back to the default. */
@@ -70,6 +73,7 @@ export function readSettings(): Settings {
     maxConcurrentChecks: int(c.get(Keys.maxConcurrentChecks), 4, 1, 64),
     icmp: c.get<boolean>(Keys.icmp) !== false,
     knownHostsPath: kh && kh.trim() ? kh.trim() : undefined,
+    sshPath: c.get<string>(Keys.sshPath)?.trim() || undefined,
     language: language(c.get(Keys.language)),
     vscodeServerDownloadUrl: validDownloadUrl(process.env.CVM_DOCTOR_VSCODE_DOWNLOAD_URL ?? '')
       ?? validDownloadUrl(c.get<string>(Keys.vscodeServerDownloadUrl) ?? '') ?? DEFAULT_VSCODE_DOWNLOAD_URL,

@@ -3,8 +3,8 @@
  * APIs only: every string from the report — banners, summaries, evidence — goes through
  * textContent, never innerHTML. Links and clipboard go through the extension.
  */
-import { verdictPassed, type Check, type Report, type SecurityGroupRuleRef } from '../core/model';
-import { securityGroupRuleText } from '../core/ruleText';
+import { verdictPassed, type Check, type FirewallRuleRef, type Report, type SecurityGroupRuleRef } from '../core/model';
+import { firewallRuleText, securityGroupRuleText } from '../core/ruleText';
 import { formatMs } from '../core/format';
 import type { FromWebview, PanelState, PersistedState, ReportLabels, ToWebview } from '../shared/protocol';
 
@@ -61,7 +61,7 @@ function renderChecks(l: ReportLabels, checks: Check[], id = 'timeline'): HTMLEl
   return list;
 }
 
-function renderReport(l: ReportLabels, r: Report): HTMLElement {
+function renderReport(l: ReportLabels, r: Report, actions?: PanelState['cloudActions']): HTMLElement {
   // OK with the login asked for untested is neither a pass nor a failure.
   const state = verdictPassed(r.verdict) ? 'ok' : r.verdict.code === 'OK' ? 'warn' : 'problem';
   const sec = el('section', { cls: `verdict verdict-${state}`, id: 'verdict' });
@@ -85,6 +85,11 @@ function renderReport(l: ReportLabels, r: Report): HTMLElement {
         b.dataset.copyId = id;
         row.appendChild(b);
         li.appendChild(row);
+      }
+      // A step done through the console's VNC login: the console, one click away.
+      if (step.action === 'vnc-console' && actions?.vnc) {
+        const b = button(l.openVnc, () => vscode.postMessage({ type: 'openVnc' }), 'btn btn-small step-vnc');
+        li.appendChild(el('div', {}, b));
       }
       if (step.doc) {
         const doc = step.doc;
@@ -136,7 +141,8 @@ function renderCloud(l: ReportLabels, checks: Check[], actions: PanelState['clou
   const cloud = checks.filter(isCloud);
   const canOpen = !!actions?.openPort && !running;
   const canUndo = !!actions?.undo;
-  if (cloud.length === 0 && !canUndo) return undefined;
+  const canVnc = !!actions?.vnc;
+  if (cloud.length === 0 && !canUndo && !canVnc) return undefined;
   const sec = el('section', { cls: 'cloud', id: 'cloud' }, el('h2', { text: l.cloud }));
   const inst = cloud.find((c) => c.id === 'cloud.instance')?.evidence.instance as Record<string, unknown> | undefined;
   if (inst) {
@@ -144,16 +150,19 @@ function renderCloud(l: ReportLabels, checks: Check[], actions: PanelState['clou
     sec.appendChild(el('p', { cls: 'cloud-line' }, el('span', { cls: 'cloud-label', text: `${l.instanceState}: ` }),
       el('code', { id: 'cloud-instance-state', text: restrict && restrict !== 'NORMAL' ? `${str(inst.state)} / ${restrict}` : str(inst.state) })));
   }
-  const sg = cloud.find((c) => c.id === 'cloud.securityGroups')?.evidence;
+  // The rule that decided: a security group's, or a Lighthouse instance's own firewall's.
+  const sgCheck = cloud.find((c) => c.id === 'cloud.securityGroups');
+  const fwCheck = cloud.find((c) => c.id === 'cloud.firewall');
+  const sg = (sgCheck ?? fwCheck)?.evidence;
   if (sg) {
-    const r = sg.decidingRule as SecurityGroupRuleRef | undefined;
-    const rule = r ? securityGroupRuleText(r) : sg.verdict === 'deny' ? l.implicitDeny : '';
+    const r = sg.decidingRule as (SecurityGroupRuleRef & FirewallRuleRef) | undefined;
+    const rule = r ? (sgCheck ? securityGroupRuleText(r) : firewallRuleText(r)) : sg.verdict === 'deny' ? l.implicitDeny : '';
     if (rule) {
       sec.appendChild(el('p', { cls: 'cloud-line' }, el('span', { cls: 'cloud-label', text: `${l.decidingRule}: ` }),
         el('code', { id: 'cloud-deciding-rule', cls: sg.verdict === 'deny' ? 'rule-deny' : 'rule-allow', text: rule })));
     }
   }
-  if (canOpen || canUndo) {
+  if (canOpen || canUndo || canVnc) {
     const row = el('div', { cls: 'actions cloud-actions' });
     if (canOpen) {
       const b = button(l.openPort, () => vscode.postMessage({ type: 'openPort' }));
@@ -165,9 +174,32 @@ function renderCloud(l: ReportLabels, checks: Check[], actions: PanelState['clou
       b.id = 'undo-open-port';
       row.appendChild(b);
     }
+    if (canVnc) {
+      const b = button(l.openVnc, () => vscode.postMessage({ type: 'openVnc' }), 'btn btn-secondary');
+      b.id = 'open-vnc';
+      row.appendChild(b);
+    }
     sec.appendChild(row);
   }
   if (cloud.length) sec.appendChild(renderChecks(l, cloud, 'cloud-checks'));
+  return sec;
+}
+
+/** The local repair: the command it would run, shown before the button that asks to run it. */
+function renderLocalFix(l: ReportLabels, actions: PanelState['localActions'], running: boolean): HTMLElement | undefined {
+  if (!actions || running || (!actions.fix && !actions.undo)) return undefined;
+  const sec = el('div', { cls: 'actions local-actions', id: 'local-actions' });
+  if (actions.fix) {
+    sec.appendChild(el('code', { cls: 'local-fix-preview', id: 'local-fix-preview', text: actions.fix }));
+    const b = button(l.fixLocal, () => vscode.postMessage({ type: 'fixLocal' }));
+    b.id = 'fix-local';
+    sec.appendChild(b);
+  }
+  if (actions.undo) {
+    const b = button(l.undoFixLocal, () => vscode.postMessage({ type: 'undoFixLocal' }), 'btn btn-secondary');
+    b.id = 'undo-fix-local';
+    sec.appendChild(b);
+  }
   return sec;
 }
 
@@ -194,7 +226,9 @@ function render(): void {
   if (state.error) app.appendChild(el('p', { cls: 'error', id: 'error', text: state.error }));
   if (state.note) app.appendChild(el('p', { cls: 'note', id: 'note', text: state.note }));
   if (state.running) app.appendChild(el('p', { cls: 'running', id: 'running', text: l.running }));
-  if (state.report && !state.running) app.appendChild(renderReport(l, state.report));
+  if (state.report && !state.running) app.appendChild(renderReport(l, state.report, state.cloudActions));
+  const localFix = renderLocalFix(l, state.localActions, state.running);
+  if (localFix) app.appendChild(localFix);
   const remote = renderRemoteActions(state.remoteActions, state.running);
   if (remote) app.appendChild(remote);
   const all = state.running || !state.report ? state.checks : state.report.checks;

@@ -2,20 +2,23 @@
  * A local Tencent Cloud API endpoint on 127.0.0.1: the real wire protocol (POST / with a JSON
  * body, X-TC-* headers), TC3-HMAC-SHA256 signatures verified the way the cloud does (canonical
  * request, hashed payload, credential scope, derived key chain, 5-minute clock window), errors
- * in the API's `{"Response":{"Error":…}}` shape, and the cvm / vpc / tat actions CVM Doctor
- * uses, served from a mutable fixture. Used by unit, e2e and lab tests and the demo.
+ * in the API's `{"Response":{"Error":…}}` shape, and the cvm / vpc / tat / lighthouse actions
+ * CVM Doctor uses, served from a mutable fixture. Used by unit, e2e and lab tests and the demo.
  *
  * The signing service is checked against the first dot-separated label of the Host header,
  * the same rule by which the cloud ties `cvm.tencentcloudapi.com` to service `cvm`; requests
- * are routed by X-TC-Action, and X-TC-Version must be the action's service version.
+ * are routed by X-TC-Action, and X-TC-Version must be the action's service version (it tells
+ * cvm's DescribeInstances / DescribeInstanceVncUrl from lighthouse's, as the host does in the
+ * cloud: a local URL serves every service on one host).
  */
 import * as crypto from 'crypto';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { type FixtureFault, type TencentFixture, defaultTencentFixture } from './tencentEndpointFixture';
 import type { SgPolicy } from '../../src/cloud/securityGroupEval';
+import type { FirewallRuleInfo } from '../../src/cloud/firewallEval';
 
-export { defaultTencentFixture, guestOutput, REGION } from './tencentEndpointFixture';
+export { defaultFirewallRules, defaultTencentFixture, guestOutput, LIGHTHOUSE_REGION, lighthouseInstance, REGION } from './tencentEndpointFixture';
 export type { TencentFixture } from './tencentEndpointFixture';
 
 export interface RecordedRequest { action: string; service: string; region?: string; params: Record<string, any>; errorCode?: string }
@@ -35,14 +38,22 @@ class ApiError extends Error {
   constructor(readonly code: string, message: string) { super(message); }
 }
 
-const SERVICE_OF: Record<string, 'cvm' | 'vpc' | 'tat'> = {
-  DescribeInstances: 'cvm',
+type ServiceName = 'cvm' | 'vpc' | 'tat' | 'lighthouse';
+const SERVICE_OF: Record<string, ServiceName> = {
+  DescribeInstances: 'cvm', DescribeInstanceVncUrl: 'cvm',
   DescribeSecurityGroupPolicies: 'vpc', CreateSecurityGroupPolicies: 'vpc', DeleteSecurityGroupPolicies: 'vpc',
   DescribeAddressTemplates: 'vpc', DescribeAddressTemplateGroups: 'vpc', DescribeServiceTemplates: 'vpc', DescribeServiceTemplateGroups: 'vpc',
   DescribeSubnets: 'vpc', DescribeNetworkAcls: 'vpc',
   DescribeAutomationAgentStatus: 'tat', RunCommand: 'tat', DescribeInvocationTasks: 'tat',
 };
-const VERSION: Record<string, string> = { cvm: '2017-03-12', vpc: '2017-03-12', tat: '2020-10-28' };
+const VERSION: Record<string, string> = { cvm: '2017-03-12', vpc: '2017-03-12', tat: '2020-10-28', lighthouse: '2020-03-24' };
+const LIGHTHOUSE_ACTIONS = new Set(['DescribeInstances', 'DescribeFirewallRules', 'CreateFirewallRules', 'DeleteFirewallRules', 'ModifyFirewallRules', 'DescribeInstancesTrafficPackages', 'DescribeInstanceVncUrl']);
+
+/** The service an action belongs to: lighthouse when it is one of its actions asked at its version. */
+function serviceOf(action: string, version: unknown): ServiceName | undefined {
+  if (version === VERSION.lighthouse && LIGHTHOUSE_ACTIONS.has(action)) return 'lighthouse';
+  return SERVICE_OF[action];
+}
 
 const sha256hex = (s: string | Buffer) => crypto.createHash('sha256').update(s).digest('hex');
 const hmac = (key: string | Buffer, msg: string) => crypto.createHmac('sha256', key).update(msg).digest();
@@ -149,6 +160,12 @@ function handle(action: string, region: string | undefined, p: Record<string, an
       const inRegion = fx.instances.filter((i) => i.region === region && (!ids || ids.includes(i.InstanceId)));
       return { TotalCount: inRegion.length, InstanceSet: pageOf(inRegion, p).map(({ region: _r, ...rest }) => rest) };
     }
+    case 'DescribeInstanceVncUrl': {
+      const inst = fx.instances.find((i) => i.region === region && i.InstanceId === p.InstanceId);
+      if (!inst) throw new ApiError('InvalidInstanceId.NotFound', `The instance ${String(p.InstanceId)} does not exist.`);
+      if (inst.InstanceState === 'STOPPED') throw new ApiError('InvalidInstanceState', 'A STOPPED instance has no VNC console.');
+      return { InstanceVncUrl: issueVncUrl(fx, inst.InstanceId) };
+    }
     case 'DescribeSecurityGroupPolicies': {
       const g = group(fx, p.SecurityGroupId);
       return { SecurityGroupPolicySet: { Version: String(g.version), Ingress: withIndex(p.SecurityGroupId, g.ingress), Egress: withIndex(p.SecurityGroupId, g.egress) } };
@@ -252,6 +269,146 @@ function handle(action: string, region: string | undefined, p: Record<string, an
   }
 }
 
+/** A console URL as the APIs answer it: a one-time WebSocket address with a random token
+ *  (loopback: nothing ever connects to it in a test). */
+function issueVncUrl(fx: TencentFixture, instanceId: string): string {
+  const url = `wss://127.0.0.1:26789/vnc?s=${crypto.randomBytes(24).toString('base64')}`;
+  fx.vncIssued.push({ instanceId, url });
+  return url;
+}
+
+const LH_PROTOCOLS = new Set(['TCP', 'UDP', 'ICMP', 'ICMPV6', 'ALL']);
+
+function lhInstance(fx: TencentFixture, region: string | undefined, id: unknown) {
+  if (typeof id !== 'string' || !/^lhins-[a-z0-9]+$/.test(id)) throw new ApiError('InvalidParameterValue.InstanceIdMalformed', `Malformed instance ID: ${String(id)}`);
+  const inst = fx.lighthouse.instances.find((i) => i.region === region && i.InstanceId === id);
+  if (!inst) throw new ApiError('ResourceNotFound.InstanceIdNotFound', `The instance ${id} does not exist.`);
+  return inst;
+}
+
+function lhFirewall(fx: TencentFixture, id: string) {
+  fx.lighthouse.firewalls[id] ??= { version: 1, rules: [] };
+  return fx.lighthouse.firewalls[id];
+}
+
+function checkFirewallVersion(fw: { version: number }, p: Record<string, any>): void {
+  if (p.FirewallVersion !== undefined && Number(p.FirewallVersion) !== fw.version) {
+    throw new ApiError('UnsupportedOperation.FirewallVersionMismatch', `The firewall version ${String(p.FirewallVersion)} does not match the current version ${fw.version}.`);
+  }
+}
+
+/** FirewallRules as the write actions take them, checked as the API documents. */
+function firewallRulesOf(p: Record<string, any>): FirewallRuleInfo[] {
+  const rules = p.FirewallRules as FirewallRuleInfo[] | undefined;
+  if (!Array.isArray(rules)) throw new ApiError('MissingParameter', 'FirewallRules is required.');
+  if (rules.length > 100) throw new ApiError('LimitExceeded.FirewallRulesLimitExceeded', 'At most 100 firewall rules.');
+  return rules.map((r) => {
+    const proto = String(r.Protocol ?? '').toUpperCase();
+    if (!LH_PROTOCOLS.has(proto)) throw new ApiError('InvalidParameterValue', `Protocol ${String(r.Protocol)} is invalid.`);
+    if (r.Action !== undefined && !['ACCEPT', 'DROP'].includes(r.Action)) throw new ApiError('InvalidParameterValue', `Action ${String(r.Action)} is invalid.`);
+    if (r.CidrBlock && r.Ipv6CidrBlock) throw new ApiError('InvalidParameter.ParameterConflict', 'CidrBlock and Ipv6CidrBlock are mutually exclusive.');
+    if ((r.FirewallRuleDescription ?? '').length > 64) throw new ApiError('InvalidParameterValue.FirewallRuleDescriptionTooLong', 'FirewallRuleDescription is longer than 64 characters.');
+    if (proto !== 'TCP' && proto !== 'UDP' && r.Port && r.Port !== 'ALL') throw new ApiError('InvalidParameterValue', 'Port must be empty or ALL unless Protocol is TCP or UDP.');
+    // Stored as DescribeFirewallRules answers it: every field present, an API-made rule is "自定义" (custom).
+    return {
+      AppType: '自定义', Protocol: proto === 'ICMPV6' ? 'ICMPv6' : proto, Port: r.Port || 'ALL',
+      CidrBlock: r.CidrBlock ?? (r.Ipv6CidrBlock || proto === 'ICMPV6' ? '' : '0.0.0.0/0'), Ipv6CidrBlock: r.Ipv6CidrBlock ?? '',
+      Action: r.Action ?? 'ACCEPT', FirewallRuleDescription: r.FirewallRuleDescription ?? '',
+    };
+  });
+}
+
+const sameFw = (a: FirewallRuleInfo, b: FirewallRuleInfo, withDescription: boolean) =>
+  (['Protocol', 'Port', 'CidrBlock', 'Ipv6CidrBlock', 'Action', ...(withDescription ? ['FirewallRuleDescription'] as const : [])] as const)
+    .every((k) => String(a[k] ?? '').toUpperCase() === String(b[k] ?? '').toUpperCase());
+
+/** The lighthouse service's actions (shapes from the SDK's lighthouse_models.d.ts). */
+function handleLighthouse(action: string, region: string | undefined, p: Record<string, any>, fx: TencentFixture): Record<string, unknown> {
+  const lh = fx.lighthouse;
+  switch (action) {
+    case 'DescribeInstances': {
+      const ids = p.InstanceIds as string[] | undefined;
+      if (ids?.some((id) => !/^lhins-[a-z0-9]+$/.test(id))) throw new ApiError('InvalidParameterValue.InstanceIdMalformed', `Malformed instance ID: ${ids.join(',')}`);
+      const inRegion = lh.instances.filter((i) => i.region === region && (!ids || ids.includes(i.InstanceId)));
+      return {
+        TotalCount: inRegion.length,
+        InstanceSet: pageOf(inRegion, p).map(({ region: _r, ...i }) => ({
+          BundleId: 'bundle_starter_mc_promo_med2_02', BlueprintId: 'lhbp-a7oxy2ar', CPU: 2, Memory: 2, InstanceChargeType: 'PREPAID',
+          SystemDisk: { DiskType: 'CLOUD_SSD', DiskSize: 50, DiskId: 'lhdisk-lab00001' }, InternetAccessible: { InternetChargeType: 'TRAFFIC_POSTPAID_BY_HOUR', InternetMaxBandwidthOut: 4, PublicIpAssigned: true },
+          RenewFlag: 'NOTIFY_AND_MANUAL_RENEW', LoginSettings: { KeyIds: [] }, Uuid: `uuid-${i.InstanceId}`,
+          LatestOperation: 'StartInstances', LatestOperationState: 'SUCCESS', LatestOperationRequestId: '', LatestOperationStartedTime: '2025-01-01T00:00:00Z',
+          IsolatedTime: null, CreatedTime: '2025-01-01T00:00:00Z', ExpiredTime: '2026-01-01T00:00:00Z', Tags: [],
+          SupportIpv6Detail: { IsSupport: false, Detail: 'EFFECTIVE_IMMEDIATELY', Message: '' }, PublicIpv6Addresses: [], InitInvocationId: '',
+          InstanceViolationDetail: { Source: '', State: '', Reason: '', Content: '', DataTime: '' },
+          ...i,
+        })),
+      };
+    }
+    case 'DescribeFirewallRules': {
+      const inst = lhInstance(fx, region, p.InstanceId);
+      const fw = lhFirewall(fx, inst.InstanceId);
+      return { TotalCount: fw.rules.length, FirewallRuleSet: pageOf(fw.rules, p).map((r) => ({ ...r })), FirewallVersion: fw.version };
+    }
+    case 'CreateFirewallRules': {
+      const inst = lhInstance(fx, region, p.InstanceId);
+      const fw = lhFirewall(fx, inst.InstanceId);
+      checkFirewallVersion(fw, p);
+      const rules = firewallRulesOf(p);
+      if (!rules.length) throw new ApiError('MissingParameter', 'FirewallRules is required.');
+      if (rules.some((r) => fw.rules.some((x) => sameFw(x, r, false)))) throw new ApiError('InvalidParameter.FirewallRulesExist', 'The firewall rule already exists.');
+      if (fw.rules.length + rules.length > 100) throw new ApiError('LimitExceeded.FirewallRulesLimitExceeded', 'At most 100 firewall rules.');
+      const where = lh.newRulePlacement;
+      const at = where === 'append' ? fw.rules.length : where === 'prepend' ? 0 : Math.min(Math.max(where.at, 0), fw.rules.length);
+      fw.rules.splice(at, 0, ...rules);
+      fw.version++;
+      return {};
+    }
+    case 'DeleteFirewallRules': {
+      const inst = lhInstance(fx, region, p.InstanceId);
+      const fw = lhFirewall(fx, inst.InstanceId);
+      checkFirewallVersion(fw, p);
+      const given = firewallRulesOf(p);
+      const withDescription = (p.FirewallRules as FirewallRuleInfo[]).map((r) => r.FirewallRuleDescription !== undefined);
+      const keep = fw.rules.filter((x) => !given.some((g, i) => sameFw(x, g, withDescription[i])));
+      if (keep.length === fw.rules.length) throw new ApiError('ResourceNotFound.FirewallRulesNotFound', 'The firewall rule does not exist.');
+      fw.rules = keep;
+      fw.version++;
+      return {};
+    }
+    case 'ModifyFirewallRules': {
+      const inst = lhInstance(fx, region, p.InstanceId);
+      const fw = lhFirewall(fx, inst.InstanceId);
+      checkFirewallVersion(fw, p);
+      const rules = firewallRulesOf(p);
+      for (let i = 0; i < rules.length; i++) {
+        if (rules.slice(0, i).some((x) => sameFw(x, rules[i], false))) throw new ApiError('InvalidParameter.FirewallRulesDuplicated', 'The firewall rules are duplicated.');
+      }
+      fw.rules = rules;
+      fw.version++;
+      return {};
+    }
+    case 'DescribeInstancesTrafficPackages': {
+      const ids = (p.InstanceIds as string[] | undefined) ?? lh.instances.filter((i) => i.region === region).map((i) => i.InstanceId);
+      const set = ids.filter((id) => lh.instances.some((i) => i.region === region && i.InstanceId === id)).map((id) => ({
+        InstanceId: id,
+        TrafficPackageSet: (lh.trafficPackages[id] ?? [{ TrafficPackageId: `lhtp-${id.slice(6, 14)}`, Status: 'NETWORK_NORMAL' }]).map((t) => ({
+          TrafficPackageId: t.TrafficPackageId, TrafficUsed: t.Status === 'NETWORK_NORMAL' ? 1 << 30 : 1100 << 20,
+          TrafficPackageTotal: 1 << 30, TrafficPackageRemaining: t.Status === 'NETWORK_NORMAL' ? 0 : 0, TrafficOverflow: t.Status === 'NETWORK_NORMAL' ? 0 : 76 << 20,
+          StartTime: '2025-01-01T00:00:00Z', EndTime: '2025-02-01T00:00:00Z', Deadline: '2025-02-01T00:00:00Z', Status: t.Status,
+        })),
+      }));
+      return { TotalCount: set.length, InstanceTrafficPackageSet: pageOf(set, p) };
+    }
+    case 'DescribeInstanceVncUrl': {
+      const inst = lhInstance(fx, region, p.InstanceId);
+      if (inst.InstanceState !== 'RUNNING' && inst.InstanceState !== 'RESCUE_MODE') throw new ApiError('UnsupportedOperation.InvalidInstanceState', `The instance state ${String(inst.InstanceState)} does not support this operation.`);
+      return { InstanceVncUrl: issueVncUrl(fx, inst.InstanceId) };
+    }
+    default:
+      throw new ApiError('InvalidAction', `The action ${action} is not supported here.`);
+  }
+}
+
 export async function startTencentEndpoint(fixture: TencentFixture = defaultTencentFixture()): Promise<TencentEndpoint> {
   const requests: RecordedRequest[] = [];
   const polls = new Map<string, number>();
@@ -263,7 +420,7 @@ export async function startTencentEndpoint(fixture: TencentFixture = defaultTenc
       const requestId = crypto.randomUUID();
       const action = String(req.headers['x-tc-action'] ?? '');
       const region = req.headers['x-tc-region'] === undefined ? undefined : String(req.headers['x-tc-region']);
-      const rec: RecordedRequest = { action, service: SERVICE_OF[action] ?? '?', region, params: {} };
+      const rec: RecordedRequest = { action, service: serviceOf(action, req.headers['x-tc-version']) ?? '?', region, params: {} };
       requests.push(rec);
       let response: Record<string, unknown>;
       try {
@@ -271,13 +428,13 @@ export async function startTencentEndpoint(fixture: TencentFixture = defaultTenc
         const body = Buffer.concat(chunks);
         verifySignature(req, body, fixture);
         try { rec.params = JSON.parse(body.toString('utf8') || '{}') as Record<string, any>; } catch { throw new ApiError('InvalidParameter', 'The body is not JSON.'); }
-        const service = SERVICE_OF[action];
+        const service = serviceOf(action, req.headers['x-tc-version']);
         if (!service) throw new ApiError('InvalidAction', `The action ${action} does not exist.`);
         if (req.headers['x-tc-version'] !== VERSION[service]) throw new ApiError('NoSuchVersion', `Version ${String(req.headers['x-tc-version'])} is not supported for ${action}.`);
         if (!region) throw new ApiError('MissingParameter', 'X-TC-Region is required.');
         const fault = fixture.faults.find((f) => f.times > 0 && (!f.action || f.action === action));
         if (fault) { fault.times--; throw new ApiError(fault.code, fault.message ?? `${fault.code} (injected)`); }
-        response = { ...handle(action, region, rec.params, fixture, polls), RequestId: requestId };
+        response = { ...(service === 'lighthouse' ? handleLighthouse(action, region, rec.params, fixture) : handle(action, region, rec.params, fixture, polls)), RequestId: requestId };
       } catch (e) {
         const err = e instanceof ApiError ? e : new ApiError('InternalError', (e as Error).message);
         rec.errorCode = err.code;

@@ -10,7 +10,30 @@
  */
 import type { AclEntry } from '../../src/cloud/networkAclEval';
 import type { SgPolicy } from '../../src/cloud/securityGroupEval';
+import type { FirewallRuleInfo } from '../../src/cloud/firewallEval';
+import type { RawLighthouseInstance } from '../../src/cloud/lighthouse';
 import { MARK } from '../../src/cloud/guestScript';
+
+/** A Lighthouse instance (DescribeInstances of the lighthouse service); the endpoint fills the
+ *  Instance fields CVM Doctor does not read with realistic values. */
+export interface FixtureLighthouseInstance extends RawLighthouseInstance {
+  /** Not an API field: the region the instance lives in. */
+  region: string;
+  InstanceId: string;
+}
+
+/** Where CreateFirewallRules puts new rules (undocumented in the real API): at the end (the
+ *  default), first, or before the rule at `at`. */
+export type NewRulePlacement = 'append' | 'prepend' | { at: number };
+
+export interface FixtureLighthouse {
+  instances: FixtureLighthouseInstance[];
+  /** Each instance's firewall: its rules in evaluation order and FirewallVersion. */
+  firewalls: Record<string, { version: number; rules: FirewallRuleInfo[] }>;
+  /** DescribeInstancesTrafficPackages' TrafficPackageSet per instance (Status NETWORK_NORMAL or OVERDUE_NETWORK_DISABLED). */
+  trafficPackages: Record<string, Array<{ TrafficPackageId: string; Status: string }>>;
+  newRulePlacement: NewRulePlacement;
+}
 
 export interface FixtureInstance {
   /** Not an API field: the region the instance lives in. */
@@ -73,6 +96,9 @@ export interface TencentFixture {
   storedCidr?: 'prefixed' | 'bare';
   /** Scripts received by RunCommand, decoded, by instance. */
   commands: Array<{ instanceId: string; script: string; invocationId: string }>;
+  lighthouse: FixtureLighthouse;
+  /** Console URLs DescribeInstanceVncUrl (cvm or lighthouse) handed out, in order. */
+  vncIssued: Array<{ instanceId: string; url: string }>;
 }
 
 export interface GuestOutputSpec {
@@ -197,5 +223,51 @@ export function defaultTencentFixture(): TencentFixture {
     faults: [],
     clockOffsetSec: 0,
     commands: [],
+    lighthouse: defaultLighthouse(),
+    vncIssued: [],
+  };
+}
+
+/** Where the default Lighthouse instances live: a region of their own, so the CVM scenarios of
+ *  REGION (and tests that count them) see only CVM instances there. */
+export const LIGHTHOUSE_REGION = 'ap-singapore';
+
+/** A RUNNING Lighthouse instance in LIGHTHOUSE_REGION (Ubuntu, loopback public address). */
+export function lighthouseInstance(id: string, over: Partial<FixtureLighthouseInstance> = {}): FixtureLighthouseInstance {
+  return {
+    region: LIGHTHOUSE_REGION, InstanceId: id, InstanceName: id.replace(/^lhins-/, ''), InstanceState: 'RUNNING', InstanceRestrictState: 'NORMAL',
+    PublicAddresses: ['127.0.0.40'], PrivateAddresses: ['127.0.1.40'], OsName: 'Ubuntu Server 22.04 LTS 64bit', Platform: 'UBUNTU',
+    PlatformType: 'LINUX_UNIX', Zone: `${over.region ?? LIGHTHOUSE_REGION}-3`, ...over,
+  };
+}
+
+/** The firewall a new Lighthouse instance gets (SSH, HTTP, HTTPS, RDP and ping from anywhere). */
+export function defaultFirewallRules(): FirewallRuleInfo[] {
+  return [
+    { AppType: 'Linux登录', Protocol: 'TCP', Port: '22', CidrBlock: '0.0.0.0/0', Action: 'ACCEPT', FirewallRuleDescription: '' },
+    { AppType: 'HTTP(80)', Protocol: 'TCP', Port: '80', CidrBlock: '0.0.0.0/0', Action: 'ACCEPT', FirewallRuleDescription: '' },
+    { AppType: 'HTTPS(443)', Protocol: 'TCP', Port: '443', CidrBlock: '0.0.0.0/0', Action: 'ACCEPT', FirewallRuleDescription: '' },
+    { AppType: 'Windows登录', Protocol: 'TCP', Port: '3389', CidrBlock: '0.0.0.0/0', Action: 'ACCEPT', FirewallRuleDescription: '' },
+    { AppType: 'Ping', Protocol: 'ICMP', Port: 'ALL', CidrBlock: '0.0.0.0/0', Action: 'ACCEPT', FirewallRuleDescription: '' },
+  ];
+}
+
+function defaultLighthouse(): FixtureLighthouse {
+  return {
+    instances: [
+      lighthouseInstance('lhins-ok000001'),
+      lighthouseInstance('lhins-drop0001'),
+      lighthouseInstance('lhins-stop0001', { InstanceState: 'STOPPED' }),
+    ],
+    firewalls: {
+      'lhins-ok000001': { version: 1, rules: defaultFirewallRules() },
+      'lhins-drop0001': { version: 4, rules: [
+        { AppType: '自定义', Protocol: 'TCP', Port: '22', CidrBlock: '0.0.0.0/0', Action: 'DROP', FirewallRuleDescription: 'no ssh' },
+        ...defaultFirewallRules(),
+      ] },
+      'lhins-stop0001': { version: 1, rules: defaultFirewallRules() },
+    },
+    trafficPackages: {},
+    newRulePlacement: 'append',
   };
 }

@@ -80,7 +80,7 @@ export class TencentImport {
       const saved = new Set(existing.map((e) => e.cloudInstanceId).filter(Boolean));
       const picks = await vscode.window.showQuickPick(found.map((s) => ({
         label: s.name,
-        description: `${s.instanceId} · ${s.region} · ${s.state}`,
+        description: `${s.instanceId}${s.product === 'lighthouse' ? ' · Lighthouse' : ''} · ${s.region} · ${s.state}`,
         detail: `${s.publicIps[0] ?? s.privateIps[0] ?? '-'}${s.publicIps.length ? '' : ` (${t('private address only')})`}`
           + (saved.has(s.instanceId) ? ` · ${t('already saved: updates its address and state')}` : ''),
         picked: true,

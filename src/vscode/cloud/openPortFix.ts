@@ -1,11 +1,15 @@
 /**
- * "Open port for my IP" and its undo: from a report whose verdict a security group explains,
+ * "Open port for my IP" and its undo: from a report whose verdict a security group explains
+ * (a Lighthouse instance's firewall: firewallFix.ts),
  * the caller's address (configured, detected, or typed — never a silent 0.0.0.0/0), the exact
  * rule shown in a modal, applied first in the group, and an undo record per instance that
  * removes exactly that rule later. The pure plan is src/cloud/openPortPlan.ts.
  */
 import * as vscode from 'vscode';
-import { alreadyAccepted, describeUndo, openPortCandidate, openPortRequest, parseCallerIpInput, sanitizeUndos, type StoredUndo } from '../../cloud/openPortPlan';
+import { describeUndo, openPortCandidate, openPortRequest, sanitizeUndos, type StoredUndo } from '../../cloud/openPortPlan';
+import { describeFirewallUndo } from '../../cloud/firewallFixPlan';
+import { callerAddressFor } from './callerAddress';
+import { LighthouseFirewallFix } from './firewallFix';
 import { isCancelled, type Report } from '../../core/model';
 import { withCancellableProgress } from '../cancellation';
 import { userMessage } from '../errors';
@@ -27,6 +31,9 @@ export class OpenPortFix extends Disposable {
   /** Fires when the undo records change (report panels show or hide their Undo button). */
   readonly onDidChange = this.emitter.event;
 
+  /** The same fix for a Lighthouse instance: one rule in its own firewall. */
+  readonly firewall: LighthouseFirewallFix;
+
   constructor(
     private readonly state: vscode.Memento,
     private readonly store: InstanceStore,
@@ -34,6 +41,13 @@ export class OpenPortFix extends Disposable {
     private readonly log: Logger,
   ) {
     super();
+    this.firewall = this._register(new LighthouseFirewallFix(state, store, credentials, log));
+    this._register(this.firewall.onDidChange(() => this.emitter.fire()));
+  }
+
+  /** Whether a rule CVM Doctor added (security group or firewall) is still recorded for it. */
+  hasUndo(instanceId: string): boolean {
+    return this.undos(instanceId).length > 0 || this.firewall.undos(instanceId).length > 0;
   }
 
   undos(instanceId?: string): StoredUndo[] {
@@ -48,54 +62,19 @@ export class OpenPortFix extends Disposable {
 
   canOffer(report: Report | undefined, instanceId: string): boolean {
     const inst = this.store.get(instanceId);
-    return !!report && !!inst?.cloudInstanceId && !!openPortCandidate(report);
-  }
-
-  /** Asks for the caller's address, never offering a default; 0.0.0.0/0 only when typed. */
-  private async askCallerIp(port: number, family: 4 | 6): Promise<{ ip: string; anySource: boolean } | undefined> {
-    const typed = await vscode.window.showInputBox({
-      title: t('Open port for my IP'),
-      prompt: t('Your public IP address as the cloud sees it (CVM Doctor could not tell it). Set {0} to skip this question.', `${SECTION}.${Keys.tencentCallerIp}`),
-      placeHolder: family === 6 ? '2001:db8::5' : '203.0.113.5',
-      ignoreFocusOut: true,
-      validateInput: (v) => {
-        const r = parseCallerIpInput(v, family);
-        if (r.ok) return undefined;
-        if (r.reason === 'family') return t('The instance was reached over IPv{0}: type your public IPv{0} address.', family);
-        return r.reason === 'unspecified' ? t('That is not a usable address; type your public IP address.') : t('Type one IP address, e.g. 203.0.113.5.');
-      },
-    });
-    if (typed === undefined) return undefined;
-    const r = parseCallerIpInput(typed, family);
-    if (!r.ok) return undefined;
-    if (r.anySource) {
-      const yes: vscode.MessageItem = { title: t('Open to the whole Internet') };
-      const a = await vscode.window.showWarningMessage(
-        t('{0} opens port {1} to every address on the Internet, not only yours. Scanners find open SSH and RDP ports within minutes.', r.ip, port),
-        { modal: true, detail: t('Prefer your own address. Continue only if you really mean everyone.') },
-        yes,
-      );
-      if (a !== yes) return undefined;
-    }
-    return { ip: r.ip, anySource: r.anySource };
+    return !!report && !!inst?.cloudInstanceId && (!!openPortCandidate(report) || this.firewall.canOffer(report));
   }
 
   /** The whole fix: caller address → the exact rule in a modal → apply → undo record. */
   async apply(instanceId: string, report: Report): Promise<boolean> {
+    if (this.firewall.canOffer(report)) return this.firewall.apply(instanceId, report);
     const inst = this.store.get(instanceId);
     const c = openPortCandidate(report);
     if (!inst || !c) return false;
     const cfg = await this.credentials.config(true);
     if (!cfg) return false;
-    // Only an address of the family the port was probed over: a rule for the other would not help.
-    const configured = cfg.callerIp && parseCallerIpInput(cfg.callerIp, c.family).ok ? cfg.callerIp : undefined;
-    let caller = configured ? { ip: configured, anySource: false } : c.callerIp ? { ip: c.callerIp, anySource: false } : undefined;
-    caller ??= await this.askCallerIp(c.port, c.family);
+    const caller = await callerAddressFor(cfg, c, (ip) => t('The security groups already accept {0} on port {1}: another rule would change nothing. Re-run the diagnosis with your address set ({2}) to see what blocks it.', ip, c.port, `${SECTION}.${Keys.tencentCallerIp}`));
     if (!caller) return false;
-    if (!caller.anySource && alreadyAccepted(c, caller.ip)) {
-      void vscode.window.showInformationMessage(t('The security groups already accept {0} on port {1}: another rule would change nothing. Re-run the diagnosis with your address set ({2}) to see what blocks it.', caller.ip, c.port, `${SECTION}.${Keys.tencentCallerIp}`));
-      return false;
-    }
     const req = openPortRequest(c, caller.ip, caller.anySource);
     const fix = (await loadCloud()).describeOpenPortFix(req);
     const r = fix.rule;
@@ -128,8 +107,14 @@ export class OpenPortFix extends Disposable {
     }
   }
 
-  /** Removes every rule CVM Doctor added for the instance; true when the cloud changed. */
+  /** Removes every rule CVM Doctor added for the instance (groups and firewall); true when the cloud changed. */
   async undo(instanceId: string): Promise<boolean> {
+    const groups = this.undos(instanceId).length ? await this.undoGroups(instanceId) : false;
+    const firewall = this.firewall.undos(instanceId).length ? await this.firewall.undo(instanceId) : false;
+    return groups || firewall;
+  }
+
+  private async undoGroups(instanceId: string): Promise<boolean> {
     const mine = this.undos(instanceId);
     if (!mine.length) return false;
     const cfg = await this.credentials.config(true);
@@ -159,12 +144,15 @@ export class OpenPortFix extends Disposable {
   async undoCommand(arg: unknown): Promise<boolean> {
     let id = instanceFromArg(arg, this.store)?.id;
     if (!id) {
-      const all = this.undos();
+      const all = [
+        ...this.undos().map((u) => ({ label: u.instanceName, description: describeUndo(u.undo), id: u.instanceId })),
+        ...this.firewall.undos().map((u) => ({ label: u.instanceName, description: describeFirewallUndo(u.undo), id: u.instanceId })),
+      ];
       if (!all.length) {
         void vscode.window.showInformationMessage(t('CVM Doctor has added no security-group rule that is still in place.'));
         return false;
       }
-      const pick = await vscode.window.showQuickPick(all.map((u) => ({ label: u.instanceName, description: describeUndo(u.undo), id: u.instanceId })),
+      const pick = await vscode.window.showQuickPick(all,
         { title: t('Remove the rule CVM Doctor added') });
       id = pick?.id;
     }

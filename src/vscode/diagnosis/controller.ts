@@ -21,6 +21,7 @@ import { pickProtocol, validateHost, validatePort } from '../instances/wizard';
 import type { Logger } from '../log';
 import type { ReachabilityService } from '../reachability/service';
 import { reportLabels } from '../report/labels';
+import type { LocalPermissionFix } from '../report/localFix';
 import { ReportMessageRouter } from '../report/messageRouter';
 import { ReportPanel, type PanelHost } from '../report/panel';
 import { readSettings } from '../settings';
@@ -40,10 +41,11 @@ export class DiagnoseController implements PanelHost {
     private readonly loc: Localizer,
     private readonly tencent: TencentCloud,
     remote: { undo: FileUndo; ssh: RemoteSshActions },
+    private readonly localFix?: LocalPermissionFix,
   ) {
     const rerun = (panel: { target: ReportTargetView }) => this.run(this.specFor(panel.target));
     this.remote = new RemoteReportActions(store, loc, remote.undo, new HostKeyActions(log, remote.undo), remote.ssh, rerun);
-    this.router = new ReportMessageRouter({ rerun, openPort: tencent.openPort, remote: this.remote, log });
+    this.router = new ReportMessageRouter({ rerun, openPort: tencent.openPort, vnc: tencent.vnc, remote: this.remote, log, ...(localFix ? { localFix } : {}) });
   }
 
   private readonly remote: RemoteReportActions;
@@ -57,10 +59,15 @@ export class DiagnoseController implements PanelHost {
     // Static labels follow the report's language so one page never mixes two languages.
     const cloudActions = target.key.startsWith('adhoc:') ? undefined : {
       openPort: !cur.running && this.tencent.openPort.canOffer(cur.report, target.key),
-      undo: this.tencent.openPort.undos(target.key).length > 0,
+      undo: this.tencent.openPort.hasUndo(target.key),
+      vnc: !!this.store.get(target.key)?.cloudInstanceId,
     };
     const remoteActions = this.remote.offered(target, cur.report, lang, cur.running);
-    return { target, lang, labels: reportLabels(this.loc, lang), ...cur, ...(cloudActions ? { cloudActions } : {}), remoteActions };
+    const localUndo = !!this.localFix?.undoFor(target.key);
+    // Once applied, the undo is what is offered (the report still shows the old mode).
+    const fix = !cur.running && !localUndo ? this.localFix?.offer(cur.report) : undefined;
+    const localActions = fix || localUndo ? { ...(fix ? { fix: fix.preview } : {}), undo: localUndo } : undefined;
+    return { target, lang, labels: reportLabels(this.loc, lang), ...cur, ...(cloudActions ? { cloudActions } : {}), ...(localActions ? { localActions } : {}), remoteActions };
   }
 
   /** Command entry: `arg` is an instance id (status bar), a tree node, or nothing (palette). */
@@ -137,6 +144,7 @@ export class DiagnoseController implements PanelHost {
             signal,
             cloud: cloud?.cloud,
             guestChecks: cloud?.guestChecks,
+            ...(settings.sshPath ? { sshPath: settings.sshPath } : {}),
             onCheck: (c) => {
               this.log.debug('diagnose', `check ${c.id} ${c.status} ${Math.round(c.durationMs)}ms: ${c.summary}`);
               progress.report({ message: `${labels.checkNames[c.id] ?? c.id}: ${labels.status[c.status]}` });

@@ -32,6 +32,8 @@ export function buildTarget(spec: TargetSpec, s: Settings): Target {
   };
   // After every successful login, whether VS Code's server will run there.
   if (spec.protocol === 'ssh') t.vscodeServer = { downloadUrl: s.vscodeServerDownloadUrl, quietWithoutLogin: true };
+  // The Local layer: the ssh config fills in only what the instance does not say (its user).
+  if (spec.protocol === 'ssh') t.sshConfig = { userGiven: spec.user !== undefined, portGiven: true };
   if (spec.cloudInstanceId && spec.region) t.cloud = { instanceId: spec.cloudInstanceId, region: spec.region };
   return t;
 }
@@ -80,11 +82,11 @@ export async function gatherCredentials(
 
 export async function runDiagnosis(
   target: Target,
-  o: { lang: Lang; credentials?: Credentials; log: Logger; onCheck: (c: Check) => void; signal: AbortSignal; cloud?: CloudInspector; guestChecks?: boolean },
+  o: { lang: Lang; credentials?: Credentials; log: Logger; onCheck: (c: Check) => void; signal: AbortSignal; cloud?: CloudInspector; guestChecks?: boolean; sshPath?: string },
 ): Promise<DiagnosedReport> {
   const trace = (l: string) => o.log.trace('probe', l);
   return diagnoseReport(target, {
-    probes: createProbes({ log: trace }),
+    probes: createProbes({ log: trace, ...(o.sshPath ? { opensshPath: o.sshPath } : {}) }),
     credentials: o.credentials,
     lang: o.lang,
     onCheck: o.onCheck,

@@ -9,6 +9,7 @@ import { Disposable } from '../lifecycle';
 import { instanceAccessibilityLabel, instanceTooltip, REACH_CODICON, verdictTag } from '../reachability/presentation';
 import type { ReachInfo } from '../reachability/scheduler';
 import type { Instance } from '../../core/savedInstance';
+import { isLighthouseId } from '../../core/validate';
 import type { InstanceStore } from './store';
 
 export type InstanceNode = { kind: 'instance'; instance: Instance };
@@ -97,9 +98,11 @@ export class InstanceTreeProvider extends Disposable implements vscode.TreeDataP
     const pinned = this.store.pinned() === i.id;
     const item = new vscode.TreeItem(i.name, vscode.TreeItemCollapsibleState.None);
     item.id = i.id;
-    item.description = `${i.user ? i.user + '@' : ''}${i.host}:${i.port}${verdict ? ' · ' + verdictTag(verdict) : ''}`;
+    // A Lighthouse instance is marked as one (its ID says so: lhins-…).
+    item.description = `${isLighthouseId(i.cloudInstanceId) ? 'Lighthouse · ' : ''}${i.user ? i.user + '@' : ''}${i.host}:${i.port}${verdict ? ' · ' + verdictTag(verdict) : ''}`;
     item.iconPath = reachIcon(info);
-    item.contextValue = pinned ? 'instance.pinned' : 'instance';
+    // ".cloud": linked to a Tencent Cloud instance (the VNC console is offered).
+    item.contextValue = `${pinned ? 'instance.pinned' : 'instance'}${i.cloudInstanceId ? '.cloud' : ''}`;
     item.tooltip = instanceTooltip(i, info, verdict);
     item.accessibilityInformation = { label: instanceAccessibilityLabel(i, info, verdict) };
     return item;

@@ -94,7 +94,7 @@ export async function instanceWizard(existing: Instance | undefined, takenNames:
     validateInput: (v) => {
       const parts = v.trim().toLowerCase().split(/\s+/).filter(Boolean);
       if (parts.length === 0) return undefined;
-      if (!isInstanceId(parts[0])) return t('An instance ID looks like "ins-abcd1234".');
+      if (!isInstanceId(parts[0])) return t('An instance ID looks like "ins-abcd1234" (CVM) or "lhins-abcd1234" (Lighthouse).');
       if (parts.length !== 2 || !isRegion(parts[1])) return t('Add the region after the ID, e.g. "ap-guangzhou".');
       return undefined;
     },

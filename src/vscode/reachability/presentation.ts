@@ -3,6 +3,7 @@
  * the state's icon and sentence, and the tooltip (what, where, reachability, last check,
  * last verdict). Remote strings go in as text, never as Markdown.
  */
+import { isLighthouseId } from '../../core/validate';
 import * as vscode from 'vscode';
 import type { Instance } from '../../core/savedInstance';
 import type { LastVerdict } from '../instances/store';
@@ -49,7 +50,7 @@ export function instanceTooltip(i: Instance, info: ReachInfo | undefined, verdic
   md.appendText(`${i.protocol.toUpperCase()} ${i.user ? i.user + '@' : ''}${i.host}:${i.port}\n\n`);
   if (i.group) md.appendText(t('Group: {0}', i.group) + '\n\n');
   if (i.region) md.appendText(t('Region: {0}', i.region) + '\n\n');
-  if (i.cloudInstanceId) md.appendText(t('Cloud instance: {0}', i.cloudInstanceId) + '\n\n');
+  if (i.cloudInstanceId) md.appendText(t('Cloud instance: {0}', isLighthouseId(i.cloudInstanceId) ? `${i.cloudInstanceId} (Lighthouse)` : i.cloudInstanceId) + '\n\n');
   md.appendText(t('Reachability: {0}', reachText(info)) + '\n\n');
   if (info?.checkedAt) md.appendText(t('Last check: {0}', new Date(info.checkedAt).toLocaleTimeString(uiLocale())) + '\n\n');
   md.appendText(verdict ? t('Last verdict: {0} — {1}', verdict.code, verdict.titles?.[uiLang()] ?? verdict.title) : t('Not diagnosed yet'));

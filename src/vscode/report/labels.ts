@@ -40,6 +40,9 @@ export function reportLabels(loc: Localizer, lang: Lang): ReportLabels {
     instanceState: t('Instance state'),
     openPort: t('Open port for my IP'),
     undoOpenPort: t('Remove the rule CVM Doctor added'),
+    fixLocal: t('Fix the permissions'),
+    undoFixLocal: t('Restore the previous permissions'),
+    openVnc: t('Open VNC console'),
     status: { pass: core('status.pass'), fail: core('status.fail'), warn: core('status.warn'), skip: core('status.skip') },
     checkNames: Object.fromEntries(CHECK_NAME_KEYS.map((k) => [k.slice('check.'.length), core(k)])),
   };

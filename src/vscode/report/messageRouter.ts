@@ -1,7 +1,7 @@
 /**
  * Answers the report panel's messages: re-run, copy a command, copy the report as Markdown,
  * save it as HTML, open a documentation link (https only; the webview never navigates
- * itself), and the cloud fix with its undo.
+ * itself), the cloud fix with its undo, and the VNC console.
  */
 import * as fs from 'fs';
 import * as vscode from 'vscode';
@@ -9,8 +9,10 @@ import { renderHtml } from '../../core/render/html';
 import { renderMarkdown } from '../../core/render/markdown';
 import type { FromWebview } from '../../shared/protocol';
 import type { OpenPortFix } from '../cloud/openPortFix';
+import type { VncConsole } from '../cloud/vncConsole';
 import type { Logger } from '../log';
 import type { RemoteReportActions } from '../remoteSsh/reportActions';
+import type { LocalPermissionFix } from './localFix';
 import type { ReportPanel } from './panel';
 import { t } from '../i18n';
 
@@ -19,6 +21,8 @@ export interface RouterDeps {
   openPort: Pick<OpenPortFix, 'apply' | 'undo'>;
   /** Host-key and Remote-SSH actions (src/vscode/remoteSsh/reportActions.ts). */
   remote: Pick<RemoteReportActions, 'handle'>;
+  localFix?: Pick<LocalPermissionFix, 'apply' | 'undo'>;
+  vnc: Pick<VncConsole, 'open'>;
   log: Logger;
 }
 
@@ -81,6 +85,24 @@ export class ReportMessageRouter {
       }
       case 'remoteAction':
         await this.deps.remote.handle(panel, m.action);
+        return;
+      case 'fixLocal':
+      case 'undoFixLocal': {
+        const fix = this.deps.localFix;
+        if (!fix) return;
+        const done = m.type === 'fixLocal' ? !!panel.report && await fix.apply(panel.target.key, panel.report) : await fix.undo(panel.target.key);
+        if (!done) return;
+        const text = m.type === 'fixLocal'
+          ? t('The permissions were fixed. Re-run the diagnosis to see the effect.')
+          : t('The previous permissions were restored.');
+        panel.setNote(text);
+        const rerun = t('Re-run');
+        if (await vscode.window.showInformationMessage(text, rerun) === rerun) await this.deps.rerun(panel);
+        return;
+      }
+      case 'openVnc':
+        // Fetched now, opened at once: the URL expires within seconds and is never kept.
+        await this.deps.vnc.open(panel.target.key);
         return;
       case 'ready':
         return;

@@ -36,6 +36,9 @@ describe('(unit) cvm-doctor CLI', () => {
     [['diagnose', 'h', '--lang', 'fr'], '--lang'],
     [['diagnose', 'h', '--alt-ports', '22,x'], '--alt-ports'],
     [['diagnose', 'h', '--tencent-instance', 'ins-abc12345'], '--region'],
+    // A Lighthouse ID is an instance ID too (it passes, then the region is missing); others are not.
+    [['diagnose', 'h', '--tencent-instance', 'lhins-abc12345'], '--region'],
+    [['diagnose', 'h', '--tencent-instance', 'lh-abc12345', '--region', 'ap-seoul'], '--tencent-instance'],
     [['diagnose'], 'host'],
     [['diagnose', 'h', '--bogus'], 'usage'],
     [['frobnicate'], 'usage'],

@@ -22,7 +22,7 @@ describe('(unit) Tencent import and open-port fix', () => {
     const list = await listInstances(cfg, [REGION], undefined, 10);
     assert.strictEqual(list.length, 25);
     assert.strictEqual(new Set(list.map((i) => i.instanceId)).size, 25);
-    assert.deepStrictEqual(ep.requests.filter((r) => r.action === 'DescribeInstances').map((r) => [r.params.Offset, r.params.Limit]), [[0, 10], [10, 10], [20, 10]]);
+    assert.deepStrictEqual(ep.requests.filter((r) => r.action === 'DescribeInstances' && r.service === 'cvm').map((r) => [r.params.Offset, r.params.Limit]), [[0, 10], [10, 10], [20, 10]]);
     const byId = new Map(list.map((i) => [i.instanceId, i]));
     assert.deepStrictEqual([byId.get('ins-ok')?.protocol, byId.get('ins-ok')?.port, byId.get('ins-ok')?.user], ['ssh', 22, 'ubuntu']);
     assert.deepStrictEqual([byId.get('ins-centos')?.user], ['root']);

@@ -4,6 +4,7 @@ import { VERDICT_CODES, type TcpIcmpError, type VerdictCode } from '../../../src
 import type { ClassifyInput } from '../../../src/core/classify';
 import { alt, banner, cloud, dnsFail, healthy, loggedInWithReadiness, ping, ssh, target, tcp } from './evidence';
 import type { HostKeyInfo, NegotiationEvidence } from '../../../src/core/model';
+import type { LocalEvidence } from '../../../src/core/localModel';
 
 const UNKNOWN_KEY: HostKeyInfo = { type: 'ssh-ed25519', fingerprint: 'SHA256:x', status: 'unknown', knownHostsPath: '/k', knownEntries: [] };
 const PQ_NEGOTIATION: NegotiationEvidence = { ssh2: { missing: ['kex'] }, openssh: { version: 'OpenSSH_9.2p1', missing: [], enable: {}, enableSuffices: false }, legacyOnly: false };
@@ -117,6 +118,13 @@ const TABLE: Array<[string, ClassifyInput, VerdictCode]> = [
   ['cloud: caller unknown, group accepts an office /24 only', healthy({ ...silent, altPorts: [alt(2222, 'timeout')], cloud: cloud({ securityGroups: { verdict: 'deny', evaluatedFor: 'any source', exceptFor: ['198.51.100.0/24'] } }) }), 'PORT_FILTERED'],
   ['cloud: caller unknown, no group rule accepts anyone', healthy({ ...silent, altPorts: [alt(2222, 'timeout')], cloud: cloud({ securityGroups: { verdict: 'deny', evaluatedFor: 'any source' } }) }), 'SECURITY_GROUP_BLOCKS'],
   ['cloud: caller unknown, ACL accepts an office /24 only', healthy({ ...silent, altPorts: [alt(2222, 'timeout')], cloud: cloud({ securityGroups: { verdict: 'allow', evaluatedFor: 'any source' }, networkAcl: { verdict: 'deny', aclId: 'acl-1', exceptFor: ['198.51.100.0/24'] } }) }), 'PORT_FILTERED'],
+  // Issue 11: a Lighthouse instance's own firewall, its network restriction and unpaid traffic.
+  ['lighthouse: the firewall drops the caller', healthy({ ...silent, cloud: cloud({ firewall: { verdict: 'deny', evaluatedFor: '198.51.100.7', decidingRule: { index: 0, action: 'DROP', protocol: 'TCP', port: '22', source: '0.0.0.0/0' } } }, { product: 'lighthouse', securityGroupIds: [] }) }), 'INSTANCE_FIREWALL_BLOCKS'],
+  ['lighthouse: the firewall drops, but the port answers', healthy({ cloud: cloud({ firewall: { verdict: 'deny', evaluatedFor: '198.51.100.7' } }, { product: 'lighthouse' }) }), 'OK'],
+  ['lighthouse: caller unknown, the firewall accepts an office /24 only', healthy({ ...silent, altPorts: [alt(2222, 'timeout')], cloud: cloud({ firewall: { verdict: 'deny', evaluatedFor: 'any source', exceptFor: ['198.51.100.0/24'] } }, { product: 'lighthouse' }) }), 'PORT_FILTERED'],
+  ['lighthouse: NETWORK_RESTRICT', healthy({ ...silent, cloud: cloud({ firewall: { verdict: 'allow', evaluatedFor: 'x' } }, { product: 'lighthouse', restrictState: 'NETWORK_RESTRICT' }) }), 'INSTANCE_ISOLATED'],
+  ['lighthouse: traffic package overdue, network cut', healthy({ ...silent, cloud: cloud({ firewall: { verdict: 'allow', evaluatedFor: 'x' } }, { product: 'lighthouse', restrictState: 'NORMAL', trafficPackage: { id: 'lhtp-1', status: 'OVERDUE_NETWORK_DISABLED' } }) }), 'INSTANCE_ISOLATED'],
+  ['lighthouse: rescue mode is not running', healthy({ ...silent, cloud: cloud({}, { product: 'lighthouse', state: 'RESCUE_MODE' }) }), 'INSTANCE_NOT_RUNNING'],
   // Issue 7 item 6: a reject rule with sshd running reads as a closed port from outside.
   ['guest reject rule, no cloud view', healthy({ ...refused, altPorts: [alt(2222, 'refused')] }), 'PORT_CLOSED'],
   // Issue 9: after the login, what stops VS Code's server.
@@ -125,7 +133,15 @@ const TABLE: Array<[string, ClassifyInput, VerdictCode]> = [
   ['logged in, home full', healthy({ ssh: loggedInWithReadiness({ disk: { code: 0, stdout: 'HOME=/h\nFilesystem 1024-blocks Used Available Capacity Mounted on\ntmpfs 1024 1024 0 100% /h\n/dev/vda1 5 1 999999 1% /\n---\n---\nhome-writable\n', stderr: '', durationMs: 3 } }) }), 'DISK_FULL'],
   ['logged in, sshd refuses forwarding', healthy({ ssh: loggedInWithReadiness({}, { outcome: 'prohibited', host: '127.0.0.1', port: 22, reason: 1, durationMs: 1 }) }), 'PORT_FORWARDING_DISABLED'],
   ['logged in, the download host is blocked (a finding only)', healthy({ ssh: loggedInWithReadiness({ download: { code: 0, stdout: 'curl 000\nexit=28\n', stderr: '', durationMs: 5000 } }) }), 'OK'],
+  // Issue 14: the user's own side comes first; a healthy server does not change it.
+  ['ssh -G fails on the user\'s config', healthy({ local: localSide({ config: { outcome: 'error', executable: 'ssh', error: { kind: 'permissions', file: '/h/.ssh/config', message: 'Bad owner or permissions on /h/.ssh/config' }, durationMs: 1 } }) }), 'LOCAL_CONFIG_ERROR'],
+  ['the given key is readable by others', healthy({ local: localSide({ keys: [{ path: '/k', source: 'given', exists: true, readable: true, format: 'openssh', mode: 0o644, ownedBySelf: true, refused: true }] }) }), 'LOCAL_KEY_REFUSED'],
+  ['the given key is a PuTTY v3 key', healthy({ ...refused, local: localSide({ keys: [{ path: '/k.ppk', source: 'given', exists: true, readable: true, format: 'ppk3' }] }) }), 'KEY_FORMAT_UNSUPPORTED'],
 ];
+
+function localSide(over: Partial<LocalEvidence>): LocalEvidence {
+  return { host: 'cvm.example.com', platform: 'linux', config: { outcome: 'unavailable', executable: 'ssh', reason: 'not-found', durationMs: 0 }, keys: [], durationMs: 1, ...over };
+}
 
 describe('(unit) classify', () => {
   for (const [name, evidence, expected] of TABLE) {
