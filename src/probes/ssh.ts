@@ -10,6 +10,7 @@
  * diagnosis is finished with OpenSSH (openssh.ts) and the result says so: the server is
  * never blamed for a gap of our own library.
  */
+import { createHash } from 'crypto';
 import {
   BaseAgent, Client, createAgent, utils,
   type AuthenticationType, type NextAuthHandler, type ParsedKey, type Prompt,
@@ -64,6 +65,42 @@ interface KeyMaterial {
   message?: string;
 }
 
+/**
+ * Decrypting a key (bcrypt-pbkdf, in JavaScript) blocks the event loop for a long moment — on
+ * a loaded or slow machine longer than a probe's timeout — and every timer that expired
+ * meanwhile fires before the sockets are read: a sweep or a reachability round would see
+ * silent ports that answered. So one key with one passphrase is parsed once per process for a
+ * while (the decrypted key stays in memory, as ssh2 keeps it during a login anyway), and the
+ * time it took is never counted against the server (probeSsh starts its budget afterwards).
+ */
+const PARSED_KEYS = new Map<string, { at: number; value: ParsedKey | Error }>();
+const PARSED_KEY_TTL_MS = 5 * 60_000;
+const PARSED_KEY_MAX = 8;
+
+function parseKeyOnce(data: Buffer | string, passphrase: string | undefined): ParsedKey | Error {
+  const h = (v: Buffer | string) => createHash('sha256').update(v).digest('hex');
+  const id = `${h(data)}:${passphrase === undefined ? '-' : h(passphrase)}`;
+  const hit = PARSED_KEYS.get(id);
+  if (hit && performance.now() - hit.at < PARSED_KEY_TTL_MS) return hit.value;
+  let value: ParsedKey | Error;
+  try {
+    const p = utils.parseKey(data, passphrase) as ParsedKey | ParsedKey[] | Error;
+    value = Array.isArray(p) ? p[0] as ParsedKey : p;
+  } catch (e) {
+    value = e instanceof Error ? e : new Error(String(e));
+  }
+  PARSED_KEYS.delete(id);
+  PARSED_KEYS.set(id, { at: performance.now(), value });
+  while (PARSED_KEYS.size > PARSED_KEY_MAX) PARSED_KEYS.delete(PARSED_KEYS.keys().next().value as string);
+  return value;
+}
+
+/** Parses (and decrypts) the credentials' key now, outside any probe's timing: a sweep calls
+ *  it once before it starts, so no diagnosis blocks the others' timers while decrypting. */
+export async function prepareKey(c: Credentials | undefined, timeoutMs = 5000): Promise<void> {
+  await loadKey(c, { timeoutMs, signal: new AbortController().signal });
+}
+
 async function loadKey(c: Credentials | undefined, o: { timeoutMs: number; signal: AbortSignal }): Promise<KeyMaterial | undefined> {
   if (!c || (c.privateKey === undefined && c.identityFile === undefined)) return undefined;
   let data: Buffer | string;
@@ -78,14 +115,7 @@ async function loadKey(c: Credentials | undefined, o: { timeoutMs: number; signa
     }
     data = r.value;
   }
-  const parse = (passphrase?: string): ParsedKey | Error => {
-    try {
-      const p = utils.parseKey(data, passphrase) as ParsedKey | ParsedKey[] | Error;
-      return Array.isArray(p) ? p[0] as ParsedKey : p;
-    } catch (e) {
-      return e instanceof Error ? e : new Error(String(e));
-    }
-  };
+  const parse = (passphrase?: string): ParsedKey | Error => parseKeyOnce(data, passphrase);
   const isEncryptedError = (e: Error) => /encrypted|passphrase|decrypt|bad decrypt/i.test(e.message);
   const file = c.identityFile !== undefined ? { file: c.identityFile } : {};
   const parsed = parse(c.passphrase);
@@ -194,7 +224,8 @@ export async function probeSsh(conn: OpenConnection, ctx: SshContext, o: ProbeOp
   if (o.signal.aborted && !isDeadline(o.signal)) { conn.close(); throw cancelledError(o.signal); }
 
   const hostKeyOrder = preferKnownHostKeyTypes(SSH2.DEFAULT_SERVER_HOST_KEY, lookup);
-  const first = await ssh2Phase(conn, ctx, o, { start, lookup, keyMat, agentKeys, hostKeyOrder });
+  // The server's budget starts now: reading and decrypting our own key is local work.
+  const first = await ssh2Phase(conn, ctx, o, { start: now(), lookup, keyMat, agentKeys, hostKeyOrder });
   const { result, kexinit } = first;
   if (kexinit) result.serverAlgorithms = serverLists(kexinit);
 
