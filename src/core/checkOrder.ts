@@ -8,6 +8,9 @@ export const CHECK_ORDER: readonly CheckId[] = [
   // The user's own ssh configuration, keys and agent come before any packet.
   'local.config', 'local.keys', 'local.agent',
   'dns', 'icmp', 'tcp', 'altports', 'banner', 'kex', 'hostkey', 'auth', 'login', 'openssh', 'rdp',
+  // After a login: whether VS Code's server will run there (its own report section).
+  'vscode.session', 'vscode.platform', 'vscode.glibc', 'vscode.libstdcxx', 'vscode.kernel', 'vscode.tar', 'vscode.disk',
+  'vscode.fetcher', 'vscode.download', 'vscode.forwarding',
   'cloud.instance', 'cloud.securityGroups', 'cloud.firewall', 'cloud.networkAcl', 'cloud.guest',
 ];
 

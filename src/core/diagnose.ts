@@ -6,6 +6,7 @@
  */
 import { sortChecks } from './checkOrder';
 import { altPortsCheck, bannerCheck, cloudChecks, dnsCheck, icmpCheck, icmpOffCheck, rdpCheck, sshChecks, tcpCheck } from './checks';
+import { readinessChecks } from './readinessChecks';
 import { classifyCode, findings, ruleCode, type ClassifyInput } from './classify';
 import { opensshReads } from './keyFormat';
 import { applyLocal, localChecks, localVerdict, SECOND_OPINION_CODES, secondOpinionCheck } from './local';
@@ -304,8 +305,11 @@ async function probeNetwork(
           const ssh = e.ssh = await probes.ssh(conn, {
             host: target.host, address, port: target.port, user,
             credentials: deps.credentials, knownHostsPath: target.knownHostsPath, acceptNew: target.acceptNewHostKey, banner: e.banner,
+            ...(target.vscodeServer ? { readiness: { downloadUrl: target.vscodeServer.downloadUrl } } : {}),
           }, opts());
           emit((l) => sshChecks(ssh, user, target.timeoutMs, !!e.credentialsGiven, l));
+          const ready = ssh.readiness ?? (target.vscodeServer?.quietWithoutLogin ? undefined : { skipped: 'no-login' as const, outputs: {}, durationMs: 0 });
+          if (target.vscodeServer && ready) emit((l) => readinessChecks(ready, l));
         }
       } else {
         deps.onCheckStart?.({ id: 'rdp', waitFor: 'rdp', boundMs: target.timeoutMs, address, port: target.port });

@@ -11,6 +11,7 @@ import { keyDetailSuffix, keyProblemText, loginReasonText, opensshProblemText, q
 import { hostKeyName, shellQuote, sshCommandLine } from './sshCommand';
 import { format, formatMs, visible, type TemplateArgs } from './format';
 import { OK_LOGIN_UNTESTED_TEXT, VERDICT_TEXT } from './verdictText';
+import { readinessArgs } from './readinessChecks';
 import { localVerdictArgs, verdictKey } from './local';
 
 /** The placeholders the templates of `code` may use, derived from the evidence. */
@@ -157,6 +158,7 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
     aclId: cloud?.networkAcl?.aclId,
     service: t.protocol === 'rdp' ? 'TermService' : 'sshd',
     ...untestedArgs,
+    ...readinessArgs(ssh?.readiness, lang),
     ...localArgs(code, e, lang, user),
     // Last: an overdue traffic package names itself in place of the (NORMAL) restriction.
     ...lighthouseArgs(e, lang),

@@ -28,6 +28,8 @@ export interface ReportLabels {
   waiting: string;
   /** The Cloud section (checks cloud.*) and its actions. */
   cloud: string;
+  /** The "VS Code readiness" section (checks vscode.*). */
+  readiness: string;
   decidingRule: string;
   implicitDeny: string;
   instanceState: string;
@@ -100,6 +102,8 @@ export interface PanelState {
   /** A one-line note from the extension (e.g. after a rule was added), already localised. */
   note?: string;
   /** Cloud actions the extension can take for this saved instance. */
+  /** Host-key, Remote-SSH and ssh-config actions for this report (remoteSsh/availability.ts). */
+  remoteActions?: Array<{ id: RemoteActionId; label: string }>;
   cloudActions?: { openPort: boolean; undo: boolean; vnc?: boolean };
   /** The local repair the report calls for: `fix` is the command shown before it runs. */
   localActions?: { fix?: string; undo: boolean };
@@ -108,6 +112,10 @@ export interface PanelState {
   /** Checks under way in the current run. */
   pending: PendingCheck[];
 }
+
+/** The "from OK to working" actions (handled by src/vscode/remoteSsh and src/vscode/hostKeys). */
+export const REMOTE_ACTION_IDS = ['trustHostKey', 'replaceHostKey', 'verifyHostKey', 'connectRemoteSsh', 'addSshConfig', 'localServerDownload', 'undoFileChange'] as const;
+export type RemoteActionId = (typeof REMOTE_ACTION_IDS)[number];
 
 /** What the webview keeps with `setState` so the serializer can restore it after reload. */
 export interface PersistedState {
@@ -137,6 +145,8 @@ export type FromWebview =
   | { type: 'openPort' }
   /** "Remove the rule CVM Doctor added". */
   | { type: 'undoOpenPort' }
+  /** One of the host-key / Remote-SSH actions; the extension previews and confirms it. */
+  | { type: 'remoteAction'; action: RemoteActionId }
   /** "Fix the permissions": the extension shows the command, confirms and runs it. */
   | { type: 'fixLocal' }
   /** "Restore the previous permissions". */
@@ -166,6 +176,8 @@ export function isFromWebview(m: unknown): m is FromWebview {
       return typeof o.url === 'string' && o.url.length < 2048;
     case 'action':
       return isReportAction(o.action);
+    case 'remoteAction':
+      return typeof o.action === 'string' && (REMOTE_ACTION_IDS as readonly string[]).includes(o.action);
     default:
       return false;
   }

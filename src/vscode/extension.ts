@@ -20,6 +20,8 @@ import { VIEW_TYPE } from './report/panel';
 import { affects, Keys } from './settings';
 import { PinnedStatusBar } from './statusBar';
 import { DiagnoseAll } from './sweep/diagnoseAll';
+import { FileUndo } from './remoteSsh/fileUndo';
+import { RemoteSshActions } from './remoteSsh/remoteSsh';
 
 export const TREE_VIEW_ID = 'cvmDoctor.instances';
 
@@ -54,8 +56,10 @@ export function activate(context: vscode.ExtensionContext): CvmDoctorApi | undef
   const status = new PinnedStatusBar(store, reach);
   const loc = new Localizer(context.extensionPath);
   const tencent = new TencentCloud(context.globalState, context.secrets, store, log);
+  const undo = new FileUndo();
+  const remoteSsh = new RemoteSshActions(store, log, undo);
   const localFix = new LocalPermissionFix(context.globalState, path.join(context.globalStorageUri.fsPath, 'acl-backups'), log);
-  const controller = new DiagnoseController(context.extensionUri, store, reach, log, loc, tencent, localFix);
+  const controller = new DiagnoseController(context.extensionUri, store, reach, log, loc, tencent, { undo, ssh: remoteSsh }, localFix);
   const commands = new InstanceCommands(store, reach, log);
   const diagnoseAll = new DiagnoseAll(context.extensionUri, store, reach, log, tencent, controller);
 
@@ -66,6 +70,8 @@ export function activate(context: vscode.ExtensionContext): CvmDoctorApi | undef
     ...commands.register(),
     ...tencent.register(),
     tencent.openPort.onDidChange(() => controller.refreshPanels()),
+    undo, undo.onDidChange(() => controller.refreshPanels()),
+    ...remoteSsh.register(),
     localFix, localFix.onDidChange(() => controller.refreshPanels()),
     registerCommand(Commands.diagnose, log, (arg) => controller.command(arg)),
     diagnoseAll,

@@ -152,6 +152,19 @@ function renderReport(l: ReportLabels, r: Report, actions?: PanelState['cloudAct
 }
 
 const isCloud = (c: Pick<Check, 'id'>) => c.id.startsWith('cloud.');
+const isReadiness = (c: Pick<Check, 'id'>) => c.id.startsWith('vscode.');
+
+/** The host-key / Remote-SSH actions the extension offers for this report. */
+function renderRemoteActions(actions: PanelState['remoteActions'], running: boolean): HTMLElement | undefined {
+  if (!actions?.length || running) return undefined;
+  const row = el('div', { cls: 'actions remote-actions', id: 'remote-actions' });
+  for (const a of actions) {
+    const b = button(a.label, () => vscode.postMessage({ type: 'remoteAction', action: a.id }), a.id === 'undoFileChange' ? 'btn btn-secondary' : 'btn');
+    b.id = `action-${a.id}`;
+    row.appendChild(b);
+  }
+  return row;
+}
 
 function str(v: unknown): string {
   return typeof v === 'string' || typeof v === 'number' ? String(v) : '';
@@ -256,14 +269,22 @@ function render(): void {
   if (state.report && !state.running) app.appendChild(renderReport(l, state.report, state.cloudActions));
   const localFix = renderLocalFix(l, state.localActions, state.running);
   if (localFix) app.appendChild(localFix);
+  const remote = renderRemoteActions(state.remoteActions, state.running);
+  if (remote) app.appendChild(remote);
   const all = state.running || !state.report ? state.checks : state.report.checks;
   const cloud = renderCloud(l, all, state.cloudActions, state.running);
   if (cloud) app.appendChild(cloud);
   app.appendChild(el('h2', { text: l.checks }));
-  const checks = all.filter((c) => !isCloud(c));
-  const pending = state.running ? state.pending.filter((p) => !isCloud(p)) : [];
+  const checks = all.filter((c) => !isCloud(c) && !isReadiness(c));
+  const pending = state.running ? state.pending.filter((p) => !isCloud(p) && !isReadiness(p)) : [];
   if (checks.length === 0 && pending.length === 0) app.appendChild(el('p', { cls: 'note', text: l.waiting }));
   else app.appendChild(renderChecks(l, checks, 'timeline', pending));
+  const readiness = all.filter(isReadiness);
+  const readinessPending = state.running ? state.pending.filter(isReadiness) : [];
+  if (readiness.length || readinessPending.length) {
+    app.appendChild(el('h2', { text: l.readiness, id: 'readiness-heading' }));
+    app.appendChild(renderChecks(l, readiness, 'readiness', readinessPending));
+  }
   if (state.report && !state.running) {
     app.appendChild(el('p', { cls: 'meta', text: `${l.duration}: ${formatMs(state.report.durationMs)} · ${formatLocalTime(state.report.startedAt)}` }));
   }

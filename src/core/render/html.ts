@@ -8,6 +8,7 @@ import { createHash } from 'crypto';
 import { sortChecks } from '../checkOrder';
 import { verdictPassed, type Report } from '../model';
 import { msg, type MessageKey } from '../messages';
+import { isReadinessCheck } from '../readinessChecks';
 import { escapeHtml as h, formatLocalTime, formatMs, visible } from '../format';
 
 const STYLE = `
@@ -70,10 +71,14 @@ export function renderHtml(report: Report): string {
   const styleHash = createHash('sha256').update(STYLE).digest('base64');
   const csp = `default-src 'none'; style-src 'sha256-${styleHash}'; img-src 'none'; base-uri 'none'; form-action 'none'`;
 
-  const checks = sortChecks(report.checks).map((c) => `<li class="check status-${c.status}" data-check="${h(c.id)}">
+  const item = (c: Report['checks'][number]) => `<li class="check status-${c.status}" data-check="${h(c.id)}">
 <div class="check-head"><span class="badge badge-${c.status}">${h(msg(lang, `status.${c.status}` as MessageKey))}</span><span class="check-name">${h(msg(lang, `check.${c.id}`))}</span><span class="check-time">${h(formatMs(c.durationMs))}</span></div>
 <div class="check-summary">${text(c.summary)}</div>
-${Object.keys(c.evidence ?? {}).length ? `<details class="evidence"><summary>${h(msg(lang, 'report.evidence'))}</summary><pre>${h(JSON.stringify(c.evidence, null, 2))}</pre></details>` : ''}</li>`).join('\n');
+${Object.keys(c.evidence ?? {}).length ? `<details class="evidence"><summary>${h(msg(lang, 'report.evidence'))}</summary><pre>${h(JSON.stringify(c.evidence, null, 2))}</pre></details>` : ''}</li>`;
+  const sorted = sortChecks(report.checks);
+  const checks = sorted.filter((c) => !isReadinessCheck(c)).map(item).join('\n');
+  const ready = sorted.filter(isReadinessCheck);
+  const readiness = ready.length ? `<h2>${h(msg(lang, 'report.readiness'))}</h2>\n<ol class="timeline">${ready.map(item).join('\n')}</ol>\n` : '';
 
   const findings = report.findings.length
     ? `<h2>${h(msg(lang, 'report.findings'))}</h2><ul class="findings">${report.findings.map((f) => `<li><code>${h(f.code)}</code> ${text(f.message)}</li>`).join('')}</ul>`
@@ -107,7 +112,7 @@ ${steps}
 ${findings}
 <h2>${h(msg(lang, 'report.checks'))}</h2>
 <ol class="timeline">${checks}</ol>
-<p class="meta">${h(msg(lang, 'report.duration', { time: formatMs(report.durationMs) }))} · ${h(msg(lang, 'report.started'))} ${h(formatLocalTime(report.startedAt))}</p>
+${readiness}<p class="meta">${h(msg(lang, 'report.duration', { time: formatMs(report.durationMs) }))} · ${h(msg(lang, 'report.started'))} ${h(formatLocalTime(report.startedAt))}</p>
 </body>
 </html>
 `;

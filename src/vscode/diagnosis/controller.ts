@@ -30,6 +30,10 @@ import type { LocalPermissionFix } from '../report/localFix';
 import { ReportMessageRouter } from '../report/messageRouter';
 import { ReportPanel, type PanelCurrent, type PanelHost } from '../report/panel';
 import { readSettings } from '../settings';
+import { HostKeyActions } from '../hostKeys/hostKeyActions';
+import type { FileUndo } from '../remoteSsh/fileUndo';
+import type { RemoteSshActions } from '../remoteSsh/remoteSsh';
+import { RemoteReportActions } from '../remoteSsh/reportActions';
 
 export class DiagnoseController implements PanelHost {
   private readonly router: ReportMessageRouter;
@@ -43,12 +47,16 @@ export class DiagnoseController implements PanelHost {
     private readonly log: Logger,
     private readonly loc: Localizer,
     private readonly tencent: TencentCloud,
+    remote: { undo: FileUndo; ssh: RemoteSshActions },
     private readonly localFix?: LocalPermissionFix,
   ) {
-    const rerun = (panel: ReportPanel) => this.run(this.specFor(panel.target));
+    const rerun = (panel: { target: ReportTargetView }) => this.run(this.specFor(panel.target));
     const actions = new ReportActionHandlers({ store, log, rerun, viewOf: (spec) => this.viewFor(spec) });
-    this.router = new ReportMessageRouter({ rerun, actions, openPort: tencent.openPort, vnc: tencent.vnc, log, ...(localFix ? { localFix } : {}) });
+    this.remote = new RemoteReportActions(store, loc, remote.undo, new HostKeyActions(log, remote.undo), remote.ssh, rerun);
+    this.router = new ReportMessageRouter({ rerun, actions, openPort: tencent.openPort, vnc: tencent.vnc, remote: this.remote, log, ...(localFix ? { localFix } : {}) });
   }
+
+  private readonly remote: RemoteReportActions;
 
   private lang() {
     return effectiveLang(readSettings().language);
@@ -64,11 +72,12 @@ export class DiagnoseController implements PanelHost {
       undo: this.tencent.openPort.hasUndo(target.key),
       vnc: !!this.store.get(target.key)?.cloudInstanceId,
     };
+    const remoteActions = this.remote.offered(target, cur.report, lang, cur.running);
     const localUndo = !!this.localFix?.undoFor(target.key);
     // Once applied, the undo is what is offered (the report still shows the old mode).
     const fix = !cur.running && !localUndo ? this.localFix?.offer(cur.report) : undefined;
     const localActions = fix || localUndo ? { ...(fix ? { fix: fix.preview } : {}), undo: localUndo } : undefined;
-    return { target, lang, labels: reportLabels(this.loc, lang), ...cur, pending: cur.pending ?? [], actions, ...(cloudActions ? { cloudActions } : {}), ...(localActions ? { localActions } : {}) };
+    return { target, lang, labels: reportLabels(this.loc, lang), ...cur, pending: cur.pending ?? [], actions, ...(cloudActions ? { cloudActions } : {}), ...(localActions ? { localActions } : {}), remoteActions };
   }
 
   /** Command entry: `arg` is an instance id (status bar), a tree node, or nothing (palette). */

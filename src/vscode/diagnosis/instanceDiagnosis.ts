@@ -31,6 +31,8 @@ export function buildTarget(spec: TargetSpec, s: Settings): Target {
     icmp: s.icmp,
     name: spec.name,
   };
+  // After every successful login, whether VS Code's server will run there.
+  if (spec.protocol === 'ssh') t.vscodeServer = { downloadUrl: s.vscodeServerDownloadUrl, quietWithoutLogin: true };
   // The Local layer: the ssh config fills in only what the instance does not say (its user).
   if (spec.protocol === 'ssh') t.sshConfig = { userGiven: spec.user !== undefined, portGiven: true };
   if (spec.cloudInstanceId && spec.region) t.cloud = { instanceId: spec.cloudInstanceId, region: spec.region };

@@ -34,6 +34,7 @@ export function reportLabels(loc: Localizer, lang: Lang): ReportLabels {
     duration: t('Duration'),
     waiting: t('No checks finished yet.'),
     cloud: t('Cloud (Tencent Cloud)'),
+    readiness: core('report.readiness'),
     decidingRule: t('Deciding rule'),
     implicitDeny: t('No rule accepts this port for this source (implicit deny)'),
     instanceState: t('Instance state'),

@@ -14,6 +14,7 @@ import type { FromWebview } from '../../shared/protocol';
 import type { OpenPortFix } from '../cloud/openPortFix';
 import type { VncConsole } from '../cloud/vncConsole';
 import type { Logger } from '../log';
+import type { RemoteReportActions } from '../remoteSsh/reportActions';
 import type { LocalPermissionFix } from './localFix';
 import type { ReportActionHandlers } from './actionHandlers';
 import { htmlFileName } from './exportName';
@@ -24,6 +25,8 @@ export interface RouterDeps {
   rerun(panel: ReportPanel): Promise<unknown>;
   actions: Pick<ReportActionHandlers, 'run'>;
   openPort: Pick<OpenPortFix, 'apply' | 'undo'>;
+  /** Host-key and Remote-SSH actions (src/vscode/remoteSsh/reportActions.ts). */
+  remote: Pick<RemoteReportActions, 'handle'>;
   localFix?: Pick<LocalPermissionFix, 'apply' | 'undo'>;
   vnc: Pick<VncConsole, 'open'>;
   log: Logger;
@@ -86,6 +89,9 @@ export class ReportMessageRouter {
         if (await vscode.window.showInformationMessage(text, rerun) === rerun) await this.deps.rerun(panel);
         return;
       }
+      case 'remoteAction':
+        await this.deps.remote.handle(panel, m.action);
+        return;
       case 'fixLocal':
       case 'undoFixLocal': {
         const fix = this.deps.localFix;
