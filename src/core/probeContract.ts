@@ -45,6 +45,8 @@ export interface SshContext {
   acceptNew?: boolean;
   /** The banner already read from this connection (its bytes are still readable). */
   banner: BannerResult;
+  /** After a successful login, run the VS Code readiness checks over the same session. */
+  readiness?: { downloadUrl: string };
 }
 
 /** The Local layer's question: the host as typed and only what the user gave explicitly. */

@@ -21,6 +21,8 @@ import { VIEW_TYPE } from './report/panel';
 import { affects, Keys } from './settings';
 import { PinnedStatusBar } from './statusBar';
 import { DiagnoseAll } from './sweep/diagnoseAll';
+import { FileUndo } from './remoteSsh/fileUndo';
+import { RemoteSshActions } from './remoteSsh/remoteSsh';
 
 export { TREE_VIEW_ID };
 
@@ -55,9 +57,11 @@ export function activate(context: vscode.ExtensionContext): CvmDoctorApi | undef
   const status = new PinnedStatusBar(store, reach);
   const loc = new Localizer(context.extensionPath);
   const tencent = new TencentCloud(context.globalState, context.secrets, store, log);
+  const undo = new FileUndo();
+  const remoteSsh = new RemoteSshActions(store, log, undo);
   const localFix = new LocalPermissionFix(context.globalState, path.join(context.globalStorageUri.fsPath, 'acl-backups'), log);
   const reports = new LastReports(vscode.Uri.joinPath(context.globalStorageUri, 'reports'));
-  const controller = new DiagnoseController(context.extensionUri, store, reach, log, loc, tencent, localFix, reports);
+  const controller = new DiagnoseController(context.extensionUri, store, reach, log, loc, tencent, { undo, ssh: remoteSsh }, localFix, reports);
   const commands = new InstanceCommands(store, reach, log, reports);
   const diagnoseAll = new DiagnoseAll(context.extensionUri, store, reach, log, tencent, controller);
 
@@ -68,6 +72,8 @@ export function activate(context: vscode.ExtensionContext): CvmDoctorApi | undef
     ...commands.register(),
     ...tencent.register(),
     tencent.openPort.onDidChange(() => controller.refreshPanels()),
+    undo, undo.onDidChange(() => controller.refreshPanels()),
+    ...remoteSsh.register(),
     localFix, localFix.onDidChange(() => controller.refreshPanels()),
     registerCommand(Commands.diagnose, log, (arg) => controller.command(arg)),
     diagnoseAll,

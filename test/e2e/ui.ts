@@ -72,8 +72,17 @@ export async function setUserSetting(page: Page, cs: CodeServer, key: string, va
   await page.keyboard.insertText(JSON.stringify(settings, null, 2));
   await page.keyboard.press('ControlOrMeta+S');
   const end = Date.now() + 15_000;
-  while (JSON.parse(fs.readFileSync(cs.settingsFile, 'utf8'))[key] !== value) {
-    if (Date.now() > end) throw new Error(`settings.json not saved with ${key}`);
+  // The file is read while VS Code may be writing it (slow on a loaded machine): a partial
+  // file is "not saved yet", not a failure.
+  const saved = () => {
+    try {
+      return JSON.parse(fs.readFileSync(cs.settingsFile, 'utf8'))[key] === value;
+    } catch {
+      return false;
+    }
+  };
+  while (!saved()) {
+    if (Date.now() > end) throw new Error(`settings.json not saved with ${key}: ${fs.readFileSync(cs.settingsFile, 'utf8').slice(0, 2000)}`);
     await page.waitForTimeout(200);
   }
   await page.keyboard.press('Escape'); // a floating editor closes on Escape

@@ -2,6 +2,7 @@
  *  banner cannot send escape sequences to the user's terminal. */
 import { verdictPassed, type CheckStatus, type Report } from '../model';
 import { msg } from '../messages';
+import { isReadinessCheck } from '../readinessChecks';
 import { displayWidth, formatMs, padEndWidth, visible } from '../format';
 
 const ANSI = { red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
@@ -25,7 +26,9 @@ export function renderText(report: Report, opts: { color?: boolean } = {}): stri
   lines.push('');
   lines.push(c('bold', msg(lang, 'report.checks')));
   const width = Math.max(...report.checks.map((ch) => displayWidth(msg(lang, `check.${ch.id}`))), 4);
+  const readiness = report.checks.filter(isReadinessCheck);
   for (const ch of report.checks) {
+    if (ch === readiness[0]) lines.push(c('bold', msg(lang, 'report.readiness')));
     const label = padEndWidth(msg(lang, `check.${ch.id}`), width);
     const time = formatMs(ch.durationMs).padStart(8);
     lines.push(`  ${c(COLOUR[ch.status], MARK[ch.status])} ${label} ${c('dim', time)}  ${visible(ch.summary)}`);

@@ -66,7 +66,7 @@ export function validatePort(v: string): string | undefined {
   return problemOf(() => parsePort(v.trim()));
 }
 
-function validateUser(v: string): string | undefined {
+export function validateUser(v: string): string | undefined {
   const s = v.trim();
   return s === '' || isUserName(s) ? undefined : t('"{0}" cannot be a user name: use letters, digits, ".", "_", "-" or "@", not starting with "-".', s);
 }

@@ -25,7 +25,7 @@ export const REACH_CODICON: Record<ReachState, string> = {
   unknown: 'vm',
 };
 
-export type VerdictClass = 'ok' | 'untested' | 'network' | 'service' | 'login' | 'instance' | 'local';
+export type VerdictClass = 'ok' | 'untested' | 'network' | 'service' | 'login' | 'instance' | 'local' | 'vscode';
 
 /** Which layer a verdict blames: one icon per class. `Record` makes a new code a compile error here. */
 export const VERDICT_CLASS: Record<VerdictCode, VerdictClass> = {
@@ -56,6 +56,9 @@ export const VERDICT_CLASS: Record<VerdictCode, VerdictClass> = {
   INSTANCE_ISOLATED: 'instance',
   LOCAL_CONFIG_ERROR: 'local',
   LOCAL_KEY_REFUSED: 'local',
+  REMOTE_SERVER_UNSUPPORTED: 'vscode',
+  DISK_FULL: 'vscode',
+  PORT_FORWARDING_DISABLED: 'vscode',
 };
 
 /** Icon and theme colour per class (colours the tests and themes already use for pass/warn/fail). */
@@ -67,6 +70,8 @@ export const VERDICT_ICON: Record<VerdictClass, { id: string; color: string }> =
   login: { id: 'key', color: 'testing.iconFailed' },
   instance: { id: 'vm-outline', color: 'testing.iconFailed' },
   local: { id: 'gear', color: 'testing.iconFailed' },
+  // The login works; VS Code's server will not run there.
+  vscode: { id: 'vscode', color: 'testing.iconFailed' },
 };
 
 export function verdictClass(v: Pick<LastVerdict, 'code' | 'loginTested'>): VerdictClass {
@@ -103,6 +108,9 @@ const SHORT: Record<VerdictCode, () => string> = {
   INSTANCE_ISOLATED: () => t('Instance isolated'),
   LOCAL_CONFIG_ERROR: () => t('Local SSH config unusable'),
   LOCAL_KEY_REFUSED: () => t('Key refused on this machine'),
+  REMOTE_SERVER_UNSUPPORTED: () => t('VS Code server unsupported'),
+  DISK_FULL: () => t('Disk full'),
+  PORT_FORWARDING_DISABLED: () => t('TCP forwarding off'),
 };
 
 /** The verdict in a few words: "OK", "Port closed", "Login not tested". */

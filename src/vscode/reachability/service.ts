@@ -23,7 +23,7 @@ export class ReachabilityService extends Disposable {
       check,
       ...this.timing(s),
       onChange: (id, info) => {
-        this.log.trace('reach', `${id}: ${info.state}${info.latencyMs !== undefined ? ` ${info.latencyMs} ms` : ''} ${info.detail ?? ''}`);
+        this.log.trace('reach', `${store.get(id)?.name ?? id} (${id}): ${info.state}${info.latencyMs !== undefined ? ` ${info.latencyMs} ms` : ''} ${info.detail ?? ''}`);
         this.emitter.fire(id);
       },
     });

@@ -34,6 +34,7 @@ export function reportLabels(loc: Localizer, lang: Lang): ReportLabels {
     duration: t('Duration'),
     waiting: t('No checks finished yet.'),
     cloud: t('Cloud (Tencent Cloud)'),
+    readiness: core('report.readiness'),
     decidingRule: t('Deciding rule'),
     implicitDeny: t('No rule accepts this port for this source (implicit deny)'),
     instanceState: t('Instance state'),
@@ -42,6 +43,9 @@ export function reportLabels(loc: Localizer, lang: Lang): ReportLabels {
     fixLocal: t('Fix the permissions'),
     undoFixLocal: t('Restore the previous permissions'),
     openVnc: t('Open VNC console'),
+    stop: t('Stop'),
+    inProgress: t('running'),
+    nextStep: t('Next step'),
     status: { pass: core('status.pass'), fail: core('status.fail'), warn: core('status.warn'), skip: core('status.skip') },
     checkNames: Object.fromEntries(CHECK_NAME_KEYS.map((k) => [k.slice('check.'.length), core(k)])),
   };
