@@ -10,6 +10,7 @@ import { Engine, LAB_TIMEOUT_MS } from '../test/support/labEngine';
 import { buildScenarioHosts, Scenario, SCENARIOS, ScenarioRun } from '../test/support/labScenarios';
 import { manualFlow, nmapAvailable, nmapService } from './manual';
 import { runNetworkBench } from './networkBench';
+import { runReadinessBench } from './readinessBench';
 import { ms, ratio, table, TargetRow } from './table';
 
 /** Concurrency run: these scenarios, each on one namespace with this many addresses. */
@@ -117,6 +118,9 @@ async function benchOn(lab: Lab, engine: Engine, out: (s: string) => void): Prom
 
   // --- 4. 50 targets at once vs the slowest single diagnosis --------------------------------
   targets.push(...await concurrency(lab, engine, out));
+
+  // --- 4b. the VS Code readiness checks' cost on a healthy login -----------------------------
+  targets.push(...await runReadinessBench(lab, engine, out));
 
   // --- 5. memory: the scenarios and the 50 targets at once -------------------------------------
   const rssMb = process.resourceUsage().maxRSS / 1024;

@@ -11,6 +11,7 @@ import { runJumpBench } from './jumpBench';
 import { runLabBench } from './labBench';
 import { runNetworkBench } from './networkBench';
 import { runSweepBench } from './sweepBench';
+import { runReadinessBench } from './readinessBench';
 import { targetTable } from './table';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -81,9 +82,31 @@ async function sweepSection(): Promise<void> {
   }
 }
 
+/** `npm run bench -- --readiness`: only the VS Code readiness checks' cost. */
+async function readinessSection(): Promise<void> {
+  out('== VS Code readiness benchmark (a real login on a lab guest) ==');
+  const engine = loadEngine();
+  const reason = labUnavailableReason() ?? (typeof engine === 'string' ? engine : undefined);
+  if (reason || typeof engine === 'string') {
+    out(`readiness benchmark skipped: ${reason}`);
+    return;
+  }
+  const lab = await createLab();
+  try {
+    out('\nTargets');
+    out(targetTable(await runReadinessBench(lab, engine, out)));
+  } finally {
+    await lab.destroy();
+  }
+}
+
 async function main(): Promise<void> {
   if (process.argv.includes('--network')) {
     await networkSection();
+    return;
+  }
+  if (process.argv.includes('--readiness')) {
+    await readinessSection();
     return;
   }
   if (process.argv.includes('--sweep')) {

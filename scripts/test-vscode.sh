@@ -17,8 +17,10 @@ TALLY="${CVM_TEST_TALLY:-$(mktemp)}"
 export CVM_TEST_TALLY="$TALLY"
 : >"$TALLY.vscode"
 rc=0
-CVM_TEST_TALLY="$TALLY.vscode" timeout 900 npx mocha --reporter out/test/support/countingReporter.js --timeout 240000 --exit \
-  out/test/e2e/extension.e2e.test.js out/test/e2e/cloud.e2e.test.js out/test/e2e/sweep.e2e.test.js out/test/e2e/integration.e2e.test.js || rc=$?
+# Every e2e spec (each starts its own code-server), the extension-host suites last.
+E2E=$(ls out/test/e2e/*.e2e.test.js | grep -v '/integration\.e2e\.test\.js$')
+CVM_TEST_TALLY="$TALLY.vscode" timeout 2700 npx mocha --reporter out/test/support/countingReporter.js --timeout 240000 --exit \
+  $E2E out/test/e2e/integration.e2e.test.js || rc=$?
 cat "$TALLY.vscode" >>"$TALLY" 2>/dev/null || true
 node scripts/tally.js "$TALLY.vscode" "test-vscode (screenshots in test-results/)" || true
 rm -f "$TALLY.vscode"

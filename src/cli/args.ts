@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { DEFAULT_PORT, DEFAULT_TIMEOUT_MS, type Credentials, type Lang, type Target } from '../core/model';
+import { DEFAULT_VSCODE_DOWNLOAD_URL, validDownloadUrl } from '../core/readiness';
 import {
   InputError, parseAltPorts, parseHost, parseInstanceId, parseProtocol, parsePort, parseRegion, parseTimeout, parseUser,
 } from '../core/validate';
@@ -35,6 +36,7 @@ const OPTIONS = {
   agent: { type: 'boolean' },
   'known-hosts': { type: 'string' },
   'accept-new': { type: 'boolean' },
+  'check-vscode-server': { type: 'boolean' },
   timeout: { type: 'string' },
   'alt-ports': { type: 'string' },
   'no-icmp': { type: 'boolean' },
@@ -143,6 +145,13 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = process.en
     }
   }
   if (v['accept-new']) target.acceptNewHostKey = true;
+  if (v['check-vscode-server']) {
+    if (protocol !== 'ssh') throw new InputError('--check-vscode-server', 'needs --protocol ssh');
+    const raw = env.CVM_DOCTOR_VSCODE_DOWNLOAD_URL;
+    const url = raw === undefined || raw === '' ? DEFAULT_VSCODE_DOWNLOAD_URL : validDownloadUrl(raw);
+    if (!url) throw new InputError('CVM_DOCTOR_VSCODE_DOWNLOAD_URL', `"${raw}" is not an http(s) URL without spaces or quotes`);
+    target.vscodeServer = { downloadUrl: url };
+  }
   // The Local layer reads the ssh config (ssh -G) and uses it where nothing was typed.
   if (protocol === 'ssh') {
     target.sshConfig = { userGiven: v.user !== undefined, portGiven: v.port !== undefined };
@@ -220,6 +229,9 @@ Options:
       --known-hosts FILE     known_hosts to check the host key against (default ~/.ssh/known_hosts)
       --accept-new           record an unknown host key in known_hosts and test the login (OpenSSH's
                              StrictHostKeyChecking=accept-new; a changed key is never accepted)
+      --check-vscode-server  after a successful login, check that VS Code's Remote-SSH server can
+                             install and run there (read-only; the download URL tried from the
+                             instance comes from CVM_DOCTOR_VSCODE_DOWNLOAD_URL)
       --timeout MS           bound of each probe in milliseconds (default 5000)
       --alt-ports LIST       ports tried when the main port fails (default 2222,22222,10022,36000; "none")
       --no-icmp              do not send a ping
@@ -243,7 +255,8 @@ Sweep (one source of targets):
       --lang, --json (JSON Lines, one report per target as it finishes), --tencent-profile
 
 Environment: TENCENTCLOUD_ENDPOINT (API domain or URL), CVM_DOCTOR_CALLER_IP, CVM_DOCTOR_CALLER_IP_URL,
-CVM_DOCTOR_OPENSSH (off, or the ssh to ask when CVM Doctor's own SSH library cannot negotiate).
+CVM_DOCTOR_OPENSSH (off, or the ssh to ask when CVM Doctor's own SSH library cannot negotiate),
+CVM_DOCTOR_VSCODE_DOWNLOAD_URL (what --check-vscode-server fetches from the instance).
 Exit status: 0 the verdict is OK (sweep: every target's), 1 a problem was diagnosed, 2 bad input,
 usage or a cancel.
 `;

@@ -11,7 +11,7 @@ import type { CloudInspector } from '../core/probeContract';
 import { renderJsonLine } from '../core/render/json';
 import { renderSweepTable, sweepProgressLine } from '../core/render/sweep';
 import { DEFAULT_SOCKET_BUDGET, runSweep, sweepPassed, type SweepResult } from '../core/sweep';
-import { createProbes } from '../probes';
+import { createProbes, prepareKey } from '../probes';
 import type { SweepCommand } from './sweepArgs';
 import { hostsFileTargets, sshConfigTargets, tencentTargets, type SweepTargets } from './sweepSources';
 
@@ -40,6 +40,8 @@ export async function runSweepCommand(cmd: SweepCommand, signal: AbortSignal, io
   }
 
   const probes = createProbes({ log: io.log });
+  // Each distinct key is decrypted once, here, before any diagnosis is timed (probes/ssh.ts).
+  for (const c of new Set(targets.items.map((i) => i.credentials).filter((c) => !!c))) await prepareKey(c);
   const total = targets.items.length + targets.skipped.length;
   const finished: SweepResult[] = [];
   const progress = !cmd.json && io.stderr.isTTY;

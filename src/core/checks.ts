@@ -149,7 +149,8 @@ export function altPortsCheck(results: AltPortResult[], protocol: Protocol, dura
   const found = results.find((r) => r.protocol === protocol);
   const evidence = { ports: results.map((r) => ({ port: r.port, tcp: r.tcp.outcome, protocol: r.protocol, banner: r.banner })) };
   if (found) return check('altports', 'warn', durationMs, msg(lang, 'alt.found', { proto, port: found.port }), evidence);
-  return check('altports', 'skip', durationMs, msg(lang, 'alt.none', { proto, ports: results.map((r) => r.port).join(', ') }), evidence);
+  // The scan ran and found no server there: a result, not a skipped check.
+  return check('altports', 'fail', durationMs, msg(lang, 'alt.none', { proto, ports: results.map((r) => r.port).join(', ') }), evidence);
 }
 
 /** The cloud checks, in the order a person reasons about them. */

@@ -10,6 +10,7 @@ import { icmpDetailText, tcpOutcomeText } from './netText';
 import { keyErrorText, untestedText } from './sshText';
 import { localFindings, localVerdict, SECOND_OPINION_CODES } from './local';
 import { formatMs, visible, type TemplateArgs } from './format';
+import { evaluateReadiness, readinessVerdict } from './readiness';
 
 export interface ClassifyInput extends Evidence {
   /** Whether the user gave credentials (a login was requested). */
@@ -158,6 +159,10 @@ export const RULES: readonly Rule[] = [
   { code: 'KEY_FORMAT_UNSUPPORTED', when: (e) => !!e.ssh?.login.keyError && e.ssh.login.outcome !== 'ok' },
   { code: 'AUTH_METHOD_UNAVAILABLE', when: (e) => e.ssh?.login.outcome === 'method-unavailable' },
   { code: 'AUTH_FAILED', when: (e) => e.ssh?.login.outcome === 'rejected' || e.ssh?.login.outcome === 'error' },
+  // Logged in, and the VS Code readiness checks ran: whatever stops VS Code's server.
+  { code: 'REMOTE_SERVER_UNSUPPORTED', when: (e) => e.ssh?.login.outcome === 'ok' && readinessVerdict(e.ssh.readiness) === 'REMOTE_SERVER_UNSUPPORTED' },
+  { code: 'DISK_FULL', when: (e) => e.ssh?.login.outcome === 'ok' && readinessVerdict(e.ssh.readiness) === 'DISK_FULL' },
+  { code: 'PORT_FORWARDING_DISABLED', when: (e) => e.ssh?.login.outcome === 'ok' && readinessVerdict(e.ssh.readiness) === 'PORT_FORWARDING_DISABLED' },
 ];
 
 /** The verdict from the rules alone (before OpenSSH's second opinion is weighed). */
@@ -212,6 +217,12 @@ export function findings(e: ClassifyInput, code: VerdictCode, lang: Lang): Findi
     if (login.notTested && !(code === 'OK' && loginUntested(e))) add('LOGIN_NOT_TESTED', { detail: untestedText(login, lang) });
     if (login.keyError && code !== 'KEY_FORMAT_UNSUPPORTED') add('KEY_NOT_USABLE', { detail: keyErrorText(login, lang) });
     if (login.agentKeys && login.agentKeys.available > login.agentKeys.offered) add('AGENT_KEYS_LIMITED', login.agentKeys);
+  }
+  // The server cannot be fetched from the instance: Remote-SSH's default falls back to the client.
+  const dl = ssh?.readiness && !ssh.readiness.skipped ? evaluateReadiness(ssh.readiness).filter((i) => (i.id === 'download' || i.id === 'fetcher') && i.status === 'warn') : [];
+  if (dl.length) {
+    const noTool = dl.some((i) => i.id === 'fetcher');
+    out.push({ code: 'REMOTE_DOWNLOAD_BLOCKED', message: msg(lang, noTool ? 'finding.REMOTE_DOWNLOAD_BLOCKED_NO_TOOL' : 'finding.REMOTE_DOWNLOAD_BLOCKED', { url: ssh!.readiness!.downloadUrl ?? '?' }) });
   }
   out.push(...localFindings(e, code, lang));
   if (code === 'OK' && openSshOverrules(e, ruleCode(e))) {

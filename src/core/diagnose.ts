@@ -4,7 +4,9 @@
  * finishes, and classifies the evidence into one report. No I/O of its own: probes and the
  * cloud inspector are injected.
  */
+import { sortChecks } from './checkOrder';
 import { altPortsCheck, bannerCheck, cloudChecks, dnsCheck, icmpCheck, icmpOffCheck, rdpCheck, sshChecks, tcpCheck } from './checks';
+import { readinessChecks } from './readinessChecks';
 import { classifyCode, findings, ruleCode, type ClassifyInput } from './classify';
 import { opensshReads } from './keyFormat';
 import { applyLocal, localChecks, localVerdict, SECOND_OPINION_CODES, secondOpinionCheck } from './local';
@@ -19,6 +21,8 @@ import {
 } from './model';
 import type { CloudInspector, JumpSession, LocalContext, OpenConnection, ProbeOptions, Probes, SecondOpinionContext } from './probeContract';
 import { diagnoseChain } from './jumpDiagnose';
+import type { CheckStart } from './progress';
+import { parseIp } from './ip';
 import { formatMs } from './format';
 import { buildVerdict } from './verdict';
 
@@ -40,6 +44,8 @@ export interface DiagnoseDeps {
   lang?: Lang;
   /** Called as each layer finishes, in order of completion. */
   onCheck?: (c: Check) => void;
+  /** Called as a step starts, with what it waits for and the longest it will wait. */
+  onCheckStart?: (s: CheckStart) => void;
   log?: (line: string) => void;
   /** The user's consent to read-only in-guest checks (Tencent Automation Tools). */
   guestChecks?: boolean;
@@ -122,6 +128,7 @@ export async function diagnoseReport(typed: Target, deps: DiagnoseDeps, signal: 
   throwIfCancelled(signal);
   // ssh on this machine cannot even read its configuration: nothing is sent anywhere.
   if (local?.config.outcome === 'error') return finish();
+  if (!parseIp(target.host)) deps.onCheckStart?.({ id: 'dns', waitFor: 'resolve', boundMs: target.timeoutMs, host: target.host });
   const dns = e.dns = await probes.dns(target.host, opts());
   emit((l) => dnsCheck(dns, target.host, l));
   const address = e.dns.ok ? e.dns.addresses[0]?.address : undefined;
@@ -163,7 +170,7 @@ export async function diagnoseReport(typed: Target, deps: DiagnoseDeps, signal: 
       ...report,
       verdict: buildVerdict(code, e, l),
       findings: findings(e, code, l),
-      checks: tellers.map((tell, i) => ({ ...tell(l), durationMs: checks[i]!.durationMs })),
+      checks: sortChecks(tellers.map((tell, i) => ({ ...tell(l), durationMs: checks[i]!.durationMs }))),
       lang: l,
     });
     const report: Report = {
@@ -179,7 +186,8 @@ export async function diagnoseReport(typed: Target, deps: DiagnoseDeps, signal: 
       },
       verdict: buildVerdict(code, e, lang),
       findings: findings(e, code, lang),
-      checks,
+      // Shown in the order a person reasons in, not the order the probes happened to finish.
+      checks: sortChecks(checks),
       durationMs: Math.round(performance.now() - started),
       startedAt,
       lang,
@@ -309,18 +317,24 @@ async function probeNetwork(
     if (conn) {
       throwIfCancelled(signal);
       if (target.protocol === 'ssh') {
+        deps.onCheckStart?.({ id: 'banner', waitFor: 'banner', boundMs: target.timeoutMs, address, port: target.port });
         const banner = e.banner = await probes.banner(conn, opts());
         emit((l) => bannerCheck(banner, target.timeoutMs, l));
         if (e.banner.outcome === 'ssh') {
           const user = target.user ?? 'root';
+          deps.onCheckStart?.({ id: 'kex', waitFor: 'ssh', boundMs: target.timeoutMs, address, port: target.port });
           const ssh = e.ssh = await probes.ssh(conn, {
             host: target.host, address, port: target.port, user,
             credentials: deps.credentials, knownHostsPath: target.knownHostsPath, acceptNew: target.acceptNewHostKey, banner: e.banner,
             ...(keep ? { keepSession: keep } : {}),
+            ...(target.vscodeServer ? { readiness: { downloadUrl: target.vscodeServer.downloadUrl } } : {}),
           }, opts());
           emit((l) => sshChecks(ssh, user, target.timeoutMs, !!e.credentialsGiven, l));
+          const ready = ssh.readiness ?? (target.vscodeServer?.quietWithoutLogin ? undefined : { skipped: 'no-login' as const, outputs: {}, durationMs: 0 });
+          if (target.vscodeServer && ready) emit((l) => readinessChecks(ready, l));
         }
       } else {
+        deps.onCheckStart?.({ id: 'rdp', waitFor: 'rdp', boundMs: target.timeoutMs, address, port: target.port });
         const rdp = e.rdp = await probes.rdp(conn, opts());
         emit((l) => rdpCheck(rdp, target.timeoutMs, l));
       }
@@ -332,6 +346,7 @@ async function probeNetwork(
     } else if (target.altPorts.length) {
       throwIfCancelled(signal);
       const t0 = performance.now();
+      deps.onCheckStart?.({ id: 'altports', waitFor: 'altports', boundMs: 2 * target.timeoutMs, address, ports: altPortList(target) });
       const alt = e.altPorts = await scanAltPorts(target, address, probes, chosen.rtt, signal, target.timeoutMs, deps.log);
       const took = performance.now() - t0;
       emit((l) => altPortsCheck(alt, target.protocol, took, l));
@@ -365,6 +380,7 @@ async function probeAddress(
   const run = { address, rtt, ping } as AddressRun;
   runs.push(run);
   if (target.icmp) {
+    deps.onCheckStart?.({ id: 'icmp', waitFor: 'echo', boundMs: target.timeoutMs, address });
     run.icmp = probes.icmp(address, opts(ping.signal)).then((r) => {
       run.icmpResult = r;
       // An echo reply, or an ICMP error the host sent itself, is a round trip to the host.
@@ -376,12 +392,15 @@ async function probeAddress(
   }
   const onAltScanDue = withEarlyScan && target.altPorts.length ? (atMs: number) => {
     const stop = new AbortController();
+    // Each port: the connect within what is left of the main port's wait, then its identity.
+    deps.onCheckStart?.({ id: 'altports', waitFor: 'altports', boundMs: Math.max(1, target.timeoutMs - atMs) + target.timeoutMs, address, ports: altPortList(target) });
     const early: NonNullable<AddressRun['early']> = { run: Promise.resolve([]), stop, startedAt: performance.now() };
     early.run = scanAltPorts(target, address, probes, rtt, AbortSignal.any([signal, stop.signal]), Math.max(1, target.timeoutMs - atMs), deps.log)
       .finally(() => { early.endedAt = performance.now(); });
     early.run.catch(() => undefined);
     run.early = early;
   } : undefined;
+  deps.onCheckStart?.({ id: 'tcp', waitFor: 'connect', boundMs: target.timeoutMs, address, port: target.port });
   run.tcp = await connectWithRetries(probes.tcp, address, target.port, { timeoutMs: target.timeoutMs, signal, log: deps.log, rtt, onAltScanDue });
   const t = run.tcp.result;
   // A SYN-ACK, a reset or an ICMP error the host itself sent is a round trip to it.
@@ -394,7 +413,7 @@ async function scanAltPorts(
   target: Target, address: string, probes: Probes, rtt: RttBoard, signal: AbortSignal,
   connectTimeoutMs: number, log?: (line: string) => void,
 ): Promise<AltPortResult[]> {
-  const ports = [...new Set(target.altPorts)].filter((p) => p !== target.port);
+  const ports = altPortList(target);
   const results = await Promise.allSettled(ports.map(async (port): Promise<AltPortResult> => {
     const { result: tcp, connection } = await connectWithRetries(probes.tcp, address, port, { timeoutMs: connectTimeoutMs, signal, log, rtt });
     if (!connection) return { port, tcp };
@@ -412,6 +431,11 @@ async function scanAltPorts(
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) throw (failed as PromiseRejectedResult).reason;
   return results.map((r) => (r as PromiseFulfilledResult<AltPortResult>).value);
+}
+
+/** The other ports a scan tries: each once, never the main port. */
+function altPortList(target: Target): number[] {
+  return [...new Set(target.altPorts)].filter((p) => p !== target.port);
 }
 
 function sshIdentity(b: BannerResult): Pick<AltPortResult, 'protocol' | 'banner'> {

@@ -53,3 +53,43 @@ export function displayWidth(s: string): number {
 export function padEndWidth(s: string, width: number): string {
   return s + ' '.repeat(Math.max(0, width - displayWidth(s)));
 }
+
+/**
+ * Text for a Markdown hover (VS Code's MarkdownString): every ASCII punctuation character
+ * backslash-escaped (CommonMark allows it for each), so nothing a user or a server wrote can
+ * become emphasis, a link — `root@10.231.1.2` an e-mail autolink, `www.x` or `http://` a web
+ * one — or HTML; control characters become visible, line breaks spaces.
+ */
+export function markdownText(s: string): string {
+  return visible(s.replace(/\r?\n/g, ' ')).replace(/[!-/:-@[-`{-~]/g, '\\$&');
+}
+
+/** A bound the user waits for, as a person says it: "5 s", "2.5 s", "800 ms" ("5초" in Korean). */
+export function formatWait(ms: number, lang: Lang): string {
+  if (ms < 1000) return lang === 'ko' ? `${Math.round(ms)}ms` : `${Math.round(ms)} ms`;
+  const s = Math.round(ms / 100) / 10;
+  return lang === 'ko' ? `${s}초` : `${s} s`;
+}
+
+/**
+ * An instant (ISO 8601, as reports store it) in the local time of the machine that shows it,
+ * with its offset so a pasted report stays unambiguous: "2026-12-01 21:13:32 (UTC+09:00)".
+ * `offsetMinutes` (east of UTC) is for tests; by default the local zone's offset at that instant.
+ */
+export function formatLocalTime(iso: string, offsetMinutes?: number): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const off = offsetMinutes ?? -d.getTimezoneOffset();
+  const local = new Date(d.getTime() + off * 60_000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  const date = `${local.getUTCFullYear()}-${p(local.getUTCMonth() + 1)}-${p(local.getUTCDate())}`;
+  const time = `${p(local.getUTCHours())}:${p(local.getUTCMinutes())}:${p(local.getUTCSeconds())}`;
+  const sign = off < 0 ? '-' : '+';
+  const abs = Math.abs(off);
+  return `${date} ${time} (UTC${sign}${p(Math.floor(abs / 60))}:${p(abs % 60)})`;
+}
+
+/** The local date of an instant as YYYY-MM-DD (file names). */
+export function localDate(iso: string, offsetMinutes?: number): string {
+  return formatLocalTime(iso, offsetMinutes).slice(0, 10);
+}

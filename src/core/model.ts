@@ -48,6 +48,14 @@ export interface Target {
   name?: string;
   /** Tencent Cloud instance, when the cloud view is wanted. */
   cloud?: { instanceId: string; region: string };
+  /** `--check-vscode-server`: after a successful login, read-only checks that VS Code's
+   *  Remote-SSH server can install and run there (core/readiness.ts). */
+  vscodeServer?: {
+    downloadUrl: string;
+    /** The extension runs the checks after every login: without one, the section is left out
+     *  instead of saying "not checked" (the CLI's explicit flag always answers). */
+    quietWithoutLogin?: boolean;
+  };
   /** The Local layer (ssh -G): `file` is `--ssh-config FILE` (ssh -F); `userGiven` /
    *  `portGiven` say the user typed them (else the ssh config's values are used, as `ssh
    *  alias` would). Absent: the target is used as typed. */
@@ -228,6 +236,8 @@ export interface HostKeyInfo {
   type: string;
   /** OpenSSH style, e.g. "SHA256:abc…" (base64 without padding). */
   fingerprint: string;
+  /** The public key blob, base64 (what "Trust this key" writes to known_hosts). */
+  key?: string;
   status: KnownHostsStatus;
   knownHostsPath: string;
   /** Fingerprints and line numbers of the known_hosts entries for this host (any type). */
@@ -370,6 +380,45 @@ export interface SshResult {
   };
   /** ssh2 error level and message when something failed. */
   error?: { level?: string; code?: string; message: string };
+  /** VS Code readiness, read over the login session when it was asked for. */
+  readiness?: ReadinessEvidence;
+  durationMs: number;
+}
+
+/** The fixed read-only commands of the VS Code readiness checks (probes/readiness.ts). */
+export type ReadinessCommand = 'system' | 'libc' | 'libstdcxx' | 'tools' | 'disk' | 'mounts' | 'download' | 'forwardingConfig';
+export interface ReadinessOutput {
+  /** Exit status; null when it ended by a signal or never reported one. */
+  code: number | null;
+  /** Remote text (hostile input: escape to show), bounded. */
+  stdout: string;
+  stderr: string;
+  /** Its own timeout came first. */
+  timedOut?: boolean;
+  /** The channel could not be opened or broke (library text). */
+  error?: string;
+  durationMs: number;
+}
+/** A `direct-tcpip` channel through the login session to the sshd's own port. open: sshd
+ *  connected it; refused: sshd tried (forwarding allowed) but nothing answered; prohibited:
+ *  sshd refused to forward (SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, `AllowTcpForwarding no`). */
+export interface ForwardingProbe {
+  outcome: 'open' | 'refused' | 'prohibited' | 'timeout' | 'error';
+  host: string;
+  port: number;
+  /** The channel-open failure's reason code (RFC 4254 §5.1). */
+  reason?: number;
+  message?: string;
+  durationMs: number;
+}
+export interface ReadinessEvidence {
+  /** Why nothing was run: no login succeeded, or only the system OpenSSH could log in (its
+   *  session is not one CVM Doctor can run commands over). */
+  skipped?: 'no-login' | 'openssh';
+  outputs: Partial<Record<ReadinessCommand, ReadinessOutput>>;
+  forwarding?: ForwardingProbe;
+  /** The URL the instance was asked to fetch (HEAD). */
+  downloadUrl?: string;
   durationMs: number;
 }
 
@@ -574,6 +623,9 @@ export const VERDICT_CODES = [
   'INSTANCE_FIREWALL_BLOCKS',
   'SSHD_NOT_RUNNING',
   'GUEST_FIREWALL_BLOCKS',
+  'REMOTE_SERVER_UNSUPPORTED',
+  'DISK_FULL',
+  'PORT_FORWARDING_DISABLED',
   'LOCAL_CONFIG_ERROR',
   'LOCAL_KEY_REFUSED',
   'JUMP_FORWARDING_DENIED',
@@ -608,6 +660,7 @@ export const FINDING_CODES = [
   'TAT_AGENT_OFFLINE',
   'SSHD_CONFIG_INVALID',
   'RDP_NLA_REQUIRED',
+  'REMOTE_DOWNLOAD_BLOCKED',
   'CANCELLED',
   'LOCAL_CONFIG_APPLIED',
   'LOCAL_KEY_PROBLEM',
@@ -639,7 +692,10 @@ export interface RemediationStep {
 export type CheckId =
   | 'dns' | 'icmp' | 'tcp' | 'banner' | 'kex' | 'hostkey' | 'auth' | 'login' | 'rdp' | 'altports'
   | 'cloud.instance' | 'cloud.securityGroups' | 'cloud.firewall' | 'cloud.networkAcl' | 'cloud.guest'
-  | 'local.config' | 'local.keys' | 'local.agent' | 'openssh';
+  | 'local.config' | 'local.keys' | 'local.agent' | 'openssh'
+  | `vscode.${ReadinessItemId}`;
+/** The items of the "VS Code readiness" section (core/readiness.ts). */
+export type ReadinessItemId = 'session' | 'platform' | 'glibc' | 'libstdcxx' | 'kernel' | 'tar' | 'disk' | 'fetcher' | 'download' | 'forwarding';
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
 
 export interface Check {

@@ -51,6 +51,8 @@ export interface SshContext {
   /** A bastion of a jump chain: on a successful login the session is handed here instead of
    *  being closed (the caller then owns it and closes it). */
   keepSession?: (session: JumpSession) => void;
+  /** After a successful login, run the VS Code readiness checks over the same session. */
+  readiness?: { downloadUrl: string };
 }
 
 /** A logged-in SSH session to a bastion, kept open to reach the next hop. */

@@ -109,6 +109,10 @@ const DOC_SSH_KEYS: Bilingual = {
 const DOC_SSHD_CONFIG: Bilingual = { en: 'https://man.openbsd.org/sshd_config', ko: 'https://man.openbsd.org/sshd_config' };
 const DOC_SSH_KEYGEN: Bilingual = { en: 'https://man.openbsd.org/ssh-keygen', ko: 'https://man.openbsd.org/ssh-keygen' };
 const DOC_SSH_CLIENT: Bilingual = { en: 'https://man.openbsd.org/ssh', ko: 'https://man.openbsd.org/ssh' };
+const DOC_VSCODE_LINUX: Bilingual = { en: 'https://code.visualstudio.com/docs/remote/linux', ko: 'https://code.visualstudio.com/docs/remote/linux' };
+const DOC_VSCODE_OLD_LINUX: Bilingual = { en: 'https://code.visualstudio.com/docs/remote/faq#_can-i-run-vs-code-server-on-older-linux-distributions', ko: 'https://code.visualstudio.com/docs/remote/faq#_can-i-run-vs-code-server-on-older-linux-distributions' };
+const DOC_VSCODE_PREVIOUS: Bilingual = { en: 'https://code.visualstudio.com/docs/supporting/faq#_previous-release-versions', ko: 'https://code.visualstudio.com/docs/supporting/faq#_previous-release-versions' };
+const DOC_VSCODE_SSH: Bilingual = { en: 'https://code.visualstudio.com/docs/remote/ssh', ko: 'https://code.visualstudio.com/docs/remote/ssh' };
 const DOC_SSH_CONFIG: Bilingual = { en: 'https://man.openbsd.org/ssh_config', ko: 'https://man.openbsd.org/ssh_config' };
 
 const VNC: Bilingual = {
@@ -192,7 +196,7 @@ const SELINUX_PORT: StepTemplate = {
 
 const SSH: Table = {
   OK: [
-    { when: (a) => !a.testPasswordCommand && !a.testKeyCommand, text: { en: 'Connect:', ko: '다음 명령으로 접속하세요:' }, command: 'ssh {jumpOption}-p {port} {user}@{host}', doc: DOC_SSH_CLIENT },
+    { when: (a) => !a.testPasswordCommand && !a.testKeyCommand && !!a.connectCommand, text: { en: 'Connect:', ko: '다음 명령으로 접속하세요:' }, command: '{connectCommand}', doc: DOC_SSH_CLIENT },
     // A login asked for that could not be tested (verdict loginTested false): test it by hand, and why it was not.
     { ifArg: 'testPasswordCommand', text: { en: 'Test the password yourself (OpenSSH asks for it):', ko: '비밀번호는 직접 테스트하세요(OpenSSH가 비밀번호를 묻습니다):' }, command: '{testPasswordCommand}', doc: DOC_SSH_CLIENT },
     { ifArg: 'testKeyCommand', text: { en: 'Test the key yourself (OpenSSH asks for its passphrase):', ko: '키는 직접 테스트하세요(OpenSSH가 암호 문구를 묻습니다):' }, command: '{testKeyCommand}', doc: DOC_SSH_CLIENT },
@@ -235,7 +239,7 @@ const SSH: Table = {
     { text: { en: 'Validate the configuration, then start sshd:', ko: '설정을 검증한 뒤 sshd를 시작하세요:' }, command: VALIDATE_LISTEN },
   ],
   SERVICE_ON_OTHER_PORT: [
-    { text: { en: 'Connect on the port where SSH answers:', ko: 'SSH가 응답하는 포트로 접속하세요:' }, command: 'ssh -p {altPort} {user}@{host}' },
+    { ifArg: 'altConnectCommand', text: { en: 'Connect on the port where SSH answers:', ko: 'SSH가 응답하는 포트로 접속하세요:' }, command: '{altConnectCommand}' },
     {
       text: { en: 'Or move sshd back: set "Port {port}" in sshd_config (check sshd_config.d too), then validate and restart:', ko: '또는 sshd 포트를 되돌리세요: sshd_config(sshd_config.d 포함)에 "Port {port}" 줄을 넣은 뒤 검증하고 재시작하세요:' },
       osText: { ubuntuSocket: { en: 'Or move sshd back: ssh.socket holds the port. Set "Port {port}" in sshd_config (check sshd_config.d too), then validate and reload: from Ubuntu 23.10 on, daemon-reload carries the Port into ssh.socket (on 22.10, 23.04 and Debian set ListenStream with "sudo systemctl edit ssh.socket" instead):', ko: '또는 sshd 포트를 되돌리세요. 이 시스템에서는 ssh.socket 유닛이 포트를 잡고 있습니다. sshd_config(sshd_config.d 포함)에 "Port {port}" 줄을 넣은 뒤 검증하고 다시 읽게 하세요. Ubuntu 23.10부터는 daemon-reload 명령이 Port 설정을 ssh.socket 유닛에 반영합니다(22.10, 23.04와 Debian에서는 대신 "sudo systemctl edit ssh.socket" 명령으로 ListenStream 값을 설정하세요):' } },
@@ -353,6 +357,23 @@ const SSH: Table = {
   GUEST_FIREWALL_BLOCKS: [
     { text: vnc('list the firewall rules:', '방화벽 규칙을 확인하세요:'), command: FW_RULES },
     { text: { en: 'Allow the port in the firewall that blocks it, named above (a plain iptables or nft rule: delete that rule instead):', ko: '위에 표시된, 포트를 차단하는 방화벽에서 허용하세요(iptables나 nft 규칙을 직접 쓴 경우에는 그 규칙을 지우세요):' }, command: FW_ALLOW },
+  ],
+  REMOTE_SERVER_UNSUPPORTED: [
+    { ifArg: 'tarMissing', text: { en: 'Install tar (the server arrives as a tarball):', ko: 'tar를 설치하세요(서버는 tar 압축 파일로 전달됩니다):' }, command: { deb: 'sudo apt-get install -y tar', rhel: 'sudo yum install -y tar', suse: 'sudo zypper install -y tar' } },
+    { when: (a) => a.tarOnly !== 'yes', text: { en: 'The lasting fix: move to an image VS Code supports (glibc 2.28+, libstdc++ with GLIBCXX_3.4.25, kernel 4.18+), e.g. TencentOS Server 3 or later, Ubuntu 20.04 or later, Debian 10 or later, Rocky or AlmaLinux 8 or later. Reinstalling replaces the system disk: back up your data first.', ko: '근본적인 해결 방법: VS Code가 지원하는 이미지(glibc 2.28 이상, GLIBCXX_3.4.25를 제공하는 libstdc++, 커널 4.18 이상)로 옮기세요. 예: TencentOS Server 3 이상, Ubuntu 20.04 이상, Debian 10 이상, Rocky 또는 AlmaLinux 8 이상. 재설치하면 시스템 디스크가 교체되므로 먼저 데이터를 백업하세요.' }, doc: DOC_VSCODE_LINUX },
+    { ifArg: 'pinHelps', text: { en: 'To keep this image for now: use VS Code 1.98, the last release whose server still starts on older systems (with a warning), and turn off updates with the setting "update.mode": "none".', ko: '당분간 이 이미지를 유지하려면: 오래된 시스템에서도 서버가 (경고와 함께) 시작되는 마지막 릴리스인 VS Code 1.98을 사용하고, "update.mode": "none" 설정으로 업데이트를 끄세요.' }, doc: DOC_VSCODE_PREVIOUS },
+    { ifArg: 'sysrootHelps', text: { en: 'VS Code\'s documented workaround for an old glibc or libstdc++ (not supported by Microsoft): build a sysroot with glibc 2.28+ and libstdc++ (crosstool-ng), install patchelf 0.18+ on the instance, and set these three variables in the environment the server starts with:', ko: '오래된 glibc나 libstdc++에 대해 VS Code 문서가 안내하는 우회 방법(Microsoft 지원 대상 아님): glibc 2.28 이상과 libstdc++가 들어 있는 sysroot를 crosstool-ng로 만들고, 인스턴스에 patchelf 0.18 이상을 설치한 뒤, 서버가 시작되는 환경에 다음 세 변수를 설정하세요:' }, command: { linux: 'export VSCODE_SERVER_CUSTOM_GLIBC_LINKER=<sysroot>/lib/{ldLinux} VSCODE_SERVER_CUSTOM_GLIBC_PATH=<sysroot>/lib:<sysroot>/usr/lib VSCODE_SERVER_PATCHELF_PATH=<patchelf>' }, doc: DOC_VSCODE_OLD_LINUX },
+  ],
+  DISK_FULL: [
+    { text: { en: 'See what fills your home and /tmp (space and inodes):', ko: '홈 디렉터리와 /tmp를 무엇이 채우고 있는지 확인하세요(공간과 inode):' }, command: { linux: 'df -h ~ /tmp; df -i ~ /tmp; du -xsh ~/.vscode-server ~/.cache /tmp 2>/dev/null' } },
+    { text: { en: 'Free at least about 200 MB there: old logs, caches, and VS Code servers of versions you no longer use (each is a folder under ~/.vscode-server).', ko: '그곳에 약 200 MB 이상을 확보하세요: 오래된 로그, 캐시, 더 이상 쓰지 않는 버전의 VS Code 서버(각각 ~/.vscode-server 아래의 폴더)를 정리하세요.' } },
+    { text: { en: 'Or install the server on a filesystem with room: Remote-SSH\'s setting remote.SSH.serverInstallPath maps this host to another folder.', ko: '또는 여유가 있는 파일 시스템에 서버를 설치하세요: Remote-SSH의 remote.SSH.serverInstallPath 설정으로 이 호스트의 설치 폴더를 바꿀 수 있습니다.' }, doc: DOC_VSCODE_SSH },
+    { ifArg: 'homeReadOnly', text: { en: 'The home directory is not writable: a filesystem remounted read-only after errors shows in the kernel log:', ko: '홈 디렉터리에 쓸 수 없습니다. 오류 후 읽기 전용으로 다시 마운트된 파일 시스템은 커널 로그에 나타납니다:' }, command: { linux: 'dmesg | tail -n 30; grep -E " (/|/home) " /proc/mounts' } },
+  ],
+  PORT_FORWARDING_DISABLED: [
+    { text: { en: 'Find what turns forwarding off: AllowTcpForwarding no, DisableForwarding yes, or a Match block that sets them (what CVM Doctor read: {forwardingLines}):', ko: '포워딩을 끄는 설정을 찾으세요: AllowTcpForwarding no, DisableForwarding yes, 또는 이를 설정하는 Match 블록(CVM Doctor가 읽은 내용: {forwardingLines}):' }, command: { linux: 'sudo grep -rn -i -E "^[[:space:]]*(AllowTcpForwarding|DisableForwarding|Match)" /etc/ssh/sshd_config /etc/ssh/sshd_config.d/', windows: `Select-String -Path ${WIN_CONFIG} -Pattern '^\\s*(AllowTcpForwarding|DisableForwarding|Match)'` }, doc: DOC_SSHD_CONFIG },
+    { text: { en: 'Change that line to "AllowTcpForwarding yes" (or "local", which is all Remote-SSH needs), remove "DisableForwarding yes", then validate and restart sshd:', ko: '해당 줄을 "AllowTcpForwarding yes"로 바꾸고(Remote-SSH에는 "local"로도 충분합니다) "DisableForwarding yes"를 지운 뒤, 검증하고 sshd를 재시작하세요:' }, command: { linux: '{sshdT} && sudo systemctl restart {unit}', windows: WIN_VALIDATE_RESTART }, doc: DOC_SSHD_CONFIG },
+    { text: { en: 'If a security policy forbids forwarding on this host, Remote-SSH cannot work here; a plain SSH terminal still does.', ko: '보안 정책상 이 호스트에서 포워딩이 금지되어 있다면 Remote-SSH는 쓸 수 없습니다. 일반 SSH 터미널은 계속 쓸 수 있습니다.' } },
   ],
 };
 

@@ -40,6 +40,14 @@ export interface ImportedFields {
   user?: string;
 }
 
+/** The fields a diagnosis depends on: change one and the last verdict no longer describes
+ *  the instance (a new field that changes how we connect belongs here). */
+export const CONNECTION_FIELDS = ['host', 'port', 'protocol', 'user', 'identityFile'] as const;
+
+export function connectionChanged(a: Pick<Instance, (typeof CONNECTION_FIELDS)[number]>, b: Pick<Instance, (typeof CONNECTION_FIELDS)[number]>): boolean {
+  return CONNECTION_FIELDS.some((k) => a[k] !== b[k]);
+}
+
 export type SecretKind = 'password' | 'passphrase';
 
 export function secretKey(id: string, kind: SecretKind): string {

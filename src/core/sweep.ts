@@ -150,6 +150,8 @@ const LAYER: Record<VerdictCode, number> = {
   NOT_SSH: 5, NOT_RDP: 5, BANNER_TIMEOUT: 5, CONNECTION_CLOSED: 5,
   KEX_FAILED: 6, HOST_KEY_MISMATCH: 6,
   KEY_FORMAT_UNSUPPORTED: 7, AUTH_METHOD_UNAVAILABLE: 7, AUTH_FAILED: 7, HOST_KEY_UNKNOWN: 7,
+  // Logged in, but VS Code's server cannot run, install or be reached there.
+  REMOTE_SERVER_UNSUPPORTED: 8, DISK_FULL: 8, PORT_FORWARDING_DISABLED: 8,
   OK: 9,
 };
 const ORDER: readonly VerdictCode[] = (Object.keys(LAYER) as VerdictCode[]).sort((a, b) => LAYER[a] - LAYER[b]);

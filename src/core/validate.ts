@@ -5,10 +5,21 @@
  */
 import { DEFAULT_ALT_PORTS, type Protocol } from './model';
 
+/** What was wrong, for a message in the user's own language (the English `message` names
+ *  the field for the CLI; an adapter words `problem` without our field names). */
+export interface InputProblem {
+  kind: 'required' | 'host' | 'ipv4' | 'port' | 'user' | 'instanceId' | 'region' | 'protocol'
+    | 'unclosedQuote' | 'sshOption' | 'missingValue' | 'noHost';
+  /** The offending value, printable (control characters visible, long input cut). */
+  value?: string;
+}
+
 export class InputError extends Error {
-  constructor(readonly field: string, message: string) {
+  readonly problem?: InputProblem;
+  constructor(readonly field: string, message: string, problem?: InputProblem) {
     super(`${field}: ${message}`);
     this.name = 'InputError';
+    if (problem) this.problem = problem.value === undefined ? problem : { ...problem, value: printable(problem.value) };
   }
 }
 
@@ -46,26 +57,26 @@ export function isIPv4(s: string): boolean {
 }
 
 export function parseHost(value: unknown, field = 'host'): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new InputError(field, 'is required (a host name or an IP address)');
+  if (typeof value !== 'string' || value.trim() === '') throw new InputError(field, 'is required (a host name or an IP address)', { kind: 'required' });
   let v = value.trim();
   if (v.startsWith('[') && v.endsWith(']')) v = v.slice(1, -1);
   if (isIPv4(v) || isIPv6(v)) return v;
-  if (/^[\d.]+$/.test(v)) throw new InputError(field, `"${printable(value)}" is not a valid IPv4 address`);
+  if (/^[\d.]+$/.test(v)) throw new InputError(field, `"${printable(value)}" is not a valid IPv4 address`, { kind: 'ipv4', value });
   if (!HOSTNAME.test(v)) {
-    throw new InputError(field, `"${printable(value)}" is not a valid host name or IP address (letters, digits, dots and hyphens only)`);
+    throw new InputError(field, `"${printable(value)}" is not a valid host name or IP address (letters, digits, dots and hyphens only)`, { kind: 'host', value });
   }
   return v.endsWith('.') ? v.slice(0, -1) : v;
 }
 
-function integer(value: unknown, field: string, what: string): number {
+function integer(value: unknown, field: string, what: string, kind?: InputProblem['kind']): number {
   const s = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
-  if (!/^\d+$/.test(s)) throw new InputError(field, `"${printable(String(value ?? ''))}" is not ${what}`);
+  if (!/^\d+$/.test(s)) throw new InputError(field, `"${printable(String(value ?? ''))}" is not ${what}`, kind ? { kind, value: String(value ?? '') } : undefined);
   return Number(s);
 }
 
 export function parsePort(value: unknown, field = 'port'): number {
-  const n = integer(value, field, 'a port number (1-65535)');
-  if (n < 1 || n > 65535) throw new InputError(field, `${n} is out of range (1-65535)`);
+  const n = integer(value, field, 'a port number (1-65535)', 'port');
+  if (n < 1 || n > 65535) throw new InputError(field, `${n} is out of range (1-65535)`, { kind: 'port', value: String(n) });
   return n;
 }
 
@@ -97,7 +108,7 @@ function dedupe(ports: number[], field: string): number[] {
 
 export function parseProtocol(value: unknown, field = 'protocol'): Protocol {
   if (value === 'ssh' || value === 'rdp') return value;
-  throw new InputError(field, `"${printable(String(value ?? ''))}" is not a protocol (ssh or rdp)`);
+  throw new InputError(field, `"${printable(String(value ?? ''))}" is not a protocol (ssh or rdp)`, { kind: 'protocol', value: String(value ?? '') });
 }
 
 // The one pattern for each kind of identifier, shared by the CLI, the extension's input boxes,
@@ -119,19 +130,19 @@ export const isRegion = (v: unknown): v is string => typeof v === 'string' && RE
 /** A login name: what OpenSSH accepts without quoting surprises. */
 export function parseUser(value: unknown, field = 'user'): string {
   if (!isUserName(value)) {
-    throw new InputError(field, `"${printable(String(value ?? ''))}" is not a valid user name`);
+    throw new InputError(field, `"${printable(String(value ?? ''))}" is not a valid user name`, { kind: 'user', value: String(value ?? '') });
   }
   return value;
 }
 
 /** Tencent Cloud instance IDs look like ins-xxxxxxxx (CVM) or lhins-xxxxxxxx (Lighthouse); regions like ap-guangzhou. */
 export function parseInstanceId(value: unknown, field = 'tencent-instance'): string {
-  if (!isInstanceId(value)) throw new InputError(field, `"${printable(String(value ?? ''))}" is not an instance ID (ins-xxxxxxxx or lhins-xxxxxxxx)`);
+  if (!isInstanceId(value)) throw new InputError(field, `"${printable(String(value ?? ''))}" is not an instance ID (ins-xxxxxxxx or lhins-xxxxxxxx)`, { kind: 'instanceId', value: String(value ?? '') });
   return value;
 }
 
 export function parseRegion(value: unknown, field = 'region'): string {
-  if (!isRegion(value)) throw new InputError(field, `"${printable(String(value ?? ''))}" is not a region (e.g. ap-guangzhou)`);
+  if (!isRegion(value)) throw new InputError(field, `"${printable(String(value ?? ''))}" is not a region (e.g. ap-guangzhou)`, { kind: 'region', value: String(value ?? '') });
   return value;
 }
 

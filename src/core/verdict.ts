@@ -8,10 +8,11 @@ import { icmpDetailText, tcpIcmpName, tcpIcmpText, tcpOutcomeText } from './netT
 import type { Lang, SshResult, Target, TcpResult, Verdict, VerdictCode } from './model';
 import { remediationFor } from './remediation';
 import { keyDetailSuffix, keyProblemText, loginReasonText, opensshProblemText, quoted, untestedText } from './sshText';
-import { hostKeyName, shellQuote } from './sshCommand';
+import { hostKeyName, shellQuote, sshCommandLine } from './sshCommand';
 import { formatJumpChain } from './jump';
 import { format, formatMs, visible, type TemplateArgs } from './format';
 import { OK_LOGIN_UNTESTED_TEXT, VERDICT_TEXT } from './verdictText';
+import { readinessArgs } from './readinessChecks';
 import { localVerdictArgs, verdictKey } from './local';
 
 /** The placeholders the templates of `code` may use, derived from the evidence. */
@@ -81,7 +82,7 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
   const detailFor: Partial<Record<VerdictCode, string | undefined>> = {
     DNS_FAILURE: e.dns?.errorCode,
     PORT_REJECTED: `${e.tcp ? tcpOutcomeText(e.tcp, lang) : '?'}${icmpName ? `, ${icmpName}` : ''}`,
-    CONNECTION_CLOSED: (ssh?.error ? quoted(ssh.error.message) : undefined) ?? (isSshdRefusal(e.banner?.line) ? `"${visible(e.banner!.line!.trim())}"` : undefined)
+    CONNECTION_CLOSED: (ssh?.error ? quoted(ssh.error.message) : undefined) ?? closedAfterLine(e, lang)
       ?? e.banner?.errorCode ?? e.rdp?.errorCode ?? e.rdp?.outcome ?? 'EOF',
     KEX_FAILED: kexDetail(ssh, lang) ?? (ssh?.error ? quoted(ssh.error.message) : undefined) ?? ssh?.handshake,
     KEY_FORMAT_UNSUPPORTED: ssh?.login.keyErrorKind ? keyDetailSuffix(ssh.login, lang) : ssh?.login.keyError ? msg(lang, 'word.keyError', { detail: ssh.login.keyError }) : '',
@@ -98,13 +99,18 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
     }) : msg(lang, 'word.sgNoRule', { port: t.port });
 
   const deadline = e.tcp?.outcome === 'timeout' ? e.tcp.deadlineMs : t.timeoutMs;
+  const altPort = moved?.port ?? cloud?.guest?.listeningPorts?.find((p) => p !== t.port);
   return {
+    // The same command line as the tree's "Copy SSH Command" (core/sshCommand.ts): the key and
+    // known_hosts file this diagnosis used, the user it tested.
+    connectCommand: connectCommand(t, user, t.port, e.identityFile),
+    altConnectCommand: altPort !== undefined ? connectCommand(t, user, altPort, e.identityFile) : '',
     host: t.host,
     port: t.port,
     address,
     proto,
     user,
-    altPort: moved?.port ?? cloud?.guest?.listeningPorts?.find((p) => p !== t.port) ?? '?',
+    altPort: altPort ?? '?',
     altPorts: t.altPorts.join(', ') || msg(lang, 'word.none'),
     portOutcome: e.tcp ? tcpOutcomeText(e.tcp, lang) : undefined,
     deadline: formatMs(deadline),
@@ -157,6 +163,7 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
     forwardMessage: e.tcp?.forward?.message !== undefined ? quoted(e.tcp.forward.message) : msg(lang, 'word.unknown'),
     jumpOption: t.jump?.length ? `-J ${shellQuote(formatJumpChain(t.jump))} ` : '',
     ...untestedArgs,
+    ...readinessArgs(ssh?.readiness, lang),
     ...localArgs(code, e, lang, user),
     // Last: an overdue traffic package names itself in place of the (NORMAL) restriction.
     ...lighthouseArgs(e, lang),
@@ -262,6 +269,27 @@ function stallArgs(e: ClassifyInput, lang: Lang): TemplateArgs {
 function failingCategories(ssh: SshResult): NonNullable<SshResult['negotiation']>['ssh2']['missing'] {
   const n = ssh.negotiation!;
   return n.openssh ? n.openssh.missing : n.ssh2.missing;
+}
+
+/** `ssh …` for this target on `port`, or '' when the host or user cannot be passed safely. */
+function connectCommand(t: Target, user: string, port: number, identityFile: string | undefined): string {
+  if (t.protocol !== 'ssh') return '';
+  try {
+    return sshCommandLine({ host: t.host, port, user, identityFile, ...(t.jump?.length ? { jump: t.jump } : {}) }, t.knownHostsPath);
+  } catch {
+    return '';
+  }
+}
+
+/** What the server sent before it closed (sshd's MaxStartups line, a hostile or odd banner):
+ *  the summary says it, not only the evidence. Control characters made visible, kept short. */
+function closedAfterLine(e: ClassifyInput, lang: Lang): string | undefined {
+  const b = e.banner;
+  const line = b?.line?.trim();
+  if (!b || !line || !(isSshdRefusal(line) || b.outcome === 'closed' || b.outcome === 'error')) return undefined;
+  const shown = line.length > 120 ? `${line.slice(0, 120)}…` : line;
+  const sent = msg(lang, 'word.closedAfterLine', { line: quoted(shown) });
+  return b.errorCode ? `${sent}, ${b.errorCode}` : sent;
 }
 
 /** What the server offers where nobody agrees, and who was asked. Undefined without a KEXINIT. */

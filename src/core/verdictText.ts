@@ -69,7 +69,7 @@ export const VERDICT_TEXT: Record<VerdictCode, { title: Bilingual; summary: Bili
   SERVICE_ON_OTHER_PORT: {
     title: { en: 'The {proto} server answers on port {altPort}, not {port}', ko: '{proto} 서버가 포트 {port|이/가} 아닌 {altPort}에서 응답합니다' },
     summary: {
-      en: 'Port {port} fails ({portOutcome}), but a {proto} server answers on port {altPort}: its port was probably changed in its configuration.',
+      en: 'Port {port} fails ({portOutcome}), but an {proto} server answers on port {altPort}: its port was probably changed in its configuration.',
       ko: '포트 {port|은/는} 실패({portOutcome})하지만 포트 {altPort}에서 {proto} 서버가 응답합니다. 설정에서 포트가 변경된 것으로 보입니다.',
     },
   },
@@ -211,6 +211,27 @@ export const VERDICT_TEXT: Record<VerdictCode, { title: Bilingual; summary: Bili
     summary: {
       en: 'Checked inside the instance (Tencent Automation Tools): {detail}.',
       ko: '인스턴스 내부에서 확인(Tencent Automation Tools): {detail}.',
+    },
+  },
+  REMOTE_SERVER_UNSUPPORTED: {
+    title: { en: 'VS Code\'s server cannot run on this instance', ko: '이 인스턴스에서는 VS Code 서버를 실행할 수 없습니다' },
+    summary: {
+      en: 'The login as "{user}" works, but VS Code Remote-SSH\'s server cannot run there: {readinessFailures}.',
+      ko: '"{user}" 계정의 로그인은 되지만 VS Code Remote-SSH 서버를 실행할 수 없습니다: {readinessFailures}.',
+    },
+  },
+  DISK_FULL: {
+    title: { en: 'No room on the instance for VS Code\'s server', ko: '인스턴스에 VS Code 서버를 설치할 공간이 없습니다' },
+    summary: {
+      en: 'The login as "{user}" works, but VS Code\'s server cannot be installed: {readinessFailures}.',
+      ko: '"{user}" 계정의 로그인은 되지만 VS Code 서버를 설치할 수 없습니다: {readinessFailures}.',
+    },
+  },
+  PORT_FORWARDING_DISABLED: {
+    title: { en: 'sshd refuses the TCP forwarding VS Code needs', ko: 'sshd가 VS Code에 필요한 TCP 포워딩을 거부합니다' },
+    summary: {
+      en: 'The login as "{user}" works, but sshd refuses to open a forwarded channel, and Remote-SSH reaches its server through one: {readinessFailures}.',
+      ko: '"{user}" 계정의 로그인은 되지만 sshd가 포워딩 채널을 열지 않습니다. Remote-SSH는 이 채널로 서버에 연결합니다: {readinessFailures}.',
     },
   },
 };

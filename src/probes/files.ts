@@ -105,3 +105,63 @@ export function appendKnownHostsLine(file: string, line: string, o: { timeoutMs:
   };
   return bounded(op, o.timeoutMs, o.signal);
 }
+
+/** Private keys in `dir` (~/.ssh), by name only — nothing is read: files with a `.pub`
+ *  beside them, and OpenSSH's default names (id_*). At most 32, sorted. */
+export function listPrivateKeys(dir: string, o: { timeoutMs: number; signal?: AbortSignal }): Promise<FileResult<string[]>> {
+  return bounded(async () => {
+    const entries = await fs.readdir(dir, { withFileTypes: true });
+    const names = new Set(entries.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name));
+    const keys = [...names].filter((n) => !n.endsWith('.pub') && (names.has(`${n}.pub`) || /^id_[a-z0-9_-]+$/i.test(n)));
+    return keys.sort().slice(0, 32).map((n) => path.join(dir, n));
+  }, o.timeoutMs, o.signal);
+}
+
+/** What a rewrite of one of the user's files did: the text before (for undo) and after, and
+ *  where the backup went (absent when the file did not exist yet). */
+export interface FileChange { before: string; after: string; backup?: string; existed: boolean }
+
+/**
+ * Rewrites a small text file of the user's (known_hosts, ~/.ssh/config) through `change`: the
+ * current content is first copied to `backup` (OpenSSH's `known_hosts.old`, ssh-keygen -R's
+ * own backup), then the new content replaces the file atomically (a temporary file in the same
+ * directory, renamed over it), keeping the file's mode; a new file gets mode 600 in a 700
+ * directory. `change` returning undefined writes nothing. `expectBefore`: refuse (ECHANGED)
+ * when the file no longer holds that text (the undo of a change made earlier).
+ */
+export function rewriteUserFile(
+  file: string, change: (before: string) => string | undefined,
+  o: { backup?: string; timeoutMs: number; signal?: AbortSignal; maxBytes?: number; expectBefore?: string },
+): Promise<FileResult<FileChange | undefined>> {
+  const op = async (): Promise<FileChange | undefined> => {
+    let before = '';
+    let existed = true;
+    let mode = 0o600;
+    try {
+      const st = await fs.stat(file);
+      if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTFILE' });
+      if (st.size > (o.maxBytes ?? 16 * 1024 * 1024)) throw Object.assign(new Error('too large'), { code: 'EFBIG' });
+      before = await fs.readFile(file, 'utf8');
+      mode = st.mode & 0o777;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      existed = false;
+    }
+    if (o.expectBefore !== undefined && before !== o.expectBefore) throw Object.assign(new Error('the file changed since'), { code: 'ECHANGED' });
+    const after = change(before);
+    if (after === undefined || after === before) return undefined;
+    await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    if (existed && o.backup) await fs.writeFile(o.backup, before, { mode });
+    const tmp = `${file}.cvmd-${process.pid}-${Date.now()}.tmp`;
+    try {
+      await fs.writeFile(tmp, after, { mode, flag: 'wx' });
+      await fs.chmod(tmp, mode);
+      await fs.rename(tmp, file);
+    } catch (e) {
+      await fs.rm(tmp, { force: true }).catch(() => undefined);
+      throw e;
+    }
+    return { before, after, existed, ...(existed && o.backup ? { backup: o.backup } : {}) };
+  };
+  return bounded(op, o.timeoutMs, o.signal);
+}

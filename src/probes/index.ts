@@ -40,4 +40,5 @@ export function createProbes(opts: ProbeSetOptions = {}): Probes {
 }
 
 export { probeBanner, probeDns, probeIcmp, probeRdp, probeSsh, probeTcp };
+export { prepareKey } from './ssh';
 export { hostKeyName, sha256Fingerprint } from './knownHosts';

@@ -5,7 +5,7 @@
  * an entry of the same key type with a different key is a mismatch; entries of other types
  * only leave the key unknown.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { HostKeyInfo, KnownHostsStatus } from '../core/model';
@@ -154,9 +154,52 @@ export function preferKnownHostKeyTypes(defaults: readonly string[], lookup: Kno
   return [...first, ...defaults.filter((a) => !first.includes(a))];
 }
 
-/** The line OpenSSH writes for a newly accepted key: `host type base64` (`[host]:port` off 22). */
-export function knownHostsLineFor(host: string, port: number, blob: Buffer): string {
-  return `${hostKeyName(host, port)} ${blobKeyType(blob)} ${blob.toString('base64')}`;
+/** OpenSSH's hashed host field (HashKnownHosts yes): `|1|` base64(salt) `|` base64(HMAC-SHA1
+ *  of the name keyed by the salt), with a fresh 20-byte salt as ssh uses. */
+export function hashHostName(name: string, salt: Buffer = randomBytes(20)): string {
+  return `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
+}
+
+/** The line OpenSSH writes for a newly accepted key: `host type base64` (`[host]:port` off 22),
+ *  the host field hashed when the user's ssh config says `HashKnownHosts yes`. */
+export function knownHostsLineFor(host: string, port: number, blob: Buffer, o: { hashed?: boolean; salt?: Buffer } = {}): string {
+  const name = hostKeyName(host, port);
+  return `${o.hashed ? hashHostName(name, o.salt) : name} ${blobKeyType(blob)} ${blob.toString('base64')}`;
+}
+
+/** A public key in OpenSSH's "type base64" form (as the in-guest check or a report shows it). */
+export function parsePublicKey(text: string): Buffer | undefined {
+  const [type, b64] = text.trim().split(/\s+/);
+  if (!type || !b64 || !/^[A-Za-z0-9+/]+=*$/.test(b64)) return undefined;
+  const blob = Buffer.from(b64, 'base64');
+  return blobKeyType(blob) === type ? blob : undefined;
+}
+
+export interface RemovedLine { line: number; text: string }
+
+/**
+ * known_hosts text without the entries for `names`, as `ssh-keygen -R name` removes them for
+ * each name: every line whose host field matches (plain, in a comma list, or hashed) goes;
+ * `@cert-authority` and `@revoked` lines stay, as do comments. Line endings are kept.
+ */
+export function removeHostEntries(text: string, names: string[]): { text: string; removed: RemovedLine[] } {
+  const lines = text.split('\n');
+  const removed: RemovedLine[] = [];
+  const kept = lines.filter((raw, i) => {
+    const line = raw.trim();
+    if (line.length === 0 || line.startsWith('#') || line.startsWith('@')) return true;
+    const field = line.split(/\s+/)[0];
+    if (!hostFieldMatches(field, names)) return true;
+    removed.push({ line: i + 1, text: raw.replace(/\r$/, '') });
+    return false;
+  });
+  return { text: kept.join('\n'), removed };
+}
+
+/** `text` with `line` appended the way ssh appends it (a newline first when the file does not end in one). */
+export function appendLine(text: string, line: string): string {
+  const eol = /\r\n/.test(text) ? '\r\n' : '\n';
+  return `${text}${text.length > 0 && !text.endsWith('\n') ? eol : ''}${line}${eol}`;
 }
 
 export function hostKeyInfo(blob: Buffer, lookup: KnownHostsLookup): HostKeyInfo {
@@ -164,6 +207,7 @@ export function hostKeyInfo(blob: Buffer, lookup: KnownHostsLookup): HostKeyInfo
   return {
     type: blobKeyType(blob),
     fingerprint: sha256Fingerprint(blob),
+    key: blob.toString('base64'),
     status: lookup.entries === undefined ? 'unreadable' : statusFor(blob, entries),
     knownHostsPath: lookup.path,
     ...(lookup.readError ? { readError: lookup.readError } : {}),

@@ -10,6 +10,7 @@
  * diagnosis is finished with OpenSSH (openssh.ts) and the result says so: the server is
  * never blamed for a gap of our own library.
  */
+import { createHash } from 'crypto';
 import {
   BaseAgent, Client, createAgent, utils,
   type AuthenticationType, type NextAuthHandler, type ParsedKey, type Prompt,
@@ -32,6 +33,7 @@ import {
 import { listAgentIdentities } from './agent';
 import { Ssh2JumpSession } from './jumpSession';
 import { askpassSupport, opensshInfo, runOpenSsh, type OpenSshRun } from './openssh';
+import { READINESS_BUDGET_MS, runReadiness } from './readiness';
 
 const MAX_KEY_FILE = 1024 * 1024;
 /** Slack over ssh2's own readyTimeout, so its error (with its level) is what we report. */
@@ -64,6 +66,42 @@ interface KeyMaterial {
   message?: string;
 }
 
+/**
+ * Decrypting a key (bcrypt-pbkdf, in JavaScript) blocks the event loop for a long moment — on
+ * a loaded or slow machine longer than a probe's timeout — and every timer that expired
+ * meanwhile fires before the sockets are read: a sweep or a reachability round would see
+ * silent ports that answered. So one key with one passphrase is parsed once per process for a
+ * while (the decrypted key stays in memory, as ssh2 keeps it during a login anyway), and the
+ * time it took is never counted against the server (probeSsh starts its budget afterwards).
+ */
+const PARSED_KEYS = new Map<string, { at: number; value: ParsedKey | Error }>();
+const PARSED_KEY_TTL_MS = 5 * 60_000;
+const PARSED_KEY_MAX = 8;
+
+function parseKeyOnce(data: Buffer | string, passphrase: string | undefined): ParsedKey | Error {
+  const h = (v: Buffer | string) => createHash('sha256').update(v).digest('hex');
+  const id = `${h(data)}:${passphrase === undefined ? '-' : h(passphrase)}`;
+  const hit = PARSED_KEYS.get(id);
+  if (hit && performance.now() - hit.at < PARSED_KEY_TTL_MS) return hit.value;
+  let value: ParsedKey | Error;
+  try {
+    const p = utils.parseKey(data, passphrase) as ParsedKey | ParsedKey[] | Error;
+    value = Array.isArray(p) ? p[0] as ParsedKey : p;
+  } catch (e) {
+    value = e instanceof Error ? e : new Error(String(e));
+  }
+  PARSED_KEYS.delete(id);
+  PARSED_KEYS.set(id, { at: performance.now(), value });
+  while (PARSED_KEYS.size > PARSED_KEY_MAX) PARSED_KEYS.delete(PARSED_KEYS.keys().next().value as string);
+  return value;
+}
+
+/** Parses (and decrypts) the credentials' key now, outside any probe's timing: a sweep calls
+ *  it once before it starts, so no diagnosis blocks the others' timers while decrypting. */
+export async function prepareKey(c: Credentials | undefined, timeoutMs = 5000): Promise<void> {
+  await loadKey(c, { timeoutMs, signal: new AbortController().signal });
+}
+
 async function loadKey(c: Credentials | undefined, o: { timeoutMs: number; signal: AbortSignal }): Promise<KeyMaterial | undefined> {
   if (!c || (c.privateKey === undefined && c.identityFile === undefined)) return undefined;
   let data: Buffer | string;
@@ -78,14 +116,7 @@ async function loadKey(c: Credentials | undefined, o: { timeoutMs: number; signa
     }
     data = r.value;
   }
-  const parse = (passphrase?: string): ParsedKey | Error => {
-    try {
-      const p = utils.parseKey(data, passphrase) as ParsedKey | ParsedKey[] | Error;
-      return Array.isArray(p) ? p[0] as ParsedKey : p;
-    } catch (e) {
-      return e instanceof Error ? e : new Error(String(e));
-    }
-  };
+  const parse = (passphrase?: string): ParsedKey | Error => parseKeyOnce(data, passphrase);
   const isEncryptedError = (e: Error) => /encrypted|passphrase|decrypt|bad decrypt/i.test(e.message);
   const file = c.identityFile !== undefined ? { file: c.identityFile } : {};
   const parsed = parse(c.passphrase);
@@ -194,7 +225,8 @@ export async function probeSsh(conn: OpenConnection, ctx: SshContext, o: ProbeOp
   if (o.signal.aborted && !isDeadline(o.signal)) { conn.close(); throw cancelledError(o.signal); }
 
   const hostKeyOrder = preferKnownHostKeyTypes(SSH2.DEFAULT_SERVER_HOST_KEY, lookup);
-  const first = await ssh2Phase(conn, ctx, o, { start, lookup, keyMat, agentKeys, hostKeyOrder });
+  // The server's budget starts now: reading and decrypting our own key is local work.
+  const first = await ssh2Phase(conn, ctx, o, { start: now(), lookup, keyMat, agentKeys, hostKeyOrder });
   const { result, kexinit } = first;
   if (kexinit) result.serverAlgorithms = serverLists(kexinit);
 
@@ -261,6 +293,9 @@ function ssh2Phase(conn: TcpConnection, ctx: SshContext, o: ProbeOptions, p: Pre
   /** The session was handed to ctx.keepSession: cleanup leaves it open. */
   let kept = false;
   const remaining = Math.max(1, o.timeoutMs - (now() - start));
+  /** Set once logged in with readiness checks to run: the session is theirs from then on. */
+  let readinessLogin: SshResult['login'] | undefined;
+  const sessionEnded = new AbortController();
 
   // The plan: what the user's credentials allow, in OpenSSH's order (identity, agent, password).
   const plan: LoginMethod[] = [];
@@ -330,15 +365,18 @@ function ssh2Phase(conn: TcpConnection, ctx: SshContext, o: ProbeOptions, p: Pre
     message: err.message,
   });
 
-  return guarded<{ result: SshResult; kexinit?: ServerKexinit }>({ timeoutMs: remaining + GUARD_SLACK_MS, signal: o.signal }, {
-    onTimeout: () => (handshakeOk
+  // The readiness checks bound themselves (READINESS_BUDGET_MS); the guard leaves them room.
+  const guardMs = remaining + GUARD_SLACK_MS + (ctx.readiness ? READINESS_BUDGET_MS : 0);
+  return guarded<{ result: SshResult; kexinit?: ServerKexinit }>({ timeoutMs: guardMs, signal: o.signal }, {
+    onTimeout: () => (readinessLogin ? result('ok', readinessLogin) : handshakeOk
       ? authStalled('the server stopped answering during authentication', 'auth-timeout')
       : result('timeout', { outcome: 'not-attempted', tried: [], reason: 'handshake did not complete', reasonKind: 'handshake-failed' },
         { stall: stalled(), error: { level: 'client-timeout', message: 'Timed out while waiting for handshake' } })),
-    onDeadline: (d) => (handshakeOk
+    onDeadline: (d) => (readinessLogin ? result('ok', readinessLogin) : handshakeOk
       ? authStalled(`stopped at ${d.message}`, 'deadline')
       : result('timeout', { outcome: 'not-attempted', tried: [], reason: `stopped at ${d.message}`, reasonKind: 'deadline' }, { stall: stalled() })),
     cleanup: () => {
+      sessionEnded.abort();
       socket.removeListener('data', tap.onData);
       if (kept) return;
       try { client.end(); } catch { /* already closed */ }
@@ -419,16 +457,25 @@ function ssh2Phase(conn: TcpConnection, ctx: SshContext, o: ProbeOptions, p: Pre
         kept = true;
         ctx.keepSession(new Ssh2JumpSession(client, conn, ctx.host));
       }
+      let login: SshResult['login'];
       if (current === 'none' || current === undefined) {
         authMethods = [];
-        settle(result('ok', wanted
+        login = wanted
           ? { outcome: 'ok', tried: ['none'], method: 'none', ...loginFacts() }
-          : { outcome: 'not-attempted', tried: [], reason: "the server accepts the 'none' method: no credentials needed", reasonKind: 'none-accepted' }));
-        return;
+          : { outcome: 'not-attempted', tried: [], reason: "the server accepts the 'none' method: no credentials needed", reasonKind: 'none-accepted' };
+      } else {
+        login = { outcome: 'ok', tried: [...tried], method: current, ...loginFacts() };
       }
-      settle(result('ok', { outcome: 'ok', tried: [...tried], method: current, ...loginFacts() }));
+      // A bastion's session is handed on (kept): the readiness checks are the target's only.
+      if (!ctx.readiness || login.outcome !== 'ok' || kept) { settle(result('ok', login)); return; }
+      // Logged in: the readiness checks run over this very session before it is closed.
+      readinessLogin = login;
+      runReadiness(client, { downloadUrl: ctx.readiness.downloadUrl, targetPort: ctx.port, timeoutMs: o.timeoutMs, signal: AbortSignal.any([o.signal, sessionEnded.signal]) })
+        .then((readiness) => settle(result('ok', login, { readiness })), () => settle(result('ok', login)));
     });
     client.on('error', (err: Error & { level?: string; code?: unknown }) => {
+      // After the login the readiness checks own the session: they end on sessionEnded.
+      if (readinessLogin) { sessionEnded.abort(); return; }
       const msg = err.message ?? '';
       if (!handshakeOk) {
         let h: HandshakeOutcome = 'error';
@@ -451,6 +498,7 @@ function ssh2Phase(conn: TcpConnection, ctx: SshContext, o: ProbeOptions, p: Pre
       settle(result('ok', login, { error: errorOf(err) }));
     });
     client.on('close', () => {
+      if (readinessLogin) { sessionEnded.abort(); return; }
       if (!handshakeOk) {
         settle(result('closed', { outcome: 'not-attempted', tried: [], reason: 'connection closed before the handshake completed', reasonKind: 'closed-before-handshake' }));
       } else {
@@ -501,7 +549,9 @@ async function finishWithOpenSsh(
   const hostKeyAlgorithms = preferKnownHostKeyTypes(p.defaults, lookup);
   const base = { address: ctx.address, port: ctx.port, user: ctx.user, hostKeyAlias, hostKeyAlgorithms, signal: o.signal, log: o.log, ...(p.openssh ? { executable: p.openssh } : {}) };
   const noLogin = (reason: string, reasonKind: LoginReasonKind): SshResult['login'] => ({ outcome: 'not-attempted', tried: [], reason, reasonKind });
-  const done = (r: Partial<SshResult> & Pick<SshResult, 'handshake' | 'login'>): SshResult => ({ client: 'openssh', ...r, durationMs: since(start) });
+  // The readiness checks need a session CVM Doctor holds itself: not OpenSSH's.
+  const skipped = (r: Pick<SshResult, 'login'>) => (ctx.readiness && r.login.outcome === 'ok' ? { readiness: { skipped: 'openssh' as const, outputs: {}, durationMs: 0 } } : {});
+  const done = (r: Partial<SshResult> & Pick<SshResult, 'handshake' | 'login'>): SshResult => ({ client: 'openssh', ...r, ...skipped(r), durationMs: since(start) });
 
   const run = await runOpenSsh({ ...base, auth: { kind: 'none' }, timeoutMs: o.timeoutMs });
   const err = run.lastError ? { error: { message: `OpenSSH: ${run.lastError}` } } : {};

@@ -37,7 +37,7 @@ interface Block {
 }
 
 const MAX_INCLUDE_DEPTH = 16;
-const WANTED = new Set(['hostname', 'port', 'user', 'identityfile', 'proxyjump', 'proxycommand']);
+const WANTED = new Set(['hostname', 'port', 'user', 'identityfile', 'hashknownhosts', 'proxyjump', 'proxycommand']);
 
 type Value = string | Array<{ val: string }>;
 
@@ -234,4 +234,19 @@ function localUser(): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The first value ssh(1) would take for `param` (lowercase) when connecting to `host`:
+ *  Host blocks that match it and global lines, in file order (Match blocks are never
+ *  evaluated). Undefined when nothing sets it. */
+export function sshConfigOption(host: string, param: string, file?: string, home = os.homedir()): string | undefined {
+  const blocks: Block[] = [];
+  collect(file ?? path.join(home, '.ssh', 'config'), home, 0, blocks, new Set());
+  for (const b of blocks) {
+    if (b.patterns === 'match') continue;
+    if (b.patterns !== null && !matches(b.patterns, host)) continue;
+    const hit = b.params.find(([k]) => k === param.toLowerCase());
+    if (hit) return hit[1];
+  }
+  return undefined;
 }

@@ -28,6 +28,8 @@ export interface ReportLabels {
   waiting: string;
   /** The Cloud section (checks cloud.*) and its actions. */
   cloud: string;
+  /** The "VS Code readiness" section (checks vscode.*). */
+  readiness: string;
   decidingRule: string;
   implicitDeny: string;
   instanceState: string;
@@ -37,12 +39,48 @@ export interface ReportLabels {
   fixLocal: string;
   undoFixLocal: string;
   openVnc: string;
+  /** Stops the run under way (the report's own Stop). */
+  stop: string;
+  /** The badge of a check under way. */
+  inProgress: string;
+  /** The heading above the verdict's next steps (the action buttons). */
+  nextStep: string;
   status: Record<Check['status'], string>;
   checkNames: Partial<Record<CheckId, string>>;
   /** A hop's name with `{n}` for its number ("Hop {n}"), for checks `hop<N>.<layer>`. */
   hopName: string;
   /** "Path: {chain}", for a target reached through bastions. */
   path: string;
+}
+
+/**
+ * A next step the report offers for its verdict (report/actions.ts decides which; the
+ * extension carries it out in report/actionHandlers.ts). To add one: a member here, a case in
+ * `isReportAction`, a rule in actions.ts, a label in actions.ts and a handler; the webview
+ * renders every action the same way.
+ */
+export type ReportAction =
+  /** SERVICE_ON_OTHER_PORT: the protocol was seen answering on `port`: use it, then re-run. */
+  | { kind: 'usePort'; port: number }
+  /** No login tested, or the login failed: choose a key file or a password, then re-run. */
+  | { kind: 'setCredentials' }
+  /** A report for a host typed ad hoc: keep it as a saved instance. */
+  | { kind: 'saveInstance' };
+
+export type ReportActionKind = ReportAction['kind'];
+
+export interface ReportActionView {
+  action: ReportAction;
+  /** Already localised in the report's language. */
+  label: string;
+  /** The one step the verdict calls for first. */
+  primary: boolean;
+}
+
+/** A check under way: what it waits for and for how long at most, already localised. */
+export interface PendingCheck {
+  id: CheckId;
+  text: string;
 }
 
 export interface ReportTargetView {
@@ -68,10 +106,20 @@ export interface PanelState {
   /** A one-line note from the extension (e.g. after a rule was added), already localised. */
   note?: string;
   /** Cloud actions the extension can take for this saved instance. */
+  /** Host-key, Remote-SSH and ssh-config actions for this report (remoteSsh/availability.ts). */
+  remoteActions?: Array<{ id: RemoteActionId; label: string }>;
   cloudActions?: { openPort: boolean; undo: boolean; vnc?: boolean };
   /** The local repair the report calls for: `fix` is the command shown before it runs. */
   localActions?: { fix?: string; undo: boolean };
+  /** The verdict's next steps (empty while running). */
+  actions: ReportActionView[];
+  /** Checks under way in the current run. */
+  pending: PendingCheck[];
 }
+
+/** The "from OK to working" actions (handled by src/vscode/remoteSsh and src/vscode/hostKeys). */
+export const REMOTE_ACTION_IDS = ['trustHostKey', 'replaceHostKey', 'verifyHostKey', 'connectRemoteSsh', 'addSshConfig', 'localServerDownload', 'undoFileChange'] as const;
+export type RemoteActionId = (typeof REMOTE_ACTION_IDS)[number];
 
 /** What the webview keeps with `setState` so the serializer can restore it after reload. */
 export interface PersistedState {
@@ -83,11 +131,16 @@ export interface PersistedState {
 export type ToWebview =
   | { type: 'state'; state: PanelState }
   | { type: 'check'; check: Check }
+  | { type: 'checkStart'; pending: PendingCheck }
   | { type: 'copied'; id: string };
 
 export type FromWebview =
   | { type: 'ready' }
   | { type: 'rerun' }
+  /** The report's own Stop: cancels the run under way. */
+  | { type: 'stop' }
+  /** One of the verdict's next steps (PanelState.actions). */
+  | { type: 'action'; action: ReportAction }
   | { type: 'copyMarkdown' }
   | { type: 'saveHtml' }
   | { type: 'copyText'; text: string; id: string }
@@ -96,6 +149,8 @@ export type FromWebview =
   | { type: 'openPort' }
   /** "Remove the rule CVM Doctor added". */
   | { type: 'undoOpenPort' }
+  /** One of the host-key / Remote-SSH actions; the extension previews and confirms it. */
+  | { type: 'remoteAction'; action: RemoteActionId }
   /** "Fix the permissions": the extension shows the command, confirms and runs it. */
   | { type: 'fixLocal' }
   /** "Restore the previous permissions". */
@@ -110,6 +165,7 @@ export function isFromWebview(m: unknown): m is FromWebview {
   switch (o.type) {
     case 'ready':
     case 'rerun':
+    case 'stop':
     case 'copyMarkdown':
     case 'saveHtml':
     case 'openPort':
@@ -122,6 +178,25 @@ export function isFromWebview(m: unknown): m is FromWebview {
       return typeof o.text === 'string' && typeof o.id === 'string' && o.text.length < 100_000;
     case 'openLink':
       return typeof o.url === 'string' && o.url.length < 2048;
+    case 'action':
+      return isReportAction(o.action);
+    case 'remoteAction':
+      return typeof o.action === 'string' && (REMOTE_ACTION_IDS as readonly string[]).includes(o.action);
+    default:
+      return false;
+  }
+}
+
+/** Validates an action sent back by the webview: a known kind with well-formed fields only. */
+export function isReportAction(a: unknown): a is ReportAction {
+  if (!a || typeof a !== 'object') return false;
+  const o = a as Record<string, unknown>;
+  switch (o.kind) {
+    case 'usePort':
+      return Object.keys(o).length === 2 && typeof o.port === 'number' && Number.isInteger(o.port) && o.port > 0 && o.port < 65536;
+    case 'setCredentials':
+    case 'saveInstance':
+      return Object.keys(o).length === 1;
     default:
       return false;
   }

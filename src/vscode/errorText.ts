@@ -7,6 +7,7 @@
  */
 import { cloudErrorArgs } from '../core/classify';
 import type { CloudError, Lang } from '../core/model';
+import type { InputProblem } from '../core/validate';
 
 /** vscode.l10n.t's shape: an English message with {0}… placeholders → the UI's language. */
 export type Translate = (message: string, ...args: Array<string | number>) => string;
@@ -24,6 +25,33 @@ const ERRNO: Record<string, string> = {
   ENETUNREACH: 'there is no route to the host',
 };
 
+/** Bad input said once, in the user's words: what is wrong and what is expected, never our
+ *  field names. `{0}` is the value as typed. */
+const INPUT_PROBLEM: Record<InputProblem['kind'], string> = {
+  required: 'Enter a host name or an IP address.',
+  host: '"{0}" is not a host name or an IP address.',
+  ipv4: '"{0}" is not a valid IPv4 address.',
+  port: '"{0}" is not a port number (1 to 65535).',
+  user: '"{0}" cannot be a user name: use letters, digits, ".", "_", "-" or "@", not starting with "-".',
+  instanceId: '"{0}" is not an instance ID: it looks like "ins-abcd1234" or "lhins-abcd1234".',
+  region: '"{0}" is not a region: it looks like "ap-guangzhou".',
+  protocol: '"{0}" is not a protocol: choose SSH or RDP.',
+  unclosedQuote: 'A quote is not closed.',
+  sshOption: 'ssh has no option {0}.',
+  missingValue: 'The option {0} needs a value.',
+  noHost: 'The ssh command names no host.',
+};
+
+function isInputError(e: unknown): e is Error & { field: string; problem?: InputProblem } {
+  return e instanceof Error && e.name === 'InputError' && typeof (e as { field?: unknown }).field === 'string';
+}
+
+/** The sentence for bad input, or undefined when `e` carries no problem we can word. */
+export function inputErrorText(e: unknown, t: Translate): string | undefined {
+  if (!isInputError(e) || !e.problem) return undefined;
+  return t(INPUT_PROBLEM[e.problem.kind], e.problem.value ?? '');
+}
+
 function isCloudError(e: unknown): e is Error & CloudError {
   return e instanceof Error && e.name === 'CloudApiError' && typeof (e as { kind?: unknown }).kind === 'string';
 }
@@ -39,9 +67,7 @@ export function describeError(e: unknown, t: Translate, lang: Lang): string {
     const a = cloudErrorArgs(e, lang);
     return `${a.action}${a.code}: ${a.hint}`;
   }
-  if (e instanceof Error && e.name === 'InputError' && typeof (e as { field?: unknown }).field === 'string') {
-    return t('the value of {0} is not valid', (e as Error & { field: string }).field);
-  }
+  if (isInputError(e)) return inputErrorText(e, t) ?? t('the value of {0} is not valid', e.field);
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   if (typeof code === 'string' && ERRNO[code]) return `${t(ERRNO[code])} (${code})`;
   // Anything else is unexpected: in English its own message helps; in another language the
@@ -51,4 +77,4 @@ export function describeError(e: unknown, t: Translate, lang: Lang): string {
 }
 
 /** The messages `describeError` translates (the l10n test checks each has a Korean entry). */
-export const ERROR_TEXT_MESSAGES: readonly string[] = [...new Set(Object.values(ERRNO))];
+export const ERROR_TEXT_MESSAGES: readonly string[] = [...new Set([...Object.values(ERRNO), ...Object.values(INPUT_PROBLEM)])];

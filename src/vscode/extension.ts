@@ -12,7 +12,8 @@ import { DiagnoseController } from './diagnosis/controller';
 import { initL10n, Localizer } from './i18n';
 import { Commands, InstanceCommands } from './instances/commands';
 import { InstanceStore } from './instances/store';
-import { InstanceTreeProvider } from './instances/tree';
+import { InstanceTreeProvider, TREE_VIEW_ID } from './instances/tree';
+import { LastReports } from './diagnosis/lastReports';
 import { Logger } from './log';
 import { ReachabilityService } from './reachability/service';
 import { LocalPermissionFix } from './report/localFix';
@@ -20,8 +21,10 @@ import { VIEW_TYPE } from './report/panel';
 import { affects, Keys } from './settings';
 import { PinnedStatusBar } from './statusBar';
 import { DiagnoseAll } from './sweep/diagnoseAll';
+import { FileUndo } from './remoteSsh/fileUndo';
+import { RemoteSshActions } from './remoteSsh/remoteSsh';
 
-export const TREE_VIEW_ID = 'cvmDoctor.instances';
+export { TREE_VIEW_ID };
 
 /**
  * Returned from activate() only to the integration tests (ExtensionMode.Test): it reaches the
@@ -54,9 +57,12 @@ export function activate(context: vscode.ExtensionContext): CvmDoctorApi | undef
   const status = new PinnedStatusBar(store, reach);
   const loc = new Localizer(context.extensionPath);
   const tencent = new TencentCloud(context.globalState, context.secrets, store, log);
+  const undo = new FileUndo();
+  const remoteSsh = new RemoteSshActions(store, log, undo);
   const localFix = new LocalPermissionFix(context.globalState, path.join(context.globalStorageUri.fsPath, 'acl-backups'), log);
-  const controller = new DiagnoseController(context.extensionUri, store, reach, log, loc, tencent, localFix);
-  const commands = new InstanceCommands(store, reach, log);
+  const reports = new LastReports(vscode.Uri.joinPath(context.globalStorageUri, 'reports'));
+  const controller = new DiagnoseController(context.extensionUri, store, reach, log, loc, tencent, { undo, ssh: remoteSsh }, localFix, reports);
+  const commands = new InstanceCommands(store, reach, log, reports);
   const diagnoseAll = new DiagnoseAll(context.extensionUri, store, reach, log, tencent, controller);
 
   context.subscriptions.push(
@@ -66,10 +72,14 @@ export function activate(context: vscode.ExtensionContext): CvmDoctorApi | undef
     ...commands.register(),
     ...tencent.register(),
     tencent.openPort.onDidChange(() => controller.refreshPanels()),
+    undo, undo.onDidChange(() => controller.refreshPanels()),
+    ...remoteSsh.register(),
     localFix, localFix.onDidChange(() => controller.refreshPanels()),
     registerCommand(Commands.diagnose, log, (arg) => controller.command(arg)),
     diagnoseAll,
     registerCommand(Commands.diagnoseAll, log, (arg) => diagnoseAll.run(arg)),
+    registerCommand(Commands.diagnoseHost, log, () => controller.diagnoseHost()),
+    registerCommand(Commands.openInstance, log, (arg) => controller.open(arg)),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, controller.serializer()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affects(e, Keys.language)) return;

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 
-export type Component = 'activate' | 'tree' | 'store' | 'diagnose' | 'probe' | 'reach' | 'panel' | 'import' | 'status' | 'cloud' | 'command' | 'sweep';
+export type Component = 'activate' | 'tree' | 'store' | 'diagnose' | 'probe' | 'reach' | 'panel' | 'import' | 'status' | 'cloud' | 'command' | 'sweep' | 'hostkey' | 'remote';
 
 export class Logger implements vscode.Disposable {
   readonly channel: vscode.LogOutputChannel;

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { DEFAULT_ALT_PORTS, DEFAULT_TIMEOUT_MS, type Lang, type Protocol } from '../core/model';
 import { parseAltPorts } from '../core/validate';
+import { DEFAULT_VSCODE_DOWNLOAD_URL, validDownloadUrl } from '../core/readiness';
 
 export const SECTION = 'cvmDoctor';
 export const Keys = {
@@ -18,6 +19,7 @@ export const Keys = {
   tencentCallerIp: 'tencent.callerIp',
   tencentCallerIpUrl: 'tencent.callerIpUrl',
   tencentRegions: 'tencent.regions',
+  vscodeServerDownloadUrl: 'vscodeServerDownloadUrl',
 } as const;
 
 export type LanguageSetting = 'auto' | Lang;
@@ -33,6 +35,9 @@ export interface Settings {
   /** The system `ssh` (the Local layer's ssh -G, OpenSSH's second opinion); undefined: from PATH. */
   sshPath?: string;
   language: LanguageSetting;
+  /** What the VS Code readiness checks fetch from the instance (HEAD): CVM_DOCTOR_VSCODE_DOWNLOAD_URL,
+   *  else the setting, else VS Code's update host; an invalid value falls back to the default. */
+  vscodeServerDownloadUrl: string;
 }
 
 function int(v: unknown, def: number, min: number, max: number): number {
@@ -70,6 +75,8 @@ export function readSettings(): Settings {
     knownHostsPath: kh && kh.trim() ? kh.trim() : undefined,
     sshPath: c.get<string>(Keys.sshPath)?.trim() || undefined,
     language: language(c.get(Keys.language)),
+    vscodeServerDownloadUrl: validDownloadUrl(process.env.CVM_DOCTOR_VSCODE_DOWNLOAD_URL ?? '')
+      ?? validDownloadUrl(c.get<string>(Keys.vscodeServerDownloadUrl) ?? '') ?? DEFAULT_VSCODE_DOWNLOAD_URL,
   };
 }
 

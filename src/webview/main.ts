@@ -5,10 +5,11 @@
  */
 import { verdictPassed, type Check, type FirewallRuleRef, type Report, type SecurityGroupRuleRef } from '../core/model';
 import { firewallRuleText, securityGroupRuleText } from '../core/ruleText';
-import { formatMs } from '../core/format';
+import { formatLocalTime, formatMs } from '../core/format';
+import { checkRank } from '../core/checkOrder';
 import { pathText } from '../core/jump';
 import type { CheckId } from '../core/model';
-import type { FromWebview, PanelState, PersistedState, ReportLabels, ToWebview } from '../shared/protocol';
+import type { FromWebview, PanelState, PendingCheck, PersistedState, ReportActionView, ReportLabels, ToWebview } from '../shared/protocol';
 
 interface VsCodeApi {
   postMessage(m: FromWebview): void;
@@ -38,39 +39,71 @@ function button(label: string, action: () => void, cls = 'btn'): HTMLButtonEleme
 }
 
 /** "TCP connect", or "Hop 2 · TCP connect" in a diagnosis through bastions (core/jump.ts ids). */
-function checkName(l: ReportLabels, c: Check): string {
+function checkName(l: ReportLabels, c: Pick<Check, 'id'>): string {
   const m = /^hop(\d+)\.(.+)$/.exec(c.id);
   const layer = (m ? m[2] : c.id) as CheckId;
   const base = l.checkNames[layer] ?? layer;
   return m ? `${l.hopName.replace('{n}', m[1]!)} · ${base}` : base;
 }
 
-function renderChecks(l: ReportLabels, checks: Check[], id = 'timeline'): HTMLElement {
+/** A check under way: its name, what it waits for and how long at most. */
+function pendingRow(l: ReportLabels, p: PendingCheck): HTMLElement {
+  const li = el('li', { cls: 'check status-running' });
+  li.dataset.check = p.id;
+  li.dataset.status = 'running';
+  li.appendChild(el('div', { cls: 'check-head' },
+    el('span', { cls: 'badge badge-running', text: l.inProgress }),
+    el('span', { cls: 'check-name', text: checkName(l, p) })));
+  li.appendChild(el('div', { cls: 'check-summary', text: p.text }));
+  return li;
+}
+
+/** Finished checks and, while running, those under way: in the one order (core/checkOrder.ts). */
+function renderChecks(l: ReportLabels, checks: Check[], id = 'timeline', pending: PendingCheck[] = []): HTMLElement {
   const list = el('ol', { cls: 'timeline', id });
-  for (const c of checks) {
-    const li = el('li', { cls: `check status-${c.status}` });
-    li.dataset.check = c.id;
-    li.dataset.status = c.status;
-    const head = el('div', { cls: 'check-head' },
-      el('span', { cls: `badge badge-${c.status}`, text: l.status[c.status] }),
-      el('span', { cls: 'check-name', text: checkName(l, c) }),
-      el('span', { cls: 'check-time', text: formatMs(c.durationMs) }));
-    li.appendChild(head);
-    li.appendChild(el('div', { cls: 'check-summary', text: c.summary }));
-    if (c.evidence && Object.keys(c.evidence).length > 0) {
-      const det = el('details', { cls: 'evidence' }, el('summary', { text: l.evidence }));
-      det.appendChild(el('pre', { text: JSON.stringify(c.evidence, null, 2) }));
-      li.appendChild(det);
-    }
-    list.appendChild(li);
-  }
+  const rows: Array<{ id: Check['id']; node: () => HTMLElement }> = [
+    ...checks.map((c) => ({ id: c.id, node: () => checkRow(l, c) })),
+    ...pending.filter((p) => !checks.some((c) => c.id === p.id)).map((p) => ({ id: p.id, node: () => pendingRow(l, p) })),
+  ];
+  rows.sort((a, b) => checkRank(a.id) - checkRank(b.id));
+  for (const r of rows) list.appendChild(r.node());
   return list;
+}
+
+function checkRow(l: ReportLabels, c: Check): HTMLElement {
+  const li = el('li', { cls: `check status-${c.status}` });
+  li.dataset.check = c.id;
+  li.dataset.status = c.status;
+  const head = el('div', { cls: 'check-head' },
+    el('span', { cls: `badge badge-${c.status}`, text: l.status[c.status] }),
+    el('span', { cls: 'check-name', text: checkName(l, c) }),
+    el('span', { cls: 'check-time', text: formatMs(c.durationMs) }));
+  li.appendChild(head);
+  li.appendChild(el('div', { cls: 'check-summary', text: c.summary }));
+  if (c.evidence && Object.keys(c.evidence).length > 0) {
+    const det = el('details', { cls: 'evidence' }, el('summary', { text: l.evidence }));
+    det.appendChild(el('pre', { text: JSON.stringify(c.evidence, null, 2) }));
+    li.appendChild(det);
+  }
+  return li;
+}
+
+/** The verdict's next steps: one click each (the extension carries them out). */
+function renderActions(l: ReportLabels, actions: ReportActionView[]): HTMLElement | undefined {
+  if (actions.length === 0) return undefined;
+  const row = el('div', { cls: 'actions next-steps', id: 'next-steps' }, el('span', { cls: 'next-label', text: `${l.nextStep}:` }));
+  for (const a of actions) {
+    const b = button(a.label, () => vscode.postMessage({ type: 'action', action: a.action }), a.primary ? 'btn' : 'btn btn-secondary');
+    b.id = `action-${a.action.kind}`;
+    row.appendChild(b);
+  }
+  return row;
 }
 
 function renderReport(l: ReportLabels, r: Report, actions?: PanelState['cloudActions']): HTMLElement {
   // OK with the login asked for untested is neither a pass nor a failure.
-  const state = verdictPassed(r.verdict) ? 'ok' : r.verdict.code === 'OK' ? 'warn' : 'problem';
-  const sec = el('section', { cls: `verdict verdict-${state}`, id: 'verdict' });
+  const look = verdictPassed(r.verdict) ? 'ok' : r.verdict.code === 'OK' ? 'warn' : 'problem';
+  const sec = el('section', { cls: `verdict verdict-${look}`, id: 'verdict' });
   const h = el('h1', { cls: 'verdict-heading' },
     el('span', { cls: 'verdict-code', id: 'verdict-code', text: r.verdict.code }),
     el('span', { cls: 'verdict-title', id: 'verdict-title', text: r.verdict.title }));
@@ -79,6 +112,8 @@ function renderReport(l: ReportLabels, r: Report, actions?: PanelState['cloudAct
   if (r.cancelled) sec.appendChild(el('p', { cls: 'note', text: l.cancelled }));
   const frag = el('div');
   frag.appendChild(sec);
+  const next = state ? renderActions(l, state.actions) : undefined;
+  if (next) frag.appendChild(next);
   if (r.verdict.remediation.length > 0) {
     frag.appendChild(el('h2', { text: l.remediation }));
     const ol = el('ol', { cls: 'remediation', id: 'remediation' });
@@ -123,8 +158,21 @@ function renderReport(l: ReportLabels, r: Report, actions?: PanelState['cloudAct
 }
 
 /** A check's layer without its hop (`hop2.cloud.instance` → `cloud.instance`). */
-const layerOf = (c: Check) => c.id.replace(/^hop\d+\./, '');
-const isCloud = (c: Check) => layerOf(c).startsWith('cloud.');
+const layerOf = (c: Pick<Check, 'id'>) => c.id.replace(/^hop\d+\./, '');
+const isCloud = (c: Pick<Check, 'id'>) => layerOf(c).startsWith('cloud.');
+const isReadiness = (c: Pick<Check, 'id'>) => layerOf(c).startsWith('vscode.');
+
+/** The host-key / Remote-SSH actions the extension offers for this report. */
+function renderRemoteActions(actions: PanelState['remoteActions'], running: boolean): HTMLElement | undefined {
+  if (!actions?.length || running) return undefined;
+  const row = el('div', { cls: 'actions remote-actions', id: 'remote-actions' });
+  for (const a of actions) {
+    const b = button(a.label, () => vscode.postMessage({ type: 'remoteAction', action: a.id }), a.id === 'undoFileChange' ? 'btn btn-secondary' : 'btn');
+    b.id = `action-${a.id}`;
+    row.appendChild(b);
+  }
+  return row;
+}
 
 function str(v: unknown): string {
   return typeof v === 'string' || typeof v === 'number' ? String(v) : '';
@@ -216,6 +264,11 @@ function render(): void {
   rerun.id = 'rerun';
   rerun.disabled = state.running;
   actions.appendChild(rerun);
+  if (state.running) {
+    const stop = button(l.stop, () => vscode.postMessage({ type: 'stop' }), 'btn btn-secondary');
+    stop.id = 'stop';
+    actions.appendChild(stop);
+  }
   if (state.report && !state.running) {
     actions.appendChild(button(l.copyMarkdown, () => vscode.postMessage({ type: 'copyMarkdown' }), 'btn btn-secondary'));
     actions.appendChild(button(l.saveHtml, () => vscode.postMessage({ type: 'saveHtml' }), 'btn btn-secondary'));
@@ -227,15 +280,24 @@ function render(): void {
   if (state.report && !state.running) app.appendChild(renderReport(l, state.report, state.cloudActions));
   const localFix = renderLocalFix(l, state.localActions, state.running);
   if (localFix) app.appendChild(localFix);
+  const remote = renderRemoteActions(state.remoteActions, state.running);
+  if (remote) app.appendChild(remote);
   const all = state.running || !state.report ? state.checks : state.report.checks;
   const cloud = renderCloud(l, all, state.cloudActions, state.running);
   if (cloud) app.appendChild(cloud);
   app.appendChild(el('h2', { text: l.checks }));
-  const checks = all.filter((c) => !isCloud(c));
-  if (checks.length === 0) app.appendChild(el('p', { cls: 'note', text: l.waiting }));
-  else app.appendChild(renderChecks(l, checks));
+  const checks = all.filter((c) => !isCloud(c) && !isReadiness(c));
+  const pending = state.running ? state.pending.filter((p) => !isCloud(p) && !isReadiness(p)) : [];
+  if (checks.length === 0 && pending.length === 0) app.appendChild(el('p', { cls: 'note', text: l.waiting }));
+  else app.appendChild(renderChecks(l, checks, 'timeline', pending));
+  const readiness = all.filter(isReadiness);
+  const readinessPending = state.running ? state.pending.filter(isReadiness) : [];
+  if (readiness.length || readinessPending.length) {
+    app.appendChild(el('h2', { text: l.readiness, id: 'readiness-heading' }));
+    app.appendChild(renderChecks(l, readiness, 'readiness', readinessPending));
+  }
   if (state.report && !state.running) {
-    app.appendChild(el('p', { cls: 'meta', text: `${l.duration}: ${formatMs(state.report.durationMs)} · ${state.report.startedAt}` }));
+    app.appendChild(el('p', { cls: 'meta', text: `${l.duration}: ${formatMs(state.report.durationMs)} · ${formatLocalTime(state.report.startedAt)}` }));
   }
   vscode.setState({ version: 1, target: state.target, report: state.running ? undefined : state.report });
 }
@@ -248,6 +310,10 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
     render();
   } else if (m.type === 'check' && state) {
     state.checks = [...state.checks.filter((c) => c.id !== m.check.id), m.check];
+    state.pending = state.pending.filter((p) => p.id !== m.check.id);
+    render();
+  } else if (m.type === 'checkStart' && state) {
+    state.pending = [...state.pending.filter((p) => p.id !== m.pending.id), m.pending];
     render();
   } else if (m.type === 'copied' && state) {
     const b = document.querySelector<HTMLButtonElement>(`button[data-copy-id="${CSS.escape(m.id)}"]`);

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { msg, type MessageKey } from '../../src/core/messages';
 import { launchBrowser, openWorkbench, ROOT, screenshot, startCodeServer, type CodeServer } from './harness';
 import { startSshTarget, type SshTarget } from './sshd';
-import { answer, choose, palette, setUserSetting, text, until, VSIX, waitVerdict } from './ui';
+import { answer, choose, hoverText, palette, setUserSetting, text, until, VSIX, waitVerdict } from './ui';
 
 describe('(e2e) CVM Doctor in real VS Code', function () {
   this.timeout(240_000);
@@ -63,14 +63,18 @@ describe('(e2e) CVM Doctor in real VS Code', function () {
     await answer(page, '(2/8)', 'SSH');
     await answer(page, '(3/8)', String(ssh.port));
     await answer(page, '(4/8)', 'root');
-    await answer(page, '(5/8)', name);
-    await answer(page, '(6/8)', '');
-    await answer(page, '(7/8)', '');
+    await choose(page, '(5/9)', 'No identity file');
+    await answer(page, '(6/9)', name);
+    await answer(page, '(7/9)', '');
+    await answer(page, '(8/9)', '');
     // The "Jump through" step (issue 10): a direct connection.
-    await choose(page, '(8/8)', 'Direct');
+    await choose(page, '(9/9)', 'Direct');
     const row = page.locator('.monaco-list-row', { hasText: name });
     await row.waitFor();
-    assert.match(await row.innerText(), new RegExp(`root@${ssh.host.replace(/\./g, '\\.')}:${ssh.port}`));
+    // The row's words are the state (they fit the sidebar); the target is in its hover.
+    const { text: shown } = await hoverText(page, row, name);
+    assert.ok(shown.includes(`SSH root@${ssh.host}:${ssh.port}`), shown);
+    await page.mouse.move(5, 5);
   });
 
   it('watches reachability: the tree icon turns green with the real sshd', async () => {

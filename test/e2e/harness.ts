@@ -24,9 +24,9 @@ import { closedPort as freePort } from '../support/ports';
 
 export { freePort };
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string> {
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number, cwd?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(cmd, args, { env, timeout: timeoutMs, maxBuffer: 8 << 20 }, (err, stdout, stderr) =>
+    execFile(cmd, args, { env, timeout: timeoutMs, maxBuffer: 8 << 20, ...(cwd ? { cwd } : {}) }, (err, stdout, stderr) =>
       err ? reject(new Error(`${path.basename(cmd)} ${args.join(' ')}: ${err.message}\n${stderr}`)) : resolve(stdout));
   });
 }
@@ -54,7 +54,7 @@ export interface CodeServer {
   stop(): Promise<void>;
 }
 
-export async function startCodeServer(o: { vsix?: string; settings?: Record<string, unknown>; smokeTestDriver?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<CodeServer> {
+export async function startCodeServer(o: { vsix?: string; settings?: Record<string, unknown>; smokeTestDriver?: boolean; env?: NodeJS.ProcessEnv; extraVsix?: string[] } = {}): Promise<CodeServer> {
   const { node24, codeServer } = codeServerEnv();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cvmd-cs-'));
   const userDataDir = path.join(tmp, 'user');
@@ -97,6 +97,8 @@ export async function startCodeServer(o: { vsix?: string; settings?: Record<stri
   if (o.vsix) {
     await run(codeServer, ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', o.vsix], env, 120_000);
   }
+  // Test-only extensions installed beside ours (e.g. the Remote-SSH double).
+  for (const x of o.extraVsix ?? []) await run(codeServer, ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', x], env, 120_000);
   const port = await freePort();
   const args = ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
     '--disable-workspace-trust', '--disable-getting-started-override', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
@@ -191,4 +193,11 @@ export async function runInExtensionHost(browser: Browser, cs: CodeServer, devPa
   const code = await Promise.race([exit, new Promise<number>((r) => { timer = setTimeout(() => r(-1), timeoutMs); })]);
   clearTimeout(timer);
   return { code, logs };
+}
+
+/** Packs a test-only extension folder into a VSIX (vsce, no dependencies) in `outDir`. */
+export function packTestExtension(dir: string, outDir: string): Promise<string> {
+  const out = path.join(outDir, `${path.basename(dir)}.vsix`);
+  return run(path.join(ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', out], process.env, 120_000, dir)
+    .then(() => out);
 }

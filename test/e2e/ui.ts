@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 import { ROOT, type CodeServer } from './harness';
 
 export const VSIX = process.env.CVM_VSIX ?? path.join(ROOT, 'cvm-doctor.vsix');
@@ -72,8 +72,17 @@ export async function setUserSetting(page: Page, cs: CodeServer, key: string, va
   await page.keyboard.insertText(JSON.stringify(settings, null, 2));
   await page.keyboard.press('ControlOrMeta+S');
   const end = Date.now() + 15_000;
-  while (JSON.parse(fs.readFileSync(cs.settingsFile, 'utf8'))[key] !== value) {
-    if (Date.now() > end) throw new Error(`settings.json not saved with ${key}`);
+  // The file is read while VS Code may be writing it (slow on a loaded machine): a partial
+  // file is "not saved yet", not a failure.
+  const saved = () => {
+    try {
+      return JSON.parse(fs.readFileSync(cs.settingsFile, 'utf8'))[key] === value;
+    } catch {
+      return false;
+    }
+  };
+  while (!saved()) {
+    if (Date.now() > end) throw new Error(`settings.json not saved with ${key}: ${fs.readFileSync(cs.settingsFile, 'utf8').slice(0, 2000)}`);
     await page.waitForTimeout(200);
   }
   await page.keyboard.press('Escape'); // a floating editor closes on Escape
@@ -105,4 +114,16 @@ export async function until<T>(page: Page, what: string, f: () => Promise<T | un
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await page.waitForTimeout(200);
   }
+}
+
+/** The hover of `target` (a tree row, a status-bar item) once it shows `includes`: hovers
+ *  again while it does not (a row re-rendered by a reachability poll closes its hover). */
+export async function hoverText(page: Page, target: Locator, includes: string, ms = 20_000): Promise<{ text: string; hover: Locator }> {
+  const hover = page.locator('.monaco-hover, .workbench-hover', { hasText: includes }).first();
+  const text = await until(page, `a hover with "${includes}"`, async () => {
+    await page.mouse.move(5, 5);
+    await target.hover();
+    return (await hover.waitFor({ timeout: 3000 }).then(() => hover.innerText(), () => '')) || undefined;
+  }, ms);
+  return { text, hover };
 }

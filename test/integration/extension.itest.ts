@@ -36,7 +36,10 @@ describe('(integration) CVM Doctor extension host', () => {
     const bRow = roots.find((n) => n.kind === 'instance' && n.instance.id === b.id);
     assert.ok(bRow, 'it-b2 at the top level (no group)');
     const item = api.tree.getTreeItem(bRow);
-    assert.deepStrictEqual([item.label, item.description, item.contextValue], ['it-b2', '127.0.0.2:3389', 'instance']);
+    assert.deepStrictEqual([item.label, item.contextValue, item.command?.command], ['it-b2', 'instance', 'cvmDoctor.openInstance']);
+    // Not diagnosed: the row's words are the live reachability; the target is in the hover.
+    assert.match(String(item.description), /^(Not checked yet|Checking…|Port closed|No answer|Unreachable)$/);
+    assert.ok((item.tooltip as vscode.MarkdownString).value.includes('RDP 127\\.0\\.0\\.2\\:3389'), (item.tooltip as vscode.MarkdownString).value);
     // A reachability change re-renders only that row: the event names its node.
     const fired: unknown[] = [];
     const sub = api.tree.onDidChangeTreeData((n) => fired.push(n));

@@ -252,7 +252,7 @@ describe('(lab) remediation that holds on real hosts', function () {
       const r = await diagnoseWith(moved, 'ins-labmoved1', moved.rootIpv4);
       assert.equal(r.verdict.code, 'SERVICE_ON_OTHER_PORT', JSON.stringify(r.checks));
       assert.equal(evidenceField(check(r, 'cloud.securityGroups'), 'verdict'), 'deny');
-      assert.ok(r.verdict.remediation.some((s) => s.command === `ssh -p 2222 root@${moved.ipv4}`));
+      assert.ok(r.verdict.remediation.some((s) => s.command === `ssh -p 2222 -l root ${moved.ipv4}`));
       assert.equal(openPortCandidate(r), undefined);
     });
 

@@ -126,6 +126,11 @@ export interface HostSpec {
    *  nowhere: it answers for that address with ICMP host-unreachable from its own address,
    *  as the last router before a stopped instance does. At most 11 extra addresses then. */
   routedAddress?: boolean;
+  /** A guest a login can work in (labGuest.ts): sshd runs in the host's own mount namespace,
+   *  where the lab user has /bin/sh and a home of its own — a tiny tmpfs when `homeTmpfsKb`
+   *  is set, filled up with `fillHome`. `pathWithout`: the login PATH (sshd SetEnv) leaves
+   *  these programs out. Needs `sshd`. */
+  guest?: { homeTmpfsKb?: number; fillHome?: boolean; pathWithout?: string[] };
 }
 
 export interface LabHost {
@@ -463,9 +468,11 @@ class LabImpl implements Lab {
 
     if (spec.nft) {
       const file = path.join(hostDir, 'rules.nft');
-      const body = /\btable\b/.test(spec.nft)
-        ? spec.nft
-        : `table inet cvmdlab {\n  chain input {\n    type filter hook input priority 0; policy accept;\n${spec.nft.split('\n').map((l) => `    ${l.trim()}`).join('\n')}\n  }\n}\n`;
+      // `{rootIpv4}`: the root side of the host's veth (where a test's own servers listen).
+      const nft = spec.nft.replace(/\{rootIpv4\}/g, a.rootIpv4);
+      const body = /\btable\b/.test(nft)
+        ? nft
+        : `table inet cvmdlab {\n  chain input {\n    type filter hook input priority 0; policy accept;\n${nft.split('\n').map((l) => `    ${l.trim()}`).join('\n')}\n  }\n}\n`;
       fs.writeFileSync(file, body);
       await nsExec(['nft', '-f', file]);
     }
@@ -509,13 +516,19 @@ class LabImpl implements Lab {
         `AllowUsers ${LAB_USER}`,
         'UseDNS no',
         'LogLevel VERBOSE',
+        ...(spec.guest?.pathWithout?.length ? [`SetEnv PATH=${guestPath(hostDir, spec.guest.pathWithout)}`] : []),
         ...(s.extraConfig ?? []),
       ].join('\n') + '\n';
       const cfgPath = path.join(hostDir, 'sshd_config');
       fs.writeFileSync(cfgPath, cfg);
       fs.mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // privilege-separation dir
       await run(SSHD, ['-t', '-f', cfgPath]); // a bad config fails here with sshd's own message
-      spawnInNs('sshd', [SSHD, '-D', '-e', '-f', cfgPath], false);
+      if (spec.guest) {
+        const guest = { user: LAB_USER, dir: hostDir, ...spec.guest };
+        spawnInNs('sshd', ['unshare', '-m', '--propagation', 'private', process.execPath, path.join(__dirname, 'labGuest.js'), JSON.stringify(guest), '--', SSHD, '-D', '-e', '-f', cfgPath], false);
+      } else {
+        spawnInNs('sshd', [SSHD, '-D', '-e', '-f', cfgPath], false);
+      }
       listenPorts.push(...ports);
     }
 
@@ -584,6 +597,20 @@ class LabImpl implements Lab {
     }
     try { fs.rmSync(this.dir, { recursive: true, force: true }); } catch { /* best effort */ }
   }
+}
+
+/** A directory of links to every program in /usr/bin and /bin but `without`: a login PATH on
+ *  which those are missing. */
+function guestPath(hostDir: string, without: string[]): string {
+  const dir = path.join(hostDir, 'bin');
+  fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+  for (const src of ['/usr/bin', '/bin']) {
+    for (const name of safeReaddir(src)) {
+      if (without.includes(name) || fs.existsSync(path.join(dir, name))) continue;
+      fs.symlinkSync(path.join(src, name), path.join(dir, name));
+    }
+  }
+  return `${dir}:/usr/sbin:/sbin`;
 }
 
 function pubKeyBody(pubLine: string): string {

@@ -4,7 +4,7 @@
  */
 import type { Report } from '../model';
 import { msg } from '../messages';
-import { formatMs, visible } from '../format';
+import { formatLocalTime, formatMs, visible } from '../format';
 import { checkName, pathText } from '../jump';
 
 /** An inline code span that survives backticks inside the text. */
@@ -48,8 +48,9 @@ export function renderMarkdown(report: Report): string {
   out.push('');
   out.push(`### ${msg(lang, 'report.checks')}`);
   out.push('');
-  out.push('| | | | |');
-  out.push('|---|---|---|---|');
+  const col = (k: 'check' | 'status' | 'time' | 'summary') => msg(lang, `report.column.${k}`);
+  out.push(`| ${col('check')} | ${col('status')} | ${col('time')} | ${col('summary')} |`);
+  out.push('|---|---|--:|---|');
   for (const ch of report.checks) {
     out.push(`| ${checkName(ch.id, lang)} | ${msg(lang, `status.${ch.status}`)} | ${formatMs(ch.durationMs)} | ${plain(ch.summary)} |`);
   }
@@ -69,6 +70,6 @@ export function renderMarkdown(report: Report): string {
     });
   }
   out.push('');
-  out.push(`_${msg(lang, 'report.duration', { time: formatMs(report.durationMs) })} · ${report.startedAt}_`);
+  out.push(`_${msg(lang, 'report.duration', { time: formatMs(report.durationMs) })} · ${msg(lang, 'report.started')} ${formatLocalTime(report.startedAt)}_`);
   return out.join('\n') + '\n';
 }

@@ -2,6 +2,7 @@
  *  banner cannot send escape sequences to the user's terminal. */
 import { verdictPassed, type CheckStatus, type Report } from '../model';
 import { msg } from '../messages';
+import { isReadinessCheck } from '../readinessChecks';
 import { displayWidth, formatMs, padEndWidth, visible } from '../format';
 import { checkName, pathText } from '../jump';
 
@@ -28,7 +29,9 @@ export function renderText(report: Report, opts: { color?: boolean } = {}): stri
   lines.push('');
   lines.push(c('bold', msg(lang, 'report.checks')));
   const width = Math.max(...report.checks.map((ch) => displayWidth(checkName(ch.id, lang))), 4);
+  const readiness = report.checks.filter(isReadinessCheck);
   for (const ch of report.checks) {
+    if (ch === readiness[0]) lines.push(c('bold', msg(lang, 'report.readiness')));
     const label = padEndWidth(checkName(ch.id, lang), width);
     const time = formatMs(ch.durationMs).padStart(8);
     lines.push(`  ${c(COLOUR[ch.status], MARK[ch.status])} ${label} ${c('dim', time)}  ${visible(ch.summary)}`);

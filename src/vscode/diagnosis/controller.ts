@@ -1,14 +1,16 @@
 /**
  * Diagnose CVM: resolves what to diagnose (tree item, status bar, palette pick or an ad-hoc
  * host), runs the engine under a cancellable progress notification that names each check as
- * it finishes, and streams the checks into that target's report panel. A saved Tencent Cloud
- * instance also gets the cloud's view (with the user's consent for in-guest checks). The
- * panel's messages are answered by report/messageRouter.ts.
+ * it finishes (and, while a step waits, what it waits for and how long at most), and streams
+ * the checks into that target's report panel. The run stops on the notification's Cancel, on
+ * the report's Stop, and when the report's tab is closed. A saved Tencent Cloud instance also
+ * gets the cloud's view (with the user's consent for in-guest checks). The panel's messages
+ * are answered by report/messageRouter.ts; log lines name the run and the instance.
  */
 import * as vscode from 'vscode';
 import { checkName } from '../../core/jump';
-import { DEFAULT_PORT, isCancelled, type Check, type Report } from '../../core/model';
-import { parseHost, parsePort } from '../../core/validate';
+import { isCancelled, type Report } from '../../core/model';
+import { checkStartText } from '../../core/progress';
 import type { FromWebview, PanelState, ReportTargetView } from '../../shared/protocol';
 import { withCancellableProgress } from '../cancellation';
 import type { TencentCloud } from '../cloud/tencent';
@@ -16,19 +18,28 @@ import { buildTarget, gatherCredentials, runDiagnosis, type TargetSpec } from '.
 import { errorMessage } from '../errorText';
 import { userMessage } from '../errors';
 import { effectiveLang, type Localizer, t } from '../i18n';
-import { lastVerdictOf, type InstanceStore } from '../instances/store';
+import { lastVerdictOf, type InstanceStore, type LastVerdict } from '../instances/store';
 import { instanceFromArg } from '../instances/resolve';
-import { pickProtocol, validateHost, validatePort } from '../instances/wizard';
+import { adhocTargetWizard } from '../instances/wizard';
+import type { LastReports } from './lastReports';
 import type { Logger } from '../log';
 import type { ReachabilityService } from '../reachability/service';
+import { ReportActionHandlers } from '../report/actionHandlers';
+import { actionViews } from '../report/actions';
 import { reportLabels } from '../report/labels';
 import type { LocalPermissionFix } from '../report/localFix';
 import { ReportMessageRouter } from '../report/messageRouter';
-import { ReportPanel, type PanelHost } from '../report/panel';
+import { ReportPanel, type PanelCurrent, type PanelHost } from '../report/panel';
 import { readSettings } from '../settings';
+import { HostKeyActions } from '../hostKeys/hostKeyActions';
+import type { FileUndo } from '../remoteSsh/fileUndo';
+import type { RemoteSshActions } from '../remoteSsh/remoteSsh';
+import { RemoteReportActions } from '../remoteSsh/reportActions';
 
 export class DiagnoseController implements PanelHost {
   private readonly router: ReportMessageRouter;
+  /** Numbers the runs of this window, so the log can tell overlapping runs apart. */
+  private runs = 0;
 
   constructor(
     readonly extensionUri: vscode.Uri,
@@ -37,28 +48,38 @@ export class DiagnoseController implements PanelHost {
     private readonly log: Logger,
     private readonly loc: Localizer,
     private readonly tencent: TencentCloud,
+    remote: { undo: FileUndo; ssh: RemoteSshActions },
     private readonly localFix?: LocalPermissionFix,
+    private readonly reports?: LastReports,
   ) {
-    this.router = new ReportMessageRouter({ rerun: (panel) => this.run(this.specFor(panel.target)), openPort: tencent.openPort, vnc: tencent.vnc, log, ...(localFix ? { localFix } : {}) });
+    const rerun = (panel: { target: ReportTargetView }) => this.run(this.specFor(panel.target));
+    const actions = new ReportActionHandlers({ store, log, rerun, viewOf: (spec) => this.viewFor(spec) });
+    this.remote = new RemoteReportActions(store, loc, remote.undo, new HostKeyActions(log, remote.undo), remote.ssh, rerun);
+    this.router = new ReportMessageRouter({ rerun, actions, openPort: tencent.openPort, vnc: tencent.vnc, remote: this.remote, log, ...(localFix ? { localFix } : {}) });
   }
+
+  private readonly remote: RemoteReportActions;
 
   private lang() {
     return effectiveLang(readSettings().language);
   }
 
-  stateFor(target: ReportTargetView, cur: { report?: Report; checks: Check[]; running: boolean; error?: string; note?: string }): PanelState {
+  stateFor(target: ReportTargetView, cur: PanelCurrent): PanelState {
     const lang = cur.report?.lang ?? this.lang();
+    const adhoc = target.key.startsWith('adhoc:');
+    const actions = cur.running ? [] : actionViews(cur.report, { saved: !adhoc && !!this.store.get(target.key) }, (m, ...a) => this.loc.t(lang, m, ...a));
     // Static labels follow the report's language so one page never mixes two languages.
     const cloudActions = target.key.startsWith('adhoc:') ? undefined : {
       openPort: !cur.running && this.tencent.openPort.canOffer(cur.report, target.key),
       undo: this.tencent.openPort.hasUndo(target.key),
       vnc: !!this.store.get(target.key)?.cloudInstanceId,
     };
+    const remoteActions = this.remote.offered(target, cur.report, lang, cur.running);
     const localUndo = !!this.localFix?.undoFor(target.key);
     // Once applied, the undo is what is offered (the report still shows the old mode).
     const fix = !cur.running && !localUndo ? this.localFix?.offer(cur.report) : undefined;
     const localActions = fix || localUndo ? { ...(fix ? { fix: fix.preview } : {}), undo: localUndo } : undefined;
-    return { target, lang, labels: reportLabels(this.loc, lang), ...cur, ...(cloudActions ? { cloudActions } : {}), ...(localActions ? { localActions } : {}) };
+    return { target, lang, labels: reportLabels(this.loc, lang), ...cur, pending: cur.pending ?? [], actions, ...(cloudActions ? { cloudActions } : {}), ...(localActions ? { localActions } : {}), remoteActions };
   }
 
   /** Command entry: `arg` is an instance id (status bar), a tree node, or nothing (palette). */
@@ -80,13 +101,35 @@ export class DiagnoseController implements PanelHost {
     const picked = await vscode.window.showQuickPick(items, { title: t('Diagnose CVM'), placeHolder: t('Choose an instance to diagnose'), matchOnDescription: true });
     if (!picked) return undefined;
     if (picked.id) return this.store.get(picked.id);
-    const host = await vscode.window.showInputBox({ title: `${t('Diagnose CVM')} (1/3)`, prompt: t('Host name or IP address of the instance'), validateInput: validateHost, ignoreFocusOut: true });
-    if (host === undefined) return undefined;
-    const proto = await pickProtocol(`${t('Diagnose CVM')} (2/3)`);
-    if (!proto) return undefined;
-    const port = await vscode.window.showInputBox({ title: `${t('Diagnose CVM')} (3/3)`, prompt: t('Port'), value: String(DEFAULT_PORT[proto.value]), validateInput: validatePort, ignoreFocusOut: true });
-    if (port === undefined) return undefined;
-    return { host: parseHost(host.trim()), port: parsePort(port.trim()), protocol: proto.value };
+    return adhocTargetWizard(t('Diagnose CVM'));
+  }
+
+  /** "Diagnose a host…": straight to the host box (a pasted ssh command fills the rest). */
+  async diagnoseHost(): Promise<Report | undefined> {
+    const spec = await adhocTargetWizard(t('Diagnose CVM'));
+    return spec ? this.run(spec) : undefined;
+  }
+
+  /**
+   * A click on an instance: its report panel when one is open and current, else its last
+   * report (the one its verdict came from), else a new diagnosis. A report older than the
+   * instance's verdict — or one left from before an edit cleared the verdict — is not shown.
+   */
+  async open(arg: unknown): Promise<Report | undefined> {
+    const inst = instanceFromArg(arg, this.store);
+    if (!inst) return undefined;
+    const verdict = this.store.verdicts()[inst.id];
+    const view = this.viewFor(inst);
+    const panel = ReportPanel.get(view.key);
+    if (panel && (panel.isRunning || (verdict && panel.report?.startedAt === verdict.at))) {
+      ReportPanel.createOrShow(this, view);
+      return panel.report;
+    }
+    const last = await this.reports?.load(inst.id, verdict);
+    if (!last) return this.run(inst);
+    ReportPanel.createOrShow(this, view).setReport(last);
+    this.log.info('diagnose', `${inst.name}: showing the last report (${last.verdict.code}, ${last.startedAt})`);
+    return last;
   }
 
   private viewFor(spec: TargetSpec): ReportTargetView {
@@ -117,13 +160,20 @@ export class DiagnoseController implements PanelHost {
     const target = buildTarget(spec, settings);
     // Asked before the run starts: the consent modal must not race the progress notification.
     const cloud = target.cloud ? await this.tencent.inspection.forDiagnosis(spec) : undefined;
-    if (panel.isRunning) return undefined;
-    panel.startRun();
-    this.log.info('diagnose', `start ${target.protocol}://${target.host}:${target.port} lang=${lang} timeout=${target.timeoutMs}ms${cloud ? ` cloud=${target.cloud?.instanceId} guest=${cloud.guestChecks}` : ''}`);
+    if (panel.isRunning || panel.disposed) return undefined;
+    const panelSignal = panel.startRun();
+    // "run 3 web-1": every line of this run says which run and which instance it belongs to.
+    const tag = `run ${++this.runs} ${spec.name ?? `${spec.host}:${spec.port}`}:`;
+    this.log.info('diagnose', `${tag} start ${target.protocol}://${target.host}:${target.port} lang=${lang} timeout=${target.timeoutMs}ms${cloud ? ` cloud=${target.cloud?.instanceId} guest=${cloud.guestChecks}` : ''}`);
     const labels = reportLabels(this.loc, lang);
     return withCancellableProgress(t('Diagnosing {0}', spec.name ?? spec.host),
-      async (progress, signal) => {
+      async (progress, notificationSignal) => {
+        // The notification's Cancel, the report's Stop, or closing the report.
+        const signal = AbortSignal.any([notificationSignal, panelSignal]);
         if (cloud) progress.report({ message: t('Probing the network and reading the Tencent Cloud view…') });
+        // What the notification shows: the latest step still waiting, else the last one done.
+        const waiting = new Map<string, string>();
+        const showWaiting = (fallback: string) => progress.report({ message: [...waiting.values()].pop() ?? fallback });
         try {
           const credentials = await gatherCredentials(spec, this.store, this.log, (file, reason) => {
             void vscode.window.showWarningMessage(t('Identity file of "{0}" cannot be read ({1}): {2}. The key login is not tested.', spec.name ?? spec.host, reason, file));
@@ -132,31 +182,39 @@ export class DiagnoseController implements PanelHost {
             lang,
             credentials,
             log: this.log,
+            logPrefix: tag,
             signal,
             cloud: cloud?.cloud,
             guestChecks: cloud?.guestChecks,
             ...(settings.sshPath ? { sshPath: settings.sshPath } : {}),
+            onCheckStart: (st) => {
+              const text = checkStartText(st, lang);
+              const line = `${labels.checkNames[st.id] ?? st.id}: ${text}`;
+              this.log.debug('diagnose', `${tag} check ${st.id} started: ${text}`);
+              waiting.set(st.id, line);
+              showWaiting(line);
+              panel.startCheck({ id: st.id, text });
+            },
             onCheck: (c) => {
-              this.log.debug('diagnose', `check ${c.id} ${c.status} ${Math.round(c.durationMs)}ms: ${c.summary}`);
-              progress.report({ message: `${checkName(c.id, lang)}: ${labels.status[c.status]}` });
+              this.log.debug('diagnose', `${tag} check ${c.id} ${c.status} ${Math.round(c.durationMs)}ms: ${c.summary}`);
+              waiting.delete(c.id);
+              showWaiting(`${checkName(c.id, lang)}: ${labels.status[c.status]}`);
               panel.pushCheck(c);
             },
           });
           const report = run.report;
           panel.setReport(report, run.in);
-          this.log.info('diagnose', `verdict ${report.verdict.code} in ${Math.round(report.durationMs)}ms`);
-          if (spec.id && this.store.get(spec.id)) {
-            await this.store.setVerdict(spec.id, lastVerdictOf(report, { en: run.in('en').verdict.title, ko: run.in('ko').verdict.title }));
-            this.reach.checkNow(spec.id);
-          }
+          this.log.info('diagnose', `${tag} verdict ${report.verdict.code} in ${Math.round(report.durationMs)}ms`);
+          if (spec.id) await this.keep(spec.id, report, { en: run.in('en').verdict.title, ko: run.in('ko').verdict.title });
           return report;
         } catch (e) {
           if (isCancelled(e)) {
-            this.log.info('diagnose', 'cancelled by the user');
+            const why = panel.stopReason === 'closed' ? 'the report was closed' : panel.stopReason === 'stopped' ? 'stopped from the report' : 'cancelled from the notification';
+            this.log.info('diagnose', `${tag} cancelled: ${why}`);
             panel.setError(t('Diagnosis cancelled.'));
             return undefined;
           }
-          this.log.error('diagnose', errorMessage(e));
+          this.log.error('diagnose', `${tag} ${errorMessage(e)}`);
           panel.setError(t('The diagnosis could not run: {0}', userMessage(e)));
           return undefined;
         }
@@ -169,6 +227,15 @@ export class DiagnoseController implements PanelHost {
   showReport(spec: TargetSpec, report: Report): void {
     const panel = ReportPanel.createOrShow(this, this.viewFor(spec));
     if (!panel.isRunning) panel.setReport(report);
+  }
+
+  /** A finished report of a saved instance: kept for its row's click (LastReports), its
+   *  verdict on the tree, then a fresh reachability check. Diagnose and Diagnose all share it. */
+  async keep(id: string, report: Report, titles?: LastVerdict['titles']): Promise<void> {
+    if (!this.store.get(id)) return;
+    await this.reports?.save(id, report).catch((e: unknown) => this.log.warn('diagnose', `cannot keep the report: ${errorMessage(e)}`));
+    await this.store.setVerdict(id, lastVerdictOf(report, titles));
+    this.reach.checkNow(id);
   }
 
   onMessage(panel: ReportPanel, m: FromWebview): void {

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { diagnoseReport, type DiagnosedReport } from '../../core/diagnose';
 import type { Check, Credentials, Lang, Target } from '../../core/model';
 import type { CloudInspector } from '../../core/probeContract';
+import type { CheckStart } from '../../core/progress';
 import { readFileBounded } from '../../probes/files';
 import { createProbes } from '../../probes/index';
 import type { Instance } from '../../core/savedInstance';
@@ -30,6 +31,8 @@ export function buildTarget(spec: TargetSpec, s: Settings): Target {
     icmp: s.icmp,
     name: spec.name,
   };
+  // After every successful login, whether VS Code's server will run there.
+  if (spec.protocol === 'ssh') t.vscodeServer = { downloadUrl: s.vscodeServerDownloadUrl, quietWithoutLogin: true };
   // The Local layer: the ssh config fills in only what the instance does not say (its user).
   if (spec.protocol === 'ssh') t.sshConfig = { userGiven: spec.user !== undefined, portGiven: true };
   if (spec.cloudInstanceId && spec.region) t.cloud = { instanceId: spec.cloudInstanceId, region: spec.region };
@@ -65,9 +68,11 @@ export function expandHome(p: string): string {
 export async function gatherCredentials(
   spec: TargetSpec, store: InstanceStore, log: Logger, onUnreadableKey?: (file: string, reason: string) => void, timeoutMs = 5000,
 ): Promise<Credentials | undefined> {
-  if (!spec.id || spec.protocol !== 'ssh') return undefined;
+  // An ad-hoc host has no saved secrets; it gets credentials only when it names a key (a
+  // pasted `ssh -i key …`), and then the agent after it, as a saved instance would.
+  if (spec.protocol !== 'ssh' || (!spec.id && !spec.identityFile)) return undefined;
   const creds: Credentials = {};
-  const password = await store.getSecret(spec.id, 'password');
+  const password = spec.id ? await store.getSecret(spec.id, 'password') : undefined;
   if (password) {
     log.addSecret(password);
     creds.password = password;
@@ -78,13 +83,13 @@ export async function gatherCredentials(
     const r = await readFileBounded(file, { maxBytes: 1024 * 1024, timeoutMs });
     if (r.ok) {
       creds.privateKey = r.value;
-      const passphrase = await store.getSecret(spec.id, 'passphrase');
+      const passphrase = spec.id ? await store.getSecret(spec.id, 'passphrase') : undefined;
       if (passphrase) {
         log.addSecret(passphrase);
         creds.passphrase = passphrase;
       }
     } else {
-      log.warn('diagnose', `cannot read identity file ${file}: ${r.code}`);
+      log.warn('diagnose', `${spec.name ?? spec.host}: cannot read identity file ${file}: ${r.code}`);
       onUnreadableKey?.(file, r.code);
     }
   }
@@ -94,14 +99,20 @@ export async function gatherCredentials(
 
 export async function runDiagnosis(
   target: Target,
-  o: { lang: Lang; credentials?: Credentials; log: Logger; onCheck: (c: Check) => void; signal: AbortSignal; cloud?: CloudInspector; guestChecks?: boolean; sshPath?: string },
+  o: {
+    lang: Lang; credentials?: Credentials; log: Logger; onCheck: (c: Check) => void; onCheckStart?: (s: CheckStart) => void;
+    signal: AbortSignal; cloud?: CloudInspector; guestChecks?: boolean; sshPath?: string;
+    /** Starts every probe line, e.g. "run 3 web-1:", so overlapping runs can be told apart. */
+    logPrefix?: string;
+  },
 ): Promise<DiagnosedReport> {
-  const trace = (l: string) => o.log.trace('probe', l);
+  const trace = (l: string) => o.log.trace('probe', o.logPrefix ? `${o.logPrefix} ${l}` : l);
   return diagnoseReport(target, {
     probes: createProbes({ log: trace, ...(o.sshPath ? { opensshPath: o.sshPath } : {}) }),
     credentials: o.credentials,
     lang: o.lang,
     onCheck: o.onCheck,
+    onCheckStart: o.onCheckStart,
     log: trace,
     cloud: o.cloud,
     guestChecks: o.guestChecks,

@@ -3,25 +3,35 @@
  * the ssh command, open it in a terminal (argv only: shellPath 'ssh' + shellArgs), pin to the
  * status bar, credentials (SecretStorage only), check now.
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as vscode from 'vscode';
+import type { LastReports } from '../diagnosis/lastReports';
+import { userMessage } from '../errors';
+import { t } from '../i18n';
 import type { Logger } from '../log';
 import type { ReachabilityService } from '../reachability/service';
 import { readSettings } from '../settings';
 import { sshArgs, sshCommandLine } from '../../core/sshCommand';
 import { formatJumpChain } from '../../core/jump';
-import { uniqueName, type Instance } from '../../core/savedInstance';
+import { connectionChanged, uniqueName, type Instance } from '../../core/savedInstance';
+import { targetLine } from '../reachability/presentation';
+import { ReportPanel } from '../report/panel';
 import { registerCommand } from '../commandRegistry';
 import { resolveInstance } from './resolve';
 import { readSshConfigHosts } from '../../probes/sshConfigImport';
 import type { InstanceStore } from './store';
-import { instanceWizard } from './wizard';
-import { t } from '../i18n';
+import { TREE_VIEW_ID } from './tree';
+import { editInstanceWizard, instanceWizard } from './wizard';
 
 export const Commands = {
   add: 'cvmDoctor.addInstance',
   importSshConfig: 'cvmDoctor.importSshConfig',
   diagnose: 'cvmDoctor.diagnose',
   diagnoseAll: 'cvmDoctor.diagnoseAll',
+  diagnoseHost: 'cvmDoctor.diagnoseHost',
+  openInstance: 'cvmDoctor.openInstance',
   edit: 'cvmDoctor.editInstance',
   rename: 'cvmDoctor.renameInstance',
   duplicate: 'cvmDoctor.duplicateInstance',
@@ -37,7 +47,7 @@ export const Commands = {
 } as const;
 
 export class InstanceCommands {
-  constructor(private readonly store: InstanceStore, private readonly reach: ReachabilityService, private readonly log: Logger) {}
+  constructor(private readonly store: InstanceStore, private readonly reach: ReachabilityService, private readonly log: Logger, private readonly reports?: LastReports) {}
 
   register(): vscode.Disposable[] {
     const r = (id: string, fn: (arg?: unknown) => unknown) => registerCommand(id, this.log, (arg) => fn(arg));
@@ -54,7 +64,7 @@ export class InstanceCommands {
       r(Commands.unpin, () => this.store.setPinned(undefined)),
       r(Commands.credentials, (a) => this.withInstance(a, (i) => this.credentials(i))),
       r(Commands.checkNow, (a) => this.withInstance(a, (i) => this.reach.checkNow(i.id))),
-      r(Commands.refresh, () => this.store.list().forEach((i) => this.reach.checkNow(i.id))),
+      r(Commands.refresh, () => this.checkAll()),
       r(Commands.showLog, () => this.log.channel.show(true)),
     ];
   }
@@ -73,12 +83,27 @@ export class InstanceCommands {
     return inst;
   }
 
+  /** Edit asks which field to change. A new host, port, protocol, user or key clears the
+   *  last verdict (store.update) and the reachability (the scheduler re-targets and checks
+   *  again at once), so the row never shows what was true of the old target. */
   private async edit(i: Instance): Promise<void> {
-    const data = await instanceWizard(i, this.store.list().map((x) => x.name), this.store.list());
+    const data = await editInstanceWizard(i, this.store.list().map((x) => x.name), this.store.list());
     if (!data) return;
     // What the last cloud import set stays the base of the next re-sync: a field the user
     // just changed differs from it and is kept; the others keep following the cloud.
     await this.store.update({ ...data, id: i.id, ...(i.imported ? { imported: i.imported } : {}), ...(i.cloudState ? { cloudState: i.cloudState } : {}) });
+    this.log.info('store', `edited ${data.name} (${data.protocol} ${data.host}:${data.port})`);
+    // An open report of the old target says what it is about, and Re-run checks the new one.
+    const panel = ReportPanel.get(i.id);
+    if (panel && !panel.isRunning && connectionChanged(i, data)) {
+      panel.setNote(t('This report is for {0}; the instance now connects to {1}. Re-run to diagnose it.', targetLine(i), targetLine(data)));
+    }
+    this.reach.checkNow(i.id);
+  }
+
+  /** "Check All Now", with the view's own progress bar until every instance has answered. */
+  private checkAll(): Thenable<void> {
+    return vscode.window.withProgress({ location: { viewId: TREE_VIEW_ID } }, () => this.reach.checkAll());
   }
 
   private async rename(i: Instance): Promise<void> {
@@ -106,6 +131,7 @@ export class InstanceCommands {
     );
     if (answer !== yes) return;
     await this.store.remove(i.id);
+    await this.reports?.remove(i.id);
     this.log.info('store', `removed ${i.name}`);
   }
 
@@ -160,7 +186,15 @@ export class InstanceCommands {
   }
 
   private async importSshConfig(): Promise<Instance[]> {
-    const hosts = readSshConfigHosts();
+    const file = path.join(os.homedir(), '.ssh', 'config');
+    try {
+      await fs.promises.access(file, fs.constants.R_OK);
+    } catch (e) {
+      // Missing or unreadable is not "no hosts": say which, and where we looked.
+      void vscode.window.showWarningMessage(t('Cannot read {0}: {1}.', file, userMessage(e)));
+      return [];
+    }
+    const hosts = readSshConfigHosts(file);
     if (hosts.length === 0) {
       void vscode.window.showInformationMessage(t('No hosts found in ~/.ssh/config.'));
       return [];

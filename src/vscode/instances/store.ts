@@ -7,7 +7,7 @@ import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { Disposable } from '../lifecycle';
 import type { Lang, Report } from '../../core/model';
-import { sanitizeInstance, secretKey, type Instance, type SecretKind } from '../../core/savedInstance';
+import { connectionChanged, sanitizeInstance, secretKey, type Instance, type SecretKind } from '../../core/savedInstance';
 
 const INSTANCES_KEY = 'cvmDoctor.instances';
 const PINNED_KEY = 'cvmDoctor.pinned';
@@ -32,6 +32,7 @@ export function lastVerdictOf(report: Pick<Report, 'verdict' | 'startedAt'>, tit
 export class InstanceStore extends Disposable {
   private readonly emitter = this._register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.emitter.event;
+  private verdictWrites: Promise<void> = Promise.resolve();
 
   constructor(private readonly state: vscode.Memento, private readonly secrets: vscode.SecretStorage) {
     super();
@@ -57,11 +58,15 @@ export class InstanceStore extends Disposable {
     return inst;
   }
 
+  /** Saves `inst`. When it now connects differently (host, port, protocol, user, key), its
+   *  last verdict described another target and is dropped: the tree must not show it. */
   async update(inst: Instance): Promise<void> {
     const list = this.list();
     const i = list.findIndex((x) => x.id === inst.id);
     if (i < 0) throw new Error(`unknown instance ${inst.id}`);
+    const stale = connectionChanged(list[i], inst) && this.verdicts()[inst.id] !== undefined;
     list[i] = inst;
+    if (stale) await this.changeVerdicts((v) => { delete v[inst.id]; });
     await this.write(list);
   }
 
@@ -69,9 +74,7 @@ export class InstanceStore extends Disposable {
     await this.write(this.list().filter((i) => i.id !== id));
     await Promise.all((['password', 'passphrase'] as SecretKind[]).map((k) => this.secrets.delete(secretKey(id, k))));
     if (this.pinned() === id) await this.setPinned(undefined);
-    const v = { ...this.verdicts() };
-    delete v[id];
-    await this.state.update(VERDICTS_KEY, v);
+    await this.changeVerdicts((v) => { delete v[id]; });
   }
 
   getSecret(id: string, kind: SecretKind): Thenable<string | undefined> {
@@ -99,7 +102,19 @@ export class InstanceStore extends Disposable {
   }
 
   async setVerdict(id: string, v: LastVerdict): Promise<void> {
-    await this.state.update(VERDICTS_KEY, { ...this.verdicts(), [id]: v });
+    await this.changeVerdicts((all) => { all[id] = v; });
     this.emitter.fire();
+  }
+
+  /** Read-modify-write of the verdict map, one at a time: verdicts that land together (a
+   *  "Diagnose all") would otherwise each start from the same old map and lose one another. */
+  private changeVerdicts(change: (v: Record<string, LastVerdict>) => void): Promise<void> {
+    const next = this.verdictWrites.then(async () => {
+      const v = { ...this.verdicts() };
+      change(v);
+      await this.state.update(VERDICTS_KEY, v);
+    });
+    this.verdictWrites = next.catch(() => undefined);
+    return next;
   }
 }

@@ -1,16 +1,26 @@
 /**
- * The "Instances" tree: saved instances (grouped when any has a group), each with an icon for
- * its live reachability and a tooltip with the last verdict code. A reachability change
- * refreshes only that instance's row; a store change refreshes the tree. Never blanks on
- * error (a warning node is shown instead).
+ * The "Instances" tree: saved instances (grouped when any has a group). Each row shows what
+ * fits the default sidebar width: an icon per verdict class and the verdict in a few words
+ * (before any diagnosis: the live reachability), "Pinned" on the status-bar instance, and a
+ * hover with the target, the reachability in the report's words and the verdict code.
+ * Clicking a row (or Enter) opens its last report, or diagnoses it when there is none. When a
+ * newer reachability check contradicts the verdict, the row says so instead of showing a
+ * stale mark. A reachability change refreshes only that row; a store change the tree. Never
+ * blanks on error (a warning node is shown instead).
  */
 import * as vscode from 'vscode';
+import { t } from '../i18n';
 import { Disposable } from '../lifecycle';
-import { instanceAccessibilityLabel, instanceTooltip, REACH_CODICON, verdictTag } from '../reachability/presentation';
+import { instanceAccessibilityLabel, instanceTooltip, REACH_CODICON, reachText, VERDICT_ICON, verdictClass, verdictShort, type VerdictClass } from '../reachability/presentation';
 import type { ReachInfo } from '../reachability/scheduler';
 import type { Instance } from '../../core/savedInstance';
 import { isLighthouseId } from '../../core/validate';
-import type { InstanceStore } from './store';
+import type { InstanceStore, LastVerdict } from './store';
+
+export const TREE_VIEW_ID = 'cvmDoctor.instances';
+
+/** The command a row runs when clicked (or on Enter). */
+export const OPEN_INSTANCE_COMMAND = 'cvmDoctor.openInstance';
 
 export type InstanceNode = { kind: 'instance'; instance: Instance };
 export type TreeNode = { kind: 'group'; name: string } | InstanceNode | { kind: 'error'; message: string };
@@ -25,6 +35,16 @@ export function reachIcon(info: ReachInfo | undefined): vscode.ThemeIcon {
   const state = info?.state ?? 'unknown';
   const color = REACH_COLOR[state];
   return new vscode.ThemeIcon(REACH_CODICON[state], color ? new vscode.ThemeColor(color) : undefined);
+}
+
+/** Whether a reachability result newer than the verdict says otherwise: a verdict that
+ *  needed the port to answer (OK, a login, key-exchange or local failure) while it no longer does,
+ *  or one that found it failing (network, service, instance) while it now answers SSH. */
+export function contradicts(verdict: LastVerdict, info: ReachInfo | undefined): boolean {
+  if (!info?.checkedAt || !(info.checkedAt > Date.parse(verdict.at))) return false;
+  const cls: VerdictClass = verdictClass(verdict);
+  const answered = cls === 'ok' || cls === 'untested' || cls === 'login' || cls === 'local' || verdict.code === 'KEX_FAILED';
+  return answered ? info.state === 'unreachable' || info.state === 'degraded' : info.state === 'reachable';
 }
 
 export class InstanceTreeProvider extends Disposable implements vscode.TreeDataProvider<TreeNode> {
@@ -98,13 +118,26 @@ export class InstanceTreeProvider extends Disposable implements vscode.TreeDataP
     const pinned = this.store.pinned() === i.id;
     const item = new vscode.TreeItem(i.name, vscode.TreeItemCollapsibleState.None);
     item.id = i.id;
+    let text: string;
+    if (!verdict) {
+      item.iconPath = reachIcon(info);
+      text = reachText(info);
+    } else if (contradicts(verdict, info)) {
+      item.iconPath = reachIcon(info);
+      text = t('{0} now (last verdict: {1})', reachText(info), verdictShort(verdict));
+    } else {
+      const icon = VERDICT_ICON[verdictClass(verdict)];
+      item.iconPath = new vscode.ThemeIcon(icon.id, new vscode.ThemeColor(icon.color));
+      text = verdictShort(verdict);
+    }
     // A Lighthouse instance is marked as one (its ID says so: lhins-…).
-    item.description = `${isLighthouseId(i.cloudInstanceId) ? 'Lighthouse · ' : ''}${i.user ? i.user + '@' : ''}${i.host}:${i.port}${verdict ? ' · ' + verdictTag(verdict) : ''}`;
-    item.iconPath = reachIcon(info);
+    if (isLighthouseId(i.cloudInstanceId)) text = `Lighthouse · ${text}`;
+    item.description = pinned ? t('Pinned · {0}', text) : text;
     // ".cloud": linked to a Tencent Cloud instance (the VNC console is offered).
     item.contextValue = `${pinned ? 'instance.pinned' : 'instance'}${i.cloudInstanceId ? '.cloud' : ''}`;
-    item.tooltip = instanceTooltip(i, info, verdict);
+    item.tooltip = instanceTooltip(i, info, verdict, verdict ? t('Click to open the last report.') : t('Click to diagnose.'), pinned);
     item.accessibilityInformation = { label: instanceAccessibilityLabel(i, info, verdict) };
+    item.command = { command: OPEN_INSTANCE_COMMAND, title: t('Open the last report'), arguments: [i.id] };
     return item;
   }
 }

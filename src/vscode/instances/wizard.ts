@@ -1,127 +1,348 @@
 /**
- * Guided multi-step input for adding or editing an instance. Each step validates with the
- * engine's own parsers (src/core/validate.ts), so the extension and the CLI accept exactly
- * the same hosts and ports. Escape at any step cancels the whole wizard.
+ * Adding, editing and typing an ad-hoc host: one list of steps (steps.ts), each with Back.
+ * The host step reads what people paste (core/hostPaste.ts: `user@host:port`, `[v6]:port`,
+ * `ssh -p 2222 -i key user@host`…) and fills the later steps from it. Every value is checked
+ * by core's own validators, so the extension and the CLI accept the same hosts and ports; a
+ * problem is said once, in the UI's language (errorText.ts). Edit asks which field to change
+ * and runs only that field's steps.
  */
 import * as os from 'os';
+import * as path from 'path';
 import * as vscode from 'vscode';
+import { parseHostPaste } from '../../core/hostPaste';
 import { formatJumpChain, proxyJumpChain, type HostConfig } from '../../core/jump';
 import { DEFAULT_PORT, type JumpHop, type Protocol } from '../../core/model';
-import { isInstanceId, isRegion, isUserName, parseHost, parsePort } from '../../core/validate';
 import type { Instance } from '../../core/savedInstance';
+import { isInstanceId, isRegion, isUserName, parseHost, parsePort } from '../../core/validate';
+import { listPrivateKeys } from '../../probes/files';
+import { inputErrorText } from '../errorText';
+import { userMessage } from '../errors';
 import { t } from '../i18n';
+import { inputStep, pickStep, runSteps, type Step, type StepResult } from './steps';
 
-/** Core's parsers decide; the message is ours, in the UI's language (core's is English). */
-export function validateHost(v: string): string | undefined {
+/** The wizard's working copy: strings as typed, turned into an Instance at the end. */
+export interface Draft {
+  host: string;
+  protocol: Protocol;
+  port: string;
+  user: string;
+  /** Empty: none (ssh-agent and the default keys). */
+  identityFile: string;
+  name: string;
+  group: string;
+  /** "ins-xxxxxxxx region" or empty. */
+  cloud: string;
+  /** A `-J` / ProxyJump value from a pasted ssh command, kept for the jump step. */
+  jump?: string;
+  /** The bastions to go through (the jump step), in order; empty: direct. */
+  hops: JumpHop[];
+  /** Saved instances the jump step offers as bastions. */
+  saved: readonly Instance[];
+  /** Names already taken by other instances. */
+  takenNames: readonly string[];
+}
+
+/** What Edit lists for a step: its name and the current value. `with` names the steps that
+ *  follow it when it is edited (a new protocol asks for its port). */
+export interface WizardField {
+  label(): string;
+  value(d: Draft): string;
+  with?: readonly string[];
+}
+
+export type WizardStep = Step<Draft> & { field?: WizardField };
+
+/** The message for a value core's parser refuses, in the UI's language. */
+function problemOf(parse: () => unknown): string | undefined {
   try {
-    parseHost(v.trim());
+    parse();
     return undefined;
-  } catch {
-    return t('Not a valid host name or IP address: {0}', printable(v.trim()));
+  } catch (e) {
+    return inputErrorText(e, t) ?? userMessage(e);
   }
 }
 
-/** The typed value echoed back: control characters visible, long input cut. */
-function printable(s: string): string {
-  const v = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-  return v.length > 60 ? v.slice(0, 57) + '…' : v;
+/** Validation for a host box: anything parseHostPaste reads is accepted. */
+export function validateHost(v: string): string | undefined {
+  return problemOf(() => parseHostPaste(v));
 }
 
 export function validatePort(v: string): string | undefined {
-  try {
-    parsePort(v.trim());
-    return undefined;
-  } catch {
-    return t('Enter a port between 1 and 65535.');
-  }
+  return problemOf(() => parsePort(v.trim()));
 }
 
-function validateUser(v: string): string | undefined {
+export function validateUser(v: string): string | undefined {
   const s = v.trim();
-  if (s === '') return undefined;
-  return isUserName(s) ? undefined : t('Enter a valid user name (letters, digits, ".", "_", "-", "@"; not starting with "-").');
+  return s === '' || isUserName(s) ? undefined : t('"{0}" cannot be a user name: use letters, digits, ".", "_", "-" or "@", not starting with "-".', s);
 }
 
-async function input(step: number, total: number, title: string, o: vscode.InputBoxOptions): Promise<string | undefined> {
-  return vscode.window.showInputBox({ ...o, title: `${title} (${step}/${total})`, ignoreFocusOut: true });
+const done = (r: { value: string } | 'back' | 'cancel', set: (v: string) => void): StepResult => {
+  if (r === 'back' || r === 'cancel') return r;
+  set(r.value);
+  return 'next';
+};
+
+const tilde = (p: string) => {
+  const home = os.homedir();
+  return p === home ? '~' : p.startsWith(home + path.sep) ? '~' + p.slice(home.length) : p;
+};
+
+export const hostStep: WizardStep = {
+  id: 'host',
+  field: { label: () => t('Host'), value: (d) => d.host },
+  async run(d, ctx) {
+    const r = await inputStep(ctx, {
+      prompt: t('Host name or IP address — or paste user@host:port or a whole ssh command'),
+      placeHolder: 'ssh -p 2222 root@203.0.113.10',
+      value: d.host,
+      validate: validateHost,
+    });
+    if (r === 'back' || r === 'cancel') return r;
+    const p = parseHostPaste(r.value);
+    d.host = p.host;
+    if (p.fromSsh) d.protocol = 'ssh';
+    if (p.port !== undefined) d.port = String(p.port);
+    if (p.user) d.user = p.user;
+    if (p.identityFile) d.identityFile = p.identityFile;
+    if (p.jump) d.jump = p.jump;
+    return 'next';
+  },
+};
+
+export const protocolStep: WizardStep = {
+  id: 'protocol',
+  field: { label: () => t('Protocol and port'), value: (d) => `${d.protocol.toUpperCase()} ${d.port || DEFAULT_PORT[d.protocol]}`, with: ['port'] },
+  async run(d, ctx) {
+    const items = protocolItems();
+    const r = await pickStep(ctx, items, { placeHolder: t('Protocol'), active: items.find((i) => i.value === d.protocol) });
+    if (r === 'back' || r === 'cancel') return r;
+    const before = d.protocol;
+    d.protocol = r.item.value;
+    // The port follows the protocol unless the person chose one.
+    if (before !== d.protocol && (d.port === '' || d.port === String(DEFAULT_PORT[before]))) d.port = String(DEFAULT_PORT[d.protocol]);
+    return 'next';
+  },
+};
+
+export const portStep: WizardStep = {
+  id: 'port',
+  async run(d, ctx) {
+    return done(await inputStep(ctx, { prompt: t('Port'), value: d.port || String(DEFAULT_PORT[d.protocol]), validate: validatePort }), (v) => { d.port = v.trim(); });
+  },
+};
+
+export const userStep: WizardStep = {
+  id: 'user',
+  field: { label: () => t('User name'), value: (d) => d.user },
+  async run(d, ctx) {
+    return done(await inputStep(ctx, {
+      prompt: t('User name (optional)'),
+      placeHolder: d.protocol === 'ssh' ? 'root' : 'Administrator',
+      value: d.user,
+      validate: validateUser,
+    }), (v) => { d.user = v.trim(); });
+  },
+};
+
+type KeyItem = vscode.QuickPickItem & { file?: string; browse?: true };
+
+export const identityStep: WizardStep = {
+  id: 'identity',
+  applies: (d) => d.protocol === 'ssh',
+  field: { label: () => t('Identity file'), value: (d) => (d.identityFile ? tilde(d.identityFile) : t('none')) },
+  async run(d, ctx) {
+    const sshDir = path.join(os.homedir(), '.ssh');
+    for (;;) {
+      const found = await listPrivateKeys(sshDir, { timeoutMs: 2000 });
+      const files = found.ok ? found.value : [];
+      if (d.identityFile && !files.includes(d.identityFile)) files.unshift(d.identityFile);
+      const none: KeyItem = { label: `$(circle-slash) ${t('No identity file')}`, description: t('ssh-agent and the default keys'), file: '' };
+      const items: KeyItem[] = [
+        none,
+        ...files.map((f): KeyItem => ({ label: `$(key) ${path.basename(f)}`, description: tilde(f), file: f })),
+        { label: `$(folder-opened) ${t('Choose a key file…')}`, description: tilde(sshDir), browse: true },
+      ];
+      const active = items.find((i) => i.file === d.identityFile) ?? none;
+      const r = await pickStep(ctx, items, { placeHolder: t('The private key SSH logs in with'), active });
+      if (r === 'back' || r === 'cancel') return r;
+      if (!r.item.browse) {
+        d.identityFile = r.item.file ?? '';
+        return 'next';
+      }
+      const uris = await vscode.window.showOpenDialog({
+        canSelectFiles: true, canSelectFolders: false, canSelectMany: false,
+        defaultUri: vscode.Uri.file(found.ok || files.length ? sshDir : os.homedir()),
+        openLabel: t('Use this key'),
+        title: t('Choose a key file…'),
+      });
+      if (uris?.[0]) {
+        d.identityFile = uris[0].fsPath;
+        return 'next';
+      }
+      // Dialog closed without a file: back to the list.
+    }
+  },
+};
+
+export const nameStep: WizardStep = {
+  id: 'name',
+  field: { label: () => t('Display name'), value: (d) => d.name },
+  async run(d, ctx) {
+    return done(await inputStep(ctx, {
+      prompt: t('Display name'),
+      value: d.name || d.host,
+      validate: (v) => (!v.trim() ? t('Enter a name.') : d.takenNames.includes(v.trim()) ? t('An instance named "{0}" already exists.', v.trim()) : undefined),
+    }), (v) => { d.name = v.trim(); });
+  },
+};
+
+export const groupStep: WizardStep = {
+  id: 'group',
+  field: { label: () => t('Group'), value: (d) => d.group },
+  async run(d, ctx) {
+    return done(await inputStep(ctx, { prompt: t('Group (optional)'), value: d.group }), (v) => { d.group = v.trim(); });
+  },
+};
+
+function validateCloud(v: string): string | undefined {
+  const parts = v.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  if (parts.length === 0) return undefined;
+  if (!isInstanceId(parts[0])) return t('An instance ID looks like "ins-abcd1234" (CVM) or "lhins-abcd1234" (Lighthouse).');
+  if (parts.length !== 2 || !isRegion(parts[1])) return t('Add the region after the ID, e.g. "ap-guangzhou".');
+  return undefined;
 }
 
-/** Runs the wizard; returns the instance data, or undefined when cancelled. */
-export async function instanceWizard(existing: Instance | undefined, takenNames: string[], saved: Instance[] = []): Promise<Omit<Instance, 'id'> | undefined> {
-  const title = existing ? t('Edit Instance') : t('Add Instance');
-  const total = 8;
-  const host = await input(1, total, title, {
-    prompt: t('Host name or IP address of the instance'),
-    placeHolder: '203.0.113.10',
-    value: existing?.host,
-    validateInput: validateHost,
-  });
-  if (host === undefined) return undefined;
+export const cloudStep: WizardStep = {
+  id: 'cloud',
+  field: { label: () => t('Tencent Cloud instance'), value: (d) => d.cloud },
+  async run(d, ctx) {
+    return done(await inputStep(ctx, {
+      prompt: t('Tencent Cloud instance ID and region (optional), e.g. "ins-abcd1234 ap-guangzhou"'),
+      value: d.cloud,
+      validate: validateCloud,
+    }), (v) => { d.cloud = v.trim().toLowerCase().split(/\s+/).filter(Boolean).join(' '); });
+  },
+};
 
-  const proto = await pickProtocol(`${title} (2/${total})`, existing?.protocol);
-  if (!proto) return undefined;
+/** "Jump through": none, a saved instance (with its own chain), or typed bastions. SSH only. */
+export const jumpStep: WizardStep = {
+  id: 'jump',
+  applies: (d) => d.protocol === 'ssh',
+  field: { label: () => t('Jump through'), value: (d) => (d.hops.length ? formatJumpChain(d.hops) : '') },
+  async run(d, ctx) {
+    type Item = vscode.QuickPickItem & { hops?: JumpHop[]; type?: true };
+    const saved = d.saved.filter((s) => s.protocol === 'ssh' && s.name !== d.name);
+    // A pasted `ssh -J …` is offered as the chain to keep.
+    if (d.jump && !d.hops.length) {
+      try { d.hops = resolveJumpText(d.jump, saved); d.jump = undefined; } catch { /* shown in the typed box */ }
+    }
+    const items: Item[] = [];
+    if (d.hops.length) items.push({ label: `$(check) ${t('Keep: through {0}', formatJumpChain(d.hops))}`, hops: d.hops });
+    items.push({ label: `$(arrow-right) ${t('Direct (no bastion)')}`, hops: [] });
+    for (const s of saved) items.push({ label: `$(vm) ${s.name}`, description: formatJumpChain(hopsOfInstance(s)), hops: hopsOfInstance(s) });
+    items.push({ label: `$(edit) ${t('Type bastions…')}`, type: true });
+    const picked = await pickStep(ctx, items, { placeHolder: t('Jump through (optional): a bastion that reaches this instance') });
+    if (picked === 'back' || picked === 'cancel') return picked;
+    if (!picked.item.type) { d.hops = picked.item.hops ?? []; return 'next'; }
+    const typed = await inputStep(ctx, {
+      prompt: t('Bastions as [user@]host[:port], separated by commas (as ssh -J), or names of saved instances'),
+      placeHolder: 'ops@203.0.113.5,10.0.0.4:2222',
+      value: d.jump ?? (d.hops.length ? formatJumpChain(d.hops) : ''),
+      validate: (v) => {
+        if (!v.trim()) return undefined;
+        try {
+          resolveJumpText(v, saved);
+          return undefined;
+        } catch {
+          return t('Enter bastions as [user@]host[:port], separated by commas, or the names of saved instances.');
+        }
+      },
+    });
+    return done(typed, (v) => { d.hops = v.trim() ? resolveJumpText(v, saved) : []; d.jump = undefined; });
+  },
+};
 
-  const port = await input(3, total, title, {
-    prompt: t('Port'),
-    value: String(existing && existing.protocol === proto.value ? existing.port : DEFAULT_PORT[proto.value]),
-    validateInput: validatePort,
-  });
-  if (port === undefined) return undefined;
+/** Every step of Add, in order; Edit lists those with a `field`. */
+export const INSTANCE_STEPS: WizardStep[] = [hostStep, protocolStep, portStep, userStep, identityStep, nameStep, groupStep, cloudStep, jumpStep];
 
-  const user = await input(4, total, title, {
-    prompt: t('User name (optional)'),
-    placeHolder: proto.value === 'ssh' ? 'root' : 'Administrator',
-    value: existing?.user ?? '',
-    validateInput: validateUser,
-  });
-  if (user === undefined) return undefined;
-
-  const others = takenNames.filter((n) => n !== existing?.name);
-  const name = await input(5, total, title, {
-    prompt: t('Display name'),
-    value: existing?.name ?? host.trim(),
-    validateInput: (v) => (!v.trim() ? t('Enter a name.') : others.includes(v.trim()) ? t('An instance named "{0}" already exists.', v.trim()) : undefined),
-  });
-  if (name === undefined) return undefined;
-
-  const group = await input(6, total, title, {
-    prompt: t('Group (optional)'),
-    value: existing?.group ?? '',
-  });
-  if (group === undefined) return undefined;
-
-  const cloud = await input(7, total, title, {
-    prompt: t('Tencent Cloud instance ID and region (optional), e.g. "ins-abcd1234 ap-guangzhou"'),
-    value: existing?.cloudInstanceId ? `${existing.cloudInstanceId} ${existing.region ?? ''}`.trim() : '',
-    validateInput: (v) => {
-      const parts = v.trim().toLowerCase().split(/\s+/).filter(Boolean);
-      if (parts.length === 0) return undefined;
-      if (!isInstanceId(parts[0])) return t('An instance ID looks like "ins-abcd1234" (CVM) or "lhins-abcd1234" (Lighthouse).');
-      if (parts.length !== 2 || !isRegion(parts[1])) return t('Add the region after the ID, e.g. "ap-guangzhou".');
-      return undefined;
-    },
-  });
-  if (cloud === undefined) return undefined;
-  const [cloudInstanceId, region] = cloud.trim().toLowerCase().split(/\s+/).filter(Boolean);
-
-  const jump = await pickJump(`${title} (8/${total})`, existing, saved.filter((s) => s.protocol === 'ssh' && s.id !== existing?.id));
-  if (jump === undefined) return undefined;
-
-  const out: Omit<Instance, 'id'> = {
-    name: name.trim(),
-    host: parseHost(host.trim()),
-    port: parsePort(port.trim()),
-    protocol: proto.value,
+export function draftOf(i: Partial<Instance> | undefined, takenNames: readonly string[], saved: readonly Instance[] = []): Draft {
+  return {
+    hops: i?.jump ? [...i.jump] : [],
+    saved,
+    host: i?.host ?? '',
+    protocol: i?.protocol ?? 'ssh',
+    port: i?.port ? String(i.port) : '',
+    user: i?.user ?? '',
+    identityFile: i?.identityFile ?? '',
+    name: i?.name ?? '',
+    group: i?.group ?? '',
+    cloud: i?.cloudInstanceId ? `${i.cloudInstanceId} ${i.region ?? ''}`.trim() : '',
+    takenNames: takenNames.filter((n) => n !== i?.name),
   };
-  if (user.trim()) out.user = user.trim();
-  if (group.trim()) out.group = group.trim();
-  if (cloudInstanceId) {
+}
+
+/** The draft as instance data; what the wizard does not ask about (import bookkeeping,
+ *  cloud state) is kept from `base`. */
+export function instanceFromDraft(d: Draft, base?: Partial<Instance>): Omit<Instance, 'id'> {
+  const { id: _id, ...rest } = { ...(base ?? {}) } as Partial<Instance>;
+  const out: Omit<Instance, 'id'> = { ...rest, name: d.name.trim() || d.host, host: parseHost(d.host), port: parsePort(d.port || String(DEFAULT_PORT[d.protocol])), protocol: d.protocol };
+  const optional = (k: 'user' | 'identityFile' | 'group', v: string) => { if (v) out[k] = v; else delete out[k]; };
+  optional('user', d.user);
+  optional('identityFile', d.protocol === 'ssh' ? d.identityFile : '');
+  optional('group', d.group);
+  if (d.protocol === 'ssh' && d.hops.length) out.jump = d.hops;
+  else delete out.jump;
+  const [cloudInstanceId, region] = d.cloud.split(' ');
+  if (cloudInstanceId && region) {
     out.cloudInstanceId = cloudInstanceId;
     out.region = region;
+  } else {
+    delete out.cloudInstanceId;
+    delete out.region;
   }
-  if (existing?.identityFile) out.identityFile = existing.identityFile;
-  if (jump.length) out.jump = jump;
   return out;
+}
+
+/** Add (or save an ad-hoc target): every step, prefilled from `prefill`. */
+export async function instanceWizard(prefill: Partial<Instance> | undefined, takenNames: string[], saved: readonly Instance[] = []): Promise<Omit<Instance, 'id'> | undefined> {
+  const d = draftOf(prefill, takenNames, saved);
+  const r = await runSteps(INSTANCE_STEPS, d, t('Add Instance'));
+  return r === 'done' ? instanceFromDraft(d, prefill) : undefined;
+}
+
+/** Edit: which field? Then only that field's steps; Back returns to the list. */
+export async function editInstanceWizard(existing: Instance, takenNames: string[], saved: readonly Instance[] = []): Promise<Omit<Instance, 'id'> | undefined> {
+  const d = draftOf(existing, takenNames, saved.filter((s) => s.id !== existing.id));
+  const title = t('Edit {0}', existing.name);
+  type FieldItem = vscode.QuickPickItem & { step: WizardStep };
+  for (;;) {
+    const items: FieldItem[] = INSTANCE_STEPS
+      .filter((s) => s.field && (!s.applies || s.applies(d)))
+      .map((s) => ({ label: s.field!.label(), description: s.field!.value(d) || '—', step: s }));
+    const picked = await pickStep({ title, canGoBack: false }, items, { placeHolder: t('Which field do you want to change?') });
+    if (picked === 'back' || picked === 'cancel') return undefined;
+    const step = picked.item.step;
+    const steps = [step, ...INSTANCE_STEPS.filter((s) => step.field?.with?.includes(s.id))];
+    const r = await runSteps(steps, d, `${title}: ${picked.item.label}`, { backAtStart: true });
+    if (r === 'cancel') return undefined;
+    if (r === 'done') return instanceFromDraft(d, existing);
+  }
+}
+
+/** An ad-hoc host for Diagnose: host (pasted or typed), protocol, port. */
+export async function adhocTargetWizard(title: string): Promise<Pick<Instance, 'host' | 'port' | 'protocol'> & Partial<Pick<Instance, 'user' | 'identityFile'>> | undefined> {
+  const d = draftOf(undefined, []);
+  const r = await runSteps([hostStep, protocolStep, portStep], d, title);
+  if (r !== 'done') return undefined;
+  const i = instanceFromDraft(d);
+  return { host: i.host, port: i.port, protocol: i.protocol, ...(i.user ? { user: i.user } : {}), ...(i.identityFile ? { identityFile: i.identityFile } : {}) };
+}
+
+function protocolItems(): Array<vscode.QuickPickItem & { value: Protocol }> {
+  return [
+    { label: 'SSH', description: t('Linux instances (port 22)'), value: 'ssh' },
+    { label: 'RDP', description: t('Windows instances (port 3389)'), value: 'rdp' },
+  ];
 }
 
 /** A saved instance as a hop: its own chain first (a bastion behind a bastion), then itself. */
@@ -138,7 +359,7 @@ export function hopsOfInstance(i: Instance): JumpHop[] {
  * element may be a saved instance's name, which stands for that instance as an ssh_config
  * alias would (its host, port, user, key and its own chain). Throws InputError.
  */
-export function resolveJumpText(text: string, saved: Instance[]): JumpHop[] {
+export function resolveJumpText(text: string, saved: readonly Instance[]): JumpHop[] {
   const byName = new Map(saved.map((s) => [s.name.toLowerCase(), s]));
   const lookup = (alias: string): HostConfig => {
     const s = byName.get(alias.toLowerCase());
@@ -151,43 +372,4 @@ export function resolveJumpText(text: string, saved: Instance[]): JumpHop[] {
   let user: string | undefined;
   try { user = os.userInfo().username; } catch { user = undefined; }
   return proxyJumpChain(text, lookup, { from: '', defaultUser: user, field: 'jump' });
-}
-
-/** The "Jump through" step: none, a saved instance, or a typed chain. undefined = cancelled. */
-async function pickJump(title: string, existing: Instance | undefined, saved: Instance[]): Promise<JumpHop[] | undefined> {
-  type Item = vscode.QuickPickItem & { hops?: JumpHop[]; type?: true };
-  const items: Item[] = [];
-  if (existing?.jump?.length) items.push({ label: `$(check) ${t('Keep: through {0}', formatJumpChain(existing.jump))}`, hops: existing.jump });
-  items.push({ label: `$(arrow-right) ${t('Direct (no bastion)')}`, hops: [] });
-  for (const s of saved) items.push({ label: `$(vm) ${s.name}`, description: formatJumpChain(hopsOfInstance(s)), hops: hopsOfInstance(s) });
-  items.push({ label: `$(edit) ${t('Type bastions…')}`, type: true });
-  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: t('Jump through (optional): a bastion that reaches this instance'), ignoreFocusOut: true });
-  if (!picked) return undefined;
-  if (!picked.type) return picked.hops ?? [];
-  const text = await vscode.window.showInputBox({
-    title, ignoreFocusOut: true,
-    prompt: t('Bastions as [user@]host[:port], separated by commas (as ssh -J), or names of saved instances'),
-    placeHolder: 'ops@203.0.113.5,10.0.0.4:2222',
-    value: existing?.jump?.length ? formatJumpChain(existing.jump) : '',
-    validateInput: (v) => {
-      if (!v.trim()) return undefined;
-      try {
-        resolveJumpText(v, saved);
-        return undefined;
-      } catch {
-        return t('Enter bastions as [user@]host[:port], separated by commas, or the names of saved instances.');
-      }
-    },
-  });
-  if (text === undefined) return undefined;
-  return text.trim() ? resolveJumpText(text, saved) : [];
-}
-
-/** SSH or RDP, the current choice first. Shared by the instance wizard and ad-hoc Diagnose. */
-export async function pickProtocol(title: string, current?: Protocol): Promise<{ value: Protocol } | undefined> {
-  const items: Array<vscode.QuickPickItem & { value: Protocol }> = [
-    { label: 'SSH', description: t('Linux instances (port 22)'), value: 'ssh' },
-    { label: 'RDP', description: t('Windows instances (port 3389)'), value: 'rdp' },
-  ];
-  return vscode.window.showQuickPick(current === 'rdp' ? [...items].reverse() : items, { title, placeHolder: t('Protocol'), ignoreFocusOut: true });
 }

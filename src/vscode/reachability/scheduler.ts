@@ -4,6 +4,7 @@
  * unfocused, and never more than `maxConcurrent` checks (sockets) at once. No `vscode` import:
  * unit-tested under plain mocha against real loopback sockets.
  */
+import type { BannerResult, TcpResult } from '../../core/model';
 import type { LightCheck, LightReason, LightResult, LightTarget, ReachState } from './lightCheck';
 
 export interface ReachInfo {
@@ -15,6 +16,11 @@ export interface ReachInfo {
   checkedAt?: number;
   /** Consecutive unreachable results (drives the backoff). */
   failures: number;
+  /** The last check's probe results (the tooltip words them as the report does). */
+  tcp?: TcpResult;
+  banner?: BannerResult;
+  /** The time bound the last check ran with. */
+  timeoutMs?: number;
 }
 
 /** Time as the scheduler sees it: the real clock by default, a virtual one in tests. */
@@ -56,6 +62,8 @@ interface Entry {
 
 export class ReachabilityScheduler {
   private readonly entries = new Map<string, Entry>();
+  /** Callers of `checkNowAndWait`, per id, told when that id's next check ends or it leaves. */
+  private readonly waiters = new Map<string, Array<() => void>>();
   private timer: unknown;
   private inFlight = 0;
   private focused = true;
@@ -78,6 +86,7 @@ export class ReachabilityScheduler {
         e.running?.abort();
         e.running = undefined;
         this.entries.delete(id);
+        this.release(id);
       }
     }
     const now = this.clock.now();
@@ -125,6 +134,37 @@ export class ReachabilityScheduler {
     this.pump();
   }
 
+  /** `checkNow` for each id; resolves once each has finished a check that started no earlier
+   *  than this call (or is no longer watched). What "Check All Now" shows progress for. */
+  checkNowAndWait(ids: readonly string[]): Promise<void> {
+    const waits = ids.filter((id) => this.entries.has(id)).map((id) => new Promise<void>((resolve) => {
+      const e = this.entries.get(id)!;
+      // A check already under way began before the request: wait for the one after it.
+      if (e.running) {
+        const after = () => { this.checkNow(id); this.waitFor(id, resolve); };
+        this.waitFor(id, after);
+      } else {
+        this.waitFor(id, resolve);
+        e.dueAt = this.clock.now();
+      }
+    }));
+    this.pump();
+    return Promise.all(waits).then(() => undefined);
+  }
+
+  private waitFor(id: string, fn: () => void): void {
+    const list = this.waiters.get(id) ?? [];
+    list.push(fn);
+    this.waiters.set(id, list);
+  }
+
+  private release(id: string): void {
+    const list = this.waiters.get(id);
+    if (!list) return;
+    this.waiters.delete(id);
+    for (const fn of list) fn();
+  }
+
   get running(): number {
     return this.inFlight;
   }
@@ -143,6 +183,7 @@ export class ReachabilityScheduler {
       e.running = undefined;
     }
     this.entries.clear();
+    for (const id of [...this.waiters.keys()]) this.release(id);
   }
 
   private clearTimer(): void {
@@ -188,10 +229,11 @@ export class ReachabilityScheduler {
         if (e.running !== ac || this.entries.get(e.id) !== e) return this.pump();
         e.running = undefined;
         const failures = r.state === 'unreachable' ? e.info.failures + 1 : 0;
-        e.info = { state: r.state, reason: r.reason, latencyMs: r.latencyMs, detail: r.detail, checkedAt: this.clock.now(), failures };
+        e.info = { state: r.state, reason: r.reason, latencyMs: r.latencyMs, detail: r.detail, checkedAt: this.clock.now(), failures, tcp: r.tcp, banner: r.banner, timeoutMs: this.opts.timeoutMs };
         const maxBackoff = this.opts.maxBackoffMs ?? this.opts.intervalMs * 16;
         e.dueAt = this.clock.now() + ReachabilityScheduler.nextDelay(this.opts.intervalMs, failures, maxBackoff);
         if (!this.disposed) this.opts.onChange?.(e.id, e.info);
+        this.release(e.id);
         this.pump();
       });
   }

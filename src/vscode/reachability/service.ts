@@ -27,7 +27,7 @@ export class ReachabilityService extends Disposable {
       check: check ?? withChains(lightCheck, chain),
       ...this.timing(s),
       onChange: (id, info) => {
-        this.log.trace('reach', `${id}: ${info.state}${info.latencyMs !== undefined ? ` ${info.latencyMs} ms` : ''} ${info.detail ?? ''}`);
+        this.log.trace('reach', `${store.get(id)?.name ?? id} (${id}): ${info.state}${info.latencyMs !== undefined ? ` ${info.latencyMs} ms` : ''} ${info.detail ?? ''}`);
         this.emitter.fire(id);
       },
     });
@@ -77,5 +77,20 @@ export class ReachabilityService extends Disposable {
 
   checkNow(id: string): void {
     this.scheduler.checkNow(id);
+  }
+
+  /** Checks every watched instance now; resolves when all have answered (bounded: a paused
+   *  or stuck scheduler cannot keep a progress bar spinning). */
+  async checkAll(): Promise<void> {
+    const ids = this.store.list().map((i) => i.id);
+    const s = readSettings();
+    const rounds = Math.ceil(ids.length / Math.max(1, s.maxConcurrentChecks));
+    const bound = this.timing(s).timeoutMs * (rounds + 1) + 5000;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.scheduler.checkNowAndWait(ids),
+      new Promise<void>((r) => { timer = setTimeout(r, bound); }),
+    ]);
+    clearTimeout(timer);
   }
 }

@@ -1,9 +1,12 @@
 /**
- * Answers the report panel's messages: re-run, copy a command, copy the report as Markdown,
- * save it as HTML, open a documentation link (https only; the webview never navigates
- * itself), the cloud fix with its undo, and the VNC console.
+ * Answers the report panel's messages: re-run, stop, the verdict's next steps (actions.ts,
+ * carried out by actionHandlers.ts), copy a command, copy the report as Markdown, save it as
+ * HTML, open a documentation link (https only; the webview never navigates itself), the
+ * cloud fix with its undo, and the VNC console.
  */
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { renderHtml } from '../../core/render/html';
 import { renderMarkdown } from '../../core/render/markdown';
@@ -11,13 +14,19 @@ import type { FromWebview } from '../../shared/protocol';
 import type { OpenPortFix } from '../cloud/openPortFix';
 import type { VncConsole } from '../cloud/vncConsole';
 import type { Logger } from '../log';
+import type { RemoteReportActions } from '../remoteSsh/reportActions';
 import type { LocalPermissionFix } from './localFix';
+import type { ReportActionHandlers } from './actionHandlers';
+import { htmlFileName } from './exportName';
 import type { ReportPanel } from './panel';
 import { t } from '../i18n';
 
 export interface RouterDeps {
   rerun(panel: ReportPanel): Promise<unknown>;
+  actions: Pick<ReportActionHandlers, 'run'>;
   openPort: Pick<OpenPortFix, 'apply' | 'undo'>;
+  /** Host-key and Remote-SSH actions (src/vscode/remoteSsh/reportActions.ts). */
+  remote: Pick<RemoteReportActions, 'handle'>;
   localFix?: Pick<LocalPermissionFix, 'apply' | 'undo'>;
   vnc: Pick<VncConsole, 'open'>;
   log: Logger;
@@ -35,6 +44,12 @@ export class ReportMessageRouter {
       case 'rerun':
         await this.deps.rerun(panel);
         return;
+      case 'stop':
+        panel.stop('stopped');
+        return;
+      case 'action':
+        await this.deps.actions.run(panel, m.action);
+        return;
       case 'copyText':
         await vscode.env.clipboard.writeText(m.text);
         panel.notifyCopied(m.id);
@@ -44,15 +59,9 @@ export class ReportMessageRouter {
         await vscode.env.clipboard.writeText(renderMarkdown(panel.report));
         void vscode.window.showInformationMessage(t('Report copied as Markdown.'));
         return;
-      case 'saveHtml': {
-        if (!panel.report) return;
-        const name = `cvm-doctor-${panel.target.host.replace(/[^A-Za-z0-9.-]/g, '_')}.html`;
-        const uri = await vscode.window.showSaveDialog({ filters: { HTML: ['html'] }, defaultUri: vscode.Uri.file(name), title: t('Save HTML') });
-        if (!uri) return;
-        await fs.promises.writeFile(uri.fsPath, renderHtml(panel.report), 'utf8');
-        void vscode.window.showInformationMessage(t('Report saved to {0}.', uri.fsPath));
+      case 'saveHtml':
+        await this.saveHtml(panel);
         return;
-      }
       case 'openLink': {
         // Only web documentation links; the webview never navigates itself.
         let u: vscode.Uri;
@@ -80,6 +89,9 @@ export class ReportMessageRouter {
         if (await vscode.window.showInformationMessage(text, rerun) === rerun) await this.deps.rerun(panel);
         return;
       }
+      case 'remoteAction':
+        await this.deps.remote.handle(panel, m.action);
+        return;
       case 'fixLocal':
       case 'undoFixLocal': {
         const fix = this.deps.localFix;
@@ -100,6 +112,29 @@ export class ReportMessageRouter {
         return;
       case 'ready':
         return;
+    }
+  }
+
+  /** Save HTML: a named file in the workspace (or the home folder), then Open / Reveal. */
+  private async saveHtml(panel: ReportPanel): Promise<void> {
+    const report = panel.report;
+    if (!report) return;
+    const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath ?? os.homedir();
+    const defaultUri = vscode.Uri.file(path.join(folder, htmlFileName(panel.target.name ?? panel.target.host, report.startedAt)));
+    const uri = await vscode.window.showSaveDialog({ filters: { HTML: ['html'] }, defaultUri, title: t('Save HTML') });
+    if (!uri) return;
+    await fs.promises.writeFile(uri.fsPath, renderHtml(report), 'utf8');
+    this.deps.log.info('panel', `${panel.target.name ?? panel.target.host}: report saved to ${uri.fsPath}`);
+    const open = t('Open');
+    const reveal = t('Reveal');
+    const choice = await vscode.window.showInformationMessage(t('Report saved to {0}.', uri.fsPath), open, reveal);
+    const web = vscode.env.uiKind === vscode.UIKind.Web;
+    // In a browser window the file lives on the remote side: show it in VS Code itself.
+    if (choice === open) {
+      if (web) await vscode.commands.executeCommand('vscode.open', uri);
+      else await vscode.env.openExternal(uri);
+    } else if (choice === reveal) {
+      await vscode.commands.executeCommand(web ? 'revealInExplorer' : 'revealFileInOS', uri);
     }
   }
 }

@@ -1,11 +1,13 @@
 /**
  * One class owns each report panel's whole life: `createOrShow` reveals the panel for a
  * target key or creates it, `revive` adopts a panel restored by the serializer, and
- * `dispose` releases every listener. Messages to the webview wait for its `ready`.
+ * `dispose` releases every listener. Messages to the webview wait for its `ready`; nothing is
+ * posted once the panel is closed. The panel owns its run's AbortSignal: its Stop button and
+ * closing its tab both cancel the run.
  */
 import * as vscode from 'vscode';
-import type { Check, Lang, Report } from '../../core/model';
-import { isFromWebview, isPersistedState, type FromWebview, type PanelState, type PersistedState, type ReportTargetView, type ToWebview } from '../../shared/protocol';
+import { CancelledError, type Check, type Lang, type Report } from '../../core/model';
+import { isFromWebview, isPersistedState, type FromWebview, type PanelState, type PendingCheck, type PersistedState, type ReportTargetView, type ToWebview } from '../../shared/protocol';
 import { Disposable } from '../lifecycle';
 import { buildShellHtml, makeNonce } from './webviewHtml';
 import { t } from '../i18n';
@@ -15,9 +17,22 @@ export const VIEW_TYPE = 'cvmDoctor.report';
 export interface PanelHost {
   extensionUri: vscode.Uri;
   /** Builds the full state (labels in the current report language). */
-  stateFor(target: ReportTargetView, current: { report?: Report; checks: Check[]; running: boolean; error?: string; note?: string }): PanelState;
+  stateFor(target: ReportTargetView, current: PanelCurrent): PanelState;
   onMessage(panel: ReportPanel, m: FromWebview): void;
 }
+
+export interface PanelCurrent {
+  report?: Report;
+  checks: Check[];
+  running: boolean;
+  error?: string;
+  note?: string;
+  /** Checks under way (none when omitted). */
+  pending?: PendingCheck[];
+}
+
+/** Why a run ended early: the report's Stop, or its tab was closed. */
+export type StopReason = 'stopped' | 'closed';
 
 export class ReportPanel extends Disposable {
   private static readonly panels = new Map<string, ReportPanel>();
@@ -30,6 +45,8 @@ export class ReportPanel extends Disposable {
   private running = false;
   private error?: string;
   private note?: string;
+  private inProgress: PendingCheck[] = [];
+  private run?: { abort: AbortController; reason?: StopReason };
 
   static get(key: string): ReportPanel | undefined {
     return ReportPanel.panels.get(key);
@@ -113,10 +130,11 @@ export class ReportPanel extends Disposable {
   }
 
   private state(): PanelState {
-    return this.host.stateFor(this.target, { report: this.report, checks: this.checks, running: this.running, error: this.error, note: this.note });
+    return this.host.stateFor(this.target, { report: this.report, checks: this.checks, running: this.running, error: this.error, note: this.note, pending: this.inProgress });
   }
 
   private post(m: ToWebview): void {
+    if (this.isDisposed) return; // a closed panel's webview is gone: never post to it
     if (!this.ready) {
       if (m.type === 'state') this.pending = [m];
       else this.pending.push(m);
@@ -130,12 +148,52 @@ export class ReportPanel extends Disposable {
     this.post({ type: 'state', state: this.state() });
   }
 
-  startRun(): void {
+  /** Starts a run; the signal aborts (with CancelledError) on Stop or when the tab closes. */
+  startRun(): AbortSignal {
     this.running = true;
     this.checks = [];
+    this.inProgress = [];
     this.error = undefined;
     this.note = undefined;
+    this.run = { abort: new AbortController() };
     this.refresh();
+    return this.run.abort.signal;
+  }
+
+  /** Cancels the run under way, if any (the report's Stop). */
+  stop(reason: StopReason = 'stopped'): void {
+    const run = this.run;
+    if (!run || !this.running || run.abort.signal.aborted) return;
+    run.reason = reason;
+    run.abort.abort(new CancelledError());
+  }
+
+  /** Why the last run was cancelled from the panel, if it was. */
+  get stopReason(): StopReason | undefined {
+    return this.run?.reason;
+  }
+
+  /** The panel now shows another target (e.g. saved as an instance, or moved to another port). */
+  retarget(target: ReportTargetView): void {
+    if (this.isDisposed) return;
+    if (target.key !== this.target.key) {
+      if (ReportPanel.panels.get(this.target.key) === this) ReportPanel.panels.delete(this.target.key);
+      ReportPanel.panels.get(target.key)?.dispose(); // one panel per target
+      ReportPanel.panels.set(target.key, this);
+    }
+    this.target = target;
+    this.panel.title = ReportPanel.titleFor(target);
+    this.refresh();
+  }
+
+  get disposed(): boolean {
+    return this.isDisposed;
+  }
+
+  /** A check under way (the engine's onCheckStart). */
+  startCheck(p: PendingCheck): void {
+    this.inProgress = [...this.inProgress.filter((x) => x.id !== p.id), p];
+    this.post({ type: 'checkStart', pending: p });
   }
 
   /** A one-line note above the report (e.g. "the rule was added; re-run"). */
@@ -145,6 +203,7 @@ export class ReportPanel extends Disposable {
   }
 
   pushCheck(c: Check): void {
+    this.inProgress = this.inProgress.filter((x) => x.id !== c.id);
     this.checks = [...this.checks.filter((x) => x.id !== c.id), c];
     this.post({ type: 'check', check: c });
   }
@@ -153,9 +212,16 @@ export class ReportPanel extends Disposable {
     this.report = r;
     this.tell = tell;
     this.running = false;
+    this.inProgress = [];
     this.error = undefined;
     this.checks = r.checks;
     this.refresh();
+  }
+
+  /** The finished verdict's title in both languages (for the store), when the run can tell it. */
+  verdictTitles(): Record<Lang, string> | undefined {
+    if (!this.tell || !this.report) return undefined;
+    return { en: this.tell('en').verdict.title, ko: this.tell('ko').verdict.title };
   }
 
   /** The finished report in `lang` (the language setting changed), without running again. */
@@ -168,6 +234,7 @@ export class ReportPanel extends Disposable {
 
   setError(message: string): void {
     this.running = false;
+    this.inProgress = [];
     this.error = message;
     this.refresh();
   }
@@ -186,6 +253,7 @@ export class ReportPanel extends Disposable {
 
   override dispose(): void {
     if (this.isDisposed) return;
+    this.stop('closed'); // closing the tab cancels its run
     if (ReportPanel.panels.get(this.target.key) === this) ReportPanel.panels.delete(this.target.key);
     super.dispose();
     this.panel.dispose();

@@ -9,7 +9,8 @@
 import * as vscode from 'vscode';
 import { DEFAULT_SOCKET_BUDGET, DEFAULT_SWEEP_CONCURRENCY, runSweep, type SweepItem, type SweepResult } from '../../core/sweep';
 import { sweepProgressLine } from '../../core/render/sweep';
-import type { Report } from '../../core/model';
+import type { Credentials, Report } from '../../core/model';
+import { prepareKey } from '../../probes/ssh';
 import type { Instance } from '../../core/savedInstance';
 import { withCancellableProgress } from '../cancellation';
 import type { TencentCloud } from '../cloud/tencent';
@@ -17,7 +18,7 @@ import type { DiagnoseController } from '../diagnosis/controller';
 import { buildTarget, gatherCredentials, runDiagnosis } from '../diagnosis/instanceDiagnosis';
 import { errorMessage } from '../errorText';
 import { effectiveLang, t } from '../i18n';
-import { lastVerdictOf, type InstanceStore } from '../instances/store';
+import type { InstanceStore } from '../instances/store';
 import { Disposable } from '../lifecycle';
 import type { Logger } from '../log';
 import type { ReachabilityService } from '../reachability/service';
@@ -101,14 +102,18 @@ export class DiagnoseAll extends Disposable {
     this.log.info('sweep', `diagnose all${group ? ` in ${group}` : ''}: ${list.length} instance(s), ${DEFAULT_SWEEP_CONCURRENCY} at a time${cloud ? ', cloud view on' : ''}`);
     const started = performance.now();
     let cancelled = false;
+    // Credentials first, and each key decrypted once before any diagnosis is timed: a
+    // decryption blocks the event loop, and every other diagnosis's timers with it.
+    const creds = new Map<string, Credentials | undefined>();
+    for (const i of list) creds.set(i.id, await gatherCredentials(i, this.store, this.log, undefined, settings.probeTimeoutMs));
+    for (const c of new Set(creds.values())) if (c) await prepareKey(c);
     await withCancellableProgress(t('Diagnosing {0} instances', list.length), async (progress, signal) => {
       const outcome = await runSweep(items, {
         concurrency: DEFAULT_SWEEP_CONCURRENCY,
         socketBudget: DEFAULT_SOCKET_BUDGET,
         signal,
         diagnose: async (item, s) => {
-          const inst = this.store.get(item.source!) ?? list.find((i) => i.id === item.source)!;
-          const credentials = await gatherCredentials(inst, this.store, this.log, undefined, item.target.timeoutMs);
+          const credentials = creds.get(item.source!);
           return (await runDiagnosis(item.target, { lang, credentials, log: this.log, signal: s, onCheck: () => undefined, cloud: item.target.cloud ? cloud : undefined, guestChecks: false })).report;
         },
         onResult: (r) => {
@@ -117,7 +122,7 @@ export class DiagnoseAll extends Disposable {
           if (r.report) {
             this.reports.set(id, r.report);
             this.log.info('sweep', `${r.item.label}: ${r.report.verdict.code} in ${Math.round(r.report.durationMs)} ms`);
-            if (this.store.get(id)) void this.store.setVerdict(id, lastVerdictOf(r.report)).then(() => this.reach.checkNow(id));
+            void this.controller.keep(id, r.report); // the tree's verdict, and the report its row opens
           } else {
             this.log.error('sweep', `${r.item.label}: ${r.error ?? 'no verdict'}`);
           }

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { classifyCode, findings, loginUntested, RULES } from '../../../src/core/classify';
 import { VERDICT_CODES, type TcpIcmpError, type VerdictCode } from '../../../src/core/model';
 import type { ClassifyInput } from '../../../src/core/classify';
-import { alt, banner, cloud, dnsFail, healthy, ping, ssh, target, tcp } from './evidence';
+import { alt, banner, cloud, dnsFail, healthy, loggedInWithReadiness, ping, ssh, target, tcp } from './evidence';
 import type { HostKeyInfo, NegotiationEvidence } from '../../../src/core/model';
 import type { LocalEvidence } from '../../../src/core/localModel';
 
@@ -127,6 +127,12 @@ const TABLE: Array<[string, ClassifyInput, VerdictCode]> = [
   ['lighthouse: rescue mode is not running', healthy({ ...silent, cloud: cloud({}, { product: 'lighthouse', state: 'RESCUE_MODE' }) }), 'INSTANCE_NOT_RUNNING'],
   // Issue 7 item 6: a reject rule with sshd running reads as a closed port from outside.
   ['guest reject rule, no cloud view', healthy({ ...refused, altPorts: [alt(2222, 'refused')] }), 'PORT_CLOSED'],
+  // Issue 9: after the login, what stops VS Code's server.
+  ['logged in, every readiness item passes', healthy({ ssh: loggedInWithReadiness() }), 'OK'],
+  ['logged in, glibc 2.17 (CentOS 7)', healthy({ ssh: loggedInWithReadiness({ libc: { code: 0, stdout: 'ldd (GNU libc) 2.17\nglibc 2.17\n', stderr: '', durationMs: 3 } }) }), 'REMOTE_SERVER_UNSUPPORTED'],
+  ['logged in, home full', healthy({ ssh: loggedInWithReadiness({ disk: { code: 0, stdout: 'HOME=/h\nFilesystem 1024-blocks Used Available Capacity Mounted on\ntmpfs 1024 1024 0 100% /h\n/dev/vda1 5 1 999999 1% /\n---\n---\nhome-writable\n', stderr: '', durationMs: 3 } }) }), 'DISK_FULL'],
+  ['logged in, sshd refuses forwarding', healthy({ ssh: loggedInWithReadiness({}, { outcome: 'prohibited', host: '127.0.0.1', port: 22, reason: 1, durationMs: 1 }) }), 'PORT_FORWARDING_DISABLED'],
+  ['logged in, the download host is blocked (a finding only)', healthy({ ssh: loggedInWithReadiness({ download: { code: 0, stdout: 'curl 000\nexit=28\n', stderr: '', durationMs: 5000 } }) }), 'OK'],
   // Issue 14: the user's own side comes first; a healthy server does not change it.
   ['ssh -G fails on the user\'s config', healthy({ local: localSide({ config: { outcome: 'error', executable: 'ssh', error: { kind: 'permissions', file: '/h/.ssh/config', message: 'Bad owner or permissions on /h/.ssh/config' }, durationMs: 1 } }) }), 'LOCAL_CONFIG_ERROR'],
   ['the given key is readable by others', healthy({ local: localSide({ keys: [{ path: '/k', source: 'given', exists: true, readable: true, format: 'openssh', mode: 0o644, ownedBySelf: true, refused: true }] }) }), 'LOCAL_KEY_REFUSED'],

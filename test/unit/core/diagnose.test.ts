@@ -1,5 +1,7 @@
 import * as assert from 'assert';
 import { diagnose, diagnoseReport } from '../../../src/core/diagnose';
+import { checkRank, sortChecks } from '../../../src/core/checkOrder';
+import { checkStartText, type CheckStart } from '../../../src/core/progress';
 import { synPlan } from '../../../src/core/deadline';
 import { CancelledError, DeadlineReached, type BannerResult, type Check, type Report, type Target } from '../../../src/core/model';
 import type { OpenConnection, Probes, ProbeOptions } from '../../../src/core/probeContract';
@@ -299,9 +301,27 @@ describe('(unit) diagnose orchestration', () => {
       it(`${name} → ${code}`, async () => {
         const c = lab.cases.find((x) => x.target.name === name)!;
         const seen: Check[] = [];
-        const report = await diagnose(c.target, { probes: createProbes(), credentials: c.credentials, onCheck: (ch) => seen.push(ch) });
+        const events: string[] = [];
+        const starts: CheckStart[] = [];
+        const report = await diagnose(c.target, {
+          probes: createProbes(), credentials: c.credentials,
+          onCheck: (ch) => { seen.push(ch); events.push(`done:${ch.id}`); },
+          onCheckStart: (st) => { starts.push(st); events.push(`start:${st.id}`); },
+        });
         assert.strictEqual(report.verdict.code, code, JSON.stringify(report.checks.map((x) => x.summary)));
-        assert.deepStrictEqual(seen.map((x) => x.id), report.checks.map((x) => x.id), 'onCheck saw every check');
+        // Every check streamed as it finished; the report lists them in the one stable order.
+        assert.deepStrictEqual(sortChecks(seen).map((x) => x.id), report.checks.map((x) => x.id), 'onCheck saw every check');
+        assert.deepStrictEqual(report.checks.map((x) => x.id), [...report.checks].sort((a, b) => checkRank(a.id) - checkRank(b.id)).map((x) => x.id));
+        // A step is announced before it reports, with its bound, and its text names no placeholder.
+        for (const id of ['tcp', 'banner'] as const) {
+          const done = events.indexOf(`done:${id}`);
+          if (done >= 0) assert.ok(events.indexOf(`start:${id}`) >= 0 && events.indexOf(`start:${id}`) < done, `${id} announced before it finished: ${events.join(' ')}`);
+        }
+        assert.ok(starts.some((st) => st.id === 'tcp' && st.waitFor === 'connect' && st.port === c.target.port && st.boundMs === c.target.timeoutMs), JSON.stringify(starts));
+        for (const st of starts) {
+          assert.ok(st.boundMs > 0 && st.boundMs <= 2 * c.target.timeoutMs, JSON.stringify(st));
+          for (const lang of ['en', 'ko'] as const) assert.doesNotMatch(checkStartText(st, lang), /\{|undefined/, JSON.stringify(st));
+        }
         assert.ok(report.verdict.remediation.length > 0);
       });
     }

@@ -1,6 +1,6 @@
 /** Builders of evidence for the classifier table tests: each says what a probe observed. */
 import type {
-  AltPortResult, BannerResult, CloudEvidence, DnsResult, IcmpResult, SshResult, Target, TcpResult,
+  AltPortResult, BannerResult, CloudEvidence, DnsResult, IcmpResult, ReadinessEvidence, ReadinessOutput, SshResult, Target, TcpResult,
 } from '../../../src/core/model';
 import type { ClassifyInput } from '../../../src/core/classify';
 
@@ -31,4 +31,31 @@ export const cloud = (over: Partial<CloudEvidence> = {}, inst: Partial<NonNullab
 /** A healthy SSH evidence set, to be broken one layer at a time. */
 export function healthy(over: Partial<ClassifyInput> = {}): ClassifyInput {
   return { target: target(), dns: dnsOk, icmp: ping('reply', 1), tcp: tcp('connected'), banner: banner('ssh', 'SSH-2.0-OpenSSH_9.2'), ssh: ssh(), ...over };
+}
+
+const out = (stdout: string): ReadinessOutput => ({ code: 0, stdout, stderr: '', durationMs: 5 });
+/** A logged-in session whose VS Code readiness checks ran on a healthy Debian 12 (the real
+ *  outputs of probes/readiness.ts's commands), with some outputs replaced. */
+export function loggedInWithReadiness(over: Partial<ReadinessEvidence['outputs']> = {}, forwarding?: ReadinessEvidence['forwarding']): SshResult {
+  const v = ['GLIBCXX_3.4', ...Array.from({ length: 30 }, (_, i) => `GLIBCXX_3.4.${i + 1}`)].sort().join('\n');
+  const df = 'Filesystem 1024-blocks Used Available Capacity Mounted on\n/dev/vda1 51473868 8012340 41248236 17% /\n/dev/vda1 51473868 8012340 41248236 17% /\n';
+  const di = 'Filesystem Inodes IUsed IFree IUse% Mounted on\n/dev/vda1 3276800 182044 3094756 6% /\n/dev/vda1 3276800 182044 3094756 6% /\n';
+  return ssh({
+    login: { outcome: 'ok', tried: ['publickey'], method: 'publickey' },
+    readiness: {
+      outputs: {
+        system: out('Linux\n6.1.0-26-amd64\nx86_64\nSSH_CONNECTION=203.0.113.9 50022 10.0.0.4 22\n'),
+        libc: out('ldd (Debian GLIBC 2.36-9+deb12u14) 2.36\nCopyright (C) 2022 Free Software Foundation, Inc.\nglibc 2.36\n'),
+        libstdcxx: out(`path /lib/x86_64-linux-gnu/libstdc++.so.6\n${v}\n`),
+        tools: out('tar=/usr/bin/tar\ncurl=/usr/bin/curl\nwget=/usr/bin/wget\n'),
+        disk: out(`HOME=/home/debian\n${df}---\n${di}---\nhome-writable\ntmp-writable\n`),
+        mounts: out('/dev/vda1 / ext4 rw,relatime 0 0\n'),
+        download: out('curl 200\nexit=0\n'),
+        ...over,
+      },
+      forwarding: forwarding ?? { outcome: 'open', host: '127.0.0.1', port: 22, durationMs: 2 },
+      downloadUrl: 'https://update.code.visualstudio.com/latest/server-linux-x64/stable',
+      durationMs: 30,
+    },
+  });
 }

@@ -14,7 +14,7 @@ import { alt, banner, cloud, healthy, tcp } from './evidence';
 
 const LANGS: Lang[] = ['en', 'ko'];
 const HANGUL = /[\uac00-\ud7a3]/;
-const ARGS = { port: 22, host: 'cvm.example.com', address: '203.0.113.10', user: 'root', altPort: 2222, altPorts: '2222', knownHostsName: 'cvm.example.com', methods: 'publickey', region: 'ap-seoul', instanceId: 'ins-1', securityGroupId: 'sg-1', callerCidr: '198.51.100.7/32', cidrField: 'CidrBlock', aclId: 'acl-1' };
+const ARGS = { connectCommand: 'ssh -l root cvm.example.com', altConnectCommand: 'ssh -p 2222 -l root cvm.example.com', port: 22, host: 'cvm.example.com', address: '203.0.113.10', user: 'root', altPort: 2222, altPorts: '2222', knownHostsName: 'cvm.example.com', methods: 'publickey', region: 'ap-seoul', instanceId: 'ins-1', securityGroupId: 'sg-1', callerCidr: '198.51.100.7/32', cidrField: 'CidrBlock', aclId: 'acl-1' };
 const one = (v: OsVariant): GuestOs => ({ variants: [v], source: 'guest' });
 const text = (steps: RemediationStep[]) => steps.map((s) => `${s.text}\n${s.command ?? ''}`).join('\n');
 const commands = (steps: RemediationStep[]) => steps.map((s) => s.command ?? '').filter(Boolean);
@@ -217,7 +217,7 @@ describe('(unit) remediation per OS', () => {
 
   it('a client-side step is never labelled or repeated', () => {
     const steps = remediationFor('SERVICE_ON_OTHER_PORT', 'ssh', 'en', ARGS);
-    assert.deepStrictEqual(steps.filter((s) => s.command === 'ssh -p 2222 root@cvm.example.com').map((s) => s.text), ['Connect on the port where SSH answers:']);
+    assert.deepStrictEqual(steps.filter((s) => s.command === ARGS.altConnectCommand).map((s) => s.text), ['Connect on the port where SSH answers:']);
   });
 
   it('every template\'s OS-specific text exists in both languages', () => {

@@ -61,7 +61,8 @@ describe('(unit) reachability scheduler', () => {
     assert.deepStrictEqual([b.state, b.reason], ['degraded', 'banner-timeout']);
     assert.ok(Date.now() - t0 < 1000, 'bounded by the timeout');
     const c = await lightCheck({ host: '127.0.0.1', port, protocol: 'ssh' }, 1000, sig);
-    assert.deepStrictEqual([c.state, c.reason, c.detail], ['unreachable', 'error', 'ECONNREFUSED']);
+    // Refused: the host answered (a reset), so the tree says "port closed", not an error.
+    assert.deepStrictEqual([c.state, c.reason, c.detail, c.tcp?.outcome], ['unreachable', 'refused', 'ECONNREFUSED', 'refused']);
     // RDP: a completed connect is enough (RDP servers speak second).
     const d = await lightCheck({ host: '127.0.0.1', port: silent.port, protocol: 'rdp' }, 1000, sig);
     assert.deepStrictEqual([d.state, d.reason], ['reachable', 'connected']);
@@ -154,6 +155,39 @@ describe('(unit) reachability scheduler', () => {
     s.setFocused(false);
     await clock.advance(10_000);
     assert.strictEqual(times.length, 6);
+  });
+
+  it('checkNowAndWait (Check All Now) resolves only after a check that started after the call', async () => {
+    const clock = new FakeClock();
+    const gates: Array<() => void> = [];
+    const started: string[] = [];
+    // Each check waits for the test to let it finish, so "under way" and "done" are explicit.
+    const check: LightCheck = (t) => new Promise((resolve) => {
+      started.push(`${t.port}`);
+      gates.push(() => resolve({ state: 'reachable', reason: 'ssh', latencyMs: 1, detail: 'SSH-2.0-Test' }));
+    });
+    const s = new ReachabilityScheduler({ check, clock, intervalMs: 60_000, timeoutMs: 500, maxConcurrent: 1 });
+    toClose.push(() => s.dispose());
+    s.setTargets([{ id: 'a', host: '127.0.0.1', port: 1, protocol: 'ssh' }, { id: 'b', host: '127.0.0.1', port: 2, protocol: 'ssh' }]);
+    await settle();
+    assert.deepStrictEqual(started, ['1']); // a is under way, b waits for the one slot
+    let resolved = false;
+    const all = s.checkNowAndWait(['a', 'b', 'gone']).then(() => { resolved = true; });
+    await clock.advance(1);
+    gates.shift()!(); // a's check from before the call ends: not enough for a
+    await settle();
+    assert.deepStrictEqual([started, resolved], [['1', '2'], false]);
+    gates.shift()!(); // b done
+    await settle();
+    assert.deepStrictEqual([started, resolved], [['1', '2', '1'], false]); // a checked again
+    gates.shift()!();
+    await all;
+    assert.strictEqual(resolved, true);
+    // A removed target releases its waiter instead of hanging it.
+    const pending = s.checkNowAndWait(['b']);
+    await settle();
+    s.setTargets([{ id: 'a', host: '127.0.0.1', port: 1, protocol: 'ssh' }]);
+    await pending;
   });
 
   it('dispose aborts running checks and drops removed targets', async () => {

@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseCommand } from '../../../src/cli/args';
 import { DEFAULT_ALT_PORTS, DEFAULT_TIMEOUT_MS } from '../../../src/core/model';
+import { DEFAULT_VSCODE_DOWNLOAD_URL } from '../../../src/core/readiness';
 import { buildTarget } from '../../../src/vscode/diagnosis/instanceDiagnosis';
 import type { Settings } from '../../../src/vscode/settings';
 
@@ -19,6 +20,7 @@ describe('(unit) setting defaults have one source', () => {
     assert.deepStrictEqual(def('alternativePorts'), DEFAULT_ALT_PORTS.ssh);
     assert.deepStrictEqual(def('rdpAlternativePorts'), DEFAULT_ALT_PORTS.rdp);
     assert.strictEqual(def('probeTimeoutMs'), DEFAULT_TIMEOUT_MS);
+    assert.strictEqual(def('vscodeServerDownloadUrl'), DEFAULT_VSCODE_DOWNLOAD_URL);
   });
 
   it('an RDP target tries RDP\'s alternative ports in the extension and in the CLI', () => {

@@ -1,0 +1,128 @@
+/**
+ * Carries out the next steps a report offers (actions.ts decides which): use the port where
+ * the protocol answered, set credentials (a key file from ~/.ssh or a password into
+ * SecretStorage), save an ad-hoc host as an instance; each then re-runs the diagnosis when
+ * that is the point of it. An action the panel does not currently offer is refused: the
+ * webview is a less trusted context.
+ */
+import * as vscode from 'vscode';
+import { uniqueName, type Instance } from '../../core/savedInstance';
+import type { ReportAction, ReportTargetView } from '../../shared/protocol';
+import type { TargetSpec } from '../diagnosis/instanceDiagnosis';
+import { lastVerdictOf, type InstanceStore } from '../instances/store';
+import { validateUser } from '../instances/wizard';
+import { t } from '../i18n';
+import type { Logger } from '../log';
+import { actionsFor } from './actions';
+import { keyPickerStart } from './keyPicker';
+import type { ReportPanel } from './panel';
+
+export interface ActionDeps {
+  store: InstanceStore;
+  log: Logger;
+  rerun(panel: ReportPanel): Promise<unknown>;
+  /** The panel's view of a target (the controller's: key, name, address). */
+  viewOf(spec: TargetSpec): ReportTargetView;
+}
+
+const sameAction = (a: ReportAction, b: ReportAction) => JSON.stringify(a) === JSON.stringify(b);
+
+export class ReportActionHandlers {
+  constructor(private readonly deps: ActionDeps) {}
+
+  private saved(panel: ReportPanel): Instance | undefined {
+    return panel.target.key.startsWith('adhoc:') ? undefined : this.deps.store.get(panel.target.key);
+  }
+
+  async run(panel: ReportPanel, action: ReportAction): Promise<void> {
+    const offered = panel.isRunning ? [] : actionsFor(panel.report, { saved: !!this.saved(panel) });
+    if (!offered.some((a) => sameAction(a, action))) {
+      this.deps.log.warn('panel', `${panel.target.name ?? panel.target.host}: ignored an action the report does not offer: ${action.kind}`);
+      return;
+    }
+    switch (action.kind) {
+      case 'usePort': return this.usePort(panel, action.port);
+      case 'setCredentials': return this.setCredentials(panel);
+      case 'saveInstance': await this.saveInstance(panel); return;
+    }
+  }
+
+  private async usePort(panel: ReportPanel, port: number): Promise<void> {
+    const inst = this.saved(panel);
+    const tv = panel.target;
+    const label = tv.name ?? tv.host;
+    if (inst) {
+      const updated: Instance = { ...inst, port };
+      await this.deps.store.update(updated);
+      panel.retarget(this.deps.viewOf(updated));
+    } else {
+      panel.retarget(this.deps.viewOf({ host: tv.host, port, protocol: tv.protocol, user: tv.user, name: tv.name }));
+    }
+    this.deps.log.info('panel', `${label}: port ${tv.port} → ${port} from the report; re-running`);
+    await this.deps.rerun(panel);
+  }
+
+  /** Saves the panel's ad-hoc target as an instance (with the report's verdict); undefined when cancelled. */
+  async saveInstance(panel: ReportPanel): Promise<Instance | undefined> {
+    const existing = this.saved(panel);
+    if (existing) return existing;
+    const tv = panel.target;
+    const names = this.deps.store.list().map((i) => i.name);
+    const name = await vscode.window.showInputBox({
+      title: t('Save as instance'),
+      prompt: t('Display name'),
+      value: uniqueName(tv.name ?? tv.host, names),
+      ignoreFocusOut: true,
+      validateInput: (v) => (!v.trim() ? t('Enter a name.') : names.includes(v.trim()) ? t('An instance named "{0}" already exists.', v.trim()) : undefined),
+    });
+    if (name === undefined || panel.disposed) return undefined;
+    const inst = await this.deps.store.add({ name: name.trim(), host: tv.host, port: tv.port, protocol: tv.protocol, ...(tv.user ? { user: tv.user } : {}) });
+    if (panel.report) await this.deps.store.setVerdict(inst.id, lastVerdictOf(panel.report, panel.verdictTitles()));
+    panel.retarget(this.deps.viewOf(inst));
+    this.deps.log.info('store', `saved ${inst.name} (${tv.host}:${tv.port}) from the report`);
+    void vscode.window.showInformationMessage(t('Saved "{0}" as an instance.', inst.name));
+    return inst;
+  }
+
+  private async setCredentials(panel: ReportPanel): Promise<void> {
+    // Secrets belong to a saved instance: an ad-hoc host is saved first.
+    const inst = this.saved(panel) ?? await this.saveInstance(panel);
+    if (!inst || panel.disposed) return;
+    const title = t('Set credentials…');
+    const user = await vscode.window.showInputBox({
+      title: `${title} (1/3)`, prompt: t('User name'), value: inst.user ?? 'root', ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? validateUser(v) : t('Enter a user name.')),
+    });
+    if (user === undefined) return;
+    type WayItem = vscode.QuickPickItem & { way: 'key' | 'password' };
+    const pick = await vscode.window.showQuickPick<WayItem>([
+      { label: t('Key file…'), detail: t('A private key, e.g. ~/.ssh/id_ed25519'), way: 'key' },
+      { label: t('Password…'), detail: t('Stored in VS Code secret storage, never in settings'), way: 'password' },
+    ], { title: `${title} (2/3)`, placeHolder: t('How do you log in to {0}?', inst.name), ignoreFocusOut: true });
+    if (!pick) return;
+    let updated: Instance = { ...inst, user: user.trim() };
+    if (pick.way === 'key') {
+      const uris = await vscode.window.showOpenDialog({
+        title: `${title} (3/3)`, canSelectMany: false, canSelectFolders: false, openLabel: t('Use this key'),
+        defaultUri: vscode.Uri.file(keyPickerStart()),
+      });
+      const file = uris?.[0]?.fsPath;
+      if (!file) return;
+      updated = { ...updated, identityFile: file };
+      this.deps.log.info('store', `${inst.name}: identity file set from the report`);
+    } else {
+      const password = await vscode.window.showInputBox({
+        title: `${title} (3/3)`, prompt: t('Password of {0}', updated.user ?? ''), password: true, ignoreFocusOut: true,
+        validateInput: (v) => (v ? undefined : t('Enter the password.')),
+      });
+      if (!password) return;
+      this.deps.log.addSecret(password);
+      await this.deps.store.setSecret(inst.id, 'password', password);
+      this.deps.log.info('store', `${inst.name}: password saved in secret storage from the report`);
+    }
+    await this.deps.store.update(updated);
+    if (panel.disposed) return;
+    panel.retarget(this.deps.viewOf(updated));
+    await this.deps.rerun(panel);
+  }
+}
