@@ -59,10 +59,10 @@ describe('(e2e) CVM Doctor in real VS Code', function () {
 
   it('adds an instance through the guided input boxes', async () => {
     await palette(page, 'CVM Doctor: Add Instance');
-    await answer(page, '(1/8)', ssh.host);
-    await answer(page, '(2/8)', 'SSH');
-    await answer(page, '(3/8)', String(ssh.port));
-    await answer(page, '(4/8)', 'root');
+    await answer(page, '(1/9)', ssh.host);
+    await answer(page, '(2/9)', 'SSH');
+    await answer(page, '(3/9)', String(ssh.port));
+    await answer(page, '(4/9)', 'root');
     await choose(page, '(5/9)', 'No identity file');
     await answer(page, '(6/9)', name);
     await answer(page, '(7/9)', '');

@@ -73,28 +73,29 @@ describe('(e2e) the Instances tree and the wizard', function () {
 
   it('a pasted `ssh -p 2222 root@host` fills the wizard, and Back goes back a step', async () => {
     await palette(page, 'CVM Doctor: Add Instance');
-    await answer(page, 'Add Instance (1/8)', `ssh -p 2222 root@${host.ipv4}`);
+    await answer(page, 'Add Instance (1/9)', `ssh -p 2222 root@${host.ipv4}`);
     // Protocol: SSH, from the ssh command.
-    await page.locator('.quick-input-widget .quick-input-title', { hasText: '(2/8)' }).waitFor();
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: '(2/9)' }).waitFor();
     assert.match(await page.locator('.quick-input-list .monaco-list-row.focused').innerText(), /SSH/);
     await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget .quick-input-title', { hasText: '(3/8)' }).waitFor();
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: '(3/9)' }).waitFor();
     assert.strictEqual(await inputValue(), '2222', 'the port came from -p');
     await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget .quick-input-title', { hasText: '(4/8)' }).waitFor();
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: '(4/9)' }).waitFor();
     assert.strictEqual(await inputValue(), 'root', 'the user came from user@host');
     await screenshot(page, 'tree-wizard-paste');
     // Back (VS Code's own button in the title bar): the port step again, its value kept.
     await page.locator('.quick-input-widget .codicon-quick-input-back').first().click();
-    await page.locator('.quick-input-widget .quick-input-title', { hasText: '(3/8)' }).waitFor();
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: '(3/9)' }).waitFor();
     assert.strictEqual(await inputValue(), '2222');
     await screenshot(page, 'tree-wizard-back');
     await page.keyboard.press('Enter');
-    await answer(page, '(4/8)', 'root');
-    await choose(page, '(5/8)', 'No identity file');
-    await answer(page, '(6/8)', name);
-    await answer(page, '(7/8)', '');
-    await answer(page, '(8/8)', '');
+    await answer(page, '(4/9)', 'root');
+    await choose(page, '(5/9)', 'No identity file');
+    await answer(page, '(6/9)', name);
+    await answer(page, '(7/9)', '');
+    await answer(page, '(8/9)', '');
+    await choose(page, '(9/9)', 'Direct'); // the Jump through step: direct
     await row().waitFor();
   });
 
@@ -161,15 +162,16 @@ describe('(e2e) the Instances tree and the wizard', function () {
   it('a non-SSH answer is worded with what it sent; Check All Now shows the view\'s progress', async () => {
     for (const [n, port] of [['tree-smtp', 8025], ['tree-filtered', 2299]] as const) {
       await palette(page, 'CVM Doctor: Add Instance');
-      await answer(page, '(1/8)', `${host.ipv4}:${port}`);
-      await page.locator('.quick-input-widget .quick-input-title', { hasText: '(2/8)' }).waitFor();
+      await answer(page, '(1/9)', `${host.ipv4}:${port}`);
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: '(2/9)' }).waitFor();
       await page.keyboard.press('Enter');
-      await answer(page, '(3/8)', String(port));
-      await answer(page, '(4/8)', '');
-      await choose(page, '(5/8)', 'No identity file');
-      await answer(page, '(6/8)', n);
-      await answer(page, '(7/8)', '');
-      await answer(page, '(8/8)', '');
+      await answer(page, '(3/9)', String(port));
+      await answer(page, '(4/9)', '');
+      await choose(page, '(5/9)', 'No identity file');
+      await answer(page, '(6/9)', n);
+      await answer(page, '(7/9)', '');
+      await answer(page, '(8/9)', '');
+      await choose(page, '(9/9)', 'Direct'); // the Jump through step: direct
     }
     const smtp = page.locator('.monaco-list-row[role="treeitem"]', { hasText: 'tree-smtp' });
     await until(page, 'the other service\'s answer', async () => /Another service answers/.test(await smtp.innerText()), 20_000);
