@@ -108,13 +108,15 @@ describe('(e2e) host-key trust, Remote-SSH handoff and VS Code readiness', funct
 
   async function addInstance(host: string, name: string, cloud = ''): Promise<void> {
     await palette(page, 'CVM Doctor: Add Instance');
-    await answer(page, '(1/7)', host);
-    await answer(page, '(2/7)', 'SSH');
-    await answer(page, '(3/7)', '22');
-    await answer(page, '(4/7)', lab.user);
-    await answer(page, '(5/7)', name);
-    await answer(page, '(6/7)', '');
-    await answer(page, '(7/7)', cloud);
+    await answer(page, '(1/9)', host);
+    await answer(page, '(2/9)', 'SSH');
+    await answer(page, '(3/9)', '22');
+    await answer(page, '(4/9)', lab.user);
+    await choose(page, '(5/9)', 'No identity file');
+    await answer(page, '(6/9)', name);
+    await answer(page, '(7/9)', '');
+    await answer(page, '(8/9)', cloud);
+    await choose(page, '(9/9)', 'Direct'); // the Jump through step
     await page.locator('.monaco-list-row', { hasText: name }).first().waitFor();
   }
 

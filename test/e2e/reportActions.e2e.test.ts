@@ -14,7 +14,7 @@ import { checkRank } from '../../src/core/checkOrder';
 import type { CheckId } from '../../src/core/model';
 import { createLab, LAB_USER, labUnavailableReason, type Lab, type LabHost } from '../support/lab';
 import { launchBrowser, openWorkbench, ROOT, screenshot, startCodeServer, type CodeServer } from './harness';
-import { answer, choose, palette, text, until, VSIX, waitVerdict } from './ui';
+import { answer, choose, hoverText, palette, text, until, VSIX, waitVerdict } from './ui';
 
 const NAME = 'moved-lab';
 
@@ -132,7 +132,9 @@ describe('(e2e) acting on the verdict from the report', function () {
     await answer(page, 'Save as instance', NAME);
     const row = page.locator('.monaco-list-row[role="treeitem"]', { hasText: NAME });
     await row.waitFor({ timeout: 20_000 });
-    assert.match(await row.innerText(), /2222/);
+    // The row shows the verdict; its hover names the target, with the moved port.
+    assert.match((await hoverText(page, row, NAME)).text, new RegExp(`${moved.ipv4.replace(/\./g, '\\.')}:2222`));
+    await page.mouse.move(5, 5);
     const f = await until(page, 'the report retitled to the instance', async () => {
       const fr = await reportFrame(page, `${moved.ipv4}:2222`);
       return (await text(fr, '#target').catch(() => '')).includes(NAME) ? fr : undefined;
