@@ -8,9 +8,9 @@
  * sent). Undo removes exactly the rule CVM Doctor added. Opening to everyone (0.0.0.0/0, ::/0)
  * needs the user's explicit flag, as for security groups.
  */
-import * as net from 'net';
 import type { FirewallRuleRef } from '../core/model';
 import { CloudApiError, TencentApi } from './api';
+import { callerSourceCidr } from './callerSource';
 import { InputError, type TencentConfig } from './config';
 import { type FirewallRuleInfo, firewallRef } from './firewallEval';
 import { parseRange } from './ipMatch';
@@ -57,7 +57,6 @@ export interface FirewallPlacement {
 }
 
 const MAX_ATTEMPTS = 3;
-const UNIVERSAL = new Set(['0.0.0.0/0', '::/0']);
 /** The API's limit on FirewallRuleDescription. */
 export const MAX_DESCRIPTION = 64;
 
@@ -68,20 +67,7 @@ export function describeFirewallFix(req: FirewallFixRequest, now: Date = new Dat
   if (!Number.isInteger(req.port) || req.port < 1 || req.port > 65535) throw new InputError('port', `${String(req.port)} is not a port number`);
   if (req.protocol !== 'TCP') throw new InputError('protocol', 'only TCP is supported');
   if (!isLighthouseId(req.instanceId)) throw new InputError('instanceId', `"${req.instanceId}" is not a Lighthouse instance ID`);
-  const src = req.callerIp.trim();
-  let cidr: string;
-  if (UNIVERSAL.has(src)) {
-    if (!req.allowAnySource) throw new InputError('callerIp', `${src} would open port ${req.port} to the whole Internet; confirm that explicitly to allow it`);
-    cidr = src;
-  } else if (net.isIP(src)) {
-    const fam = net.isIPv6(src) ? 6 : 4;
-    if (req.family !== undefined && fam !== req.family) {
-      throw new InputError('callerIp', `${src} is an IPv${fam} address, but port ${req.port} was reached over IPv${req.family}: a rule for it would not let those connections in; give your IPv${req.family} address`);
-    }
-    cidr = `${src}/${fam === 6 ? 128 : 32}`;
-  } else {
-    throw new InputError('callerIp', `"${src}" is not an IP address`);
-  }
+  const cidr = callerSourceCidr(req);
   const v6 = cidr.includes(':');
   // The address is in the rule itself; the description stays within the API's 64 characters.
   const description = `CVM Doctor ${now.toISOString().slice(0, 10)}: tcp/${req.port}`;

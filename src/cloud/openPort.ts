@@ -4,8 +4,8 @@
  * Version so a concurrent edit is never overwritten, and an undo record that removes exactly
  * that rule later. Opening to everyone (0.0.0.0/0, ::/0) needs the user's explicit flag.
  */
-import * as net from 'net';
 import { CloudApiError, TencentApi } from './api';
+import { callerSourceCidr } from './callerSource';
 import { InputError, type TencentConfig } from './config';
 import { parseRange } from './ipMatch';
 
@@ -51,27 +51,13 @@ export interface OpenPortUndo {
 }
 
 const MAX_ATTEMPTS = 3;
-const UNIVERSAL = new Set(['0.0.0.0/0', '::/0']);
 
 /** The single rule to confirm; throws InputError for a bad port, address or an unflagged 0.0.0.0/0. */
 export function describeOpenPortFix(req: OpenPortRequest, now: Date = new Date()): OpenPortFix {
   if (!Number.isInteger(req.port) || req.port < 1 || req.port > 65535) throw new InputError('port', `${String(req.port)} is not a port number`);
   if (req.protocol !== 'TCP') throw new InputError('protocol', 'only TCP is supported');
   if (!/^sg-[a-z0-9]+$/.test(req.securityGroupId)) throw new InputError('securityGroupId', `"${req.securityGroupId}" is not a security group ID`);
-  const src = req.callerIp.trim();
-  let cidr: string;
-  if (UNIVERSAL.has(src)) {
-    if (!req.allowAnySource) throw new InputError('callerIp', `${src} would open port ${req.port} to the whole Internet; confirm that explicitly to allow it`);
-    cidr = src;
-  } else if (net.isIP(src)) {
-    const fam = net.isIPv6(src) ? 6 : 4;
-    if (req.family !== undefined && fam !== req.family) {
-      throw new InputError('callerIp', `${src} is an IPv${fam} address, but port ${req.port} was reached over IPv${req.family}: a rule for it would not let those connections in; give your IPv${req.family} address`);
-    }
-    cidr = `${src}/${fam === 6 ? 128 : 32}`;
-  } else {
-    throw new InputError('callerIp', `"${src}" is not an IP address`);
-  }
+  const cidr = callerSourceCidr(req);
   const v6 = cidr.includes(':');
   const rule: OpenPortRule = {
     PolicyIndex: 0, Protocol: 'TCP', Port: String(req.port),

@@ -1,0 +1,24 @@
+/**
+ * The source of a least-privilege rule for the caller (a security-group policy or a Lighthouse
+ * firewall rule): exactly the caller's address as a /32 or /128, of the family the port was
+ * reached over; the whole Internet only when the user typed it and confirmed. One home for
+ * both fixes (openPort.ts, firewallFix.ts).
+ */
+import * as net from 'net';
+import { InputError } from './config';
+
+const UNIVERSAL = new Set(['0.0.0.0/0', '::/0']);
+
+export function callerSourceCidr(req: { callerIp: string; port: number; family?: 4 | 6; allowAnySource?: boolean }): string {
+  const src = req.callerIp.trim();
+  if (UNIVERSAL.has(src)) {
+    if (!req.allowAnySource) throw new InputError('callerIp', `${src} would open port ${req.port} to the whole Internet; confirm that explicitly to allow it`);
+    return src;
+  }
+  if (!net.isIP(src)) throw new InputError('callerIp', `"${src}" is not an IP address`);
+  const fam = net.isIPv6(src) ? 6 : 4;
+  if (req.family !== undefined && fam !== req.family) {
+    throw new InputError('callerIp', `${src} is an IPv${fam} address, but port ${req.port} was reached over IPv${req.family}: a rule for it would not let those connections in; give your IPv${req.family} address`);
+  }
+  return `${src}/${fam === 6 ? 128 : 32}`;
+}
