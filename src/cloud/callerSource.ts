@@ -6,6 +6,7 @@
  */
 import * as net from 'net';
 import { InputError } from './config';
+import { parseRange } from './ipMatch';
 
 const UNIVERSAL = new Set(['0.0.0.0/0', '::/0']);
 
@@ -21,4 +22,15 @@ export function callerSourceCidr(req: { callerIp: string; port: number; family?:
     throw new InputError('callerIp', `${src} is an IPv${fam} address, but port ${req.port} was reached over IPv${req.family}: a rule for it would not let those connections in; give your IPv${req.family} address`);
   }
   return `${src}/${fam === 6 ? 128 : 32}`;
+}
+
+/** Two sources name the same addresses: the API may answer 203.0.113.5 for 203.0.113.5/32, or
+ *  another spelling of an IPv6 block. Empty and absent are the same (no source of that kind). */
+export function sameSource(a: unknown, b: unknown): boolean {
+  const x = String(a ?? '').trim();
+  const y = String(b ?? '').trim();
+  if (!x || !y) return !x && !y;
+  const rx = parseRange(x);
+  const ry = parseRange(y);
+  return rx && ry ? rx.family === ry.family && rx.first === ry.first && rx.last === ry.last : x.toUpperCase() === y.toUpperCase();
 }

@@ -10,7 +10,7 @@
  */
 import type { FirewallRuleRef } from '../core/model';
 import { CloudApiError, TencentApi } from './api';
-import { callerSourceCidr } from './callerSource';
+import { callerSourceCidr, sameSource } from './callerSource';
 import { InputError, type TencentConfig } from './config';
 import { type FirewallRuleInfo, firewallRef } from './firewallEval';
 import { parseRange } from './ipMatch';
@@ -73,15 +73,6 @@ export function describeFirewallFix(req: FirewallFixRequest, now: Date = new Dat
   const description = `CVM Doctor ${now.toISOString().slice(0, 10)}: tcp/${req.port}`;
   const rule: FirewallRule = { Protocol: 'TCP', Port: String(req.port), ...(v6 ? { Ipv6CidrBlock: cidr } : { CidrBlock: cidr }), Action: 'ACCEPT', FirewallRuleDescription: description };
   return { region: req.region, instanceId: req.instanceId, rule, summary: `${req.instanceId} (${req.region}) firewall: ACCEPT TCP port ${req.port} from ${cidr}` };
-}
-
-function sameSource(a: unknown, b: unknown): boolean {
-  const x = String(a ?? '').trim();
-  const y = String(b ?? '').trim();
-  if (!x || !y) return !x && !y;
-  const rx = parseRange(x);
-  const ry = parseRange(y);
-  return rx && ry ? rx.family === ry.family && rx.first === ry.first && rx.last === ry.last : x.toUpperCase() === y.toUpperCase();
 }
 
 /** `a` is the rule `b` describes (the API may spell a host source with or without its prefix). */

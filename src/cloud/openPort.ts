@@ -5,9 +5,8 @@
  * that rule later. Opening to everyone (0.0.0.0/0, ::/0) needs the user's explicit flag.
  */
 import { CloudApiError, TencentApi } from './api';
-import { callerSourceCidr } from './callerSource';
+import { callerSourceCidr, sameSource } from './callerSource';
 import { InputError, type TencentConfig } from './config';
-import { parseRange } from './ipMatch';
 
 export interface OpenPortRequest {
   region: string;
@@ -98,17 +97,6 @@ export async function openPortForCaller(cfg: TencentConfig, req: OpenPortRequest
       api.log(`security group ${req.securityGroupId} changed meanwhile (version ${Version ?? '?'}); reading it again`);
     }
   }
-}
-
-/** Two sources name the same addresses: the API may answer 203.0.113.5 for 203.0.113.5/32, or
- *  another spelling of an IPv6 block. Empty and absent are the same (no source of that kind). */
-function sameSource(a: unknown, b: unknown): boolean {
-  const x = String(a ?? '').trim();
-  const y = String(b ?? '').trim();
-  if (!x || !y) return !x && !y;
-  const rx = parseRange(x);
-  const ry = parseRange(y);
-  return rx && ry ? rx.family === ry.family && rx.first === ry.first && rx.last === ry.last : x.toUpperCase() === y.toUpperCase();
 }
 
 const same = (a: Record<string, unknown>, b: Record<string, unknown>) =>
