@@ -6,8 +6,9 @@ set -euo pipefail
 
 # fonts-nanum: Korean glyphs in the VS Code screenshots (test-results/). tcpdump: the egress
 # audit (scripts/egress-audit.sh) records what tries to leave the machine. putty-tools:
-# puttygen makes the PPK v2/v3 keys the local-key tests read.
-PACKAGES=(openssh-server openssh-client nftables iproute2 iputils-ping nmap xrdp chromium libkrb5-dev procps passwd fonts-nanum tcpdump putty-tools)
+# puttygen makes the PPK v2/v3 keys the local-key tests read. traceroute, mtr-tiny,
+# tcptraceroute, iputils-tracepath: the path evidence (--trace) runs them against the lab's router.
+PACKAGES=(openssh-server openssh-client nftables iproute2 iputils-ping nmap xrdp chromium libkrb5-dev procps passwd fonts-nanum tcpdump putty-tools traceroute mtr-tiny tcptraceroute iputils-tracepath)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
