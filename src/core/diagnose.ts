@@ -21,6 +21,7 @@ import {
 } from './model';
 import type { CloudInspector, JumpSession, LocalContext, OpenConnection, ProbeOptions, Probes, SecondOpinionContext } from './probeContract';
 import { diagnoseChain } from './jumpDiagnose';
+import type { BastionPool } from './bastionPool';
 import type { CheckStart } from './progress';
 import { parseIp } from './ip';
 import { formatMs } from './format';
@@ -49,6 +50,9 @@ export interface DiagnoseDeps {
   log?: (line: string) => void;
   /** The user's consent to read-only in-guest checks (Tencent Automation Tools). */
   guestChecks?: boolean;
+  /** A sweep's shared bastion sessions (core/bastionPool.ts); absent for a single diagnosis,
+   *  which logs in to each bastion itself. */
+  bastions?: BastionPool;
 }
 
 /** At most this many of a name's addresses are tried, in the resolver's order (ssh tries every
