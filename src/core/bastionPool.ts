@@ -83,6 +83,10 @@ function mayBeOurChannelCount(r: TcpResult): boolean {
  */
 export class ChannelLimit implements JumpSession {
   private open = 0;
+  /** Channels that carry a kept session (the next hop's login): open for the sweep, so a
+   *  channel asked "alone" does not wait for them. */
+  private readonly pinned = new Set<OpenConnection>();
+  private readonly live = new Set<OpenConnection>();
   private readonly waiting: Array<{ exclusive: boolean; grant: () => void }> = [];
 
   constructor(private readonly inner: JumpSession, private limit = MAX_CHANNELS_PER_CONNECTION, private readonly log?: (l: string) => void) {}
@@ -108,15 +112,18 @@ export class ChannelLimit implements JumpSession {
     let release = await this.slot(o, false);
     let r = await this.forwardHolding(host, port, o, release);
     if (!r.connection && mayBeOurChannelCount(r.result)) {
-      const others = this.open; // our own slot is already given back
+      const others = this.open - this.pinned.size; // our own slot is already given back
       if (others > 0) {
         // Refused while we had other channels open on this connection: that may be a limit on
         // channels, not the bastion's policy. Fewer at once from now on; asked again alone,
         // and that answer stands (JUMP_FORWARDING_DENIED only from a channel asked alone).
-        this.limit = Math.max(1, Math.min(this.limit, others));
+        const before = this.limit;
+        this.limit = Math.max(1 + this.pinned.size, Math.min(this.limit, this.open));
         this.log?.(`jump: ${host}:${port} refused with ${others} other channel(s) open: asking again alone (limit now ${this.limit})`);
         release = await this.slot(o, true);
         r = await this.forwardHolding(host, port, o, release);
+        // Refused alone too: the bastion's policy for that destination, not a count.
+        if (!r.connection && mayBeOurChannelCount(r.result)) { this.limit = before; this.pump(); }
       }
     }
     return r;
@@ -138,11 +145,22 @@ export class ChannelLimit implements JumpSession {
     const conn = r.connection;
     const close = conn.close.bind(conn);
     let done = false;
+    this.live.add(conn);
     (conn as { close(): void }).close = () => {
       close();
-      if (!done) { done = true; release(); }
+      if (!done) {
+        done = true;
+        this.live.delete(conn);
+        this.pinned.delete(conn);
+        release();
+      }
     };
     return r;
+  }
+
+  /** `conn`, a channel of this session, now carries a kept session (see `pinned`). */
+  pin(conn: OpenConnection): void {
+    if (this.live.has(conn)) this.pinned.add(conn);
   }
 
   /** A free slot (exclusive: none other open); the wait is not part of any probe's timing. */
@@ -184,7 +202,7 @@ export class ChannelLimit implements JumpSession {
   }
 
   private fits(exclusive: boolean): boolean {
-    return exclusive ? this.open === 0 : this.open < this.limit;
+    return exclusive ? this.open - this.pinned.size === 0 : this.open < this.limit;
   }
 
   /** Grants in order of arrival: a waiting exclusive request holds back the ones behind it. */

@@ -19,7 +19,7 @@ import {
   type AltPortResult, type Check, type CheckId, type Credentials, type Finding, type Lang, type Report, type Target, type TcpResult, type Verdict,
 } from './model';
 import type { JumpSession, ProbeOptions } from './probeContract';
-import { BuildVoid, SharedConnectionLost, type BastionPool, type HopHandle } from './bastionPool';
+import { BuildVoid, ChannelLimit, SharedConnectionLost, type BastionPool, type HopHandle } from './bastionPool';
 import { bastionKeys, sharedCheck } from './jumpShare';
 import { buildVerdict, verdictArgs } from './verdict';
 import { OK_LOGIN_UNTESTED_TEXT } from './verdictText';
@@ -368,6 +368,7 @@ async function probeBehind(
       }
     } finally {
       if (!kept) connection.close();
+      else if (session instanceof ChannelLimit) session.pin(connection);
     }
   } else if (t.altPorts.length && (result.forward?.kind === 'refused' || result.forward?.kind === 'timeout')) {
     const t0 = performance.now();

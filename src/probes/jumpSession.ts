@@ -66,6 +66,8 @@ export class Ssh2JumpSession implements JumpSession {
         for (const l of this.lostListeners.splice(0)) l();
       }
       this.closed = true;
+      // Its transport too (a channel of the bastion before: its slot is given back).
+      this.conn.close();
     });
   }
 

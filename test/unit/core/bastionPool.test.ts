@@ -205,6 +205,30 @@ describe('(unit) channel bound of a shared session', () => {
     assert.strictEqual(d.result.forward?.kind, 'prohibited');
   });
 
+  it('asked alone means without other probes\' channels: a channel that carries a kept session does not hold it back', async () => {
+    // Refuses 10.0.1.9 whenever anything else is open (a count limit of 1 probe channel).
+    const inner = new FakeSession('b', (h, _p, open) => (h === '10.0.1.9' && open > 1 ? 'prohibited' : 'opened'));
+    const limited = new ChannelLimit(inner);
+    const carrier = await limited.forward('10.0.1.1', 22, opts());
+    limited.pin(carrier.connection!);
+    const probe = await limited.forward('10.0.1.2', 22, opts());
+    const asked = limited.forward('10.0.1.9', 22, opts());
+    await tick();
+    probe.connection!.close();
+    const r = await asked;
+    assert.strictEqual(r.result.forward?.kind, 'opened');
+    r.connection!.close();
+    // A destination the bastion forbids, alone or not: its policy; the bound is restored.
+    const policy = new ChannelLimit(new FakeSession('b', (h) => (h === '10.0.9.9' ? 'prohibited' : 'opened')));
+    const open = await policy.forward('10.0.1.1', 22, opts());
+    const denied = policy.forward('10.0.9.9', 22, opts());
+    await tick();
+    open.connection!.close();
+    assert.strictEqual((await denied).result.forward?.kind, 'prohibited');
+    assert.strictEqual(policy.channelLimit, MAX_CHANNELS_PER_CONNECTION);
+    carrier.connection!.close();
+  });
+
   it('a wait for a slot is cancellable and bounded; a bounded wait is an internal error, never a verdict', async () => {
     const inner = new FakeSession('b');
     const limited = new ChannelLimit(inner, 1);
