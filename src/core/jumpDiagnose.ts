@@ -80,10 +80,17 @@ interface Walk {
   lost: boolean;
 }
 
-export async function diagnoseChain(target: Target, deps: DiagnoseDeps, signal: AbortSignal, probeDirect: DirectProbe): Promise<DiagnosedReport> {
+/** Checks run before the chain (the Local layer that found its ProxyJump), told in any language. */
+export interface ChainPreface {
+  checks: Check[];
+  tellers: Array<(l: Lang) => Check>;
+}
+
+export async function diagnoseChain(target: Target, deps: DiagnoseDeps, signal: AbortSignal, probeDirect: DirectProbe, preface?: ChainPreface): Promise<DiagnosedReport> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
-  if (!deps.bastions) return chainReport(target, deps, await walkChain(target, deps, signal, probeDirect), started, startedAt);
+  const report = (walk: Walk) => chainReport(target, deps, preface ? { ...walk, checks: [...preface.checks, ...walk.checks], tellers: [...preface.tellers, ...walk.tellers] } : walk, started, startedAt);
+  if (!deps.bastions) return report(await walkChain(target, deps, signal, probeDirect));
   // In a sweep the bastions' sessions are shared (bastionPool.ts). One the bastion drops while
   // this target used it may have cut its channels short (an EOF that is not the target's
   // doing): that walk is not reported; the chain is walked once more, over a new login.
@@ -93,7 +100,7 @@ export async function diagnoseChain(target: Target, deps: DiagnoseDeps, signal: 
     walk = await walkShared(target, deps, signal, probeDirect);
     if (walk.lost) throw new Error(msg(deps.lang ?? 'en', 'jump.sharedLost', { via: formatJumpHop(target.jump![0]!) }));
   }
-  return chainReport(target, deps, walk, started, startedAt);
+  return report(walk);
 }
 
 async function walkShared(target: Target, deps: DiagnoseDeps, signal: AbortSignal, probeDirect: DirectProbe): Promise<Walk> {
