@@ -24,16 +24,17 @@ import type { TcpResult } from './model';
 
 /**
  * Channels open at once on one shared connection. OpenSSH's `MaxSessions` (default 10)
- * counts only "session" channels (shell, exec, subsystem): a `direct-tcpip` channel, which is
- * all a jump opens, is not counted — sshd_config(5): "Setting MaxSessions to 0 will prevent
- * all shell, login and subsystem sessions while still permitting forwarding", introduced with
- * the knob in openssh-portable commit 7207f64a ("useful for disabling login/shell/subsystem
- * access while leaving port-forwarding working (MaxSessions 0)"); session.c's session_new() is
- * the only place the limit is checked. Other servers on a bastion do limit forwarded channels
- * (Dropbear's MAX_CHANNELS, appliances that apply MaxSessions to every channel), so we stay at
- * OpenSSH's session default: never more than 10 channels on one connection, the rest queued.
- * A refusal that may still be ours (others open at the time) is asked again alone:
- * ChannelLimit.forward.
+ * counts only "session" channels (shell, login, subsystem): a `direct-tcpip` channel, which is
+ * all a jump opens, is not counted — sshd_config(5) (OpenSSH 9.2): "Specifies the maximum
+ * number of open shell, login or subsystem (e.g. sftp) sessions permitted per network
+ * connection … setting it to 0 will prevent all shell, login and subsystem sessions while
+ * still permitting forwarding"; the knob came with openssh-portable commit 7207f64a ("useful
+ * for disabling login/shell/subsystem access while leaving port-forwarding working
+ * (MaxSessions 0)"). The lab checks it: a bastion with `MaxSessions 1` serves a shared sweep
+ * (test/lab/bastionShare.test.ts). Other servers on a bastion may limit forwarded channels
+ * (Dropbear's own channel cap, appliances that count every channel), so we stay at OpenSSH's
+ * session default: never more than 10 channels on one connection, the rest queued. A refusal
+ * that may still be ours (others open at the time) is asked again alone: ChannelLimit.forward.
  */
 export const MAX_CHANNELS_PER_CONNECTION = 10;
 /** Logins again after the bastion dropped a shared session, per hop and sweep. */
