@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { createLab, labUnavailableReason } from '../test/support/lab';
 import { cliUnavailableReason, loadEngine } from '../test/support/labEngine';
-import { runJumpBench } from './jumpBench';
+import { runBastionSweepBench, runJumpBench } from './jumpBench';
 import { runLabBench } from './labBench';
 import { runNetworkBench } from './networkBench';
 import { runSweepBench } from './sweepBench';
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     return;
   }
   if (process.argv.includes('--jump')) {
-    const targets = await runJumpBench(out);
+    const targets = [...await runJumpBench(out), ...await runBastionSweepBench(out)];
     out('\nTargets');
     out(targetTable(targets));
     return;

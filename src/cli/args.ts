@@ -154,7 +154,7 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = process.en
   }
   // The Local layer reads the ssh config (ssh -G) and uses it where nothing was typed.
   if (protocol === 'ssh') {
-    target.sshConfig = { userGiven: v.user !== undefined, portGiven: v.port !== undefined };
+    target.sshConfig = { userGiven: v.user !== undefined, portGiven: v.port !== undefined, ...(v.jump !== undefined ? { jumpGiven: true } : {}) };
     if (v['ssh-config'] !== undefined) target.sshConfig.file = resolvePath(v['ssh-config']);
   } else if (v['ssh-config'] !== undefined) throw new InputError('--ssh-config', 'applies to --protocol ssh only');
 

@@ -52,7 +52,8 @@ export async function runSweepCommand(cmd: SweepCommand, signal: AbortSignal, io
     concurrency: cmd.concurrency,
     socketBudget: DEFAULT_SOCKET_BUDGET,
     signal,
-    diagnose: (item, s) => diagnose(item.target, { probes, cloud, credentials: item.credentials, lang: cmd.lang, log: io.log }, s),
+    log: io.log,
+    diagnose: (item, s, bastions) => diagnose(item.target, { probes, cloud, credentials: item.credentials, lang: cmd.lang, log: io.log, ...(bastions ? { bastions } : {}) }, s),
     onResult: (r) => {
       finished.push(r);
       if (cmd.json) io.stdout.write(renderJsonLine(r.report ?? errorLine(r)));

@@ -21,6 +21,8 @@ import {
 } from './model';
 import type { CloudInspector, JumpSession, LocalContext, OpenConnection, ProbeOptions, Probes, SecondOpinionContext } from './probeContract';
 import { diagnoseChain } from './jumpDiagnose';
+import type { BastionPool } from './bastionPool';
+import { localJumpChain } from './localJump';
 import type { CheckStart } from './progress';
 import { parseIp } from './ip';
 import { formatMs } from './format';
@@ -49,6 +51,9 @@ export interface DiagnoseDeps {
   log?: (line: string) => void;
   /** The user's consent to read-only in-guest checks (Tencent Automation Tools). */
   guestChecks?: boolean;
+  /** A sweep's shared bastion sessions (core/bastionPool.ts); absent for a single diagnosis,
+   *  which logs in to each bastion itself. */
+  bastions?: BastionPool;
 }
 
 /** At most this many of a name's addresses are tried, in the resolver's order (ssh tries every
@@ -128,6 +133,9 @@ export async function diagnoseReport(typed: Target, deps: DiagnoseDeps, signal: 
   throwIfCancelled(signal);
   // ssh on this machine cannot even read its configuration: nothing is sent anywhere.
   if (local?.config.outcome === 'error') return finish();
+  // A ProxyJump only `ssh -G` sees (a Match block, say): through the bastions, as `ssh alias` goes.
+  const viaConfig = await localJumpChain(typed, local, probes, opts());
+  if (viaConfig) return diagnoseChain({ ...target, jump: viaConfig }, deps, signal, probeDirect, { checks, tellers });
   if (!parseIp(target.host)) deps.onCheckStart?.({ id: 'dns', waitFor: 'resolve', boundMs: target.timeoutMs, host: target.host });
   const dns = e.dns = await probes.dns(target.host, opts());
   emit((l) => dnsCheck(dns, target.host, l));

@@ -19,6 +19,8 @@ import {
   type AltPortResult, type Check, type CheckId, type Credentials, type Finding, type Lang, type Report, type Target, type TcpResult, type Verdict,
 } from './model';
 import type { JumpSession, ProbeOptions } from './probeContract';
+import { BuildVoid, ChannelLimit, SharedConnectionLost, type BastionPool, type HopHandle } from './bastionPool';
+import { bastionKeys, sharedCheck } from './jumpShare';
 import { buildVerdict, verdictArgs } from './verdict';
 import { OK_LOGIN_UNTESTED_TEXT } from './verdictText';
 
@@ -60,77 +62,192 @@ export function hopCredentials(c: Credentials | undefined, hop: { identityFile?:
   return Object.keys(out).length ? out : undefined;
 }
 
-export async function diagnoseChain(target: Target, deps: DiagnoseDeps, signal: AbortSignal, probeDirect: DirectProbe): Promise<DiagnosedReport> {
+/** One hop's checks and evidence, as the walk keeps them (and a sweep's pool shares them). */
+interface HopOutcome {
+  run: HopRun;
+  /** Each check of the hop, told in any language. */
+  tellers: Array<(l: Lang) => Check>;
+  session?: JumpSession;
+}
+
+/** What one walk along the chain found. `lost`: a shared session was dropped meanwhile, so
+ *  what was seen through it may have been cut short: not to be trusted. */
+interface Walk {
+  runs: HopRun[];
+  checks: Check[];
+  tellers: Array<(l: Lang) => Check>;
+  stop?: { n: number; why: StopReason };
+  lost: boolean;
+}
+
+/** Checks run before the chain (the Local layer that found its ProxyJump), told in any language. */
+export interface ChainPreface {
+  checks: Check[];
+  tellers: Array<(l: Lang) => Check>;
+}
+
+export async function diagnoseChain(target: Target, deps: DiagnoseDeps, signal: AbortSignal, probeDirect: DirectProbe, preface?: ChainPreface): Promise<DiagnosedReport> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
+  const report = (walk: Walk) => chainReport(target, deps, preface ? { ...walk, checks: [...preface.checks, ...walk.checks], tellers: [...preface.tellers, ...walk.tellers] } : walk, started, startedAt);
+  if (!deps.bastions) return report(await walkChain(target, deps, signal, probeDirect));
+  // In a sweep the bastions' sessions are shared (bastionPool.ts). One the bastion drops while
+  // this target used it may have cut its channels short (an EOF that is not the target's
+  // doing): that walk is not reported; the chain is walked once more, over a new login.
+  let walk = await walkShared(target, deps, signal, probeDirect);
+  if (walk.lost) {
+    deps.log?.(`jump: a shared bastion session was dropped during the diagnosis of ${target.host}: diagnosed again`);
+    walk = await walkShared(target, deps, signal, probeDirect);
+    if (walk.lost) throw new Error(msg(deps.lang ?? 'en', 'jump.sharedLost', { via: formatJumpHop(target.jump![0]!) }));
+  }
+  return report(walk);
+}
+
+async function walkShared(target: Target, deps: DiagnoseDeps, signal: AbortSignal, probeDirect: DirectProbe): Promise<Walk> {
+  try {
+    return await walkChain(target, deps, signal, probeDirect);
+  } catch (e) {
+    if (e instanceof SharedConnectionLost) throw new Error(msg(deps.lang ?? 'en', 'jump.sharedLost', { via: formatJumpHop(target.jump![0]!) }));
+    throw e;
+  }
+}
+
+async function walkChain(target: Target, deps: DiagnoseDeps, signal: AbortSignal, probeDirect: DirectProbe): Promise<Walk> {
   const lang = deps.lang ?? 'en';
+  // The pool holds whatever its users build; this module is its only user.
+  const pool = deps.bastions as BastionPool<HopOutcome> | undefined;
   const hops = hopTargets(target);
   const total = hops.length;
+  const keys = pool ? bastionKeys(target, deps.credentials, (s) => pool.secretId(s)) : [];
   const checks: Check[] = [];
   // As diagnose.ts: each check's builder is kept to tell the same evidence in another language.
   const tellers: Array<(l: Lang) => Check> = [];
-  const hopEmit = (n: number): Emit => (build) => {
-    const told = (l: Lang) => [build(l)].flat().map((c): Check => ({ ...c, id: hopCheckId(n, c.id as CheckId), hop: n }));
-    told(lang).forEach((c, i) => {
-      checks.push(c);
-      tellers.push((l) => (l === lang ? c : told(l)[i]!));
-      deps.onCheck?.(c);
-    });
-  };
   const runs: HopRun[] = [];
-  const sessions: JumpSession[] = [];
+  /** Sessions this walk opened itself (closed at its end); shared ones are the pool's. */
+  const own: JumpSession[] = [];
+  const used: JumpSession[] = [];
   let stop: { n: number; why: StopReason } | undefined;
+  let lost = false;
   try {
     for (let i = 0; i < total; i++) {
       throwIfCancelled(signal);
       const n = i + 1;
-      const t = hops[i]!;
       const last = n === total;
-      const credentials = hopCredentials(deps.credentials, last ? {} : target.jump![i]!, last);
-      const e: ClassifyInput = { target: t, credentialsGiven: hasCredentials(credentials), identityFile: credentials?.identityFile };
-      const emit = hopEmit(n);
-      const hopDeps: DiagnoseDeps = { ...deps, credentials };
-      let session: JumpSession | undefined;
-      const keep = last ? undefined : (s: JumpSession) => { session = s; sessions.push(s); };
-
-      // The hop's own cloud view, alongside its probes. Behind a bastion the packets come from
-      // the bastion: its private address (from its own cloud view) is the source evaluated.
-      const prev = runs[i - 1];
-      const source = prev ? { via: prev.target.host, ...sourceAddress(prev) } : undefined;
-      const cloudRun = deps.cloud && t.cloud
-        ? deps.cloud.inspect(t, {
-          timeoutMs: t.timeoutMs, signal, log: deps.log, port: t.port, protocol: t.protocol, guestChecks: !!deps.guestChecks,
-          ...(source ? { source } : {}),
-        })
-        : undefined;
-      cloudRun?.catch(() => undefined);
-
-      if (i === 0) await probeDirect(t, e, hopDeps, signal, emit, keep);
-      else await probeBehind(sessions[sessions.length - 1]!, prev!.target, t, e, hopDeps, signal, emit, keep);
-
-      if (cloudRun) {
-        const cloud = e.cloud = await cloudRun;
-        emit((l) => cloudChecks(cloud, t.port, t.protocol, l));
+      const prevSession = used[used.length - 1];
+      const probe = () => probeHop(target, hops, i, runs[i - 1], prevSession, deps, signal, probeDirect);
+      let out: HopOutcome;
+      if (pool && !last) {
+        let h: HopHandle<HopOutcome>;
+        try {
+          h = await pool.acquire(keys[i]!, async () => {
+            const o = await probe();
+            // Seen through a session that was dropped meanwhile: not evidence of this hop.
+            if (prevSession?.lost) { o.session?.close(); throw new BuildVoid(); }
+            return { value: o, ...(o.session ? { session: o.session } : {}) };
+          }, signal);
+        } catch (e) {
+          if (e instanceof BuildVoid) { lost = true; break; }
+          throw e;
+        }
+        out = { ...h.value, ...(h.session ? { session: h.session } : { session: undefined }) };
+        const told = h.shared ? out.tellers.map((tell) => (l: Lang) => sharedCheck(tell(l), h.checkedAt, !!h.session, l)) : out.tellers;
+        for (const tell of told) {
+          const c = tell(lang);
+          checks.push(c);
+          tellers.push(tell);
+          if (h.shared) deps.onCheck?.(c);
+        }
+      } else {
+        out = await probe();
+        for (const tell of out.tellers) { checks.push(tell(lang)); tellers.push(tell); }
+        if (out.session) own.push(out.session);
       }
-      throwIfCancelled(signal);
-      let code = classifyCode(e);
-      const opensshOnly = i > 0 && code === 'KEX_FAILED' && e.ssh?.negotiation?.openssh?.missing.length === 0;
-      if (opensshOnly) code = 'OK';
-      runs.push({ n, target: t, e, code, ...(opensshOnly ? { opensshOnly } : {}) });
-      if (opensshOnly) {
+      if (out.session) used.push(out.session);
+      const { run } = out;
+      runs.push(run);
+      if (run.opensshOnly) {
         if (!last) stop = { n, why: 'openssh' };
         break;
       }
-      if (last || code !== 'OK' || loginUntested(e)) break;
-      if (!session) {
+      if (last || run.code !== 'OK' || loginUntested(run.e)) break;
+      if (!out.session) {
+        const e = run.e;
         stop = { n, why: e.ssh?.client === 'openssh' ? 'openssh' : e.ssh?.login.reasonKind === 'no-credentials' || !e.credentialsGiven ? 'noCredentials' : 'notLoggedIn' };
         break;
       }
     }
   } finally {
-    for (const s of sessions.reverse()) s.close();
+    for (const s of own.reverse()) s.close();
   }
+  if (pool && used.some((s) => s.lost)) lost = true;
+  return { runs, checks, tellers, ...(stop ? { stop } : {}), lost };
+}
 
+/** One hop of the chain: its probes (from here for hop 1, through the session of the hop
+ *  before otherwise) and its cloud view; its checks are told to `deps.onCheck` as they come. */
+async function probeHop(
+  target: Target, hops: Target[], i: number, prev: HopRun | undefined, prevSession: JumpSession | undefined,
+  deps: DiagnoseDeps, signal: AbortSignal, probeDirect: DirectProbe,
+): Promise<HopOutcome> {
+  const lang = deps.lang ?? 'en';
+  const n = i + 1;
+  const t = hops[i]!;
+  const last = n === hops.length;
+  const tellers: Array<(l: Lang) => Check> = [];
+  const emit: Emit = (build) => {
+    const told = (l: Lang) => [build(l)].flat().map((c): Check => ({ ...c, id: hopCheckId(n, c.id as CheckId), hop: n }));
+    told(lang).forEach((c, k) => {
+      tellers.push((l) => (l === lang ? c : told(l)[k]!));
+      deps.onCheck?.(c);
+    });
+  };
+  const credentials = hopCredentials(deps.credentials, last ? {} : target.jump![i]!, last);
+  const e: ClassifyInput = { target: t, credentialsGiven: hasCredentials(credentials), identityFile: credentials?.identityFile };
+  const hopDeps: DiagnoseDeps = { ...deps, credentials };
+  let session: JumpSession | undefined;
+  const keep = last ? undefined : (s: JumpSession) => { session = s; };
+
+  // The hop's own cloud view, alongside its probes. Behind a bastion the packets come from
+  // the bastion: its private address (from its own cloud view) is the source evaluated.
+  const source = prev ? { via: prev.target.host, ...sourceAddress(prev) } : undefined;
+  const cloudRun = deps.cloud && t.cloud
+    ? deps.cloud.inspect(t, {
+      timeoutMs: t.timeoutMs, signal, log: deps.log, port: t.port, protocol: t.protocol, guestChecks: !!deps.guestChecks,
+      ...(source ? { source } : {}),
+    })
+    : undefined;
+  cloudRun?.catch(() => undefined);
+
+  try {
+    if (i === 0) await probeDirect(t, e, hopDeps, signal, emit, keep);
+    else await probeBehind(prevSession!, prev!.target, t, e, hopDeps, signal, emit, keep);
+
+    if (cloudRun) {
+      const cloud = e.cloud = await cloudRun;
+      emit((l) => cloudChecks(cloud, t.port, t.protocol, l));
+    }
+    throwIfCancelled(signal);
+  } catch (err) {
+    (session as JumpSession | undefined)?.close();
+    throw err;
+  }
+  let code = classifyCode(e);
+  const opensshOnly = i > 0 && code === 'KEX_FAILED' && e.ssh?.negotiation?.openssh?.missing.length === 0;
+  if (opensshOnly) code = 'OK';
+  const run: HopRun = { n, target: t, e, code, ...(opensshOnly ? { opensshOnly } : {}) };
+  // A session is only kept for a hop the chain goes on through.
+  const s = session as JumpSession | undefined;
+  const goesOn = !last && !opensshOnly && code === 'OK' && !loginUntested(e);
+  if (s && !goesOn) s.close();
+  return { run, tellers, ...(s && goesOn ? { session: s } : {}) };
+}
+
+/** A walk of one chain assembled into its report. */
+function chainReport(target: Target, deps: DiagnoseDeps, walk: Walk, started: number, startedAt: string): DiagnosedReport {
+  const lang = deps.lang ?? 'en';
+  const hops = hopTargets(target);
+  const total = hops.length;
+  const { runs, checks, tellers, stop } = walk;
   const run = runs[runs.length - 1]!;
   const findingsIn = (l: Lang): Finding[] => {
     const out: Finding[] = [];
@@ -258,6 +375,7 @@ async function probeBehind(
       }
     } finally {
       if (!kept) connection.close();
+      else if (session instanceof ChannelLimit) session.pin(connection);
     }
   } else if (t.altPorts.length && (result.forward?.kind === 'refused' || result.forward?.kind === 'timeout')) {
     const t0 = performance.now();

@@ -59,7 +59,7 @@ export interface Target {
   /** The Local layer (ssh -G): `file` is `--ssh-config FILE` (ssh -F); `userGiven` /
    *  `portGiven` say the user typed them (else the ssh config's values are used, as `ssh
    *  alias` would). Absent: the target is used as typed. */
-  sshConfig?: { file?: string; userGiven: boolean; portGiven: boolean };
+  sshConfig?: { file?: string; userGiven: boolean; portGiven: boolean; /** `--jump` was given (also `none`): the config's ProxyJump is not followed. */ jumpGiven?: boolean };
   /** Bastions to go through, in order (OpenSSH ProxyJump / `ssh -J`; core/jump.ts). The
    *  target itself is the last hop; absent or empty = a direct connection. */
   jump?: JumpHop[];

@@ -63,6 +63,11 @@ export interface JumpSession {
   forward(host: string, port: number, o: ProbeOptions): Promise<{ result: TcpResult; connection?: OpenConnection }>;
   /** Ends the session (and every channel in it); idempotent. */
   close(): void;
+  /** True once the session ended without `close()` being called (the bastion or the network
+   *  dropped it). Optional: a session that cannot tell is never shared (core/bastionPool.ts). */
+  readonly lost?: boolean;
+  /** Called once when the session is lost (as `lost`), never after `close()`. */
+  onLost?(listener: () => void): void;
 }
 
 /** The Local layer's question: the host as typed and only what the user gave explicitly. */

@@ -7,14 +7,18 @@
  * target finishes; a cancel stops admitting targets, ends the running ones, and keeps what
  * finished.
  */
+import { BastionPool } from './bastionPool';
 import { isCancelled } from './cancel';
 import { UNKNOWN_RTT_ATTEMPTS_MS } from './deadline';
+import { hopTargets } from './jump';
+import { bastionKeys } from './jumpShare';
 import { verdictPassed, type Credentials, type Report, type Target, type VerdictCode } from './model';
 
 export const DEFAULT_SWEEP_CONCURRENCY = 32;
 export const MAX_SWEEP_CONCURRENCY = 512;
 /** Sockets a sweep may hold at once: far below the usual 1024 descriptors per process of a
- *  desktop, with room for the default 32 diagnoses at their worst (32 × 26). */
+ *  desktop, with room for the default 32 diagnoses at their worst (32 × 26). Targets behind
+ *  one shared bastion count as one first-hop probe together (BastionGroups), not one each. */
 export const DEFAULT_SOCKET_BUDGET = 900;
 
 export interface SweepItem {
@@ -39,7 +43,12 @@ export interface SweepOptions {
   concurrency: number;
   socketBudget: number;
   signal: AbortSignal;
-  diagnose: (item: SweepItem, signal: AbortSignal) => Promise<Report>;
+  /** `bastions`: the sweep's shared bastion sessions, for the diagnosis's DiagnoseDeps. */
+  diagnose: (item: SweepItem, signal: AbortSignal, bastions?: BastionPool) => Promise<Report>;
+  /** Targets behind the same bastion share one connection to it (default true; false gives
+   *  each diagnosis its own login, as a single `diagnose` does: the bench's "before"). */
+  shareBastions?: boolean;
+  log?: (line: string) => void;
   onStart?: (item: SweepItem, index: number) => void;
   onResult?: (r: SweepResult) => void;
 }
@@ -66,8 +75,71 @@ export function socketsReserved(target: Pick<Target, 'port' | 'altPorts'>): numb
   return UNKNOWN_RTT_ATTEMPTS_MS.length * ports + 1;
 }
 
+/**
+ * Sockets of a target reached through bastions: those of its first hop, the only one probed
+ * from here (every later hop is a channel inside the first hop's connection).
+ */
+export function chainSocketsReserved(target: Target): number {
+  return socketsReserved(hopTargets(target)[0]!);
+}
+
+/**
+ * The socket budget of targets that share a first bastion (one group per pool key of hop 1).
+ * While any of them runs, the group holds what one first-hop probe may open (its login, or a
+ * login again after a drop: the pool never builds one key twice at once); while none runs
+ * but some are still to come, the one open connection. Its last target done, nothing (the
+ * pool closes the connection then). So a shared bastion costs one probe's sockets for the
+ * sweep, not one per target.
+ */
+class BastionGroups {
+  private readonly groups = new Map<string, { full: number; remaining: number; inFlight: number; held: number }>();
+
+  add(key: string, target: Target): void {
+    const g = this.groups.get(key);
+    if (g) g.remaining++;
+    else this.groups.set(key, { full: chainSocketsReserved(target), remaining: 1, inFlight: 0, held: 0 });
+  }
+
+  /** Sockets admitting one more target of the group adds. */
+  cost(key: string): number {
+    const g = this.groups.get(key)!;
+    return g.inFlight > 0 ? 0 : g.full - g.held;
+  }
+
+  /** Change in sockets held: admitting (+) or finishing (−) one target. */
+  start(key: string): number {
+    const g = this.groups.get(key)!;
+    g.inFlight++;
+    return this.settle(g);
+  }
+
+  done(key: string): number {
+    const g = this.groups.get(key)!;
+    g.inFlight--;
+    g.remaining--;
+    return this.settle(g);
+  }
+
+  private settle(g: { full: number; remaining: number; inFlight: number; held: number }): number {
+    const held = g.inFlight > 0 ? g.full : g.remaining > 0 ? 1 : 0;
+    const delta = held - g.held;
+    g.held = held;
+    return delta;
+  }
+}
+
 export async function runSweep(items: readonly SweepItem[], o: SweepOptions): Promise<SweepOutcome> {
   const concurrency = Math.max(1, Math.min(MAX_SWEEP_CONCURRENCY, Math.floor(o.concurrency)));
+  // Shared bastion sessions: every item's chain prefixes counted up front, so a session is
+  // closed when its last item is done (not when the first finishes while others still queue).
+  const pool = o.shareBastions === false ? undefined : new BastionPool({ log: o.log });
+  const keysOf = items.map((i) => (pool ? bastionKeys(i.target, i.credentials, (x) => pool.secretId(x)) : []));
+  const groups = new BastionGroups();
+  keysOf.forEach((k, i) => {
+    if (!k.length) return;
+    pool!.register(k);
+    groups.add(k[0]!, items[i]!.target);
+  });
   const results: Array<SweepResult | undefined> = new Array(items.length);
   // Each diagnosis gets its own signal, aborted with the sweep's: hundreds of diagnoses
   // listening on one signal directly would pile up listeners on it.
@@ -86,6 +158,7 @@ export async function runSweep(items: readonly SweepItem[], o: SweepOptions): Pr
     const finish = () => {
       if (done) return;
       done = true;
+      pool?.close();
       o.signal.removeEventListener('abort', onAbort);
       o.signal.removeEventListener('abort', abortAll);
       resolve({
@@ -101,24 +174,29 @@ export async function runSweep(items: readonly SweepItem[], o: SweepOptions): Pr
 
     const pump = () => {
       while (!signal.aborted && next < items.length && inFlight < concurrency) {
-        const need = socketsReserved(items[next]!.target);
+        const group = keysOf[next]![0];
+        const own = items[next]!.target.jump?.length ? chainSocketsReserved(items[next]!.target) : socketsReserved(items[next]!.target);
+        const need = group !== undefined ? groups.cost(group) : own;
         // One target alone may need more than the budget (16 alternative ports): it runs alone.
         if (inFlight > 0 && reserved + need > o.socketBudget) break;
         const index = next++;
         const item = items[index]!;
-        reserved += need;
+        const held = group !== undefined ? groups.start(group) : own;
+        reserved += held;
         inFlight++;
         peakReserved = Math.max(peakReserved, reserved);
         peakInFlight = Math.max(peakInFlight, inFlight);
         o.onStart?.(item, index);
-        const own = new AbortController();
-        running.add(own);
-        o.diagnose(item, own.signal).then(
+        const ctl = new AbortController();
+        running.add(ctl);
+        o.diagnose(item, ctl.signal, keysOf[index]!.length ? pool : undefined).then(
           (report) => ({ item, index, report }) as SweepResult,
-          (e: unknown) => (isCancelled(e) || own.signal.aborted ? undefined : { item, index, error: e instanceof Error ? e.message : String(e) }),
+          (e: unknown) => (isCancelled(e) || ctl.signal.aborted ? undefined : { item, index, error: e instanceof Error ? e.message : String(e) }),
         ).then((r) => {
-          running.delete(own);
-          reserved -= need;
+          running.delete(ctl);
+          if (group !== undefined) reserved += groups.done(group);
+          else reserved -= held;
+          pool?.unregister(keysOf[index]!);
           inFlight--;
           if (r) {
             results[index] = r;

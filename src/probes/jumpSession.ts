@@ -53,11 +53,31 @@ class ChannelConnection extends TcpConnection {
 
 export class Ssh2JumpSession implements JumpSession {
   private closed = false;
+  private dropped = false;
+  private readonly lostListeners: Array<() => void> = [];
 
   constructor(private readonly client: Client, private readonly conn: OpenConnection, private readonly via: string) {
     // The session outlives the probe that opened it: a late error must not crash the host.
     client.on('error', () => undefined);
-    client.once('close', () => { this.closed = true; });
+    client.once('close', () => {
+      // Closed by the other side (or the network) while still in use: lost, not ended by us.
+      if (!this.closed) {
+        this.dropped = true;
+        for (const l of this.lostListeners.splice(0)) l();
+      }
+      this.closed = true;
+      // Its transport too (a channel of the bastion before: its slot is given back).
+      this.conn.close();
+    });
+  }
+
+  get lost(): boolean {
+    return this.dropped;
+  }
+
+  onLost(listener: () => void): void {
+    if (this.dropped) listener();
+    else if (!this.closed) this.lostListeners.push(listener);
   }
 
   forward(host: string, port: number, o: ProbeOptions): Promise<{ result: TcpResult; connection?: OpenConnection }> {
@@ -105,6 +125,7 @@ export class Ssh2JumpSession implements JumpSession {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.lostListeners.length = 0;
     try { this.client.end(); } catch { /* already closed */ }
     this.conn.close();
   }

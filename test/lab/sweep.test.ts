@@ -15,6 +15,7 @@ import { addLabNetwork, labInstance } from '../support/labCloud';
 import { CLI_PATH, cliUnavailableReason, LAB_TIMEOUT_MS, runCli } from '../support/labEngine';
 import { PQ_ONLY } from '../support/labScenarios';
 import { defaultTencentFixture, REGION, startTencentEndpoint } from '../support/tencentEndpoint';
+import { childPids, openSockets as socketsOf } from '../support/procCount';
 
 type Kind = { label: string; want: VerdictCode; host: Parameters<Lab['addHost']>[0]; addresses: number; port?: number };
 
@@ -133,9 +134,7 @@ describe('(lab) cvm-doctor sweep', function () {
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     // Wait until the silent targets are being probed (their sockets open), then interrupt.
-    const openSockets = () => {
-      try { return fs.readdirSync(`/proc/${child.pid}/fd`).filter((f) => { try { return fs.readlinkSync(`/proc/${child.pid}/fd/${f}`).startsWith('socket:'); } catch { return false; } }).length; } catch { return 0; }
-    };
+    const openSockets = () => socketsOf(child.pid!);
     const spawned = Date.now();
     let peak = 0;
     for (let i = 0; i < 100 && peak < 8; i++) { await new Promise((r) => setTimeout(r, 30)); peak = Math.max(peak, openSockets()); }
@@ -196,16 +195,3 @@ describe('(lab) cvm-doctor sweep', function () {
     }
   });
 });
-
-/** Direct children of a process (from /proc), the OpenSSH runs of its diagnoses. */
-function childPids(pid: number): number[] {
-  const out: number[] = [];
-  for (const d of fs.readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
-    try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.push(Number(d));
-    } catch { /* gone */ }
-  }
-  return out;
-}

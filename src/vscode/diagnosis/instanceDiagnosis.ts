@@ -4,6 +4,7 @@
  * `diagnose` with the probe set (and the cloud inspector, when there is one). No UI here: the
  * controller owns progress and cancellation.
  */
+import type { BastionPool } from '../../core/bastionPool';
 import * as os from 'os';
 import * as path from 'path';
 import { diagnoseReport, type DiagnosedReport } from '../../core/diagnose';
@@ -104,6 +105,8 @@ export async function runDiagnosis(
     signal: AbortSignal; cloud?: CloudInspector; guestChecks?: boolean; sshPath?: string;
     /** Starts every probe line, e.g. "run 3 web-1:", so overlapping runs can be told apart. */
     logPrefix?: string;
+    /** "Diagnose all": the sweep's shared bastion sessions. */
+    bastions?: BastionPool;
   },
 ): Promise<DiagnosedReport> {
   const trace = (l: string) => o.log.trace('probe', o.logPrefix ? `${o.logPrefix} ${l}` : l);
@@ -116,5 +119,6 @@ export async function runDiagnosis(
     log: trace,
     cloud: o.cloud,
     guestChecks: o.guestChecks,
+    ...(o.bastions ? { bastions: o.bastions } : {}),
   }, o.signal);
 }

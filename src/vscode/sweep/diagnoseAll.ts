@@ -87,7 +87,6 @@ export class DiagnoseAll extends Disposable {
     const settings = readSettings();
     const lang = effectiveLang(settings.language);
     const cloud = list.some((i) => i.cloudInstanceId && i.region) ? await this.tencent.inspection.forSweep() : undefined;
-    const items: SweepItem[] = list.map((i) => ({ label: i.name, target: buildTarget(i, settings), source: i.id }));
     const results: SweepResult[] = [];
     const view = (running: boolean): SummaryView => ({
       results,
@@ -107,14 +106,21 @@ export class DiagnoseAll extends Disposable {
     const creds = new Map<string, Credentials | undefined>();
     for (const i of list) creds.set(i.id, await gatherCredentials(i, this.store, this.log, undefined, settings.probeTimeoutMs));
     for (const c of new Set(creds.values())) if (c) await prepareKey(c);
+    // Each item carries its credentials: targets behind one bastion share its connection only
+    // when the credentials for it are the same (core/bastionPool.ts).
+    const items: SweepItem[] = list.map((i) => {
+      const credentials = creds.get(i.id);
+      return { label: i.name, target: buildTarget(i, settings), source: i.id, ...(credentials ? { credentials } : {}) };
+    });
     await withCancellableProgress(t('Diagnosing {0} instances', list.length), async (progress, signal) => {
       const outcome = await runSweep(items, {
         concurrency: DEFAULT_SWEEP_CONCURRENCY,
         socketBudget: DEFAULT_SOCKET_BUDGET,
         signal,
-        diagnose: async (item, s) => {
+        log: (l) => this.log.info('sweep', l),
+        diagnose: async (item, s, bastions) => {
           const credentials = creds.get(item.source!);
-          return (await runDiagnosis(item.target, { lang, credentials, log: this.log, signal: s, onCheck: () => undefined, cloud: item.target.cloud ? cloud : undefined, guestChecks: false })).report;
+          return (await runDiagnosis(item.target, { lang, credentials, log: this.log, signal: s, onCheck: () => undefined, cloud: item.target.cloud ? cloud : undefined, guestChecks: false, ...(bastions ? { bastions } : {}) })).report;
         },
         onResult: (r) => {
           results.push(r);
