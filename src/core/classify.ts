@@ -10,7 +10,7 @@ import { icmpDetailText, tcpOutcomeText } from './netText';
 import { keyErrorText, untestedText } from './sshText';
 import { localFindings, localVerdict, SECOND_OPINION_CODES } from './local';
 import { formatMs, visible, type TemplateArgs } from './format';
-import { evaluateReadiness, readinessVerdict } from './readiness';
+import { evaluateReadiness, readinessVerdict, sessionFailure } from './readiness';
 import { cloudDiskProblems, cloudOverloadSignals, signalsExplain } from './health';
 import { healthFindings, loginStalled } from './healthText';
 
@@ -139,7 +139,9 @@ export const RULES: readonly Rule[] = [
   // Connected, but the banner or the login stalled or was cut, and the instance's own view
   // explains it (core/health.ts): a full root or home (no room for the session's files), or
   // overload shown by a strong signal or two weak ones — never one weak signal alone.
-  { code: 'DISK_FULL', when: (e) => loginStalled(e) && cloudDiskProblems(e.cloud).login.length > 0 },
+  // The same full root or home when the login works but its session runs nothing (PAM's
+  // session stack failed: see sessionFailure).
+  { code: 'DISK_FULL', when: (e) => (loginStalled(e) || !!sessionFailure(e.ssh?.readiness)) && cloudDiskProblems(e.cloud).login.length > 0 },
   { code: 'INSTANCE_OVERLOADED', when: (e) => loginStalled(e) && signalsExplain(cloudOverloadSignals(e.cloud)) },
 
   // Connected: what answers? OpenSSH says why before it hangs up on a throttled or

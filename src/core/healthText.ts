@@ -10,6 +10,7 @@ import {
 import type { Check, CloudEvidence, Evidence, Finding, Lang, VerdictCode } from './model';
 import type { TemplateArgs } from './format';
 import { msg } from './messages';
+import { sessionFailure } from './readiness';
 
 type Text = Record<Lang, string>;
 
@@ -78,6 +79,11 @@ export function healthFindings(e: Evidence, code: VerdictCode, lang: Lang): Find
 function symptomText(e: Evidence, lang: Lang): string {
   const b = e.banner;
   const ko = lang === 'ko';
+  const failed = e.ssh?.login.outcome === 'ok' ? sessionFailure(e.ssh.readiness) : undefined;
+  if (failed) {
+    return ko ? `키는 받아들이지만 세션에서 명령을 실행하지 못했습니다(종료 코드 ${failed.code}: "${failed.line}")`
+      : `accepted the key, but its session ran no command (exit status ${failed.code}: "${failed.line}")`;
+  }
   if (b?.outcome === 'other') return ko ? '"Exceeded MaxStartups"로 거절했습니다' : 'refused it with "Exceeded MaxStartups"';
   if (b?.outcome === 'closed' || b?.outcome === 'error') return ko ? '식별 문자열을 보내기 전에 연결을 끊었습니다' : 'closed the connection before identifying itself';
   if (b?.outcome === 'timeout') return ko ? '제한 시간 안에 SSH 식별 문자열을 보내지 않았습니다' : 'sent no SSH identification within the timeout';
@@ -94,7 +100,8 @@ export function healthArgs(code: VerdictCode, e: Evidence, lang: Lang): Template
   const top = topProcess(h, signals);
   const disk = cloudDiskProblems(c).login;
   // DISK_FULL from the guest check (the login failed), not from the post-login readiness checks.
-  const guestDisk = code === 'DISK_FULL' && e.ssh?.login.outcome !== 'ok' && disk.length > 0;
+  const sessionFailed = e.ssh?.login.outcome === 'ok' && !!sessionFailure(e.ssh.readiness);
+  const guestDisk = code === 'DISK_FULL' && disk.length > 0 && (e.ssh?.login.outcome !== 'ok' || sessionFailed);
   const fullPath = disk.find((p) => p.kind !== 'readonly')?.path;
   return {
     loginSymptom: symptomText(e, lang),
@@ -112,6 +119,7 @@ export function healthArgs(code: VerdictCode, e: Evidence, lang: Lang): Template
     fullPath: guestDisk && fullPath ? fullPath : '',
     rootReadOnly: guestDisk && disk.some((p) => p.kind === 'readonly') ? 'yes' : '',
     inodesFull: guestDisk && disk.some((p) => p.kind === 'inodes') ? 'yes' : '',
+    sessionFailed: guestDisk && sessionFailed ? 'yes' : '',
   };
 }
 

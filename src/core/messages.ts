@@ -360,6 +360,7 @@ const M = {
   'readiness.unknown.notRun': { en: 'Not checked', ko: '검사하지 않았습니다' },
   'readiness.session.no-login': { en: 'Not checked: the checks need a successful login (give a key, an agent or a password)', ko: '검사하지 않았습니다. 로그인이 성공해야 검사할 수 있습니다(키, 에이전트 또는 비밀번호 지정)' },
   'readiness.session.openssh': { en: 'Not checked: only the system OpenSSH could log in, and the checks run over CVM Doctor\'s own session', ko: '검사하지 않았습니다. 시스템 OpenSSH로만 로그인할 수 있었는데, 이 검사는 CVM Doctor 자체 세션에서만 실행됩니다' },
+  'readiness.session.failed': { en: 'The login works, but its session runs no command (exit status {code}): "{line}"', ko: '로그인은 되지만 세션에서 명령이 실행되지 않습니다(종료 코드 {code}): "{line}"' },
   'readiness.session.notLinux': { en: 'The login shell does not answer uname: these checks are for Linux hosts only', ko: '로그인 셸이 uname에 응답하지 않습니다. 이 검사는 Linux 호스트 전용입니다' },
   'readiness.platform.ok': { en: 'Linux on {arch}: supported', ko: 'Linux, 아키텍처 {arch}: 지원됨' },
   'readiness.platform.notLinux': { en: '{os} is not Linux: VS Code\'s Linux server cannot run there', ko: '운영 체제 {os}: Linux가 아니므로 VS Code의 Linux 서버를 실행할 수 없습니다' },

@@ -102,6 +102,69 @@ describe('(lab) an overloaded instance: throttled sshd, PSI from the guest', fun
   });
 });
 
+/**
+ * (lab) A full home that makes the login fail, with OpenSSH 9.2 here. sshd itself writes
+ * nothing to the home (without PAM a full home only breaks what runs after the login: the VS
+ * Code server's install, readiness.ts's DISK_FULL). With PAM (`UsePAM yes`, as every
+ * Debian/Ubuntu/CentOS image ships it) and `pam_mkhomedir` in the session stack (images that
+ * create a home at the first login: LDAP/SSSD users, provisioning), the first login of a user
+ * whose home does not exist yet on a full /home fails: mkhomedir_helper cannot copy /etc/skel
+ * (ENOSPC), pam_open_session() answers "Permission denied", and OpenSSH restricts the session
+ * so every command ends with status 254 after "Unable to create and initialize directory". The
+ * key is accepted; nothing runs. The guest is a lab host with its own mount namespace
+ * (labGuest.ts): a 256 KB tmpfs on its /home, filled, and its own /etc/pam.d/sshd; the in-guest
+ * script runs in that mount namespace (labCloud.ts guestMounts) and sees the full /home.
+ */
+describe('(lab) a full /home breaks the login (pam_mkhomedir) → DISK_FULL', function () {
+  this.timeout(120_000);
+  let lab: Lab | undefined;
+  let ep: TencentEndpoint | undefined;
+  let host: LabHost;
+
+  before(async function () {
+    const reason = labUnavailableReason() ?? (fs.existsSync('/usr/sbin/mkhomedir_helper') || fs.existsSync('/sbin/mkhomedir_helper') ? undefined : 'no pam_mkhomedir here');
+    if (reason) {
+      console.log(`    SKIPPED full-home lab: ${reason}`);
+      this.skip();
+    }
+    lab = await createLab();
+    host = await lab.addHost({ label: 'health-fullhome', sshd: { usePam: true }, guest: { homeTmpfsKb: 256, fillHome: true, mkhomedir: true } });
+  });
+
+  after(async () => {
+    await ep?.close();
+    await lab?.destroy();
+  });
+
+  it('the key is accepted, the session runs nothing, the guest shows /home full → DISK_FULL naming /home, with the commands', async () => {
+    const g = await labGuest(host, lab!, { guestMounts: true });
+    assert.match(g.output, /^path \/home\ncvmd-home\s+256\s+\d+\s+0\s+100% \/home$/m, 'the in-guest df sees the guest\'s own full /home');
+    const fx = defaultTencentFixture();
+    addLabNetwork(fx, '10.213.255.254');
+    fx.instances.push(labInstance('ins-labfull01', host));
+    fx.guests['ins-labfull01'] = { agent: 'online', output: g.output, pollsBeforeDone: 1 };
+    ep = await startTencentEndpoint(fx);
+    const kh = lab!.writeKnownHosts([host.knownHostsLine]);
+    const report = await diagnose(labTarget(host.ipv4, { user: lab!.user, knownHostsPath: kh, vscodeServer: { downloadUrl: `http://${host.rootIpv4}:9/none` }, cloud: { instanceId: 'ins-labfull01', region: REGION } }), {
+      probes: createProbes(), credentials: { identityFile: lab!.clientKeyPath },
+      cloud: createTencentInspector({ endpoint: ep.url, secretId: ep.secretId, secretKey: ep.secretKey, callerIp: host.rootIpv4, pollIntervalMs: 20, timeoutMs: 5000 }),
+      guestChecks: true,
+    });
+    const why = `${report.verdict.code}: ${report.verdict.summary}\n${report.checks.map((c) => `${c.id}:${c.status} ${c.summary}`).join('\n')}\n${host.log()}`;
+    assert.match(host.log(), /PAM: pam_open_session\(\): Permission denied/, why);
+    assert.equal(report.checks.find((c) => c.id === 'login')?.status, 'pass', why);
+    const session = report.checks.find((c) => c.id === 'vscode.session');
+    assert.equal(session?.status, 'warn', why);
+    assert.match(session!.summary, /session runs no command \(exit status 254\): "Creating directory/);
+    assert.equal(report.verdict.code, 'DISK_FULL', why);
+    assert.equal(report.verdict.title, 'The instance\'s disk is full');
+    assert.match(report.verdict.summary, /its session ran no command \(exit status 254: .*\/home has 0 KB free/);
+    const cmds = report.verdict.remediation.map((s) => s.command ?? '').join('\n');
+    assert.match(cmds, /du -xh --max-depth=1 \/home/);
+    assert.match(cmds, /grep -ih "pam" \/var\/log\/auth\.log/);
+  });
+});
+
 /** The read-only commands INSTANCE_OVERLOADED and the guest's DISK_FULL tell a person to run,
  *  run on this machine exactly as printed (we are root: `sudo` is dropped; this machine has no
  *  sudo and no systemd). Commands that change something (journal vacuum, package cache clean,
