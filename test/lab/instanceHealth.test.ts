@@ -97,7 +97,7 @@ describe('(lab) an overloaded instance: throttled sshd, PSI from the guest', fun
     assert.equal(health?.status, 'fail', why);
     // Remediation names a process from the guest's own top list, with the commands for it.
     const steps = report.verdict.remediation.map((s) => `${s.text} ${s.command ?? ''}`).join('\n');
-    assert.match(steps, /CVM Doctor saw \S+ \(PID \d+, [\d.]+% CPU/);
+    assert.match(steps, /CVM Doctor saw .+ \(PID \d+, [\d.]+% CPU/);
     assert.match(steps, /ps -eo pid,user,pcpu,pmem,rss,comm --sort=-pcpu \| head -n 15/);
   });
 });
