@@ -17,7 +17,9 @@
  *   outbound bandwidth, Mbps) — Tencent Cloud's Lighthouse monitoring metrics
  *   (cloud.tencent.com/document/product/248/60127), as public Lighthouse dashboards and
  *   tencentcloud-exporter query them. Whether Lighthouse's CpuUsage is host-side or needs the
- *   agent is not established here: no points is read as unknown either way.
+ *   agent is not established here: no points is read as unknown either way. LighthouseOuttraffic
+ *   is read as Mbps, the unit the console shows for the same points (one public dashboard notes
+ *   the documented unit differs from what the API returns); not verified against the live API.
  */
 import type { MonitorEvidence, MonitorMetric } from '../core/model';
 import type { TencentApi } from './api';
