@@ -43,8 +43,9 @@ export const HEALTH_THRESHOLDS = {
    *  the shell and PAM write a few KB each (lastlog, a home created on first login, xauth,
    *  history) and the next write fails. (The VS Code server's own 200 MB need is readiness.ts's.) */
   diskFreeKb: 1024,
-  /** …or fewer free inodes than this (a few files per session). */
-  diskFreeInodes: 64,
+  /** …or fewer free inodes than this: a first login creates a home and a few files in it (the
+   *  skeleton, history, lastlog entries live elsewhere), so a dozen or so is the least it needs. */
+  diskFreeInodes: 16,
   /** Uptime below this (seconds) means the instance just (re)booted: sshd may not be up yet,
    *  and a reboot loop shows as an uptime that stays this short. */
   recentBootSec: 300,

@@ -42,7 +42,7 @@ export function signalsText(signals: HealthSignal[], lang: Lang): string {
   return signals.map((s) => SIGNAL[s.kind](s)[lang]).join(lang === 'ko' ? ', ' : '; ');
 }
 
-const kbText = (kb: number) => (kb >= 1024 ? `${(kb / 1024).toFixed(1)} MB` : `${kb} KB`);
+const kbText = (kb: number) => (kb >= 1024 * 1024 ? `${(kb / 1024 / 1024).toFixed(1)} GB` : kb >= 1024 ? `${(kb / 1024).toFixed(1)} MB` : `${kb} KB`);
 
 function diskText(p: DiskProblem, lang: Lang): string {
   const where = p.path === p.mount ? p.mount : `${p.path} (${p.mount})`;
@@ -62,8 +62,11 @@ export function healthFindings(e: Evidence, code: VerdictCode, lang: Lang): Find
   if (!c) return out;
   const signals = cloudOverloadSignals(c);
   if (signals.length && code !== 'INSTANCE_OVERLOADED') out.push({ code: 'INSTANCE_OVERLOADED', message: msg(lang, 'finding.INSTANCE_OVERLOADED', { signals: signalsText(signals, lang) }) });
-  const disk = cloudDiskProblems(c).all;
-  if (disk.length && code !== 'DISK_FULL') out.push({ code: 'DISK_FULL', message: msg(lang, 'finding.DISK_FULL', { problems: diskProblemsText(disk, lang) }) });
+  // Beside a DISK_FULL verdict, only what the verdict does not already name (a full /var, /tmp).
+  const { all, login } = cloudDiskProblems(c);
+  const named = new Set(login.map((p) => `${p.mount}|${p.kind}`));
+  const disk = code === 'DISK_FULL' ? all.filter((p) => !named.has(`${p.mount}|${p.kind}`)) : all;
+  if (disk.length) out.push({ code: 'DISK_FULL', message: msg(lang, 'finding.DISK_FULL', { problems: diskProblemsText(disk, lang) }) });
   const up = c.guest?.agentOnline ? c.guest.health?.uptimeSec : undefined;
   if (up !== undefined && up < HEALTH_THRESHOLDS.recentBootSec) out.push({ code: 'RECENT_REBOOT', message: msg(lang, 'finding.RECENT_REBOOT', { seconds: Math.round(up) }) });
   // No host-side numbers while the login stalls: unknown, said as such (never "healthy").

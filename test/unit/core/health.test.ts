@@ -83,6 +83,10 @@ describe('instance health classification (unit)', () => {
     assert.match(findings(t, classifyCode(t), 'ko').find((x) => x.code === 'DISK_FULL')!.message, /\/tmp: 여유 공간 0 KB/);
     const m = silent(withMonitor([{ metric: 'BaseCpuUsage', points: 0, unit: '%' }]));
     assert.match(findings(m, classifyCode(m), 'en').find((x) => x.code === 'MONITOR_NO_DATA')!.message, /no CPU data .* 15 minutes: its load is unknown/);
+    // Beside a DISK_FULL verdict the finding names only what the verdict does not (a full /tmp).
+    const both = closed(withHealth({ disks: [...fullHome.filter((d) => d.path !== '/tmp'), { path: '/tmp', mount: '/tmp', filesystem: 'tmpfs', sizeKb: 1024, usedKb: 1024, availableKb: 0 }] }));
+    assert.equal(classifyCode(both), 'DISK_FULL');
+    assert.deepEqual(findings(both, 'DISK_FULL', 'en').filter((x) => x.code === 'DISK_FULL').map((x) => x.message), ['A filesystem of the instance is full or read-only: /tmp has 0 KB free.']);
     // The verdict's own code is not repeated as a finding.
     const v = silent(withHealth({ stealPct: 50 }));
     assert.equal(findings(v, classifyCode(v), 'en').some((x) => x.code === 'INSTANCE_OVERLOADED'), false);
