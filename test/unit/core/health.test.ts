@@ -8,7 +8,8 @@ import { buildVerdict } from '../../../src/core/verdict';
 import { HEALTH_THRESHOLDS, overloadSignals, signalsExplain } from '../../../src/core/health';
 import type { CloudEvidence, GuestHealth, MonitorEvidence, VerdictCode } from '../../../src/core/model';
 import type { ClassifyInput } from '../../../src/core/classify';
-import { banner, cloud, healthy, ssh } from './evidence';
+import { banner, cloud, healthy, loggedInWithReadiness, ssh } from './evidence';
+import { evaluateReadiness } from '../../../src/core/readiness';
 
 const calm: GuestHealth = {
   load: { one: 0.2, five: 0.3, fifteen: 0.3 }, cpus: 2,
@@ -107,6 +108,20 @@ describe('instance health classification (unit)', () => {
     const bw = buildVerdict('INSTANCE_OVERLOADED', silent(withMonitor([{ metric: 'WanOuttraffic', points: 15, max: 4.98, unit: 'Mbps' }], 5)), 'en');
     assert.match(bw.summary, /outbound traffic reached 4\.98 Mbps of the 5 Mbps cap/);
     assert.match(bw.remediation.map((s) => s.text).join('\n'), /at its cap of 5 Mbps \(peak 4\.98 Mbps\)/);
+  });
+
+  it('the key accepted but the session runs nothing (PAM on a full /home, as the lab shows): DISK_FULL with the guest\'s view, a readiness warning without', () => {
+    // OpenSSH 9.2's answer to every command after pam_mkhomedir failed (test/lab/instanceHealth.test.ts).
+    const pam = loggedInWithReadiness({ system: { code: 254, stdout: "Creating directory '/home/dev'.\nUnable to create and initialize directory '/home/dev'.\n", stderr: '', durationMs: 3 } });
+    const withGuest = healthy({ ssh: pam, cloud: withHealth({ disks: fullHome }) });
+    assert.equal(classifyCode(withGuest), 'DISK_FULL');
+    assert.match(buildVerdict('DISK_FULL', withGuest, 'en').summary, /accepted the key, but its session ran no command \(exit status 254: "Creating directory '\/home\/dev'\."\)/);
+    assert.ok(buildVerdict('DISK_FULL', withGuest, 'en').remediation.some((s) => /PAM's session stack failed/.test(s.text)));
+    const alone = healthy({ ssh: pam });
+    assert.equal(classifyCode(alone), 'OK');
+    assert.deepEqual(evaluateReadiness(pam.readiness!).map((i) => [i.id, i.status, i.key]), [['session', 'warn', 'failed']]);
+    // A shell that answers but is not Linux stays "not Linux".
+    assert.equal(evaluateReadiness(loggedInWithReadiness({ system: { code: 0, stdout: 'hello\n', stderr: '', durationMs: 1 } }).readiness!)[0].key, 'notLinux');
   });
 
   it('DISK_FULL from the guest check says the login fails and names the path; the readiness DISK_FULL keeps its text', () => {
