@@ -45,7 +45,7 @@ OOM='invoked oom-killer|Out of memory|out of memory: Killed process|oom-kill:'
 if has dmesg && dmesg >/dev/null 2>&1; then
   echo "source dmesg"; dmesg 2>/dev/null | grep -E "$OOM" | tail -n ${OOM_LINES} | cut -c 1-400
 elif has journalctl; then
-  echo "source journal"; journalctl -k -b -o short-monotonic --no-pager -q 2>/dev/null | grep -E "$OOM" | tail -n ${OOM_LINES} | cut -c 1-400
+  echo "source journal"; journalctl -k -b -n 5000 -o short-monotonic --no-pager -q 2>/dev/null | grep -E "$OOM" | tail -n ${OOM_LINES} | cut -c 1-400
 else
   echo "source none"
 fi
