@@ -1,5 +1,5 @@
 /**
- * One door to the Tencent Cloud API: the official SDK's cvm, vpc, tat and lighthouse clients (deep imports
+ * One door to the Tencent Cloud API: the official SDK's cvm, vpc, tat, lighthouse and monitor clients (deep imports
  * keep the bundle small), each call bounded by a timeout and the caller's AbortSignal,
  * RequestLimitExceeded retried with bounded exponential back-off, and every failure turned into
  * a CloudApiError with a kind and a clear message. Logs name the action and outcome, never
@@ -10,11 +10,12 @@ import { Client as CvmClient } from 'tencentcloud-sdk-nodejs/tencentcloud/servic
 import { Client as VpcClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/vpc/v20170312/vpc_client';
 import { Client as TatClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/tat/v20201028/tat_client';
 import { Client as LighthouseClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/lighthouse/v20200324/lighthouse_client';
+import { Client as MonitorClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/monitor/v20180724/monitor_client';
 import { abortableSleep, CancelledError } from '../core/cancel';
 import type { CloudError, CloudErrorKind } from '../core/model';
 import { type ResolvedEndpoint, type TencentConfig, resolveEndpoint, serviceEndpoint } from './config';
 
-export type Service = 'cvm' | 'vpc' | 'tat' | 'lighthouse';
+export type Service = 'cvm' | 'vpc' | 'tat' | 'lighthouse' | 'monitor';
 
 export class CloudApiError extends Error {
   constructor(readonly kind: CloudErrorKind, message: string, readonly code?: string, readonly action?: string) {
@@ -48,7 +49,7 @@ const HINT: Partial<Record<CloudErrorKind, string>> = {
   'not-found': 'check the instance ID and region',
 };
 
-type SdkClient = CvmClient | VpcClient | TatClient | LighthouseClient;
+type SdkClient = CvmClient | VpcClient | TatClient | LighthouseClient | MonitorClient;
 
 /** Read-only answers that many instances share (security groups, their templates, subnets and
  *  ACLs): within one sweep they are read once. Never instance state, never TAT. */
@@ -56,7 +57,7 @@ const READ_ONCE = new Set([
   'DescribeSecurityGroupPolicies', 'DescribeAddressTemplates', 'DescribeAddressTemplateGroups', 'DescribeServiceTemplates',
   'DescribeServiceTemplateGroups', 'DescribeSubnets', 'DescribeNetworkAcls',
 ]);
-const VERSIONS: Record<Service, string> = { cvm: '2017-03-12', vpc: '2017-03-12', tat: '2020-10-28', lighthouse: '2020-03-24' };
+const VERSIONS: Record<Service, string> = { cvm: '2017-03-12', vpc: '2017-03-12', tat: '2020-10-28', lighthouse: '2020-03-24', monitor: '2018-07-24' };
 
 
 /** `f()` once per key while its answer is good; without a cache, every time. */
@@ -101,7 +102,8 @@ export class TencentApi {
         region,
         profile: { httpProfile: { endpoint, protocol, reqTimeout: Math.ceil(this.timeoutMs / 1000), ...(this.agent ? { agent: this.agent } : {}) } },
       };
-      c = service === 'cvm' ? new CvmClient(config) : service === 'vpc' ? new VpcClient(config) : service === 'tat' ? new TatClient(config) : new LighthouseClient(config);
+      c = service === 'cvm' ? new CvmClient(config) : service === 'vpc' ? new VpcClient(config) : service === 'tat' ? new TatClient(config)
+        : service === 'monitor' ? new MonitorClient(config) : new LighthouseClient(config);
       this.clients.set(key, c);
     }
     return c;

@@ -7,6 +7,7 @@
 import { parseOsRelease } from '../core/guestOs';
 import type { CloudEvidence, FirewallDecision } from '../core/model';
 import { parseIp, parseRange, rangeContains } from './ipMatch';
+import { HEALTH_SCRIPT, parseGuestHealth } from './guestScriptHealth';
 
 export const MARK = '@@CVMDOCTOR';
 
@@ -73,7 +74,7 @@ end ufw $?
 sec hostkeys
 for f in /etc/ssh/ssh_host_*_key.pub; do [ -r "$f" ] && ssh-keygen -lf "$f" 2>&1; done
 end hostkeys 0
-`;
+${HEALTH_SCRIPT}`;
 }
 
 export interface Section { lines: string[]; rc?: number }
@@ -359,5 +360,7 @@ export function parseGuestOutput(output: string, port: number, callerIp?: string
     }
   }
   if (s.has('hostkeys')) guest.hostKeyFingerprints = parseHostKeys(lines('hostkeys'));
+  const health = parseGuestHealth((name) => s.get(name)?.lines);
+  if (health) guest.health = health;
   return guest;
 }

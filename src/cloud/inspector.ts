@@ -1,7 +1,7 @@
 /**
  * The cloud's view of one instance: state, security groups (evaluated for the caller), the
  * subnet's network ACL — or, for a Lighthouse instance (lhins-…), its own firewall and traffic
- * packages — and, only with the user's consent, read-only in-guest checks over TAT (the same
+ * packages — Cloud Monitor's last 15 minutes (cloud/monitor.ts), and, only with the user's consent, read-only in-guest checks over TAT (the same
  * script for both). Each part fails on its own into `errors` (a CloudError with a clear message), so the
  * probe-only diagnosis always completes; only a user cancel rejects.
  */
@@ -13,6 +13,7 @@ import { CloudApiError, readOnce, TencentApi, toCloudError } from './api';
 import { resolveCallerIp, type CallerIpResult } from './callerIp';
 import type { TencentConfig } from './config';
 import { buildGuestScript, parseGuestOutput } from './guestScript';
+import { readMonitor } from './monitor';
 import { isLighthouseId } from '../core/validate';
 import { evaluateFirewall } from './firewallEval';
 import { describeLighthouseInstance, lighthouseInstance, overdueTrafficPackage, readFirewall } from './lighthouse';
@@ -33,6 +34,7 @@ interface RawInstance {
   PublicIpAddresses?: string[] | null; PrivateIpAddresses?: string[] | null; IPv6Addresses?: string[] | null; OsName?: string;
   SecurityGroupIds?: string[] | null; VirtualPrivateCloud?: { VpcId?: string; SubnetId?: string } | null;
   Placement?: { Zone?: string }; DefaultLoginUser?: string; DefaultLoginPort?: number;
+  InternetAccessible?: { InternetMaxBandwidthOut?: number } | null;
 }
 
 export async function describeInstance(api: TencentApi, region: string, instanceId: string, signal?: AbortSignal): Promise<RawInstance> {
@@ -54,6 +56,7 @@ function toInstance(i: RawInstance): Instance {
     securityGroupIds: i.SecurityGroupIds ?? [],
     ...(i.VirtualPrivateCloud?.VpcId ? { vpcId: i.VirtualPrivateCloud.VpcId } : {}),
     ...(i.VirtualPrivateCloud?.SubnetId ? { subnetId: i.VirtualPrivateCloud.SubnetId } : {}),
+    ...(i.InternetAccessible?.InternetMaxBandwidthOut ? { bandwidthOutMbps: i.InternetAccessible.InternetMaxBandwidthOut } : {}),
   };
 }
 
@@ -213,6 +216,8 @@ export function createTencentInspector(cfg: TencentConfig): CloudInspector {
         }) : undefined,
         // A stopped instance runs nothing: TAT is only asked when the instance is RUNNING.
         o.guestChecks && ev.instance.state === 'RUNNING' ? attempt('RunCommand', async () => { ev.guest = await guestChecks(api, cfg, region, raw, o.port, ev.callerIp, o.signal); }) : undefined,
+        // Read-only, no consent needed: the host's view of CPU and bandwidth (cloud/monitor.ts).
+        ev.instance.state === 'RUNNING' ? attempt('GetMonitorData', async () => { ev.monitor = await readMonitor(api, region, instanceId, false, o.signal); }) : undefined,
       ]);
       return done();
 
@@ -241,6 +246,7 @@ export function createTencentInspector(cfg: TencentConfig): CloudInspector {
           o.guestChecks && inst.state === 'RUNNING'
             ? attempt('RunCommand', async () => { ev.guest = await guestChecks(api, cfg, region, { InstanceId: instanceId, OsName: raw.OsName }, o.port, ev.callerIp, o.signal); })
             : undefined,
+          inst.state === 'RUNNING' ? attempt('GetMonitorData', async () => { ev.monitor = await readMonitor(api, region, instanceId, true, o.signal); }) : undefined,
         ]);
         return done();
       }

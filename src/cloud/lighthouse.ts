@@ -15,6 +15,7 @@ export interface RawLighthouseInstance {
   InstanceId?: string; InstanceName?: string; InstanceState?: string; InstanceRestrictState?: string;
   PublicAddresses?: string[] | null; PrivateAddresses?: string[] | null; PublicIpv6Addresses?: string[] | null;
   OsName?: string; Platform?: string; PlatformType?: string; Zone?: string;
+  InternetAccessible?: { InternetMaxBandwidthOut?: number } | null;
 }
 
 /** The API's page limit; 100 pages bound every loop (the firewall holds at most 100 rules). */
@@ -39,6 +40,7 @@ export function lighthouseInstance(i: RawLighthouseInstance): Instance {
     ...(i.PublicIpv6Addresses?.length ? { ipv6Ips: i.PublicIpv6Addresses } : {}),
     ...(i.OsName ? { osName: i.OsName } : {}),
     securityGroupIds: [],
+    ...(i.InternetAccessible?.InternetMaxBandwidthOut ? { bandwidthOutMbps: i.InternetAccessible.InternetMaxBandwidthOut } : {}),
   };
 }
 

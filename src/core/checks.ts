@@ -2,6 +2,7 @@
  * Turns each probe result into the `Check` a person reads (status, one-line summary,
  * evidence). Pure; the engine emits these as each layer finishes.
  */
+import { healthChecks } from './healthText';
 import type {
   AltPortResult, BannerResult, Check, CheckId, CheckStatus, CloudEvidence, DnsResult, IcmpResult, Lang,
   Protocol, RdpResult, SshResult, TcpResult,
@@ -223,5 +224,6 @@ export function cloudChecks(c: CloudEvidence, port: number, protocol: Protocol, 
     }
     out.push(check('cloud.guest', status, 0, summary, g));
   }
+  out.push(...healthChecks(c, lang));
   return out;
 }

@@ -10,7 +10,9 @@ import { icmpDetailText, tcpOutcomeText } from './netText';
 import { keyErrorText, untestedText } from './sshText';
 import { localFindings, localVerdict, SECOND_OPINION_CODES } from './local';
 import { formatMs, visible, type TemplateArgs } from './format';
-import { evaluateReadiness, readinessVerdict } from './readiness';
+import { evaluateReadiness, readinessVerdict, sessionFailure } from './readiness';
+import { cloudDiskProblems, cloudOverloadSignals, signalsExplain } from './health';
+import { healthFindings, loginStalled } from './healthText';
 
 export interface ClassifyInput extends Evidence {
   /** Whether the user gave credentials (a login was requested). */
@@ -133,6 +135,14 @@ export const RULES: readonly Rule[] = [
   { code: 'PORT_FILTERED', when: (e) => tcpSilent(e) && hostAnswers(e) },
   { code: 'HOST_UNREACHABLE', when: (e) => tcpSilent(e) && (e.icmp?.outcome === 'unreachable' || e.icmp?.outcome === 'prohibited') },
   { code: 'NO_RESPONSE', when: (e) => tcpSilent(e) },
+
+  // Connected, but the banner or the login stalled or was cut, and the instance's own view
+  // explains it (core/health.ts): a full root or home (no room for the session's files), or
+  // overload shown by a strong signal or two weak ones — never one weak signal alone.
+  // The same full root or home when the login works but its session runs nothing (PAM's
+  // session stack failed: see sessionFailure).
+  { code: 'DISK_FULL', when: (e) => (loginStalled(e) || !!sessionFailure(e.ssh?.readiness)) && cloudDiskProblems(e.cloud).login.length > 0 },
+  { code: 'INSTANCE_OVERLOADED', when: (e) => loginStalled(e) && signalsExplain(cloudOverloadSignals(e.cloud)) },
 
   // Connected: what answers? OpenSSH says why before it hangs up on a throttled or
   // penalised client; that is a closed connection, not another protocol.
@@ -265,6 +275,7 @@ export function findings(e: ClassifyInput, code: VerdictCode, lang: Lang): Findi
     if (portFailed && acl?.exceptFor?.length && acl.verdict !== 'none' && code !== 'NETWORK_ACL_BLOCKS') {
       out.push({ code: 'NETWORK_ACL_MAY_BLOCK', message: msg(lang, acl.verdict === 'deny' ? 'finding.NETWORK_ACL_MAY_BLOCK' : 'finding.NETWORK_ACL_MAY_BLOCK_SOME', { aclId: acl.aclId ?? '', sources: acl.exceptFor.join(', ') }) });
     }
+    out.push(...healthFindings(e, code, lang));
     if (c.guest && !c.guest.agentOnline) add('TAT_AGENT_OFFLINE');
     if (c.guest?.configTest && !c.guest.configTest.ok) add('SSHD_CONFIG_INVALID', { detail: c.guest.configTest.output.split('\n')[0] ?? '' });
     if (code === 'HOST_KEY_MISMATCH' && ssh?.hostKey && c.guest?.hostKeyFingerprints?.length) {

@@ -229,6 +229,10 @@ const M = {
     en: 'Your ssh config reaches this host through ProxyCommand "{command}", which CVM Doctor never runs: this diagnosis connected directly, so it says nothing about the path ssh takes.',
     ko: 'ssh 설정에서 이 호스트는 ProxyCommand("{command}")를 거쳐 접속하는데 CVM Doctor는 이 명령을 실행하지 않습니다. 이 진단은 직접 연결한 결과이므로 ssh 명령이 실제로 쓰는 경로에 대해서는 알려 주지 않습니다.',
   },
+  'finding.INSTANCE_OVERLOADED': { en: 'The instance shows signs of overload: {signals}.', ko: '인스턴스에 과부하 징후가 있습니다: {signals}.' },
+  'finding.DISK_FULL': { en: 'A filesystem of the instance is full or read-only: {problems}.', ko: '인스턴스의 파일 시스템이 가득 찼거나 읽기 전용입니다: {problems}.' },
+  'finding.RECENT_REBOOT': { en: 'The instance booted {seconds} s ago: after a reboot sshd may still be starting, and an uptime that stays this short means a reboot loop (look at the console\'s VNC screen and the kernel log).', ko: '인스턴스가 {seconds}초 전에 부팅되었습니다. 방금 재부팅했다면 sshd가 아직 시작 중일 수 있고, 계속 이렇게 짧다면 재부팅이 반복되고 있는 것입니다(콘솔의 VNC 화면과 커널 로그를 확인하세요).' },
+  'finding.MONITOR_NO_DATA': { en: 'Cloud Monitor ({namespace}) returned no CPU data for the instance over the last {minutes} minutes: its load is unknown.', ko: 'Cloud Monitor({namespace})가 최근 {minutes}분 동안 이 인스턴스의 CPU 데이터를 보내지 않아 부하는 알 수 없습니다.' },
   'finding.JUMP_SOURCE_UNKNOWN': {
     en: 'The cloud rules of hop {n} were evaluated for any source: its connections come from bastion {via}, whose private address is not known (name the bastion\'s Tencent Cloud instance to evaluate them for it).',
     ko: '홉 {n}의 클라우드 규칙은 모든 출발지 기준으로 평가했습니다. 이 홉으로 가는 연결은 배스천({via})에서 오는데 배스천의 사설 주소를 알 수 없습니다(배스천의 Tencent Cloud 인스턴스를 지정하면 그 주소 기준으로 평가합니다).',
@@ -336,6 +340,8 @@ const M = {
   'check.cloud.firewall': { en: 'Cloud: instance firewall', ko: '클라우드: 인스턴스 방화벽' },
   'check.cloud.networkAcl': { en: 'Cloud: network ACL', ko: '클라우드: 네트워크 ACL' },
   'check.cloud.guest': { en: 'Cloud: inside the instance', ko: '클라우드: 인스턴스 내부' },
+  'check.cloud.health': { en: 'Cloud: load, memory and disks', ko: '클라우드: 부하, 메모리, 디스크' },
+  'check.cloud.monitor': { en: 'Cloud: monitoring (last 15 minutes)', ko: '클라우드: 모니터링(최근 15분)' },
   // The "VS Code readiness" section (core/readiness.ts): one check per item.
   'report.readiness': { en: 'VS Code readiness', ko: 'VS Code 준비 상태' },
   'check.vscode.session': { en: 'VS Code: session', ko: 'VS Code: 세션' },
@@ -354,6 +360,7 @@ const M = {
   'readiness.unknown.notRun': { en: 'Not checked', ko: '검사하지 않았습니다' },
   'readiness.session.no-login': { en: 'Not checked: the checks need a successful login (give a key, an agent or a password)', ko: '검사하지 않았습니다. 로그인이 성공해야 검사할 수 있습니다(키, 에이전트 또는 비밀번호 지정)' },
   'readiness.session.openssh': { en: 'Not checked: only the system OpenSSH could log in, and the checks run over CVM Doctor\'s own session', ko: '검사하지 않았습니다. 시스템 OpenSSH로만 로그인할 수 있었는데, 이 검사는 CVM Doctor 자체 세션에서만 실행됩니다' },
+  'readiness.session.failed': { en: 'The login works, but its session runs no command (exit status {code}): "{line}"', ko: '로그인은 되지만 세션에서 명령이 실행되지 않습니다(종료 코드 {code}): "{line}"' },
   'readiness.session.notLinux': { en: 'The login shell does not answer uname: these checks are for Linux hosts only', ko: '로그인 셸이 uname에 응답하지 않습니다. 이 검사는 Linux 호스트 전용입니다' },
   'readiness.platform.ok': { en: 'Linux on {arch}: supported', ko: 'Linux, 아키텍처 {arch}: 지원됨' },
   'readiness.platform.notLinux': { en: '{os} is not Linux: VS Code\'s Linux server cannot run there', ko: '운영 체제 {os}: Linux가 아니므로 VS Code의 Linux 서버를 실행할 수 없습니다' },

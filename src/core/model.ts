@@ -514,7 +514,12 @@ export interface CloudEvidence {
     /** Lighthouse: a traffic package whose unpaid overflow cut the instance's network
      *  (DescribeInstancesTrafficPackages Status OVERDUE_NETWORK_DISABLED). */
     trafficPackage?: { id?: string; status: string };
+    /** The public bandwidth cap in Mbps (CVM InternetAccessible.InternetMaxBandwidthOut;
+     *  Lighthouse InternetAccessible too). */
+    bandwidthOutMbps?: number;
   };
+  /** Cloud Monitor over the last minutes (cloud/monitor.ts): read-only, part of the inspection. */
+  monitor?: MonitorEvidence;
   /** Caller address used for evaluation; undefined means "any source". */
   callerIp?: string;
   /** The caller's configured or detected address when it was set aside because its family
@@ -564,6 +569,8 @@ export interface CloudEvidence {
     /** The firewall accepts the port only from these sources (and drops or rejects the rest). */
     firewallAllowsOnly?: string[];
     hostKeyFingerprints?: Array<{ type: string; fingerprint: string }>;
+    /** Load, memory, OOM kills, filesystems and top processes (cloud/guestScriptHealth.ts). */
+    health?: GuestHealth;
     /** Why the checks did not (fully) run; `error` keeps the details in English for the log. */
     errorKind?: GuestErrorKind;
     /** The automation's own status word for `errorKind` 'incomplete' (e.g. FAILED, TIMEOUT). */
@@ -572,6 +579,51 @@ export interface CloudEvidence {
   };
   errors: CloudError[];
   durationMs: number;
+}
+
+/** One process of the guest's top lists (`ps -eo pid,pcpu,pmem,rss,comm`). */
+export interface GuestProcess { pid: number; cpuPct: number; memPct: number; rssKb: number; command: string }
+
+/** A PSI line's averages (percent of wall time some/all tasks stalled). */
+export interface PsiAverages { avg10: number; avg60: number; avg300: number }
+
+/** What the in-guest health sections read; every field absent when it could not be read. */
+export interface GuestHealth {
+  /** /proc/loadavg (machine-wide run queue, including tasks in uninterruptible sleep). */
+  load?: { one: number; five: number; fifteen: number };
+  cpus?: number;
+  /** /proc/pressure/* (kernel 4.20+ with PSI enabled). */
+  psi?: Partial<Record<'cpu' | 'memory' | 'io', { some?: PsiAverages; full?: PsiAverages }>>;
+  /** CPU steal over a one-second sample of /proc/stat, in percent. */
+  stealPct?: number;
+  uptimeSec?: number;
+  memory?: { totalKb: number; availableKb: number; swapTotalKb: number; swapFreeKb: number };
+  /** OOM kills in the kernel log; absent when no kernel log could be read. `atSec`: the
+   *  kernel's monotonic timestamp (seconds since boot). */
+  oomKills?: Array<{ pid: number; process: string; atSec?: number; cgroup?: boolean; line: string }>;
+  /** `df -P` / `df -Pi` of /, /var, /home, /tmp (`path` is the argument). */
+  disks?: Array<{ path: string; mount: string; filesystem: string; sizeKb: number; usedKb: number; availableKb: number; inodes?: { total: number; free: number }; readOnly?: boolean }>;
+  top?: { byCpu: GuestProcess[]; byMemory: GuestProcess[] };
+}
+
+/** One Cloud Monitor metric over the window: its points' summary, or why none came. */
+export interface MonitorMetric {
+  metric: string;
+  /** Number of data points (0: none reported, e.g. a metric that needs the agent). */
+  points: number;
+  max?: number;
+  last?: number;
+  /** Unit of the values as the metric defines it ('%', 'Mbps', 'count'). */
+  unit: string;
+}
+
+export interface MonitorEvidence {
+  namespace: 'QCE/CVM' | 'QCE/LIGHTHOUSE';
+  /** Window, ISO 8601 (what the API answered, else what was asked). */
+  startTime: string;
+  endTime: string;
+  periodSec: number;
+  metrics: MonitorMetric[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -629,6 +681,7 @@ export const VERDICT_CODES = [
   'LOCAL_CONFIG_ERROR',
   'LOCAL_KEY_REFUSED',
   'JUMP_FORWARDING_DENIED',
+  'INSTANCE_OVERLOADED',
 ] as const;
 export type VerdictCode = (typeof VERDICT_CODES)[number];
 
@@ -671,6 +724,10 @@ export const FINDING_CODES = [
   'JUMP_NOT_FOLLOWED',
   'JUMP_SOURCE_UNKNOWN',
   'PROXY_COMMAND_NOT_FOLLOWED',
+  'INSTANCE_OVERLOADED',
+  'DISK_FULL',
+  'RECENT_REBOOT',
+  'MONITOR_NO_DATA',
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
@@ -691,7 +748,7 @@ export interface RemediationStep {
 
 export type CheckId =
   | 'dns' | 'icmp' | 'tcp' | 'banner' | 'kex' | 'hostkey' | 'auth' | 'login' | 'rdp' | 'altports'
-  | 'cloud.instance' | 'cloud.securityGroups' | 'cloud.firewall' | 'cloud.networkAcl' | 'cloud.guest'
+  | 'cloud.instance' | 'cloud.securityGroups' | 'cloud.firewall' | 'cloud.networkAcl' | 'cloud.guest' | 'cloud.health' | 'cloud.monitor'
   | 'local.config' | 'local.keys' | 'local.agent' | 'openssh'
   | `vscode.${ReadinessItemId}`;
 /** The items of the "VS Code readiness" section (core/readiness.ts). */

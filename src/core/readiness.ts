@@ -257,12 +257,24 @@ function diskItem(ev: ReadinessEvidence): ReadinessItem {
   return { id: 'disk', status: 'pass', key: 'ok', args };
 }
 
+/** The login worked but its session runs nothing: the first command ended with an error exit
+ *  and no `uname` answer (e.g. PAM's session stack failed: pam_mkhomedir on a full /home makes
+ *  OpenSSH 9.2 end every command with status 254). Its first line, as sshd/PAM printed it. */
+export function sessionFailure(ev: ReadinessEvidence | undefined): { code: number; line: string } | undefined {
+  const o = ev && !ev.skipped ? out(ev, 'system') : undefined;
+  if (!o || o.timedOut || o.error || o.code === null || o.code === 0) return undefined;
+  if (parseSystem(o.stdout).os) return undefined;
+  return { code: o.code, line: `${o.stdout}\n${o.stderr}`.split(/\r?\n/).map((l) => l.trim()).find(Boolean)?.slice(0, 200) ?? '' };
+}
+
 /** Every item, in the order the section shows them. */
 export function evaluateReadiness(ev: ReadinessEvidence): ReadinessItem[] {
   if (ev.skipped) return [{ id: 'session', status: 'skip', key: ev.skipped, args: {} }];
   const items: ReadinessItem[] = [];
   const sysOut = out(ev, 'system');
   const sys = textOf(sysOut) !== undefined ? parseSystem(sysOut!.stdout) : {};
+  const failed = sessionFailure(ev);
+  if (!sys.os && failed) return [{ id: 'session', status: 'warn', key: 'failed', args: { code: failed.code, line: failed.line } }];
   if (!sys.os) {
     // Not a POSIX shell that answers `uname` (Windows' OpenSSH, a restricted shell): these
     // checks are for Linux only, and nothing here says the server cannot run.

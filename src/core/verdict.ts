@@ -11,7 +11,8 @@ import { keyDetailSuffix, keyProblemText, loginReasonText, opensshProblemText, q
 import { hostKeyName, shellQuote, sshCommandLine } from './sshCommand';
 import { formatJumpChain } from './jump';
 import { format, formatMs, visible, type TemplateArgs } from './format';
-import { OK_LOGIN_UNTESTED_TEXT, VERDICT_TEXT } from './verdictText';
+import { DISK_FULL_GUEST_TEXT, OK_LOGIN_UNTESTED_TEXT, VERDICT_TEXT } from './verdictText';
+import { healthArgs } from './healthText';
 import { readinessArgs } from './readinessChecks';
 import { localVerdictArgs, verdictKey } from './local';
 
@@ -164,6 +165,7 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
     jumpOption: t.jump?.length ? `-J ${shellQuote(formatJumpChain(t.jump))} ` : '',
     ...untestedArgs,
     ...readinessArgs(ssh?.readiness, lang),
+    ...healthArgs(code, e, lang),
     ...localArgs(code, e, lang, user),
     // Last: an overdue traffic package names itself in place of the (NORMAL) restriction.
     ...lighthouseArgs(e, lang),
@@ -346,7 +348,7 @@ function portNote(t: TcpResult, lang: Lang): string {
 export function buildVerdict(code: VerdictCode, e: ClassifyInput, lang: Lang): Verdict {
   const args = verdictArgs(code, e, lang);
   const untested = args.loginUntested === 'yes';
-  const text = untested ? OK_LOGIN_UNTESTED_TEXT : VERDICT_TEXT[code];
+  const text = untested ? OK_LOGIN_UNTESTED_TEXT : args.guestDiskFull === 'yes' ? DISK_FULL_GUEST_TEXT : VERDICT_TEXT[code];
   return {
     code,
     title: format(text.title[lang], args),

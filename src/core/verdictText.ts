@@ -16,6 +16,17 @@ export const OK_LOGIN_UNTESTED_TEXT: { title: Bilingual; summary: Bilingual } = 
   },
 };
 
+/** `DISK_FULL` seen by the in-guest check while the login itself failed (classify.ts; the
+ *  VERDICT_TEXT entry is the post-login readiness one: the login worked, VS Code's server has
+ *  no room). */
+export const DISK_FULL_GUEST_TEXT: { title: Bilingual; summary: Bilingual } = {
+  title: { en: 'The instance\'s disk is full', ko: '인스턴스의 디스크가 가득 찼습니다' },
+  summary: {
+    en: 'The login to {host}:{port} fails (the server {loginSymptom}), and the in-guest check shows why: {diskProblems}. With no room, sshd and the login cannot write the session\'s files.',
+    ko: '{host}:{port} 로그인이 실패하고(서버가 {loginSymptom}) 게스트 내부 검사가 그 이유를 보여 줍니다: {diskProblems}. 공간이 없으면 sshd와 로그인 과정이 세션 파일을 쓰지 못합니다.',
+  },
+};
+
 export const VERDICT_TEXT: Record<VerdictCode, { title: Bilingual; summary: Bilingual }> = {
   OK: {
     title: { en: 'Reachable: the {proto} handshake completes', ko: '접속 가능: {proto} 핸드셰이크가 완료됩니다' },
@@ -225,6 +236,13 @@ export const VERDICT_TEXT: Record<VerdictCode, { title: Bilingual; summary: Bili
     summary: {
       en: 'The login as "{user}" works, but VS Code\'s server cannot be installed: {readinessFailures}.',
       ko: '"{user}" 계정의 로그인은 되지만 VS Code 서버를 설치할 수 없습니다: {readinessFailures}.',
+    },
+  },
+  INSTANCE_OVERLOADED: {
+    title: { en: 'The instance is too busy to answer the login in time', ko: '인스턴스가 너무 바빠서 제때 로그인에 응답하지 못합니다' },
+    summary: {
+      en: 'TCP port {port} is open, but the server {loginSymptom}, and the instance is overloaded: {overloadSignals}.',
+      ko: 'TCP 포트 {port|은/는} 열려 있지만 서버가 {loginSymptom}. 인스턴스가 과부하 상태입니다: {overloadSignals}.',
     },
   },
   PORT_FORWARDING_DISABLED: {

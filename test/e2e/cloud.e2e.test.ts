@@ -155,7 +155,8 @@ describe('(e2e) Tencent Cloud: import, cloud verdict, open port for my IP, undo'
     assert.ok(rule.includes(GUARD) && rule.includes('DROP') && rule.includes(`${target.callerIp}/32`) && rule.includes('e2e: this caller is blocked'), rule);
     assert.strictEqual(await text(frame, '#cloud-instance-state'), 'RUNNING');
     const cloud = await frame.$$eval('#cloud-checks li', (lis) => lis.map((li) => `${(li as HTMLElement).dataset.check}:${(li as HTMLElement).dataset.status}`));
-    assert.deepStrictEqual(cloud, ['cloud.instance:pass', 'cloud.securityGroups:fail', 'cloud.networkAcl:pass', 'cloud.guest:pass']);
+    // Cloud Monitor is read too (issue 12); the fixture has no points for it: unknown, skipped.
+    assert.deepStrictEqual(cloud, ['cloud.instance:pass', 'cloud.securityGroups:fail', 'cloud.networkAcl:pass', 'cloud.guest:pass', 'cloud.monitor:skip']);
     assert.match(await text(frame, '#cloud-checks li[data-check="cloud.guest"]'), /sshd/);
     assert.ok(await frame.$('#timeline li[data-check="tcp"][data-status="fail"]'), 'the real probe timed out');
     assert.ok(ep.requests.some((r) => r.action === 'RunCommand'), 'in-guest checks ran after consent');

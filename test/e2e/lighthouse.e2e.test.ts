@@ -140,7 +140,8 @@ describe('(e2e) Tencent Lighthouse: import, firewall verdict, VNC console, the f
     const rule = await text(frame, '#cloud-deciding-rule');
     assert.ok(rule.startsWith('firewall #0 DROP TCP:22 0.0.0.0/0') && rule.includes('e2e: ssh closed'), rule);
     const cloud = await frame.$$eval('#cloud-checks li', (lis) => lis.map((li) => `${(li as HTMLElement).dataset.check}:${(li as HTMLElement).dataset.status}`));
-    assert.deepStrictEqual(cloud, ['cloud.instance:pass', 'cloud.firewall:fail', 'cloud.guest:pass']);
+    // Cloud Monitor is read too (issue 12); the fixture has no points for it: unknown, skipped.
+    assert.deepStrictEqual(cloud, ['cloud.instance:pass', 'cloud.firewall:fail', 'cloud.guest:pass', 'cloud.monitor:skip']);
     assert.ok(await frame.$('#timeline li[data-check="tcp"][data-status="fail"]'), 'the real probe timed out');
     assert.ok(ep.requests.some((r) => r.action === 'RunCommand' && r.params.InstanceIds?.[0] === INSTANCE_ID), 'in-guest checks over TAT');
     assert.ok(await frame.$('#open-port'), 'the fix is offered');

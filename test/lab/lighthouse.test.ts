@@ -107,8 +107,9 @@ describe('(lab) Tencent Lighthouse: the firewall, state and traffic packages in 
     assert.match(steps, /tccli lighthouse CreateFirewallRules/);
     assert.doesNotMatch(steps, /security group|network ACL/i);
     assert.ok(!r.checks.some((c) => c.id === 'cloud.securityGroups' || c.id === 'cloud.networkAcl'));
+    // Lighthouse's own actions, and Cloud Monitor's read-only view of the instance (issue 12).
     assert.deepEqual([...new Set(requests.map((q) => `${q.service}.${q.action}:${q.errorCode ?? 'ok'}`))].sort(),
-      ['lighthouse.DescribeFirewallRules:ok', 'lighthouse.DescribeInstances:ok', 'lighthouse.DescribeInstancesTrafficPackages:ok']);
+      ['lighthouse.DescribeFirewallRules:ok', 'lighthouse.DescribeInstances:ok', 'lighthouse.DescribeInstancesTrafficPackages:ok', 'monitor.GetMonitorData:ok']);
   });
 
   it('only an office range allowed: the caller outside it → INSTANCE_FIREWALL_BLOCKS (nothing matched); caller unknown → PORT_FILTERED with the office range named', async () => {
@@ -233,7 +234,8 @@ describe('(lab) Tencent Lighthouse: the firewall, state and traffic packages in 
       assert.equal(j.verdict.code, 'INSTANCE_FIREWALL_BLOCKS');
       assert.deepEqual(j.target.cloud, { instanceId: 'lhins-labdrop1', region: REGION });
       const services = new Set(ep.requests.slice(before).map((q) => q.service));
-      assert.deepEqual([...services], ['lighthouse']);
+      // Its own API and Cloud Monitor's read-only view (issue 12); never cvm or vpc.
+      assert.deepEqual([...services].sort(), ['lighthouse', 'monitor']);
     });
   });
 });

@@ -130,7 +130,7 @@ export interface HostSpec {
    *  where the lab user has /bin/sh and a home of its own — a tiny tmpfs when `homeTmpfsKb`
    *  is set, filled up with `fillHome`. `pathWithout`: the login PATH (sshd SetEnv) leaves
    *  these programs out. Needs `sshd`. */
-  guest?: { homeTmpfsKb?: number; fillHome?: boolean; pathWithout?: string[] };
+  guest?: { homeTmpfsKb?: number; fillHome?: boolean; pathWithout?: string[]; mkhomedir?: boolean };
 }
 
 export interface LabHost {

@@ -37,12 +37,18 @@ export function replaceSection(output: string, name: string, lines: string[], rc
   return output.replace(re, () => section(name, lines, rc));
 }
 
+/** A process named sshd inside the host's namespace, if any. */
+async function sshdPidIn(h: LabHost): Promise<number | undefined> {
+  const pids = (await run('ip', ['netns', 'pids', h.ns])).split(/\s+/).filter(Boolean);
+  const pid = pids.find((p) => {
+    try { return fs.readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'sshd'; } catch { return false; }
+  });
+  return pid === undefined ? undefined : Number(pid);
+}
+
 /** Whether a process named sshd runs inside the host's namespace. */
 export async function sshdRunsIn(h: LabHost): Promise<boolean> {
-  const pids = (await run('ip', ['netns', 'pids', h.ns])).split(/\s+/).filter(Boolean);
-  return pids.some((pid) => {
-    try { return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'sshd'; } catch { return false; }
-  });
+  return (await sshdPidIn(h)) !== undefined;
 }
 
 /** `ssh-keygen -lf` lines for public keys ("type base64"), as the guest script prints them. */
@@ -64,11 +70,17 @@ export interface LabGuest {
  * What TAT would answer for this lab host. `hostKeys` overrides the host keys reported (to
  * stage a presented key that is not the instance's); `sshdPorts` are its configured ports.
  */
-export async function labGuest(h: LabHost, lab: Lab, o: { port?: number; sshdPorts?: number[]; hostKeys?: string[] } = {}): Promise<LabGuest> {
+export async function labGuest(h: LabHost, lab: Lab, o: { port?: number; sshdPorts?: number[]; hostKeys?: string[]; guestMounts?: boolean } = {}): Promise<LabGuest> {
   const script = buildGuestScript(o.port ?? 22);
   const file = path.join(lab.dir, `guest-${h.ns}.sh`);
   fs.writeFileSync(file, script, { mode: 0o600 });
-  let output = await run('ip', ['netns', 'exec', h.ns, 'sh', file], 30_000);
+  // `guestMounts`: in the mount namespace of a guest host's sshd (labGuest.ts), so the disk
+  // sections see that guest's own /home (the lab dir under /tmp is the same there).
+  const sshdPid = o.guestMounts ? await sshdPidIn(h) : undefined;
+  if (o.guestMounts && sshdPid === undefined) throw new Error(`no sshd runs in ${h.ns}`);
+  let output = sshdPid !== undefined
+    ? await run('nsenter', ['-t', String(sshdPid), '-m', '-n', 'sh', file], 30_000)
+    : await run('ip', ['netns', 'exec', h.ns, 'sh', file], 30_000);
   const sshd = await sshdRunsIn(h);
   output = replaceSection(output, 'service', [`process sshd ${sshd ? 'running' : 'absent'}`]);
   output = replaceSection(output, 'configtest', []);

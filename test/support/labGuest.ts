@@ -17,6 +17,10 @@ interface GuestSpec {
   homeTmpfsKb?: number;
   /** Fill the home until the filesystem is full. */
   fillHome?: boolean;
+  /** The user's home is a folder not yet made inside that filesystem, and PAM's session stack
+   *  is `pam_mkhomedir` (as on images that create homes at first login: LDAP/SSSD users, cloud
+   *  images' provisioning): /etc/pam.d/sshd is replaced in this mount namespace only. */
+  mkhomedir?: boolean;
 }
 
 const sep = process.argv.indexOf('--');
@@ -28,7 +32,9 @@ if (sep < 3 || !spec.user || !spec.dir || sshd.length === 0) {
 }
 const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 });
 
-const home = path.join(spec.dir, 'home');
+// With mkhomedir the tmpfs is this namespace's /home itself (as on a real guest, where the
+// in-guest check's `df /home` sees it); otherwise a folder of the host's own.
+const home = spec.mkhomedir ? '/home' : path.join(spec.dir, 'home');
 fs.mkdirSync(home, { recursive: true, mode: 0o755 });
 if (spec.homeTmpfsKb) run('mount', ['-t', 'tmpfs', '-o', `size=${spec.homeTmpfsKb}k,mode=0755`, 'cvmd-home', home]);
 const pw = fs.readFileSync('/etc/passwd', 'utf8');
@@ -36,7 +42,7 @@ const line = pw.split('\n').find((l) => l.startsWith(`${spec.user}:`));
 if (!line) throw new Error(`no passwd entry for ${spec.user}`);
 const f = line.split(':');
 const [uid, gid] = [Number(f[2]), Number(f[3])];
-fs.chownSync(home, uid, gid);
+if (!spec.mkhomedir) fs.chownSync(home, uid, gid);
 if (spec.fillHome) {
   // Until the tmpfs says no more (bounded by its size): what a home full of logs looks like.
   const fd = fs.openSync(path.join(home, 'filler'), 'w');
@@ -49,8 +55,13 @@ if (spec.fillHome) {
     fs.closeSync(fd);
   }
 }
+if (spec.mkhomedir) {
+  const pam = path.join(spec.dir, 'pam-sshd');
+  fs.writeFileSync(pam, 'account required pam_permit.so\nsession required pam_mkhomedir.so skel=/etc/skel umask=0077\n', { mode: 0o644 });
+  run('mount', ['--bind', pam, '/etc/pam.d/sshd']);
+}
 // The lab user gets a POSIX shell and this home, in this mount namespace only.
-f[5] = home;
+f[5] = spec.mkhomedir ? path.join(home, spec.user) : home;
 f[6] = '/bin/sh';
 const passwd = path.join(spec.dir, 'passwd');
 fs.writeFileSync(passwd, pw.split('\n').map((l) => (l === line ? f.join(':') : l)).join('\n'), { mode: 0o644 });

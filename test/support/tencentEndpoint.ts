@@ -2,7 +2,7 @@
  * A local Tencent Cloud API endpoint on 127.0.0.1: the real wire protocol (POST / with a JSON
  * body, X-TC-* headers), TC3-HMAC-SHA256 signatures verified the way the cloud does (canonical
  * request, hashed payload, credential scope, derived key chain, 5-minute clock window), errors
- * in the API's `{"Response":{"Error":…}}` shape, and the cvm / vpc / tat / lighthouse actions
+ * in the API's `{"Response":{"Error":…}}` shape, and the cvm / vpc / tat / lighthouse / monitor actions
  * CVM Doctor uses, served from a mutable fixture. Used by unit, e2e and lab tests and the demo.
  *
  * The signing service is checked against the first dot-separated label of the Host header,
@@ -38,15 +38,52 @@ class ApiError extends Error {
   constructor(readonly code: string, message: string) { super(message); }
 }
 
-type ServiceName = 'cvm' | 'vpc' | 'tat' | 'lighthouse';
+type ServiceName = 'cvm' | 'vpc' | 'tat' | 'lighthouse' | 'monitor';
 const SERVICE_OF: Record<string, ServiceName> = {
   DescribeInstances: 'cvm', DescribeInstanceVncUrl: 'cvm',
   DescribeSecurityGroupPolicies: 'vpc', CreateSecurityGroupPolicies: 'vpc', DeleteSecurityGroupPolicies: 'vpc',
   DescribeAddressTemplates: 'vpc', DescribeAddressTemplateGroups: 'vpc', DescribeServiceTemplates: 'vpc', DescribeServiceTemplateGroups: 'vpc',
   DescribeSubnets: 'vpc', DescribeNetworkAcls: 'vpc',
   DescribeAutomationAgentStatus: 'tat', RunCommand: 'tat', DescribeInvocationTasks: 'tat',
+  GetMonitorData: 'monitor',
 };
-const VERSION: Record<string, string> = { cvm: '2017-03-12', vpc: '2017-03-12', tat: '2020-10-28', lighthouse: '2020-03-24' };
+const VERSION: Record<string, string> = { cvm: '2017-03-12', vpc: '2017-03-12', tat: '2020-10-28', lighthouse: '2020-03-24', monitor: '2018-07-24' };
+/** The metrics each namespace knows (an unknown one is InvalidParameterValue, as in the cloud). */
+const MONITOR_METRICS: Record<string, string[]> = {
+  'QCE/CVM': ['BaseCpuUsage', 'CpuUsage', 'MemUsage', 'WanOuttraffic', 'WanIntraffic', 'LanOuttraffic', 'TcpCurrEstab'],
+  'QCE/LIGHTHOUSE': ['CpuUsage', 'MemUsage', 'LighthouseOuttraffic', 'LighthouseIntraffic', 'LighthouseOutratio'],
+};
+const MONITOR_PERIODS = new Set([10, 60, 300, 3600, 86400]);
+
+/** GetMonitorData (monitor_models.d.ts): one metric, up to 50 instances, a window and period;
+ *  one DataPoint per instance with its Dimensions, Timestamps and Values. */
+function getMonitorData(p: Record<string, any>, fx: TencentFixture): Record<string, unknown> {
+  const ns = String(p.Namespace ?? '');
+  const metric = String(p.MetricName ?? '');
+  if (!MONITOR_METRICS[ns]) throw new ApiError('InvalidParameterValue', `Namespace ${ns} is not supported.`);
+  if (!MONITOR_METRICS[ns].includes(metric)) throw new ApiError('InvalidParameterValue', `MetricName ${metric} does not exist in ${ns}.`);
+  const period = Number(p.Period ?? 300);
+  if (!MONITOR_PERIODS.has(period)) throw new ApiError('InvalidParameterValue', `Period ${period} is not supported for ${metric}.`);
+  const instances = p.Instances as Array<{ Dimensions?: Array<{ Name: string; Value: string }> }> | undefined;
+  if (!Array.isArray(instances) || instances.length < 1 || instances.length > 50) throw new ApiError('InvalidParameter', 'Instances must hold 1-50 instances.');
+  const end = p.EndTime ? Date.parse(String(p.EndTime)) : Date.now();
+  const start = p.StartTime ? Date.parse(String(p.StartTime)) : end - 3600_000;
+  if (!Number.isFinite(start) || !Number.isFinite(end) || end < start) throw new ApiError('InvalidParameterValue', 'EndTime must not be earlier than StartTime.');
+  const slots = Math.floor((end - start) / 1000 / period);
+  const firstTs = Math.floor(start / 1000 / period) * period + period;
+  const fmt = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+  return {
+    Period: period, MetricName: metric, StartTime: fmt(start), EndTime: fmt(end), Msg: '',
+    DataPoints: instances.map((i) => {
+      const dims = i.Dimensions ?? [];
+      const id = dims.find((d) => d.Name === 'InstanceId')?.Value;
+      if (!id) throw new ApiError('InvalidParameterValue', 'Dimensions must name InstanceId.');
+      const series = (fx.monitor?.[id]?.[metric] ?? []).slice(-slots);
+      const base = firstTs + (slots - series.length) * period;
+      return { Dimensions: dims, Timestamps: series.map((_v, k) => base + k * period), Values: series };
+    }),
+  };
+}
 const LIGHTHOUSE_ACTIONS = new Set(['DescribeInstances', 'DescribeFirewallRules', 'CreateFirewallRules', 'DeleteFirewallRules', 'ModifyFirewallRules', 'DescribeInstancesTrafficPackages', 'DescribeInstanceVncUrl']);
 
 /** The service an action belongs to: lighthouse when it is one of its actions asked at its version. */
@@ -434,7 +471,7 @@ export async function startTencentEndpoint(fixture: TencentFixture = defaultTenc
         if (!region) throw new ApiError('MissingParameter', 'X-TC-Region is required.');
         const fault = fixture.faults.find((f) => f.times > 0 && (!f.action || f.action === action));
         if (fault) { fault.times--; throw new ApiError(fault.code, fault.message ?? `${fault.code} (injected)`); }
-        response = { ...(service === 'lighthouse' ? handleLighthouse(action, region, rec.params, fixture) : handle(action, region, rec.params, fixture, polls)), RequestId: requestId };
+        response = { ...(service === 'lighthouse' ? handleLighthouse(action, region, rec.params, fixture) : service === 'monitor' ? getMonitorData(rec.params, fixture) : handle(action, region, rec.params, fixture, polls)), RequestId: requestId };
       } catch (e) {
         const err = e instanceof ApiError ? e : new ApiError('InternalError', (e as Error).message);
         rec.errorCode = err.code;

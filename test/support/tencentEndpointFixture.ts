@@ -52,6 +52,7 @@ export interface FixtureInstance {
   Placement?: { Zone: string };
   DefaultLoginUser?: string;
   DefaultLoginPort?: number;
+  InternetAccessible?: { InternetChargeType?: string; InternetMaxBandwidthOut: number; PublicIpAssigned?: boolean };
 }
 
 export interface FixtureSecurityGroup { version: number; ingress: SgPolicy[]; egress: SgPolicy[] }
@@ -99,6 +100,10 @@ export interface TencentFixture {
   lighthouse: FixtureLighthouse;
   /** Console URLs DescribeInstanceVncUrl (cvm or lighthouse) handed out, in order. */
   vncIssued: Array<{ instanceId: string; url: string }>;
+  /** Cloud Monitor series GetMonitorData serves, by instance ID and metric name: one value a
+   *  period, the newest last. An instance or metric without an entry answers with no points
+   *  (what the API answers for a metric that needs the agent when none runs). */
+  monitor?: Record<string, Record<string, number[]>>;
 }
 
 export interface GuestOutputSpec {

@@ -61,6 +61,7 @@ export const VERDICT_CLASS: Record<VerdictCode, VerdictClass> = {
   DISK_FULL: 'vscode',
   PORT_FORWARDING_DISABLED: 'vscode',
   JUMP_FORWARDING_DENIED: 'network',
+  INSTANCE_OVERLOADED: 'instance',
 };
 
 /** Icon and theme colour per class (colours the tests and themes already use for pass/warn/fail). */
@@ -114,6 +115,7 @@ const SHORT: Record<VerdictCode, () => string> = {
   DISK_FULL: () => t('Disk full'),
   PORT_FORWARDING_DISABLED: () => t('TCP forwarding off'),
   JUMP_FORWARDING_DENIED: () => t('Bastion refuses to forward'),
+  INSTANCE_OVERLOADED: () => t('Instance overloaded'),
 };
 
 /** The verdict in a few words: "OK", "Port closed", "Login not tested". */

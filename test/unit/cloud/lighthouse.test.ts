@@ -61,7 +61,8 @@ describe('(unit) Tencent Lighthouse via the SDK and the local endpoint', () => {
     assert.deepStrictEqual(ev.firewall, { verdict: 'deny', evaluatedFor: '203.0.113.5', decidingRule: { index: 0, action: 'DROP', protocol: 'TCP', port: '22', source: '0.0.0.0/0', description: 'no ssh' } });
     assert.strictEqual(ev.securityGroups, undefined);
     assert.strictEqual(ev.networkAcl, undefined);
-    assert.ok(ep.requests.every((r) => r.service === 'lighthouse'), ep.requests.map((r) => `${r.service}.${r.action}`).join(' '));
+    // Its own service, and Cloud Monitor's read-only view of it (issue 12): no CVM or VPC call.
+    assert.ok(ep.requests.every((r) => r.service === 'lighthouse' || r.service === 'monitor'), ep.requests.map((r) => `${r.service}.${r.action}`).join(' '));
   });
 
   it('inspector: NETWORK_RESTRICT and an overdue traffic package reach the evidence; the verdict is INSTANCE_ISOLATED with the cause', async () => {

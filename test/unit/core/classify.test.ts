@@ -130,6 +130,9 @@ const TABLE: Array<[string, ClassifyInput, VerdictCode]> = [
   // Issue 9: after the login, what stops VS Code's server.
   ['logged in, every readiness item passes', healthy({ ssh: loggedInWithReadiness() }), 'OK'],
   ['logged in, glibc 2.17 (CentOS 7)', healthy({ ssh: loggedInWithReadiness({ libc: { code: 0, stdout: 'ldd (GNU libc) 2.17\nglibc 2.17\n', stderr: '', durationMs: 3 } }) }), 'REMOTE_SERVER_UNSUPPORTED'],
+  // Issue 12: the instance's own view explains a failed banner or login (core/health.ts; more rows in health.test.ts).
+  ['no banner, the guest shows 60% CPU steal', healthy({ banner: banner('timeout'), ssh: undefined, cloud: cloud({ guest: { agentOnline: true, health: { stealPct: 60 } } }) }), 'INSTANCE_OVERLOADED'],
+  ['connection closed, the guest\'s root has 0 KB free', healthy({ banner: banner('closed'), ssh: undefined, cloud: cloud({ guest: { agentOnline: true, health: { disks: [{ path: '/', mount: '/', filesystem: '/dev/vda1', sizeKb: 1000, usedKb: 1000, availableKb: 0 }] } } }) }), 'DISK_FULL'],
   ['logged in, home full', healthy({ ssh: loggedInWithReadiness({ disk: { code: 0, stdout: 'HOME=/h\nFilesystem 1024-blocks Used Available Capacity Mounted on\ntmpfs 1024 1024 0 100% /h\n/dev/vda1 5 1 999999 1% /\n---\n---\nhome-writable\n', stderr: '', durationMs: 3 } }) }), 'DISK_FULL'],
   ['logged in, sshd refuses forwarding', healthy({ ssh: loggedInWithReadiness({}, { outcome: 'prohibited', host: '127.0.0.1', port: 22, reason: 1, durationMs: 1 }) }), 'PORT_FORWARDING_DISABLED'],
   ['logged in, the download host is blocked (a finding only)', healthy({ ssh: loggedInWithReadiness({ download: { code: 0, stdout: 'curl 000\nexit=28\n', stderr: '', durationMs: 5000 } }) }), 'OK'],
