@@ -21,6 +21,7 @@
  *   is read as Mbps, the unit the console shows for the same points (one public dashboard notes
  *   the documented unit differs from what the API returns); not verified against the live API.
  */
+import { RECENT_POINTS } from '../core/health';
 import type { MonitorEvidence, MonitorMetric } from '../core/model';
 import type { TencentApi } from './api';
 
@@ -56,7 +57,7 @@ export function summarise(res: MonitorDataResponse, instanceId: string, name: st
   const values = (dp?.Values ?? []).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
   return {
     metric: name, unit, points: values.length,
-    ...(values.length ? { max: Math.max(...values), last: values[values.length - 1] } : {}),
+    ...(values.length ? { max: Math.max(...values), last: values[values.length - 1], recentMax: Math.max(...values.slice(-RECENT_POINTS)) } : {}),
   };
 }
 

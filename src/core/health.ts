@@ -63,6 +63,10 @@ export interface HealthSignal {
   threshold: number;
 }
 
+/** Cloud Monitor points (one a minute) that count as "now": its data lag a minute or two, and a
+ *  peak earlier in the 15-minute window is shown, never blamed for this login. */
+export const RECENT_POINTS = 3;
+
 const T = HEALTH_THRESHOLDS;
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
@@ -87,10 +91,10 @@ export function overloadSignals(h: GuestHealth | undefined, m: MonitorEvidence |
     if (recent.length) add('oom', 'strong', 'guest', recent.length, 1);
   }
   const cpu = metric(m, 'BaseCpuUsage') ?? metric(m, 'CpuUsage');
-  if (cpu?.max !== undefined && cpu.max >= T.baseCpuPct) add('base-cpu', 'strong', 'monitor', cpu.max, T.baseCpuPct);
+  if (cpu?.recentMax !== undefined && cpu.recentMax >= T.baseCpuPct) add('base-cpu', 'strong', 'monitor', cpu.recentMax, T.baseCpuPct);
   const bw = bandwidthOut(m);
-  if (bw?.max !== undefined && bandwidthCapMbps && bandwidthCapMbps > 0 && bw.max >= bandwidthCapMbps * T.bandwidthShare) {
-    add('bandwidth', 'strong', 'monitor', bw.max, bandwidthCapMbps);
+  if (bw?.recentMax !== undefined && bandwidthCapMbps && bandwidthCapMbps > 0 && bw.recentMax >= bandwidthCapMbps * T.bandwidthShare) {
+    add('bandwidth', 'strong', 'monitor', bw.recentMax, bandwidthCapMbps);
   }
   return out;
 }

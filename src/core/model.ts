@@ -613,6 +613,9 @@ export interface MonitorMetric {
   points: number;
   max?: number;
   last?: number;
+  /** Highest value of the last few points (core/health.ts RECENT_POINTS): what a failure now
+   *  can be blamed on; a peak ten minutes ago explains nothing about this login. */
+  recentMax?: number;
   /** Unit of the values as the metric defines it ('%', 'Mbps', 'count'). */
   unit: string;
 }

@@ -42,8 +42,8 @@ describe('(unit) Cloud Monitor via the SDK and the local endpoint', () => {
     assert.strictEqual(Date.parse(reqs[0].params.EndTime) - Date.parse(reqs[0].params.StartTime), 15 * 60_000);
     assert.strictEqual(ev.instance?.bandwidthOutMbps, 5);
     assert.deepStrictEqual(ev.monitor?.metrics, [
-      { metric: 'BaseCpuUsage', unit: '%', points: 15, max: 12, last: 12 },
-      { metric: 'WanOuttraffic', unit: 'Mbps', points: 5, max: 5.01, last: 4.99 },
+      { metric: 'BaseCpuUsage', unit: '%', points: 15, max: 12, last: 12, recentMax: 12 },
+      { metric: 'WanOuttraffic', unit: 'Mbps', points: 5, max: 5.01, last: 4.99, recentMax: 5.01 },
       // Needs the agent: no points is unknown, not zero.
       { metric: 'TcpCurrEstab', unit: 'count', points: 0 },
     ]);
@@ -86,7 +86,10 @@ describe('(unit) Cloud Monitor via the SDK and the local endpoint', () => {
 
   it('summarise: nulls are missing points, another instance\'s series is not this one\'s', () => {
     const res = { DataPoints: [{ Dimensions: [{ Name: 'InstanceId', Value: 'ins-a' }], Timestamps: [1, 2, 3], Values: [1, null, 3] }] };
-    assert.deepStrictEqual(summarise(res, 'ins-a', 'BaseCpuUsage', '%'), { metric: 'BaseCpuUsage', unit: '%', points: 2, max: 3, last: 3 });
+    assert.deepStrictEqual(summarise(res, 'ins-a', 'BaseCpuUsage', '%'), { metric: 'BaseCpuUsage', unit: '%', points: 2, max: 3, last: 3, recentMax: 3 });
     assert.deepStrictEqual(summarise(res, 'ins-b', 'BaseCpuUsage', '%'), { metric: 'BaseCpuUsage', unit: '%', points: 0 });
+    // A peak early in the window is kept for the report, but only the last points count as now.
+    const peak = { DataPoints: [{ Dimensions: [{ Name: 'InstanceId', Value: 'ins-a' }], Timestamps: [1, 2, 3, 4, 5], Values: [99, 97, 10, 12, 11] }] };
+    assert.deepStrictEqual(summarise(peak, 'ins-a', 'BaseCpuUsage', '%'), { metric: 'BaseCpuUsage', unit: '%', points: 5, max: 99, last: 11, recentMax: 12 });
   });
 });

@@ -38,8 +38,9 @@ const TABLE: Array<[string, ClassifyInput, VerdictCode]> = [
   ['no banner, PSI cpu at 97%', silent(withHealth({ psi: { cpu: { some: { avg10: 97, avg60: 90, avg300: 60 } } } })), 'INSTANCE_OVERLOADED'],
   ['no banner, steal 45%', silent(withHealth({ stealPct: 45 })), 'INSTANCE_OVERLOADED'],
   ['connection closed, a recent OOM kill', closed(withHealth(recentOom)), 'INSTANCE_OVERLOADED'],
-  ['no banner, host CPU 99% (Cloud Monitor)', silent(withMonitor([{ metric: 'BaseCpuUsage', points: 15, max: 99, last: 98, unit: '%' }])), 'INSTANCE_OVERLOADED'],
-  ['no banner, bandwidth at the cap (Cloud Monitor)', silent(withMonitor([{ metric: 'WanOuttraffic', points: 15, max: 4.98, last: 4.9, unit: 'Mbps' }], 5)), 'INSTANCE_OVERLOADED'],
+  ['no banner, host CPU 99% (Cloud Monitor)', silent(withMonitor([{ metric: 'BaseCpuUsage', points: 15, max: 99, last: 98, recentMax: 99, unit: '%' }])), 'INSTANCE_OVERLOADED'],
+  ['no banner, host CPU peaked at 99% ten minutes ago, 20% now', silent(withMonitor([{ metric: 'BaseCpuUsage', points: 15, max: 99, last: 20, recentMax: 20, unit: '%' }])), 'BANNER_TIMEOUT'],
+  ['no banner, bandwidth at the cap (Cloud Monitor)', silent(withMonitor([{ metric: 'WanOuttraffic', points: 15, max: 4.98, last: 4.9, recentMax: 4.98, unit: 'Mbps' }], 5)), 'INSTANCE_OVERLOADED'],
   ['auth stalls, load 6/CPU and little memory (two weak signals)', healthy({ ssh: ssh({ stall: 'auth', login: { outcome: 'timeout', tried: ['publickey'] } }), cloud: withHealth({ load: { one: 12, five: 8, fifteen: 4 }, memory: { totalKb: 2_000_000, availableKb: 40_000, swapTotalKb: 0, swapFreeKb: 0 } }) }), 'INSTANCE_OVERLOADED'],
   ['"Exceeded MaxStartups" on a CPU-starved instance', healthy({ banner: banner('other', 'Exceeded MaxStartups'), ssh: undefined, cloud: withHealth({ psi: { cpu: { some: { avg10: 80, avg60: 70, avg300: 40 } } } }) }), 'INSTANCE_OVERLOADED'],
   // One weak signal never decides.
@@ -47,8 +48,8 @@ const TABLE: Array<[string, ClassifyInput, VerdictCode]> = [
   ['no banner, only little memory', silent(withHealth({ memory: { totalKb: 2_000_000, availableKb: 40_000, swapTotalKb: 0, swapFreeKb: 0 } })), 'BANNER_TIMEOUT'],
   ['no banner, calm guest', silent(withHealth({})), 'BANNER_TIMEOUT'],
   ['no banner, an old OOM kill (an hour ago)', silent(withHealth({ uptimeSec: 9000, oomKills: [{ pid: 1, process: 'x', atSec: 5000, line: '' }] })), 'BANNER_TIMEOUT'],
-  ['no banner, bandwidth at half the cap', silent(withMonitor([{ metric: 'WanOuttraffic', points: 15, max: 2.5, unit: 'Mbps' }], 5)), 'BANNER_TIMEOUT'],
-  ['no banner, bandwidth known but no cap known', silent(withMonitor([{ metric: 'WanOuttraffic', points: 15, max: 5, unit: 'Mbps' }])), 'BANNER_TIMEOUT'],
+  ['no banner, bandwidth at half the cap', silent(withMonitor([{ metric: 'WanOuttraffic', points: 15, max: 2.5, recentMax: 2.5, unit: 'Mbps' }], 5)), 'BANNER_TIMEOUT'],
+  ['no banner, bandwidth known but no cap known', silent(withMonitor([{ metric: 'WanOuttraffic', points: 15, max: 5, recentMax: 5, unit: 'Mbps' }])), 'BANNER_TIMEOUT'],
   ['no banner, monitoring without points (agent metric)', silent(withMonitor([{ metric: 'BaseCpuUsage', points: 0, unit: '%' }])), 'BANNER_TIMEOUT'],
   ['no banner, an offline agent\'s stale health is not read', silent(cloud({ guest: { agentOnline: false, health: { ...calm, stealPct: 90 } } })), 'BANNER_TIMEOUT'],
   // Strong signals without a slow login are findings, not the verdict.
@@ -105,7 +106,7 @@ describe('instance health classification (unit)', () => {
     assert.match(ko.title, /인스턴스가 너무 바빠서/);
     const mem = buildVerdict('INSTANCE_OVERLOADED', closed(withHealth(recentOom)), 'en');
     assert.match(mem.remediation.map((s) => s.command ?? '').join('\n'), /dmesg \| grep -E "Out of memory\|oom-kill\|Killed process"/);
-    const bw = buildVerdict('INSTANCE_OVERLOADED', silent(withMonitor([{ metric: 'WanOuttraffic', points: 15, max: 4.98, unit: 'Mbps' }], 5)), 'en');
+    const bw = buildVerdict('INSTANCE_OVERLOADED', silent(withMonitor([{ metric: 'WanOuttraffic', points: 15, max: 4.98, recentMax: 4.98, unit: 'Mbps' }], 5)), 'en');
     assert.match(bw.summary, /outbound traffic reached 4\.98 Mbps of the 5 Mbps cap/);
     assert.match(bw.remediation.map((s) => s.text).join('\n'), /at its cap of 5 Mbps \(peak 4\.98 Mbps\)/);
   });
