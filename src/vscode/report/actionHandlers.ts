@@ -2,18 +2,21 @@
  * Carries out the next steps a report offers (actions.ts decides which): use the port where
  * the protocol answered, set credentials (a key file from ~/.ssh or a password into
  * SecretStorage), save an ad-hoc host as an instance; each then re-runs the diagnosis when
- * that is the point of it. An action the panel does not currently offer is refused: the
- * webview is a less trusted context.
+ * that is the point of it. The host-key and Remote-SSH steps are carried out by
+ * remoteSsh/reportActions.ts, dispatched from here. An action the panel does not currently
+ * offer is refused: the webview is a less trusted context.
  */
 import * as vscode from 'vscode';
 import { uniqueName, type Instance } from '../../core/savedInstance';
-import type { ReportAction, ReportTargetView } from '../../shared/protocol';
+import type { Report } from '../../core/model';
+import type { ReportAction, ReportActionView, ReportTargetView } from '../../shared/protocol';
 import type { TargetSpec } from '../diagnosis/instanceDiagnosis';
 import { lastVerdictOf, type InstanceStore } from '../instances/store';
 import { validateUser } from '../instances/wizard';
 import { t } from '../i18n';
 import type { Logger } from '../log';
-import { actionsFor } from './actions';
+import type { RemoteReportActions } from '../remoteSsh/reportActions';
+import { actionsFor, actionViews, type ActionContext, type Translate } from './actions';
 import { keyPickerStart } from './keyPicker';
 import type { ReportPanel } from './panel';
 
@@ -23,6 +26,8 @@ export interface ActionDeps {
   rerun(panel: ReportPanel): Promise<unknown>;
   /** The panel's view of a target (the controller's: key, name, address). */
   viewOf(spec: TargetSpec): ReportTargetView;
+  /** The host-key and Remote-SSH steps (src/vscode/remoteSsh/reportActions.ts). */
+  remote: Pick<RemoteReportActions, 'context' | 'trustHostKey' | 'replaceHostKey' | 'verifyHostKey' | 'connectRemoteSsh' | 'addSshConfig' | 'localServerDownload' | 'undoFileChange'>;
 }
 
 const sameAction = (a: ReportAction, b: ReportAction) => JSON.stringify(a) === JSON.stringify(b);
@@ -30,20 +35,39 @@ const sameAction = (a: ReportAction, b: ReportAction) => JSON.stringify(a) === J
 export class ReportActionHandlers {
   constructor(private readonly deps: ActionDeps) {}
 
-  private saved(panel: ReportPanel): Instance | undefined {
+  private saved(panel: { target: ReportTargetView }): Instance | undefined {
     return panel.target.key.startsWith('adhoc:') ? undefined : this.deps.store.get(panel.target.key);
   }
 
+  /** What the rule table reads about the target besides its report: one answer for the
+   *  buttons shown and for the check of a click. */
+  private context(target: ReportTargetView): ActionContext {
+    return { saved: !!this.saved({ target }), ...this.deps.remote.context(target) };
+  }
+
+  /** The buttons for this report (none while it runs), labelled in its language. */
+  views(target: ReportTargetView, report: Report | undefined, running: boolean, t: Translate): ReportActionView[] {
+    return running ? [] : actionViews(report, this.context(target), t);
+  }
+
   async run(panel: ReportPanel, action: ReportAction): Promise<void> {
-    const offered = panel.isRunning ? [] : actionsFor(panel.report, { saved: !!this.saved(panel) });
+    const offered = panel.isRunning ? [] : actionsFor(panel.report, this.context(panel.target));
     if (!offered.some((a) => sameAction(a, action))) {
       this.deps.log.warn('panel', `${panel.target.name ?? panel.target.host}: ignored an action the report does not offer: ${action.kind}`);
       return;
     }
+    const remote = this.deps.remote;
     switch (action.kind) {
       case 'usePort': return this.usePort(panel, action.port);
       case 'setCredentials': return this.setCredentials(panel);
       case 'saveInstance': await this.saveInstance(panel); return;
+      case 'trustHostKey': return remote.trustHostKey(panel);
+      case 'replaceHostKey': return remote.replaceHostKey(panel);
+      case 'verifyHostKey': return remote.verifyHostKey(panel);
+      case 'connectRemoteSsh': return remote.connectRemoteSsh(panel);
+      case 'addSshConfig': return remote.addSshConfig(panel);
+      case 'localServerDownload': return remote.localServerDownload(panel);
+      case 'undoFileChange': return remote.undoFileChange(panel);
     }
   }
 

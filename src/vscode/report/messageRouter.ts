@@ -1,6 +1,6 @@
 /**
  * Answers the report panel's messages: re-run, stop, the verdict's next steps (actions.ts,
- * carried out by actionHandlers.ts), copy a command, copy the report as Markdown, save it as
+ * carried out by actionHandlers.ts: the host-key and Remote-SSH ones too), copy a command, copy the report as Markdown, save it as
  * HTML, open a documentation link (https only; the webview never navigates itself), the
  * cloud fix with its undo, and the VNC console.
  */
@@ -14,7 +14,6 @@ import type { FromWebview } from '../../shared/protocol';
 import type { OpenPortFix } from '../cloud/openPortFix';
 import type { VncConsole } from '../cloud/vncConsole';
 import type { Logger } from '../log';
-import type { RemoteReportActions } from '../remoteSsh/reportActions';
 import type { LocalPermissionFix } from './localFix';
 import type { ReportActionHandlers } from './actionHandlers';
 import { htmlFileName } from './exportName';
@@ -25,8 +24,6 @@ export interface RouterDeps {
   rerun(panel: ReportPanel): Promise<unknown>;
   actions: Pick<ReportActionHandlers, 'run'>;
   openPort: Pick<OpenPortFix, 'apply' | 'undo'>;
-  /** Host-key and Remote-SSH actions (src/vscode/remoteSsh/reportActions.ts). */
-  remote: Pick<RemoteReportActions, 'handle'>;
   localFix?: Pick<LocalPermissionFix, 'apply' | 'undo'>;
   vnc: Pick<VncConsole, 'open'>;
   log: Logger;
@@ -89,9 +86,6 @@ export class ReportMessageRouter {
         if (await vscode.window.showInformationMessage(text, rerun) === rerun) await this.deps.rerun(panel);
         return;
       }
-      case 'remoteAction':
-        await this.deps.remote.handle(panel, m.action);
-        return;
       case 'fixLocal':
       case 'undoFixLocal': {
         const fix = this.deps.localFix;
