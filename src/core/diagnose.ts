@@ -25,6 +25,7 @@ import type { BastionPool } from './bastionPool';
 import { localJumpChain } from './localJump';
 import type { CheckStart } from './progress';
 import { parseIp } from './ip';
+import { reportTarget } from './reportTarget';
 import { formatMs } from './format';
 import { buildVerdict } from './verdict';
 
@@ -183,15 +184,7 @@ export async function diagnoseReport(typed: Target, deps: DiagnoseDeps, signal: 
     });
     const report: Report = {
       schemaVersion: SCHEMA_VERSION,
-      target: {
-        host: target.host,
-        port: target.port,
-        protocol: target.protocol,
-        user: target.user,
-        name: target.name,
-        addresses: e.dns?.addresses.map((a) => a.address) ?? [],
-        cloud: target.cloud,
-      },
+      target: reportTarget(target, e.dns),
       verdict: buildVerdict(code, e, lang),
       findings: findings(e, code, lang),
       // Shown in the order a person reasons in, not the order the probes happened to finish.

@@ -14,6 +14,7 @@ import type { DiagnoseDeps, DiagnosedReport, Emit } from './diagnose';
 import { format, formatMs } from './format';
 import { checkLayer, formatJumpChain, formatJumpHop, hopCheckId, hopTargets } from './jump';
 import { msg } from './messages';
+import { reportTarget } from './reportTarget';
 import {
   SCHEMA_VERSION, hasCredentials,
   type AltPortResult, type Check, type CheckId, type Credentials, type Finding, type Lang, type Report, type Target, type TcpResult, type Verdict,
@@ -270,14 +271,8 @@ function chainReport(target: Target, deps: DiagnoseDeps, walk: Walk, started: nu
   const report: Report = {
     schemaVersion: SCHEMA_VERSION,
     target: {
-      host: target.host,
-      port: target.port,
-      protocol: target.protocol,
-      user: target.user,
-      name: target.name,
       // Only hop 1 is resolved here; the others are resolved by the bastion before them.
-      addresses: total === 1 ? first.e.dns?.addresses.map((a) => a.address) ?? [] : [],
-      cloud: target.cloud,
+      ...reportTarget(target, total === 1 ? first.e.dns : undefined),
       jump: (target.jump ?? []).map((h) => ({ host: h.host, port: h.port, ...(h.user ?? target.user ? { user: h.user ?? target.user } : {}), ...(h.name ? { name: h.name } : {}) })),
     },
     verdict: chainVerdict(run, runs, total, stop, lang),
