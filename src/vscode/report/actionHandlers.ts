@@ -2,7 +2,8 @@
  * Carries out the next steps a report offers (actions.ts decides which): use the port where
  * the protocol answered, set credentials (a key file from ~/.ssh or a password into
  * SecretStorage), save an ad-hoc host as an instance; each then re-runs the diagnosis when
- * that is the point of it. The host-key and Remote-SSH steps are carried out by
+ * that is the point of it. The key file comes from the same picker as the wizard's
+ * identity step (identityPicker.ts). The host-key and Remote-SSH steps are carried out by
  * remoteSsh/reportActions.ts, dispatched from here. An action the panel does not currently
  * offer is refused: the webview is a less trusted context.
  */
@@ -17,7 +18,7 @@ import { t } from '../i18n';
 import type { Logger } from '../log';
 import type { RemoteReportActions } from '../remoteSsh/reportActions';
 import { actionsFor, actionViews, type ActionContext, type Translate } from './actions';
-import { keyPickerStart } from './keyPicker';
+import { pickIdentityFile } from '../identityPicker';
 import type { ReportPanel } from './panel';
 
 export interface ActionDeps {
@@ -126,13 +127,9 @@ export class ReportActionHandlers {
     if (!pick) return;
     let updated: Instance = { ...inst, user: user.trim() };
     if (pick.way === 'key') {
-      const uris = await vscode.window.showOpenDialog({
-        title: `${title} (3/3)`, canSelectMany: false, canSelectFolders: false, openLabel: t('Use this key'),
-        defaultUri: vscode.Uri.file(keyPickerStart()),
-      });
-      const file = uris?.[0]?.fsPath;
-      if (!file) return;
-      updated = { ...updated, identityFile: file };
+      const key = await pickIdentityFile({ title: `${title} (3/3)`, canGoBack: false }, inst.identityFile ?? '', { none: false });
+      if (key === 'back' || key === 'cancel' || !key.file) return;
+      updated = { ...updated, identityFile: key.file };
       this.deps.log.info('store', `${inst.name}: identity file set from the report`);
     } else {
       const password = await vscode.window.showInputBox({
