@@ -8,6 +8,7 @@
  */
 import * as vscode from 'vscode';
 import type { TencentConfig } from '../../cloud';
+import type { StoredRuleUndo } from '../../cloud/storedUndo';
 import { isCancelled } from '../../core/model';
 import { withCancellableProgress } from '../cancellation';
 import { userMessage } from '../errors';
@@ -18,9 +19,6 @@ import type { Logger } from '../log';
 import { Keys, SECTION } from '../settings';
 import { callerAddressFor, type FixTarget } from './callerAddress';
 import type { TencentCredentials } from './credentials';
-
-/** An undo record: which instance, its name for the pick list, and what removes the rule. */
-export interface StoredRuleUndo<U> { instanceId: string; instanceName: string; undo: U }
 
 /** One fix's undo records under a globalState key, read back through its sanitizer. */
 export class UndoRecords<R extends StoredRuleUndo<unknown>> extends Disposable {
