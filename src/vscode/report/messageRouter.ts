@@ -81,9 +81,7 @@ export class ReportMessageRouter {
         const text = m.type === 'openPort'
           ? t('The rule was added. Re-run the diagnosis to see the effect.')
           : t('The rule CVM Doctor added was removed. Re-run the diagnosis to see the effect.');
-        panel.setNote(text);
-        const rerun = t('Re-run');
-        if (await vscode.window.showInformationMessage(text, rerun) === rerun) await this.deps.rerun(panel);
+        await this.noteAndOfferRerun(panel, text);
         return;
       }
       case 'fixLocal':
@@ -95,9 +93,7 @@ export class ReportMessageRouter {
         const text = m.type === 'fixLocal'
           ? t('The permissions were fixed. Re-run the diagnosis to see the effect.')
           : t('The previous permissions were restored.');
-        panel.setNote(text);
-        const rerun = t('Re-run');
-        if (await vscode.window.showInformationMessage(text, rerun) === rerun) await this.deps.rerun(panel);
+        await this.noteAndOfferRerun(panel, text);
         return;
       }
       case 'openVnc':
@@ -107,6 +103,13 @@ export class ReportMessageRouter {
       case 'ready':
         return;
     }
+  }
+
+  /** After a fix or its undo: the note above the report, and the same words with "Re-run". */
+  private async noteAndOfferRerun(panel: ReportPanel, text: string): Promise<void> {
+    panel.setNote(text);
+    const rerun = t('Re-run');
+    if (await vscode.window.showInformationMessage(text, rerun) === rerun) await this.deps.rerun(panel);
   }
 
   /** Save HTML: a named file in the workspace (or the home folder), then Open / Reveal. */
