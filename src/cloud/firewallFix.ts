@@ -10,7 +10,7 @@
  */
 import type { FirewallRuleRef } from '../core/model';
 import { CloudApiError, TencentApi } from './api';
-import { callerSourceCidr, sameSource } from './callerSource';
+import { callerSourceCidr, sameSource, type CallerRuleRequest } from './callerSource';
 import { InputError, type TencentConfig } from './config';
 import { type FirewallRuleInfo, firewallRef } from './firewallEval';
 import { parseRange } from './ipMatch';
@@ -18,16 +18,8 @@ import { readFirewall } from './lighthouse';
 import { serviceMatches } from './ruleMatch';
 import { isLighthouseId } from '../core/validate';
 
-export interface FirewallFixRequest {
-  region: string;
+export interface FirewallFixRequest extends CallerRuleRequest {
   instanceId: string;
-  port: number;
-  protocol: 'TCP';
-  /** The caller's address, or 0.0.0.0/0 / ::/0 together with allowAnySource. */
-  callerIp: string;
-  allowAnySource?: boolean;
-  /** Family of the address the port was probed on (a caller of the other family is refused). */
-  family?: 4 | 6;
 }
 
 /** A rule as CreateFirewallRules / DeleteFirewallRules / ModifyFirewallRules take it. */

@@ -5,21 +5,11 @@
  * that rule later. Opening to everyone (0.0.0.0/0, ::/0) needs the user's explicit flag.
  */
 import { CloudApiError, TencentApi } from './api';
-import { callerSourceCidr, sameSource } from './callerSource';
+import { callerSourceCidr, sameSource, type CallerRuleRequest } from './callerSource';
 import { InputError, type TencentConfig } from './config';
 
-export interface OpenPortRequest {
-  region: string;
+export interface OpenPortRequest extends CallerRuleRequest {
   securityGroupId: string;
-  port: number;
-  protocol: 'TCP';
-  /** The caller's address, or 0.0.0.0/0 / ::/0 together with allowAnySource. */
-  callerIp: string;
-  /** The user typed that the whole Internet may connect. */
-  allowAnySource?: boolean;
-  /** Family of the address the port was probed on: a caller of the other family is refused
-   *  (its rule would never match the connections that fail). */
-  family?: 4 | 6;
 }
 
 /** The rule exactly as it is sent to CreateSecurityGroupPolicies. */
