@@ -23,7 +23,7 @@ import { resolveInstance } from './resolve';
 import { readSshConfigHosts } from '../../probes/sshConfigImport';
 import type { InstanceStore } from './store';
 import { TREE_VIEW_ID } from './tree';
-import { editInstanceWizard, instanceWizard } from './wizard';
+import { editInstanceWizard, instanceWizard, validateInstanceName } from './wizard';
 
 export const Commands = {
   add: 'cvmDoctor.addInstance',
@@ -111,7 +111,7 @@ export class InstanceCommands {
     const name = await vscode.window.showInputBox({
       title: t('Rename Instance'),
       value: i.name,
-      validateInput: (v) => (!v.trim() ? t('Enter a name.') : others.includes(v.trim()) ? t('An instance named "{0}" already exists.', v.trim()) : undefined),
+      validateInput: (v) => validateInstanceName(v, others),
     });
     if (name === undefined || name.trim() === i.name) return;
     await this.store.update({ ...i, name: name.trim() });

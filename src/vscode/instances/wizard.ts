@@ -75,6 +75,12 @@ export function validateUser(v: string): string | undefined {
   return s === '' || isUserName(s) ? undefined : t('"{0}" cannot be a user name: use letters, digits, ".", "_", "-" or "@", not starting with "-".', s);
 }
 
+/** An instance's display name: not empty, and not one `taken` by another instance. */
+export function validateInstanceName(v: string, taken: readonly string[]): string | undefined {
+  const s = v.trim();
+  return !s ? t('Enter a name.') : taken.includes(s) ? t('An instance named "{0}" already exists.', s) : undefined;
+}
+
 const done = (r: { value: string } | 'back' | 'cancel', set: (v: string) => void): StepResult => {
   if (r === 'back' || r === 'cancel') return r;
   set(r.value);
@@ -157,7 +163,7 @@ export const nameStep: WizardStep = {
     return done(await inputStep(ctx, {
       prompt: t('Display name'),
       value: d.name || d.host,
-      validate: (v) => (!v.trim() ? t('Enter a name.') : d.takenNames.includes(v.trim()) ? t('An instance named "{0}" already exists.', v.trim()) : undefined),
+      validate: (v) => validateInstanceName(v, d.takenNames),
     }), (v) => { d.name = v.trim(); });
   },
 };

@@ -13,7 +13,7 @@ import type { Report } from '../../core/model';
 import type { ReportAction, ReportActionView, ReportTargetView } from '../../shared/protocol';
 import type { TargetSpec } from '../diagnosis/instanceDiagnosis';
 import { lastVerdictOf, type InstanceStore } from '../instances/store';
-import { validateUser } from '../instances/wizard';
+import { validateInstanceName, validateUser } from '../instances/wizard';
 import { t } from '../i18n';
 import type { Logger } from '../log';
 import type { RemoteReportActions } from '../remoteSsh/reportActions';
@@ -98,7 +98,7 @@ export class ReportActionHandlers {
       prompt: t('Display name'),
       value: uniqueName(tv.name ?? tv.host, names),
       ignoreFocusOut: true,
-      validateInput: (v) => (!v.trim() ? t('Enter a name.') : names.includes(v.trim()) ? t('An instance named "{0}" already exists.', v.trim()) : undefined),
+      validateInput: (v) => validateInstanceName(v, names),
     });
     if (name === undefined || panel.disposed) return undefined;
     const inst = await this.deps.store.add({ name: name.trim(), host: tv.host, port: tv.port, protocol: tv.protocol, ...(tv.user ? { user: tv.user } : {}) });
