@@ -1,6 +1,6 @@
 /**
- * The one key file picker: the wizard's identity step and the report's "Set credentials…"
- * both show it. It lists the private keys in ~/.ssh (probes/files.ts, by name only), the
+ * The one key file picker: the wizard's identity step, the report's "Set credentials…" and
+ * the Credentials… command's "Choose identity file…" all show it. It lists the private keys in ~/.ssh (probes/files.ts, by name only), the
  * current file when it lives elsewhere, "No identity file" where none is a valid answer, and
  * "Choose a key file…", which opens the file dialog in ~/.ssh (report/keyPicker.ts); a dialog
  * closed without a file returns to the list.

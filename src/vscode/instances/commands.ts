@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import type { LastReports } from '../diagnosis/lastReports';
 import { userMessage } from '../errors';
 import { t } from '../i18n';
+import { pickIdentityFile } from '../identityPicker';
 import type { Logger } from '../log';
 import type { ReachabilityService } from '../reachability/service';
 import { readSettings } from '../settings';
@@ -165,8 +166,11 @@ export class InstanceCommands {
     const pick = await vscode.window.showQuickPick(items, { title: t('Credentials for {0}', i.name), placeHolder: t('Stored in VS Code secret storage, never in settings') });
     if (!pick) return;
     if (pick.action === 'identity') {
-      const uris = await vscode.window.showOpenDialog({ canSelectMany: false, title: t('Choose identity file…') });
-      if (uris?.[0]) await this.store.update({ ...i, identityFile: uris[0].fsPath });
+      // The one key picker (the wizard's identity step): ~/.ssh's keys, none, or Browse….
+      const r = await pickIdentityFile({ title: t('Choose identity file…'), canGoBack: false }, i.identityFile ?? '', { none: true });
+      if (r === 'back' || r === 'cancel' || r.file === (i.identityFile ?? '')) return;
+      const { identityFile: _old, ...rest } = i;
+      await this.store.update(r.file ? { ...rest, identityFile: r.file } : rest);
       return;
     }
     if (pick.action === 'forget') {
