@@ -13,6 +13,7 @@ import {
 } from '../core/validate';
 import { proxyJumpChain } from '../core/jump';
 import { sshConfigLookup } from '../probes/sshConfigImport';
+import { defaultUser } from '../probes/localUser';
 
 
 export interface DiagnoseCommand {
@@ -202,15 +203,6 @@ function joinNegativeValues(argv: string[]): string[] {
     }
   }
   return out;
-}
-
-/** Like ssh: the local user's name. */
-export function defaultUser(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return 'root';
-  }
 }
 
 export const USAGE = `Usage:

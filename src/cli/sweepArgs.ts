@@ -12,7 +12,8 @@ import { DEFAULT_TIMEOUT_MS, type Credentials, type Lang } from '../core/model';
 import { parseHostsFile } from '../core/hostsFile';
 import { DEFAULT_SWEEP_CONCURRENCY, MAX_SWEEP_CONCURRENCY } from '../core/sweep';
 import { InputError, parseAltPorts, parseRegion, parseTimeout, parseUser } from '../core/validate';
-import { defaultUser, parseLang, resolvePath } from './args';
+import { parseLang, resolvePath } from './args';
+import { defaultUser } from '../probes/localUser';
 // (main.ts dispatches `sweep` here before args.ts parses anything.)
 
 export interface SweepDefaults {

@@ -11,6 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import SSHConfig, { LineType, glob, type Line } from 'ssh-config';
 import { proxyCommandJump, proxyJumpChain, type HostConfig } from '../core/jump';
+import { localUserName } from './localUser';
 import type { JumpHop } from '../core/model';
 
 export interface ImportedHost {
@@ -171,7 +172,7 @@ export function readSshConfigHosts(file?: string, home = os.homedir()): Imported
     }
     if (c.proxyJump === undefined || c.proxyJump.trim().toLowerCase() === 'none') return out;
     try {
-      const jump = proxyJumpChain(c.proxyJump, hostConfig, { from: alias, defaultUser: localUser() });
+      const jump = proxyJumpChain(c.proxyJump, hostConfig, { from: alias, defaultUser: localUserName() });
       if (jump.length) out.jump = jump;
     } catch (e) {
       out.jumpError = (e as Error).message;
@@ -226,14 +227,6 @@ function proxyCommandJumpText(command: string): string | undefined {
   if (!j) return undefined;
   const host = j.host.includes(':') ? `[${j.host}]` : j.host;
   return `${j.user ? `${j.user}@` : ''}${host}${j.port !== undefined ? `:${j.port}` : ''}`;
-}
-
-function localUser(): string | undefined {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The first value ssh(1) would take for `param` (lowercase) when connecting to `host`:

@@ -6,7 +6,6 @@
  * problem is said once, in the UI's language (errorText.ts). Edit asks which field to change
  * and runs only that field's steps.
  */
-import * as os from 'os';
 import * as vscode from 'vscode';
 import { parseHostPaste } from '../../core/hostPaste';
 import { formatJumpChain, proxyJumpChain, type HostConfig } from '../../core/jump';
@@ -17,6 +16,7 @@ import { inputErrorText } from '../errorText';
 import { userMessage } from '../errors';
 import { t } from '../i18n';
 import { pickIdentityFile, tilde } from '../identityPicker';
+import { localUserName } from '../../probes/localUser';
 import { inputStep, pickStep, runSteps, type Step, type StepResult } from './steps';
 
 /** The wizard's working copy: strings as typed, turned into an Instance at the end. */
@@ -341,7 +341,6 @@ export function resolveJumpText(text: string, saved: readonly Instance[]): JumpH
       ...(s.jump?.length ? { proxyJump: formatJumpChain(s.jump) } : {}),
     };
   };
-  let user: string | undefined;
-  try { user = os.userInfo().username; } catch { user = undefined; }
+  const user = localUserName();
   return proxyJumpChain(text, lookup, { from: '', defaultUser: user, field: 'jump' });
 }
