@@ -11,6 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import SSHConfig, { LineType, glob, type Line } from 'ssh-config';
 import { proxyCommandJump, proxyJumpChain, type HostConfig } from '../core/jump';
+import { expandHome } from './homePath';
 import { localUserName } from './localUser';
 import type { JumpHop } from '../core/model';
 
@@ -48,12 +49,6 @@ function valueOf(v: Value): string {
 }
 function valuesOf(v: Value): string[] {
   return typeof v === 'string' ? v.split(/\s+/).filter(Boolean) : v.map((x) => x.val);
-}
-
-export function expandHome(p: string, home: string): string {
-  if (p === '~') return home;
-  if (p.startsWith('~/')) return path.join(home, p.slice(2));
-  return p;
 }
 
 /** Expands a path with * and ? in any segment (no `**`), sorted like glob(3). */

@@ -5,13 +5,12 @@
  * controller owns progress and cancellation.
  */
 import type { BastionPool } from '../../core/bastionPool';
-import * as os from 'os';
-import * as path from 'path';
 import { diagnoseReport, type DiagnosedReport } from '../../core/diagnose';
 import type { Check, Credentials, Lang, Target } from '../../core/model';
 import type { CloudInspector } from '../../core/probeContract';
 import type { CheckStart } from '../../core/progress';
 import { readFileBounded } from '../../probes/files';
+import { expandHome } from '../../probes/homePath';
 import { defaultUser } from '../../probes/localUser';
 import { createProbes } from '../../probes/index';
 import type { Instance } from '../../core/savedInstance';
@@ -45,10 +44,6 @@ export function buildTarget(spec: TargetSpec, s: Settings): Target {
   }
   if (spec.proxyCommand) t.proxyCommand = spec.proxyCommand;
   return t;
-}
-
-export function expandHome(p: string): string {
-  return p === '~' ? os.homedir() : p.startsWith('~/') ? path.join(os.homedir(), p.slice(2)) : p;
 }
 
 /**
