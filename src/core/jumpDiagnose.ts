@@ -16,7 +16,7 @@ import { checkLayer, formatJumpChain, formatJumpHop, hopCheckId, hopTargets } fr
 import { msg } from './messages';
 import { reportTarget } from './reportTarget';
 import {
-  SCHEMA_VERSION, hasCredentials,
+  DEFAULT_SSH_USER, SCHEMA_VERSION, hasCredentials,
   type AltPortResult, type Check, type CheckId, type Credentials, type Finding, type Lang, type Report, type Target, type TcpResult, type Verdict,
 } from './model';
 import type { JumpSession, ProbeOptions } from './probeContract';
@@ -356,7 +356,7 @@ async function probeBehind(
         const banner = e.banner = await deps.probes.banner(connection, o);
         emit((l) => bannerCheck(banner, t.timeoutMs, l));
         if (banner.outcome === 'ssh') {
-          const user = t.user ?? 'root';
+          const user = t.user ?? DEFAULT_SSH_USER;
           const ssh = e.ssh = await deps.probes.ssh(connection, {
             host: t.host, address: t.host, port: t.port, user, credentials: deps.credentials,
             knownHostsPath: t.knownHostsPath, acceptNew: t.acceptNewHostKey, banner: e.banner, via,

@@ -2,6 +2,7 @@
  *  line nor ~/.ssh/config names a user. One home for the CLI, the extension and the
  *  ssh_config import. */
 import * as os from 'os';
+import { DEFAULT_SSH_USER } from '../core/model';
 
 /** The local user's name; undefined when the system cannot tell (no passwd entry). */
 export function localUserName(): string | undefined {
@@ -12,7 +13,7 @@ export function localUserName(): string | undefined {
   }
 }
 
-/** Like ssh: the local user's name, else root. */
+/** Like ssh: the local user's name, else the engine's default (root). */
 export function defaultUser(): string {
-  return localUserName() ?? 'root';
+  return localUserName() ?? DEFAULT_SSH_USER;
 }

@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import { parseHostPaste } from '../../core/hostPaste';
 import { formatJumpChain, proxyJumpChain, type HostConfig } from '../../core/jump';
-import { DEFAULT_PORT, type JumpHop, type Protocol } from '../../core/model';
+import { DEFAULT_PORT, DEFAULT_SSH_USER, type JumpHop, type Protocol } from '../../core/model';
 import type { Instance } from '../../core/savedInstance';
 import { isInstanceId, isRegion, isUserName, parseHost, parsePort } from '../../core/validate';
 import { inputErrorText } from '../errorText';
@@ -137,7 +137,7 @@ export const userStep: WizardStep = {
   async run(d, ctx) {
     return done(await inputStep(ctx, {
       prompt: t('User name (optional)'),
-      placeHolder: d.protocol === 'ssh' ? 'root' : 'Administrator',
+      placeHolder: d.protocol === 'ssh' ? DEFAULT_SSH_USER : 'Administrator',
       value: d.user,
       validate: validateUser,
     }), (v) => { d.user = v.trim(); });

@@ -9,7 +9,7 @@
  */
 import * as vscode from 'vscode';
 import { uniqueName, type Instance } from '../../core/savedInstance';
-import type { Report } from '../../core/model';
+import { DEFAULT_SSH_USER, type Report } from '../../core/model';
 import type { ReportAction, ReportActionView, ReportTargetView } from '../../shared/protocol';
 import type { TargetSpec } from '../diagnosis/instanceDiagnosis';
 import { lastVerdictOf, type InstanceStore } from '../instances/store';
@@ -115,7 +115,7 @@ export class ReportActionHandlers {
     if (!inst || panel.disposed) return;
     const title = t('Set credentials…');
     const user = await vscode.window.showInputBox({
-      title: `${title} (1/3)`, prompt: t('User name'), value: inst.user ?? 'root', ignoreFocusOut: true,
+      title: `${title} (1/3)`, prompt: t('User name'), value: inst.user ?? DEFAULT_SSH_USER, ignoreFocusOut: true,
       validateInput: (v) => (v.trim() ? validateUser(v) : t('Enter a user name.')),
     });
     if (user === undefined) return;
