@@ -1,8 +1,13 @@
 /** `~` and `~/…` as ssh(1) expands them in a path the user gave (a setting, an option, an
- *  IdentityFile line): the home folder. One home for the CLI, the extension and the
- *  ssh_config import. */
+ *  IdentityFile line), and the user's ssh config file. One home for the CLI, the extension
+ *  and the ssh_config reader and writer. */
 import * as os from 'os';
 import * as path from 'path';
+
+/** ~/.ssh/config: the file ssh(1) reads, the import lists and Add to SSH config appends to. */
+export function defaultSshConfigPath(home = os.homedir()): string {
+  return path.join(home, '.ssh', 'config');
+}
 
 export function expandHome(p: string, home = os.homedir()): string {
   if (p === '~') return home;

@@ -11,7 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import SSHConfig, { LineType, glob, type Line } from 'ssh-config';
 import { proxyCommandJump, proxyJumpChain, type HostConfig } from '../core/jump';
-import { expandHome } from './homePath';
+import { defaultSshConfigPath, expandHome } from './homePath';
 import { localUserName } from './localUser';
 import type { JumpHop } from '../core/model';
 
@@ -144,7 +144,7 @@ function matches(patterns: string[], alias: string): boolean {
 /** Parses `file` (default ~/.ssh/config) and returns one entry per concrete Host alias. */
 export function readSshConfigHosts(file?: string, home = os.homedir()): ImportedHost[] {
   const blocks: Block[] = [];
-  collect(file ?? path.join(home, '.ssh', 'config'), home, 0, blocks, new Set());
+  collect(file ?? defaultSshConfigPath(home), home, 0, blocks, new Set());
   const aliases: Array<{ alias: string; source: string }> = [];
   const seenAlias = new Set<string>();
   for (const b of blocks) {
@@ -211,7 +211,7 @@ function lookups(blocks: Block[], home: string): { valuesFor: (alias: string) =>
  */
 export function sshConfigLookup(file?: string, home = os.homedir()): (alias: string) => HostConfig {
   const blocks: Block[] = [];
-  collect(file ?? path.join(home, '.ssh', 'config'), home, 0, blocks, new Set());
+  collect(file ?? defaultSshConfigPath(home), home, 0, blocks, new Set());
   return lookups(blocks, home).hostConfig;
 }
 
@@ -229,7 +229,7 @@ function proxyCommandJumpText(command: string): string | undefined {
  *  evaluated). Undefined when nothing sets it. */
 export function sshConfigOption(host: string, param: string, file?: string, home = os.homedir()): string | undefined {
   const blocks: Block[] = [];
-  collect(file ?? path.join(home, '.ssh', 'config'), home, 0, blocks, new Set());
+  collect(file ?? defaultSshConfigPath(home), home, 0, blocks, new Set());
   for (const b of blocks) {
     if (b.patterns === 'match') continue;
     if (b.patterns !== null && !matches(b.patterns, host)) continue;

@@ -4,8 +4,6 @@
  * status bar, credentials (SecretStorage only), check now.
  */
 import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import * as vscode from 'vscode';
 import type { LastReports } from '../diagnosis/lastReports';
 import { userMessage } from '../errors';
@@ -22,6 +20,7 @@ import { ReportPanel } from '../report/panel';
 import { registerCommand } from '../commandRegistry';
 import { resolveInstance } from './resolve';
 import { readSshConfigHosts } from '../../probes/sshConfigImport';
+import { defaultSshConfigPath } from '../../probes/homePath';
 import type { InstanceStore } from './store';
 import { TREE_VIEW_ID } from './tree';
 import { editInstanceWizard, instanceWizard, validateInstanceName } from './wizard';
@@ -190,7 +189,7 @@ export class InstanceCommands {
   }
 
   private async importSshConfig(): Promise<Instance[]> {
-    const file = path.join(os.homedir(), '.ssh', 'config');
+    const file = defaultSshConfigPath();
     try {
       await fs.promises.access(file, fs.constants.R_OK);
     } catch (e) {
