@@ -72,30 +72,18 @@ export class ReportMessageRouter {
         return;
       }
       case 'openPort':
-      case 'undoOpenPort': {
-        const id = panel.target.key;
-        const done = m.type === 'openPort'
-          ? !!panel.report && await this.deps.openPort.apply(id, panel.report)
-          : await this.deps.openPort.undo(id);
-        if (!done) return;
-        const text = m.type === 'openPort'
+      case 'undoOpenPort':
+        await this.fixOrUndo(panel, this.deps.openPort, m.type === 'openPort', m.type === 'openPort'
           ? t('The rule was added. Re-run the diagnosis to see the effect.')
-          : t('The rule CVM Doctor added was removed. Re-run the diagnosis to see the effect.');
-        await this.noteAndOfferRerun(panel, text);
+          : t('The rule CVM Doctor added was removed. Re-run the diagnosis to see the effect.'));
         return;
-      }
       case 'fixLocal':
-      case 'undoFixLocal': {
-        const fix = this.deps.localFix;
-        if (!fix) return;
-        const done = m.type === 'fixLocal' ? !!panel.report && await fix.apply(panel.target.key, panel.report) : await fix.undo(panel.target.key);
-        if (!done) return;
-        const text = m.type === 'fixLocal'
+      case 'undoFixLocal':
+        if (!this.deps.localFix) return;
+        await this.fixOrUndo(panel, this.deps.localFix, m.type === 'fixLocal', m.type === 'fixLocal'
           ? t('The permissions were fixed. Re-run the diagnosis to see the effect.')
-          : t('The previous permissions were restored.');
-        await this.noteAndOfferRerun(panel, text);
+          : t('The previous permissions were restored.'));
         return;
-      }
       case 'openVnc':
         // Fetched now, opened at once: the URL expires within seconds and is never kept.
         await this.deps.vnc.open(panel.target.key);
@@ -105,8 +93,12 @@ export class ReportMessageRouter {
     }
   }
 
-  /** After a fix or its undo: the note above the report, and the same words with "Re-run". */
-  private async noteAndOfferRerun(panel: ReportPanel, text: string): Promise<void> {
+  /** A fix of the report's target (it previews and confirms itself) or its undo; once done,
+   *  `text` as the note above the report and with "Re-run". */
+  private async fixOrUndo(panel: ReportPanel, fix: Pick<OpenPortFix | LocalPermissionFix, 'apply' | 'undo'>, apply: boolean, text: string): Promise<void> {
+    const key = panel.target.key;
+    const done = apply ? !!panel.report && await fix.apply(key, panel.report) : await fix.undo(key);
+    if (!done) return;
     panel.setNote(text);
     const rerun = t('Re-run');
     if (await vscode.window.showInformationMessage(text, rerun) === rerun) await this.deps.rerun(panel);
