@@ -3,7 +3,6 @@
  * validated here and turned into a Target; any problem is an InputError naming the flag.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { DEFAULT_PORT, DEFAULT_TIMEOUT_MS, type Credentials, type Lang, type Target } from '../core/model';
@@ -13,6 +12,8 @@ import {
 } from '../core/validate';
 import { proxyJumpChain } from '../core/jump';
 import { sshConfigLookup } from '../probes/sshConfigImport';
+import { defaultUser } from '../probes/localUser';
+import { expandHome } from '../probes/homePath';
 
 
 export interface DiagnoseCommand {
@@ -54,7 +55,7 @@ const OPTIONS = {
 } as const;
 
 export function resolvePath(file: string): string {
-  return path.resolve(file.startsWith('~/') ? path.join(os.homedir(), file.slice(2)) : file);
+  return path.resolve(expandHome(file));
 }
 
 function readableFile(file: string, field: string): string {
@@ -202,15 +203,6 @@ function joinNegativeValues(argv: string[]): string[] {
     }
   }
   return out;
-}
-
-/** Like ssh: the local user's name. */
-export function defaultUser(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return 'root';
-  }
 }
 
 export const USAGE = `Usage:

@@ -5,14 +5,14 @@
  * ends the run (exit 2, naming every bad line) before anything is sent.
  */
 import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { parseArgs } from 'util';
 import { DEFAULT_TIMEOUT_MS, type Credentials, type Lang } from '../core/model';
 import { parseHostsFile } from '../core/hostsFile';
 import { DEFAULT_SWEEP_CONCURRENCY, MAX_SWEEP_CONCURRENCY } from '../core/sweep';
 import { InputError, parseAltPorts, parseRegion, parseTimeout, parseUser } from '../core/validate';
-import { defaultUser, parseLang, resolvePath } from './args';
+import { parseLang, resolvePath } from './args';
+import { defaultUser } from '../probes/localUser';
+import { defaultSshConfigPath } from '../probes/homePath';
 // (main.ts dispatches `sweep` here before args.ts parses anything.)
 
 export interface SweepDefaults {
@@ -100,7 +100,7 @@ export function parseSweepCommand(argv: string[], env: NodeJS.ProcessEnv): Sweep
 
   let source: SweepSource;
   if (v['ssh-config'] !== undefined) {
-    const file = v['ssh-config'] === DEFAULT_SSH_CONFIG ? path.join(os.homedir(), '.ssh', 'config') : resolvePath(v['ssh-config']);
+    const file = v['ssh-config'] === DEFAULT_SSH_CONFIG ? defaultSshConfigPath() : resolvePath(v['ssh-config']);
     readText(file, '--ssh-config');
     source = { kind: 'ssh-config', file };
   } else if (v['hosts-file'] !== undefined) {

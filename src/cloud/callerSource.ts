@@ -10,7 +10,21 @@ import { parseRange } from './ipMatch';
 
 const UNIVERSAL = new Set(['0.0.0.0/0', '::/0']);
 
-export function callerSourceCidr(req: { callerIp: string; port: number; family?: 4 | 6; allowAnySource?: boolean }): string {
+/** What both fixes are asked: one TCP port opened to the caller, in a region. */
+export interface CallerRuleRequest {
+  region: string;
+  port: number;
+  protocol: 'TCP';
+  /** The caller's address, or 0.0.0.0/0 / ::/0 together with allowAnySource. */
+  callerIp: string;
+  /** The user typed that the whole Internet may connect. */
+  allowAnySource?: boolean;
+  /** Family of the address the port was probed on: a caller of the other family is refused
+   *  (its rule would never match the connections that fail). */
+  family?: 4 | 6;
+}
+
+export function callerSourceCidr(req: Pick<CallerRuleRequest, 'callerIp' | 'port' | 'family' | 'allowAnySource'>): string {
   const src = req.callerIp.trim();
   if (UNIVERSAL.has(src)) {
     if (!req.allowAnySource) throw new InputError('callerIp', `${src} would open port ${req.port} to the whole Internet; confirm that explicitly to allow it`);

@@ -10,24 +10,17 @@
  */
 import type { FirewallRuleRef } from '../core/model';
 import { CloudApiError, TencentApi } from './api';
-import { callerSourceCidr, sameSource } from './callerSource';
+import { callerSourceCidr, sameSource, type CallerRuleRequest } from './callerSource';
 import { InputError, type TencentConfig } from './config';
 import { type FirewallRuleInfo, firewallRef } from './firewallEval';
 import { parseRange } from './ipMatch';
 import { readFirewall } from './lighthouse';
+import { atReadVersion } from './versionRetry';
 import { serviceMatches } from './ruleMatch';
 import { isLighthouseId } from '../core/validate';
 
-export interface FirewallFixRequest {
-  region: string;
+export interface FirewallFixRequest extends CallerRuleRequest {
   instanceId: string;
-  port: number;
-  protocol: 'TCP';
-  /** The caller's address, or 0.0.0.0/0 / ::/0 together with allowAnySource. */
-  callerIp: string;
-  allowAnySource?: boolean;
-  /** Family of the address the port was probed on (a caller of the other family is refused). */
-  family?: 4 | 6;
 }
 
 /** A rule as CreateFirewallRules / DeleteFirewallRules / ModifyFirewallRules take it. */
@@ -56,7 +49,6 @@ export interface FirewallPlacement {
   proposed?: FirewallRule[];
 }
 
-const MAX_ATTEMPTS = 3;
 /** The API's limit on FirewallRuleDescription. */
 export const MAX_DESCRIPTION = 64;
 
@@ -123,19 +115,17 @@ export function placementOf(rules: FirewallRuleInfo[], ours: FirewallRule, versi
 export async function addFirewallRule(cfg: TencentConfig, req: FirewallFixRequest, signal?: AbortSignal): Promise<{ undo: FirewallUndo; placement: FirewallPlacement }> {
   const fix = describeFirewallFix(req);
   const api = new TencentApi(cfg);
-  for (let attempt = 1; ; attempt++) {
-    const { version } = await readFirewall(api, req.region, req.instanceId, signal);
-    try {
+  await atReadVersion({
+    read: () => readFirewall(api, req.region, req.instanceId, signal),
+    write: async ({ version }) => {
       await api.call('lighthouse', req.region, 'CreateFirewallRules', {
         InstanceId: req.instanceId, FirewallRules: [fix.rule], ...(version !== undefined ? { FirewallVersion: version } : {}),
       }, signal);
       api.log(`added ${fix.summary}`);
-      break;
-    } catch (e) {
-      if (!isFirewallVersionConflict(e) || attempt >= MAX_ATTEMPTS) throw e;
-      api.log(`the firewall of ${req.instanceId} changed meanwhile (version ${version ?? '?'}); reading it again`);
-    }
-  }
+    },
+    conflict: isFirewallVersionConflict,
+    retrying: ({ version }) => api.log(`the firewall of ${req.instanceId} changed meanwhile (version ${version ?? '?'}); reading it again`),
+  });
   const undo: FirewallUndo = { region: req.region, instanceId: req.instanceId, rule: fix.rule, createdAt: new Date().toISOString() };
   const after = await readFirewall(api, req.region, req.instanceId, signal);
   const placement = placementOf(after.rules, fix.rule, after.version);
@@ -157,20 +147,19 @@ export async function reorderFirewall(cfg: TencentConfig, region: string, instan
 /** Removes exactly the rule `undo` describes; `removed: false` when it is already gone. */
 export async function undoFirewallRule(cfg: TencentConfig, undo: FirewallUndo, signal?: AbortSignal): Promise<{ removed: boolean }> {
   const api = new TencentApi(cfg);
-  for (let attempt = 1; ; attempt++) {
-    const { rules, version } = await readFirewall(api, undo.region, undo.instanceId, signal);
-    const mine = rules.filter((r) => sameFirewallRule(r, undo.rule));
-    if (!mine.length) return { removed: false };
-    // DeleteFirewallRules matches by fields: two identical rules would both go.
-    if (mine.length > 1) throw new CloudApiError('other', `the firewall of ${undo.instanceId} holds ${mine.length} identical copies of the rule CVM Doctor added; remove the extra one in the console first`, 'FirewallRulesDuplicated', 'DeleteFirewallRules');
-    try {
+  return atReadVersion({
+    read: () => readFirewall(api, undo.region, undo.instanceId, signal),
+    write: async ({ rules, version }) => {
+      const mine = rules.filter((r) => sameFirewallRule(r, undo.rule));
+      if (!mine.length) return { removed: false };
+      // DeleteFirewallRules matches by fields: two identical rules would both go.
+      if (mine.length > 1) throw new CloudApiError('other', `the firewall of ${undo.instanceId} holds ${mine.length} identical copies of the rule CVM Doctor added; remove the extra one in the console first`, 'FirewallRulesDuplicated', 'DeleteFirewallRules');
       await api.call('lighthouse', undo.region, 'DeleteFirewallRules', {
         InstanceId: undo.instanceId, FirewallRules: [asFirewallRule(mine[0])], ...(version !== undefined ? { FirewallVersion: version } : {}),
       }, signal);
       api.log(`removed the CVM Doctor rule from the firewall of ${undo.instanceId}`);
       return { removed: true };
-    } catch (e) {
-      if (!isFirewallVersionConflict(e) || attempt >= MAX_ATTEMPTS) throw e;
-    }
-  }
+    },
+    conflict: isFirewallVersionConflict,
+  });
 }

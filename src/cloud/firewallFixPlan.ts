@@ -10,6 +10,7 @@ import type { FirewallRuleRef, Report, VerdictCode } from '../core/model';
 import { isLighthouseId } from '../core/validate';
 import type { FirewallFixRequest, FirewallRule, FirewallUndo } from './firewallFix';
 import { evidenceOf, probedAddress } from './openPortPlan';
+import { sanitizeStoredUndos, type StoredRuleUndo } from './storedUndo';
 
 /** Verdicts under which a denying firewall is why the port gets no answer. */
 const FIXABLE: readonly VerdictCode[] = ['INSTANCE_FIREWALL_BLOCKS', 'PORT_FILTERED', 'NO_RESPONSE'];
@@ -53,19 +54,10 @@ export function firewallRuleLine(r: FirewallRule, index: number): string {
 }
 
 /** One rule CVM Doctor added to a Lighthouse firewall, kept until it is removed again. */
-export interface StoredFirewallUndo { instanceId: string; instanceName: string; undo: FirewallUndo }
+export type StoredFirewallUndo = StoredRuleUndo<FirewallUndo>;
 
 export function sanitizeFirewallUndos(v: unknown): StoredFirewallUndo[] {
-  if (!Array.isArray(v)) return [];
-  return v.filter((x): x is StoredFirewallUndo => {
-    if (!x || typeof x !== 'object') return false;
-    const o = x as Record<string, unknown>;
-    const u = o.undo as Record<string, unknown> | undefined;
-    const rule = u?.rule as Record<string, unknown> | undefined;
-    return typeof o.instanceId === 'string' && typeof o.instanceName === 'string' && !!u && typeof u.region === 'string'
-      && isLighthouseId(u.instanceId) && !!rule && rule.Action === 'ACCEPT' && typeof rule.Port === 'string'
-      && typeof rule.FirewallRuleDescription === 'string' && rule.FirewallRuleDescription.startsWith('CVM Doctor');
-  });
+  return sanitizeStoredUndos<FirewallUndo>(v, 'FirewallRuleDescription', (u) => isLighthouseId(u.instanceId));
 }
 
 /** "lhins-abc (ap-seoul) firewall: ACCEPT TCP 22 from 203.0.113.5/32". */

@@ -5,21 +5,12 @@
  * that rule later. Opening to everyone (0.0.0.0/0, ::/0) needs the user's explicit flag.
  */
 import { CloudApiError, TencentApi } from './api';
-import { callerSourceCidr, sameSource } from './callerSource';
+import { callerSourceCidr, sameSource, type CallerRuleRequest } from './callerSource';
+import { atReadVersion } from './versionRetry';
 import { InputError, type TencentConfig } from './config';
 
-export interface OpenPortRequest {
-  region: string;
+export interface OpenPortRequest extends CallerRuleRequest {
   securityGroupId: string;
-  port: number;
-  protocol: 'TCP';
-  /** The caller's address, or 0.0.0.0/0 / ::/0 together with allowAnySource. */
-  callerIp: string;
-  /** The user typed that the whole Internet may connect. */
-  allowAnySource?: boolean;
-  /** Family of the address the port was probed on: a caller of the other family is refused
-   *  (its rule would never match the connections that fail). */
-  family?: 4 | 6;
 }
 
 /** The rule exactly as it is sent to CreateSecurityGroupPolicies. */
@@ -48,8 +39,6 @@ export interface OpenPortUndo {
   rule: Omit<OpenPortRule, 'PolicyIndex'>;
   createdAt: string;
 }
-
-const MAX_ATTEMPTS = 3;
 
 /** The single rule to confirm; throws InputError for a bad port, address or an unflagged 0.0.0.0/0. */
 export function describeOpenPortFix(req: OpenPortRequest, now: Date = new Date()): OpenPortFix {
@@ -82,9 +71,9 @@ const isVersionConflict = (e: unknown) => e instanceof CloudApiError && /Version
 export async function openPortForCaller(cfg: TencentConfig, req: OpenPortRequest, signal?: AbortSignal): Promise<OpenPortUndo> {
   const fix = describeOpenPortFix(req);
   const api = new TencentApi(cfg);
-  for (let attempt = 1; ; attempt++) {
-    const { Version } = await readPolicies(api, req.region, req.securityGroupId, signal);
-    try {
+  return atReadVersion({
+    read: () => readPolicies(api, req.region, req.securityGroupId, signal),
+    write: async ({ Version }) => {
       await api.call('vpc', req.region, 'CreateSecurityGroupPolicies', {
         SecurityGroupId: req.securityGroupId,
         SecurityGroupPolicySet: { ...(Version !== undefined ? { Version } : {}), Ingress: [fix.rule] },
@@ -92,11 +81,10 @@ export async function openPortForCaller(cfg: TencentConfig, req: OpenPortRequest
       const { PolicyIndex: _i, ...rule } = fix.rule;
       api.log(`opened ${fix.summary}`);
       return { region: req.region, securityGroupId: req.securityGroupId, rule, createdAt: new Date().toISOString() };
-    } catch (e) {
-      if (!isVersionConflict(e) || attempt >= MAX_ATTEMPTS) throw e;
-      api.log(`security group ${req.securityGroupId} changed meanwhile (version ${Version ?? '?'}); reading it again`);
-    }
-  }
+    },
+    conflict: isVersionConflict,
+    retrying: ({ Version }) => api.log(`security group ${req.securityGroupId} changed meanwhile (version ${Version ?? '?'}); reading it again`),
+  });
 }
 
 const same = (a: Record<string, unknown>, b: Record<string, unknown>) =>
@@ -106,20 +94,19 @@ const same = (a: Record<string, unknown>, b: Record<string, unknown>) =>
 /** Removes exactly the rule `undo` describes; `removed: false` when it is already gone. */
 export async function undoOpenPort(cfg: TencentConfig, undo: OpenPortUndo, signal?: AbortSignal): Promise<{ removed: boolean }> {
   const api = new TencentApi(cfg);
-  for (let attempt = 1; ; attempt++) {
-    const set = await readPolicies(api, undo.region, undo.securityGroupId, signal);
-    // Indexes shift when others edit the group: find the rule by its fields and description.
-    const rule = (set.Ingress ?? []).find((r) => same(r, undo.rule as unknown as Record<string, unknown>));
-    if (!rule || typeof rule.PolicyIndex !== 'number') return { removed: false };
-    try {
+  return atReadVersion({
+    read: () => readPolicies(api, undo.region, undo.securityGroupId, signal),
+    write: async (set) => {
+      // Indexes shift when others edit the group: find the rule by its fields and description.
+      const rule = (set.Ingress ?? []).find((r) => same(r, undo.rule as unknown as Record<string, unknown>));
+      if (!rule || typeof rule.PolicyIndex !== 'number') return { removed: false };
       await api.call('vpc', undo.region, 'DeleteSecurityGroupPolicies', {
         SecurityGroupId: undo.securityGroupId,
         SecurityGroupPolicySet: { ...(set.Version !== undefined ? { Version: set.Version } : {}), Ingress: [{ PolicyIndex: rule.PolicyIndex }] },
       }, signal);
       api.log(`removed the CVM Doctor rule from ${undo.securityGroupId}`);
       return { removed: true };
-    } catch (e) {
-      if (!isVersionConflict(e) || attempt >= MAX_ATTEMPTS) throw e;
-    }
-  }
+    },
+    conflict: isVersionConflict,
+  });
 }

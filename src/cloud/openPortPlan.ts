@@ -8,6 +8,7 @@
 import * as net from 'net';
 import { parseIp, parseRange, rangeContains } from './ipMatch';
 import type { OpenPortRequest, OpenPortUndo } from './openPort';
+import { sanitizeStoredUndos, type StoredRuleUndo } from './storedUndo';
 import type { Report, SecurityGroupRuleRef, VerdictCode } from '../core/model';
 
 /** Verdicts under which a denying security group is the reason the port gets no answer (a
@@ -103,25 +104,11 @@ export function openPortRequest(c: OpenPortCandidate, callerIp: string, allowAny
 }
 
 /** One rule CVM Doctor added, kept (in globalState) until it is removed again. */
-export interface StoredUndo {
-  instanceId: string;
-  instanceName: string;
-  undo: OpenPortUndo;
-}
+export type StoredUndo = StoredRuleUndo<OpenPortUndo>;
 
 /** Validates what was read back from globalState. */
 export function sanitizeUndos(v: unknown): StoredUndo[] {
-  if (!Array.isArray(v)) return [];
-  return v.filter((x): x is StoredUndo => {
-    if (!x || typeof x !== 'object') return false;
-    const o = x as Record<string, unknown>;
-    const u = o.undo as Record<string, unknown> | undefined;
-    const rule = u?.rule as Record<string, unknown> | undefined;
-    return typeof o.instanceId === 'string' && typeof o.instanceName === 'string' && !!u && typeof u.region === 'string'
-      && typeof u.securityGroupId === 'string' && SG_ID.test(u.securityGroupId) && !!rule
-      && rule.Action === 'ACCEPT' && typeof rule.Port === 'string' && typeof rule.PolicyDescription === 'string'
-      && rule.PolicyDescription.startsWith('CVM Doctor');
-  });
+  return sanitizeStoredUndos<OpenPortUndo>(v, 'PolicyDescription', (u) => typeof u.securityGroupId === 'string' && SG_ID.test(u.securityGroupId));
 }
 
 /** A short text of the rule, e.g. "sg-abc (ap-guangzhou): ACCEPT TCP 22 from 203.0.113.5/32". */

@@ -15,7 +15,7 @@ import { connectWithRetries, RttBoard, type RaceResult } from './connect';
 import { pingDeadlineMs } from './deadline';
 import { DeadlineReached, throwIfCancelled } from './cancel';
 import {
-  SCHEMA_VERSION, hasCredentials,
+  DEFAULT_SSH_USER, SCHEMA_VERSION, hasCredentials,
   type AltPortResult, type BannerResult, type Check, type CloudEvidence, type Credentials, type IcmpResult, type Lang,
   type RdpResult, type Report, type Target,
 } from './model';
@@ -25,6 +25,7 @@ import type { BastionPool } from './bastionPool';
 import { localJumpChain } from './localJump';
 import type { CheckStart } from './progress';
 import { parseIp } from './ip';
+import { reportTarget } from './reportTarget';
 import { formatMs } from './format';
 import { buildVerdict } from './verdict';
 
@@ -167,7 +168,7 @@ export async function diagnoseReport(typed: Target, deps: DiagnoseDeps, signal: 
   // A verdict ssh2 may have caused: what does the system OpenSSH say with the same settings?
   if (probes.secondOpinion && secondOpinionWanted(e)) {
     const so = e.secondOpinion = await probes.secondOpinion(secondOpinionContext(e, deps.credentials), opts());
-    emit((l) => secondOpinionCheck(so, target.user ?? 'root', l));
+    emit((l) => secondOpinionCheck(so, target.user ?? DEFAULT_SSH_USER, l));
     throwIfCancelled(signal);
   }
   return finish();
@@ -183,15 +184,7 @@ export async function diagnoseReport(typed: Target, deps: DiagnoseDeps, signal: 
     });
     const report: Report = {
       schemaVersion: SCHEMA_VERSION,
-      target: {
-        host: target.host,
-        port: target.port,
-        protocol: target.protocol,
-        user: target.user,
-        name: target.name,
-        addresses: e.dns?.addresses.map((a) => a.address) ?? [],
-        cloud: target.cloud,
-      },
+      target: reportTarget(target, e.dns),
       verdict: buildVerdict(code, e, lang),
       findings: findings(e, code, lang),
       // Shown in the order a person reasons in, not the order the probes happened to finish.
@@ -235,7 +228,7 @@ function secondOpinionContext(e: ClassifyInput, c: Credentials | undefined): Sec
   const cfg = e.local?.config;
   const knownHostsFiles = t.knownHostsPath ? [t.knownHostsPath] : cfg?.outcome === 'ok' ? cfg.effective.userKnownHostsFiles : [];
   return {
-    address: e.tcp!.address, port: t.port, user: t.user ?? 'root', hostKeyAlias: hostKeyName(t.host, t.port), knownHostsFiles,
+    address: e.tcp!.address, port: t.port, user: t.user ?? DEFAULT_SSH_USER, hostKeyAlias: hostKeyName(t.host, t.port), knownHostsFiles,
     identityFiles: [...(c?.identityFile ? [c.identityFile] : []), ...(c?.extraIdentityFiles ?? [])],
     ...(c?.agent ? { agentSocket: c.agent } : {}),
   };
@@ -329,7 +322,7 @@ async function probeNetwork(
         const banner = e.banner = await probes.banner(conn, opts());
         emit((l) => bannerCheck(banner, target.timeoutMs, l));
         if (e.banner.outcome === 'ssh') {
-          const user = target.user ?? 'root';
+          const user = target.user ?? DEFAULT_SSH_USER;
           deps.onCheckStart?.({ id: 'kex', waitFor: 'ssh', boundMs: target.timeoutMs, address, port: target.port });
           const ssh = e.ssh = await probes.ssh(conn, {
             host: target.host, address, port: target.port, user,

@@ -14,8 +14,9 @@ import type { DiagnoseDeps, DiagnosedReport, Emit } from './diagnose';
 import { format, formatMs } from './format';
 import { checkLayer, formatJumpChain, formatJumpHop, hopCheckId, hopTargets } from './jump';
 import { msg } from './messages';
+import { reportTarget } from './reportTarget';
 import {
-  SCHEMA_VERSION, hasCredentials,
+  DEFAULT_SSH_USER, SCHEMA_VERSION, hasCredentials,
   type AltPortResult, type Check, type CheckId, type Credentials, type Finding, type Lang, type Report, type Target, type TcpResult, type Verdict,
 } from './model';
 import type { JumpSession, ProbeOptions } from './probeContract';
@@ -270,14 +271,8 @@ function chainReport(target: Target, deps: DiagnoseDeps, walk: Walk, started: nu
   const report: Report = {
     schemaVersion: SCHEMA_VERSION,
     target: {
-      host: target.host,
-      port: target.port,
-      protocol: target.protocol,
-      user: target.user,
-      name: target.name,
       // Only hop 1 is resolved here; the others are resolved by the bastion before them.
-      addresses: total === 1 ? first.e.dns?.addresses.map((a) => a.address) ?? [] : [],
-      cloud: target.cloud,
+      ...reportTarget(target, total === 1 ? first.e.dns : undefined),
       jump: (target.jump ?? []).map((h) => ({ host: h.host, port: h.port, ...(h.user ?? target.user ? { user: h.user ?? target.user } : {}), ...(h.name ? { name: h.name } : {}) })),
     },
     verdict: chainVerdict(run, runs, total, stop, lang),
@@ -361,7 +356,7 @@ async function probeBehind(
         const banner = e.banner = await deps.probes.banner(connection, o);
         emit((l) => bannerCheck(banner, t.timeoutMs, l));
         if (banner.outcome === 'ssh') {
-          const user = t.user ?? 'root';
+          const user = t.user ?? DEFAULT_SSH_USER;
           const ssh = e.ssh = await deps.probes.ssh(connection, {
             host: t.host, address: t.host, port: t.port, user, credentials: deps.credentials,
             knownHostsPath: t.knownHostsPath, acceptNew: t.acceptNewHostKey, banner: e.banner, via,

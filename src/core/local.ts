@@ -8,7 +8,7 @@ import type { ClassifyInput } from './classify';
 import { octalMode, opensshReads } from './keyFormat';
 import type { LocalEvidence, LocalKeyResult, IdentitySource, SecondOpinion } from './localModel';
 import { msg, type MessageKey } from './messages';
-import type { Check, Credentials, Finding, FindingCode, Lang, Target, VerdictCode } from './model';
+import { DEFAULT_SSH_USER, type Check, type Credentials, type Finding, type FindingCode, type Lang, type Target, type VerdictCode } from './model';
 import { shellQuote } from './sshCommand';
 import { quoted } from './sshText';
 import type { TemplateArgs } from './format';
@@ -328,7 +328,7 @@ export function localFindings(e: ClassifyInput, code: VerdictCode, lang: Lang): 
     add('AGENT_KEYS_EXCEED_TRIES', { keys: a.keys, tries: so.keysOffered });
   }
   if (so && so.outcome !== 'authenticated' && so.outcome !== 'unavailable' && code !== 'OK') {
-    add('OPENSSH_SECOND_OPINION', { detail: secondOpinionText(so, e.target.user ?? 'root', lang) });
+    add('OPENSSH_SECOND_OPINION', { detail: secondOpinionText(so, e.target.user ?? DEFAULT_SSH_USER, lang) });
   }
   return out;
 }

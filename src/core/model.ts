@@ -92,6 +92,8 @@ export const DEFAULT_ALT_PORTS: Readonly<Record<Protocol, readonly number[]>> = 
 };
 export const DEFAULT_TIMEOUT_MS = 5000;
 export const DEFAULT_PORT: Record<Protocol, number> = { ssh: 22, rdp: 3389 };
+/** The user an SSH login is tried as when the target names none. */
+export const DEFAULT_SSH_USER = 'root';
 
 // ---------------------------------------------------------------------------------------------
 // Probe results. Every probe resolves with one of these (it never rejects, except with a

@@ -5,7 +5,7 @@ import { guestOs } from './guestOs';
 import { msg, type MessageKey } from './messages';
 import { isLighthouseId } from './validate';
 import { icmpDetailText, tcpIcmpName, tcpIcmpText, tcpOutcomeText } from './netText';
-import type { Lang, SshResult, Target, TcpResult, Verdict, VerdictCode } from './model';
+import { DEFAULT_SSH_USER, type Lang, type SshResult, type Target, type TcpResult, type Verdict, type VerdictCode } from './model';
 import { remediationFor } from './remediation';
 import { keyDetailSuffix, keyProblemText, loginReasonText, opensshProblemText, quoted, untestedText } from './sshText';
 import { hostKeyName, shellQuote, sshCommandLine } from './sshCommand';
@@ -21,7 +21,7 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
   const t = e.target;
   const address = e.tcp?.address ?? e.dns?.addresses[0]?.address ?? t.host;
   const proto = t.protocol.toUpperCase();
-  const user = t.user ?? 'root';
+  const user = t.user ?? DEFAULT_SSH_USER;
   const moved = movedService(e);
   const ssh = e.ssh;
   const cloud = e.cloud;

@@ -6,12 +6,11 @@
  * stops it, nothing is written), never a password, no configuration file run (-F none: the
  * effective settings came from `ssh -G` already).
  */
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { SecondOpinion } from '../core/localModel';
 import type { ProbeOptions, SecondOpinionContext } from '../core/probeContract';
 import { shellQuote } from '../core/sshCommand';
 import { now, since } from './abort';
+import { defaultKnownHostsPath } from './knownHosts';
 import { opensshInfo, runOpenSsh, type OpenSshRun } from './openssh';
 
 /** The command a user can run to see the same (no secret in it). */
@@ -39,7 +38,7 @@ export function secondOpinionOutcome(r: OpenSshRun): SecondOpinion['outcome'] {
 export async function probeSecondOpinion(given: SecondOpinionContext, o: ProbeOptions): Promise<SecondOpinion> {
   const start = now();
   // Without the config's list (no ssh -G), ssh's own default file.
-  const ctx = given.knownHostsFiles.length ? given : { ...given, knownHostsFiles: [path.join(os.homedir(), '.ssh', 'known_hosts')] };
+  const ctx = given.knownHostsFiles.length ? given : { ...given, knownHostsFiles: [defaultKnownHostsPath()] };
   const command = secondOpinionCommand(ctx, o.timeoutMs);
   const info = await opensshInfo(ctx.executable);
   if (!info.ok) return { outcome: 'unavailable', message: info.reason, command, durationMs: since(start) };

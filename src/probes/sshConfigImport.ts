@@ -11,6 +11,8 @@ import * as os from 'os';
 import * as path from 'path';
 import SSHConfig, { LineType, glob, type Line } from 'ssh-config';
 import { proxyCommandJump, proxyJumpChain, type HostConfig } from '../core/jump';
+import { defaultSshConfigPath, expandHome } from './homePath';
+import { localUserName } from './localUser';
 import type { JumpHop } from '../core/model';
 
 export interface ImportedHost {
@@ -47,12 +49,6 @@ function valueOf(v: Value): string {
 }
 function valuesOf(v: Value): string[] {
   return typeof v === 'string' ? v.split(/\s+/).filter(Boolean) : v.map((x) => x.val);
-}
-
-export function expandHome(p: string, home: string): string {
-  if (p === '~') return home;
-  if (p.startsWith('~/')) return path.join(home, p.slice(2));
-  return p;
 }
 
 /** Expands a path with * and ? in any segment (no `**`), sorted like glob(3). */
@@ -148,7 +144,7 @@ function matches(patterns: string[], alias: string): boolean {
 /** Parses `file` (default ~/.ssh/config) and returns one entry per concrete Host alias. */
 export function readSshConfigHosts(file?: string, home = os.homedir()): ImportedHost[] {
   const blocks: Block[] = [];
-  collect(file ?? path.join(home, '.ssh', 'config'), home, 0, blocks, new Set());
+  collect(file ?? defaultSshConfigPath(home), home, 0, blocks, new Set());
   const aliases: Array<{ alias: string; source: string }> = [];
   const seenAlias = new Set<string>();
   for (const b of blocks) {
@@ -171,7 +167,7 @@ export function readSshConfigHosts(file?: string, home = os.homedir()): Imported
     }
     if (c.proxyJump === undefined || c.proxyJump.trim().toLowerCase() === 'none') return out;
     try {
-      const jump = proxyJumpChain(c.proxyJump, hostConfig, { from: alias, defaultUser: localUser() });
+      const jump = proxyJumpChain(c.proxyJump, hostConfig, { from: alias, defaultUser: localUserName() });
       if (jump.length) out.jump = jump;
     } catch (e) {
       out.jumpError = (e as Error).message;
@@ -215,7 +211,7 @@ function lookups(blocks: Block[], home: string): { valuesFor: (alias: string) =>
  */
 export function sshConfigLookup(file?: string, home = os.homedir()): (alias: string) => HostConfig {
   const blocks: Block[] = [];
-  collect(file ?? path.join(home, '.ssh', 'config'), home, 0, blocks, new Set());
+  collect(file ?? defaultSshConfigPath(home), home, 0, blocks, new Set());
   return lookups(blocks, home).hostConfig;
 }
 
@@ -228,20 +224,12 @@ function proxyCommandJumpText(command: string): string | undefined {
   return `${j.user ? `${j.user}@` : ''}${host}${j.port !== undefined ? `:${j.port}` : ''}`;
 }
 
-function localUser(): string | undefined {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The first value ssh(1) would take for `param` (lowercase) when connecting to `host`:
  *  Host blocks that match it and global lines, in file order (Match blocks are never
  *  evaluated). Undefined when nothing sets it. */
 export function sshConfigOption(host: string, param: string, file?: string, home = os.homedir()): string | undefined {
   const blocks: Block[] = [];
-  collect(file ?? path.join(home, '.ssh', 'config'), home, 0, blocks, new Set());
+  collect(file ?? defaultSshConfigPath(home), home, 0, blocks, new Set());
   for (const b of blocks) {
     if (b.patterns === 'match') continue;
     if (b.patterns !== null && !matches(b.patterns, host)) continue;

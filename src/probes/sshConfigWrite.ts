@@ -9,10 +9,10 @@
  * it), else at the end. The file's line endings and indentation are kept.
  */
 import * as os from 'node:os';
-import * as path from 'node:path';
 import type { FileChange, FileResult } from './files';
 import { readFileBounded, rewriteUserFile } from './files';
 import { readSshConfigHosts } from './sshConfigImport';
+import { defaultSshConfigPath } from './homePath';
 
 export interface HostBlockSpec {
   alias: string;
@@ -31,10 +31,6 @@ export type HostBlockPlan =
 const FILE_MS = 2000;
 const ALIAS = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const TOKEN = /^[^\s"'#\\]+$/;
-
-export function defaultSshConfigPath(home = os.homedir()): string {
-  return path.join(home, '.ssh', 'config');
-}
 
 /** Why a spec cannot be written (a field that ssh would read differently), or undefined. */
 export function hostBlockProblem(s: HostBlockSpec): string | undefined {

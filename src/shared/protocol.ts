@@ -65,7 +65,21 @@ export type ReportAction =
   /** No login tested, or the login failed: choose a key file or a password, then re-run. */
   | { kind: 'setCredentials' }
   /** A report for a host typed ad hoc: keep it as a saved instance. */
-  | { kind: 'saveInstance' };
+  | { kind: 'saveInstance' }
+  /** An unknown host key: write it to known_hosts (shown first, backed up), then re-run. */
+  | { kind: 'trustHostKey' }
+  /** A changed host key the instance confirms (or the host name typed): replace it, then re-run. */
+  | { kind: 'replaceHostKey' }
+  /** An unknown or changed key of a Tencent Cloud instance: re-run with the in-guest check. */
+  | { kind: 'verifyHostKey' }
+  /** A passed SSH verdict: hand the target to Remote-SSH (remoteSsh/remoteSsh.ts). */
+  | { kind: 'connectRemoteSsh' }
+  /** Remote-SSH can only learn the identity file, port or bastions from ~/.ssh/config. */
+  | { kind: 'addSshConfig' }
+  /** REMOTE_DOWNLOAD_BLOCKED: let Remote-SSH download VS Code's server on this machine. */
+  | { kind: 'localServerDownload' }
+  /** Put back the last file CVM Doctor changed for this target (remoteSsh/fileUndo.ts). */
+  | { kind: 'undoFileChange' };
 
 export type ReportActionKind = ReportAction['kind'];
 
@@ -106,8 +120,6 @@ export interface PanelState {
   /** A one-line note from the extension (e.g. after a rule was added), already localised. */
   note?: string;
   /** Cloud actions the extension can take for this saved instance. */
-  /** Host-key, Remote-SSH and ssh-config actions for this report (remoteSsh/availability.ts). */
-  remoteActions?: Array<{ id: RemoteActionId; label: string }>;
   cloudActions?: { openPort: boolean; undo: boolean; vnc?: boolean };
   /** The local repair the report calls for: `fix` is the command shown before it runs. */
   localActions?: { fix?: string; undo: boolean };
@@ -116,10 +128,6 @@ export interface PanelState {
   /** Checks under way in the current run. */
   pending: PendingCheck[];
 }
-
-/** The "from OK to working" actions (handled by src/vscode/remoteSsh and src/vscode/hostKeys). */
-export const REMOTE_ACTION_IDS = ['trustHostKey', 'replaceHostKey', 'verifyHostKey', 'connectRemoteSsh', 'addSshConfig', 'localServerDownload', 'undoFileChange'] as const;
-export type RemoteActionId = (typeof REMOTE_ACTION_IDS)[number];
 
 /** What the webview keeps with `setState` so the serializer can restore it after reload. */
 export interface PersistedState {
@@ -149,8 +157,6 @@ export type FromWebview =
   | { type: 'openPort' }
   /** "Remove the rule CVM Doctor added". */
   | { type: 'undoOpenPort' }
-  /** One of the host-key / Remote-SSH actions; the extension previews and confirms it. */
-  | { type: 'remoteAction'; action: RemoteActionId }
   /** "Fix the permissions": the extension shows the command, confirms and runs it. */
   | { type: 'fixLocal' }
   /** "Restore the previous permissions". */
@@ -180,8 +186,6 @@ export function isFromWebview(m: unknown): m is FromWebview {
       return typeof o.url === 'string' && o.url.length < 2048;
     case 'action':
       return isReportAction(o.action);
-    case 'remoteAction':
-      return typeof o.action === 'string' && (REMOTE_ACTION_IDS as readonly string[]).includes(o.action);
     default:
       return false;
   }
@@ -196,6 +200,13 @@ export function isReportAction(a: unknown): a is ReportAction {
       return Object.keys(o).length === 2 && typeof o.port === 'number' && Number.isInteger(o.port) && o.port > 0 && o.port < 65536;
     case 'setCredentials':
     case 'saveInstance':
+    case 'trustHostKey':
+    case 'replaceHostKey':
+    case 'verifyHostKey':
+    case 'connectRemoteSsh':
+    case 'addSshConfig':
+    case 'localServerDownload':
+    case 'undoFileChange':
       return Object.keys(o).length === 1;
     default:
       return false;

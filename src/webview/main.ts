@@ -162,18 +162,6 @@ const layerOf = (c: Pick<Check, 'id'>) => c.id.replace(/^hop\d+\./, '');
 const isCloud = (c: Pick<Check, 'id'>) => layerOf(c).startsWith('cloud.');
 const isReadiness = (c: Pick<Check, 'id'>) => layerOf(c).startsWith('vscode.');
 
-/** The host-key / Remote-SSH actions the extension offers for this report. */
-function renderRemoteActions(actions: PanelState['remoteActions'], running: boolean): HTMLElement | undefined {
-  if (!actions?.length || running) return undefined;
-  const row = el('div', { cls: 'actions remote-actions', id: 'remote-actions' });
-  for (const a of actions) {
-    const b = button(a.label, () => vscode.postMessage({ type: 'remoteAction', action: a.id }), a.id === 'undoFileChange' ? 'btn btn-secondary' : 'btn');
-    b.id = `action-${a.id}`;
-    row.appendChild(b);
-  }
-  return row;
-}
-
 function str(v: unknown): string {
   return typeof v === 'string' || typeof v === 'number' ? String(v) : '';
 }
@@ -278,10 +266,11 @@ function render(): void {
   if (state.note) app.appendChild(el('p', { cls: 'note', id: 'note', text: state.note }));
   if (state.running) app.appendChild(el('p', { cls: 'running', id: 'running', text: l.running }));
   if (state.report && !state.running) app.appendChild(renderReport(l, state.report, state.cloudActions));
+  // No report to show them under (a first run that failed): the steps that need none.
+  const orphanSteps = !state.report && !state.running ? renderActions(l, state.actions) : undefined;
+  if (orphanSteps) app.appendChild(orphanSteps);
   const localFix = renderLocalFix(l, state.localActions, state.running);
   if (localFix) app.appendChild(localFix);
-  const remote = renderRemoteActions(state.remoteActions, state.running);
-  if (remote) app.appendChild(remote);
   const all = state.running || !state.report ? state.checks : state.report.checks;
   const cloud = renderCloud(l, all, state.cloudActions, state.running);
   if (cloud) app.appendChild(cloud);

@@ -177,7 +177,12 @@ describe('(e2e) acting on the verdict from the report', function () {
     await frame.click('#action-setCredentials');
     await answer(page, 'Set credentials… (1/3)', LAB_USER);
     await choose(page, 'Set credentials… (2/3)', 'Key file');
+    // The wizard's key picker (one picker): the key in ~/.ssh is offered, and "Choose a key
+    // file…" opens the dialog.
     await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Set credentials… (3/3)' }).waitFor();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(key) }).first().waitFor();
+    await choose(page, 'Set credentials… (3/3)', 'Choose a key file');
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Choose a key file' }).waitFor();
     const input = page.locator('.quick-input-widget input.input');
     const sshDir = path.join(home, '.ssh');
     let seen = '';

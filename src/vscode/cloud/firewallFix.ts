@@ -3,10 +3,11 @@
  * security groups), the exact rule in a modal, added with the firewall's version, then the
  * firewall read back: when the rule landed below a rule that drops the caller, the complete
  * list a reorder would write is shown, and only that list, confirmed, is sent. An undo record
- * per instance removes exactly that rule later. The pure plan is src/cloud/firewallFixPlan.ts.
+ * per instance removes exactly that rule later. The pure plan is src/cloud/firewallFixPlan.ts;
+ * the flow it shares with the security-group fix is ruleFixFlow.ts.
  */
 import * as vscode from 'vscode';
-import type { FirewallPlacement, FirewallUndo, TencentConfig } from '../../cloud';
+import type { FirewallPlacement, TencentConfig } from '../../cloud';
 import { describeFirewallUndo, firewallCandidate, firewallRequest, firewallRuleLine, sanitizeFirewallUndos, type StoredFirewallUndo } from '../../cloud/firewallFixPlan';
 import { isCancelled, type Report } from '../../core/model';
 import { withCancellableProgress } from '../cancellation';
@@ -15,9 +16,8 @@ import { errorMessage } from '../errorText';
 import type { InstanceStore } from '../instances/store';
 import { Disposable } from '../lifecycle';
 import type { Logger } from '../log';
-import { Keys, SECTION } from '../settings';
-import { callerAddressFor } from './callerAddress';
 import type { TencentCredentials } from './credentials';
+import { addRule, callerForFix, confirmRule, removeRecordedRules, UndoRecords } from './ruleFixFlow';
 import { loadCloud } from './sdk';
 import { t } from '../i18n';
 
@@ -25,26 +25,22 @@ import { t } from '../i18n';
 export const FIREWALL_UNDO_KEY = 'cvmDoctor.tencent.firewallUndo';
 
 export class LighthouseFirewallFix extends Disposable {
-  private readonly emitter = this._register(new vscode.EventEmitter<void>());
-  readonly onDidChange = this.emitter.event;
+  private readonly records: UndoRecords<StoredFirewallUndo>;
+  readonly onDidChange: vscode.Event<void>;
 
   constructor(
-    private readonly state: vscode.Memento,
+    state: vscode.Memento,
     private readonly store: InstanceStore,
     private readonly credentials: TencentCredentials,
     private readonly log: Logger,
   ) {
     super();
+    this.records = this._register(new UndoRecords(state, FIREWALL_UNDO_KEY, sanitizeFirewallUndos));
+    this.onDidChange = this.records.onDidChange;
   }
 
   undos(instanceId?: string): StoredFirewallUndo[] {
-    const all = sanitizeFirewallUndos(this.state.get<unknown>(FIREWALL_UNDO_KEY, []));
-    return instanceId ? all.filter((u) => u.instanceId === instanceId) : all;
-  }
-
-  private async writeUndos(list: StoredFirewallUndo[]): Promise<void> {
-    await this.state.update(FIREWALL_UNDO_KEY, list);
-    this.emitter.fire();
+    return this.records.list(instanceId);
   }
 
   canOffer(report: Report | undefined): boolean {
@@ -56,40 +52,24 @@ export class LighthouseFirewallFix extends Disposable {
     const inst = this.store.get(instanceId);
     const c = firewallCandidate(report);
     if (!inst || !c) return false;
-    const cfg = await this.credentials.config(true);
-    if (!cfg) return false;
-    const caller = await callerAddressFor(cfg, c, (ip) => t('The instance firewall already accepts {0} on port {1}: another rule would change nothing. Re-run the diagnosis with your address set ({2}) to see what blocks it.', ip, c.port, `${SECTION}.${Keys.tencentCallerIp}`));
-    if (!caller) return false;
+    const who = await callerForFix(this.credentials, c, (ip, port, setting) => t('The instance firewall already accepts {0} on port {1}: another rule would change nothing. Re-run the diagnosis with your address set ({2}) to see what blocks it.', ip, port, setting));
+    if (!who) return false;
+    const { cfg, caller } = who;
     const cloud = await loadCloud();
     const req = firewallRequest(c, caller.ip, caller.anySource);
     const fix = cloud.describeFirewallFix(req);
     const r = fix.rule;
-    const add: vscode.MessageItem = { title: t('Add Rule') };
-    const a = await vscode.window.showWarningMessage(
-      t('Add this rule to the firewall of Lighthouse instance {0}?', c.instanceId),
-      {
-        modal: true,
-        detail: [
-          fix.summary,
-          `${r.Protocol} ${r.Port} · ${r.CidrBlock ?? r.Ipv6CidrBlock ?? ''} · ${r.Action}`,
-          `"${r.FirewallRuleDescription ?? ''}"`,
-          t('Lighthouse decides where a new rule goes: CVM Doctor reads the firewall back afterwards and tells you if a rule above it still drops these connections. "Remove the rule CVM Doctor added" deletes exactly this rule later.'),
-        ].join('\n'),
-      },
-      add,
-    );
-    if (a !== add) return false;
-    let added: { undo: FirewallUndo; placement: FirewallPlacement };
-    try {
-      added = await withCancellableProgress(t('Adding the rule to the firewall of {0}…', c.instanceId),
-        async (_p, signal) => cloud.addFirewallRule(cfg, req, signal));
-    } catch (e) {
-      if (isCancelled(e)) return false;
-      this.log.error('cloud', `firewall rule: ${errorMessage(e)}`);
-      void vscode.window.showErrorMessage(t('The rule could not be added: {0}', userMessage(e)));
-      return false;
-    }
-    await this.writeUndos([...this.undos(), { instanceId, instanceName: inst.name, undo: added.undo }]);
+    const go = await confirmRule(t('Add this rule to the firewall of Lighthouse instance {0}?', c.instanceId), [
+      fix.summary,
+      `${r.Protocol} ${r.Port} · ${r.CidrBlock ?? r.Ipv6CidrBlock ?? ''} · ${r.Action}`,
+      `"${r.FirewallRuleDescription ?? ''}"`,
+      t('Lighthouse decides where a new rule goes: CVM Doctor reads the firewall back afterwards and tells you if a rule above it still drops these connections. "Remove the rule CVM Doctor added" deletes exactly this rule later.'),
+    ]);
+    if (!go) return false;
+    const added = await addRule(this.log, 'firewall rule', t('Adding the rule to the firewall of {0}…', c.instanceId),
+      async (signal) => cloud.addFirewallRule(cfg, req, signal));
+    if (!added) return false;
+    await this.records.add({ instanceId, instanceName: inst.name, undo: added.undo });
     this.log.info('cloud', `added ${describeFirewallUndo(added.undo)} as rule #${added.placement.index}`);
     await this.offerReorder(cfg, c.instanceId, c.region, added.placement);
     return true;
@@ -137,27 +117,11 @@ export class LighthouseFirewallFix extends Disposable {
 
   /** Removes every rule CVM Doctor added to the instance's firewall; true when the cloud changed. */
   async undo(instanceId: string): Promise<boolean> {
-    const mine = this.undos(instanceId);
-    if (!mine.length) return false;
-    const cfg = await this.credentials.config(true);
-    if (!cfg) return false;
-    let removed = 0;
-    try {
-      await withCancellableProgress(t('Removing the rule CVM Doctor added…'), async (_p, signal) => {
-        for (const u of mine) {
-          const r = await (await loadCloud()).undoFirewallRule(cfg, u.undo, signal);
-          if (r.removed) removed++;
-          this.log.info('cloud', `${r.removed ? 'removed' : 'already gone'}: ${describeFirewallUndo(u.undo)}`);
-          await this.writeUndos(this.undos().filter((x) => JSON.stringify(x) !== JSON.stringify(u)));
-        }
-      });
-    } catch (e) {
-      if (isCancelled(e)) return removed > 0;
-      this.log.error('cloud', `firewall undo: ${errorMessage(e)}`);
-      void vscode.window.showErrorMessage(t('The rule could not be removed: {0}', userMessage(e)));
-      return removed > 0;
-    }
-    if (removed === 0) void vscode.window.showInformationMessage(t('The rule was already gone from the firewall.'));
-    return true;
+    return removeRecordedRules(this.records, instanceId, this.credentials, this.log, {
+      remove: async (cfg, undo, signal) => (await loadCloud()).undoFirewallRule(cfg, undo, signal),
+      describe: describeFirewallUndo,
+      logWhat: 'firewall undo',
+      alreadyGone: t('The rule was already gone from the firewall.'),
+    });
   }
 }

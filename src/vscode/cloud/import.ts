@@ -18,6 +18,7 @@ import { Keys, SECTION } from '../settings';
 import type { TencentCredentials } from './credentials';
 import { errorMessage } from '../errorText';
 import { loadCloud } from './sdk';
+import { warnInvalidSetting } from './tencentSettings';
 import { t } from '../i18n';
 
 /** Arguments for running the import without pickers (keybindings, automation, tests). */
@@ -38,10 +39,7 @@ export class TencentImport {
 
   private async pickRegions(): Promise<string[] | undefined> {
     const { regions, invalid } = parseRegions(vscode.workspace.getConfiguration(SECTION).get(Keys.tencentRegions));
-    if (invalid.length) {
-      void vscode.window.showWarningMessage(t('The setting {0} is not valid: {1}', `${SECTION}.${Keys.tencentRegions}`,
-        t('not region IDs: {0}', invalid.join(', '))));
-    }
+    if (invalid.length) warnInvalidSetting(this.log, Keys.tencentRegions, t('not region IDs: {0}', invalid.join(', ')));
     if (regions.length) return regions;
     const picks = await vscode.window.showQuickPick(COMMON_REGIONS.map((id) => ({ label: id })), {
       canPickMany: true,

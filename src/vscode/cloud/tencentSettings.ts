@@ -13,14 +13,17 @@ import { t } from '../i18n';
 
 export type TencentSettings = Omit<TencentConfig, 'secretId' | 'secretKey'>;
 
+/** A setting of ours that cannot be used: said in the log and to the user, naming it. */
+export function warnInvalidSetting(log: Logger, key: string, detail: string): void {
+  const text = t('The setting {0} is not valid: {1}', `${SECTION}.${key}`, detail);
+  log.warn('cloud', text);
+  void vscode.window.showWarningMessage(text);
+}
+
 /** The settings, or undefined when the endpoint setting is unusable. */
 export function readTencentSettings(log: Logger): TencentSettings | undefined {
   const c = vscode.workspace.getConfiguration(SECTION);
-  const warn = (key: string, detail: string) => {
-    const text = t('The setting {0} is not valid: {1}', `${SECTION}.${key}`, detail);
-    log.warn('cloud', text);
-    void vscode.window.showWarningMessage(text);
-  };
+  const warn = (key: string, detail: string) => warnInvalidSetting(log, key, detail);
   const out: TencentSettings = { log: (l) => log.trace('cloud', l) };
   const endpoint = (c.get<string>(Keys.tencentEndpoint) ?? '').trim();
   if (endpoint) {

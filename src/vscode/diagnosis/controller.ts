@@ -25,7 +25,6 @@ import type { LastReports } from './lastReports';
 import type { Logger } from '../log';
 import type { ReachabilityService } from '../reachability/service';
 import { ReportActionHandlers } from '../report/actionHandlers';
-import { actionViews } from '../report/actions';
 import { reportLabels } from '../report/labels';
 import type { LocalPermissionFix } from '../report/localFix';
 import { ReportMessageRouter } from '../report/messageRouter';
@@ -53,12 +52,12 @@ export class DiagnoseController implements PanelHost {
     private readonly reports?: LastReports,
   ) {
     const rerun = (panel: { target: ReportTargetView }) => this.run(this.specFor(panel.target));
-    const actions = new ReportActionHandlers({ store, log, rerun, viewOf: (spec) => this.viewFor(spec) });
-    this.remote = new RemoteReportActions(store, loc, remote.undo, new HostKeyActions(log, remote.undo), remote.ssh, rerun);
-    this.router = new ReportMessageRouter({ rerun, actions, openPort: tencent.openPort, vnc: tencent.vnc, remote: this.remote, log, ...(localFix ? { localFix } : {}) });
+    const remoteActions = new RemoteReportActions(store, remote.undo, new HostKeyActions(log, remote.undo), remote.ssh, rerun);
+    this.actions = new ReportActionHandlers({ store, log, rerun, viewOf: (spec) => this.viewFor(spec), remote: remoteActions });
+    this.router = new ReportMessageRouter({ rerun, actions: this.actions, openPort: tencent.openPort, vnc: tencent.vnc, log, ...(localFix ? { localFix } : {}) });
   }
 
-  private readonly remote: RemoteReportActions;
+  private readonly actions: ReportActionHandlers;
 
   private lang() {
     return effectiveLang(readSettings().language);
@@ -66,20 +65,18 @@ export class DiagnoseController implements PanelHost {
 
   stateFor(target: ReportTargetView, cur: PanelCurrent): PanelState {
     const lang = cur.report?.lang ?? this.lang();
-    const adhoc = target.key.startsWith('adhoc:');
-    const actions = cur.running ? [] : actionViews(cur.report, { saved: !adhoc && !!this.store.get(target.key) }, (m, ...a) => this.loc.t(lang, m, ...a));
+    const actions = this.actions.views(target, cur.report, cur.running, (m, ...a) => this.loc.t(lang, m, ...a));
     // Static labels follow the report's language so one page never mixes two languages.
     const cloudActions = target.key.startsWith('adhoc:') ? undefined : {
       openPort: !cur.running && this.tencent.openPort.canOffer(cur.report, target.key),
       undo: this.tencent.openPort.hasUndo(target.key),
       vnc: !!this.store.get(target.key)?.cloudInstanceId,
     };
-    const remoteActions = this.remote.offered(target, cur.report, lang, cur.running);
     const localUndo = !!this.localFix?.undoFor(target.key);
     // Once applied, the undo is what is offered (the report still shows the old mode).
     const fix = !cur.running && !localUndo ? this.localFix?.offer(cur.report) : undefined;
     const localActions = fix || localUndo ? { ...(fix ? { fix: fix.preview } : {}), undo: localUndo } : undefined;
-    return { target, lang, labels: reportLabels(this.loc, lang), ...cur, pending: cur.pending ?? [], actions, ...(cloudActions ? { cloudActions } : {}), ...(localActions ? { localActions } : {}), remoteActions };
+    return { target, lang, labels: reportLabels(this.loc, lang), ...cur, pending: cur.pending ?? [], actions, ...(cloudActions ? { cloudActions } : {}), ...(localActions ? { localActions } : {}) };
   }
 
   /** Command entry: `arg` is an instance id (status bar), a tree node, or nothing (palette). */

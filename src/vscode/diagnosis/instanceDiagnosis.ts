@@ -5,13 +5,13 @@
  * controller owns progress and cancellation.
  */
 import type { BastionPool } from '../../core/bastionPool';
-import * as os from 'os';
-import * as path from 'path';
 import { diagnoseReport, type DiagnosedReport } from '../../core/diagnose';
 import type { Check, Credentials, Lang, Target } from '../../core/model';
 import type { CloudInspector } from '../../core/probeContract';
 import type { CheckStart } from '../../core/progress';
 import { readFileBounded } from '../../probes/files';
+import { expandHome } from '../../probes/homePath';
+import { defaultUser } from '../../probes/localUser';
 import { createProbes } from '../../probes/index';
 import type { Instance } from '../../core/savedInstance';
 import type { InstanceStore } from '../instances/store';
@@ -40,22 +40,10 @@ export function buildTarget(spec: TargetSpec, s: Settings): Target {
   // Through bastions: each hop's own key file (from ssh_config or its saved instance), and
   // ssh's default user (the local one) for a hop that names none.
   if (spec.jump?.length) {
-    t.jump = spec.jump.map((h) => ({ ...h, user: h.user ?? localUser(), ...(h.identityFile ? { identityFile: expandHome(h.identityFile) } : {}) }));
+    t.jump = spec.jump.map((h) => ({ ...h, user: h.user ?? defaultUser(), ...(h.identityFile ? { identityFile: expandHome(h.identityFile) } : {}) }));
   }
   if (spec.proxyCommand) t.proxyCommand = spec.proxyCommand;
   return t;
-}
-
-function localUser(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return 'root';
-  }
-}
-
-export function expandHome(p: string): string {
-  return p === '~' ? os.homedir() : p.startsWith('~/') ? path.join(os.homedir(), p.slice(2)) : p;
 }
 
 /**

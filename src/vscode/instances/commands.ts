@@ -4,12 +4,11 @@
  * status bar, credentials (SecretStorage only), check now.
  */
 import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import * as vscode from 'vscode';
 import type { LastReports } from '../diagnosis/lastReports';
 import { userMessage } from '../errors';
 import { t } from '../i18n';
+import { pickIdentityFile } from '../identityPicker';
 import type { Logger } from '../log';
 import type { ReachabilityService } from '../reachability/service';
 import { readSettings } from '../settings';
@@ -21,9 +20,10 @@ import { ReportPanel } from '../report/panel';
 import { registerCommand } from '../commandRegistry';
 import { resolveInstance } from './resolve';
 import { readSshConfigHosts } from '../../probes/sshConfigImport';
+import { defaultSshConfigPath } from '../../probes/homePath';
 import type { InstanceStore } from './store';
 import { TREE_VIEW_ID } from './tree';
-import { editInstanceWizard, instanceWizard } from './wizard';
+import { editInstanceWizard, instanceWizard, validateInstanceName } from './wizard';
 
 export const Commands = {
   add: 'cvmDoctor.addInstance',
@@ -111,7 +111,7 @@ export class InstanceCommands {
     const name = await vscode.window.showInputBox({
       title: t('Rename Instance'),
       value: i.name,
-      validateInput: (v) => (!v.trim() ? t('Enter a name.') : others.includes(v.trim()) ? t('An instance named "{0}" already exists.', v.trim()) : undefined),
+      validateInput: (v) => validateInstanceName(v, others),
     });
     if (name === undefined || name.trim() === i.name) return;
     await this.store.update({ ...i, name: name.trim() });
@@ -165,8 +165,11 @@ export class InstanceCommands {
     const pick = await vscode.window.showQuickPick(items, { title: t('Credentials for {0}', i.name), placeHolder: t('Stored in VS Code secret storage, never in settings') });
     if (!pick) return;
     if (pick.action === 'identity') {
-      const uris = await vscode.window.showOpenDialog({ canSelectMany: false, title: t('Choose identity file…') });
-      if (uris?.[0]) await this.store.update({ ...i, identityFile: uris[0].fsPath });
+      // The one key picker (the wizard's identity step): ~/.ssh's keys, none, or Browse….
+      const r = await pickIdentityFile({ title: t('Choose identity file…'), canGoBack: false }, i.identityFile ?? '', { none: true });
+      if (r === 'back' || r === 'cancel' || r.file === (i.identityFile ?? '')) return;
+      const { identityFile: _old, ...rest } = i;
+      await this.store.update(r.file ? { ...rest, identityFile: r.file } : rest);
       return;
     }
     if (pick.action === 'forget') {
@@ -186,7 +189,7 @@ export class InstanceCommands {
   }
 
   private async importSshConfig(): Promise<Instance[]> {
-    const file = path.join(os.homedir(), '.ssh', 'config');
+    const file = defaultSshConfigPath();
     try {
       await fs.promises.access(file, fs.constants.R_OK);
     } catch (e) {

@@ -6,18 +6,17 @@
  * problem is said once, in the UI's language (errorText.ts). Edit asks which field to change
  * and runs only that field's steps.
  */
-import * as os from 'os';
-import * as path from 'path';
 import * as vscode from 'vscode';
 import { parseHostPaste } from '../../core/hostPaste';
 import { formatJumpChain, proxyJumpChain, type HostConfig } from '../../core/jump';
-import { DEFAULT_PORT, type JumpHop, type Protocol } from '../../core/model';
+import { DEFAULT_PORT, DEFAULT_SSH_USER, type JumpHop, type Protocol } from '../../core/model';
 import type { Instance } from '../../core/savedInstance';
 import { isInstanceId, isRegion, isUserName, parseHost, parsePort } from '../../core/validate';
-import { listPrivateKeys } from '../../probes/files';
 import { inputErrorText } from '../errorText';
 import { userMessage } from '../errors';
 import { t } from '../i18n';
+import { pickIdentityFile, tilde } from '../identityPicker';
+import { localUserName } from '../../probes/localUser';
 import { inputStep, pickStep, runSteps, type Step, type StepResult } from './steps';
 
 /** The wizard's working copy: strings as typed, turned into an Instance at the end. */
@@ -76,15 +75,16 @@ export function validateUser(v: string): string | undefined {
   return s === '' || isUserName(s) ? undefined : t('"{0}" cannot be a user name: use letters, digits, ".", "_", "-" or "@", not starting with "-".', s);
 }
 
+/** An instance's display name: not empty, and not one `taken` by another instance. */
+export function validateInstanceName(v: string, taken: readonly string[]): string | undefined {
+  const s = v.trim();
+  return !s ? t('Enter a name.') : taken.includes(s) ? t('An instance named "{0}" already exists.', s) : undefined;
+}
+
 const done = (r: { value: string } | 'back' | 'cancel', set: (v: string) => void): StepResult => {
   if (r === 'back' || r === 'cancel') return r;
   set(r.value);
   return 'next';
-};
-
-const tilde = (p: string) => {
-  const home = os.homedir();
-  return p === home ? '~' : p.startsWith(home + path.sep) ? '~' + p.slice(home.length) : p;
 };
 
 export const hostStep: WizardStep = {
@@ -137,50 +137,22 @@ export const userStep: WizardStep = {
   async run(d, ctx) {
     return done(await inputStep(ctx, {
       prompt: t('User name (optional)'),
-      placeHolder: d.protocol === 'ssh' ? 'root' : 'Administrator',
+      placeHolder: d.protocol === 'ssh' ? DEFAULT_SSH_USER : 'Administrator',
       value: d.user,
       validate: validateUser,
     }), (v) => { d.user = v.trim(); });
   },
 };
 
-type KeyItem = vscode.QuickPickItem & { file?: string; browse?: true };
-
 export const identityStep: WizardStep = {
   id: 'identity',
   applies: (d) => d.protocol === 'ssh',
   field: { label: () => t('Identity file'), value: (d) => (d.identityFile ? tilde(d.identityFile) : t('none')) },
   async run(d, ctx) {
-    const sshDir = path.join(os.homedir(), '.ssh');
-    for (;;) {
-      const found = await listPrivateKeys(sshDir, { timeoutMs: 2000 });
-      const files = found.ok ? found.value : [];
-      if (d.identityFile && !files.includes(d.identityFile)) files.unshift(d.identityFile);
-      const none: KeyItem = { label: `$(circle-slash) ${t('No identity file')}`, description: t('ssh-agent and the default keys'), file: '' };
-      const items: KeyItem[] = [
-        none,
-        ...files.map((f): KeyItem => ({ label: `$(key) ${path.basename(f)}`, description: tilde(f), file: f })),
-        { label: `$(folder-opened) ${t('Choose a key file…')}`, description: tilde(sshDir), browse: true },
-      ];
-      const active = items.find((i) => i.file === d.identityFile) ?? none;
-      const r = await pickStep(ctx, items, { placeHolder: t('The private key SSH logs in with'), active });
-      if (r === 'back' || r === 'cancel') return r;
-      if (!r.item.browse) {
-        d.identityFile = r.item.file ?? '';
-        return 'next';
-      }
-      const uris = await vscode.window.showOpenDialog({
-        canSelectFiles: true, canSelectFolders: false, canSelectMany: false,
-        defaultUri: vscode.Uri.file(found.ok || files.length ? sshDir : os.homedir()),
-        openLabel: t('Use this key'),
-        title: t('Choose a key file…'),
-      });
-      if (uris?.[0]) {
-        d.identityFile = uris[0].fsPath;
-        return 'next';
-      }
-      // Dialog closed without a file: back to the list.
-    }
+    const r = await pickIdentityFile(ctx, d.identityFile, { none: true });
+    if (r === 'back' || r === 'cancel') return r;
+    d.identityFile = r.file;
+    return 'next';
   },
 };
 
@@ -191,7 +163,7 @@ export const nameStep: WizardStep = {
     return done(await inputStep(ctx, {
       prompt: t('Display name'),
       value: d.name || d.host,
-      validate: (v) => (!v.trim() ? t('Enter a name.') : d.takenNames.includes(v.trim()) ? t('An instance named "{0}" already exists.', v.trim()) : undefined),
+      validate: (v) => validateInstanceName(v, d.takenNames),
     }), (v) => { d.name = v.trim(); });
   },
 };
@@ -369,7 +341,6 @@ export function resolveJumpText(text: string, saved: readonly Instance[]): JumpH
       ...(s.jump?.length ? { proxyJump: formatJumpChain(s.jump) } : {}),
     };
   };
-  let user: string | undefined;
-  try { user = os.userInfo().username; } catch { user = undefined; }
+  const user = localUserName();
   return proxyJumpChain(text, lookup, { from: '', defaultUser: user, field: 'jump' });
 }

@@ -6,7 +6,7 @@
  * it: the others get its result at once, without a socket. Every probe bounded, every session
  * closed. No `vscode` import.
  */
-import type { Credentials, JumpHop } from '../../core/model';
+import { DEFAULT_SSH_USER, type Credentials, type JumpHop } from '../../core/model';
 import type { JumpSession, OpenConnection, ProbeOptions } from '../../core/probeContract';
 import { probeBanner } from '../../probes/banner';
 import { probeSsh } from '../../probes/ssh';
@@ -90,7 +90,7 @@ export function createChainCheck(opts: { intervalMs: () => number; now?: () => n
     const login = async (h: JumpHop, conn: OpenConnection, banner: Awaited<ReturnType<typeof probeBanner>>): Promise<JumpSession | LightResult> => {
       let session: JumpSession | undefined;
       const r = await probeSsh(conn, {
-        host: h.host, address: h.host, port: h.port, user: h.user ?? 'root', credentials: creds(h), knownHostsPath: t.knownHostsPath, banner,
+        host: h.host, address: h.host, port: h.port, user: h.user ?? DEFAULT_SSH_USER, credentials: creds(h), knownHostsPath: t.knownHostsPath, banner,
         ...(sessions.length ? { via: t.jump[sessions.length - 1]!.host } : {}),
         keepSession: (s) => { session = s; },
       }, o);

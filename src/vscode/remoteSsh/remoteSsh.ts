@@ -12,7 +12,8 @@ import { matchingAlias, needsSshConfig, openWindowArgs, sshAliasFor, type OpenWi
 import type { Instance } from '../../core/savedInstance';
 import { sshArgs } from '../../core/sshCommand';
 import { readSshConfigHosts } from '../../probes/sshConfigImport';
-import { applyHostBlock, defaultSshConfigPath, planHostBlock, type HostBlockSpec } from '../../probes/sshConfigWrite';
+import { applyHostBlock, planHostBlock, type HostBlockSpec } from '../../probes/sshConfigWrite';
+import { defaultSshConfigPath } from '../../probes/homePath';
 import { registerCommand } from '../commandRegistry';
 import type { TargetSpec } from '../diagnosis/instanceDiagnosis';
 import type { InstanceStore } from '../instances/store';

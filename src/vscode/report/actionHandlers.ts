@@ -2,19 +2,23 @@
  * Carries out the next steps a report offers (actions.ts decides which): use the port where
  * the protocol answered, set credentials (a key file from ~/.ssh or a password into
  * SecretStorage), save an ad-hoc host as an instance; each then re-runs the diagnosis when
- * that is the point of it. An action the panel does not currently offer is refused: the
- * webview is a less trusted context.
+ * that is the point of it. The key file comes from the same picker as the wizard's
+ * identity step (identityPicker.ts). The host-key and Remote-SSH steps are carried out by
+ * remoteSsh/reportActions.ts, dispatched from here. An action the panel does not currently
+ * offer is refused: the webview is a less trusted context.
  */
 import * as vscode from 'vscode';
 import { uniqueName, type Instance } from '../../core/savedInstance';
-import type { ReportAction, ReportTargetView } from '../../shared/protocol';
+import { DEFAULT_SSH_USER, type Report } from '../../core/model';
+import type { ReportAction, ReportActionView, ReportTargetView } from '../../shared/protocol';
 import type { TargetSpec } from '../diagnosis/instanceDiagnosis';
 import { lastVerdictOf, type InstanceStore } from '../instances/store';
-import { validateUser } from '../instances/wizard';
+import { validateInstanceName, validateUser } from '../instances/wizard';
 import { t } from '../i18n';
 import type { Logger } from '../log';
-import { actionsFor } from './actions';
-import { keyPickerStart } from './keyPicker';
+import type { RemoteReportActions } from '../remoteSsh/reportActions';
+import { actionsFor, actionViews, type ActionContext, type Translate } from './actions';
+import { pickIdentityFile } from '../identityPicker';
 import type { ReportPanel } from './panel';
 
 export interface ActionDeps {
@@ -23,6 +27,8 @@ export interface ActionDeps {
   rerun(panel: ReportPanel): Promise<unknown>;
   /** The panel's view of a target (the controller's: key, name, address). */
   viewOf(spec: TargetSpec): ReportTargetView;
+  /** The host-key and Remote-SSH steps (src/vscode/remoteSsh/reportActions.ts). */
+  remote: Pick<RemoteReportActions, 'context' | 'trustHostKey' | 'replaceHostKey' | 'verifyHostKey' | 'connectRemoteSsh' | 'addSshConfig' | 'localServerDownload' | 'undoFileChange'>;
 }
 
 const sameAction = (a: ReportAction, b: ReportAction) => JSON.stringify(a) === JSON.stringify(b);
@@ -30,20 +36,39 @@ const sameAction = (a: ReportAction, b: ReportAction) => JSON.stringify(a) === J
 export class ReportActionHandlers {
   constructor(private readonly deps: ActionDeps) {}
 
-  private saved(panel: ReportPanel): Instance | undefined {
+  private saved(panel: { target: ReportTargetView }): Instance | undefined {
     return panel.target.key.startsWith('adhoc:') ? undefined : this.deps.store.get(panel.target.key);
   }
 
+  /** What the rule table reads about the target besides its report: one answer for the
+   *  buttons shown and for the check of a click. */
+  private context(target: ReportTargetView): ActionContext {
+    return { saved: !!this.saved({ target }), ...this.deps.remote.context(target) };
+  }
+
+  /** The buttons for this report (none while it runs), labelled in its language. */
+  views(target: ReportTargetView, report: Report | undefined, running: boolean, t: Translate): ReportActionView[] {
+    return running ? [] : actionViews(report, this.context(target), t);
+  }
+
   async run(panel: ReportPanel, action: ReportAction): Promise<void> {
-    const offered = panel.isRunning ? [] : actionsFor(panel.report, { saved: !!this.saved(panel) });
+    const offered = panel.isRunning ? [] : actionsFor(panel.report, this.context(panel.target));
     if (!offered.some((a) => sameAction(a, action))) {
       this.deps.log.warn('panel', `${panel.target.name ?? panel.target.host}: ignored an action the report does not offer: ${action.kind}`);
       return;
     }
+    const remote = this.deps.remote;
     switch (action.kind) {
       case 'usePort': return this.usePort(panel, action.port);
       case 'setCredentials': return this.setCredentials(panel);
       case 'saveInstance': await this.saveInstance(panel); return;
+      case 'trustHostKey': return remote.trustHostKey(panel);
+      case 'replaceHostKey': return remote.replaceHostKey(panel);
+      case 'verifyHostKey': return remote.verifyHostKey(panel);
+      case 'connectRemoteSsh': return remote.connectRemoteSsh(panel);
+      case 'addSshConfig': return remote.addSshConfig(panel);
+      case 'localServerDownload': return remote.localServerDownload(panel);
+      case 'undoFileChange': return remote.undoFileChange(panel);
     }
   }
 
@@ -73,7 +98,7 @@ export class ReportActionHandlers {
       prompt: t('Display name'),
       value: uniqueName(tv.name ?? tv.host, names),
       ignoreFocusOut: true,
-      validateInput: (v) => (!v.trim() ? t('Enter a name.') : names.includes(v.trim()) ? t('An instance named "{0}" already exists.', v.trim()) : undefined),
+      validateInput: (v) => validateInstanceName(v, names),
     });
     if (name === undefined || panel.disposed) return undefined;
     const inst = await this.deps.store.add({ name: name.trim(), host: tv.host, port: tv.port, protocol: tv.protocol, ...(tv.user ? { user: tv.user } : {}) });
@@ -90,7 +115,7 @@ export class ReportActionHandlers {
     if (!inst || panel.disposed) return;
     const title = t('Set credentials…');
     const user = await vscode.window.showInputBox({
-      title: `${title} (1/3)`, prompt: t('User name'), value: inst.user ?? 'root', ignoreFocusOut: true,
+      title: `${title} (1/3)`, prompt: t('User name'), value: inst.user ?? DEFAULT_SSH_USER, ignoreFocusOut: true,
       validateInput: (v) => (v.trim() ? validateUser(v) : t('Enter a user name.')),
     });
     if (user === undefined) return;
@@ -102,13 +127,9 @@ export class ReportActionHandlers {
     if (!pick) return;
     let updated: Instance = { ...inst, user: user.trim() };
     if (pick.way === 'key') {
-      const uris = await vscode.window.showOpenDialog({
-        title: `${title} (3/3)`, canSelectMany: false, canSelectFolders: false, openLabel: t('Use this key'),
-        defaultUri: vscode.Uri.file(keyPickerStart()),
-      });
-      const file = uris?.[0]?.fsPath;
-      if (!file) return;
-      updated = { ...updated, identityFile: file };
+      const key = await pickIdentityFile({ title: `${title} (3/3)`, canGoBack: false }, inst.identityFile ?? '', { none: false });
+      if (key === 'back' || key === 'cancel' || !key.file) return;
+      updated = { ...updated, identityFile: key.file };
       this.deps.log.info('store', `${inst.name}: identity file set from the report`);
     } else {
       const password = await vscode.window.showInputBox({

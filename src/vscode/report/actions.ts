@@ -1,14 +1,25 @@
 /**
  * Which next steps a finished report offers, read from the report itself: an ordered rule
  * table (like core/classify.ts), one row per action, so a reader can audit when each button
- * appears. No `vscode` import: unit-tested. The handlers live in actionHandlers.ts.
+ * appears — the verdict's own steps, the host-key and Remote-SSH ones ("from OK to working"),
+ * and the undo of a file change. No `vscode` import: unit-tested. The handlers live in
+ * actionHandlers.ts.
  */
-import type { Check, Report, VerdictCode } from '../../core/model';
+import { verdictPassed, type Check, type Report, type VerdictCode } from '../../core/model';
 import type { ReportAction, ReportActionKind, ReportActionView } from '../../shared/protocol';
+import { reportHostKey } from '../remoteSsh/availability';
 
 export interface ActionContext {
   /** The report is for a saved instance (not a host typed ad hoc). */
   saved: boolean;
+  /** A saved instance with a Tencent Cloud instance id and region: the in-guest check can
+   *  verify a host key. Absent: no. */
+  cloudInstance?: boolean;
+  /** A saved SSH instance whose identity file, port or bastions Remote-SSH can only learn
+   *  from ~/.ssh/config. Absent: no. */
+  needsSshConfig?: boolean;
+  /** CVM Doctor changed a file for this target and can put it back. Absent: no. */
+  canUndo?: boolean;
 }
 
 /** Verdicts a different key, password or user can change. */
@@ -33,10 +44,29 @@ export function loginNotAttempted(r: Report): boolean {
   return r.findings.some((f) => f.code === 'LOGIN_NOT_ATTEMPTED');
 }
 
-interface Rule {
-  kind: ReportActionKind;
-  make(r: Report, ctx: ActionContext): ReportAction | undefined;
+const has = (r: Report, code: string) => r.findings.some((f) => f.code === code);
+
+/** What the report knows about the host key (SSH only): the key seen, unless the instance
+ *  disowned it; whether it is unknown; whether the in-guest check confirmed it. */
+function hostKeyFacts(r: Report) {
+  const key = reportHostKey(r);
+  const notInstance = has(r, 'HOST_KEY_NOT_INSTANCE');
+  return {
+    ssh: r.target.protocol === 'ssh',
+    mismatch: r.verdict.code === 'HOST_KEY_MISMATCH',
+    /** A key to act on: seen, and not one the instance says is not its own. */
+    actionable: !!key && !notInstance,
+    notInstance,
+    unknown: r.verdict.code === 'HOST_KEY_UNKNOWN' || (key?.status === 'unknown' && !key.added),
+    confirmed: has(r, 'HOST_KEY_CONFIRMED') || has(r, 'HOST_KEY_CONFIRMED_CHANGED'),
+  };
 }
+
+/** A row: when its action is offered. A row marked `withoutReport` is offered without a
+ *  finished report too (none yet, or a cancelled run): it does not read the verdict. */
+type Rule =
+  | { kind: ReportActionKind; withoutReport?: undefined; make(r: Report, ctx: ActionContext): ReportAction | undefined }
+  | { kind: ReportActionKind; withoutReport: true; make(r: Report | undefined, ctx: ActionContext): ReportAction | undefined };
 
 const RULES: readonly Rule[] = [
   {
@@ -52,15 +82,59 @@ const RULES: readonly Rule[] = [
       ? { kind: 'setCredentials' } : undefined,
   },
   {
+    // Never for a changed key: that one is only ever replaced, after a confirmation.
+    kind: 'trustHostKey',
+    make: (r) => {
+      const k = hostKeyFacts(r);
+      return k.ssh && k.actionable && k.unknown && !k.mismatch ? { kind: 'trustHostKey' } : undefined;
+    },
+  },
+  {
+    // Offered only with the in-guest confirmation or the host name typed (the handler asks);
+    // never when the instance says the key is not its own.
+    kind: 'replaceHostKey',
+    make: (r) => {
+      const k = hostKeyFacts(r);
+      return k.ssh && k.actionable && k.mismatch ? { kind: 'replaceHostKey' } : undefined;
+    },
+  },
+  {
+    kind: 'verifyHostKey',
+    make: (r, ctx) => {
+      const k = hostKeyFacts(r);
+      return k.ssh && (k.unknown || k.mismatch) && !!ctx.cloudInstance && !k.confirmed && !k.notInstance ? { kind: 'verifyHostKey' } : undefined;
+    },
+  },
+  {
+    kind: 'connectRemoteSsh',
+    make: (r) => (r.target.protocol === 'ssh' && verdictPassed(r.verdict) ? { kind: 'connectRemoteSsh' } : undefined),
+  },
+  {
+    kind: 'addSshConfig',
+    make: (r, ctx) => (r.target.protocol === 'ssh' && verdictPassed(r.verdict) && ctx.needsSshConfig ? { kind: 'addSshConfig' } : undefined),
+  },
+  {
+    kind: 'localServerDownload',
+    make: (r) => (r.target.protocol === 'ssh' && has(r, 'REMOTE_DOWNLOAD_BLOCKED') ? { kind: 'localServerDownload' } : undefined),
+  },
+  {
     kind: 'saveInstance',
     make: (_r, ctx) => (ctx.saved ? undefined : { kind: 'saveInstance' }),
   },
+  {
+    kind: 'undoFileChange',
+    withoutReport: true,
+    make: (_r, ctx) => (ctx.canUndo ? { kind: 'undoFileChange' } : undefined),
+  },
 ];
 
-/** The report's next steps, in table order; the first is the primary one. */
+/** The report's next steps, in table order; the first is the primary one. Without a finished
+ *  report (none, or a cancelled run) only the rules that do not read it apply. */
 export function actionsFor(r: Report | undefined, ctx: ActionContext): ReportAction[] {
-  if (!r || r.cancelled) return [];
-  return RULES.map((rule) => rule.make(r, ctx)).filter((a): a is ReportAction => !!a);
+  const finished = r && !r.cancelled ? r : undefined;
+  return RULES
+    .map((rule) => (finished ? rule.make(finished, ctx) : rule.withoutReport ? rule.make(undefined, ctx) : undefined))
+    .filter((a): a is ReportAction => !!a);
 }
 
 /** A translate function in the report's language (Localizer.t bound to it). */
@@ -71,6 +145,13 @@ export function actionLabel(a: ReportAction, t: Translate): string {
     case 'usePort': return t('Use port {0} for this instance', a.port);
     case 'setCredentials': return t('Set credentials…');
     case 'saveInstance': return t('Save as instance');
+    case 'trustHostKey': return t('Trust this key');
+    case 'replaceHostKey': return t('Replace the saved key');
+    case 'verifyHostKey': return t('Verify through the instance');
+    case 'connectRemoteSsh': return t('Connect with Remote-SSH');
+    case 'addSshConfig': return t('Add to SSH config');
+    case 'localServerDownload': return t('Download the server on this machine');
+    case 'undoFileChange': return t('Undo the last change');
   }
 }
 

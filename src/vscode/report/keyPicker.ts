@@ -1,4 +1,4 @@
-/** Where "Set credentials…" opens its key file picker. No `vscode` import: unit-tested. */
+/** Where the key file picker (vscode/identityPicker.ts: the wizard and "Set credentials…") opens its file dialog. No `vscode` import: unit-tested. */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';

@@ -1,6 +1,6 @@
 /**
  * Answers the report panel's messages: re-run, stop, the verdict's next steps (actions.ts,
- * carried out by actionHandlers.ts), copy a command, copy the report as Markdown, save it as
+ * carried out by actionHandlers.ts: the host-key and Remote-SSH ones too), copy a command, copy the report as Markdown, save it as
  * HTML, open a documentation link (https only; the webview never navigates itself), the
  * cloud fix with its undo, and the VNC console.
  */
@@ -14,7 +14,6 @@ import type { FromWebview } from '../../shared/protocol';
 import type { OpenPortFix } from '../cloud/openPortFix';
 import type { VncConsole } from '../cloud/vncConsole';
 import type { Logger } from '../log';
-import type { RemoteReportActions } from '../remoteSsh/reportActions';
 import type { LocalPermissionFix } from './localFix';
 import type { ReportActionHandlers } from './actionHandlers';
 import { htmlFileName } from './exportName';
@@ -25,8 +24,6 @@ export interface RouterDeps {
   rerun(panel: ReportPanel): Promise<unknown>;
   actions: Pick<ReportActionHandlers, 'run'>;
   openPort: Pick<OpenPortFix, 'apply' | 'undo'>;
-  /** Host-key and Remote-SSH actions (src/vscode/remoteSsh/reportActions.ts). */
-  remote: Pick<RemoteReportActions, 'handle'>;
   localFix?: Pick<LocalPermissionFix, 'apply' | 'undo'>;
   vnc: Pick<VncConsole, 'open'>;
   log: Logger;
@@ -75,37 +72,18 @@ export class ReportMessageRouter {
         return;
       }
       case 'openPort':
-      case 'undoOpenPort': {
-        const id = panel.target.key;
-        const done = m.type === 'openPort'
-          ? !!panel.report && await this.deps.openPort.apply(id, panel.report)
-          : await this.deps.openPort.undo(id);
-        if (!done) return;
-        const text = m.type === 'openPort'
+      case 'undoOpenPort':
+        await this.fixOrUndo(panel, this.deps.openPort, m.type === 'openPort', m.type === 'openPort'
           ? t('The rule was added. Re-run the diagnosis to see the effect.')
-          : t('The rule CVM Doctor added was removed. Re-run the diagnosis to see the effect.');
-        panel.setNote(text);
-        const rerun = t('Re-run');
-        if (await vscode.window.showInformationMessage(text, rerun) === rerun) await this.deps.rerun(panel);
-        return;
-      }
-      case 'remoteAction':
-        await this.deps.remote.handle(panel, m.action);
+          : t('The rule CVM Doctor added was removed. Re-run the diagnosis to see the effect.'));
         return;
       case 'fixLocal':
-      case 'undoFixLocal': {
-        const fix = this.deps.localFix;
-        if (!fix) return;
-        const done = m.type === 'fixLocal' ? !!panel.report && await fix.apply(panel.target.key, panel.report) : await fix.undo(panel.target.key);
-        if (!done) return;
-        const text = m.type === 'fixLocal'
+      case 'undoFixLocal':
+        if (!this.deps.localFix) return;
+        await this.fixOrUndo(panel, this.deps.localFix, m.type === 'fixLocal', m.type === 'fixLocal'
           ? t('The permissions were fixed. Re-run the diagnosis to see the effect.')
-          : t('The previous permissions were restored.');
-        panel.setNote(text);
-        const rerun = t('Re-run');
-        if (await vscode.window.showInformationMessage(text, rerun) === rerun) await this.deps.rerun(panel);
+          : t('The previous permissions were restored.'));
         return;
-      }
       case 'openVnc':
         // Fetched now, opened at once: the URL expires within seconds and is never kept.
         await this.deps.vnc.open(panel.target.key);
@@ -113,6 +91,17 @@ export class ReportMessageRouter {
       case 'ready':
         return;
     }
+  }
+
+  /** A fix of the report's target (it previews and confirms itself) or its undo; once done,
+   *  `text` as the note above the report and with "Re-run". */
+  private async fixOrUndo(panel: ReportPanel, fix: Pick<OpenPortFix | LocalPermissionFix, 'apply' | 'undo'>, apply: boolean, text: string): Promise<void> {
+    const key = panel.target.key;
+    const done = apply ? !!panel.report && await fix.apply(key, panel.report) : await fix.undo(key);
+    if (!done) return;
+    panel.setNote(text);
+    const rerun = t('Re-run');
+    if (await vscode.window.showInformationMessage(text, rerun) === rerun) await this.deps.rerun(panel);
   }
 
   /** Save HTML: a named file in the workspace (or the home folder), then Open / Reveal. */

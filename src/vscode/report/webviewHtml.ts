@@ -1,5 +1,6 @@
 /**
- * The report webview's HTML shell and its Content-Security-Policy. Everything dynamic is
+ * The webviews' HTML document and its Content-Security-Policy (the report's shell here, the
+ * sweep summary's page in sweep/summaryHtml.ts). In the report everything dynamic is
  * rendered by media/report.js from typed messages, so the shell has no inline script or
  * style and no remote string ever reaches this HTML. No `vscode` import: unit-tested.
  */
@@ -26,19 +27,39 @@ export function buildCsp(cspSource: string, nonce: string): string {
   ].join('; ');
 }
 
-export function buildShellHtml(o: { cspSource: string; nonce: string; scriptUri: string; styleUri: string; lang: string; title: string }): string {
+/** A script of the page: the bundled file, or the page's own small constant handler. Either
+ *  runs only by the nonce. */
+export type WebviewScript = { src: string } | { inline: string };
+
+/**
+ * The one webview document (the report's shell, the sweep summary): the strict CSP with the
+ * nonce, the stylesheets, the title, the body (HTML the caller built and escaped) and the
+ * script. Every value put into the head is escaped here.
+ */
+export function buildWebviewHtml(o: { cspSource: string; nonce: string; lang: string; title: string; styleUris: readonly string[]; body: string; script: WebviewScript }): string {
+  const e = escapeHtml;
+  const script = 'src' in o.script
+    ? `<script nonce="${e(o.nonce)}" src="${e(o.script.src)}"></script>`
+    : `<script nonce="${e(o.nonce)}">${o.script.inline}</script>`;
   return `<!DOCTYPE html>
-<html lang="${escapeHtml(o.lang)}">
+<html lang="${e(o.lang)}">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(buildCsp(o.cspSource, o.nonce))}">
+<meta http-equiv="Content-Security-Policy" content="${e(buildCsp(o.cspSource, o.nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeHtml(o.styleUri)}">
-<title>${escapeHtml(o.title)}</title>
+${o.styleUris.map((u) => `<link rel="stylesheet" href="${e(u)}">`).join('\n')}
+<title>${e(o.title)}</title>
 </head>
 <body>
-<main id="app" aria-live="polite"></main>
-<script nonce="${escapeHtml(o.nonce)}" src="${escapeHtml(o.scriptUri)}"></script>
+${o.body}
+${script}
 </body>
 </html>`;
+}
+
+export function buildShellHtml(o: { cspSource: string; nonce: string; scriptUri: string; styleUri: string; lang: string; title: string }): string {
+  return buildWebviewHtml({
+    cspSource: o.cspSource, nonce: o.nonce, lang: o.lang, title: o.title, styleUris: [o.styleUri],
+    body: '<main id="app" aria-live="polite"></main>', script: { src: o.scriptUri },
+  });
 }

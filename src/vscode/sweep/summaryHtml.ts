@@ -7,7 +7,7 @@
 import { escapeHtml } from '../../core/format';
 import { verdictPassed } from '../../core/model';
 import { groupByVerdict, type SweepResult } from '../../core/sweep';
-import { buildCsp } from '../report/webviewHtml';
+import { buildWebviewHtml } from '../report/webviewHtml';
 
 export interface SummaryLabels {
   title: string;
@@ -54,25 +54,15 @@ export function buildSummaryHtml(v: SummaryView, o: { cspSource: string; nonce: 
   const pending = v.pending.length ? `<tbody><tr class="group skip"><th colspan="3" scope="rowgroup"><span class="badge badge-skip">${e(v.labels.notFinished)}</span> ${v.pending.length}</th></tr>`
     + v.pending.map((p) => `<tr><td>${e(p.name)}</td><td class="addr">${e(p.address)}</td><td></td></tr>`).join('') + '</tbody>' : '';
   const script = `(function(){const vscode=acquireVsCodeApi();document.addEventListener('click',function(ev){const b=ev.target.closest('button.open');if(b)vscode.postMessage({type:'open',id:b.dataset.id});});})();`;
-  return `<!DOCTYPE html>
-<html lang="${e(v.lang)}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${e(buildCsp(o.cspSource, o.nonce))}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-${o.styleUris.map((u) => `<link rel="stylesheet" href="${e(u)}">`).join('\n')}
-<title>${e(v.labels.title)}</title>
-</head>
-<body>
-<main>
+  return buildWebviewHtml({
+    cspSource: o.cspSource, nonce: o.nonce, lang: v.lang, title: v.labels.title, styleUris: o.styleUris, script: { inline: script },
+    body: `<main>
 <h1>${e(v.labels.title)}</h1>
 <p class="progress" aria-live="polite"${v.running ? ' data-running="true"' : ''}>${e(v.labels.progress)}</p>
 <table>
 <thead><tr><th scope="col">${e(v.labels.instance)}</th><th scope="col">${e(v.labels.address)}</th><th scope="col">${e(v.labels.summary)}</th></tr></thead>
 ${groups}${pending}
 </table>
-</main>
-<script nonce="${e(o.nonce)}">${script}</script>
-</body>
-</html>`;
+</main>`,
+  });
 }

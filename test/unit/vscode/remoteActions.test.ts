@@ -6,7 +6,8 @@
 import * as assert from 'assert/strict';
 import type { Check, Report } from '../../../src/core/model';
 import { matchingAlias, needsSshConfig, openWindowArgs, sshAliasFor } from '../../../src/core/remoteSshHandoff';
-import { remoteActionsFor } from '../../../src/vscode/remoteSsh/availability';
+import { isFromWebview } from '../../../src/shared/protocol';
+import { actionLabel, actionsFor, actionViews, type ActionContext } from '../../../src/vscode/report/actions';
 
 const hostkey = (status: string): Check => ({ id: 'hostkey', status: 'warn', durationMs: 0, summary: '', evidence: { type: 'ssh-ed25519', fingerprint: 'SHA256:x', key: 'AAAA', status, knownHostsPath: '/k', knownEntries: [] } });
 function report(code: string, findings: string[] = [], status = 'unknown', loginTested?: false): Report {
@@ -18,6 +19,8 @@ function report(code: string, findings: string[] = [], status = 'unknown', login
   };
 }
 const ctx = { cloudInstance: false, needsSshConfig: false, canUndo: false };
+/** The host-key and Remote-SSH rows of the report's one rule table (a saved instance). */
+const remoteActionsFor = (r: Report, c: Omit<ActionContext, 'saved'>) => actionsFor(r, { saved: true, ...c }).map((a) => a.kind);
 
 describe('(unit) report actions for Remote-SSH and host keys', () => {
   it('HOST_KEY_UNKNOWN: Trust, and Verify when the instance is a Tencent Cloud one', () => {
@@ -40,6 +43,24 @@ describe('(unit) report actions for Remote-SSH and host keys', () => {
     // An OK whose login was not tested is no "working": no Connect.
     assert.deepEqual(remoteActionsFor(report('OK', [], 'match', false), ctx), []);
     assert.deepEqual(remoteActionsFor(report('REMOTE_SERVER_UNSUPPORTED', [], 'match'), ctx), []);
+  });
+
+  it('one table, one message: the host-key steps come back as `action` messages, labelled like the others', () => {
+    const v = actionViews(report('HOST_KEY_UNKNOWN'), { saved: false, ...ctx, cloudInstance: true, canUndo: true }, (m) => `<${m}>`);
+    assert.deepEqual(v.map((x) => [x.action.kind, x.label, x.primary]), [
+      ['trustHostKey', '<Trust this key>', true], ['verifyHostKey', '<Verify through the instance>', false],
+      ['saveInstance', '<Save as instance>', false], ['undoFileChange', '<Undo the last change>', false],
+    ]);
+    assert.equal(actionLabel({ kind: 'localServerDownload' }, (m) => m), 'Download the server on this machine');
+    assert.ok(isFromWebview({ type: 'action', action: { kind: 'trustHostKey' } }));
+    assert.ok(!isFromWebview({ type: 'action', action: { kind: 'trustHostKey', key: 'AAAA' } }), 'no fields the extension did not offer');
+    assert.ok(!isFromWebview({ type: 'remoteAction', action: 'trustHostKey' }), 'the second message type is gone');
+  });
+
+  it('the undo of a file change does not read the verdict: offered without a finished report too', () => {
+    assert.deepEqual(remoteActionsFor({ ...report('HOST_KEY_UNKNOWN'), cancelled: true }, { ...ctx, canUndo: true }), ['undoFileChange']);
+    assert.deepEqual(actionsFor(undefined, { saved: false, canUndo: true }).map((a) => a.kind), ['undoFileChange']);
+    assert.deepEqual(actionsFor(undefined, { saved: false }), []);
   });
 
   it('Remote-SSH gets host, user and port, or the ssh config alias', () => {

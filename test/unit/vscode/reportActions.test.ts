@@ -40,12 +40,13 @@ describe('(unit) report actions', () => {
   it('OK without credentials (LOGIN_NOT_ATTEMPTED) and AUTH_FAILED: "Set credentials…"', () => {
     assert.strictEqual(reports['no-credentials']!.verdict.code, 'OK');
     assert.ok(reports['no-credentials']!.findings.some((f) => f.code === 'LOGIN_NOT_ATTEMPTED'));
-    assert.deepStrictEqual(actionsFor(reports['no-credentials'], { saved: true }), [{ kind: 'setCredentials' }]);
+    // The one rule table holds the Remote-SSH step too: an OK verdict offers Connect beside it.
+    assert.deepStrictEqual(actionsFor(reports['no-credentials'], { saved: true }), [{ kind: 'setCredentials' }, { kind: 'connectRemoteSsh' }]);
     assert.strictEqual(reports['wrong-password']!.verdict.code, 'AUTH_FAILED');
     assert.deepStrictEqual(actionsFor(reports['wrong-password'], { saved: true }), [{ kind: 'setCredentials' }]);
     // A login that worked needs nothing; a closed port is not a credentials problem.
     assert.strictEqual(reports.healthy!.verdict.code, 'OK');
-    assert.deepStrictEqual(actionsFor(reports.healthy, { saved: true }), []);
+    assert.deepStrictEqual(actionsFor(reports.healthy, { saved: true }), [{ kind: 'connectRemoteSsh' }]);
     assert.deepStrictEqual(actionsFor(reports.closed, { saved: true }), []);
     assert.deepStrictEqual(actionsFor(reports.closed, { saved: false }), [{ kind: 'saveInstance' }]);
   });
