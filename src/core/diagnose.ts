@@ -28,6 +28,7 @@ import { parseIp } from './ip';
 import { reportTarget } from './reportTarget';
 import { formatMs } from './format';
 import { buildVerdict } from './verdict';
+import { keepSyns, reachCheck } from './clientNet';
 
 /** Emits the check(s) a builder makes, told in the run's language; the builder is kept to
  *  tell the same evidence in another language (`DiagnosedReport.in`). */
@@ -160,8 +161,17 @@ export async function diagnoseReport(typed: Target, deps: DiagnoseDeps, signal: 
       throwIfCancelled(signal);
       cloudRun = inspect(used);
     }
+    // The port stayed silent while the guest may be watching for our SYNs: keep sending them
+    // (bounded, one timed attempt a second, to the target only) until its answer comes, so the
+    // guest's capture overlaps them for sure (clientNet.ts).
+    const t = e.tcp;
+    const syns = deps.guestChecks && t?.outcome === 'timeout'
+      ? keepSyns(probes.tcp, t.address, target.port, cloudRun, signal, { log: deps.log }) : undefined;
+    syns?.catch(() => undefined);
     const cloud = e.cloud = await cloudRun;
+    if (syns) e.clientSyns = await syns;
     emit((l) => cloudChecks(cloud, target.port, target.protocol, l));
+    if (reachCheck(e, lang)) emit((l) => ({ ...reachCheck(e, l)!, durationMs: e.clientSyns?.durationMs ?? 0 }));
   }
   throwIfCancelled(signal);
 
