@@ -9,6 +9,7 @@ import { buildGuestScript, parseGuestOutput, parseSections } from '../../../src/
 import { parseCapture, parseIpAddrLines, parseSelfLines } from '../../../src/cloud/guestScriptReach';
 import { classifyCode, findings } from '../../../src/core/classify';
 import { clientPath, keepSyns, reachCheck } from '../../../src/core/clientNet';
+import { diagnose } from '../../../src/core/diagnose';
 import { CancelledError } from '../../../src/core/cancel';
 import type { Lang, TcpResult } from '../../../src/core/model';
 import type { Probes } from '../../../src/core/probeContract';
@@ -247,5 +248,53 @@ describe('(unit) client network: the decision', () => {
     assert.match(c.summary, /12 more connection attempts over 12 s/);
     assert.match(reachCheck(e, 'ko')!.summary, /6초 동안 10\.213\.0\.65 주소에서 포트 22 쪽으로 온 SYN 패킷이 없습니다/);
     assert.equal(reachCheck(clientNetEvidence({ output: reachFixture('notcpdump') }), 'en')!.status, 'warn');
+  });
+});
+
+describe('(unit) client network: the engine starts the SYN keeper as soon as the port gave up', () => {
+  // Scripted probes (nothing touches the network): ping answers, every SYN is dropped, the other
+  // port is slow to answer; the cloud's view (with the guest's answer) comes after 400 ms.
+  const target = { host: GUEST, port: 22, protocol: 'ssh' as const, altPorts: [2222], timeoutMs: 150, icmp: true, cloud: { instanceId: 'ins-lab00001', region: 'ap-seoul' } };
+  const probes = (log: Array<[string, number]>, t0: number): Probes => ({
+    dns: async (host) => ({ ok: true, literal: true, addresses: [{ address: host, family: 4 }], durationMs: 0 }),
+    icmp: async (address) => ({ outcome: 'reply', method: 'raw-socket', address, rttMs: 1, durationMs: 1 }),
+    tcp: async (address, port, o) => {
+      log.push([`tcp:${port}`, performance.now() - t0]);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, o.timeoutMs);
+        o.signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+      });
+      return { result: { outcome: 'timeout', address, port, deadlineMs: o.timeoutMs, durationMs: o.timeoutMs } };
+    },
+    banner: async () => { throw new Error('no banner on a filtered port'); },
+    ssh: async () => { throw new Error('no ssh on a filtered port'); },
+    rdp: async () => { throw new Error('no rdp'); },
+  });
+  const cloudAnswer = (after: number) => ({
+    inspect: async () => {
+      await new Promise((r) => setTimeout(r, after));
+      return clientNetEvidence().cloud!;
+    },
+  });
+
+  it('with guest checks: attempts on the main port until the cloud answers; the report has the reach check', async () => {
+    const log: Array<[string, number]> = [];
+    const t0 = performance.now();
+    const report = await diagnose(target, { probes: probes(log, t0), cloud: cloudAnswer(400), guestChecks: true });
+    const main = log.filter(([p]) => p === 'tcp:22');
+    assert.ok(main.length >= 2, JSON.stringify(log));
+    // The keeper's attempts run on port 22 only (the alternative port was tried once, by the scan).
+    assert.deepEqual([...new Set(log.map(([p]) => p))].sort(), ['tcp:22', 'tcp:2222']);
+    const reachC = report.checks.find((c) => c.id === 'cloud.guestReach');
+    const kept = reachC?.evidence.clientSyns as { attempts: number; coveredGuestRun: boolean } | undefined;
+    assert.ok(kept && kept.attempts >= 1 && kept.coveredGuestRun, JSON.stringify(reachC));
+    assert.equal(report.verdict.code, 'CLIENT_NETWORK_BLOCKS');
+  });
+
+  it('without guest checks: no keeper, and the cloud records alone never make CLIENT_NETWORK_BLOCKS', async () => {
+    const log: Array<[string, number]> = [];
+    const report = await diagnose(target, { probes: probes(log, performance.now()), cloud: cloudAnswer(300), guestChecks: false });
+    assert.ok(!report.checks.some((c) => (c.evidence as { clientSyns?: unknown }).clientSyns), 'no SYN keeper without consent');
+    assert.notEqual(report.verdict.code, 'CLIENT_NETWORK_BLOCKS');
   });
 });
