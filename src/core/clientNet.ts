@@ -169,6 +169,10 @@ export function clientPath(e: Evidence): ClientPath | undefined {
   if (!sameIp(cap.caller, caller)) return { kind: 'undecided', reason: 'caller-mismatch', detail: cap.caller };
   if (!e.clientSyns?.coveredGuestRun) return { kind: 'undecided', reason: 'not-covered' };
   if (cap.synsIn > 0) return e.clientSyns.connected === 0 ? { kind: 'return-path', caller, synsIn: cap.synsIn, repliesOut: cap.repliesOut } : undefined;
+  // SYNs sent to an address that is not the instance's never reach it, whoever's network it is.
+  const inst = e.cloud?.instance;
+  const own = inst ? [...inst.publicIps, ...inst.privateIps, ...(inst.ipv6Ips ?? [])] : [];
+  if (!own.some((a) => sameIp(a, e.tcp!.address))) return undefined;
   const sshdServes = g.firewallBlocks === false && g.serviceActive !== false && !!g.listeningPorts?.includes(e.target.port) && guestReachesOwnPort(r);
   return sshdServes && cloudAllowsCaller(e) ? { kind: 'blocked', caller, windowSec: cap.windowSec } : undefined;
 }

@@ -182,6 +182,7 @@ describe('(unit) client network: the decision', () => {
     ['no SYNs kept up (no record)', code({ over: { clientSyns: undefined } })],
     ['the guest checks did not finish', code({ guest: { error: 'x', errorKind: 'incomplete' } })],
     ['the agent is offline', code({ guest: { agentOnline: false } })],
+    ['the probed address is not the instance\'s', code({ over: { tcp: { ...tcpResult('timeout'), address: '10.213.0.99' } } })],
   ];
   for (const [name, e] of broken) {
     it(`${name} → not CLIENT_NETWORK_BLOCKS`, () => assert.notEqual(classifyCode(e), 'CLIENT_NETWORK_BLOCKS'));

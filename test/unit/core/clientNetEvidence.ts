@@ -27,7 +27,7 @@ type Guest = NonNullable<CloudEvidence['guest']>;
 export function clientNetEvidence(o: { output?: string; guest?: Partial<Guest>; cloud?: Partial<CloudEvidence>; over?: Partial<ClassifyInput> } = {}): ClassifyInput {
   const g = parseGuestOutput(o.output ?? reachFixture('routerdrop'), 22, CALLER);
   return healthy({
-    icmp: ping('timeout'), tcp: { ...tcp('timeout'), attempts: 3 }, banner: undefined, ssh: undefined, altPorts: [alt(2222, 'refused')],
+    icmp: ping('timeout'), tcp: { ...tcp('timeout'), address: GUEST, attempts: 3 }, banner: undefined, ssh: undefined, altPorts: [alt(2222, 'refused')],
     cloud: cloud({
       callerIp: CALLER, securityGroups: { verdict: 'allow', evaluatedFor: CALLER }, networkAcl: { verdict: 'allow', aclId: 'acl-lab' },
       guest: { agentOnline: true, ...g, ...o.guest }, ...o.cloud,
