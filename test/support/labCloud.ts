@@ -12,7 +12,7 @@
 import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildGuestScript, MARK } from '../../src/cloud/guestScript';
+import { buildGuestScript, MARK, type GuestScriptOptions } from '../../src/cloud/guestScript';
 import type { Lab, LabHost } from './lab';
 import { REGION, type TencentFixture } from './tencentEndpoint';
 import type { FixtureInstance } from './tencentEndpointFixture';
@@ -114,10 +114,11 @@ export interface LabGuest {
 
 /**
  * What TAT would answer for this lab host. `hostKeys` overrides the host keys reported (to
- * stage a presented key that is not the instance's); `sshdPorts` are its configured ports.
+ * stage a presented key that is not the instance's); `sshdPorts` are its configured ports;
+ * `callerIp` and `publicIps` are written into the script as the inspector writes them.
  */
-export async function labGuest(h: LabHost, lab: Lab, o: { port?: number; sshdPorts?: number[]; hostKeys?: string[]; guestMounts?: boolean } = {}): Promise<LabGuest> {
-  const script = buildGuestScript(o.port ?? 22);
+export async function labGuest(h: LabHost, lab: Lab, o: { port?: number; sshdPorts?: number[]; hostKeys?: string[]; guestMounts?: boolean } & GuestScriptOptions = {}): Promise<LabGuest> {
+  const script = buildGuestScript(o.port ?? 22, { ...(o.callerIp ? { callerIp: o.callerIp } : {}), ...(o.publicIps ? { publicIps: o.publicIps } : {}) });
   const { output } = await runGuestScript(guestFacts(h, lab, o), script);
   return { script, output };
 }
