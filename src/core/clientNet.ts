@@ -203,8 +203,10 @@ export function reachCheck(e: Evidence, lang: Lang): Omit<Check, 'durationMs'> |
   } else capture = msg(lang, `reach.capture.${cap.status}`, { detail: cap.status === 'failed' ? cap.detail : '' });
   const sent = syns ? msg(lang, 'reach.sent', { attempts: syns.attempts, seconds: Math.round(syns.durationMs / 100) / 10 }) : '';
   const path = clientPath(e);
-  const status = !guestReachesOwnPort(r) || path?.kind === 'blocked' || path?.kind === 'return-path' ? 'fail'
-    : path?.kind === 'undecided' || cap?.status !== 'observed' ? 'warn' : 'pass';
+  // Not tested (no tool) is a warning; tested and not answered is a failure.
+  const selfFailed = r.tool !== 'none' && !guestReachesOwnPort(r);
+  const status = selfFailed || path?.kind === 'blocked' || path?.kind === 'return-path' ? 'fail'
+    : r.tool === 'none' || path?.kind === 'undecided' || cap?.status !== 'observed' ? 'warn' : 'pass';
   return {
     id: 'cloud.guestReach', status,
     summary: msg(lang, 'reach.summary', { port, self, capture, sent }),

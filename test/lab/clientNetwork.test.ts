@@ -141,6 +141,15 @@ describe('(lab) client network: whose network drops the SYNs', function () {
     assert.match(reach(rep)!.summary, /tcpdump is not installed on the instance/);
   });
 
+  it('neither bash nor nc in the guest → the self-connect is not tested, so no CLIENT_NETWORK_BLOCKS', async () => {
+    await r!.setForwardRules([`ip saddr ${r!.callerIpv4} tcp dport 22 drop`]);
+    const { rep } = await diagnose({ without: ['/usr/bin/bash', '/usr/bin/nc', '/bin/nc'] });
+    assert.equal(rep.verdict.code, 'PORT_FILTERED', why(rep));
+    const c = reach(rep)!;
+    assert.match(c.summary, /not tested \(neither bash nor nc, with timeout, is installed\)/, c.summary);
+    assert.equal(c.status, 'warn');
+  });
+
   it('the caller address unknown → the check cannot decide, no CLIENT_NETWORK_BLOCKS', async () => {
     await r!.setForwardRules([`ip saddr ${r!.callerIpv4} tcp dport 22 drop`]);
     const { res, rep } = await diagnose({ callerIp: null });
