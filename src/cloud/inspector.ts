@@ -114,7 +114,7 @@ async function readNetworkAcl(api: TencentApi, region: string, subnetId: string,
 const AGENT_ERRORS = /InstanceIsNotRelatedToAgent|AgentNotInstalled|AgentOffline|AgentStatusNotOnline|AgentUnsupportedCommandType/;
 const FINAL = new Set(['SUCCESS', 'FAILED', 'TIMEOUT', 'TASK_TIMEOUT', 'DELIVER_FAILED', 'START_FAILED', 'CANCELLED', 'TERMINATED']);
 
-async function guestChecks(api: TencentApi, cfg: TencentConfig, region: string, inst: Pick<RawInstance, 'InstanceId' | 'OsName'>, port: number, callerIp: string | undefined, signal?: AbortSignal): Promise<Guest> {
+async function guestChecks(api: TencentApi, cfg: TencentConfig, region: string, inst: Pick<RawInstance, 'InstanceId' | 'OsName'>, port: number, callerIp: string | undefined, signal?: AbortSignal, publicIps: readonly string[] = []): Promise<Guest> {
   const id = inst.InstanceId as string;
   const status = await api.call<{ AutomationAgentSet?: Array<{ InstanceId?: string; AgentStatus?: string; LastHeartbeatTime?: string }> }>(
     'tat', region, 'DescribeAutomationAgentStatus', { InstanceIds: [id] }, signal);
@@ -129,7 +129,8 @@ async function guestChecks(api: TencentApi, cfg: TencentConfig, region: string, 
     const run = await api.call<{ InvocationId?: string }>('tat', region, 'RunCommand', {
       InstanceIds: [id], CommandType: 'SHELL', Username: 'root', Timeout: 60, SaveCommand: false,
       CommandName: 'cvm-doctor-readonly-check', Description: 'CVM Doctor read-only SSH diagnosis (changes nothing)',
-      Content: Buffer.from(buildGuestScript(port), 'utf8').toString('base64'),
+      // The caller (to watch for its SYNs) and the public addresses (to connect to) as the cloud knows them.
+      Content: Buffer.from(buildGuestScript(port, { ...(callerIp ? { callerIp } : {}), publicIps: publicIps.filter((a) => net.isIP(a)) }), 'utf8').toString('base64'),
     }, signal);
     invocationId = run.InvocationId;
   } catch (e) {
@@ -215,7 +216,7 @@ export function createTencentInspector(cfg: TencentConfig): CloudInspector {
           for (const n of notes) api.log(`network ACL: ${n}`);
         }) : undefined,
         // A stopped instance runs nothing: TAT is only asked when the instance is RUNNING.
-        o.guestChecks && ev.instance.state === 'RUNNING' ? attempt('RunCommand', async () => { ev.guest = await guestChecks(api, cfg, region, raw, o.port, ev.callerIp, o.signal); }) : undefined,
+        o.guestChecks && ev.instance.state === 'RUNNING' ? attempt('RunCommand', async () => { ev.guest = await guestChecks(api, cfg, region, raw, o.port, ev.callerIp, o.signal, ev.instance?.publicIps); }) : undefined,
         // Read-only, no consent needed: the host's view of CPU and bandwidth (cloud/monitor.ts).
         ev.instance.state === 'RUNNING' ? attempt('GetMonitorData', async () => { ev.monitor = await readMonitor(api, region, instanceId, false, o.signal); }) : undefined,
       ]);
@@ -244,7 +245,7 @@ export function createTencentInspector(cfg: TencentConfig): CloudInspector {
             if (cut) inst.trafficPackage = cut;
           }),
           o.guestChecks && inst.state === 'RUNNING'
-            ? attempt('RunCommand', async () => { ev.guest = await guestChecks(api, cfg, region, { InstanceId: instanceId, OsName: raw.OsName }, o.port, ev.callerIp, o.signal); })
+            ? attempt('RunCommand', async () => { ev.guest = await guestChecks(api, cfg, region, { InstanceId: instanceId, OsName: raw.OsName }, o.port, ev.callerIp, o.signal, inst.publicIps); })
             : undefined,
           inst.state === 'RUNNING' ? attempt('GetMonitorData', async () => { ev.monitor = await readMonitor(api, region, instanceId, true, o.signal); }) : undefined,
         ]);

@@ -11,7 +11,7 @@ export const CHECK_ORDER: readonly CheckId[] = [
   // After a login: whether VS Code's server will run there (its own report section).
   'vscode.session', 'vscode.platform', 'vscode.glibc', 'vscode.libstdcxx', 'vscode.kernel', 'vscode.tar', 'vscode.disk',
   'vscode.fetcher', 'vscode.download', 'vscode.forwarding',
-  'cloud.instance', 'cloud.securityGroups', 'cloud.firewall', 'cloud.networkAcl', 'cloud.guest', 'cloud.health', 'cloud.monitor',
+  'cloud.instance', 'cloud.securityGroups', 'cloud.firewall', 'cloud.networkAcl', 'cloud.guest', 'cloud.guestReach', 'cloud.health', 'cloud.monitor',
 ];
 
 const RANK = new Map<CheckId, number>(CHECK_ORDER.map((id, i) => [id, i]));

@@ -13,6 +13,7 @@ import { formatMs, visible, type TemplateArgs } from './format';
 import { evaluateReadiness, readinessVerdict, sessionFailure } from './readiness';
 import { cloudDiskProblems, cloudOverloadSignals, signalsExplain } from './health';
 import { healthFindings, loginStalled } from './healthText';
+import { clientNetworkBlocks, clientPath } from './clientNet';
 
 export interface ClassifyInput extends Evidence {
   /** Whether the user gave credentials (a login was requested). */
@@ -118,6 +119,9 @@ export const RULES: readonly Rule[] = [
   { code: 'NETWORK_ACL_BLOCKS', when: (e) => tcpSilent(e) && cloudDenies(e.cloud?.networkAcl) },
   { code: 'INSTANCE_FIREWALL_BLOCKS', when: (e) => tcpSilent(e) && cloudDenies(e.cloud?.firewall) },
   { code: 'GUEST_FIREWALL_BLOCKS', when: (e) => (tcpSilent(e) || tcpUnreachable(e)) && guest(e)?.firewallBlocks === true },
+  // Every record allows the caller, sshd answers inside the guest, and the guest saw none of
+  // the caller's SYNs while they were sent (clientNet.ts): the caller's own network drops them.
+  { code: 'CLIENT_NETWORK_BLOCKS', when: (e) => tcpSilent(e) && clientNetworkBlocks(e) },
   // A reset although the guest shows sshd listening on the port: nothing else can send it but
   // the rule the guest reports (`reject with tcp reset`) — the port is not closed.
   {
@@ -277,6 +281,10 @@ export function findings(e: ClassifyInput, code: VerdictCode, lang: Lang): Findi
     }
     out.push(...healthFindings(e, code, lang));
     if (c.guest && !c.guest.agentOnline) add('TAT_AGENT_OFFLINE');
+    // The in-guest watch for the caller's SYNs (clientNet.ts): arrived with no way back, or undecided.
+    const path = clientPath(e);
+    if (path?.kind === 'return-path') add('RETURN_PATH_BLOCKED', { syns: path.synsIn, caller: path.caller });
+    if (path?.kind === 'undecided') out.push({ code: 'SYN_ARRIVAL_UNKNOWN', message: msg(lang, path.reason === 'caller-unknown' ? 'finding.SYN_ARRIVAL_UNKNOWN' : `finding.SYN_ARRIVAL_UNKNOWN.${path.reason}`, { detail: path.detail ?? '' }) });
     if (c.guest?.configTest && !c.guest.configTest.ok) add('SSHD_CONFIG_INVALID', { detail: c.guest.configTest.output.split('\n')[0] ?? '' });
     if (code === 'HOST_KEY_MISMATCH' && ssh?.hostKey && c.guest?.hostKeyFingerprints?.length) {
       const own = c.guest.hostKeyFingerprints.some((k) => k.fingerprint === ssh.hostKey!.fingerprint);

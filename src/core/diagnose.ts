@@ -17,7 +17,7 @@ import { DeadlineReached, throwIfCancelled } from './cancel';
 import {
   DEFAULT_SSH_USER, SCHEMA_VERSION, hasCredentials,
   type AltPortResult, type BannerResult, type Check, type CloudEvidence, type Credentials, type IcmpResult, type Lang,
-  type RdpResult, type Report, type Target,
+  type RdpResult, type Report, type Target, type TcpResult,
 } from './model';
 import type { CloudInspector, JumpSession, LocalContext, OpenConnection, ProbeOptions, Probes, SecondOpinionContext } from './probeContract';
 import { diagnoseChain } from './jumpDiagnose';
@@ -28,6 +28,7 @@ import { parseIp } from './ip';
 import { reportTarget } from './reportTarget';
 import { formatMs } from './format';
 import { buildVerdict } from './verdict';
+import { keepSyns, reachCheck, type ClientSynRun } from './clientNet';
 
 /** Emits the check(s) a builder makes, told in the run's language; the builder is kept to
  *  tell the same evidence in another language (`DiagnosedReport.in`). */
@@ -149,7 +150,19 @@ export async function diagnoseReport(typed: Target, deps: DiagnoseDeps, signal: 
   // Keep a rejected cloud run from surfacing as unhandled while the probes still run.
   cloudRun?.catch(() => undefined);
 
-  if (address) await probeNetwork(target, e.dns.addresses.map((a) => a.address), e, probes, deps, signal, opts, emit);
+  // The port stayed silent while the guest may be watching for our SYNs: keep sending them
+  // (bounded, one timed attempt a second, to the target only) from the moment the main port's
+  // probe gave up until the cloud's answer comes, so the guest's capture overlaps them for sure
+  // (clientNet.ts). Started at once, before the other ports and the ping are waited for.
+  let syns: Promise<ClientSynRun> | undefined;
+  let keptFor: Promise<CloudEvidence> | undefined;
+  const keepUp = (t: TcpResult) => {
+    if (!deps.guestChecks || !cloudRun || t.outcome !== 'timeout' || syns) return;
+    keptFor = cloudRun;
+    syns = keepSyns(probes.tcp, t.address, target.port, keptFor, signal, { log: deps.log });
+    syns.catch(() => undefined);
+  };
+  if (address) await probeNetwork(target, e.dns.addresses.map((a) => a.address), e, probes, deps, signal, opts, emit, undefined, keepUp);
 
   if (cloudRun) {
     // The probes fell back to an address of the other family (as ssh does): the rules that
@@ -161,7 +174,14 @@ export async function diagnoseReport(typed: Target, deps: DiagnoseDeps, signal: 
       cloudRun = inspect(used);
     }
     const cloud = e.cloud = await cloudRun;
+    // Kept up until the inspection it was started for ended; a second inspection (the other
+    // family) is not covered by it, and the check then says it cannot decide.
+    if (syns) {
+      const kept = await syns;
+      e.clientSyns = cloudRun === keptFor ? kept : { ...kept, coveredGuestRun: false };
+    }
     emit((l) => cloudChecks(cloud, target.port, target.protocol, l));
+    if (reachCheck(e, lang)) emit((l) => ({ ...reachCheck(e, l)!, durationMs: e.clientSyns?.durationMs ?? 0 }));
   }
   throwIfCancelled(signal);
 
@@ -275,6 +295,7 @@ interface AddressRun {
 async function probeNetwork(
   target: Target, addresses: string[], e: ClassifyInput, probes: Probes, deps: DiagnoseDeps, signal: AbortSignal,
   opts: (s?: AbortSignal) => ProbeOptions, emit: Emit, keepSession?: (s: JumpSession) => void,
+  onPortResult?: (t: TcpResult) => void,
 ): Promise<void> {
   const list = addresses.slice(0, MAX_ADDRESSES);
   // A session handed over owns the connection: it is not closed here.
@@ -310,6 +331,7 @@ async function probeNetwork(
       else chosen.icmp = chosen.icmp.then((r) => { report(r); return r; });
     }
     const tcp = e.tcp = chosen.tcp.result;
+    onPortResult?.(tcp);
     const earlier = e.earlierAddresses;
     emit((l) => tcpCheck(tcp, l, earlier));
     const address = chosen.address;

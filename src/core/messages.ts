@@ -5,8 +5,10 @@
  */
 import type { Lang } from './model';
 import { format, type Bilingual, type TemplateArgs } from './format';
+import { REACH_MESSAGES } from './clientNetText';
 
 const M = {
+  ...REACH_MESSAGES,
   'dns.literal': { en: '{host} is an IP address: no lookup needed', ko: '{host}: IP 주소이므로 조회가 필요 없습니다' },
   'dns.ok': { en: '{host} resolves to {addresses}', ko: '{host} → {addresses}' },
   'dns.fail': { en: '{host} does not resolve ({code})', ko: '{host}: 이름을 확인할 수 없습니다({code})' },

@@ -6,6 +6,7 @@
  */
 
 import type { LocalEvidence, SecondOpinion } from './localModel';
+import type { ClientSynRun, GuestReach } from './clientNet';
 
 export const SCHEMA_VERSION = 1;
 
@@ -573,6 +574,8 @@ export interface CloudEvidence {
     hostKeyFingerprints?: Array<{ type: string; fingerprint: string }>;
     /** Load, memory, OOM kills, filesystems and top processes (cloud/guestScriptHealth.ts). */
     health?: GuestHealth;
+    /** The guest's own connects to the port and its watch for the caller's SYNs (clientNet.ts). */
+    reach?: GuestReach;
     /** Why the checks did not (fully) run; `error` keeps the details in English for the log. */
     errorKind?: GuestErrorKind;
     /** The automation's own status word for `errorKind` 'incomplete' (e.g. FAILED, TIMEOUT). */
@@ -651,6 +654,8 @@ export interface Evidence {
   local?: LocalEvidence;
   /** The system OpenSSH's own run after a verdict ssh2 may have caused. */
   secondOpinion?: SecondOpinion;
+  /** Connect attempts kept up while the in-guest check watched for them (clientNet.ts). */
+  clientSyns?: ClientSynRun;
   cancelled?: boolean;
 }
 
@@ -687,6 +692,7 @@ export const VERDICT_CODES = [
   'LOCAL_KEY_REFUSED',
   'JUMP_FORWARDING_DENIED',
   'INSTANCE_OVERLOADED',
+  'CLIENT_NETWORK_BLOCKS',
 ] as const;
 export type VerdictCode = (typeof VERDICT_CODES)[number];
 
@@ -733,6 +739,8 @@ export const FINDING_CODES = [
   'DISK_FULL',
   'RECENT_REBOOT',
   'MONITOR_NO_DATA',
+  'RETURN_PATH_BLOCKED',
+  'SYN_ARRIVAL_UNKNOWN',
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
@@ -753,7 +761,7 @@ export interface RemediationStep {
 
 export type CheckId =
   | 'dns' | 'icmp' | 'tcp' | 'banner' | 'kex' | 'hostkey' | 'auth' | 'login' | 'rdp' | 'altports'
-  | 'cloud.instance' | 'cloud.securityGroups' | 'cloud.firewall' | 'cloud.networkAcl' | 'cloud.guest' | 'cloud.health' | 'cloud.monitor'
+  | 'cloud.instance' | 'cloud.securityGroups' | 'cloud.firewall' | 'cloud.networkAcl' | 'cloud.guest' | 'cloud.guestReach' | 'cloud.health' | 'cloud.monitor'
   | 'local.config' | 'local.keys' | 'local.agent' | 'openssh'
   | `vscode.${ReadinessItemId}`;
 /** The items of the "VS Code readiness" section (core/readiness.ts). */

@@ -196,6 +196,36 @@ const SELINUX_PORT: StepTemplate = {
   when: notPort22,
 };
 
+// "Is it my network?" (clientNet.ts): another network, the network's owner, or sshd on 443 too.
+const TRY_OTHER_NETWORK: StepTemplate = { text: { en: 'Try from another network, a phone hotspot for example: if it connects there, your usual network blocks outgoing TCP {port}.', ko: '다른 네트워크(예: 휴대폰 핫스팟)에서 시도해 보세요. 그곳에서 접속된다면 평소 쓰는 네트워크가 나가는 TCP 포트 {port|을/를} 막는 것입니다.' } };
+const ASK_NETWORK_OWNER: StepTemplate = { text: { en: 'Ask whoever runs your network (company IT, the school, your ISP) whether outgoing TCP {port} is blocked, and to allow it to {address}.', ko: '네트워크 관리자(회사 IT 부서, 학교, 인터넷 서비스 제공업체)에게 나가는 TCP 포트 {port|이/가} 막혀 있는지 묻고, 주소 {address} 쪽으로 허용해 달라고 요청하세요.' } };
+/** Inserted at the top of sshd_config (never inside a Match block); the current port is added
+ *  too when no Port line is set, since listing any port replaces the default 22 (sudo grep: on
+ *  RHEL the file is readable by root only). */
+const ADD_PORT_443 = "sudo grep -qiE '^[[:space:]]*Port[[:space:]]' /etc/ssh/sshd_config || sudo sed -i '1i Port {port}' /etc/ssh/sshd_config; sudo sed -i '1i Port 443' /etc/ssh/sshd_config";
+const SSHD_ON_443: StepTemplate = {
+  text: vnc('let sshd listen on port 443 as well, which networks rarely block outgoing: add "Port 443" at the top of sshd_config (with "Port {port}" when no Port line is set, so port {port} keeps working), then validate and restart:', 'sshd가 포트 443에서도 수신 대기하게 하세요(나가는 443 포트는 거의 막히지 않습니다). sshd_config 맨 위에 "Port 443" 줄을 넣고(Port 줄이 없으면 기존 포트 {port}에서도 계속 접속되도록 "Port {port}" 줄도 넣습니다) 검증한 뒤 재시작하세요:'),
+  osText: { ubuntuSocket: vnc('let sshd listen on port 443 as well, which networks rarely block outgoing. ssh.socket holds the ports: add "Port 443" at the top of sshd_config (with "Port {port}" when no Port line is set), then validate and reload: from Ubuntu 23.10 on, daemon-reload carries the ports into ssh.socket (on 22.10 and 23.04 add "ListenStream=443" with "sudo systemctl edit ssh.socket" instead):', 'sshd가 포트 443에서도 수신 대기하게 하세요(나가는 443 포트는 거의 막히지 않습니다). 이 시스템에서는 ssh.socket 유닛이 포트를 잡고 있습니다. sshd_config 맨 위에 "Port 443" 줄을 넣고(Port 줄이 없으면 "Port {port}" 줄도 넣습니다) 검증한 뒤 다시 읽게 하세요. Ubuntu 23.10부터는 daemon-reload 명령이 포트 설정을 ssh.socket 유닛에 반영합니다(22.10, 23.04에서는 대신 "sudo systemctl edit ssh.socket" 명령으로 "ListenStream=443" 줄을 넣으세요):') },
+  command: { linux: `${ADD_PORT_443} && {sshdT} && sudo systemctl restart {unit}`, ubuntuSocket: `${ADD_PORT_443} && ${SOCKET_RESTART}` },
+  doc: DOC_SSHD_CONFIG,
+};
+const SELINUX_443: StepTemplate = {
+  text: { en: 'SELinux labels port 443 for web servers: relabel it for sshd, or sshd cannot bind it ("Permission denied" in its log):', ko: 'SELinux는 포트 443에 웹 서버용 레이블을 붙여 둡니다. sshd용으로 레이블을 바꾸세요(그렇지 않으면 바인드에 실패하고 로그에 "Permission denied"가 남습니다):' },
+  command: { rhel: 'sudo semanage port -m -t ssh_port_t -p tcp 443' },
+};
+const GUEST_FW_443: StepTemplate = {
+  text: { en: 'If the guest firewall is on, allow 443 there too:', ko: '게스트 방화벽을 쓰고 있다면 포트 443도 허용하세요:' },
+  command: { deb: 'sudo ufw allow 443/tcp', rpm: 'sudo firewall-cmd --permanent --add-port=443/tcp && sudo firewall-cmd --reload' },
+};
+const CONNECT_443: StepTemplate = { text: { en: 'Then connect on port 443:', ko: '그런 다음 포트 443으로 접속하세요:' }, command: '{connect443Command}', ifArg: 'connect443Command', doc: DOC_SSH_CLIENT };
+
+/** The port verdict when the SYNs arrive and the replies are lost (clientNet.ts returnPathBlocked). */
+const RETURN_PATH: readonly StepTemplate[] = [
+  { text: { en: 'In the console, check the outbound rules of the subnet\'s network ACL: a network ACL is stateless, so the reply from port {port} to {source} needs an outbound rule of its own (TCP 1024-65535 to your address).', ko: '콘솔에서 서브넷 네트워크 ACL의 아웃바운드 규칙을 확인하세요. 네트워크 ACL은 상태를 기억하지 않으므로 포트 {port}에서 {source} 주소로 가는 응답에도 별도의 아웃바운드 규칙(내 주소로 가는 TCP 1024-65535)이 필요합니다.' } },
+  { text: vnc('check how the instance routes its reply to your address, and whether an output rule drops it:', '인스턴스가 내 주소로 가는 응답을 어떻게 라우팅하는지, 출력 규칙이 응답을 버리는지 확인하세요:'), command: { linux: 'ip route get {source}; ip rule list; sudo iptables -S OUTPUT; sudo nft list ruleset | grep -n -i -e output -e "sport {port}"' } },
+  { text: { en: 'Check reverse-path filtering: strict mode (1) drops packets whose way back is not the way they came in (two network interfaces, policy routes):', ko: '역경로 필터링을 확인하세요. 엄격 모드(1)는 들어온 길과 돌아갈 길이 다른 패킷(네트워크 인터페이스 두 개, 정책 라우팅)을 버립니다:' }, command: { linux: "sysctl -a 2>/dev/null | grep '\\.rp_filter'" } },
+];
+
 const SSH: Table = {
   OK: [
     { when: (a) => !a.testPasswordCommand && !a.testKeyCommand && !!a.connectCommand, text: { en: 'Connect:', ko: '다음 명령으로 접속하세요:' }, command: '{connectCommand}', doc: DOC_SSH_CLIENT },
@@ -356,6 +386,7 @@ const SSH: Table = {
     { text: { en: 'Allow it: set "AllowTcpForwarding yes" (or "local"), and remove a "DisableForwarding yes" or a "PermitOpen" that leaves out {host}:{port}, in sshd_config or in the Match block for your user; then validate and restart sshd on the bastion:', ko: '허용하려면 sshd_config 또는 사용자에게 적용되는 Match 블록에서 "AllowTcpForwarding yes"(또는 "local")를 설정하고, {host}:{port} 주소를 빠뜨린 "PermitOpen" 설정이나 "DisableForwarding yes" 설정을 지운 뒤 배스천에서 설정을 검증하고 sshd를 재시작하세요:' }, command: VALIDATE_RESTART, doc: DOC_SSHD_CONFIG },
     { text: { en: 'If the bastion is a managed jump server (a bastion host service, a company jump box), ask its administrator to allow forwarding to {host}:{port} for your user.', ko: '배스천이 관리형 점프 서버(배스천 호스트 서비스, 사내 점프 서버)라면 관리자에게 내 사용자의 {host}:{port} 주소 전달을 허용해 달라고 요청하세요.' } },
   ],
+  CLIENT_NETWORK_BLOCKS: [TRY_OTHER_NETWORK, ASK_NETWORK_OWNER, SSHD_ON_443, SELINUX_443, GUEST_FW_443, SG_ALLOWS_WHICHEVER_PORT, CONNECT_443],
   GUEST_FIREWALL_BLOCKS: [
     { text: vnc('list the firewall rules:', '방화벽 규칙을 확인하세요:'), command: FW_RULES },
     { text: { en: 'Allow the port in the firewall that blocks it, named above (a plain iptables or nft rule: delete that rule instead):', ko: '위에 표시된, 포트를 차단하는 방화벽에서 허용하세요(iptables나 nft 규칙을 직접 쓴 경우에는 그 규칙을 지우세요):' }, command: FW_ALLOW },
@@ -399,6 +430,7 @@ const SSH: Table = {
 
 /** RDP differs where the service, its configuration and its tools differ. */
 const RDP_OVERRIDES: Partial<Table> = {
+  CLIENT_NETWORK_BLOCKS: [TRY_OTHER_NETWORK, ASK_NETWORK_OWNER],
   OK: [{ text: { en: 'Connect with Remote Desktop:', ko: '원격 데스크톱으로 접속하세요:' }, command: 'mstsc /v:{host}:{port}' }],
   NO_RESPONSE: [
     RUNNING_AND_IP,
@@ -460,6 +492,11 @@ export function remediationFor(code: VerdictCode, protocol: Protocol, lang: Lang
   const steps = (protocol === 'rdp' ? RDP_OVERRIDES[code] : undefined) ?? SSH[code];
   const own = isLighthouse(args) ? steps.flatMap((s) => (LIGHTHOUSE_SWAP.has(s) ? LIGHTHOUSE_SWAP.get(s) ?? [] : [s])) : steps;
   return own.flatMap((s) => expand(s, os, lang, args));
+}
+
+/** The steps of a port verdict whose SYNs arrive while the replies are lost (verdict.ts). */
+export function returnPathRemediation(lang: Lang, args: TemplateArgs, os: GuestOs = UNKNOWN_OS): RemediationStep[] {
+  return RETURN_PATH.flatMap((s) => expand(s, os, lang, args));
 }
 
 /** For tests: every code has steps for both protocols (NOT_RDP only matters for RDP). */

@@ -6,7 +6,6 @@ import { msg, type MessageKey } from './messages';
 import { isLighthouseId } from './validate';
 import { icmpDetailText, tcpIcmpName, tcpIcmpText, tcpOutcomeText } from './netText';
 import { DEFAULT_SSH_USER, type Lang, type SshResult, type Target, type TcpResult, type Verdict, type VerdictCode } from './model';
-import { remediationFor } from './remediation';
 import { keyDetailSuffix, keyProblemText, loginReasonText, opensshProblemText, quoted, untestedText } from './sshText';
 import { hostKeyName, shellQuote, sshCommandLine } from './sshCommand';
 import { formatJumpChain } from './jump';
@@ -15,6 +14,9 @@ import { DISK_FULL_GUEST_TEXT, OK_LOGIN_UNTESTED_TEXT, VERDICT_TEXT } from './ve
 import { healthArgs } from './healthText';
 import { readinessArgs } from './readinessChecks';
 import { localVerdictArgs, verdictKey } from './local';
+import { clientPath, guestReachesOwnPort, returnPathBlocked } from './clientNet';
+import { RETURN_PATH_TEXT } from './clientNetText';
+import { remediationFor, returnPathRemediation } from './remediation';
 
 /** The placeholders the templates of `code` may use, derived from the evidence. */
 export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): TemplateArgs {
@@ -167,8 +169,24 @@ export function verdictArgs(code: VerdictCode, e: ClassifyInput, lang: Lang): Te
     ...readinessArgs(ssh?.readiness, lang),
     ...healthArgs(code, e, lang),
     ...localArgs(code, e, lang, user),
+    ...clientNetArgs(e, lang, user),
     // Last: an overdue traffic package names itself in place of the (NORMAL) restriction.
     ...lighthouseArgs(e, lang),
+  };
+}
+
+/** "Is it my network?" (clientNet.ts): the capture, where the guest reached its own port, and
+ *  the connect command for port 443. */
+function clientNetArgs(e: ClassifyInput, lang: Lang, user: string): TemplateArgs {
+  const p = clientPath(e);
+  const r = e.cloud?.guest?.reach;
+  const own = r && guestReachesOwnPort(r) ? r.self.filter((c) => c.outcome === 'ssh' && c.scope !== 'public').map((c) => c.address).join(', ') : '';
+  return {
+    connect443Command: e.target.protocol === 'ssh' ? connectCommand(e.target, user, 443, e.identityFile) : '',
+    reachedOn: own || msg(lang, 'word.unknown'),
+    captureWindow: p?.kind === 'blocked' ? p.windowSec : '?',
+    returnSyns: p?.kind === 'return-path' ? p.synsIn : 0,
+    returnReplies: p?.kind === 'return-path' ? msg(lang, p.repliesOut > 0 ? 'word.returnPathReplied' : 'word.returnPathSilent', { replies: p.repliesOut }) : '',
   };
 }
 
@@ -348,12 +366,14 @@ function portNote(t: TcpResult, lang: Lang): string {
 export function buildVerdict(code: VerdictCode, e: ClassifyInput, lang: Lang): Verdict {
   const args = verdictArgs(code, e, lang);
   const untested = args.loginUntested === 'yes';
-  const text = untested ? OK_LOGIN_UNTESTED_TEXT : args.guestDiskFull === 'yes' ? DISK_FULL_GUEST_TEXT : VERDICT_TEXT[code];
+  // The port did not answer although the guest saw the SYNs: the port verdict, told as a lost reply (clientNet.ts).
+  const returnPath = (code === 'PORT_FILTERED' || code === 'NO_RESPONSE') && returnPathBlocked(e);
+  const text = untested ? OK_LOGIN_UNTESTED_TEXT : returnPath ? RETURN_PATH_TEXT : args.guestDiskFull === 'yes' ? DISK_FULL_GUEST_TEXT : VERDICT_TEXT[code];
   return {
     code,
     title: format(text.title[lang], args),
     summary: format(text.summary[lang], args),
-    remediation: remediationFor(code, e.target.protocol, lang, args, guestOs(e)),
+    remediation: returnPath ? returnPathRemediation(lang, args, guestOs(e)) : remediationFor(code, e.target.protocol, lang, args, guestOs(e)),
     ...(untested ? { loginTested: false as const } : {}),
   };
 }

@@ -217,6 +217,13 @@ export const VERDICT_TEXT: Record<VerdictCode, { title: Bilingual; summary: Bili
       ko: '배스천({via})이 {host}:{port} 주소로 가는 채널을 열지 않았습니다({forwardMessage}). 배스천의 sshd가 이 사용자나 이 목적지로의 TCP 포워딩을 허용하지 않습니다(AllowTcpForwarding, PermitOpen). 이 배스천을 거치는 ssh -J, ProxyJump, VS Code Remote-SSH 연결은 모두 실패합니다.',
     },
   },
+  CLIENT_NETWORK_BLOCKS: {
+    title: { en: 'Your own network blocks port {port}: your SYNs never reach the instance', ko: '내 네트워크가 포트 {port|을/를} 막습니다: SYN 패킷이 인스턴스에 도착하지 않습니다' },
+    summary: {
+      en: 'Port {port} did not answer within {deadline}, yet everything on the instance\'s side lets {source} in: the cloud\'s rules accept it, sshd listens on port {port} and answers the instance\'s own connection ({reachedOn}), and tcpdump on the instance saw no SYN from {source} in {captureWindow} s while this machine kept trying. The packets are dropped before they reach the instance: by your own network, a company firewall or proxy, or your ISP.',
+      ko: '포트 {port|이/가} {deadline} 안에 응답하지 않았지만 인스턴스 쪽은 모두 {source} 주소의 연결을 허용합니다. 클라우드 규칙이 허용하고, sshd가 포트 {port}에서 수신 대기하며 인스턴스 자신의 연결에 응답하고({reachedOn}), 이 컴퓨터가 계속 연결을 시도하는 동안 인스턴스의 tcpdump는 {captureWindow}초 동안 {source} 주소에서 온 SYN 패킷을 보지 못했습니다. 패킷은 인스턴스에 도착하기 전에 버려집니다. 내 네트워크, 회사 방화벽이나 프록시, 또는 인터넷 서비스 제공업체(ISP)가 막고 있습니다.',
+    },
+  },
   GUEST_FIREWALL_BLOCKS: {
     title: { en: 'The guest OS firewall blocks port {port}', ko: '게스트 OS 방화벽이 포트 {port|을/를} 차단합니다' },
     summary: {

@@ -57,7 +57,7 @@ describe('(lab) probe + Tencent Cloud evidence in one verdict', function () {
     hosts = { filtered, resetting, closed, dark, healthy };
 
     const [gFiltered, gReset, gClosed, gHealthy, gForeign] = await Promise.all([
-      labGuest(filtered, lab), labGuest(resetting, lab), labGuest(closed, lab), labGuest(healthy, lab),
+      labGuest(filtered, lab, { callerIp: filtered.rootIpv4, publicIps: [filtered.ipv4] }), labGuest(resetting, lab), labGuest(closed, lab), labGuest(healthy, lab),
       lab.foreignHostKey().then((k) => labGuest(healthy, lab!, { hostKeys: [k] })),
     ]);
     scriptSent = gFiltered.script;

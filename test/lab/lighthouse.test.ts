@@ -8,7 +8,6 @@
  */
 import * as assert from 'assert/strict';
 import { addFirewallRule, createTencentInspector, reorderFirewall, undoFirewallRule } from '../../src/cloud';
-import { buildGuestScript } from '../../src/cloud/guestScript';
 import { diagnose } from '../../src/core/diagnose';
 import type { Report, VerdictCode } from '../../src/core/model';
 import { createProbes } from '../../src/probes';
@@ -27,6 +26,7 @@ describe('(lab) Tencent Lighthouse: the firewall, state and traffic packages in 
   let ep: TencentEndpoint;
   let lh: LabHost;
   let dark: LabHost;
+  let scriptSent = '';
 
   before(async function () {
     const reason = labUnavailableReason();
@@ -39,7 +39,9 @@ describe('(lab) Tencent Lighthouse: the firewall, state and traffic packages in 
       lab.addHost({ label: 'lh-host', sshd: {} }),
       lab.addHost({ label: 'lh-dark', nft: 'drop' }),
     ]);
-    const guest = await labGuest(lh, lab);
+    // As the inspector writes it: the caller (the probes' source) and the public address.
+    const guest = await labGuest(lh, lab, { callerIp: lh.rootIpv4, publicIps: [lh.ipv4] });
+    scriptSent = guest.script;
     const fx = defaultTencentFixture();
     const drop = { AppType: '自定义', Protocol: 'TCP', Port: '22', CidrBlock: '0.0.0.0/0', Action: 'DROP', FirewallRuleDescription: 'lab: ssh closed' };
     fx.lighthouse.instances.push(
@@ -161,7 +163,7 @@ describe('(lab) Tencent Lighthouse: the firewall, state and traffic packages in 
     const runCmd = requests.find((q) => q.action === 'RunCommand');
     assert.ok(runCmd, 'RunCommand was sent');
     assert.deepEqual(runCmd.params.InstanceIds, ['lhins-labok001']);
-    assert.equal(Buffer.from(String(runCmd.params.Content), 'base64').toString('utf8'), buildGuestScript(22));
+    assert.equal(Buffer.from(String(runCmd.params.Content), 'base64').toString('utf8'), scriptSent);
   });
 
   it('the fix lands below the DROP (the endpoint appends): still blocked, for real; the complete list moves it up → OK; undo → the firewall exactly as before', async () => {

@@ -62,6 +62,7 @@ export const VERDICT_CLASS: Record<VerdictCode, VerdictClass> = {
   PORT_FORWARDING_DISABLED: 'vscode',
   JUMP_FORWARDING_DENIED: 'network',
   INSTANCE_OVERLOADED: 'instance',
+  CLIENT_NETWORK_BLOCKS: 'network',
 };
 
 /** Icon and theme colour per class (colours the tests and themes already use for pass/warn/fail). */
@@ -116,6 +117,7 @@ const SHORT: Record<VerdictCode, () => string> = {
   PORT_FORWARDING_DISABLED: () => t('TCP forwarding off'),
   JUMP_FORWARDING_DENIED: () => t('Bastion refuses to forward'),
   INSTANCE_OVERLOADED: () => t('Instance overloaded'),
+  CLIENT_NETWORK_BLOCKS: () => t('Your network blocks the port'),
 };
 
 /** The verdict in a few words: "OK", "Port closed", "Login not tested". */

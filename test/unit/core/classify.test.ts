@@ -5,6 +5,7 @@ import type { ClassifyInput } from '../../../src/core/classify';
 import { alt, banner, cloud, dnsFail, healthy, loggedInWithReadiness, ping, ssh, target, tcp } from './evidence';
 import type { HostKeyInfo, NegotiationEvidence } from '../../../src/core/model';
 import type { LocalEvidence } from '../../../src/core/localModel';
+import { clientNetEvidence } from './clientNetEvidence';
 
 const UNKNOWN_KEY: HostKeyInfo = { type: 'ssh-ed25519', fingerprint: 'SHA256:x', status: 'unknown', knownHostsPath: '/k', knownEntries: [] };
 const PQ_NEGOTIATION: NegotiationEvidence = { ssh2: { missing: ['kex'] }, openssh: { version: 'OpenSSH_9.2p1', missing: [], enable: {}, enableSuffices: false }, legacyOnly: false };
@@ -99,6 +100,8 @@ const TABLE: Array<[string, ClassifyInput, VerdictCode]> = [
   ['cloud: isolated and shut down', healthy({ ...silent, cloud: cloud({}, { state: 'SHUTDOWN', restrictState: 'PROTECTIVELY_ISOLATED' }) }), 'INSTANCE_ISOLATED'],
   ['cloud: group denies', healthy({ ...silent, cloud: cloud({ securityGroups: { verdict: 'deny', evaluatedFor: '198.51.100.7' } }) }), 'SECURITY_GROUP_BLOCKS'],
   ['cloud: group allows, ACL denies', healthy({ ...silent, cloud: cloud({ securityGroups: { verdict: 'allow', evaluatedFor: 'x' }, networkAcl: { verdict: 'deny', aclId: 'acl-1' } }) }), 'NETWORK_ACL_BLOCKS'],
+  // Issue 12: every record allows the caller, sshd answers inside, the guest saw none of its SYNs (core/clientNet.ts; the full table is in clientNet.test.ts).
+  ['cloud + guest allow, no SYN from the caller reached the guest', clientNetEvidence(), 'CLIENT_NETWORK_BLOCKS'],
   ['cloud: guest firewall drops', healthy({ ...silent, cloud: cloud({ securityGroups: { verdict: 'allow', evaluatedFor: 'x' }, guest: { agentOnline: true, serviceActive: true, firewallBlocks: true } }) }), 'GUEST_FIREWALL_BLOCKS'],
   ['cloud: port resets, sshd listens on it, guest firewall rejects', healthy({ ...refused, cloud: cloud({ guest: { agentOnline: true, serviceActive: true, listeningPorts: [22], firewallBlocks: true } }) }), 'GUEST_FIREWALL_BLOCKS'],
   ['cloud: port resets, guest firewall "blocks" but sshd does not listen on the port', healthy({ ...refused, cloud: cloud({ guest: { agentOnline: true, serviceActive: true, listeningPorts: [], firewallBlocks: true } }) }), 'PORT_CLOSED'],

@@ -13,7 +13,7 @@ import * as path from 'path';
 import { LAB_NETWORKS } from '../../support/lab';
 
 const ROOT = path.resolve(__dirname, '../../../..');
-const FIXTURE_DIRS = ['test/support', 'test/e2e', 'test/integration', 'test/lab', 'bench'];
+const FIXTURE_DIRS = ['test/support', 'test/e2e', 'test/integration', 'test/lab', 'bench', 'test/unit/fixtures'];
 const FIXTURE_FILES = ['src/cli/demoTargets.ts'];
 
 const allowed = new net.BlockList();
@@ -27,7 +27,7 @@ function sourceFiles(dir: string): string[] {
   const abs = path.join(ROOT, dir);
   if (!fs.existsSync(abs)) return [];
   return fs.readdirSync(abs, { withFileTypes: true, recursive: true })
-    .filter((d) => d.isFile() && /\.(ts|js|json|sh)$/.test(d.name))
+    .filter((d) => d.isFile() && /\.(ts|js|json|sh|txt)$/.test(d.name))
     .map((d) => path.relative(ROOT, path.join(d.parentPath, d.name)));
 }
 
