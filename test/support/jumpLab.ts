@@ -89,35 +89,76 @@ function installRouteNet(): void {
   });
 }
 
+/** The machine's namespace must never send a moved host's address to its gateway: an
+ *  `unreachable` route for each of the host's blocks, recorded in `routes` for `dropRoutes`. */
+async function blockInMachine(h: LabHost, routes: string[]): Promise<void> {
+  installRouteNet();
+  for (const [fam, dst] of [['-4', prefix28(h.ipv4)], ['-6', prefix64(h.ipv6)]] as const) {
+    // `replace`: a run killed before its teardown may have left the same route behind.
+    await run('ip', [fam, 'route', 'replace', 'unreachable', dst, 'metric', UNREACHABLE_METRIC]);
+    routes.push(`${fam} ${dst}`);
+    liveRoutes.add(`${fam} ${dst}`);
+  }
+}
+
+/** Move the host's outer veth end from the machine's namespace into `ns`, with its addresses
+ *  (the machine's namespace keeps an unreachable route for them, recorded in `routes`). */
+export async function moveFront(h: LabHost, ns: string, routes: string[]): Promise<void> {
+  const veth = vethOf(h);
+  const alias = (await run('ip', ['-o', 'link', 'show', 'dev', veth])).stdout;
+  assert.ok(alias.includes(`alias ${h.ns}`), `${veth} is not the veth of ${h.ns}: ${alias}`);
+  await blockInMachine(h, routes);
+  await run('ip', ['link', 'set', veth, 'netns', ns]);
+  await run('ip', ['-n', ns, 'addr', 'add', `${h.rootIpv4}/28`, 'dev', veth]);
+  await run('ip', ['-n', ns, '-6', 'addr', 'add', `${h.rootIpv6}/64`, 'dev', veth, 'nodad']);
+  await run('ip', ['-n', ns, 'link', 'set', veth, 'up']);
+}
+
+/** Removes the unreachable routes `moveFront` added (after the hosts are gone). */
+export async function dropRoutes(routes: string[]): Promise<void> {
+  for (const r of routes.splice(0)) {
+    const [fam, dst] = r.split(' ');
+    await run('ip', [fam!, 'route', 'del', 'unreachable', dst!, 'metric', UNREACHABLE_METRIC]).catch(() => undefined);
+    liveRoutes.delete(r);
+  }
+}
+
+/** Fails when `ns` has a default route (either family). */
+export async function assertNoDefaultRoute(ns: string): Promise<void> {
+  for (const fam of ['-4', '-6']) {
+    const { stdout } = await run('ip', ['-n', ns, fam, 'route', 'show', 'default']);
+    assert.equal(stdout.trim(), '', `the client namespace ${ns} has a default route (${fam}): ${stdout}`);
+  }
+}
+
+/** Fails unless the machine's namespace answers "unreachable" for each address. */
+export async function assertMachineUnreachable(addresses: string[]): Promise<void> {
+  for (const a of addresses) {
+    const got = await run('ip', ['route', 'get', a]).then((r) => r.stdout, (e: Error) => e.message);
+    assert.match(got, /unreachable|No route to host|Network is unreachable/i, `the machine's namespace routes ${a}: ${got}`);
+  }
+}
+
+/** Runs argv inside `ns` (the machine's namespace when undefined), bounded, minimal env. */
+export function nsExec(ns: string | undefined, argv: string[], timeoutMs: number, env?: NodeJS.ProcessEnv): Promise<CliResult> {
+  const t0 = Date.now();
+  const [cmd, ...args] = ns ? ['ip', 'netns', 'exec', ns, ...argv] : argv;
+  return new Promise((resolve) => {
+    execFile(cmd!, args, { timeout: timeoutMs, maxBuffer: 8 << 20, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', ...env } },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : null) : 0;
+        resolve({ code, stdout, stderr, durationMs: Date.now() - t0 });
+      });
+  });
+}
+
 export async function createJumpTopology(opts: { clientNamespace?: boolean } = {}): Promise<JumpTopology> {
   const lab = await createLab();
-  installRouteNet();
   const inClient = opts.clientNamespace !== false;
   const routes: string[] = [];
   const hidden: LabHost[] = [];
   const bastions: LabHost[] = [];
   let client: LabHost | undefined;
-
-  const blockInMachine = async (h: LabHost) => {
-    for (const [fam, dst] of [['-4', prefix28(h.ipv4)], ['-6', prefix64(h.ipv6)]] as const) {
-      // `replace`: a run killed before its teardown may have left the same route behind.
-      await run('ip', [fam, 'route', 'replace', 'unreachable', dst, 'metric', UNREACHABLE_METRIC]);
-      routes.push(`${fam} ${dst}`);
-      liveRoutes.add(`${fam} ${dst}`);
-    }
-  };
-
-  /** Move the host's outer veth end from the machine's namespace into `ns`, with its addresses. */
-  const moveFront = async (h: LabHost, ns: string) => {
-    const veth = vethOf(h);
-    const alias = (await run('ip', ['-o', 'link', 'show', 'dev', veth])).stdout;
-    assert.ok(alias.includes(`alias ${h.ns}`), `${veth} is not the veth of ${h.ns}: ${alias}`);
-    await blockInMachine(h);
-    await run('ip', ['link', 'set', veth, 'netns', ns]);
-    await run('ip', ['-n', ns, 'addr', 'add', `${h.rootIpv4}/28`, 'dev', veth]);
-    await run('ip', ['-n', ns, '-6', 'addr', 'add', `${h.rootIpv6}/64`, 'dev', veth, 'nodad']);
-    await run('ip', ['-n', ns, 'link', 'set', veth, 'up']);
-  };
 
   /** A host in front of others forwards nothing: only SSH channels get through it. */
   const noForwarding = (h: LabHost) =>
@@ -125,18 +166,7 @@ export async function createJumpTopology(opts: { clientNamespace?: boolean } = {
 
   if (inClient) client = await lab.addHost({ label: 'jump-client' });
 
-  const nsArgv = (argv: string[]) => (client ? ['ip', 'netns', 'exec', client.ns, ...argv] : argv);
-  const exec = (argv: string[], timeoutMs: number, env?: NodeJS.ProcessEnv): Promise<CliResult> => {
-    const t0 = Date.now();
-    const [cmd, ...args] = nsArgv(argv);
-    return new Promise((resolve) => {
-      execFile(cmd!, args, { timeout: timeoutMs, maxBuffer: 8 << 20, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', ...env } },
-        (err, stdout, stderr) => {
-          const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : null) : 0;
-          resolve({ code, stdout, stderr, durationMs: Date.now() - t0 });
-        });
-    });
-  };
+  const exec = (argv: string[], timeoutMs: number, env?: NodeJS.ProcessEnv) => nsExec(client?.ns, argv, timeoutMs, env);
 
   return {
     lab,
@@ -145,7 +175,7 @@ export async function createJumpTopology(opts: { clientNamespace?: boolean } = {
     async addBastion(spec) {
       const h = await lab.addHost(spec);
       if (client) {
-        await moveFront(h, client.ns);
+        await moveFront(h, client.ns, routes);
         hidden.push(h);
       }
       await noForwarding(h);
@@ -154,25 +184,17 @@ export async function createJumpTopology(opts: { clientNamespace?: boolean } = {
     },
     async addBehind(parent, spec) {
       const h = await lab.addHost(spec);
-      await moveFront(h, parent.ns);
+      await moveFront(h, parent.ns, routes);
       await noForwarding(parent);
       hidden.push(h);
       return h;
     },
     async assertIsolation() {
-      if (client) {
-        for (const fam of ['-4', '-6']) {
-          const { stdout } = await run('ip', ['-n', client.ns, fam, 'route', 'show', 'default']);
-          assert.equal(stdout.trim(), '', `the client namespace ${client.ns} has a default route (${fam}): ${stdout}`);
-        }
-      }
+      if (client) await assertNoDefaultRoute(client.ns);
       for (const h of hidden) {
         const direct = bastions.includes(h);
         // From the machine's namespace: never to the gateway.
-        for (const a of [h.ipv4, h.ipv6]) {
-          const got = await run('ip', ['route', 'get', a]).then((r) => r.stdout, (e: Error) => e.message);
-          assert.match(got, /unreachable|No route to host|Network is unreachable/i, `the machine's namespace routes ${a}: ${got}`);
-        }
+        await assertMachineUnreachable([h.ipv4, h.ipv6]);
         if (direct) continue;
         // From the client: only through a bastion.
         if (client) {
@@ -190,11 +212,7 @@ export async function createJumpTopology(opts: { clientNamespace?: boolean } = {
     async destroy() {
       // Hosts first (their namespaces take the moved veths with them), then the routes.
       await lab.destroy();
-      for (const r of routes.splice(0)) {
-        const [fam, dst] = r.split(' ');
-        await run('ip', [fam!, 'route', 'del', 'unreachable', dst!, 'metric', UNREACHABLE_METRIC]).catch(() => undefined);
-        liveRoutes.delete(r);
-      }
+      await dropRoutes(routes);
     },
   };
 }

@@ -38,7 +38,7 @@ export function replaceSection(output: string, name: string, lines: string[], rc
 }
 
 /** A process named sshd inside the host's namespace, if any. */
-async function sshdPidIn(h: LabHost): Promise<number | undefined> {
+async function sshdPidIn(h: Pick<LabHost, 'ns'>): Promise<number | undefined> {
   const pids = (await run('ip', ['netns', 'pids', h.ns])).split(/\s+/).filter(Boolean);
   const pid = pids.find((p) => {
     try { return fs.readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'sshd'; } catch { return false; }
@@ -47,16 +47,62 @@ async function sshdPidIn(h: LabHost): Promise<number | undefined> {
 }
 
 /** Whether a process named sshd runs inside the host's namespace. */
-export async function sshdRunsIn(h: LabHost): Promise<boolean> {
+export async function sshdRunsIn(h: Pick<LabHost, 'ns'>): Promise<boolean> {
   return (await sshdPidIn(h)) !== undefined;
 }
 
 /** `ssh-keygen -lf` lines for public keys ("type base64"), as the guest script prints them. */
-export async function hostKeyLines(lab: Lab, keys: string[]): Promise<string[]> {
+export async function hostKeyLines(lab: Pick<Lab, 'dir'>, keys: string[]): Promise<string[]> {
   if (!keys.length) return [];
   const file = path.join(lab.dir, `guest-keys-${process.hrtime.bigint()}.pub`);
   fs.writeFileSync(file, keys.map((k) => `${k}\n`).join(''));
   return (await run('ssh-keygen', ['-lf', file])).split('\n').filter(Boolean);
+}
+
+/** What a fake TAT needs to know of a lab host to answer as it (plain data: it crosses into a
+ *  runner process, routerLabRunner.ts). */
+export interface GuestFacts {
+  ns: string;
+  /** A directory for the script and scratch files (the lab's dir). */
+  dir: string;
+  /** The host keys reported ("type base64"). */
+  hostKeys: string[];
+  /** The ports its sshd was configured with (default [22]). */
+  sshdPorts?: number[];
+  /** Programs the guest lacks: absolute paths hidden (an empty, non-executable file bound
+   *  over them) in a mount namespace of the script's own (guestExec.ts). */
+  without?: string[];
+  /** Run in the mount namespace of the host's sshd (a guest host, labGuest.ts), so the disk
+   *  sections see that guest's own /home (the lab dir under /tmp is the same there). */
+  guestMounts?: boolean;
+}
+
+export function guestFacts(h: LabHost, lab: Pick<Lab, 'dir'>, o: { sshdPorts?: number[]; hostKeys?: string[]; without?: string[]; guestMounts?: boolean } = {}): GuestFacts {
+  return {
+    ns: h.ns, dir: lab.dir, hostKeys: o.hostKeys ?? h.hostKeys, ...(o.sshdPorts ? { sshdPorts: o.sshdPorts } : {}),
+    ...(o.without ? { without: o.without } : {}), ...(o.guestMounts ? { guestMounts: true } : {}),
+  };
+}
+
+/** Runs a guest script under /bin/sh in the host's namespace, as TAT would, and replaces the
+ *  sections whose truth lives outside a network namespace by the host's facts. */
+export async function runGuestScript(g: GuestFacts, script: string, timeoutMs = 30_000): Promise<{ output: string; exitCode: number }> {
+  const file = path.join(g.dir, `guest-${g.ns}-${process.hrtime.bigint()}.sh`);
+  fs.writeFileSync(file, script, { mode: 0o600 });
+  const sh = g.without?.length
+    ? ['unshare', '-m', '--propagation', 'private', process.execPath, path.join(__dirname, 'guestExec.js'), JSON.stringify(g.without), '--', 'sh', file]
+    : ['sh', file];
+  const sshdPid = g.guestMounts ? await sshdPidIn(g) : undefined;
+  if (g.guestMounts && sshdPid === undefined) throw new Error(`no sshd runs in ${g.ns}`);
+  let output = sshdPid !== undefined
+    ? await run('nsenter', ['-t', String(sshdPid), '-m', '-n', ...sh], timeoutMs)
+    : await run('ip', ['netns', 'exec', g.ns, ...sh], timeoutMs);
+  const sshd = await sshdRunsIn(g);
+  output = replaceSection(output, 'service', [`process sshd ${sshd ? 'running' : 'absent'}`]);
+  output = replaceSection(output, 'configtest', []);
+  output = replaceSection(output, 'config', (g.sshdPorts ?? [22]).flatMap((p) => [`port ${p}`]));
+  output = replaceSection(output, 'hostkeys', await hostKeyLines(g, g.hostKeys));
+  return { output, exitCode: 0 };
 }
 
 export interface LabGuest {
@@ -72,20 +118,7 @@ export interface LabGuest {
  */
 export async function labGuest(h: LabHost, lab: Lab, o: { port?: number; sshdPorts?: number[]; hostKeys?: string[]; guestMounts?: boolean } = {}): Promise<LabGuest> {
   const script = buildGuestScript(o.port ?? 22);
-  const file = path.join(lab.dir, `guest-${h.ns}.sh`);
-  fs.writeFileSync(file, script, { mode: 0o600 });
-  // `guestMounts`: in the mount namespace of a guest host's sshd (labGuest.ts), so the disk
-  // sections see that guest's own /home (the lab dir under /tmp is the same there).
-  const sshdPid = o.guestMounts ? await sshdPidIn(h) : undefined;
-  if (o.guestMounts && sshdPid === undefined) throw new Error(`no sshd runs in ${h.ns}`);
-  let output = sshdPid !== undefined
-    ? await run('nsenter', ['-t', String(sshdPid), '-m', '-n', 'sh', file], 30_000)
-    : await run('ip', ['netns', 'exec', h.ns, 'sh', file], 30_000);
-  const sshd = await sshdRunsIn(h);
-  output = replaceSection(output, 'service', [`process sshd ${sshd ? 'running' : 'absent'}`]);
-  output = replaceSection(output, 'configtest', []);
-  output = replaceSection(output, 'config', (o.sshdPorts ?? [22]).flatMap((p) => [`port ${p}`]));
-  output = replaceSection(output, 'hostkeys', await hostKeyLines(lab, o.hostKeys ?? h.hostKeys));
+  const { output } = await runGuestScript(guestFacts(h, lab, o), script);
   return { script, output };
 }
 

@@ -189,7 +189,7 @@ function expandV6(a: string): string {
 
 let invocationSeq = 0;
 
-function handle(action: string, region: string | undefined, p: Record<string, any>, fx: TencentFixture, polls: Map<string, number>): Record<string, unknown> {
+function handle(action: string, region: string | undefined, p: Record<string, any>, fx: TencentFixture, polls: Map<string, number>, running: Set<string>): Record<string, unknown> {
   switch (action) {
     case 'DescribeInstances': {
       const ids = p.InstanceIds as string[] | undefined;
@@ -282,6 +282,16 @@ function handle(action: string, region: string | undefined, p: Record<string, an
       }
       const invocationId = `inv-${(++invocationSeq).toString(36).padStart(8, '0')}`;
       for (const id of ids) fx.commands.push({ instanceId: id, script: Buffer.from(p.Content, 'base64').toString('utf8'), invocationId });
+      for (const id of ids) {
+        const g = fx.guests[id];
+        if (!g.run || g.agent !== 'online') continue;
+        const key = `${invocationId}/${id}`;
+        running.add(key);
+        g.run(Buffer.from(p.Content, 'base64').toString('utf8')).then(
+          (r) => { g.output = r.output; g.exitCode = r.exitCode; },
+          (e: Error) => { g.output = `fake TAT: ${e.message}`; g.exitCode = 1; },
+        ).finally(() => running.delete(key));
+      }
       return { CommandId: `cmd-${invocationId.slice(4)}`, InvocationId: invocationId };
     }
     case 'DescribeInvocationTasks': {
@@ -290,7 +300,7 @@ function handle(action: string, region: string | undefined, p: Record<string, an
         const g = fx.guests[c.instanceId];
         const seen = polls.get(`${inv}/${c.instanceId}`) ?? 0;
         polls.set(`${inv}/${c.instanceId}`, seen + 1);
-        const status = g.agent === 'offline' ? 'DELIVER_FAILED' : seen < (g.pollsBeforeDone ?? 0) ? 'RUNNING' : g.finalStatus ?? ((g.exitCode ?? 0) === 0 ? 'SUCCESS' : 'FAILED');
+        const status = g.agent === 'offline' ? 'DELIVER_FAILED' : seen < (g.pollsBeforeDone ?? 0) || running.has(`${inv}/${c.instanceId}`) ? 'RUNNING' : g.finalStatus ?? ((g.exitCode ?? 0) === 0 ? 'SUCCESS' : 'FAILED');
         const done = status !== 'RUNNING';
         const output = done && g.agent === 'online' && p.HideOutput === false ? Buffer.from(g.output ?? '').toString('base64') : '';
         return {
@@ -449,6 +459,8 @@ function handleLighthouse(action: string, region: string | undefined, p: Record<
 export async function startTencentEndpoint(fixture: TencentFixture = defaultTencentFixture()): Promise<TencentEndpoint> {
   const requests: RecordedRequest[] = [];
   const polls = new Map<string, number>();
+  /** Invocations whose guest `run` has not settled yet. */
+  const running = new Set<string>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -471,7 +483,7 @@ export async function startTencentEndpoint(fixture: TencentFixture = defaultTenc
         if (!region) throw new ApiError('MissingParameter', 'X-TC-Region is required.');
         const fault = fixture.faults.find((f) => f.times > 0 && (!f.action || f.action === action));
         if (fault) { fault.times--; throw new ApiError(fault.code, fault.message ?? `${fault.code} (injected)`); }
-        response = { ...(service === 'lighthouse' ? handleLighthouse(action, region, rec.params, fixture) : service === 'monitor' ? getMonitorData(rec.params, fixture) : handle(action, region, rec.params, fixture, polls)), RequestId: requestId };
+        response = { ...(service === 'lighthouse' ? handleLighthouse(action, region, rec.params, fixture) : service === 'monitor' ? getMonitorData(rec.params, fixture) : handle(action, region, rec.params, fixture, polls, running)), RequestId: requestId };
       } catch (e) {
         const err = e instanceof ApiError ? e : new ApiError('InternalError', (e as Error).message);
         rec.errorCode = err.code;

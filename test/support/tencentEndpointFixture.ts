@@ -66,6 +66,9 @@ export interface FixtureGuest {
   /** DescribeInvocationTasks answers RUNNING this many times before the final status. */
   pollsBeforeDone?: number;
   finalStatus?: string;
+  /** A guest that really runs the script (labCloud/routerLab): RunCommand starts it, and the
+   *  task stays RUNNING until it settles; its answer replaces `output` and `exitCode`. */
+  run?: (script: string) => Promise<{ output: string; exitCode: number }>;
 }
 
 export interface FixtureFault {
