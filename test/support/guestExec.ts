@@ -1,13 +1,12 @@
 /**
  * Runs a command with some programs missing, as on a guest that lacks them: started by the lab
  * as `ip netns exec NS unshare -m --propagation private node guestExec.js PATHS_JSON -- CMD...`,
- * it binds an empty, non-executable file over each absolute path (in this mount namespace
- * only: `command -v` then finds nothing), then runs CMD with its output passed through and
- * exits with its code. Standalone on purpose: it runs as its own process (argv only).
+ * it binds /dev/null (not executable) over each absolute path, in this mount namespace only
+ * (`command -v` then finds nothing), then runs CMD with its output passed through and exits
+ * with its code. Standalone on purpose: it runs as its own process (argv only).
  */
 import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 
 const sep = process.argv.indexOf('--');
@@ -17,11 +16,6 @@ if (sep !== 3 || !Array.isArray(paths) || cmd.length === 0 || paths.some((p) => 
   process.stderr.write('usage: guestExec PATHS_JSON -- CMD [ARGS...]\n');
   process.exit(2);
 }
-const empty = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cvmd-missing-')), 'missing');
-fs.writeFileSync(empty, '', { mode: 0o644 });
-for (const p of paths) if (fs.existsSync(p)) execFileSync('mount', ['--bind', empty, p], { stdio: 'ignore', timeout: 10_000 });
+for (const p of paths) if (fs.existsSync(p)) execFileSync('mount', ['--bind', '/dev/null', p], { stdio: 'ignore', timeout: 10_000 });
 const child = spawn(cmd[0]!, cmd.slice(1), { stdio: 'inherit' });
-child.on('exit', (code, signal) => {
-  fs.rmSync(path.dirname(empty), { recursive: true, force: true });
-  process.exit(code ?? (signal ? 1 : 0));
-});
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -69,8 +69,8 @@ export interface GuestFacts {
   hostKeys: string[];
   /** The ports its sshd was configured with (default [22]). */
   sshdPorts?: number[];
-  /** Programs the guest lacks: absolute paths hidden (an empty, non-executable file bound
-   *  over them) in a mount namespace of the script's own (guestExec.ts). */
+  /** Programs the guest lacks: absolute paths hidden (/dev/null bound over them) in a mount
+   *  namespace of the script's own (guestExec.ts). */
   without?: string[];
   /** Run in the mount namespace of the host's sshd (a guest host, labGuest.ts), so the disk
    *  sections see that guest's own /home (the lab dir under /tmp is the same there). */
