@@ -6,13 +6,24 @@
  */
 import { parseOsRelease } from '../core/guestOs';
 import type { CloudEvidence, FirewallDecision } from '../core/model';
+import * as net from 'net';
 import { parseIp, parseRange, rangeContains } from './ipMatch';
 import { HEALTH_SCRIPT, parseGuestHealth } from './guestScriptHealth';
+import { traceBackFragment } from './guestTrace';
 
 export const MARK = '@@CVMDOCTOR';
 
-export function buildGuestScript(port: number): string {
+export interface GuestScriptOptions {
+  /** The caller's address (checked with net.isIP before it is written in). */
+  callerIp?: string;
+  /** `--trace`: also trace from the instance back to `callerIp` (guestTrace.ts). */
+  traceBack?: boolean;
+}
+
+export function buildGuestScript(port: number, opts: GuestScriptOptions = {}): string {
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`invalid port: ${String(port)}`);
+  if (opts.callerIp !== undefined && net.isIP(opts.callerIp) === 0) throw new RangeError(`invalid caller address: ${String(opts.callerIp)}`);
+  const traceBack = opts.traceBack && opts.callerIp !== undefined ? traceBackFragment(opts.callerIp) : '';
   return `#!/bin/sh
 # CVM Doctor: read-only diagnosis of SSH on port ${port}. This script changes nothing.
 PORT=${port}
@@ -74,7 +85,7 @@ end ufw $?
 sec hostkeys
 for f in /etc/ssh/ssh_host_*_key.pub; do [ -r "$f" ] && ssh-keygen -lf "$f" 2>&1; done
 end hostkeys 0
-${HEALTH_SCRIPT}`;
+${HEALTH_SCRIPT}${traceBack}`;
 }
 
 export interface Section { lines: string[]; rc?: number }
