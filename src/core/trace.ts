@@ -86,12 +86,15 @@ export function pathStop(t: Pick<PathTrace, 'hops' | 'reached'>): PathStop {
 
 export const TRACE_MAX_HOPS = 20;
 
-/** Seconds each hop is waited for, and the kill bound of the whole tool, from the run's
- *  per-probe timeout: 1-3 s a hop; the tools that probe hop by hop (tcptraceroute) could
- *  otherwise take hops × wait. */
+/** The longest the trace from here may take, whatever the tools do. */
+export const TRACE_KILL_MS = 30_000;
+
+/** Seconds each hop is waited for (1-2 s, from the run's per-probe timeout), and the kill
+ *  bound of the whole probe: a tool that probes hop by hop (tcptraceroute) past a filter would
+ *  otherwise take hops × wait; killed, what it printed so far (where the path stops) is kept. */
 export function traceLimits(timeoutMs: number, maxHops = TRACE_MAX_HOPS): { waitS: number; maxHops: number; killMs: number } {
-  const waitS = Math.min(3, Math.max(1, Math.ceil(timeoutMs / 2000)));
-  return { waitS, maxHops, killMs: maxHops * waitS * 1000 + 5000 };
+  const waitS = Math.min(2, Math.max(1, Math.ceil(timeoutMs / 2000)));
+  return { waitS, maxHops, killMs: Math.min(TRACE_KILL_MS, maxHops * waitS * 1000 + 5000) };
 }
 
 export function traceArgv(tool: OutboundTcpTool, address: string, port: number, limits: { waitS: number; maxHops: number }): string[] | undefined {
