@@ -22,9 +22,10 @@ export function traceBackFragment(callerIp: string): string {
   return `
 sec ${TRACE_BACK_SECTION}
 # Path evidence: from this instance back to the caller ${callerIp} (read-only, bounded).
-TB=""; has timeout && TB="timeout ${TRACE_BACK_SECONDS}"
+# tracepath waits about 3 s for each silent hop: cut at the bound, its lines so far kept (stdbuf).
+TB=""; has timeout && TB="timeout ${TRACE_BACK_SECONDS}"; LB=""; has stdbuf && LB="stdbuf -oL"
 if has mtr; then echo "tool mtr"; $TB mtr -n --report -c 1 -m ${TRACE_BACK_HOPS} --timeout 1${six} ${callerIp} 2>&1; rc=$?
-elif has tracepath; then echo "tool tracepath"; $TB tracepath -n -m ${TRACE_BACK_HOPS}${six} ${callerIp} 2>&1; rc=$?
+elif has tracepath; then echo "tool tracepath"; $TB $LB tracepath -n -m ${TRACE_BACK_HOPS}${six} ${callerIp} 2>&1; rc=$?
 else echo "tool none"; rc=127; fi
 end ${TRACE_BACK_SECTION} $rc
 `;

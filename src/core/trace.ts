@@ -174,11 +174,12 @@ const TRACEROUTE_FLAG = /^!(?:[HNPSFXVC]|A|\d+|F-\d+)$/;
  *  " 3  10.213.250.6  0.013 ms !X", tcptraceroute " 3  10.213.250.10 [open]  0.122 ms". */
 export function parseTraceroute(text: string, target: string): ParsedTrace | undefined {
   const hops: TraceHop[] = [];
-  let header = false;
+  // The header goes to stderr, the hops to stdout: in the combined text it may come last.
+  const header = /^(traceroute|Tracing the path) to /m.test(text);
+  if (!header) return undefined;
   for (const line of text.split(/\r?\n/)) {
-    if (/^(traceroute|Tracing the path) to /.test(line)) { header = true; continue; }
     const m = /^\s*(\d+)\s+(.*)$/.exec(line);
-    if (!m || !header) continue;
+    if (!m) continue;
     const ttl = Number(m[1]);
     const words = m[2].trim().split(/\s+/);
     const hop: TraceHop = { ttl };
@@ -195,7 +196,6 @@ export function parseTraceroute(text: string, target: string): ParsedTrace | und
     if (!known) hops.push(hop);
     else if (known.address === undefined && hop.address !== undefined) Object.assign(known, hop);
   }
-  if (!header) return undefined;
   // The destination answering with an ICMP error (!X from itself) still answered.
   return { hops, reached: hops.some((h) => same(h.address, target)) };
 }

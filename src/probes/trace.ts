@@ -88,7 +88,7 @@ export async function probeTrace(address: string, port: number, o: ProbeOptions,
     o.log?.(`trace: ${file} ${args.join(' ')}`);
     const r = await runTool(file, args, left(), o);
     if (r.spawnError) { skipped.push({ tool, reason: r.spawnError === 'ENOENT' ? 'not-installed' : r.spawnError === 'EACCES' ? 'no-privilege' : 'failed', detail: r.spawnError }); continue; }
-    const all = `${r.stdout}\n${r.stderr}`;
+    const all = `${r.stderr}\n${r.stdout}`;
     if (r.code !== 0 && !r.timedOut && isPrivilegeFailure(all)) { skipped.push({ tool, reason: 'no-privilege', ...detailOf(r.stderr || r.stdout) }); continue; }
     const parsed = parseTraceOutput(tool, tool === 'mtr' ? r.stdout : all, address);
     if (!parsed || !parsed.hops.length) { skipped.push({ tool, reason: parsed ? 'no-output' : 'failed', ...detailOf(r.stderr || r.stdout) }); continue; }
