@@ -44,7 +44,7 @@ const T = {
     en: 'No trace could run here: {why}',
     ko: '이 컴퓨터에서는 경로 추적을 실행할 수 없습니다: {why}',
   },
-  'unavailable.back.no-tool': { en: 'The instance has neither mtr nor tracepath: no trace back to your address', ko: '인스턴스에 mtr과 tracepath가 모두 없어 내 주소로 되짚는 추적을 할 수 없습니다' },
+  'unavailable.back.no-tool': { en: 'The instance has neither mtr nor tracepath: no trace back to your address', ko: '인스턴스에 경로 추적 도구(mtr, tracepath)가 없어 내 주소로 되짚는 추적을 할 수 없습니다' },
   'unavailable.back.caller-unknown': {
     en: 'Your public address is not known (set cvmDoctor.callerIp or the detection URL), so the instance cannot trace back to it',
     ko: '내 공인 주소를 알 수 없어 인스턴스에서 되짚는 추적을 할 수 없습니다(cvmDoctor.callerIp 또는 감지 URL 설정 필요)',

@@ -15,6 +15,7 @@ import {
 } from '../../../src/core/trace';
 import { hopLines, traceCheck, traceSummary, TRACE_TEXT_KEYS, traceMsg } from '../../../src/core/traceText';
 import { hostLiterals } from '../support/fixtureAddresses.test';
+import { koreanRuns, particleRuns } from '../../support/englishText';
 import { LAB_NETWORKS } from '../../support/lab';
 
 const DIR = path.resolve(__dirname, '../../../../test/unit/fixtures/trace');
@@ -161,11 +162,13 @@ describe('(unit) path evidence: the report says where each direction stops', () 
     assert.deepEqual(hopLines(back, 'en').slice(0, 3), ['1  10.213.250.9  0.05 ms', '2  10.213.250.5  0.02 ms', '3  * (no answer)']);
   });
 
-  it('every text has both languages, Korean without particle pairs', () => {
-    for (const k of TRACE_TEXT_KEYS) {
-      const ko = traceMsg('ko', k, {});
-      assert.ok(traceMsg('en', k, {}).length && ko.length, k);
-      assert.doesNotMatch(ko, /\((이|가|은|는|을|를|와|과|으로|로)\)/, k);
-    }
+  it('every text has both languages; the Korean, rendered with values, has its particles attached and no English left', () => {
+    const args = { tool: 'mtr', proto: 'TCP', port: 22, target: GUEST, caller: CLIENT, ttl: 3, last: 2, silent: 3, address: R2, flag: '!X', from: '이 컴퓨터', why: 'mtr 없음', list: 'mtr 없음', bound: '30.0 s' };
+    const ko = TRACE_TEXT_KEYS.map((k) => traceMsg('ko', k, args));
+    for (const k of TRACE_TEXT_KEYS) assert.ok(traceMsg('en', k, args).length && traceMsg('ko', k, args).length, k);
+    assert.deepStrictEqual(particleRuns(ko), []);
+    const summaries = [parseTraceroute(fx('traceroute_filtered'), GUEST)!, parseTraceroute(fx('traceroute_open'), GUEST)!, parseTraceroute(fx('traceroute_prohibited'), GUEST)!]
+      .map((p) => traceSummary(trace(p), 'ko'));
+    assert.deepStrictEqual(koreanRuns(summaries), []);
   });
 });
