@@ -23,6 +23,8 @@ export interface DiagnoseCommand {
   lang: Lang;
   format: 'text' | 'json' | 'html';
   guestChecks: boolean;
+  /** `--trace`: path evidence both ways. */
+  trace: boolean;
   tencentProfile?: string;
 }
 export type Command = DiagnoseCommand | { kind: 'demo'; lang: Lang } | { kind: 'help' } | { kind: 'version' };
@@ -41,6 +43,7 @@ const OPTIONS = {
   timeout: { type: 'string' },
   'alt-ports': { type: 'string' },
   'no-icmp': { type: 'boolean' },
+  trace: { type: 'boolean' },
   lang: { type: 'string' },
   json: { type: 'boolean' },
   html: { type: 'boolean' },
@@ -182,6 +185,7 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = process.en
     lang,
     format: v.json ? 'json' : v.html ? 'html' : 'text',
     guestChecks: !!v['guest-checks'],
+    trace: !!v.trace,
     tencentProfile: v['tencent-profile'] === undefined ? undefined : readableFile(v['tencent-profile'], '--tencent-profile'),
   };
 }
@@ -227,6 +231,9 @@ Options:
       --timeout MS           bound of each probe in milliseconds (default 5000)
       --alt-ports LIST       ports tried when the main port fails (default 2222,22222,10022,36000; "none")
       --no-icmp              do not send a ping
+      --trace                add path evidence: a TCP trace to the port from here (mtr, traceroute -T or
+                             tcptraceroute; else an ICMP trace) and, with --guest-checks, one from the
+                             instance back to your address
   -J, --jump LIST            reach the host through bastions, as ssh -J: [user@]host[:port][,...]
                              (each hop is diagnosed; the same key/agent serve every hop)
       --lang en|ko           language (default: from LANG)

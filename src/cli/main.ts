@@ -50,6 +50,7 @@ async function runDiagnose(cmd: DiagnoseCommand, signal: AbortSignal): Promise<n
   }
   const report = await diagnose(cmd.target, {
     probes: createProbes({ log }), cloud, credentials: cmd.credentials, lang: cmd.lang, guestChecks: cmd.guestChecks, log,
+    ...(cmd.trace ? { trace: true } : {}),
   }, signal);
   process.stdout.write(render(report, cmd.format));
   // OK with the login asked for untested is no success (verdict.loginTested false): exit 1.

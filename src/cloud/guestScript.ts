@@ -9,23 +9,28 @@ import type { CloudEvidence, FirewallDecision } from '../core/model';
 import { parseIp, parseRange, rangeContains } from './ipMatch';
 import { HEALTH_SCRIPT, parseGuestHealth } from './guestScriptHealth';
 import { parseReach, reachScript } from './guestScriptReach';
+import { traceBackFragment } from './guestTrace';
 
 export const MARK = '@@CVMDOCTOR';
 
 /** What the script may be told besides the port; each part is validated before it is written
  *  in (a bad value throws, like a bad port). Extendable: other checks add their own options. */
 export interface GuestScriptOptions {
-  /** The caller's address (net.isIP): the SYN watch looks for packets from it. */
+  /** The caller's address (net.isIP): the SYN watch looks for packets from it, the trace back
+   *  goes to it. */
   callerIp?: string;
   /** The instance's public addresses (net.isIP) as the cloud knows them: the guest connects
    *  to its port on them (behind 1:1 NAT it cannot see them itself). */
   publicIps?: string[];
+  /** `--trace`: also trace from the instance back to `callerIp` (guestTrace.ts). */
+  traceBack?: boolean;
 }
 
 export function buildGuestScript(port: number, opts: GuestScriptOptions = {}): string {
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`invalid port: ${String(port)}`);
   // Validated here (reachScript throws on anything but an IP literal) before any text is built.
   const reach = reachScript(opts.callerIp, opts.publicIps ?? []);
+  const traceBack = opts.traceBack && opts.callerIp !== undefined ? traceBackFragment(opts.callerIp) : '';
   return `#!/bin/sh
 # CVM Doctor: read-only diagnosis of SSH on port ${port}. This script changes nothing.
 PORT=${port}
@@ -87,7 +92,7 @@ end ufw $?
 sec hostkeys
 for f in /etc/ssh/ssh_host_*_key.pub; do [ -r "$f" ] && ssh-keygen -lf "$f" 2>&1; done
 end hostkeys 0
-${HEALTH_SCRIPT}${reach}`;
+${HEALTH_SCRIPT}${reach}${traceBack}`;
 }
 
 export interface Section { lines: string[]; rc?: number }

@@ -12,7 +12,9 @@ import type { CloudInspector } from '../core/probeContract';
 import { CloudApiError, readOnce, TencentApi, toCloudError } from './api';
 import { resolveCallerIp, type CallerIpResult } from './callerIp';
 import type { TencentConfig } from './config';
-import { buildGuestScript, parseGuestOutput } from './guestScript';
+import { buildGuestScript, parseGuestOutput, parseSections } from './guestScript';
+import { parseTraceBack } from './guestTrace';
+import { boundedOutput } from '../core/trace';
 import { readMonitor } from './monitor';
 import { isLighthouseId } from '../core/validate';
 import { evaluateFirewall } from './firewallEval';
@@ -114,7 +116,8 @@ async function readNetworkAcl(api: TencentApi, region: string, subnetId: string,
 const AGENT_ERRORS = /InstanceIsNotRelatedToAgent|AgentNotInstalled|AgentOffline|AgentStatusNotOnline|AgentUnsupportedCommandType/;
 const FINAL = new Set(['SUCCESS', 'FAILED', 'TIMEOUT', 'TASK_TIMEOUT', 'DELIVER_FAILED', 'START_FAILED', 'CANCELLED', 'TERMINATED']);
 
-async function guestChecks(api: TencentApi, cfg: TencentConfig, region: string, inst: Pick<RawInstance, 'InstanceId' | 'OsName'>, port: number, callerIp: string | undefined, signal?: AbortSignal, publicIps: readonly string[] = []): Promise<Guest> {
+async function guestChecks(api: TencentApi, cfg: TencentConfig, region: string, inst: Pick<RawInstance, 'InstanceId' | 'OsName'>, port: number, callerIp: string | undefined, signal?: AbortSignal,
+  extra: { publicIps?: readonly string[]; traceBack?: boolean } = {}): Promise<Guest> {
   const id = inst.InstanceId as string;
   const status = await api.call<{ AutomationAgentSet?: Array<{ InstanceId?: string; AgentStatus?: string; LastHeartbeatTime?: string }> }>(
     'tat', region, 'DescribeAutomationAgentStatus', { InstanceIds: [id] }, signal);
@@ -125,12 +128,15 @@ async function guestChecks(api: TencentApi, cfg: TencentConfig, region: string, 
   }
   if (/windows/i.test(inst.OsName ?? '')) return { agentOnline: true, errorKind: 'unsupported-os', error: 'in-guest checks cover Linux instances only' };
   let invocationId: string | undefined;
+  const startedAt = new Date().toISOString();
+  const t0 = Date.now();
   try {
     const run = await api.call<{ InvocationId?: string }>('tat', region, 'RunCommand', {
       InstanceIds: [id], CommandType: 'SHELL', Username: 'root', Timeout: 60, SaveCommand: false,
       CommandName: 'cvm-doctor-readonly-check', Description: 'CVM Doctor read-only SSH diagnosis (changes nothing)',
-      // The caller (to watch for its SYNs) and the public addresses (to connect to) as the cloud knows them.
-      Content: Buffer.from(buildGuestScript(port, { ...(callerIp ? { callerIp } : {}), publicIps: publicIps.filter((a) => net.isIP(a)) }), 'utf8').toString('base64'),
+      // The caller (to watch for its SYNs, to trace back to) and the public addresses (to connect
+      // to) as the cloud knows them.
+      Content: Buffer.from(buildGuestScript(port, { ...(callerIp ? { callerIp } : {}), publicIps: (extra.publicIps ?? []).filter((a) => net.isIP(a)), traceBack: !!extra.traceBack }), 'utf8').toString('base64'),
     }, signal);
     invocationId = run.InvocationId;
   } catch (e) {
@@ -151,6 +157,9 @@ async function guestChecks(api: TencentApi, cfg: TencentConfig, region: string, 
     }
     const output = Buffer.from(task?.TaskResult?.Output ?? '', 'base64').toString('utf8');
     const parsed = parseGuestOutput(output, port, callerIp);
+    // --trace: the trace back to the caller, and the whole output for the ticket pack.
+    const back = traceBack && callerIp ? parseTraceBack(parseSections(output), callerIp, startedAt, Date.now() - t0) : undefined;
+    if (traceBack) Object.assign(parsed, { output: boundedOutput(output), ...(back ? { traceBack: back } : {}) });
     const problems = st === 'SUCCESS' ? [] : [`the check ended with ${st}${task?.ErrorInfo ? `: ${task.ErrorInfo}` : ''}`];
     if ((task?.TaskResult?.Dropped ?? 0) > 0) problems.push('part of the output was truncated by TAT');
     return { agentOnline: true, ...parsed, ...(problems.length ? { errorKind: 'incomplete' as const, errorStatus: st === 'SUCCESS' ? 'TRUNCATED' : st, error: problems.join('; ') } : {}) };
@@ -216,7 +225,7 @@ export function createTencentInspector(cfg: TencentConfig): CloudInspector {
           for (const n of notes) api.log(`network ACL: ${n}`);
         }) : undefined,
         // A stopped instance runs nothing: TAT is only asked when the instance is RUNNING.
-        o.guestChecks && ev.instance.state === 'RUNNING' ? attempt('RunCommand', async () => { ev.guest = await guestChecks(api, cfg, region, raw, o.port, ev.callerIp, o.signal, ev.instance?.publicIps); }) : undefined,
+        o.guestChecks && ev.instance.state === 'RUNNING' ? attempt('RunCommand', async () => { ev.guest = await guestChecks(api, cfg, region, raw, o.port, ev.callerIp, o.signal, { publicIps: ev.instance?.publicIps, traceBack: !!o.trace }); }) : undefined,
         // Read-only, no consent needed: the host's view of CPU and bandwidth (cloud/monitor.ts).
         ev.instance.state === 'RUNNING' ? attempt('GetMonitorData', async () => { ev.monitor = await readMonitor(api, region, instanceId, false, o.signal); }) : undefined,
       ]);
@@ -245,7 +254,7 @@ export function createTencentInspector(cfg: TencentConfig): CloudInspector {
             if (cut) inst.trafficPackage = cut;
           }),
           o.guestChecks && inst.state === 'RUNNING'
-            ? attempt('RunCommand', async () => { ev.guest = await guestChecks(api, cfg, region, { InstanceId: instanceId, OsName: raw.OsName }, o.port, ev.callerIp, o.signal, inst.publicIps); })
+            ? attempt('RunCommand', async () => { ev.guest = await guestChecks(api, cfg, region, { InstanceId: instanceId, OsName: raw.OsName }, o.port, ev.callerIp, o.signal, { publicIps: inst.publicIps, traceBack: !!o.trace }); })
             : undefined,
           inst.state === 'RUNNING' ? attempt('GetMonitorData', async () => { ev.monitor = await readMonitor(api, region, instanceId, true, o.signal); }) : undefined,
         ]);

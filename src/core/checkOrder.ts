@@ -12,6 +12,8 @@ export const CHECK_ORDER: readonly CheckId[] = [
   'vscode.session', 'vscode.platform', 'vscode.glibc', 'vscode.libstdcxx', 'vscode.kernel', 'vscode.tar', 'vscode.disk',
   'vscode.fetcher', 'vscode.download', 'vscode.forwarding',
   'cloud.instance', 'cloud.securityGroups', 'cloud.firewall', 'cloud.networkAcl', 'cloud.guest', 'cloud.guestReach', 'cloud.health', 'cloud.monitor',
+  // Path evidence (--trace): where each direction stops.
+  'path.out', 'path.back',
 ];
 
 const RANK = new Map<CheckId, number>(CHECK_ORDER.map((id, i) => [id, i]));

@@ -29,6 +29,8 @@ import { reportTarget } from './reportTarget';
 import { formatMs } from './format';
 import { buildVerdict } from './verdict';
 import { keepSyns, reachCheck, type ClientSynRun } from './clientNet';
+import { traceBackOf, traceOut } from './pathEvidence';
+import { traceCheck } from './traceText';
 
 /** Emits the check(s) a builder makes, told in the run's language; the builder is kept to
  *  tell the same evidence in another language (`DiagnosedReport.in`). */
@@ -56,6 +58,8 @@ export interface DiagnoseDeps {
   /** A sweep's shared bastion sessions (core/bastionPool.ts); absent for a single diagnosis,
    *  which logs in to each bastion itself. */
   bastions?: BastionPool;
+  /** `--trace`: path evidence both ways (core/pathEvidence.ts). */
+  trace?: boolean;
 }
 
 /** At most this many of a name's addresses are tried, in the resolver's order (ssh tries every
@@ -145,7 +149,7 @@ export async function diagnoseReport(typed: Target, deps: DiagnoseDeps, signal: 
 
   // The cloud's view needs only the address (its family picks the rules evaluated): it runs
   // alongside the probes, even when the name did not resolve.
-  const inspect = (a: string | undefined) => deps.cloud!.inspect(target, { ...opts(), port: target.port, protocol: target.protocol, guestChecks: !!deps.guestChecks, address: a });
+  const inspect = (a: string | undefined) => deps.cloud!.inspect(target, { ...opts(), port: target.port, protocol: target.protocol, guestChecks: !!deps.guestChecks, address: a, ...(deps.trace ? { trace: true } : {}) });
   let cloudRun: Promise<CloudEvidence> | undefined = deps.cloud && target.cloud ? inspect(address) : undefined;
   // Keep a rejected cloud run from surfacing as unhandled while the probes still run.
   cloudRun?.catch(() => undefined);
@@ -163,6 +167,9 @@ export async function diagnoseReport(typed: Target, deps: DiagnoseDeps, signal: 
     syns.catch(() => undefined);
   };
   if (address) await probeNetwork(target, e.dns.addresses.map((a) => a.address), e, probes, deps, signal, opts, emit, undefined, keepUp);
+  // After the probes (its SYNs must not race theirs), alongside the cloud's view.
+  const traceRun = deps.trace ? traceOut(target, e.tcp?.address, probes, deps, opts(), emit) : undefined;
+  traceRun?.catch(() => undefined);
 
   if (cloudRun) {
     // The probes fell back to an address of the other family (as ssh does): the rules that
@@ -183,6 +190,8 @@ export async function diagnoseReport(typed: Target, deps: DiagnoseDeps, signal: 
     emit((l) => cloudChecks(cloud, target.port, target.protocol, l));
     if (reachCheck(e, lang)) emit((l) => ({ ...reachCheck(e, l)!, durationMs: e.clientSyns?.durationMs ?? 0 }));
   }
+  await traceRun;
+  if (deps.trace && target.cloud) { const back = traceBackOf(e.cloud, !!deps.guestChecks); emit((l) => traceCheck(back, l)); }
   throwIfCancelled(signal);
 
   // A verdict ssh2 may have caused: what does the system OpenSSH say with the same settings?

@@ -7,6 +7,7 @@
 
 import type { LocalEvidence, SecondOpinion } from './localModel';
 import type { ClientSynRun, GuestReach } from './clientNet';
+import type { PathTrace } from './trace';
 
 export const SCHEMA_VERSION = 1;
 
@@ -581,6 +582,10 @@ export interface CloudEvidence {
     /** The automation's own status word for `errorKind` 'incomplete' (e.g. FAILED, TIMEOUT). */
     errorStatus?: string;
     error?: string;
+    /** `--trace`: the instance's trace back to the caller (cloud/guestTrace.ts). */
+    traceBack?: PathTrace;
+    /** `--trace`: the script's whole output (bounded), kept for the ticket pack. */
+    output?: string;
   };
   errors: CloudError[];
   durationMs: number;
@@ -763,6 +768,7 @@ export type CheckId =
   | 'dns' | 'icmp' | 'tcp' | 'banner' | 'kex' | 'hostkey' | 'auth' | 'login' | 'rdp' | 'altports'
   | 'cloud.instance' | 'cloud.securityGroups' | 'cloud.firewall' | 'cloud.networkAcl' | 'cloud.guest' | 'cloud.guestReach' | 'cloud.health' | 'cloud.monitor'
   | 'local.config' | 'local.keys' | 'local.agent' | 'openssh'
+  | 'path.out' | 'path.back'
   | `vscode.${ReadinessItemId}`;
 /** The items of the "VS Code readiness" section (core/readiness.ts). */
 export type ReadinessItemId = 'session' | 'platform' | 'glibc' | 'libstdcxx' | 'kernel' | 'tar' | 'disk' | 'fetcher' | 'download' | 'forwarding';

@@ -16,6 +16,7 @@ import type {
   RdpResult, SshResult, Target, TcpResult,
 } from './model';
 import type { LocalEvidence, SecondOpinion } from './localModel';
+import type { PathTrace } from './trace';
 
 export interface ProbeOptions {
   timeoutMs: number;
@@ -114,6 +115,9 @@ export interface Probes {
   ssh(conn: OpenConnection, ctx: SshContext, o: ProbeOptions): Promise<SshResult>;
   /** X.224 Connection Request/Confirm on `conn`. Closes it. */
   rdp(conn: OpenConnection, o: ProbeOptions): Promise<RdpResult>;
+  /** Optional (`--trace`): a TCP trace to address:port with the tools installed here, else an
+   *  ICMP trace. Its own time bound (core/trace.ts traceLimits) replaces `timeoutMs`. */
+  trace?(address: string, port: number, o: ProbeOptions): Promise<PathTrace>;
 }
 
 /** The cloud's view, when the target names a Tencent Cloud instance (src/cloud). */
@@ -123,6 +127,8 @@ export interface CloudInspector {
     port: number; protocol: Protocol;
     /** Whether in-guest (TAT) checks may run: the user's explicit consent. */
     guestChecks: boolean;
+    /** `--trace`: the in-guest checks also trace back to the caller's address. */
+    trace?: boolean;
     /** The address the probes connect to (from DNS), when it resolved: its IP family is the
      *  one evaluated when the caller's own address is unknown. */
     address?: string;

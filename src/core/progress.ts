@@ -7,7 +7,7 @@ import { formatWait } from './format';
 import { msg } from './messages';
 import type { CheckId, Lang } from './model';
 
-export type WaitFor = 'resolve' | 'echo' | 'connect' | 'banner' | 'ssh' | 'rdp' | 'altports';
+export type WaitFor = 'resolve' | 'echo' | 'connect' | 'banner' | 'ssh' | 'rdp' | 'altports' | 'trace';
 
 export interface CheckStart {
   /** The check this step will report as (a later start with the same id replaces it). */
@@ -32,5 +32,6 @@ export function checkStartText(s: CheckStart, lang: Lang): string {
     case 'ssh': return msg(lang, 'wait.ssh', { bound });
     case 'rdp': return msg(lang, 'wait.rdp', { bound });
     case 'altports': return msg(lang, 'wait.altports', { bound, ports: (s.ports ?? []).join(', ') });
+    case 'trace': return msg(lang, 'wait.trace', { bound, port: s.port, address: s.address });
   }
 }

@@ -23,13 +23,17 @@ function modeFromEnv(): Mode {
   return v === 'raw' || v === 'system' || v === 'off' ? v : 'auto';
 }
 
-interface NetPingSession {
+export interface NetPingSession {
   pingHost(target: string, cb: (err: Error | null, target: string, sent?: Date, rcvd?: Date) => void): unknown;
+  /** The ICMP trace (probes/trace.ts's fallback): feed returns true to stop it. */
+  traceRoute?(target: string, o: { ttl: number; maxHopTimeouts: number },
+    feed: (err: Error | null, target: string, ttl: number, sent?: Date, rcvd?: Date) => boolean | void,
+    done: (err: Error | null, target: string) => void): unknown;
   close(): void;
   on(event: 'error', cb: (e: Error) => void): unknown;
   reqs?: Record<string, { callback: unknown; code?: number; type?: number }>;
 }
-interface NetPing {
+export interface NetPing {
   createSession(o: Record<string, unknown>): NetPingSession;
   NetworkProtocol: { IPv4: number; IPv6: number };
 }
@@ -40,7 +44,7 @@ interface NetPing {
 // replies. So each live session gets its own identifier.
 const liveIds = new Set<number>();
 let nextSessionId = 1 + Math.floor(Math.random() * 65533);
-function takeSessionId(): number | undefined {
+export function takeSessionId(): number | undefined {
   for (let i = 0; i < 65534; i++) {
     const id = nextSessionId;
     nextSessionId = nextSessionId >= 65534 ? 1 : nextSessionId + 1;
@@ -48,14 +52,17 @@ function takeSessionId(): number | undefined {
   }
   return undefined;
 }
+export function releaseSessionId(id: number): void {
+  liveIds.delete(id);
+}
 
 /** Why raw sockets cannot be used: the English line (evidence, logs) and its kind. */
-interface Unusable { detail: string; problem: IcmpProblem }
+export interface Unusable { detail: string; problem: IcmpProblem }
 
 let netPingCache: { mod?: NetPing; error?: Unusable } | undefined;
 
 /** require() of a native addon can throw (missing build, other ABI): remember why. */
-function loadNetPing(): { mod?: NetPing; error?: Unusable } {
+export function loadNetPing(): { mod?: NetPing; error?: Unusable } {
   if (!netPingCache) {
     try {
       netPingCache = { mod: require('net-ping') as NetPing };

@@ -14,6 +14,7 @@ import { probeSecondOpinion } from './secondOpinion';
 import { probeRdp } from './rdp';
 import { probeSsh } from './ssh';
 import { probeTcp } from './tcp';
+import { probeTrace, type ToolLookup } from './trace';
 
 export interface ProbeSetOptions {
   log?: (line: string) => void;
@@ -22,6 +23,8 @@ export interface ProbeSetOptions {
   /** The system `ssh` (the extension's setting; default from CVM_DOCTOR_OPENSSH or PATH):
    *  the Local layer's `ssh -G`, the OpenSSH fallback and the second opinion all use it. */
   opensshPath?: string;
+  /** Where the trace tools are found (trace.ts defaultLookup unless given). */
+  traceLookup?: ToolLookup;
 }
 
 export function createProbes(opts: ProbeSetOptions = {}): Probes {
@@ -34,6 +37,7 @@ export function createProbes(opts: ProbeSetOptions = {}): Probes {
     banner: (conn, o) => probeBanner(conn, withLog(o)),
     ssh: (conn, ctx, o) => probeSsh(conn, ctx, withLog(o), opts.opensshPath),
     rdp: (conn, o) => probeRdp(conn, withLog(o)),
+    trace: (address, port, o) => probeTrace(address, port, withLog(o), opts.traceLookup ? { lookup: opts.traceLookup } : {}),
     local: (ctx, o) => probeLocal(ctx, { ...withLog(o), ...(opts.opensshPath ? { executable: opts.opensshPath } : {}) }),
     secondOpinion: (ctx, o) => probeSecondOpinion({ ...ctx, ...(opts.opensshPath ? { executable: opts.opensshPath } : {}) }, withLog(o)),
   };

@@ -79,7 +79,11 @@ export type ReportAction =
   /** REMOTE_DOWNLOAD_BLOCKED: let Remote-SSH download VS Code's server on this machine. */
   | { kind: 'localServerDownload' }
   /** Put back the last file CVM Doctor changed for this target (remoteSsh/fileUndo.ts). */
-  | { kind: 'undoFileChange' };
+  | { kind: 'undoFileChange' }
+  /** A failed verdict without path evidence: run the diagnosis again with the traces both ways. */
+  | { kind: 'collectTrace' }
+  /** Save the redacted ticket pack (Markdown + JSON) for Tencent Cloud support. */
+  | { kind: 'saveTicketPack' };
 
 export type ReportActionKind = ReportAction['kind'];
 
@@ -207,6 +211,8 @@ export function isReportAction(a: unknown): a is ReportAction {
     case 'addSshConfig':
     case 'localServerDownload':
     case 'undoFileChange':
+    case 'collectTrace':
+    case 'saveTicketPack':
       return Object.keys(o).length === 1;
     default:
       return false;

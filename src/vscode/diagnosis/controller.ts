@@ -53,7 +53,15 @@ export class DiagnoseController implements PanelHost {
   ) {
     const rerun = (panel: { target: ReportTargetView }) => this.run(this.specFor(panel.target));
     const remoteActions = new RemoteReportActions(store, remote.undo, new HostKeyActions(log, remote.undo), remote.ssh, rerun);
-    this.actions = new ReportActionHandlers({ store, log, rerun, viewOf: (spec) => this.viewFor(spec), remote: remoteActions });
+    const rerunWithTrace = (panel: { target: ReportTargetView }) => this.run(this.specFor(panel.target), { trace: true });
+    const secretsFor = async (panel: { target: ReportTargetView }) => {
+      const inst = panel.target.key.startsWith('adhoc:') ? undefined : store.get(panel.target.key);
+      const [password, passphrase, cloud] = await Promise.all([
+        inst ? store.getSecret(inst.id, 'password') : undefined, inst ? store.getSecret(inst.id, 'passphrase') : undefined, tencent.credentials.get(),
+      ]);
+      return [password, passphrase, cloud?.secretId, cloud?.secretKey];
+    };
+    this.actions = new ReportActionHandlers({ store, log, rerun, rerunWithTrace, secretsFor, viewOf: (spec) => this.viewFor(spec), remote: remoteActions });
     this.router = new ReportMessageRouter({ rerun, actions: this.actions, openPort: tencent.openPort, vnc: tencent.vnc, log, ...(localFix ? { localFix } : {}) });
   }
 
@@ -148,7 +156,7 @@ export class DiagnoseController implements PanelHost {
     return { host: view.host, port: view.port, protocol: view.protocol, user: view.user, name: view.name };
   }
 
-  async run(spec: TargetSpec): Promise<Report | undefined> {
+  async run(spec: TargetSpec, o: { trace?: boolean } = {}): Promise<Report | undefined> {
     const view = this.viewFor(spec);
     const panel = ReportPanel.createOrShow(this, view);
     if (panel.isRunning) return undefined; // one run per panel; the panel shows its progress
@@ -161,7 +169,7 @@ export class DiagnoseController implements PanelHost {
     const panelSignal = panel.startRun();
     // "run 3 web-1": every line of this run says which run and which instance it belongs to.
     const tag = `run ${++this.runs} ${spec.name ?? `${spec.host}:${spec.port}`}:`;
-    this.log.info('diagnose', `${tag} start ${target.protocol}://${target.host}:${target.port} lang=${lang} timeout=${target.timeoutMs}ms${cloud ? ` cloud=${target.cloud?.instanceId} guest=${cloud.guestChecks}` : ''}`);
+    this.log.info('diagnose', `${tag} start ${target.protocol}://${target.host}:${target.port} lang=${lang} timeout=${target.timeoutMs}ms${cloud ? ` cloud=${target.cloud?.instanceId} guest=${cloud.guestChecks}` : ''}${o.trace ? ' trace' : ''}`);
     const labels = reportLabels(this.loc, lang);
     return withCancellableProgress(t('Diagnosing {0}', spec.name ?? spec.host),
       async (progress, notificationSignal) => {
@@ -183,6 +191,7 @@ export class DiagnoseController implements PanelHost {
             signal,
             cloud: cloud?.cloud,
             guestChecks: cloud?.guestChecks,
+            ...(o.trace ? { trace: true } : {}),
             ...(settings.sshPath ? { sshPath: settings.sshPath } : {}),
             onCheckStart: (st) => {
               const text = checkStartText(st, lang);

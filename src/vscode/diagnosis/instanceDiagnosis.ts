@@ -91,6 +91,8 @@ export async function runDiagnosis(
   o: {
     lang: Lang; credentials?: Credentials; log: Logger; onCheck: (c: Check) => void; onCheckStart?: (s: CheckStart) => void;
     signal: AbortSignal; cloud?: CloudInspector; guestChecks?: boolean; sshPath?: string;
+    /** "Collect path evidence": the traces both ways (core/pathEvidence.ts). */
+    trace?: boolean;
     /** Starts every probe line, e.g. "run 3 web-1:", so overlapping runs can be told apart. */
     logPrefix?: string;
     /** "Diagnose all": the sweep's shared bastion sessions. */
@@ -108,5 +110,6 @@ export async function runDiagnosis(
     cloud: o.cloud,
     guestChecks: o.guestChecks,
     ...(o.bastions ? { bastions: o.bastions } : {}),
+    ...(o.trace ? { trace: true } : {}),
   }, o.signal);
 }

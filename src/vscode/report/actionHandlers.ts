@@ -20,11 +20,16 @@ import type { RemoteReportActions } from '../remoteSsh/reportActions';
 import { actionsFor, actionViews, type ActionContext, type Translate } from './actions';
 import { pickIdentityFile } from '../identityPicker';
 import type { ReportPanel } from './panel';
+import { saveTicketPack } from './ticketPack';
 
 export interface ActionDeps {
   store: InstanceStore;
   log: Logger;
   rerun(panel: ReportPanel): Promise<unknown>;
+  /** Runs the diagnosis again with path evidence (the traces both ways). */
+  rerunWithTrace(panel: ReportPanel): Promise<unknown>;
+  /** The secrets this window knows for the panel's target (ticket pack redaction). */
+  secretsFor(panel: ReportPanel): Promise<Array<string | undefined>>;
   /** The panel's view of a target (the controller's: key, name, address). */
   viewOf(spec: TargetSpec): ReportTargetView;
   /** The host-key and Remote-SSH steps (src/vscode/remoteSsh/reportActions.ts). */
@@ -69,6 +74,14 @@ export class ReportActionHandlers {
       case 'addSshConfig': return remote.addSshConfig(panel);
       case 'localServerDownload': return remote.localServerDownload(panel);
       case 'undoFileChange': return remote.undoFileChange(panel);
+      // A re-run rather than a trace added to the shown report: support wants the traces taken
+      // together with the failure they explain, and the trace back from the instance needs the
+      // in-guest run (the cloud view's TAT invocation) of the same diagnosis. One fresh report
+      // whose checks, traces and guest output were all seen within the same minute (one
+      // startedAt) is evidence a ticket can rest on; a trace glued onto a report from an hour
+      // ago would describe a network that may have changed since.
+      case 'collectTrace': await this.deps.rerunWithTrace(panel); return;
+      case 'saveTicketPack': await saveTicketPack(panel, () => this.deps.secretsFor(panel), this.deps.log); return;
     }
   }
 

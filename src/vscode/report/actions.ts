@@ -126,6 +126,16 @@ const RULES: readonly Rule[] = [
     withoutReport: true,
     make: (_r, ctx) => (ctx.canUndo ? { kind: 'undoFileChange' } : undefined),
   },
+  {
+    // Offered until the report has path evidence, for a verdict that did not pass; through
+    // bastions the path from here ends at the first one, so it is not offered there.
+    kind: 'collectTrace',
+    make: (r) => (!verdictPassed(r.verdict) && !check(r, 'path.out') && !r.target.jump?.length && r.target.addresses.length ? { kind: 'collectTrace' } : undefined),
+  },
+  {
+    kind: 'saveTicketPack',
+    make: () => ({ kind: 'saveTicketPack' }),
+  },
 ];
 
 /** The report's next steps, in table order; the first is the primary one. Without a finished
@@ -152,9 +162,14 @@ export function actionLabel(a: ReportAction, t: Translate): string {
     case 'addSshConfig': return t('Add to SSH config');
     case 'localServerDownload': return t('Download the server on this machine');
     case 'undoFileChange': return t('Undo the last change');
+    case 'collectTrace': return t('Collect path evidence');
+    case 'saveTicketPack': return t('Save ticket pack…');
   }
 }
 
+/** Evidence for support, offered beside the verdict's own steps: never the primary one. */
+export const EVIDENCE_ACTIONS: ReadonlySet<ReportActionKind> = new Set<ReportActionKind>(['collectTrace', 'saveTicketPack']);
+
 export function actionViews(r: Report | undefined, ctx: ActionContext, t: Translate): ReportActionView[] {
-  return actionsFor(r, ctx).map((action, i) => ({ action, label: actionLabel(action, t), primary: i === 0 }));
+  return actionsFor(r, ctx).map((action, i) => ({ action, label: actionLabel(action, t), primary: i === 0 && !EVIDENCE_ACTIONS.has(action.kind) }));
 }

@@ -18,6 +18,7 @@ import type { LocalPermissionFix } from './localFix';
 import type { ReportActionHandlers } from './actionHandlers';
 import { htmlFileName } from './exportName';
 import type { ReportPanel } from './panel';
+import { offerOpenReveal } from './savedFile';
 import { t } from '../i18n';
 
 export interface RouterDeps {
@@ -114,16 +115,6 @@ export class ReportMessageRouter {
     if (!uri) return;
     await fs.promises.writeFile(uri.fsPath, renderHtml(report), 'utf8');
     this.deps.log.info('panel', `${panel.target.name ?? panel.target.host}: report saved to ${uri.fsPath}`);
-    const open = t('Open');
-    const reveal = t('Reveal');
-    const choice = await vscode.window.showInformationMessage(t('Report saved to {0}.', uri.fsPath), open, reveal);
-    const web = vscode.env.uiKind === vscode.UIKind.Web;
-    // In a browser window the file lives on the remote side: show it in VS Code itself.
-    if (choice === open) {
-      if (web) await vscode.commands.executeCommand('vscode.open', uri);
-      else await vscode.env.openExternal(uri);
-    } else if (choice === reveal) {
-      await vscode.commands.executeCommand(web ? 'revealInExplorer' : 'revealFileInOS', uri);
-    }
+    await offerOpenReveal(t('Report saved to {0}.', uri.fsPath), uri);
   }
 }

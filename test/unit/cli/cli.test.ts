@@ -68,6 +68,34 @@ describe('(unit) cvm-doctor CLI', () => {
     assert.strictEqual(j.verdict.code, 'PORT_CLOSED');
   });
 
+  it('--trace: the path to the host appears in the text and in the JSON checks', async function () {
+    this.timeout(60000);
+    const net = await import('net');
+    const s = net.createServer();
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+    const port = (s.address() as import('net').AddressInfo).port;
+    await new Promise<void>((r) => s.close(() => r()));
+    const args = ['diagnose', '127.0.0.1', '--port', String(port), '--alt-ports', 'none', '--timeout', '1000', '--no-icmp', '--trace'];
+    const j = await run([...args, '--json']);
+    assert.strictEqual(j.code, 1, j.stderr);
+    const rep = JSON.parse(j.stdout);
+    assertReportSchema(rep);
+    const out = rep.checks.find((c: { id: string }) => c.id === 'path.out');
+    assert.ok(out, JSON.stringify(rep.checks.map((c: { id: string }) => c.id)));
+    assert.strictEqual(out.evidence.direction, 'out');
+    assert.strictEqual(out.evidence.target, '127.0.0.1');
+    // Whatever this machine has: a trace labelled with its tool, or why none could run.
+    assert.match(out.summary, /^(Trace from here \((mtr --tcp|traceroute -T|tcptraceroute), TCP to port \d+\)|Trace from here \(net-ping, ICMP\)|No trace could run here)/);
+    if (out.evidence.tool && out.evidence.tool !== 'net-ping') assert.strictEqual(out.evidence.reached, true, out.summary);
+    const t = await run(args);
+    assert.strictEqual(t.code, 1, t.stderr);
+    assert.match(t.stdout, /Path to the host/);
+    assert.ok(t.stdout.includes(out.summary.split(':')[0]), t.stdout);
+    // Without --trace, no path check.
+    const plain = JSON.parse((await run(args.filter((a) => a !== '--trace').concat('--json'))).stdout);
+    assert.ok(!plain.checks.some((c: { id: string }) => c.id.startsWith('path.')));
+  });
+
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     it(`${sig} during a diagnosis: exit 2 (no verdict), one line, no stack trace`, async function () {
       this.timeout(20000);

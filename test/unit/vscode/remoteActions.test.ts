@@ -7,7 +7,7 @@ import * as assert from 'assert/strict';
 import type { Check, Report } from '../../../src/core/model';
 import { matchingAlias, needsSshConfig, openWindowArgs, sshAliasFor } from '../../../src/core/remoteSshHandoff';
 import { isFromWebview } from '../../../src/shared/protocol';
-import { actionLabel, actionsFor, actionViews, type ActionContext } from '../../../src/vscode/report/actions';
+import { actionLabel, actionsFor, actionViews, EVIDENCE_ACTIONS, type ActionContext } from '../../../src/vscode/report/actions';
 
 const hostkey = (status: string): Check => ({ id: 'hostkey', status: 'warn', durationMs: 0, summary: '', evidence: { type: 'ssh-ed25519', fingerprint: 'SHA256:x', key: 'AAAA', status, knownHostsPath: '/k', knownEntries: [] } });
 function report(code: string, findings: string[] = [], status = 'unknown', loginTested?: false): Report {
@@ -19,8 +19,9 @@ function report(code: string, findings: string[] = [], status = 'unknown', login
   };
 }
 const ctx = { cloudInstance: false, needsSshConfig: false, canUndo: false };
-/** The host-key and Remote-SSH rows of the report's one rule table (a saved instance). */
-const remoteActionsFor = (r: Report, c: Omit<ActionContext, 'saved'>) => actionsFor(r, { saved: true, ...c }).map((a) => a.kind);
+/** The host-key and Remote-SSH rows of the report's one rule table (a saved instance); the
+ *  evidence actions (path evidence, ticket pack) are tested in reportActions.test.ts. */
+const remoteActionsFor = (r: Report, c: Omit<ActionContext, 'saved'>) => actionsFor(r, { saved: true, ...c }).map((a) => a.kind).filter((k) => !EVIDENCE_ACTIONS.has(k));
 
 describe('(unit) report actions for Remote-SSH and host keys', () => {
   it('HOST_KEY_UNKNOWN: Trust, and Verify when the instance is a Tencent Cloud one', () => {
@@ -46,7 +47,7 @@ describe('(unit) report actions for Remote-SSH and host keys', () => {
   });
 
   it('one table, one message: the host-key steps come back as `action` messages, labelled like the others', () => {
-    const v = actionViews(report('HOST_KEY_UNKNOWN'), { saved: false, ...ctx, cloudInstance: true, canUndo: true }, (m) => `<${m}>`);
+    const v = actionViews(report('HOST_KEY_UNKNOWN'), { saved: false, ...ctx, cloudInstance: true, canUndo: true }, (m) => `<${m}>`).filter((x) => !EVIDENCE_ACTIONS.has(x.action.kind));
     assert.deepEqual(v.map((x) => [x.action.kind, x.label, x.primary]), [
       ['trustHostKey', '<Trust this key>', true], ['verifyHostKey', '<Verify through the instance>', false],
       ['saveInstance', '<Save as instance>', false], ['undoFileChange', '<Undo the last change>', false],

@@ -6,9 +6,13 @@ import { diagnose } from '../../../src/core/diagnose';
 import type { Report } from '../../../src/core/model';
 import { createProbes } from '../../../src/probes';
 import { isFromWebview, isReportAction } from '../../../src/shared/protocol';
-import { actionLabel, actionsFor, actionViews, answeringPort } from '../../../src/vscode/report/actions';
-import { htmlFileName } from '../../../src/vscode/report/exportName';
+import { actionLabel, actionsFor as allActions, actionViews, answeringPort, EVIDENCE_ACTIONS, type ActionContext } from '../../../src/vscode/report/actions';
+import { htmlFileName, ticketFileName } from '../../../src/vscode/report/exportName';
 import { keyPickerStart } from '../../../src/vscode/report/keyPicker';
+
+// The verdict's own next steps: the evidence actions (path evidence, ticket pack) are tested on
+// their own below.
+const actionsFor = (r: Report | undefined, ctx: ActionContext) => allActions(r, ctx).filter((a) => !EVIDENCE_ACTIONS.has(a.kind));
 
 describe('(unit) report actions', () => {
   let lab: DemoLab;
@@ -60,9 +64,25 @@ describe('(unit) report actions', () => {
 
   it('views: labels in the report\'s language, the first action primary', () => {
     const t = (m: string, ...a: Array<string | number>) => `[${m.replace(/\{(\d+)\}/g, (_x, i: string) => String(a[Number(i)]))}]`;
-    const v = actionViews(reports.moved, { saved: false }, t);
+    const v = actionViews(reports.moved, { saved: false }, t).filter((x) => !EVIDENCE_ACTIONS.has(x.action.kind));
     assert.deepStrictEqual(v.map((x) => [x.label, x.primary]), [[`[Use port ${answeringPort(reports.moved!)} for this instance]`, true], ['[Save as instance]', false]]);
     assert.strictEqual(actionLabel({ kind: 'setCredentials' }, t), '[Set credentials…]');
+  });
+
+  it('path evidence until collected (failed verdicts only), a ticket pack always; neither is the primary step', () => {
+    const t = (m: string) => m;
+    const kinds = (r: Report | undefined, saved = true) => allActions(r, { saved }).filter((a) => EVIDENCE_ACTIONS.has(a.kind)).map((a) => a.kind);
+    assert.deepStrictEqual(kinds(reports.closed), ['collectTrace', 'saveTicketPack']);
+    assert.deepStrictEqual(kinds(reports.healthy), ['saveTicketPack']);
+    const traced: Report = { ...reports.closed!, checks: [...reports.closed!.checks, { id: 'path.out', status: 'warn', durationMs: 1, summary: 's', evidence: {} }] };
+    assert.deepStrictEqual(kinds(traced), ['saveTicketPack']);
+    const chained: Report = { ...reports.closed!, target: { ...reports.closed!.target, jump: [{ host: '10.213.0.2', port: 22 }] } };
+    assert.deepStrictEqual(kinds(chained), ['saveTicketPack']);
+    assert.deepStrictEqual(kinds({ ...reports.closed!, cancelled: true }), []);
+    const v = actionViews(reports.closed, { saved: true }, t);
+    assert.deepStrictEqual(v.map((x) => [x.label, x.primary]), [['Collect path evidence', false], ['Save ticket pack…', false]]);
+    assert.ok(isReportAction({ kind: 'collectTrace' }) && isReportAction({ kind: 'saveTicketPack' }));
+    assert.ok(!isReportAction({ kind: 'saveTicketPack', path: '/etc/passwd' }));
   });
 
   it('the webview may send only well-formed actions', () => {
@@ -76,6 +96,11 @@ describe('(unit) report actions', () => {
       assert.ok(!isReportAction(bad), JSON.stringify(bad));
       assert.ok(!isFromWebview({ type: 'action', action: bad }), JSON.stringify(bad));
     }
+  });
+
+  it('Save ticket pack suggests cvm-doctor-<name>-<local date>-ticket.md (and .json beside it)', () => {
+    assert.strictEqual(ticketFileName('web-1', '2026-12-01T21:13:32.000Z', 9 * 60), 'cvm-doctor-web-1-2026-12-02-ticket.md');
+    assert.strictEqual(ticketFileName('../../etc/passwd', '2026-12-01T21:13:32.000Z', 0), 'cvm-doctor-etc_passwd-2026-12-01-ticket.md');
   });
 
   it('Save HTML suggests cvm-doctor-<name>-<local date>.html with a safe name', () => {
