@@ -158,8 +158,8 @@ async function guestChecks(api: TencentApi, cfg: TencentConfig, region: string, 
     const output = Buffer.from(task?.TaskResult?.Output ?? '', 'base64').toString('utf8');
     const parsed = parseGuestOutput(output, port, callerIp);
     // --trace: the trace back to the caller, and the whole output for the ticket pack.
-    const back = traceBack && callerIp ? parseTraceBack(parseSections(output), callerIp, startedAt, Date.now() - t0) : undefined;
-    if (traceBack) Object.assign(parsed, { output: boundedOutput(output), ...(back ? { traceBack: back } : {}) });
+    const back = extra.traceBack && callerIp ? parseTraceBack(parseSections(output), callerIp, startedAt, Date.now() - t0) : undefined;
+    if (extra.traceBack) Object.assign(parsed, { output: boundedOutput(output), ...(back ? { traceBack: back } : {}) });
     const problems = st === 'SUCCESS' ? [] : [`the check ended with ${st}${task?.ErrorInfo ? `: ${task.ErrorInfo}` : ''}`];
     if ((task?.TaskResult?.Dropped ?? 0) > 0) problems.push('part of the output was truncated by TAT');
     return { agentOnline: true, ...parsed, ...(problems.length ? { errorKind: 'incomplete' as const, errorStatus: st === 'SUCCESS' ? 'TRUNCATED' : st, error: problems.join('; ') } : {}) };

@@ -24,6 +24,8 @@ import { BuildVoid, ChannelLimit, SharedConnectionLost, type BastionPool, type H
 import { bastionKeys, sharedCheck } from './jumpShare';
 import { buildVerdict, verdictArgs } from './verdict';
 import { OK_LOGIN_UNTESTED_TEXT } from './verdictText';
+import { notTracedThroughJump } from './pathEvidence';
+import { traceCheck } from './traceText';
 
 /** The first hop's probe (diagnose.ts `probeDirect`), injected so this module does not
  *  import the engine that calls it. */
@@ -248,7 +250,11 @@ function chainReport(target: Target, deps: DiagnoseDeps, walk: Walk, started: nu
   const lang = deps.lang ?? 'en';
   const hops = hopTargets(target);
   const total = hops.length;
-  const { runs, checks, tellers, stop } = walk;
+  const { runs, stop } = walk;
+  // --trace through bastions: said not done, and why (pathEvidence.ts), never silently absent.
+  const untraced = deps.trace ? [(l: Lang) => traceCheck(notTracedThroughJump(target), l)] : [];
+  const tellers = [...walk.tellers, ...untraced];
+  const checks = [...walk.checks, ...untraced.map((tell) => tell(lang))];
   const run = runs[runs.length - 1]!;
   const findingsIn = (l: Lang): Finding[] => {
     const out: Finding[] = [];

@@ -27,3 +27,13 @@ export function traceBackOf(cloud: CloudEvidence | undefined, guestChecks: boole
   if (!cloud?.callerIp) return { ...base, unavailable: 'caller-unknown' };
   return { ...base, unavailable: 'guest-failed' };
 }
+
+/** A target behind bastions is not traced from here: what we could trace is the way to the
+ *  first bastion, which the report would then seem to call the target's path. */
+export function notTracedThroughJump(target: Target): PathTrace {
+  const last = target.jump?.[target.jump.length - 1];
+  return {
+    direction: 'out', target: target.host, port: target.port, hops: [], reached: false, maxHops: 0, skipped: [],
+    unavailable: 'through-jump', ...(last ? { via: last.host } : {}), startedAt: new Date().toISOString(), durationMs: 0,
+  };
+}

@@ -51,8 +51,11 @@ export interface PathTrace {
   /** The overall time bound ended the tool: the hops are what it printed until then. */
   timedOut?: boolean;
   /** Why there is no trace at all: no tool could run here (or in the guest), the caller's
-   *  address is unknown, guest checks were not allowed. */
-  unavailable?: 'no-tool' | 'caller-unknown' | 'no-guest-checks' | 'guest-failed';
+   *  address is unknown, guest checks were not allowed, or the target is reached through a
+   *  bastion (a trace from here would show the way to the bastion only). */
+  unavailable?: 'no-tool' | 'caller-unknown' | 'no-guest-checks' | 'guest-failed' | 'through-jump';
+  /** With 'through-jump': the bastion the last leg starts from. */
+  via?: string;
   startedAt: string;
   durationMs: number;
 }

@@ -44,6 +44,10 @@ const T = {
     en: 'No trace could run here: {why}',
     ko: '이 컴퓨터에서는 경로 추적을 실행할 수 없습니다: {why}',
   },
+  'unavailable.out.through-jump': {
+    en: 'Not traced: {target} is reached through bastion {via}, so a trace from this machine would show only the way to the first bastion. To see the last leg, run on {via}: mtr --tcp -P {port} -n --report {target}',
+    ko: '추적하지 않았습니다. 대상({target})에는 배스천({via})을 거쳐 접속하므로 이 컴퓨터에서 추적하면 첫 배스천까지의 경로만 보입니다. 마지막 구간은 배스천({via})에서 실행하십시오: mtr --tcp -P {port} -n --report {target}',
+  },
   'unavailable.back.no-tool': { en: 'The instance has neither mtr nor tracepath: no trace back to your address', ko: '인스턴스에 경로 추적 도구(mtr, tracepath)가 없어 내 주소로 되짚는 추적을 할 수 없습니다' },
   'unavailable.back.caller-unknown': {
     en: 'Your public address is not known (set cvmDoctor.callerIp or the detection URL), so the instance cannot trace back to it',
@@ -101,6 +105,7 @@ export function stopText(t: PathTrace, lang: Lang): string {
 /** The one-line summary of a direction, labelled with its tool and protocol. */
 export function traceSummary(t: PathTrace, lang: Lang): string {
   if (t.unavailable) {
+    if (t.unavailable === 'through-jump') return traceMsg(lang, 'unavailable.out.through-jump', { target: t.target, via: t.via ?? '', port: t.port ?? '' });
     if (t.direction === 'out') {
       const why = t.skipped.map((s) => skipText(s, lang)).join(lang === 'ko' ? ', ' : '; ');
       return traceMsg(lang, 'unavailable.out.no-tool', { why });

@@ -9,7 +9,9 @@
 import * as assert from 'assert/strict';
 import { execFile } from 'child_process';
 import * as path from 'path';
+import { notTracedThroughJump } from '../../src/core/pathEvidence';
 import type { PathTrace } from '../../src/core/trace';
+import { traceSummary } from '../../src/core/traceText';
 import { labUnavailableReason, type LabHost } from '../support/lab';
 import { addLabNetwork, labInstance } from '../support/labCloud';
 import { cliUnavailableReason } from '../support/labEngine';
@@ -106,6 +108,16 @@ describe('(lab) path evidence through the router lab', function () {
       assert.ok(stopped.hops.length >= 2 && stopped.hops.slice(1).every((h) => h.address === undefined), JSON.stringify(stopped.hops));
     });
   }
+
+  it('the command told for a target behind a bastion (trace the last leg from the bastion) runs and reaches it', async () => {
+    // The client namespace stands in for the bastion: the told argv, run as told (no shell).
+    const told = traceSummary(notTracedThroughJump({ host: guest.ipv4, port: 22, protocol: 'ssh', altPorts: [], timeoutMs: 1000, icmp: false, jump: [{ host: '10.213.0.1', port: 22 }] }), 'en');
+    const cmd = /: (mtr .*)$/.exec(told)?.[1];
+    assert.ok(cmd, told);
+    const argv = cmd.split(' ');
+    const out = await new Promise<string>((resolve, reject) => execFile('ip', ['netns', 'exec', r!.clientNs, ...argv], { timeout: 60_000 }, (e, so, se) => (e ? reject(new Error(`${cmd}: ${se || e.message}`)) : resolve(so))));
+    assert.match(out, new RegExp(`\\|-- ${guest.ipv4.replace(/\./g, '\\.')}\\s`), out);
+  });
 
   it('no TCP tool found: the ICMP fallback (net-ping) traces the router and the guest, and says it is ICMP', async () => {
     await r!.setForwardRules([`ip saddr ${r!.callerIpv4} tcp dport 22 drop`]);

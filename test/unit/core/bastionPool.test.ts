@@ -402,3 +402,23 @@ describe('(unit) a sweep behind one bastion (scripted)', () => {
     assert.strictEqual(logins[0]!.closed, 1);
   });
 });
+
+describe('(unit) --trace through a bastion (scripted)', () => {
+  it('no trace runs from here; path.out says why and how to trace the last leg, in both languages', async () => {
+    const { probes } = scripted(() => 'opened');
+    let traced = 0;
+    probes.trace = async () => { traced++; throw new Error('must not run'); };
+    const item = behind('10.0.1.7');
+    const d = await diagnose(item.target, { probes, credentials: item.credentials, trace: true }, new AbortController().signal);
+    assert.strictEqual(traced, 0, 'a trace from here would show the way to the bastion only');
+    const out = d.checks.find((c) => c.id === 'path.out');
+    assert.strictEqual(out?.status, 'skip');
+    assert.match(out!.summary, /reached through bastion 203\.0\.113\.5.*run on 203\.0\.113\.5: mtr --tcp -P 22 -n --report 10\.0\.1\.7/);
+    const dk = await diagnose(item.target, { probes, credentials: item.credentials, trace: true, lang: 'ko' }, new AbortController().signal);
+    const ko = dk.checks.find((c) => c.id === 'path.out');
+    assert.match(ko!.summary, /배스천\(203\.0\.113\.5\)에서 실행하십시오: mtr --tcp -P 22 -n --report 10\.0\.1\.7/);
+    assert.strictEqual(d.verdict.code, 'OK', 'the verdict is untouched');
+    const plain = await diagnose(item.target, { probes, credentials: item.credentials }, new AbortController().signal);
+    assert.ok(!plain.checks.some((c) => c.id === 'path.out'), 'without --trace there is no path check');
+  });
+});
