@@ -65,7 +65,7 @@ export const REACH_MESSAGES = {
     ko: '내 SYN 패킷이 인스턴스에 도착하는지 판단할 수 없습니다. 인스턴스는 내 주소가 아닌 {detail} 주소를 기준으로 관찰했습니다.',
   },
   'word.returnPathReplied': { en: ', and the instance answered them with {replies} SYN-ACK(s) that never reached you', ko: ' 인스턴스가 SYN-ACK 패킷 {replies}개로 응답했지만 나에게 도착하지 않았습니다.' },
-  'word.returnPathSilent': { en: ', yet no SYN-ACK left the instance (its own output filter or its routes drop the reply)', ko: ' 그러나 인스턴스에서 나간 SYN-ACK 패킷이 없습니다(인스턴스의 출력 필터나 라우팅이 응답을 버립니다).' },
+  'word.returnPathSilent': { en: ', yet no SYN-ACK left the instance: something on the instance drops the SYN or its reply (a firewall rule on input or output, including chains this check does not follow, reverse-path filtering, or its routes)', ko: ' 그러나 인스턴스에서 나간 SYN-ACK 패킷이 없습니다. 인스턴스 안에서 SYN 패킷이나 그 응답이 버려집니다(입력 또는 출력 방화벽 규칙(이 검사가 따라가지 않는 체인 포함), 역경로 필터링, 라우팅).' },
 } as const satisfies Record<string, Bilingual>;
 
 /** The port verdict (PORT_FILTERED, NO_RESPONSE) when the SYNs arrive and the replies are lost. */
