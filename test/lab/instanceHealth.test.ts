@@ -11,7 +11,7 @@
  * hook; the cgroup is removed there too.
  */
 import * as assert from 'assert/strict';
-import { type ChildProcess, execFile, spawn } from 'child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createTencentInspector } from '../../src/cloud';
@@ -23,6 +23,25 @@ import { labTarget } from '../support/labEngine';
 import { defaultTencentFixture, REGION, startTencentEndpoint, type TencentEndpoint } from '../support/tencentEndpoint';
 
 const CPU_ROOT = '/sys/fs/cgroup/cpu';
+/** Where the cpu hierarchy is mounted for this test when /sys has none: `ip netns exec` (the
+ *  egress audit runs the whole suite that way) mounts a fresh sysfs without the cgroup mounts,
+ *  in a mount namespace of its own, so mounting the same v1 hierarchy again there is private to
+ *  the suite's process and its children, and it is unmounted in the after hook. */
+const PRIVATE_CPU_ROOT = `/tmp/cvmd-cgroup-cpu-${process.pid}`;
+
+/** The cgroup v1 cpu hierarchy's root: the machine's, else one this test mounts. */
+function cpuRoot(): { dir: string; mounted: boolean } | undefined {
+  if (fs.existsSync(path.join(CPU_ROOT, 'cpu.cfs_quota_us'))) return { dir: CPU_ROOT, mounted: false };
+  if (!fs.readFileSync('/proc/cgroups', 'utf8').split('\n').some((l) => /^cpu\s+\d+\s+\d+\s+1$/.test(l))) return undefined;
+  fs.mkdirSync(PRIVATE_CPU_ROOT, { recursive: true });
+  try {
+    execFileSync('mount', ['-t', 'cgroup', '-o', 'cpu', 'cgroup', PRIVATE_CPU_ROOT], { stdio: 'pipe', timeout: 10_000 });
+  } catch {
+    fs.rmdirSync(PRIVATE_CPU_ROOT);
+    return undefined;
+  }
+  return fs.existsSync(path.join(PRIVATE_CPU_ROOT, 'cpu.cfs_quota_us')) ? { dir: PRIVATE_CPU_ROOT, mounted: true } : undefined;
+}
 const BUSY_MAX_MS = 60_000;
 
 function pidsIn(ns: string): Promise<number[]> {
@@ -36,17 +55,20 @@ describe('(lab) an overloaded instance: throttled sshd, PSI from the guest', fun
   let ep: TencentEndpoint | undefined;
   let host: LabHost;
   let cg: string | undefined;
+  let root: ReturnType<typeof cpuRoot>;
   const busy: ChildProcess[] = [];
 
   before(async function () {
-    const reason = labUnavailableReason() ?? (fs.existsSync(path.join(CPU_ROOT, 'cpu.cfs_quota_us')) ? undefined : 'no cgroup v1 cpu controller here');
+    const unavailable = labUnavailableReason();
+    root = unavailable ? undefined : cpuRoot();
+    const reason = unavailable ?? (root ? undefined : 'no cgroup v1 cpu controller here');
     if (reason) {
       console.log(`    SKIPPED instance health lab: ${reason}`);
       this.skip();
     }
     lab = await createLab();
     host = await lab.addHost({ label: 'health-busy', sshd: {} });
-    cg = path.join(CPU_ROOT, `cvmd-${process.pid}-busy`);
+    cg = path.join(root!.dir, `cvmd-${process.pid}-busy`);
     fs.mkdirSync(cg);
     fs.writeFileSync(path.join(cg, 'cpu.cfs_period_us'), '100000');
     // 1% of one CPU for everything in the group: sshd, its children, the busy loop.
@@ -72,6 +94,10 @@ describe('(lab) an overloaded instance: throttled sshd, PSI from the guest', fun
       for (let i = 0; i < 50 && fs.existsSync(cg); i++) {
         try { fs.rmdirSync(cg); } catch { await new Promise((r) => setTimeout(r, 100)); }
       }
+    }
+    if (root?.mounted) {
+      execFileSync('umount', [root.dir], { stdio: 'pipe', timeout: 10_000 });
+      fs.rmdirSync(root.dir);
     }
   });
 
