@@ -21,6 +21,7 @@
 import { cancelledError, isCancelled, throwIfCancelled } from './cancel';
 import type { JumpSession, OpenConnection, ProbeOptions } from './probeContract';
 import type { TcpResult } from './model';
+import { seenOverLost } from './sessionLoss';
 
 /**
  * Channels open at once on one shared connection. OpenSSH's `MaxSessions` (default 10)
@@ -300,7 +301,7 @@ export class BastionPool<T = unknown> {
           if ((isCancelled(err) && !signal.aborted) || err instanceof BuildVoid) continue;
           throw err;
         }
-        if (b.session?.lost) continue; // dropped since: rebuilt by whoever comes first
+        if (seenOverLost(b.session)) continue; // dropped since: rebuilt by whoever comes first
         return { ...b, shared: true };
       }
       if (e.losses > MAX_RECONNECTS) throw new SharedConnectionLost(key);

@@ -22,6 +22,8 @@ import {
 import type { JumpSession, ProbeOptions } from './probeContract';
 import { BuildVoid, ChannelLimit, SharedConnectionLost, type BastionPool, type HopHandle } from './bastionPool';
 import { bastionKeys, sharedCheck } from './jumpShare';
+import { dropFindings, dropVerdict, lostSummary, trimToHop, type DropNote } from './jumpDrop';
+import { lostHop, seenOverLost, walkWithReconnect } from './sessionLoss';
 import { buildVerdict, verdictArgs } from './verdict';
 import { OK_LOGIN_UNTESTED_TEXT } from './verdictText';
 import { notTracedThroughJump } from './pathEvidence';
@@ -81,6 +83,10 @@ interface Walk {
   tellers: Array<(l: Lang) => Check>;
   stop?: { n: number; why: StopReason };
   lost: boolean;
+  /** The hop whose session was dropped during this walk (sessionLoss.ts), if any. */
+  lostHop?: number;
+  /** A single diagnosis that looked again after a drop: what the report says about it. */
+  drop?: DropNote;
 }
 
 /** Checks run before the chain (the Local layer that found its ProxyJump), told in any language. */
@@ -93,7 +99,15 @@ export async function diagnoseChain(target: Target, deps: DiagnoseDeps, signal: 
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const report = (walk: Walk) => chainReport(target, deps, preface ? { ...walk, checks: [...preface.checks, ...walk.checks], tellers: [...preface.tellers, ...walk.tellers] } : walk, started, startedAt);
-  if (!deps.bastions) return report(await walkChain(target, deps, signal, probeDirect));
+  if (!deps.bastions) {
+    // A bastion's session dropped while the hops behind it were probed: nothing seen through
+    // it decides a verdict. The chain is walked once more over a new connection; lost again,
+    // the verdict is about that bastion (sessionLoss.ts, jumpDrop.ts).
+    const o = await walkWithReconnect(() => walkChain(target, deps, signal, probeDirect), signal, deps.log);
+    if (o.kind === 'clean') return report(o.walk);
+    if (o.kind === 'reconnected') return report({ ...o.walk, drop: { hop: o.lostHop, again: false } });
+    return report({ ...trimToHop(o.walk, o.lostHop), drop: { hop: o.lostHop, again: true } });
+  }
   // In a sweep the bastions' sessions are shared (bastionPool.ts). One the bastion drops while
   // this target used it may have cut its channels short (an EOF that is not the target's
   // doing): that walk is not reported; the chain is walked once more, over a new login.
@@ -145,7 +159,7 @@ async function walkChain(target: Target, deps: DiagnoseDeps, signal: AbortSignal
           h = await pool.acquire(keys[i]!, async () => {
             const o = await probe();
             // Seen through a session that was dropped meanwhile: not evidence of this hop.
-            if (prevSession?.lost) { o.session?.close(); throw new BuildVoid(); }
+            if (seenOverLost(prevSession)) { o.session?.close(); throw new BuildVoid(); }
             return { value: o, ...(o.session ? { session: o.session } : {}) };
           }, signal);
         } catch (e) {
@@ -162,6 +176,9 @@ async function walkChain(target: Target, deps: DiagnoseDeps, signal: AbortSignal
         }
       } else {
         out = await probe();
+        // Seen through a session that was dropped meanwhile: not evidence of this hop, and
+        // nothing goes on through it (the walk is looked at again: lostHop below).
+        if (seenOverLost(prevSession)) { out.session?.close(); break; }
         for (const tell of out.tellers) { checks.push(tell(lang)); tellers.push(tell); }
         if (out.session) own.push(out.session);
       }
@@ -182,8 +199,9 @@ async function walkChain(target: Target, deps: DiagnoseDeps, signal: AbortSignal
   } finally {
     for (const s of own.reverse()) s.close();
   }
-  if (pool && used.some((s) => s.lost)) lost = true;
-  return { runs, checks, tellers, ...(stop ? { stop } : {}), lost };
+  const dropped = lostHop(used);
+  if (pool && dropped !== undefined) lost = true;
+  return { runs, checks, tellers, ...(stop ? { stop } : {}), lost, ...(dropped !== undefined ? { lostHop: dropped } : {}) };
 }
 
 /** One hop of the chain: its probes (from here for hop 1, through the session of the hop
@@ -250,12 +268,19 @@ function chainReport(target: Target, deps: DiagnoseDeps, walk: Walk, started: nu
   const lang = deps.lang ?? 'en';
   const hops = hopTargets(target);
   const total = hops.length;
-  const { runs, stop } = walk;
+  const { runs, stop, drop } = walk;
   // --trace through bastions: said not done, and why (pathEvidence.ts), never silently absent.
   const untraced = deps.trace ? [(l: Lang) => traceCheck(notTracedThroughJump(target), l)] : [];
   const tellers = [...walk.tellers, ...untraced];
   const checks = [...walk.checks, ...untraced.map((tell) => tell(lang))];
   const run = runs[runs.length - 1]!;
+  // After a drop (jumpDrop.ts): lost again, the verdict is about the bastion; else the fresh
+  // walk's, saying so when it stopped at the bastion.
+  const verdictIn = (l: Lang): Verdict => {
+    if (drop?.again) return dropVerdict(run.e, drop, hops, l);
+    const v = chainVerdict(run, runs, total, stop, l);
+    return drop ? lostSummary(v, v.hop ?? run.n, drop, hops, l) : v;
+  };
   const findingsIn = (l: Lang): Finding[] => {
     const out: Finding[] = [];
     for (const r of runs) {
@@ -264,6 +289,7 @@ function chainReport(target: Target, deps: DiagnoseDeps, walk: Walk, started: nu
         out.push({ code: 'JUMP_SOURCE_UNKNOWN', message: msg(l, 'finding.JUMP_SOURCE_UNKNOWN', { n: r.n, via: runs[r.n - 2]!.target.host }) });
       }
     }
+    if (drop) out.push(...dropFindings(drop, hops, l));
     if (stop) {
       const next = hops[stop.n]!;
       out.push({
@@ -281,7 +307,7 @@ function chainReport(target: Target, deps: DiagnoseDeps, walk: Walk, started: nu
       ...reportTarget(target, total === 1 ? first.e.dns : undefined),
       jump: (target.jump ?? []).map((h) => ({ host: h.host, port: h.port, ...(h.user ?? target.user ? { user: h.user ?? target.user } : {}), ...(h.name ? { name: h.name } : {}) })),
     },
-    verdict: chainVerdict(run, runs, total, stop, lang),
+    verdict: verdictIn(lang),
     findings: findingsIn(lang),
     checks,
     durationMs: Math.round(performance.now() - started),
@@ -290,7 +316,7 @@ function chainReport(target: Target, deps: DiagnoseDeps, walk: Walk, started: nu
   };
   const reportIn = (l: Lang): Report => ({
     ...report,
-    verdict: chainVerdict(run, runs, total, stop, l),
+    verdict: verdictIn(l),
     findings: findingsIn(l),
     checks: tellers.map((tell, i) => ({ ...tell(l), durationMs: checks[i]!.durationMs })),
     lang: l,

@@ -466,6 +466,24 @@ const M = {
   'jump.noIcmp': { en: 'No ping beyond the first hop: only bastion {via} could send it, and SSH cannot ask it to', ko: '첫 번째 홉 너머로는 ping 요청을 보낼 수 없습니다. 배스천({via})만 보낼 수 있는데 SSH로는 요청할 수 없습니다' },
   'jump.sharedHop': { en: 'checked once for this sweep at {time}, connection shared', ko: '이번 일괄 점검에서 {time}에 한 번 확인한 결과이며, 연결을 함께 사용합니다' },
   'jump.sharedHopNoSession': { en: 'checked once for this sweep at {time}', ko: '이번 일괄 점검에서 {time}에 한 번 확인한 결과입니다' },
+  // A bastion's session dropped while the hops behind it were probed (sessionLoss.ts, jumpDrop.ts).
+  'finding.JUMP_CONNECTION_LOST': {
+    en: 'The connection to bastion {via} (hop {n}) was lost while hop {next} was being diagnosed: what was seen through it was discarded, and the chain was diagnosed again over a new connection.',
+    ko: '홉 {next}의 진단 중에 배스천({via}, 홉 {n}) 연결이 끊겼습니다. 끊긴 연결로 본 결과는 버리고 새 연결로 경로 전체를 다시 진단했습니다.',
+  },
+  'jump.lost.again': {
+    en: 'The connection to bastion {via} (hop {n}) was lost while hop {next} was being diagnosed, and again after connecting to it once more: hop {next} and the hops after it were not tested.',
+    ko: '홉 {next}의 진단 중에 배스천({via}, 홉 {n}) 연결이 끊겼고, 다시 연결한 뒤에도 또 끊겼습니다. 홉 {next}부터는 테스트하지 못했습니다.',
+  },
+  'jump.lost.reconnectFailed': {
+    en: 'The connection to this bastion was lost during the diagnosis (while hop {next} was being diagnosed), and this is what connecting to it again found; hop {next} was not tested.',
+    ko: '진단 중에 이 배스천과의 연결이 끊겼습니다(홉 {next}의 진단 중). 위 내용은 다시 연결해서 확인한 결과이며, {next}번째 홉은 테스트하지 못했습니다.',
+  },
+  'jump.keepsDropping.title': { en: 'Bastion {via} keeps dropping the connection', ko: '배스천({via})이 연결을 계속 끊습니다' },
+  'jump.keepsDropping.summary': {
+    en: 'Hop {n} of {total} (bastion {host}): the login to it worked, but it closed the connection while hop {next} was being diagnosed, and again after logging in once more. Nothing is known about hop {next}: what was seen through a closed connection is not evidence about it. Look at the bastion\'s sshd log for why it ends connections.',
+    ko: '전체 {total}개 홉 중 {n}번째 홉(배스천 {host}): 로그인은 되었지만 홉 {next}의 진단 중에 배스천이 연결을 끊었고, 다시 로그인한 뒤에도 또 끊었습니다. 끊긴 연결로 본 결과는 증거가 될 수 없으므로 홉 {next}에 대해서는 알 수 없습니다. 배스천의 sshd 로그에서 연결을 끊는 이유를 확인하세요.',
+  },
   'jump.sharedLost': { en: 'Bastion {via} dropped the shared connection again after logging in once more: not diagnosed (diagnose this target on its own)', ko: '배스천({via})이 다시 로그인한 뒤에도 공유 연결을 또 끊어서 진단하지 못했습니다. 이 대상만 따로 진단하십시오' },
   'jump.tcp.opened': { en: 'Bastion {via} opened a channel to {address}:{port} in {time}', ko: '배스천({via})이 {address}:{port} 주소로 가는 채널을 {time} 만에 열었습니다' },
   'jump.tcp.refused': { en: 'Port {port} on {address} refused the connection, seen from bastion {via} ({message})', ko: '배스천({via})에서 본 결과 {address} 호스트의 포트 {port} 연결이 거부되었습니다({message})' },

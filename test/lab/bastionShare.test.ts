@@ -7,7 +7,7 @@
  * for that connection), and a Ctrl-C mid-sweep that leaves no socket or child behind.
  */
 import * as assert from 'assert/strict';
-import { execFile, spawn } from 'child_process';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Report, VerdictCode } from '../../src/core/model';
@@ -16,6 +16,7 @@ import { labUnavailableReason, type LabHost } from '../support/lab';
 import { CLI_PATH, cliUnavailableReason } from '../support/labEngine';
 import { alivePids, childPids, openSockets } from '../support/procCount';
 import { assertReportSchema } from '../support/reportSchema';
+import { killSessions } from '../support/sshdProcs';
 
 /** Counts each new TCP connection to the bastion's sshd (the first SYN of each). */
 const COUNT_SSH = 'tcp dport 22 ct state new counter';
@@ -180,19 +181,3 @@ describe('(lab) sweep: targets behind one bastion share one connection to it', f
     assert.equal(await established(), 0, 'the bastion sees the shared connection closed');
   });
 });
-
-/** Kills sshd's per-connection processes in the host's namespace (its listener stays). */
-async function killSessions(h: LabHost): Promise<number> {
-  const stdout = await new Promise<string>((resolve) => execFile('ip', ['netns', 'pids', h.ns], { timeout: 5000 }, (_e, out) => resolve(out ?? '')));
-  let n = 0;
-  for (const pid of stdout.split(/\s+/).filter(Boolean).map(Number)) {
-    let cmd = '';
-    try { cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { continue; }
-    // The listener retitles itself "sshd: /usr/sbin/sshd -D … [listener] 0 of 10-100 startups";
-    // each connection's processes "sshd: user [priv]" and "sshd: user@notty".
-    if (/^sshd: /.test(cmd) && !cmd.includes('[listener]')) {
-      try { process.kill(pid, 'SIGKILL'); n++; } catch { /* gone */ }
-    }
-  }
-  return n;
-}
