@@ -6,11 +6,11 @@
  * parameters that could carry secrets, never the key.
  */
 import * as http from 'http';
-import { Client as CvmClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_client';
-import { Client as VpcClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/vpc/v20170312/vpc_client';
-import { Client as TatClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/tat/v20201028/tat_client';
-import { Client as LighthouseClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/lighthouse/v20200324/lighthouse_client';
-import { Client as MonitorClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/monitor/v20180724/monitor_client';
+import type { Client as CvmClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_client';
+import type { Client as VpcClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/vpc/v20170312/vpc_client';
+import type { Client as TatClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/tat/v20201028/tat_client';
+import type { Client as LighthouseClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/lighthouse/v20200324/lighthouse_client';
+import type { Client as MonitorClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/monitor/v20180724/monitor_client';
 import { abortableSleep, CancelledError } from '../core/cancel';
 import type { CloudError, CloudErrorKind } from '../core/model';
 import { type ResolvedEndpoint, type TencentConfig, resolveEndpoint, serviceEndpoint } from './config';
@@ -50,6 +50,23 @@ const HINT: Partial<Record<CloudErrorKind, string>> = {
 };
 
 type SdkClient = CvmClient | VpcClient | TatClient | LighthouseClient | MonitorClient;
+type SdkConfig = ConstructorParameters<typeof CvmClient>[0];
+
+/**
+ * The SDK's client for a service, required when a service is first used rather than when this
+ * module loads: evaluating the SDK's clients costs about 90 ms, which the extension's activation
+ * and every diagnosis without a cloud account would otherwise pay (npm run bench, "activation,
+ * own code"). The bundler keeps each require lazy.
+ */
+function newSdkClient(service: Service, config: SdkConfig): SdkClient {
+  switch (service) {
+    case 'cvm': return new (require('tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_client') as typeof import('tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_client')).Client(config);
+    case 'vpc': return new (require('tencentcloud-sdk-nodejs/tencentcloud/services/vpc/v20170312/vpc_client') as typeof import('tencentcloud-sdk-nodejs/tencentcloud/services/vpc/v20170312/vpc_client')).Client(config);
+    case 'tat': return new (require('tencentcloud-sdk-nodejs/tencentcloud/services/tat/v20201028/tat_client') as typeof import('tencentcloud-sdk-nodejs/tencentcloud/services/tat/v20201028/tat_client')).Client(config);
+    case 'monitor': return new (require('tencentcloud-sdk-nodejs/tencentcloud/services/monitor/v20180724/monitor_client') as typeof import('tencentcloud-sdk-nodejs/tencentcloud/services/monitor/v20180724/monitor_client')).Client(config);
+    case 'lighthouse': return new (require('tencentcloud-sdk-nodejs/tencentcloud/services/lighthouse/v20200324/lighthouse_client') as typeof import('tencentcloud-sdk-nodejs/tencentcloud/services/lighthouse/v20200324/lighthouse_client')).Client(config);
+  }
+}
 
 /** Read-only answers that many instances share (security groups, their templates, subnets and
  *  ACLs): within one sweep they are read once. Never instance state, never TAT. */
@@ -102,8 +119,7 @@ export class TencentApi {
         region,
         profile: { httpProfile: { endpoint, protocol, reqTimeout: Math.ceil(this.timeoutMs / 1000), ...(this.agent ? { agent: this.agent } : {}) } },
       };
-      c = service === 'cvm' ? new CvmClient(config) : service === 'vpc' ? new VpcClient(config) : service === 'tat' ? new TatClient(config)
-        : service === 'monitor' ? new MonitorClient(config) : new LighthouseClient(config);
+      c = newSdkClient(service, config);
       this.clients.set(key, c);
     }
     return c;
