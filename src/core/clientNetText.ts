@@ -64,15 +64,15 @@ export const REACH_MESSAGES = {
     en: 'Whether your SYNs reach the instance cannot be decided: the instance watched for {detail}, not for your address.',
     ko: '내 SYN 패킷이 인스턴스에 도착하는지 판단할 수 없습니다. 인스턴스는 내 주소가 아닌 {detail} 주소를 기준으로 관찰했습니다.',
   },
-  'word.returnPathReplied': { en: ', and the instance answered them with {replies} SYN-ACK(s) that never reached you', ko: ' 인스턴스가 SYN-ACK 패킷 {replies}개로 응답했지만 나에게 도착하지 않았습니다.' },
-  'word.returnPathSilent': { en: ', yet no SYN-ACK left the instance: something on the instance drops the SYN or its reply (a firewall rule on input or output, including chains this check does not follow, reverse-path filtering, or its routes)', ko: ' 그러나 인스턴스에서 나간 SYN-ACK 패킷이 없습니다. 인스턴스 안에서 SYN 패킷이나 그 응답이 버려집니다(입력 또는 출력 방화벽 규칙(이 검사가 따라가지 않는 체인 포함), 역경로 필터링, 라우팅).' },
+  'word.returnPathReplied': { en: ', and the instance answered them with {replies} SYN-ACK(s) that never reached you. The way in is open; the reply is dropped on the way back: check the network ACL\'s outbound rules, the guest\'s routes and its reverse-path filtering.', ko: ' 인스턴스가 SYN-ACK 패킷 {replies}개로 응답했지만 나에게 도착하지 않았습니다. 들어가는 길은 열려 있고 응답이 돌아오는 길에서 버려집니다. 네트워크 ACL의 아웃바운드 규칙, 게스트의 라우팅, 역경로 필터링 설정을 확인하세요.' },
+  'word.returnPathSilent': { en: ', yet no SYN-ACK left the instance: something on the instance drops the SYN or its reply. Check its firewall rules on input and output (including chains this check does not follow), its reverse-path filtering and its routes.', ko: ' 그러나 인스턴스에서 나간 SYN-ACK 패킷이 없습니다. 인스턴스 안에서 SYN 패킷이나 그 응답을 버리고 있습니다. 입력·출력 방화벽 규칙(이 검사가 따라가지 않는 체인 포함), 역경로 필터링, 라우팅을 확인하세요.' },
 } as const satisfies Record<string, Bilingual>;
 
 /** The port verdict (PORT_FILTERED, NO_RESPONSE) when the SYNs arrive and the replies are lost. */
 export const RETURN_PATH_TEXT: { title: Bilingual; summary: Bilingual } = {
   title: { en: 'Port {port}: your SYNs arrive, the replies never come back', ko: '포트 {port}: SYN 패킷은 도착하지만 응답이 돌아오지 않습니다' },
   summary: {
-    en: 'Port {port} did not answer within {deadline}, but tcpdump on the instance saw {returnSyns} SYN(s) from {source} arrive{returnReplies}. The way in is open; the reply is dropped on the way back: check the network ACL\'s outbound rules, the guest\'s routes and its reverse-path filtering.',
-    ko: '포트 {port|이/가} {deadline} 안에 응답하지 않았지만, 인스턴스의 tcpdump에서 {source} 주소가 보낸 SYN 패킷 {returnSyns}개가 도착한 것을 확인했습니다.{returnReplies} 들어가는 길은 열려 있고 응답이 돌아오는 길에서 버려집니다. 네트워크 ACL의 아웃바운드 규칙, 게스트의 라우팅, 역경로 필터링 설정을 확인하세요.',
+    en: 'Port {port} did not answer within {deadline}, but tcpdump on the instance saw {returnSyns} SYN(s) from {source} arrive{returnReplies}',
+    ko: '포트 {port|이/가} {deadline} 안에 응답하지 않았지만, 인스턴스의 tcpdump에서 {source} 주소가 보낸 SYN 패킷 {returnSyns}개가 도착한 것을 확인했습니다.{returnReplies}',
   },
 };

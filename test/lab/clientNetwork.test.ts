@@ -113,7 +113,7 @@ describe('(lab) client network: whose network drops the SYNs', function () {
     const { rep } = await diagnose();
     assert.equal(rep.verdict.code, 'PORT_FILTERED', why(rep));
     assert.match(rep.verdict.summary, /SYN\(s\) from .* arrive, yet no SYN-ACK left the instance/);
-    assert.match(rep.verdict.summary, /network ACL's outbound rules, the guest's routes and its reverse-path filtering/);
+    assert.match(rep.verdict.summary, /firewall rules on input and output .*reverse-path filtering and its routes/);
     assert.ok(rep.findings.some((f) => f.code === 'RETURN_PATH_BLOCKED'), why(rep));
     const step = rep.verdict.remediation.find((s) => s.command?.includes('ip route get'));
     assert.ok(step?.command, JSON.stringify(rep.verdict.remediation));

@@ -196,7 +196,17 @@ describe('(unit) client network: the decision', () => {
     const v = buildVerdict('PORT_FILTERED', e, 'en');
     assert.match(v.title, /your SYNs arrive, the replies never come back/);
     assert.match(v.summary, /saw 18 SYN\(s\) from 10\.213\.0\.65 arrive, yet no SYN-ACK left the instance/);
-    assert.match(v.summary, /network ACL's outbound rules, the guest's routes and its reverse-path filtering/);
+    // No SYN-ACK left: the instance itself drops it (tcpdump sees what leaves, so not the ACL).
+    assert.match(v.summary, /firewall rules on input and output .*reverse-path filtering and its routes/);
+    assert.doesNotMatch(v.summary, /ACL/);
+    // SYN-ACKs left and were lost: the way back (the ACL's outbound rules among them).
+    const replied = clientNetEvidence({ output: reachFixture('guestdrop') });
+    const cap = replied.cloud!.guest!.reach!.capture!;
+    assert.equal(cap.status, 'observed');
+    if (cap.status === 'observed') cap.repliesOut = 3;
+    const rv = buildVerdict('PORT_FILTERED', replied, 'en');
+    assert.match(rv.summary, /answered them with 3 SYN-ACK\(s\) that never reached you\. The way in is open; the reply is dropped on the way back: check the network ACL's outbound rules/);
+    assert.match(buildVerdict('PORT_FILTERED', replied, 'ko').summary, /SYN-ACK 패킷 3개로 응답했지만 나에게 도착하지 않았습니다\. 들어가는 길은 열려 있고/);
     assert.ok(v.remediation.some((s) => s.command?.includes('ip route get 10.213.0.65')), JSON.stringify(v.remediation));
     assert.ok(v.remediation.some((s) => s.command?.includes('rp_filter')));
     assert.match(buildVerdict('PORT_FILTERED', e, 'ko').summary, /SYN 패킷 18개가 도착한 것을 확인했습니다/);
