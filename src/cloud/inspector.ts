@@ -194,12 +194,8 @@ export function createTencentInspector(cfg: TencentConfig): CloudInspector {
       }
       const { instanceId, region } = target.cloud;
       if (isLighthouseId(instanceId)) return inspectLighthouse();
-      // Behind a bastion the packets come from the bastion: its private address is the source
-      // (when known), never this machine's public one, which is then not even detected.
       const [caller, raw] = await Promise.all([
-        o.source ? Promise.resolve<CallerIpResult | undefined>(o.source.address ? { ip: o.source.address, source: 'configured' } : undefined)
-          // One detection per sweep (the cache), not one per instance.
-          : attempt('CallerIpDetection', () => readOnce(cfg.readCache, 'CallerIpDetection', () => resolveCallerIp(cfg, o.signal, Math.min(o.timeoutMs, 5000)))),
+        callerAddress(),
         attempt('DescribeInstances', () => describeInstance(api, region, instanceId, o.signal)),
       ]);
       // The probe's packets leave with an address of the probed address's family: a caller
@@ -233,9 +229,7 @@ export function createTencentInspector(cfg: TencentConfig): CloudInspector {
 
       async function inspectLighthouse(): Promise<CloudEvidence> {
         const [caller, raw] = await Promise.all([
-          // Behind a bastion: the bastion's private address, as for CVM above.
-          o.source ? Promise.resolve<CallerIpResult | undefined>(o.source.address ? { ip: o.source.address, source: 'configured' } : undefined)
-            : attempt('CallerIpDetection', () => resolveCallerIp(cfg, o.signal, Math.min(o.timeoutMs, 5000))),
+          callerAddress(),
           attempt('DescribeInstances', () => describeLighthouseInstance(api, region, instanceId, o.signal)),
         ]);
         const family = callerFamily(caller);
@@ -259,6 +253,15 @@ export function createTencentInspector(cfg: TencentConfig): CloudInspector {
           inst.state === 'RUNNING' ? attempt('GetMonitorData', async () => { ev.monitor = await readMonitor(api, region, instanceId, true, o.signal); }) : undefined,
         ]);
         return done();
+      }
+
+      /** Where the probe's packets come from, for CVM and Lighthouse alike. Behind a bastion the
+       *  packets come from the bastion: its private address (when known), never this machine's
+       *  public one, which is then not even detected. Else one detection per sweep (the cache),
+       *  not one per instance. */
+      function callerAddress(): Promise<CallerIpResult | undefined> {
+        if (o.source) return Promise.resolve(o.source.address ? { ip: o.source.address, source: 'configured' } : undefined);
+        return attempt('CallerIpDetection', () => readOnce(cfg.readCache, 'CallerIpDetection', () => resolveCallerIp(cfg, o.signal, Math.min(o.timeoutMs, 5000))));
       }
 
       /** The probed address's family; keeps the caller only when it is of that family. */
